@@ -1,0 +1,103 @@
+import { Construct } from 'constructs';
+import * as eso from '../../imports/external-secrets.io';
+import { standardLabels } from './labels';
+import { SecretValue } from './secret-value';
+import { checkDnsSubdomain, invalid } from './validate';
+
+/** Which External Secrets Operator store an {@link ExternalSecret} reads from. */
+export class SecretStoreRef {
+  /** A cluster-wide `ClusterSecretStore` (for example Google Secret Manager via Workload Identity). */
+  public static cluster(name: string): SecretStoreRef {
+    return new SecretStoreRef(checkDnsSubdomain('SecretStoreRef.cluster', 'name', name), eso.ExternalSecretSpecSecretStoreRefKind.CLUSTER_SECRET_STORE);
+  }
+  /** A namespaced `SecretStore` in the same namespace as the ExternalSecret. */
+  public static namespaced(name: string): SecretStoreRef {
+    return new SecretStoreRef(checkDnsSubdomain('SecretStoreRef.namespaced', 'name', name), eso.ExternalSecretSpecSecretStoreRefKind.SECRET_STORE);
+  }
+  private constructor(public readonly name: string, public readonly kind: eso.ExternalSecretSpecSecretStoreRefKind) {}
+}
+
+/** Where one key of the target Secret comes from in the store. */
+export interface RemoteSecretKey {
+  /** The secret's path or name in the store (e.g. a Secret Manager secret id). */
+  readonly remoteKey: string;
+  /**
+   * A property inside a JSON-valued remote secret.
+   * @default - the whole remote value
+   */
+  readonly property?: string;
+  /**
+   * A version of the remote secret.
+   * @default - the provider's latest version
+   */
+  readonly version?: string;
+}
+
+export interface ExternalSecretProps {
+  /** The Kubernetes Secret that External Secrets Operator creates and owns. */
+  readonly name: string;
+  /** The store to read from. */
+  readonly store: SecretStoreRef;
+  /** Target key → where it comes from. */
+  readonly data: Record<string, RemoteSecretKey>;
+  /** @default "1h" */
+  readonly refreshInterval?: string;
+  /** @default - labels of an `external-secret` component named after the Secret */
+  readonly labels?: Record<string, string>;
+}
+
+/**
+ * An `external-secrets.io/v1` ExternalSecret: the Secret it creates holds values pulled from a
+ * store, so no secret value is ever written to `dist/`. Read its keys with {@link value}.
+ */
+export class ExternalSecret extends Construct {
+  public readonly secretName: string;
+  public readonly resource: eso.ExternalSecret;
+  private readonly keys: string[];
+
+  constructor(scope: Construct, id: string, props: ExternalSecretProps) {
+    super(scope, id);
+    this.secretName = checkDnsSubdomain(this, 'name', props.name);
+    this.keys = Object.keys(props.data ?? {}).sort();
+    if (this.keys.length === 0) {
+      invalid(this, 'data', 'must map at least one target key to a remote secret', props.data,
+        'pass data: { password: { remoteKey: "mlflow-db-password" } }');
+    }
+    for (const key of this.keys) {
+      if (!/^[-._a-zA-Z0-9]+$/.test(key)) {
+        invalid(this, `data key`, 'must consist of alphanumerics, "-", "_" or "."', key, 'use a key such as "password"');
+      }
+      if (!props.data[key].remoteKey) {
+        invalid(this, `data.${key}.remoteKey`, 'must name the secret in the store', props.data[key].remoteKey,
+          'set remoteKey to the secret id in your store');
+      }
+    }
+    this.resource = new eso.ExternalSecret(this, 'Resource', {
+      metadata: {
+        name: this.secretName,
+        labels: props.labels ?? standardLabels({ name: this.secretName, instance: this.secretName, component: 'external-secret' }),
+      },
+      spec: {
+        refreshInterval: props.refreshInterval ?? '1h',
+        secretStoreRef: { name: props.store.name, kind: props.store.kind },
+        target: { name: this.secretName, creationPolicy: eso.ExternalSecretSpecTargetCreationPolicy.OWNER },
+        data: this.keys.map((secretKey) => ({
+          secretKey,
+          remoteRef: {
+            key: props.data[secretKey].remoteKey,
+            ...(props.data[secretKey].property ? { property: props.data[secretKey].property } : {}),
+            ...(props.data[secretKey].version ? { version: props.data[secretKey].version } : {}),
+          },
+        })),
+      },
+    });
+  }
+
+  /** A reference to one key of the Secret this creates. */
+  public value(key: string): SecretValue {
+    if (!this.keys.includes(key)) {
+      invalid(this, 'value(key)', `must be one of the keys in data (${this.keys.join(', ')})`, key, `add "${key}" to data or use an existing key`);
+    }
+    return SecretValue._fromProducer(this.secretName, key, this);
+  }
+}
