@@ -1,1 +1,4 @@
 export * from './core';
+export * from './storage';
+export * from './gitops';
+export * from './mlflow';

@@ -11,3 +11,5 @@ export * from './namespace';
 export * from './pod';
 export * from './service';
 export * from './k8s';
+export * from './workload';
+export * from './batch';

@@ -1,0 +1,7 @@
+import { cdk8sTarget, SynthTarget } from '../lib/gitops/synth';
+import { mlflowMinioPostgres } from './mlflow-minio-postgres';
+
+/** The reference deployments main.ts writes to dist/<name>/. */
+export const referenceApps: SynthTarget[] = [
+  cdk8sTarget('mlflow-minio-postgres', (app) => mlflowMinioPostgres(app, 'mlflow-minio-postgres')),
+];

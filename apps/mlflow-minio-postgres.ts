@@ -1,0 +1,73 @@
+/**
+ * Seed 002: MLflow (5000) with PostgreSQL (5432) as backend store and MinIO (9000, console 9001)
+ * as artifact store, in namespace `mlops`, with the guide's resources, storage, scaling options
+ * and backups. Secrets come from a ClusterSecretStore through ExternalSecrets.
+ */
+import { App, Chart } from 'cdk8s';
+import {
+  BackupDestination, ExternalSecret, Minio, MinioTopology, Namespace, Postgres, SecretStoreRef, TrackingServer,
+} from '../lib';
+
+export interface MlflowMinioPostgresOptions {
+  /** @default "mlops" */
+  readonly namespace?: string;
+  /** The ClusterSecretStore holding `<namespace>/postgresql` and `<namespace>/minio`. @default "platform-secrets" */
+  readonly secretStore?: string;
+  /** Seed "Scaling": 3 for HA. @default 1 */
+  readonly mlflowReplicas?: number;
+  /** Seed "Scaling": MinioTopology.distributed(4) for production. @default MinioTopology.standalone() */
+  readonly minioTopology?: MinioTopology;
+}
+
+/** Builds the stack as one chart; call it once per team for one stack per namespace. */
+export function mlflowMinioPostgres(app: App, id: string, options: MlflowMinioPostgresOptions = {}): Chart {
+  const namespace = options.namespace ?? 'mlops';
+  const chart = new Chart(app, id, { namespace, disableResourceNameHashes: true });
+  new Namespace(chart, 'namespace');
+  const store = SecretStoreRef.cluster(options.secretStore ?? 'platform-secrets');
+  const partOf = 'mlops';
+
+  const dbSecret = new ExternalSecret(chart, 'postgres-credentials', {
+    name: 'postgresql-credentials',
+    store,
+    data: {
+      'superuser-password': { remoteKey: `${namespace}/postgresql`, property: 'superuser-password' },
+      'mlflow-password': { remoteKey: `${namespace}/postgresql`, property: 'mlflow-password' },
+    },
+  });
+  const minioSecret = new ExternalSecret(chart, 'minio-credentials', {
+    name: 'minio-credentials',
+    store,
+    data: {
+      'root-user': { remoteKey: `${namespace}/minio`, property: 'root-user' },
+      'root-password': { remoteKey: `${namespace}/minio`, property: 'root-password' },
+    },
+  });
+
+  const minio = new Minio(chart, 'minio', {
+    rootCredentials: { accessKeyId: minioSecret.value('root-user'), secretAccessKey: minioSecret.value('root-password') },
+    topology: options.minioTopology ?? MinioTopology.standalone(),
+    storageSize: '50Gi',
+    partOf,
+    // Seed "Backup & Recovery": mc mirror of every bucket to /backup.
+    backup: { destination: BackupDestination.volume({ size: '50Gi' }), schedule: '0 3 * * *' },
+  });
+  const artifacts = minio.addBucket('mlflow');
+
+  const postgres = new Postgres(chart, 'postgres', {
+    superuserPassword: dbSecret.value('superuser-password'),
+    database: { name: 'mlflow', user: 'mlflow', password: dbSecret.value('mlflow-password') },
+    storageSize: '10Gi',
+    partOf,
+    // Seed "Backup & Recovery": pg_dump of the mlflow database, kept 7 days.
+    backup: { destination: BackupDestination.bucket(minio.addBucket('backups'), 'postgresql'), schedule: '0 2 * * *', retentionDays: 7 },
+  });
+
+  new TrackingServer(chart, 'mlflow', {
+    database: postgres,
+    artifacts,
+    replicas: options.mlflowReplicas ?? 1,
+    partOf,
+  });
+  return chart;
+}

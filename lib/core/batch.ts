@@ -1,0 +1,59 @@
+import { k8s } from './k8s';
+import { PodSpecOptions, restrictedPodSpec } from './pod';
+import { Workload } from './workload';
+
+export interface CronJobSpec {
+  readonly schedule: string;
+  readonly timeZone: string;
+  readonly pod: Omit<PodSpecOptions, 'serviceAccountName' | 'longRunning'>;
+  /** @default 3600 */
+  readonly activeDeadlineSeconds?: number;
+}
+
+/** A CronJob for a {@link Workload}: never two runs at once, a short history, bounded retries. */
+export function renderCronJob(w: Workload, spec: CronJobSpec): k8s.KubeCronJob {
+  return new k8s.KubeCronJob(w, 'Resource', {
+    metadata: { name: w.workloadName, labels: w.labels },
+    spec: {
+      schedule: spec.schedule,
+      timeZone: spec.timeZone,
+      concurrencyPolicy: 'Forbid',
+      startingDeadlineSeconds: 600,
+      successfulJobsHistoryLimit: 3,
+      failedJobsHistoryLimit: 3,
+      jobTemplate: {
+        metadata: { labels: w.labels },
+        spec: {
+          backoffLimit: 2,
+          activeDeadlineSeconds: spec.activeDeadlineSeconds ?? 3600,
+          template: {
+            metadata: { labels: w.labels },
+            spec: restrictedPodSpec(w, { ...spec.pod, serviceAccountName: w.serviceAccountName, longRunning: false }),
+          },
+        },
+      },
+    },
+  });
+}
+
+/**
+ * A Job that can be applied again and again (it must be idempotent): finished Jobs are removed
+ * after a day so a later sync recreates them rather than failing on the immutable pod template.
+ */
+export function renderJob(w: Workload, pod: Omit<PodSpecOptions, 'serviceAccountName' | 'longRunning'>): k8s.KubeJob {
+  return new k8s.KubeJob(w, 'Resource', {
+    metadata: {
+      name: w.workloadName,
+      labels: w.labels,
+      annotations: { 'argocd.argoproj.io/sync-options': 'Replace=true' },
+    },
+    spec: {
+      backoffLimit: 6,
+      ttlSecondsAfterFinished: 86400,
+      template: {
+        metadata: { labels: w.labels },
+        spec: restrictedPodSpec(w, { ...pod, serviceAccountName: w.serviceAccountName, longRunning: false }),
+      },
+    },
+  });
+}

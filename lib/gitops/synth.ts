@@ -1,0 +1,154 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, Chart } from 'cdk8s';
+import * as YAML from 'yaml';
+
+/** One reference deployment: it writes everything under `outdir` (which is `dist/<name>` when swapped in). */
+export interface SynthTarget {
+  /** The directory under dist/: a DNS-1123 label. */
+  readonly name: string;
+  /** Writes this target's files into `outdir` (an empty directory). Throws on any error. */
+  synth(outdir: string): void;
+}
+
+/** A typed object read back from a synthesized manifest. */
+export interface ManifestObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: { readonly name: string; readonly namespace?: string; readonly [k: string]: unknown };
+  readonly [k: string]: unknown;
+}
+
+const YAML_OPTIONS = { lineWidth: 0, minContentWidth: 0 } as const;
+
+/** Serialises one object as YAML, the way every file in dist/ is written. */
+export function toYaml(obj: unknown): string {
+  return YAML.stringify(obj, YAML_OPTIONS);
+}
+
+/**
+ * Validates a cdk8s app (every construct's `node.validate()`), then returns the objects of all
+ * its charts in construct order. Throws one error listing every validation message.
+ */
+export function synthObjects(app: App): ManifestObject[] {
+  const errors = app.node.findAll().flatMap((c) => c.node.validate().map((e) => `${c.node.path}: ${e}`));
+  if (errors.length) throw new Error(`Validation failed:\n- ${errors.join('\n- ')}`);
+  return app.node.findAll().filter((c): c is Chart => Chart.isChart(c)).flatMap((chart) => chart.toJson() as ManifestObject[]);
+}
+
+/** `deployment-mlflow.yaml`; with the namespace when the app spans several. */
+export function fileNameFor(obj: ManifestObject, withNamespace: boolean): string {
+  const ns = withNamespace && obj.metadata.namespace ? `${obj.metadata.namespace}-` : '';
+  return `${ns}${obj.kind.toLowerCase()}-${obj.metadata.name}.yaml`;
+}
+
+/**
+ * Writes objects one per file plus a `kustomization.yaml` listing them, Namespaces first and
+ * then by file name, so the output is the same whatever order constructs were declared in.
+ */
+export function writeKustomizeDir(outdir: string, objects: ManifestObject[]): string[] {
+  const namespaces = new Set(objects.map((o) => o.metadata.namespace).filter(Boolean));
+  const files = new Map<string, ManifestObject>();
+  for (const obj of objects) {
+    const file = fileNameFor(obj, namespaces.size > 1);
+    if (files.has(file)) {
+      throw new Error(`Two objects would be written to ${file}: ${obj.kind} "${obj.metadata.name}" is declared twice. Fix: give one of them another name prop.`);
+    }
+    files.set(file, obj);
+  }
+  const order = (f: string) => (files.get(f)!.kind === 'Namespace' ? `0${f}` : `1${f}`);
+  const names = [...files.keys()].sort((a, b) => order(a).localeCompare(order(b)));
+  fs.mkdirSync(outdir, { recursive: true });
+  for (const f of names) fs.writeFileSync(path.join(outdir, f), toYaml(files.get(f)));
+  fs.writeFileSync(path.join(outdir, 'kustomization.yaml'), toYaml({
+    apiVersion: 'kustomize.config.k8s.io/v1beta1',
+    kind: 'Kustomization',
+    resources: names,
+  }));
+  return names;
+}
+
+/** A {@link SynthTarget} for a cdk8s app built by `build`, written as a kustomize directory. */
+export function cdk8sTarget(name: string, build: (app: App) => void): SynthTarget {
+  return {
+    name,
+    synth(outdir: string) {
+      const app = new App({ outdir });
+      build(app);
+      writeKustomizeDir(outdir, synthObjects(app));
+    },
+  };
+}
+
+/** Checks run on every written manifest before dist/ is replaced. */
+export function checkManifest(file: string, obj: ManifestObject): string[] {
+  const errors: string[] = [];
+  if (obj.kind === 'Secret') {
+    errors.push(`${file}: Secret "${obj.metadata?.name}" would put secret data in dist/. Fix: reference an existing Secret (SecretValue.fromSecret) or use an ExternalSecret.`);
+  }
+  return errors;
+}
+
+function readManifests(dir: string): Array<[string, ManifestObject]> {
+  const out: Array<[string, ManifestObject]> = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...readManifests(p));
+    else if (/\.ya?ml$/.test(entry.name) && entry.name !== 'kustomization.yaml') {
+      for (const doc of YAML.parseAllDocuments(fs.readFileSync(p, 'utf8'))) {
+        const obj = doc.toJS() as ManifestObject | null;
+        if (obj) out.push([p, obj]);
+      }
+    }
+  }
+  return out;
+}
+
+export interface SafeSynthOptions {
+  /** Extra checks per object (for example strict schema validation); return error messages. */
+  readonly validate?: (file: string, obj: ManifestObject) => string[];
+}
+
+/**
+ * Synthesizes every target into a staging directory beside `distDir`, checks the result, and
+ * only then swaps it in with renames. Any exception leaves `distDir` byte-for-byte as it was
+ * (Argo CD would prune production if dist/ were half-written or empty).
+ */
+export function safeSynth(distDir: string, targets: SynthTarget[], options: SafeSynthOptions = {}): void {
+  const dist = path.resolve(distDir);
+  const parent = path.dirname(dist);
+  const staging = path.join(parent, `.${path.basename(dist)}-staging-${process.pid}`);
+  const previous = path.join(parent, `.${path.basename(dist)}-previous-${process.pid}`);
+  const seen = new Set<string>();
+  fs.rmSync(staging, { recursive: true, force: true });
+  try {
+    fs.mkdirSync(staging, { recursive: true });
+    for (const t of targets) {
+      if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(t.name) || seen.has(t.name)) {
+        throw new Error(`Synth target name must be a unique DNS-1123 label, got "${t.name}". Fix: rename the target.`);
+      }
+      seen.add(t.name);
+      const out = path.join(staging, t.name);
+      fs.mkdirSync(out, { recursive: true });
+      t.synth(out);
+    }
+    const errors = readManifests(staging).flatMap(([file, obj]) => {
+      const rel = path.relative(staging, file);
+      return [...checkManifest(rel, obj), ...(options.validate?.(rel, obj) ?? [])];
+    });
+    if (errors.length) throw new Error(`Synthesized manifests failed checks:\n- ${errors.join('\n- ')}`);
+    // Swap: two renames on one filesystem; the old tree is removed only once the new one is in place.
+    const hadDist = fs.existsSync(dist);
+    if (hadDist) fs.renameSync(dist, previous);
+    try {
+      fs.renameSync(staging, dist);
+    } catch (e) {
+      if (hadDist) fs.renameSync(previous, dist);
+      throw e;
+    }
+    fs.rmSync(previous, { recursive: true, force: true });
+  } catch (e) {
+    fs.rmSync(staging, { recursive: true, force: true });
+    throw e;
+  }
+}

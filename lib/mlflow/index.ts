@@ -1,0 +1,2 @@
+export * from './tls';
+export * from './tracking-server';

@@ -1,0 +1,261 @@
+import { Construct } from 'constructs';
+import * as prom from '../../imports/monitoring.coreos.com';
+import { IWorkload, Peer } from '../core/connections';
+import { ContainerImage } from '../core/image';
+import { k8s } from '../core/k8s';
+import { ContainerSpec, EnvValue, restrictedPodSpec } from '../core/pod';
+import { Port } from '../core/port';
+import { Probe } from '../core/probe';
+import { ResourceRequirements } from '../core/resources';
+import { renderService } from '../core/service';
+import { checkDnsSubdomain, checkHostname, checkInteger, invalid } from '../core/validate';
+import { Workload } from '../core/workload';
+import { IDatabase } from '../storage/database';
+import { IBucket } from '../storage/object-store';
+import { IngressTls } from './tls';
+
+/** Exposure through an Ingress. */
+export interface TrackingServerIngress {
+  /** `mlflow.example.com` */
+  readonly host: string;
+  readonly tls: IngressTls;
+  /** @default "nginx" */
+  readonly className?: string;
+  /** Where the ingress controller runs, for the NetworkPolicy allow. @default Peer.namespace('ingress-nginx') */
+  readonly controller?: Peer;
+  /** @default - none */
+  readonly annotations?: Record<string, string>;
+}
+
+/** Prometheus scraping through a ServiceMonitor. */
+export interface TrackingServerMetrics {
+  /** Where Prometheus runs, for the NetworkPolicy allow. @default Peer.namespace('monitoring') */
+  readonly prometheus?: Peer;
+  /** @default "30s" */
+  readonly interval?: string;
+}
+
+export interface TrackingServerProps {
+  /** Where runs, params, metrics and the model registry live. */
+  readonly database: IDatabase;
+  /** Where artifacts live; the server proxies them (`--serve-artifacts`). */
+  readonly artifacts: IBucket;
+  /** @default "mlflow" */
+  readonly name?: string;
+  /** @default TrackingServer.DEFAULT_IMAGE (has psycopg2, PyMySQL and boto3) */
+  readonly image?: string;
+  /** More than 1 adds a PodDisruptionBudget and topology spread. @default 1 */
+  readonly replicas?: number;
+  /** gunicorn workers per pod. @default 2 */
+  readonly workers?: number;
+  /** @default - 100m/1000m CPU, 256Mi/1Gi memory (seed 002) */
+  readonly resources?: ResourceRequirements;
+  /** @default - no Ingress (reach it with port-forward or from allowed namespaces) */
+  readonly ingress?: TrackingServerIngress;
+  /** @default - no metrics */
+  readonly metrics?: TrackingServerMetrics;
+  /** Who may call the API on 5000 besides the ingress controller (training namespaces). @default - nobody else */
+  readonly clients?: Peer[];
+  /**
+   * Host names the server answers to (MLflow's DNS-rebinding protection, `--allowed-hosts`).
+   * @default - the Service's cluster names, localhost, and the ingress host
+   */
+  readonly allowedHosts?: string[];
+  /** @default - none */
+  readonly partOf?: string;
+}
+
+const PORT = 5000;
+/** The uid the image's `mlflow` user has; any non-root uid works as HOME is on /tmp. */
+const RUN_AS = { uid: 1000, gid: 1000 };
+
+/** Reads DB_* from the environment and prints the SQLAlchemy URL, percent-encoding the credentials. */
+const BACKEND_URI_PY = `import os
+from urllib.parse import quote
+e = os.environ
+print("%s://%s:%s@%s:%s/%s" % (e["DB_SCHEME"], quote(e["DB_USER"], safe=""), quote(e["DB_PASSWORD"], safe=""),
+                               e["DB_HOST"], e["DB_PORT"], e["DB_NAME"]))
+`;
+
+/** Waits (up to five minutes) until the database accepts TCP connections. */
+const WAIT_FOR_DB_PY = `import os, socket, sys, time
+host, port = os.environ["DB_HOST"], int(os.environ["DB_PORT"])
+for attempt in range(150):
+    try:
+        socket.create_connection((host, port), 3).close()
+        sys.exit(0)
+    except OSError as err:
+        print("waiting for %s:%d (%d): %s" % (host, port, attempt, err), flush=True)
+        time.sleep(2)
+sys.exit("database %s:%d not reachable" % (host, port))
+`;
+
+/**
+ * The MLflow tracking server and model registry: `mlflow server` with a SQL backend store whose
+ * URL is assembled inside the pod from secret references, proxied artifacts on S3, an init
+ * container that waits for the database and runs `mlflow db upgrade`, `/health` probes, a
+ * Service on 5000, and optionally an Ingress, a ServiceMonitor and high availability.
+ */
+export class TrackingServer extends Workload {
+  /** MLflow with psycopg2, PyMySQL and boto3 (the image the community-charts chart uses). */
+  public static readonly DEFAULT_IMAGE = 'burakince/mlflow:3.1.1';
+  public readonly port = PORT;
+  /** In-cluster URL clients set as `MLFLOW_TRACKING_URI`. */
+  public readonly trackingUri: string;
+
+  constructor(scope: Construct, id: string, props: TrackingServerProps) {
+    const name = props.name ?? 'mlflow';
+    super(scope, id, { name: 'mlflow', instance: name, component: 'tracking-server', partOf: props.partOf });
+    if (!props.database || !props.artifacts) {
+      invalid(this, props.database ? 'artifacts' : 'database', 'is required', undefined,
+        props.database ? 'pass artifacts: minio.addBucket("mlflow")' : 'pass database: a Postgres or Database.fromExisting(...)');
+    }
+    const replicas = checkInteger(this, 'replicas', props.replicas ?? 1, 1, 50);
+    const workers = checkInteger(this, 'workers', props.workers ?? 2, 1, 32);
+    const image = ContainerImage.fromReference(props.image ?? TrackingServer.DEFAULT_IMAGE, this, 'image');
+    this.trackingUri = `http://${name}.${this.namespace}.svc.cluster.local:${PORT}`;
+    const db = props.database;
+    const store = props.artifacts.store;
+    db.grantConnect(this, 'mlflow backend store');
+    store.grantConnect(this, 'mlflow artifact store');
+
+    const dbEnv: Array<[string, EnvValue]> = [
+      ['DB_SCHEME', EnvValue.literal(db.engine.sqlalchemyScheme)],
+      ['DB_HOST', EnvValue.literal(db.host)],
+      ['DB_PORT', EnvValue.literal(String(db.port))],
+      ['DB_NAME', EnvValue.literal(db.databaseName)],
+      ['DB_USER', EnvValue.literal(db.username)],
+      ['DB_PASSWORD', EnvValue.fromSecret(db.password)],
+      ['HOME', EnvValue.literal('/tmp')],
+    ];
+    const s3Env: Array<[string, EnvValue]> = [
+      ['MLFLOW_S3_ENDPOINT_URL', EnvValue.literal(store.endpointUrl)],
+      ['AWS_DEFAULT_REGION', EnvValue.literal(store.region)],
+      ...(store.credentials ? [
+        ['AWS_ACCESS_KEY_ID', EnvValue.fromSecret(store.credentials.accessKeyId)],
+        ['AWS_SECRET_ACCESS_KEY', EnvValue.fromSecret(store.credentials.secretAccessKey)],
+      ] as Array<[string, EnvValue]> : []),
+    ];
+
+    const ingressHost = props.ingress ? checkHostname(this, 'ingress.host', props.ingress.host) : undefined;
+    const allowedHosts = props.allowedHosts ?? [
+      name, `${name}.${this.namespace}`, `${name}.${this.namespace}.svc`, `${name}.${this.namespace}.svc.cluster.local`,
+      'localhost', '127.0.0.1', ...(ingressHost ? [ingressHost] : []),
+    ];
+    allowedHosts.forEach((h, i) => checkDnsSubdomain(this, `allowedHosts[${i}]`, h));
+    const serverArgs = [
+      'mlflow server',
+      '--host 0.0.0.0',
+      `--port ${PORT}`,
+      `--workers ${workers}`,
+      '--serve-artifacts',
+      `--artifacts-destination ${props.artifacts.s3Uri()}`,
+      `--allowed-hosts "${allowedHosts.flatMap((h) => [h, `${h}:${PORT}`]).join(',')}"`,
+      ...(props.metrics ? ['--expose-prometheus /tmp/prometheus'] : []),
+    ];
+    const resources = props.resources ?? { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1000m', memory: '1Gi' } };
+
+    const scripts = new k8s.KubeConfigMap(this, 'Scripts', {
+      metadata: { name: `${name}-scripts`, labels: this.labels },
+      data: { 'backend_uri.py': BACKEND_URI_PY, 'wait_for_db.py': WAIT_FOR_DB_PY },
+    });
+    const scriptsMount = { name: 'scripts', mountPath: '/scripts', readOnly: true };
+
+    const migrate: ContainerSpec = {
+      name: 'db-upgrade',
+      image,
+      command: ['/bin/sh', '-ec', 'python /scripts/wait_for_db.py\nmlflow db upgrade "$(python /scripts/backend_uri.py)"'],
+      env: dbEnv,
+      resources,
+      volumeMounts: [scriptsMount],
+      writableDirs: ['/tmp'],
+    };
+    const server: ContainerSpec = {
+      name: 'mlflow',
+      image,
+      command: ['/bin/sh', '-ec', [
+        // The URL (with the password) exists only in this process's environment.
+        'export MLFLOW_BACKEND_STORE_URI="$(python /scripts/backend_uri.py)"',
+        `exec ${serverArgs.join(' ')}`,
+      ].join('\n')],
+      env: [...dbEnv, ...s3Env],
+      ports: { http: PORT },
+      resources,
+      startup: Probe.httpGet('/health', 'http', { periodSeconds: 5, failureThreshold: 60 }),
+      liveness: Probe.httpGet('/health', 'http', { periodSeconds: 15, failureThreshold: 4 }),
+      readiness: Probe.httpGet('/health', 'http', { periodSeconds: 5 }),
+      volumeMounts: [scriptsMount],
+      writableDirs: ['/tmp'],
+    };
+
+    renderService(this, 'Service', { name, labels: this.labels, selector: this.podSelector, ports: [{ name: 'http', port: PORT, targetPort: 'http' }] });
+    new k8s.KubeDeployment(this, 'Resource', {
+      metadata: { name, labels: this.labels },
+      spec: {
+        replicas,
+        revisionHistoryLimit: 5,
+        selector: { matchLabels: this.podSelector },
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) } },
+        template: {
+          metadata: { labels: this.labels },
+          spec: restrictedPodSpec(this, {
+            serviceAccountName: this.serviceAccountName,
+            runAs: RUN_AS,
+            longRunning: true,
+            initContainers: [migrate],
+            containers: [server],
+            volumes: [{ name: 'scripts', configMap: { name: scripts.name } }],
+            ...(replicas > 1 ? {
+              topologySpreadConstraints: [
+                { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: this.podSelector } },
+                { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: this.podSelector } },
+              ],
+            } : {}),
+          }),
+        },
+      },
+    });
+    if (replicas > 1) {
+      new k8s.KubePodDisruptionBudget(this, 'Pdb', {
+        metadata: { name, labels: this.labels },
+        spec: { minAvailable: k8s.IntOrString.fromNumber(Math.max(1, replicas - 1)), selector: { matchLabels: this.podSelector } },
+      });
+    }
+
+    if (props.ingress) {
+      const ing = props.ingress;
+      this.allowFrom(ing.controller ?? Peer.namespace('ingress-nginx'), Port.tcp(PORT), 'ingress controller');
+      new k8s.KubeIngress(this, 'Ingress', {
+        metadata: {
+          name,
+          labels: this.labels,
+          annotations: { ...ing.annotations, ...ing.tls.annotations },
+        },
+        spec: {
+          ingressClassName: ing.className ?? 'nginx',
+          tls: [{ hosts: [ingressHost!], secretName: ing.tls.secretName(name) }],
+          rules: [{
+            host: ingressHost,
+            http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name, port: { name: 'http' } } } }] },
+          }],
+        },
+      });
+    }
+    if (props.metrics) {
+      this.allowFrom(props.metrics.prometheus ?? Peer.namespace('monitoring'), Port.tcp(PORT), 'prometheus scrape');
+      new prom.ServiceMonitor(this, 'ServiceMonitor', {
+        metadata: { name, labels: this.labels },
+        spec: {
+          selector: { matchLabels: this.podSelector },
+          endpoints: [{ port: 'http', path: '/metrics', interval: props.metrics.interval ?? '30s' }],
+        },
+      });
+    }
+    for (const peer of props.clients ?? []) this.allowFrom(peer, Port.tcp(PORT), 'mlflow client');
+  }
+
+  /** Lets a workload of this app call the tracking API (a training Job, a pipeline step). */
+  public grantConnect(client: IWorkload, description: string): void {
+    this.allowFrom(Peer.workload(client), Port.tcp(PORT), description);
+  }
+}

@@ -1,0 +1,49 @@
+import { IConstruct } from 'constructs';
+import { checkCron, checkInteger, checkQuantity } from '../core/validate';
+import { IBucket } from './object-store';
+
+/** Where a backup CronJob writes. */
+export class BackupDestination {
+  /** Objects under `s3://<bucket>/<prefix>/` on any S3-compatible store (ideally another one). */
+  public static bucket(bucket: IBucket, prefix = ''): BackupDestination {
+    return new BackupDestination(bucket, prefix.replace(/^\/+|\/+$/g, ''), undefined);
+  }
+  /** A PersistentVolumeClaim the CronJob mounts at `/backup` (the seed's `/backup` directory). */
+  public static volume(props: { size: string; storageClass?: string }): BackupDestination {
+    checkQuantity('BackupDestination.volume', 'size', props.size, '20Gi');
+    return new BackupDestination(undefined, '', props);
+  }
+  private constructor(
+    public readonly bucketRef: IBucket | undefined,
+    public readonly prefix: string,
+    public readonly volumeProps: { size: string; storageClass?: string } | undefined,
+  ) {}
+
+  /** `dst/<bucket>/<prefix>` for mc, or `/backup/<prefix>` for a volume. */
+  public path(subPath: string): string {
+    const parts = [this.prefix, subPath].filter(Boolean).join('/');
+    return this.bucketRef ? `dst/${this.bucketRef.bucketName}${parts ? `/${parts}` : ''}` : `/backup${parts ? `/${parts}` : ''}`;
+  }
+}
+
+/** Schedule and retention of a backup CronJob. */
+export interface BackupOptions {
+  /** Where to write. */
+  readonly destination: BackupDestination;
+  /** Cron schedule, in the cluster's time zone unless `timeZone` is set. @default "0 2 * * *" (daily 02:00) */
+  readonly schedule?: string;
+  /** @default "Etc/UTC" */
+  readonly timeZone?: string;
+  /** Days to keep old backups. @default 7 */
+  readonly retentionDays?: number;
+}
+
+/** Defaults resolved and checked once. */
+export function resolveBackup(scope: IConstruct, prop: string, o: BackupOptions) {
+  return {
+    destination: o.destination,
+    schedule: checkCron(scope, `${prop}.schedule`, o.schedule ?? '0 2 * * *'),
+    timeZone: o.timeZone ?? 'Etc/UTC',
+    retentionDays: checkInteger(scope, `${prop}.retentionDays`, o.retentionDays ?? 7, 1, 3650),
+  };
+}

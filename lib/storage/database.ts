@@ -1,0 +1,100 @@
+import { Construct, IConstruct } from 'constructs';
+import { ConnectionGraph, IWorkload, Peer } from '../core/connections';
+import { Port } from '../core/port';
+import { SecretValue } from '../core/secret-value';
+import { checkDnsSubdomain, checkPort, invalid } from '../core/validate';
+
+/** A SQL engine, with what clients need to reach it. */
+export class DatabaseEngine {
+  public static readonly POSTGRESQL = new DatabaseEngine('postgresql', 'postgresql+psycopg2', 5432);
+  public static readonly MYSQL = new DatabaseEngine('mysql', 'mysql+pymysql', 3306);
+  private constructor(
+    public readonly name: string,
+    /** The SQLAlchemy URI scheme with the driver the MLflow image ships. */
+    public readonly sqlalchemyScheme: string,
+    public readonly defaultPort: number,
+  ) {}
+}
+
+/** A database that a workload can use: where it is, who to log in as, and how to be allowed in. */
+export interface IDatabase extends IConstruct {
+  readonly engine: DatabaseEngine;
+  /** The DNS name clients connect to. */
+  readonly host: string;
+  readonly port: number;
+  readonly databaseName: string;
+  readonly username: string;
+  readonly password: SecretValue;
+  /** Declares that `client` connects to this database (becomes NetworkPolicy allows). */
+  grantConnect(client: IWorkload, description: string): void;
+}
+
+export interface ExistingDatabaseProps {
+  readonly engine: DatabaseEngine;
+  /** Host name: `db.example.internal`, a Cloud SQL private IP, or `postgres.db.svc.cluster.local`. */
+  readonly host: string;
+  /** @default - the engine's default port (5432 or 3306) */
+  readonly port?: number;
+  readonly databaseName: string;
+  readonly username: string;
+  readonly password: SecretValue;
+  /**
+   * Where the database is, for egress rules: `Peer.cidr('10.10.0.0/24')`, or
+   * `Peer.namespace('db', { app: 'postgres' })` for one in the cluster.
+   * @default Peer.anyAddress() restricted to the database port
+   */
+  readonly peer?: Peer;
+}
+
+class ExistingDatabase extends Construct implements IDatabase {
+  public readonly engine: DatabaseEngine;
+  public readonly host: string;
+  public readonly port: number;
+  public readonly databaseName: string;
+  public readonly username: string;
+  public readonly password: SecretValue;
+  private readonly peer: Peer;
+
+  constructor(scope: Construct, id: string, props: ExistingDatabaseProps) {
+    super(scope, id);
+    if (!(props.engine instanceof DatabaseEngine)) {
+      invalid(this, 'engine', 'must be DatabaseEngine.POSTGRESQL or DatabaseEngine.MYSQL', props.engine, 'pass engine: DatabaseEngine.POSTGRESQL');
+    }
+    if (!(props.password instanceof SecretValue)) {
+      invalid(this, 'password', 'must be a SecretValue, never a string', typeof props.password === 'string' ? '<redacted>' : props.password,
+        'pass SecretValue.fromSecret("mlflow-db", "password") or an ExternalSecret value');
+    }
+    this.engine = props.engine;
+    this.host = isIp(props.host) ? props.host : checkDnsSubdomain(this, 'host', props.host);
+    this.port = checkPort(this, 'port', props.port ?? props.engine.defaultPort);
+    this.databaseName = checkSqlIdentifier(this, 'databaseName', props.databaseName);
+    this.username = checkSqlIdentifier(this, 'username', props.username);
+    this.password = props.password;
+    this.peer = props.peer ?? Peer.anyAddress();
+  }
+
+  public grantConnect(client: IWorkload, description: string): void {
+    ConnectionGraph.of(this).allow(Peer.workload(client), this.peer, Port.tcp(this.port), description);
+  }
+}
+
+/** Factories for databases this app does not run. */
+export class Database {
+  /** A PostgreSQL or MySQL server run elsewhere (a managed service, another team's cluster). */
+  public static fromExisting(scope: Construct, id: string, props: ExistingDatabaseProps): IDatabase {
+    return new ExistingDatabase(scope, id, props);
+  }
+}
+
+function isIp(s: string): boolean {
+  return /^(\d{1,3}\.){3}\d{1,3}$/.test(s ?? '');
+}
+
+/** A database or role name that is safe to put unquoted in SQL and in a URI. */
+export function checkSqlIdentifier(scope: IConstruct | string, prop: string, value: string): string {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(value ?? '')) {
+    invalid(scope, prop, 'must be a lower-case SQL identifier (letters, digits, "_", starting with a letter or "_", at most 63 characters)', value,
+      `use a name such as "${String(value ?? '').toLowerCase().replace(/[^a-z0-9_]+/g, '_').replace(/^[^a-z_]+/, '') || 'mlflow'}"`);
+  }
+  return value;
+}

@@ -1,0 +1,226 @@
+import { Construct } from 'constructs';
+import { IWorkload, Peer } from '../core/connections';
+import { ContainerImage } from '../core/image';
+import { k8s } from '../core/k8s';
+import { EnvValue, restrictedPodSpec } from '../core/pod';
+import { Port } from '../core/port';
+import { Probe } from '../core/probe';
+import { ResourceRequirements } from '../core/resources';
+import { SecretValue } from '../core/secret-value';
+import { renderService } from '../core/service';
+import { checkDnsSubdomain, checkInteger, checkQuantity, invalid } from '../core/validate';
+import { Workload } from '../core/workload';
+import { BucketRef, IBucket, IObjectStore, S3Credentials, checkBucketName } from './object-store';
+import { MinioBackup, MinioBackupOptions } from './minio-backup';
+import { MinioBuckets } from './minio-buckets';
+
+/** Standalone (one pod) or distributed (erasure-coded across N pods). */
+export class MinioTopology {
+  /** One pod, one drive. */
+  public static standalone(): MinioTopology {
+    return new MinioTopology(1, 1);
+  }
+  /** N pods with `drivesPerNode` PVCs each, erasure-coded; needs at least 4 drives in all. */
+  public static distributed(replicas: number, drivesPerNode = 1): MinioTopology {
+    checkInteger('MinioTopology.distributed', 'replicas', replicas, 2, 32);
+    checkInteger('MinioTopology.distributed', 'drivesPerNode', drivesPerNode, 1, 16);
+    if (replicas * drivesPerNode < 4) {
+      invalid('MinioTopology.distributed', 'replicas × drivesPerNode', 'must be at least 4 drives for erasure coding', replicas * drivesPerNode,
+        'use distributed(4) or distributed(2, 2)');
+    }
+    return new MinioTopology(replicas, drivesPerNode);
+  }
+  private constructor(public readonly replicas: number, public readonly drivesPerNode: number) {}
+  public get distributed(): boolean {
+    return this.replicas > 1;
+  }
+}
+
+export interface MinioProps {
+  /** Stable name of the StatefulSet and Services (`<name>`, `<name>-hl`). @default "minio" */
+  readonly name?: string;
+  /** @default Minio.DEFAULT_IMAGE */
+  readonly image?: string;
+  /** The root user and password; also the access keys that clients of this store use. */
+  readonly rootCredentials: S3Credentials;
+  /** @default MinioTopology.standalone() */
+  readonly topology?: MinioTopology;
+  /** Size of each drive's PVC. @default "50Gi" */
+  readonly storageSize?: string;
+  /** @default - the cluster's default StorageClass */
+  readonly storageClass?: string;
+  /** @default - 100m/1000m CPU, 256Mi/2Gi memory (seed 002) */
+  readonly resources?: ResourceRequirements;
+  /** Buckets to create (idempotently, by a Job). More with {@link Minio.addBucket}. @default - none */
+  readonly buckets?: string[];
+  /** An `mc mirror` CronJob. @default - no backup */
+  readonly backup?: MinioBackupOptions;
+  /** @default - none */
+  readonly partOf?: string;
+  /** @default "us-east-1" */
+  readonly region?: string;
+}
+
+const RUN_AS = { uid: 1000, gid: 1000 };
+
+/**
+ * MinIO, S3-compatible object storage: a StatefulSet (standalone or distributed), the API
+ * Service on 9000 and the console on 9001, one PVC per drive, a bucket Job and an optional
+ * mirror backup. Data: PVCs are retained when the StatefulSet is deleted or scaled down.
+ */
+export class Minio extends Workload implements IObjectStore {
+  public static readonly DEFAULT_IMAGE = 'quay.io/minio/minio:RELEASE.2025-09-07T16-13-09Z';
+  public static readonly API_PORT = 9000;
+  public static readonly CONSOLE_PORT = 9001;
+  public readonly endpointUrl: string;
+  public readonly region: string;
+  public readonly credentials: S3Credentials;
+  public readonly topology: MinioTopology;
+  private bucketJob?: MinioBuckets;
+  public readonly backup?: MinioBackup;
+  private readonly partOf?: string;
+
+  constructor(scope: Construct, id: string, props: MinioProps) {
+    const name = props.name ?? 'minio';
+    super(scope, id, { name: 'minio', instance: name, component: 'object-store', partOf: props.partOf });
+    const creds = props.rootCredentials;
+    if (!(creds?.accessKeyId instanceof SecretValue) || !(creds?.secretAccessKey instanceof SecretValue)) {
+      invalid(this, 'rootCredentials', 'must hold two SecretValues (accessKeyId, secretAccessKey), never strings', '<redacted>',
+        'pass { accessKeyId: SecretValue.fromSecret("minio", "root-user"), secretAccessKey: SecretValue.fromSecret("minio", "root-password") }');
+    }
+    this.credentials = creds;
+    this.topology = props.topology ?? MinioTopology.standalone();
+    this.region = props.region ?? 'us-east-1';
+    const image = ContainerImage.fromReference(props.image ?? Minio.DEFAULT_IMAGE, this, 'image');
+    const storageSize = checkQuantity(this, 'storageSize', props.storageSize ?? '50Gi', '50Gi');
+    if (props.storageClass !== undefined) checkDnsSubdomain(this, 'storageClass', props.storageClass);
+    const headless = `${name}-hl`;
+    this.endpointUrl = `http://${name}.${this.namespace}.svc.cluster.local:${Minio.API_PORT}`;
+
+    renderService(this, 'Service', {
+      name,
+      labels: this.labels,
+      selector: this.podSelector,
+      ports: [
+        { name: 'api', port: Minio.API_PORT, targetPort: 'api' },
+        { name: 'console', port: Minio.CONSOLE_PORT, targetPort: 'console' },
+      ],
+    });
+    renderService(this, 'HeadlessService', {
+      name: headless,
+      labels: this.labels,
+      selector: this.podSelector,
+      headless: true,
+      ports: [{ name: 'api', port: Minio.API_PORT, targetPort: 'api' }],
+    });
+
+    const t = this.topology;
+    const drives = Array.from({ length: t.drivesPerNode }, (_, i) => (t.drivesPerNode === 1 ? 'data' : `data-${i}`));
+    const driveArg = t.drivesPerNode === 1 ? '/data' : `/data-{0...${t.drivesPerNode - 1}}`;
+    const serverArg = t.distributed
+      ? `http://${name}-{0...${t.replicas - 1}}.${headless}.${this.namespace}.svc.cluster.local${driveArg}`
+      : driveArg;
+
+    new k8s.KubeStatefulSet(this, 'Resource', {
+      metadata: { name, labels: this.labels },
+      spec: {
+        serviceName: headless,
+        replicas: t.replicas,
+        podManagementPolicy: t.distributed ? 'Parallel' : 'OrderedReady',
+        selector: { matchLabels: this.podSelector },
+        persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
+        template: {
+          metadata: { labels: this.labels },
+          spec: restrictedPodSpec(this, {
+            serviceAccountName: this.serviceAccountName,
+            runAs: RUN_AS,
+            longRunning: true,
+            ...(t.distributed ? {
+              topologySpreadConstraints: [{
+                maxSkew: 1,
+                topologyKey: 'kubernetes.io/hostname',
+                whenUnsatisfiable: 'DoNotSchedule',
+                labelSelector: { matchLabels: this.podSelector },
+              }],
+            } : {}),
+            containers: [{
+              name: 'minio',
+              image,
+              args: ['server', serverArg, '--address', `:${Minio.API_PORT}`, '--console-address', `:${Minio.CONSOLE_PORT}`, '--certs-dir', '/tmp/certs'],
+              env: [
+                ['MINIO_ROOT_USER', EnvValue.fromSecret(creds.accessKeyId)],
+                ['MINIO_ROOT_PASSWORD', EnvValue.fromSecret(creds.secretAccessKey)],
+                ['MINIO_BROWSER_REDIRECT', EnvValue.literal('off')],
+              ],
+              ports: { api: Minio.API_PORT, console: Minio.CONSOLE_PORT },
+              resources: props.resources ?? {
+                requests: { cpu: '100m', memory: '256Mi' },
+                limits: { cpu: '1000m', memory: '2Gi' },
+              },
+              startup: Probe.httpGet('/minio/health/live', 'api', { periodSeconds: 5, failureThreshold: 60 }),
+              liveness: Probe.httpGet('/minio/health/live', 'api'),
+              readiness: Probe.httpGet('/minio/health/ready', 'api', { periodSeconds: 5 }),
+              volumeMounts: drives.map((d) => ({ name: d, mountPath: `/${d}` })),
+              writableDirs: ['/tmp'],
+            }],
+          }),
+        },
+        volumeClaimTemplates: drives.map((d) => ({
+          metadata: { name: d, labels: this.labels },
+          spec: {
+            accessModes: ['ReadWriteOnce'],
+            ...(props.storageClass ? { storageClassName: props.storageClass } : {}),
+            resources: { requests: { storage: k8s.Quantity.fromString(storageSize) } },
+          },
+        })),
+      },
+    });
+
+    if (t.distributed) {
+      // The nodes of a distributed set talk to each other on the API port.
+      this.allowFrom(Peer.workload(this), Port.tcp(Minio.API_PORT), 'minio: distributed peers');
+      new k8s.KubePodDisruptionBudget(this, 'Pdb', {
+        metadata: { name, labels: this.labels },
+        spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: this.podSelector } },
+      });
+    }
+
+    this.partOf = props.partOf;
+    for (const b of props.buckets ?? []) this.addBucket(b);
+    if (props.backup) {
+      this.backup = new MinioBackup(this, 'Backup', { source: this, buckets: () => this.bucketNames, ...props.backup, partOf: props.partOf });
+    }
+  }
+
+  /** Creates a bucket (idempotently, with `mc mb --ignore-existing`) and returns it. */
+  public addBucket(name: string): IBucket {
+    checkBucketName(this, 'bucket name', name);
+    this.bucketJob ??= new MinioBuckets(this, 'Buckets', { store: this, partOf: this.partOf });
+    this.bucketJob.add(name);
+    return new BucketRef(this, name);
+  }
+
+  /** A bucket this MinIO creates; fails if it was never added. */
+  public bucket(name: string): IBucket {
+    if (!this.bucketNames.includes(name)) {
+      invalid(this, 'bucket(name)', `must be a bucket this MinIO creates (${this.bucketNames.join(', ') || 'none yet'})`, name,
+        `add it with buckets: ["${name}"] or minio.addBucket("${name}")`);
+    }
+    return new BucketRef(this, name);
+  }
+
+  /** The buckets this MinIO creates, sorted. */
+  public get bucketNames(): string[] {
+    return this.bucketJob?.bucketNames ?? [];
+  }
+
+  /** Declares that `client` uses the S3 API on 9000. */
+  public grantConnect(client: IWorkload, description: string): void {
+    this.allowFrom(Peer.workload(client), Port.tcp(Minio.API_PORT), description);
+  }
+
+  /** Opens the console (9001) to a peer, for example an ingress controller. */
+  public allowConsoleFrom(peer: Peer): void {
+    this.allowFrom(peer, Port.tcp(Minio.CONSOLE_PORT), 'minio console');
+  }
+}

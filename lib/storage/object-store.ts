@@ -1,0 +1,109 @@
+import { Construct, IConstruct } from 'constructs';
+import { ConnectionGraph, IWorkload, Peer } from '../core/connections';
+import { Port } from '../core/port';
+import { SecretValue } from '../core/secret-value';
+import { checkDnsSubdomain, invalid } from '../core/validate';
+
+/** S3 access keys, as references to a Secret. */
+export interface S3Credentials {
+  readonly accessKeyId: SecretValue;
+  readonly secretAccessKey: SecretValue;
+}
+
+/** An S3-compatible endpoint (MinIO, AWS S3, GCS interoperability, SeaweedFS). */
+export interface IObjectStore extends IConstruct {
+  /** What clients set as `MLFLOW_S3_ENDPOINT_URL` / `mc alias` URL. */
+  readonly endpointUrl: string;
+  /** @default "us-east-1" for MinIO */
+  readonly region: string;
+  /** Access keys; undefined where pods authenticate ambiently (IRSA, GKE Workload Identity). */
+  readonly credentials?: S3Credentials;
+  /** Declares that `client` talks to this store (becomes NetworkPolicy allows). */
+  grantConnect(client: IWorkload, description: string): void;
+  /** A reference to a bucket on this store (which must exist or be created by the store). */
+  bucket(name: string): IBucket;
+}
+
+/** A bucket on an {@link IObjectStore}. */
+export interface IBucket {
+  readonly store: IObjectStore;
+  readonly bucketName: string;
+  /** `s3://<bucket>/<prefix>` */
+  s3Uri(prefix?: string): string;
+}
+
+/** Checks an S3 bucket name (3–63 characters, lower case, digits, '-' and '.'). */
+export function checkBucketName(scope: IConstruct | string, prop: string, name: string): string {
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(name ?? '') || name.includes('..')) {
+    invalid(scope, prop, 'must be an S3 bucket name (3 to 63 lower-case letters, digits, "-" or ".")', name,
+      `use a name such as "${String(name ?? '').toLowerCase().replace(/[^a-z0-9.-]+/g, '-').replace(/^-+|-+$/g, '') || 'mlflow-artifacts'}"`);
+  }
+  return name;
+}
+
+/** A bucket reference; used by every store implementation. */
+export class BucketRef implements IBucket {
+  constructor(public readonly store: IObjectStore, public readonly bucketName: string) {}
+  public s3Uri(prefix?: string): string {
+    const p = (prefix ?? '').replace(/^\/+|\/+$/g, '');
+    return `s3://${this.bucketName}${p ? `/${p}` : ''}`;
+  }
+}
+
+export interface ExistingObjectStoreProps {
+  /** `https://s3.eu-west-1.amazonaws.com`, `https://storage.googleapis.com`, `http://seaweedfs-s3.storage:8333`. */
+  readonly endpointUrl: string;
+  /** @default "us-east-1" */
+  readonly region?: string;
+  /** @default - none: pods authenticate ambiently (IRSA, GKE Workload Identity) */
+  readonly credentials?: S3Credentials;
+  /**
+   * Where the endpoint is, for egress rules.
+   * @default Peer.anyAddress() on the endpoint's port
+   */
+  readonly peer?: Peer;
+}
+
+class ExistingObjectStore extends Construct implements IObjectStore {
+  public readonly endpointUrl: string;
+  public readonly region: string;
+  public readonly credentials?: S3Credentials;
+  private readonly peer: Peer;
+  private readonly port: number;
+
+  constructor(scope: Construct, id: string, props: ExistingObjectStoreProps) {
+    super(scope, id);
+    let url: URL | undefined;
+    try {
+      url = new URL(props.endpointUrl);
+    } catch {
+      url = undefined;
+    }
+    if (!url || !/^https?:$/.test(url.protocol) || (url.pathname !== '/' && url.pathname !== '') || url.username || url.password) {
+      invalid(this, 'endpointUrl', 'must be an http(s) URL with no path and no credentials', props.endpointUrl,
+        'write it as "https://s3.eu-west-1.amazonaws.com" and pass keys through credentials');
+    }
+    checkDnsSubdomain(this, 'endpointUrl host', url.hostname.replace(/^\[|\]$/g, ''));
+    this.endpointUrl = `${url.protocol}//${url.host}`;
+    this.port = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
+    this.region = props.region ?? 'us-east-1';
+    this.credentials = props.credentials;
+    this.peer = props.peer ?? Peer.anyAddress();
+  }
+
+  public grantConnect(client: IWorkload, description: string): void {
+    ConnectionGraph.of(this).allow(Peer.workload(client), this.peer, Port.tcp(this.port), description);
+  }
+
+  public bucket(name: string): IBucket {
+    return new BucketRef(this, checkBucketName(this, 'bucket name', name));
+  }
+}
+
+/** Factories for object stores this app does not run. */
+export class ObjectStore {
+  /** An S3-compatible endpoint run elsewhere: AWS S3, GCS (interoperability), SeaweedFS, an existing MinIO. */
+  public static fromExisting(scope: Construct, id: string, props: ExistingObjectStoreProps): IObjectStore {
+    return new ExistingObjectStore(scope, id, props);
+  }
+}

@@ -1,0 +1,94 @@
+import { Construct } from 'constructs';
+import { renderCronJob } from '../core/batch';
+import { EnvValue, ContainerSpec } from '../core/pod';
+import { k8s } from '../core/k8s';
+import { ContainerImage } from '../core/image';
+import { Workload } from '../core/workload';
+import { BackupOptions, resolveBackup } from './backup';
+import { IDatabase } from './database';
+import { mcAliasCommand, mcImage, MC_WRITABLE_DIRS, s3AliasEnv } from './s3-client';
+import { renderBackupVolume } from './backup-volume';
+
+export interface PostgresBackupProps extends BackupOptions {
+  /** The database to dump (its application role is used, so the dump holds only that database). */
+  readonly database: IDatabase & { readonly image: ContainerImage; readonly workloadName: string };
+  /** @default - none */
+  readonly partOf?: string;
+}
+
+const RESOURCES = { requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } };
+const RUN_AS = { uid: 999, gid: 999 };
+
+/**
+ * A `pg_dump --format=custom` CronJob. To a bucket: the dump goes to an emptyDir, then `mc`
+ * uploads it and deletes dumps older than the retention. To a volume: written and pruned in place.
+ * Restore: `pg_restore --clean --if-exists -d <db> <file>`.
+ */
+export class PostgresBackup extends Workload {
+  constructor(scope: Construct, id: string, props: PostgresBackupProps) {
+    super(scope, id, { name: 'postgresql', instance: `${props.database.workloadName}-backup`, component: 'backup', partOf: props.partOf });
+    const o = resolveBackup(this, 'backup', props);
+    const db = props.database;
+    db.grantConnect(this, 'pg_dump backup');
+    const file = `${db.databaseName}-$(date -u +%Y%m%dT%H%M%SZ).dump`;
+    const pgEnv: Array<[string, EnvValue]> = [
+      ['PGHOST', EnvValue.literal(db.host)],
+      ['PGPORT', EnvValue.literal(String(db.port))],
+      ['PGDATABASE', EnvValue.literal(db.databaseName)],
+      ['PGUSER', EnvValue.literal(db.username)],
+      ['PGPASSWORD', EnvValue.fromSecret(db.password)],
+    ];
+    const dest = o.destination;
+    const bucket = dest.bucketRef;
+    let containers: ContainerSpec[];
+    let initContainers: ContainerSpec[] = [];
+    let volumes: k8s.Volume[];
+    if (bucket) {
+      bucket.store.grantConnect(this, 'pg_dump upload');
+      initContainers = [{
+        name: 'dump',
+        image: db.image,
+        command: ['/bin/sh', '-ec', `pg_dump --format=custom --no-owner --file="/work/${file}"`],
+        env: pgEnv,
+        resources: RESOURCES,
+        volumeMounts: [{ name: 'work', mountPath: '/work' }],
+        writableDirs: ['/tmp'],
+      }];
+      containers = [{
+        name: 'upload',
+        image: mcImage(this),
+        command: ['/bin/sh', '-ec', [
+          mcAliasCommand('DST'),
+          `mc cp /work/*.dump ${dest.path(db.databaseName)}/`,
+          `mc rm --recursive --force --older-than ${o.retentionDays}d ${dest.path(db.databaseName)}/`,
+        ].join('\n')],
+        env: s3AliasEnv(this, 'backup.destination', bucket.store, 'DST'),
+        resources: RESOURCES,
+        volumeMounts: [{ name: 'work', mountPath: '/work', readOnly: true }],
+        writableDirs: MC_WRITABLE_DIRS,
+      }];
+      volumes = [{ name: 'work', emptyDir: { sizeLimit: k8s.Quantity.fromString('10Gi') } }];
+    } else {
+      const dir = dest.path(db.databaseName);
+      containers = [{
+        name: 'dump',
+        image: db.image,
+        command: ['/bin/sh', '-ec', [
+          `mkdir -p ${dir}`,
+          `pg_dump --format=custom --no-owner --file="${dir}/${file}"`,
+          `find ${dir} -name '*.dump' -mtime +${o.retentionDays} -delete`,
+        ].join('\n')],
+        env: pgEnv,
+        resources: RESOURCES,
+        volumeMounts: [{ name: 'backup', mountPath: '/backup' }],
+        writableDirs: ['/tmp'],
+      }];
+      volumes = [renderBackupVolume(this, dest)];
+    }
+    renderCronJob(this, {
+      schedule: o.schedule,
+      timeZone: o.timeZone,
+      pod: { runAs: RUN_AS, initContainers, containers, volumes },
+    });
+  }
+}

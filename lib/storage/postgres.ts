@@ -1,0 +1,206 @@
+import { Construct } from 'constructs';
+import { k8s } from '../core/k8s';
+import { ContainerImage } from '../core/image';
+import { EnvValue, RunAs, restrictedPodSpec } from '../core/pod';
+import { IWorkload, Peer } from '../core/connections';
+import { Port } from '../core/port';
+import { Probe } from '../core/probe';
+import { ResourceRequirements } from '../core/resources';
+import { SecretValue } from '../core/secret-value';
+import { renderService } from '../core/service';
+import { invalid, checkQuantity, checkDnsSubdomain } from '../core/validate';
+import { Workload } from '../core/workload';
+import { BackupOptions } from './backup';
+import { DatabaseEngine, IDatabase, checkSqlIdentifier } from './database';
+import { PostgresBackup } from './postgres-backup';
+
+/** The database and role the application uses (created on first start). */
+export interface PostgresDatabaseProps {
+  /** @default "mlflow" */
+  readonly name?: string;
+  /** @default "mlflow" */
+  readonly user?: string;
+  /** The application role's password. */
+  readonly password: SecretValue;
+}
+
+export interface PostgresProps {
+  /**
+   * The stable name of the StatefulSet, Service and PVCs. It does not follow the construct id,
+   * so renaming the id never renames (and loses) a production database.
+   * @default "postgresql"
+   */
+  readonly name?: string;
+  /**
+   * The PostgreSQL major.minor version; selects `postgres:<version>-bookworm`.
+   * @default "16.10"
+   */
+  readonly version?: string;
+  /**
+   * The image, for a mirror or a digest. Conflicts with `version`.
+   * @default - postgres:<version>-bookworm
+   */
+  readonly image?: string;
+  /** The superuser (`postgres`) password, used for bootstrap and administration only. */
+  readonly superuserPassword: SecretValue;
+  /** The application database and role. */
+  readonly database: PostgresDatabaseProps;
+  /** @default "10Gi" */
+  readonly storageSize?: string;
+  /** @default - the cluster's default StorageClass */
+  readonly storageClass?: string;
+  /** @default - 100m/500m CPU, 256Mi/1Gi memory (seed 002) */
+  readonly resources?: ResourceRequirements;
+  /** A nightly `pg_dump` CronJob. @default - no backup */
+  readonly backup?: BackupOptions;
+  /** `app.kubernetes.io/part-of`. @default - none */
+  readonly partOf?: string;
+}
+
+/** uid/gid of the `postgres` user in the official Debian-based image. */
+const POSTGRES_USER: RunAs = { uid: 999, gid: 999 };
+const DATA_DIR = '/var/lib/postgresql/data';
+
+/**
+ * A single-instance PostgreSQL: a StatefulSet with a volumeClaimTemplate, a Service on 5432,
+ * and on first start a database owned by a non-superuser application role, both taken from
+ * secret references. For high availability use an operator (CloudNativePG) and
+ * `Database.fromExisting`.
+ *
+ * Data: the PVC outlives the StatefulSet (`whenDeleted: Retain`): deleting this construct never
+ * deletes the database's volume.
+ */
+export class Postgres extends Workload implements IDatabase {
+  public static readonly DEFAULT_VERSION = '16.10';
+  public readonly engine = DatabaseEngine.POSTGRESQL;
+  public readonly host: string;
+  public readonly port = 5432;
+  public readonly databaseName: string;
+  public readonly username: string;
+  public readonly password: SecretValue;
+  public readonly superuserPassword: SecretValue;
+  public readonly image: ContainerImage;
+  /** The backup CronJob, when `backup` is set. */
+  public readonly backup?: PostgresBackup;
+
+  constructor(scope: Construct, id: string, props: PostgresProps) {
+    const name = props.name ?? 'postgresql';
+    super(scope, id, { name: 'postgresql', instance: name, component: 'database', partOf: props.partOf });
+    if (props.version !== undefined && props.image !== undefined) {
+      invalid(this, 'version', 'conflicts with image (the image already fixes the version)', props.version,
+        'remove version, or remove image to use postgres:<version>-bookworm');
+    }
+    const version = props.version ?? Postgres.DEFAULT_VERSION;
+    if (!/^\d{2}(\.\d+)?$/.test(version)) {
+      invalid(this, 'version', 'must be a PostgreSQL version such as "16.10" or "17"', version, 'pass version: "16.10"');
+    }
+    this.image = ContainerImage.fromReference(props.image ?? `postgres:${version}-bookworm`, this, 'image');
+    for (const [prop, v] of [['superuserPassword', props.superuserPassword], ['database.password', props.database?.password]] as const) {
+      if (!(v instanceof SecretValue)) {
+        invalid(this, prop, 'must be a SecretValue, never a string', typeof v === 'string' ? '<redacted>' : v,
+          'pass SecretValue.fromSecret("postgresql", "password") or an ExternalSecret value');
+      }
+    }
+    this.host = `${name}.${this.namespace}.svc.cluster.local`;
+    this.databaseName = checkSqlIdentifier(this, 'database.name', props.database.name ?? 'mlflow');
+    this.username = checkSqlIdentifier(this, 'database.user', props.database.user ?? 'mlflow');
+    this.password = props.database.password;
+    this.superuserPassword = props.superuserPassword;
+    const storageSize = checkQuantity(this, 'storageSize', props.storageSize ?? '10Gi', '10Gi');
+    if (props.storageClass !== undefined) checkDnsSubdomain(this, 'storageClass', props.storageClass);
+
+    const initScript = new k8s.KubeConfigMap(this, 'InitScripts', {
+      metadata: { name: `${name}-initdb`, labels: this.labels },
+      data: {
+        // Runs once, on an empty data directory. The password is read from the environment with
+        // \getenv, so it is never in a manifest, an argument or the psql history.
+        '10-app-database.sh': [
+          '#!/bin/bash',
+          'set -euo pipefail',
+          'psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname postgres <<\'EOSQL\'',
+          '\\getenv app_user APP_USER',
+          '\\getenv app_db APP_DATABASE',
+          '\\getenv app_password APP_PASSWORD',
+          'CREATE ROLE :"app_user" LOGIN PASSWORD :\'app_password\';',
+          'CREATE DATABASE :"app_db" OWNER :"app_user";',
+          'REVOKE ALL ON DATABASE :"app_db" FROM PUBLIC;',
+          'EOSQL',
+          '',
+        ].join('\n'),
+      },
+    });
+
+    renderService(this, 'Service', {
+      name,
+      labels: this.labels,
+      selector: this.podSelector,
+      ports: [{ name: 'postgresql', port: this.port, targetPort: 'postgresql' }],
+    });
+
+    const isReady = ['pg_isready', '--host=127.0.0.1', '--port=5432', '--username=postgres', '--dbname=postgres'];
+    new k8s.KubeStatefulSet(this, 'Resource', {
+      metadata: { name, labels: this.labels },
+      spec: {
+        serviceName: name,
+        replicas: 1,
+        selector: { matchLabels: this.podSelector },
+        persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
+        template: {
+          metadata: { labels: this.labels },
+          spec: restrictedPodSpec(this, {
+            serviceAccountName: this.serviceAccountName,
+            runAs: POSTGRES_USER,
+            longRunning: true,
+            containers: [{
+              name: 'postgresql',
+              image: this.image,
+              env: [
+                ['POSTGRES_USER', EnvValue.literal('postgres')],
+                ['POSTGRES_PASSWORD', EnvValue.fromSecret(props.superuserPassword)],
+                ['PGDATA', EnvValue.literal(`${DATA_DIR}/pgdata`)],
+                ['APP_DATABASE', EnvValue.literal(this.databaseName)],
+                ['APP_USER', EnvValue.literal(this.username)],
+                ['APP_PASSWORD', EnvValue.fromSecret(this.password)],
+              ],
+              ports: { postgresql: this.port },
+              resources: props.resources ?? {
+                requests: { cpu: '100m', memory: '256Mi' },
+                limits: { cpu: '500m', memory: '1Gi' },
+              },
+              startup: Probe.exec(isReady, { periodSeconds: 5, failureThreshold: 60 }),
+              liveness: Probe.exec(isReady, { periodSeconds: 10, failureThreshold: 6 }),
+              readiness: Probe.exec(isReady, { periodSeconds: 5 }),
+              volumeMounts: [
+                { name: 'data', mountPath: DATA_DIR },
+                { name: 'initdb', mountPath: '/docker-entrypoint-initdb.d', readOnly: true },
+                { name: 'dshm', mountPath: '/dev/shm' },
+              ],
+              writableDirs: ['/var/run/postgresql', '/tmp'],
+            }],
+            volumes: [
+              { name: 'initdb', configMap: { name: initScript.name, defaultMode: 0o555 } },
+              { name: 'dshm', emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString('256Mi') } },
+            ],
+          }),
+        },
+        volumeClaimTemplates: [{
+          metadata: { name: 'data', labels: this.labels },
+          spec: {
+            accessModes: ['ReadWriteOnce'],
+            ...(props.storageClass ? { storageClassName: props.storageClass } : {}),
+            resources: { requests: { storage: k8s.Quantity.fromString(storageSize) } },
+          },
+        }],
+      },
+    });
+
+    if (props.backup) {
+      this.backup = new PostgresBackup(this, 'Backup', { database: this, ...props.backup, partOf: props.partOf });
+    }
+  }
+
+  /** Declares that `client` connects to PostgreSQL on 5432. */
+  public grantConnect(client: IWorkload, description: string): void {
+    this.allowFrom(Peer.workload(client), Port.tcp(this.port), description);
+  }
+}
