@@ -2,7 +2,13 @@
  * `npm run synth`: every reference deployment into dist/<app>/ (a kustomize directory each), plus
  * dist/argocd/ with one Argo CD Application per app. dist/ is replaced only when everything
  * synthesized and passed its checks.
+ *
+ * Usage: node build/main.js [distDir]. Under `cdk8s synth` (which empties its own output directory
+ * first), dist/ is still written safely and then copied to $CDK8S_OUTDIR for cdk8s' listing and
+ * validation plugins.
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import { referenceApps } from './apps';
 import { ArgoApplication, cdk8sTarget, safeSynth } from './lib';
@@ -17,6 +23,8 @@ function argocdApps(app: App) {
   }
 }
 
-const distDir = process.argv[2] ?? process.env.CDK8S_OUTDIR ?? 'dist';
+const distDir = path.resolve(process.argv[2] ?? 'dist');
 safeSynth(distDir, [...referenceApps, cdk8sTarget('argocd', argocdApps)]);
-console.log(`synthesized ${referenceApps.length} apps into ${distDir}/`);
+const cdk8sOut = process.env.CDK8S_OUTDIR ? path.resolve(process.env.CDK8S_OUTDIR) : undefined;
+if (cdk8sOut && cdk8sOut !== distDir) fs.cpSync(distDir, cdk8sOut, { recursive: true });
+console.log(`synthesized ${referenceApps.length} reference apps into ${path.relative(process.cwd(), distDir) || '.'}/`);

@@ -1,2 +1,3 @@
 export * from './synth';
 export * from './argo-application';
+export * from './manifest-checks';

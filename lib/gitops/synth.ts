@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import * as YAML from 'yaml';
+import { checkApp, Prerequisites } from './manifest-checks';
 
 /** One reference deployment: it writes everything under `outdir` (which is `dist/<name>` when swapped in). */
 export interface SynthTarget {
@@ -9,6 +10,8 @@ export interface SynthTarget {
   readonly name: string;
   /** Writes this target's files into `outdir` (an empty directory). Throws on any error. */
   synth(outdir: string): void;
+  /** Secrets and ConfigMaps its pods may reference without rendering them. @default - none */
+  readonly prerequisites?: Prerequisites;
 }
 
 /** A typed object read back from a synthesized manifest. */
@@ -69,9 +72,10 @@ export function writeKustomizeDir(outdir: string, objects: ManifestObject[]): st
 }
 
 /** A {@link SynthTarget} for a cdk8s app built by `build`, written as a kustomize directory. */
-export function cdk8sTarget(name: string, build: (app: App) => void): SynthTarget {
+export function cdk8sTarget(name: string, build: (app: App) => void, prerequisites?: Prerequisites): SynthTarget {
   return {
     name,
+    prerequisites,
     synth(outdir: string) {
       const app = new App({ outdir });
       build(app);
@@ -80,16 +84,8 @@ export function cdk8sTarget(name: string, build: (app: App) => void): SynthTarge
   };
 }
 
-/** Checks run on every written manifest before dist/ is replaced. */
-export function checkManifest(file: string, obj: ManifestObject): string[] {
-  const errors: string[] = [];
-  if (obj.kind === 'Secret') {
-    errors.push(`${file}: Secret "${obj.metadata?.name}" would put secret data in dist/. Fix: reference an existing Secret (SecretValue.fromSecret) or use an ExternalSecret.`);
-  }
-  return errors;
-}
-
-function readManifests(dir: string): Array<[string, ManifestObject]> {
+/** Every object in the YAML files under `dir` (kustomization.yaml excluded), in file order. */
+export function readManifests(dir: string): Array<[string, ManifestObject]> {
   const out: Array<[string, ManifestObject]> = [];
   for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
     const p = path.join(dir, entry.name);
@@ -132,10 +128,12 @@ export function safeSynth(distDir: string, targets: SynthTarget[], options: Safe
       fs.mkdirSync(out, { recursive: true });
       t.synth(out);
     }
-    const errors = readManifests(staging).flatMap(([file, obj]) => {
-      const rel = path.relative(staging, file);
-      return [...checkManifest(rel, obj), ...(options.validate?.(rel, obj) ?? [])];
-    });
+    const errors: string[] = [];
+    for (const t of targets) {
+      const manifests = readManifests(path.join(staging, t.name));
+      errors.push(...checkApp(manifests.map(([, o]) => o), t.prerequisites).map((e) => `${t.name}: ${e}`));
+      for (const [file, obj] of manifests) errors.push(...(options.validate?.(path.relative(staging, file), obj) ?? []));
+    }
     if (errors.length) throw new Error(`Synthesized manifests failed checks:\n- ${errors.join('\n- ')}`);
     // Swap: two renames on one filesystem; the old tree is removed only once the new one is in place.
     const hadDist = fs.existsSync(dist);

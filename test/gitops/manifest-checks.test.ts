@@ -1,0 +1,52 @@
+import { App } from 'cdk8s';
+import { describe, expect, it } from 'vitest';
+import { mlflowMinioPostgres } from '../../apps/mlflow-minio-postgres';
+import { checkApp } from '../../lib/gitops/manifest-checks';
+import { synthObjects } from '../../lib/gitops/synth';
+
+/** A fresh copy of the seed app's objects, to break one field at a time. */
+function objects(): any[] {
+  const app = new App();
+  mlflowMinioPostgres(app, 'seed');
+  return JSON.parse(JSON.stringify(synthObjects(app)));
+}
+const mlflow = (objs: any[]) => objs.find((o) => o.kind === 'Deployment').spec.template.spec;
+
+describe('checkApp catches what would be unsafe in a cluster', () => {
+  it('passes the untouched app', () => {
+    expect(checkApp(objects())).toEqual([]);
+  });
+
+  const cases: Array<[string, (objs: any[]) => void, string]> = [
+    ['privilege escalation', (o) => { mlflow(o).containers[0].securityContext.allowPrivilegeEscalation = true; }, 'Deployment "mlflow" container "mlflow": allowPrivilegeEscalation must be false'],
+    ['capabilities kept', (o) => { mlflow(o).containers[0].securityContext.capabilities.drop = []; }, 'Deployment "mlflow" container "mlflow": must drop ALL capabilities'],
+    ['writable root filesystem', (o) => { mlflow(o).containers[0].securityContext.readOnlyRootFilesystem = false; }, 'Deployment "mlflow" container "mlflow": readOnlyRootFilesystem must be true'],
+    ['no seccomp', (o) => { delete mlflow(o).securityContext.seccompProfile; }, 'Deployment "mlflow": pod seccompProfile must be RuntimeDefault'],
+    ['latest image', (o) => { mlflow(o).containers[0].image = 'burakince/mlflow:latest'; }, 'Deployment "mlflow" container "mlflow": image "burakince/mlflow:latest" is not pinned'],
+    ['untagged image', (o) => { mlflow(o).containers[0].image = 'burakince/mlflow'; }, 'Deployment "mlflow" container "mlflow": image "burakince/mlflow" is not pinned'],
+    ['no memory limit', (o) => { delete mlflow(o).containers[0].resources.limits.memory; }, 'Deployment "mlflow" container "mlflow": needs a memory limit'],
+    ['no requests', (o) => { delete mlflow(o).containers[0].resources.requests; }, 'Deployment "mlflow" container "mlflow": needs cpu and memory requests'],
+    ['no probes', (o) => { delete mlflow(o).containers[0].readinessProbe; }, 'Deployment "mlflow" container "mlflow": needs liveness and readiness probes'],
+    ['literal password env', (o) => { mlflow(o).containers[0].env.push({ name: 'DB_PASSWORD2', value: 'hunter2' }); }, 'Deployment "mlflow" container "mlflow": env DB_PASSWORD2 holds a literal credential'],
+    ['credential in URL', (o) => { mlflow(o).containers[0].args = ['--backend-store-uri', 'postgresql://mlflow:hunter2@db/mlflow']; }, 'Deployment "mlflow" container "mlflow": an argument embeds a credential'],
+    ['missing secret', (o) => { mlflow(o).containers[0].env.find((e: any) => e.name === 'DB_PASSWORD').valueFrom.secretKeyRef.name = 'nope'; }, 'Deployment "mlflow": Secret "nope" is neither rendered nor a prerequisite'],
+    ['missing configmap', (o) => { mlflow(o).volumes.find((v: any) => v.configMap).configMap.name = 'nope'; }, 'Deployment "mlflow": ConfigMap "nope" is neither rendered nor a prerequisite'],
+    ['missing service account', (o) => { mlflow(o).serviceAccountName = 'nope'; }, 'Deployment "mlflow": ServiceAccount "nope" is not rendered'],
+    ['service selects nothing', (o) => { o.find((x: any) => x.kind === 'Service' && x.metadata.name === 'mlflow').spec.selector = { app: 'nope' }; }, 'Service "mlflow": selects no pods'],
+    ['service targets a missing port', (o) => { o.find((x: any) => x.kind === 'Service' && x.metadata.name === 'mlflow').spec.ports[0].targetPort = 'web'; }, 'Service "mlflow": port "http" targets "web", which no selected container exposes'],
+    ['secret with data', (o) => { o.push({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'leak', namespace: 'mlops' }, stringData: { password: 'x' } }); }, 'Secret "leak": holds literal data; use SecretValue.fromSecret or an ExternalSecret'],
+  ];
+  for (const [what, breakIt, message] of cases) {
+    it(`rejects ${what}`, () => {
+      const objs = objects();
+      breakIt(objs);
+      expect(checkApp(objs)).toContain(message);
+    });
+  }
+
+  it('accepts a Secret declared as a prerequisite', () => {
+    const objs = objects();
+    mlflow(objs).containers[0].env.find((e: any) => e.name === 'DB_PASSWORD').valueFrom.secretKeyRef.name = 'db-from-runbook';
+    expect(checkApp(objs, { secrets: ['db-from-runbook'] })).toEqual([]);
+  });
+});
