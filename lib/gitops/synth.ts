@@ -1,8 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Chart } from 'cdk8s';
+import { ApiObject, App } from 'cdk8s';
 import * as YAML from 'yaml';
 import { checkApp, Prerequisites } from './manifest-checks';
+import { stringifyYaml } from './yaml';
 
 /** One reference deployment: it writes everything under `outdir` (which is `dist/<name>` when swapped in). */
 export interface SynthTarget {
@@ -22,21 +23,24 @@ export interface ManifestObject {
   readonly [k: string]: unknown;
 }
 
-const YAML_OPTIONS = { lineWidth: 0, minContentWidth: 0 } as const;
-
 /** Serialises one object as YAML, the way every file in dist/ is written. */
 export function toYaml(obj: unknown): string {
-  return YAML.stringify(obj, YAML_OPTIONS);
+  return stringifyYaml(obj);
 }
 
 /**
- * Validates a cdk8s app (every construct's `node.validate()`), then returns the objects of all
- * its charts in construct order. Throws one error listing every validation message.
+ * Validates a cdk8s app (every construct's `node.validate()`), then returns every API object in
+ * construct order. Throws one error listing every validation message.
+ *
+ * Unlike `Chart.toJson()`, which re-validates and re-resolves dependencies of the whole app for
+ * each chart (quadratic with one chart per team), this walks the tree once. Dependency order is
+ * not needed: each object is written to its own file and kustomize/Argo CD order by kind.
  */
 export function synthObjects(app: App): ManifestObject[] {
-  const errors = app.node.findAll().flatMap((c) => c.node.validate().map((e) => `${c.node.path}: ${e}`));
+  const all = app.node.findAll();
+  const errors = all.flatMap((c) => c.node.validate().map((e) => `${c.node.path}: ${e}`));
   if (errors.length) throw new Error(`Validation failed:\n- ${errors.join('\n- ')}`);
-  return app.node.findAll().filter((c): c is Chart => Chart.isChart(c)).flatMap((chart) => chart.toJson() as ManifestObject[]);
+  return all.filter((c): c is ApiObject => ApiObject.isApiObject(c)).map((o) => o.toJson() as ManifestObject);
 }
 
 /** `deployment-mlflow.yaml`; with the namespace when the app spans several. */

@@ -1,0 +1,71 @@
+/**
+ * `npm run bench`: the figures DEVELOPERS.md budgets, measured on this machine.
+ * - baseline: Node loading cdk8s, cdk8s-plus-28, cdktf and yaml (nothing else);
+ * - full synth: `node build/main.js` into a scratch directory (wall time, peak RSS), and
+ *   `npm run synth` end to end (includes the no-op incremental tsc);
+ * - N MLflow stacks (1, 10, 100) synthesized and written in one process, and the marginal cost.
+ * Medians of several runs. This is a benchmark, never a timed test.
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App } from 'cdk8s';
+import { mlflowMinioPostgres } from '../apps/mlflow-minio-postgres';
+import { synthObjects, writeKustomizeDir } from '../lib/gitops/synth';
+
+const root = path.resolve(__dirname, '..', '..');
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function timeCommand(cmd: string, args: string[]): { ms: number; rssKb: number } {
+  const times: number[] = [];
+  const rss: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const t0 = process.hrtime.bigint();
+    const r = spawnSync(cmd, args, { cwd: root, encoding: 'utf8' });
+    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed:\n${r.stderr}`);
+    const m = /__MAXRSS_KB__ (\d+)/.exec(r.stderr ?? '');
+    if (m) rss.push(Number(m[1]));
+  }
+  return { ms: median(times), rssKb: rss.length ? Math.max(...rss) : 0 };
+}
+
+function stacks(n: number, outdir: string): number {
+  const t0 = process.hrtime.bigint();
+  const app = new App();
+  for (let i = 0; i < n; i++) mlflowMinioPostgres(app, `team-${i}`, { namespace: `team-${i}` });
+  writeKustomizeDir(outdir, synthObjects(app));
+  return Number(process.hrtime.bigint() - t0) / 1e6;
+}
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mlops-bench-'));
+try {
+  const reporter = path.join(root, 'build', 'scripts', 'rss-reporter.js');
+  const baseline = timeCommand(process.execPath, ['-r', reporter, '-e', "require('cdk8s');require('cdk8s-plus-28');require('cdktf');require('yaml')"]);
+  const synth = timeCommand(process.execPath, ['-r', reporter, path.join(root, 'build', 'main.js'), path.join(tmp, 'dist')]);
+  const npmSynth = timeCommand('npm', ['run', '--silent', 'synth', '--', path.join(tmp, 'dist-npm')]);
+  stacks(1, path.join(tmp, 'warmup'));
+  const n: Record<number, number> = {};
+  for (const count of [1, 10, 100]) {
+    n[count] = median(Array.from({ length: count === 100 ? 3 : RUNS }, (_, i) => stacks(count, path.join(tmp, `s${count}-${i}`))));
+  }
+  const marginal = (n[100] - n[1]) / 99;
+  const f = (ms: number) => `${ms.toFixed(0).padStart(6)} ms`;
+  const lines = [
+    `machine: ${os.cpus().length} cores, node ${process.version}, median of ${RUNS} runs`,
+    `baseline (load cdk8s, cdk8s-plus-28, cdktf, yaml): ${f(baseline.ms)}  peak RSS ${(baseline.rssKb / 1024).toFixed(0)} MiB`,
+    `full synth (node build/main.js, all apps):        ${f(synth.ms)}  peak RSS ${(synth.rssKb / 1024).toFixed(0)} MiB  = ${(synth.ms / baseline.ms).toFixed(2)}x baseline (budget 2.5x)`,
+    `npm run synth (incl. no-op tsc -b, npm):          ${f(npmSynth.ms)}`,
+    `MLflow stacks in one process:  1 = ${f(n[1])}   10 = ${f(n[10])}   100 = ${f(n[100])} (budget 3000 ms)`,
+    `marginal cost of one more stack:                   ${marginal.toFixed(1)} ms (budget 10 ms)`,
+  ];
+  console.log(lines.join('\n'));
+} finally {
+  fs.rmSync(tmp, { recursive: true, force: true });
+}
