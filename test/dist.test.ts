@@ -1,0 +1,69 @@
+import { execFileSync, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { describe, expect, it } from 'vitest';
+import { readManifests } from '../lib/gitops/synth';
+import { loadValidator } from './support/schema';
+
+const root = path.resolve(__dirname, '..');
+const dist = path.join(root, 'dist');
+
+function files(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    return e.isDirectory() ? files(p).map((f) => path.join(e.name, f)) : [e.name];
+  }).sort();
+}
+
+/** Kustomize directories under dist/ whose resources are all local. */
+function localKustomizations(): string[] {
+  return files(dist).filter((f) => f.endsWith('kustomization.yaml'))
+    .map((f) => path.join(dist, path.dirname(f)))
+    .filter((d) => !/^\s*-\s*(https?:\/\/|github\.com\/)/m.test(fs.readFileSync(path.join(d, 'kustomization.yaml'), 'utf8')));
+}
+
+describe('dist/', () => {
+  it('equals a fresh synth of main.ts (committed output is not stale)', () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'dist-drift-'));
+    try {
+      execFileSync(process.execPath, [path.join(root, 'build', 'main.js'), path.join(out, 'dist')], { cwd: root, stdio: 'pipe' });
+      const fresh = path.join(out, 'dist');
+      expect(files(fresh)).toEqual(files(dist));
+      for (const f of files(dist)) {
+        expect(fs.readFileSync(path.join(fresh, f), 'utf8'), f).toBe(fs.readFileSync(path.join(dist, f), 'utf8'));
+      }
+    } finally {
+      fs.rmSync(out, { recursive: true, force: true });
+    }
+  });
+
+  it('holds no machine path of the host that ran synth', () => {
+    for (const f of files(dist)) {
+      const text = fs.readFileSync(path.join(dist, f), 'utf8');
+      // Container paths such as /tmp are fine; the checkout, the home directory and staging dirs are not.
+      expect([root, os.homedir() + path.sep, '.dist-staging', '.dist-previous'].filter((p) => text.includes(p)), f).toEqual([]);
+    }
+  });
+
+  it('validates strictly against the Kubernetes 1.28 and CRD schemas (unknown fields are errors)', () => {
+    const validator = loadValidator();
+    const manifests = readManifests(dist);
+    expect(manifests.length).toBeGreaterThan(30);
+    const errors = manifests.flatMap(([file, obj]) => validator.validate(obj).map((e) => `${path.relative(dist, file)}: ${e}`));
+    expect(errors).toEqual([]);
+  });
+
+  it('builds with kubectl kustomize', () => {
+    const dirs = localKustomizations();
+    expect(dirs.map((d) => path.relative(dist, d))).toContain('mlflow-minio-postgres');
+    for (const d of dirs) {
+      const r = spawnSync('kubectl', ['kustomize', d], { encoding: 'utf8' });
+      expect(r.error, 'kubectl must be on PATH (it is on CI machines)').toBeUndefined();
+      expect(r.stderr, d).toBe('');
+      expect(r.status, d).toBe(0);
+      const listed = (fs.readFileSync(path.join(d, 'kustomization.yaml'), 'utf8').match(/^\s+- /gm) ?? []).length;
+      expect((r.stdout.match(/^kind: /gm) ?? []).length, d).toBeGreaterThanOrEqual(listed);
+    }
+  });
+});
