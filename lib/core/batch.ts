@@ -1,5 +1,5 @@
 import { k8s } from './k8s';
-import { PodSpecOptions, restrictedPodSpec } from './pod';
+import { PodSpecOptions } from './pod';
 import { Workload } from './workload';
 
 export interface CronJobSpec {
@@ -26,10 +26,7 @@ export function renderCronJob(w: Workload, spec: CronJobSpec): k8s.KubeCronJob {
         spec: {
           backoffLimit: 2,
           activeDeadlineSeconds: spec.activeDeadlineSeconds ?? 3600,
-          template: {
-            metadata: { labels: w.labels },
-            spec: restrictedPodSpec(w, { ...spec.pod, serviceAccountName: w.serviceAccountName, longRunning: false }),
-          },
+          template: w.podTemplate({ ...spec.pod, longRunning: false }),
         },
       },
     },
@@ -50,10 +47,7 @@ export function renderJob(w: Workload, pod: Omit<PodSpecOptions, 'serviceAccount
     spec: {
       backoffLimit: 6,
       ttlSecondsAfterFinished: 86400,
-      template: {
-        metadata: { labels: w.labels },
-        spec: restrictedPodSpec(w, { ...pod, serviceAccountName: w.serviceAccountName, longRunning: false }),
-      },
+      template: w.podTemplate({ ...pod, longRunning: false }),
     },
   });
 }

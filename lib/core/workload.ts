@@ -1,6 +1,8 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ConnectionGraph, IWorkload, Peer } from './connections';
+import { k8s } from './k8s';
+import { PodSpecOptions, restrictedPodSpec } from './pod';
 import { ComponentIdentity, selectorLabels, standardLabels } from './labels';
 import { Port } from './port';
 import { renderServiceAccount } from './service';
@@ -42,5 +44,41 @@ export class Workload extends Construct implements IWorkload {
   public allowFrom(peer: Peer | IWorkload, port: Port, description: string): void {
     const from = peer instanceof Peer ? peer : Peer.workload(peer);
     ConnectionGraph.of(this).allow(from, Peer.workload(this), port, description);
+  }
+
+  /** A restricted pod template carrying this workload's labels and ServiceAccount. */
+  public podTemplate(options: Omit<PodSpecOptions, 'serviceAccountName'>): k8s.PodTemplateSpec {
+    return {
+      metadata: { labels: this.labels },
+      spec: restrictedPodSpec(this, { ...options, serviceAccountName: this.serviceAccountName }),
+    };
+  }
+
+  /** Spreads this workload's pods across `topologyKey` (`kubernetes.io/hostname`, a zone). */
+  public spreadAcross(topologyKey: string, whenUnsatisfiable: 'DoNotSchedule' | 'ScheduleAnyway'): k8s.TopologySpreadConstraint {
+    return { maxSkew: 1, topologyKey, whenUnsatisfiable, labelSelector: { matchLabels: this.podSelector } };
+  }
+
+  /** A PodDisruptionBudget for this workload's pods, named like the workload. */
+  public addDisruptionBudget(budget: { minAvailable: number } | { maxUnavailable: number }): k8s.KubePodDisruptionBudget {
+    const spec = 'minAvailable' in budget
+      ? { minAvailable: k8s.IntOrString.fromNumber(budget.minAvailable) }
+      : { maxUnavailable: k8s.IntOrString.fromNumber(budget.maxUnavailable) };
+    return new k8s.KubePodDisruptionBudget(this, 'Pdb', {
+      metadata: { name: this.workloadName, labels: this.labels },
+      spec: { ...spec, selector: { matchLabels: this.podSelector } },
+    });
+  }
+
+  /** A ReadWriteOnce volumeClaimTemplate with this workload's labels. */
+  public claimTemplate(name: string, size: string, storageClass?: string): k8s.KubePersistentVolumeClaimProps {
+    return {
+      metadata: { name, labels: this.labels },
+      spec: {
+        accessModes: ['ReadWriteOnce'],
+        ...(storageClass ? { storageClassName: storageClass } : {}),
+        resources: { requests: { storage: k8s.Quantity.fromString(size) } },
+      },
+    };
   }
 }

@@ -3,7 +3,7 @@ import * as prom from '../../imports/monitoring.coreos.com';
 import { IWorkload, Peer } from '../core/connections';
 import { ContainerImage } from '../core/image';
 import { k8s } from '../core/k8s';
-import { ContainerSpec, EnvValue, restrictedPodSpec } from '../core/pod';
+import { ContainerSpec, EnvValue } from '../core/pod';
 import { Port } from '../core/port';
 import { Probe } from '../core/probe';
 import { ResourceRequirements } from '../core/resources';
@@ -196,30 +196,23 @@ export class TrackingServer extends Workload {
         revisionHistoryLimit: 5,
         selector: { matchLabels: this.podSelector },
         strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) } },
-        template: {
-          metadata: { labels: this.labels },
-          spec: restrictedPodSpec(this, {
-            serviceAccountName: this.serviceAccountName,
-            runAs: RUN_AS,
-            longRunning: true,
-            initContainers: [migrate],
-            containers: [server],
-            volumes: [{ name: 'scripts', configMap: { name: scripts.name } }],
-            ...(replicas > 1 ? {
-              topologySpreadConstraints: [
-                { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: this.podSelector } },
-                { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: this.podSelector } },
-              ],
-            } : {}),
-          }),
-        },
+        template: this.podTemplate({
+          runAs: RUN_AS,
+          longRunning: true,
+          initContainers: [migrate],
+          containers: [server],
+          volumes: [{ name: 'scripts', configMap: { name: scripts.name } }],
+          ...(replicas > 1 ? {
+            topologySpreadConstraints: [
+              this.spreadAcross('kubernetes.io/hostname', 'ScheduleAnyway'),
+              this.spreadAcross('topology.kubernetes.io/zone', 'ScheduleAnyway'),
+            ],
+          } : {}),
+        }),
       },
     });
     if (replicas > 1) {
-      new k8s.KubePodDisruptionBudget(this, 'Pdb', {
-        metadata: { name, labels: this.labels },
-        spec: { minAvailable: k8s.IntOrString.fromNumber(Math.max(1, replicas - 1)), selector: { matchLabels: this.podSelector } },
-      });
+      this.addDisruptionBudget({ minAvailable: replicas - 1 });
     }
 
     if (props.ingress) {

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { IWorkload, Peer } from '../core/connections';
 import { ContainerImage } from '../core/image';
 import { k8s } from '../core/k8s';
-import { EnvValue, restrictedPodSpec } from '../core/pod';
+import { EnvValue } from '../core/pod';
 import { Port } from '../core/port';
 import { Probe } from '../core/probe';
 import { ResourceRequirements } from '../core/resources';
@@ -129,20 +129,10 @@ export class Minio extends Workload implements IObjectStore {
         podManagementPolicy: t.distributed ? 'Parallel' : 'OrderedReady',
         selector: { matchLabels: this.podSelector },
         persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
-        template: {
-          metadata: { labels: this.labels },
-          spec: restrictedPodSpec(this, {
-            serviceAccountName: this.serviceAccountName,
-            runAs: RUN_AS,
-            longRunning: true,
-            ...(t.distributed ? {
-              topologySpreadConstraints: [{
-                maxSkew: 1,
-                topologyKey: 'kubernetes.io/hostname',
-                whenUnsatisfiable: 'DoNotSchedule',
-                labelSelector: { matchLabels: this.podSelector },
-              }],
-            } : {}),
+        template: this.podTemplate({
+          runAs: RUN_AS,
+          longRunning: true,
+          ...(t.distributed ? { topologySpreadConstraints: [this.spreadAcross('kubernetes.io/hostname', 'DoNotSchedule')] } : {}),
             containers: [{
               name: 'minio',
               image,
@@ -163,26 +153,15 @@ export class Minio extends Workload implements IObjectStore {
               volumeMounts: drives.map((d) => ({ name: d, mountPath: `/${d}` })),
               writableDirs: ['/tmp'],
             }],
-          }),
-        },
-        volumeClaimTemplates: drives.map((d) => ({
-          metadata: { name: d, labels: this.labels },
-          spec: {
-            accessModes: ['ReadWriteOnce'],
-            ...(props.storageClass ? { storageClassName: props.storageClass } : {}),
-            resources: { requests: { storage: k8s.Quantity.fromString(storageSize) } },
-          },
-        })),
+        }),
+        volumeClaimTemplates: drives.map((d) => this.claimTemplate(d, storageSize, props.storageClass)),
       },
     });
 
     if (t.distributed) {
       // The nodes of a distributed set talk to each other on the API port.
       this.allowFrom(Peer.workload(this), Port.tcp(Minio.API_PORT), 'minio: distributed peers');
-      new k8s.KubePodDisruptionBudget(this, 'Pdb', {
-        metadata: { name, labels: this.labels },
-        spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: this.podSelector } },
-      });
+      this.addDisruptionBudget({ maxUnavailable: 1 });
     }
 
     this.partOf = props.partOf;

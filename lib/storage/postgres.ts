@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { k8s } from '../core/k8s';
 import { ContainerImage } from '../core/image';
-import { EnvValue, RunAs, restrictedPodSpec } from '../core/pod';
+import { EnvValue, RunAs } from '../core/pod';
 import { IWorkload, Peer } from '../core/connections';
 import { Port } from '../core/port';
 import { Probe } from '../core/probe';
@@ -145,10 +145,7 @@ export class Postgres extends Workload implements IDatabase {
         replicas: 1,
         selector: { matchLabels: this.podSelector },
         persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
-        template: {
-          metadata: { labels: this.labels },
-          spec: restrictedPodSpec(this, {
-            serviceAccountName: this.serviceAccountName,
+        template: this.podTemplate({
             runAs: POSTGRES_USER,
             longRunning: true,
             containers: [{
@@ -181,16 +178,8 @@ export class Postgres extends Workload implements IDatabase {
               { name: 'initdb', configMap: { name: initScript.name, defaultMode: 0o555 } },
               { name: 'dshm', emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString('256Mi') } },
             ],
-          }),
-        },
-        volumeClaimTemplates: [{
-          metadata: { name: 'data', labels: this.labels },
-          spec: {
-            accessModes: ['ReadWriteOnce'],
-            ...(props.storageClass ? { storageClassName: props.storageClass } : {}),
-            resources: { requests: { storage: k8s.Quantity.fromString(storageSize) } },
-          },
-        }],
+        }),
+        volumeClaimTemplates: [this.claimTemplate('data', storageSize, props.storageClass)],
       },
     });
 

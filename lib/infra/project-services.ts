@@ -1,0 +1,75 @@
+import { ITerraformDependable } from 'cdktf';
+import { Construct } from 'constructs';
+import { ProjectService } from '@cdktf/provider-google/lib/project-service';
+import { invalid } from '../core/validate';
+import { checkProjectId } from './checks';
+
+/** The 11 Cloud APIs of the reference ML environment (seed 001, "Enabling Cloud Services"). */
+export const ML_ENVIRONMENT_APIS: readonly string[] = [
+  'compute.googleapis.com',
+  'storage.googleapis.com',
+  'containerregistry.googleapis.com',
+  'container.googleapis.com',
+  'bigquery.googleapis.com',
+  'cloudbuild.googleapis.com',
+  'cloudresourcemanager.googleapis.com',
+  'ml.googleapis.com',
+  'iam.googleapis.com',
+  'sqladmin.googleapis.com',
+  'dataflow.googleapis.com',
+];
+
+/**
+ * APIs the hardened design needs on top of the seed's: private service access for the
+ * private-IP Cloud SQL instance, Secret Manager for the generated database credentials, and
+ * Artifact Registry, which replaces the deprecated Container Registry for image pulls.
+ */
+export const HARDENING_APIS: readonly string[] = [
+  'servicenetworking.googleapis.com',
+  'secretmanager.googleapis.com',
+  'artifactregistry.googleapis.com',
+];
+
+export interface ProjectServicesProps {
+  /** The project to enable the APIs in. */
+  readonly projectId: string;
+  /**
+   * The service names to enable.
+   * @default - ML_ENVIRONMENT_APIS followed by HARDENING_APIS
+   */
+  readonly services?: string[];
+}
+
+/**
+ * Enables Cloud APIs in a project (`google_project_service`, one per API). Destroying the stack
+ * leaves the APIs enabled: disabling an API can break resources that other teams created.
+ */
+export class ProjectServices extends Construct {
+  /** One resource per API, in the order given: other resources depend on all of them. */
+  public readonly resources: ProjectService[];
+
+  constructor(scope: Construct, id: string, props: ProjectServicesProps) {
+    super(scope, id);
+    const projectId = checkProjectId(this, 'projectId', props.projectId);
+    const services = props.services ?? [...ML_ENVIRONMENT_APIS, ...HARDENING_APIS];
+    const seen = new Set<string>();
+    for (const s of services) {
+      if (typeof s !== 'string' || !/^[a-z][-a-z0-9]*\.googleapis\.com$/.test(s)) {
+        invalid(this, 'services', 'must hold API service names', s, 'write each as "container.googleapis.com"');
+      }
+      if (seen.has(s)) invalid(this, 'services', 'must not repeat an API', s, `list "${s}" once`);
+      seen.add(s);
+    }
+    this.resources = services.map((service) => new ProjectService(this, service.replace('.googleapis.com', ''), {
+      project: projectId,
+      service,
+      disableOnDestroy: false,
+      disableDependentServices: false,
+    }));
+  }
+
+  /** What a resource lists in `dependsOn` so that it is created only once the APIs are on. */
+  public get dependables(): ITerraformDependable[] {
+    return this.resources;
+  }
+}
