@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { ExternalSecret, SecretStoreRef } from '../../lib/core/external-secret';
+import { exactly, find, synthChart } from '../support/synth';
+
+describe('ExternalSecret', () => {
+  let secret!: ExternalSecret;
+  const objs = synthChart((chart) => {
+    secret = new ExternalSecret(chart, 'creds', {
+      name: 'postgresql-credentials',
+      store: SecretStoreRef.cluster('gcp-secret-manager'),
+      data: {
+        'superuser-password': { remoteKey: 'pg-superuser' },
+        'mlflow-password': { remoteKey: 'pg-app', property: 'password', version: '3' },
+      },
+    });
+  });
+
+  it('renders an external-secrets.io/v1 ExternalSecret owning a Secret of the same name', () => {
+    const es = find(objs, 'ExternalSecret', 'postgresql-credentials');
+    expect(es.apiVersion).toBe('external-secrets.io/v1');
+    expect(es.metadata.namespace).toBe('test');
+    expect(es.metadata.labels).toEqual({
+      'app.kubernetes.io/name': 'postgresql-credentials', 'app.kubernetes.io/instance': 'postgresql-credentials',
+      'app.kubernetes.io/component': 'external-secret', 'app.kubernetes.io/managed-by': 'mlops-cdk8s',
+    });
+    expect(es.spec).toEqual({
+      refreshInterval: '1h',
+      secretStoreRef: { name: 'gcp-secret-manager', kind: 'ClusterSecretStore' },
+      target: { name: 'postgresql-credentials', creationPolicy: 'Owner' },
+      data: [
+        { secretKey: 'mlflow-password', remoteRef: { key: 'pg-app', property: 'password', version: '3' } },
+        { secretKey: 'superuser-password', remoteRef: { key: 'pg-superuser' } },
+      ],
+    });
+  });
+
+  it('hands out references to its keys, produced by this app', () => {
+    const v = secret.value('mlflow-password');
+    expect(v.toEnvSource()).toEqual({ secretKeyRef: { name: 'postgresql-credentials', key: 'mlflow-password' } });
+    expect(v.isPrerequisite).toBe(false);
+    expect(v.producer).toBe(secret);
+  });
+
+  it('reads from a namespaced SecretStore, with custom refresh and labels', () => {
+    const es = find(synthChart((chart) => new ExternalSecret(chart, 'x', {
+      name: 'minio', store: SecretStoreRef.namespaced('vault'), data: { 'root-user': { remoteKey: 'minio/user' } },
+      refreshInterval: '15m', labels: { team: 'ml' },
+    })), 'ExternalSecret', 'minio');
+    expect(es.metadata.labels).toEqual({ team: 'ml' });
+    expect(es.spec).toMatchObject({ refreshInterval: '15m', secretStoreRef: { name: 'vault', kind: 'SecretStore' } });
+  });
+
+  it('matches the snapshot', () => {
+    expect(find(objs, 'ExternalSecret', 'postgresql-credentials')).toMatchSnapshot();
+  });
+});
+
+describe('ExternalSecret validation', () => {
+  const store = SecretStoreRef.cluster('store');
+  const build = (props: any) => () => synthChart((chart) => new ExternalSecret(chart, 'es', { name: 'creds', store, ...props }));
+
+  it('requires at least one key', () => {
+    expect(build({ data: {} })).toThrowError(exactly(
+      'ExternalSecret "es": data must map at least one target key to a remote secret, got {}. Fix: pass data: { password: { remoteKey: "mlflow-db-password" } }'));
+  });
+
+  it('refuses a key that is not a valid Secret key', () => {
+    expect(build({ data: { 'pass word': { remoteKey: 'x' } } })).toThrowError(exactly(
+      'ExternalSecret "es": data key must consist of alphanumerics, "-", "_" or ".", got "pass word". Fix: use a key such as "password"'));
+  });
+
+  it('requires a remoteKey', () => {
+    expect(build({ data: { password: { remoteKey: '' } } })).toThrowError(exactly(
+      'ExternalSecret "es": data.password.remoteKey must name the secret in the store, got "". Fix: set remoteKey to the secret id in your store'));
+  });
+
+  it('checks the Secret name', () => {
+    expect(build({ name: 'Creds!', data: { password: { remoteKey: 'x' } } })).toThrowError(exactly(
+      'ExternalSecret "es": name must be a DNS-1123 subdomain (lower-case letters, digits, \'-\' and \'.\', at most 253 characters), got "Creds!". Fix: use a name such as "creds"'));
+  });
+
+  it('refuses value() for a key it does not have', () => {
+    expect(() => synthChart((chart) => {
+      new ExternalSecret(chart, 'es', { name: 'creds', store, data: { username: { remoteKey: 'u' }, password: { remoteKey: 'p' } } }).value('token');
+    })).toThrowError(exactly(
+      'ExternalSecret "es": value(key) must be one of the keys in data (password, username), got "token". Fix: add "token" to data or use an existing key'));
+  });
+
+  it('checks store names', () => {
+    expect(() => SecretStoreRef.cluster('GCP')).toThrowError(exactly(
+      'SecretStoreRef.cluster: name must be a DNS-1123 subdomain (lower-case letters, digits, \'-\' and \'.\', at most 253 characters), got "GCP". Fix: use a name such as "gcp"'));
+    expect(() => SecretStoreRef.namespaced('')).toThrowError(/^SecretStoreRef\.namespaced: name must be a DNS-1123 subdomain/);
+  });
+});

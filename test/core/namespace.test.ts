@@ -1,0 +1,75 @@
+import { App, Chart } from 'cdk8s';
+import { describe, expect, it } from 'vitest';
+import { Peer } from '../../lib/core/connections';
+import { Namespace } from '../../lib/core/namespace';
+import { Workload } from '../../lib/core/workload';
+import { synthObjects } from '../../lib/gitops/synth';
+import { exactly, find } from '../support/synth';
+
+/** `namespace: null` makes a Chart without a namespace. */
+function synth(build: (chart: Chart) => void, namespace: string | null = 'team-a'): any[] {
+  const app = new App();
+  build(new Chart(app, 'chart', { namespace: namespace ?? undefined, disableResourceNameHashes: true }));
+  return synthObjects(app);
+}
+
+describe('Namespace', () => {
+  const objs = synth((chart) => new Namespace(chart, 'ns', { labels: { 'istio-injection': 'enabled' } }));
+
+  it('renders a cluster-scoped Namespace enforcing the restricted Pod Security Standard', () => {
+    const ns = find(objs, 'Namespace', 'team-a');
+    expect(ns.metadata.namespace).toBeUndefined();
+    expect(ns.metadata.labels).toEqual({
+      'istio-injection': 'enabled',
+      'app.kubernetes.io/managed-by': 'mlops-cdk8s',
+      'pod-security.kubernetes.io/enforce': 'restricted',
+      'pod-security.kubernetes.io/enforce-version': 'v1.28',
+      'pod-security.kubernetes.io/audit': 'restricted',
+      'pod-security.kubernetes.io/warn': 'restricted',
+    });
+  });
+
+  it('denies all ingress and egress by default', () => {
+    const deny = find(objs, 'NetworkPolicy', 'default-deny-all');
+    expect(deny.metadata.namespace).toBe('team-a');
+    expect(deny.spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+  });
+
+  it('allows DNS to kube-dns on UDP and TCP 53', () => {
+    expect(find(objs, 'NetworkPolicy', 'allow-dns').spec).toEqual({
+      podSelector: {},
+      policyTypes: ['Egress'],
+      egress: [{
+        to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+        ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }],
+      }],
+    });
+  });
+
+  it('renders only the policies with create: false, and takes a custom DNS peer', () => {
+    const objs2 = synth((chart) => new Namespace(chart, 'ns', { name: 'shared', create: false, dns: Peer.cidr('10.0.0.10/32') }), null);
+    expect(objs2.map((o) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`)).toEqual(['NetworkPolicy/shared/default-deny-all', 'NetworkPolicy/shared/allow-dns']);
+    expect(find(objs2, 'NetworkPolicy', 'allow-dns').spec.egress[0].to).toEqual([{ ipBlock: { cidr: '10.0.0.10/32' } }]);
+  });
+
+  it('guards the workloads of its namespace (create: false counts too)', () => {
+    expect(() => synth((chart) => {
+      new Namespace(chart, 'ns', { create: false });
+      new Workload(chart, 'w', { name: 'x', instance: 'x', component: 'y' });
+    })).not.toThrow();
+  });
+
+  it('matches the snapshot', () => {
+    expect(objs).toMatchSnapshot();
+  });
+
+  it('rejects a name that is not a DNS-1123 label', () => {
+    expect(() => synth((chart) => new Namespace(chart, 'ns', { name: 'Team_A' }))).toThrowError(exactly(
+      'Namespace "ns": name must be a DNS-1123 label (lower-case letters, digits and \'-\', starting and ending with a letter or digit, at most 63 characters), got "Team_A". Fix: use a name such as "team-a"'));
+  });
+
+  it('needs a name when the Chart has no namespace', () => {
+    expect(() => synth((chart) => new Namespace(chart, 'ns'), null)).toThrowError(exactly(
+      'Namespace "ns": name must be a DNS-1123 label (lower-case letters, digits and \'-\', starting and ending with a letter or digit, at most 63 characters), got "". Fix: use a name such as "my-name"'));
+  });
+});

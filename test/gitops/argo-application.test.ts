@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { ArgoApplication, ArgoApplicationProps } from '../../lib/gitops/argo-application';
+import { exactly, find, synthChart } from '../support/synth';
+
+const props = (extra: Partial<ArgoApplicationProps> = {}): ArgoApplicationProps => ({
+  name: 'mlflow-minio-postgres',
+  source: { repoUrl: 'https://github.com/acme/mlops-platform.git' },
+  path: 'dist/mlflow-minio-postgres',
+  destinationNamespace: 'mlops',
+  ...extra,
+});
+const synth = (extra: Partial<ArgoApplicationProps> = {}) => synthChart((chart) => new ArgoApplication(chart, 'app', props(extra)), 'argocd');
+
+describe('ArgoApplication', () => {
+  const objs = synth();
+  const app = find(objs, 'Application', 'mlflow-minio-postgres');
+
+  it('renders an argoproj.io Application in the chart namespace, with the cascade-delete finalizer', () => {
+    expect(app.apiVersion).toBe('argoproj.io/v1alpha1');
+    expect(app.metadata).toEqual({
+      name: 'mlflow-minio-postgres',
+      namespace: 'argocd',
+      labels: { 'app.kubernetes.io/name': 'mlflow-minio-postgres', 'app.kubernetes.io/managed-by': 'mlops-cdk8s' },
+      finalizers: ['resources-finalizer.argocd.argoproj.io'],
+    });
+  });
+
+  it('syncs the dist/ directory from main into the in-cluster destination, automated with prune and self-heal', () => {
+    expect(app.spec).toEqual({
+      project: 'default',
+      source: { repoURL: 'https://github.com/acme/mlops-platform.git', targetRevision: 'main', path: 'dist/mlflow-minio-postgres' },
+      destination: { server: 'https://kubernetes.default.svc', namespace: 'mlops' },
+      syncPolicy: {
+        automated: { prune: true, selfHeal: true, allowEmpty: false },
+        syncOptions: ['ServerSideApply=true', 'PruneLast=true'],
+        retry: { limit: 5, backoff: { duration: '10s', factor: 2, maxDuration: '5m' } },
+      },
+    });
+  });
+
+  it('takes a revision, project, server, and manual sync', () => {
+    const spec = find(synth({
+      source: { repoUrl: 'git@github.com:acme/mlops-platform.git', targetRevision: 'v1.2.0' },
+      project: 'ml', destinationServer: 'https://10.0.0.1', automated: false,
+    }), 'Application', 'mlflow-minio-postgres').spec;
+    expect(spec.source).toEqual({ repoURL: 'git@github.com:acme/mlops-platform.git', targetRevision: 'v1.2.0', path: 'dist/mlflow-minio-postgres' });
+    expect(spec.project).toBe('ml');
+    expect(spec.destination.server).toBe('https://10.0.0.1');
+    expect(spec.syncPolicy.automated).toBeUndefined();
+    expect(spec.syncPolicy.syncOptions).toEqual(['ServerSideApply=true', 'PruneLast=true']);
+  });
+
+  it('matches the snapshot', () => {
+    expect(app).toMatchSnapshot();
+  });
+});
+
+describe('ArgoApplication validation', () => {
+  it.each(['http://github.com/acme/mlops-platform.git', 'github.com/acme/mlops-platform', 'https://github.com/acme/mlops platform.git'])('refuses the repoUrl %j', (repoUrl) => {
+    expect(() => synth({ source: { repoUrl } })).toThrowError(exactly(
+      `ArgoApplication "app": source.repoUrl must be an https://, ssh:// or git@ repository URL, got ${JSON.stringify(repoUrl)}. Fix: pass the URL Argo CD clones, such as "https://github.com/acme/mlops-platform.git"`));
+  });
+
+  it.each(['/dist/mlflow', '../dist/mlflow', 'dist/../../etc', 'dist/ml flow', ''])('refuses the path %j', (path) => {
+    expect(() => synth({ path })).toThrowError(exactly(
+      `ArgoApplication "app": path must be a relative path inside the repository, got ${JSON.stringify(path)}. Fix: use "dist/<app>"`));
+  });
+
+  it('checks the name and the destination namespace', () => {
+    expect(() => synth({ name: 'MLflow' })).toThrowError(exactly(
+      'ArgoApplication "app": name must be a DNS-1123 label (lower-case letters, digits and \'-\', starting and ending with a letter or digit, at most 63 characters), got "MLflow". Fix: use a name such as "mlflow"'));
+    expect(() => synth({ destinationNamespace: 'ml_ops' })).toThrowError(exactly(
+      'ArgoApplication "app": destinationNamespace must be a DNS-1123 label (lower-case letters, digits and \'-\', starting and ending with a letter or digit, at most 63 characters), got "ml_ops". Fix: use a name such as "ml-ops"'));
+  });
+});

@@ -1,0 +1,247 @@
+import { Chart } from 'cdk8s';
+import { describe, expect, it } from 'vitest';
+import { Peer } from '../../lib/core/connections';
+import { Workload } from '../../lib/core/workload';
+import { IngressTls } from '../../lib/mlflow/tls';
+import { TrackingServer, TrackingServerProps } from '../../lib/mlflow/tracking-server';
+import { Database, DatabaseEngine } from '../../lib/storage/database';
+import { Minio } from '../../lib/storage/minio';
+import { ObjectStore } from '../../lib/storage/object-store';
+import { Postgres } from '../../lib/storage/postgres';
+import { allContainers, container, envOf, exactly, find, ofKind, podSpec, secretRef, synthChart } from '../support/synth';
+
+const selector = { 'app.kubernetes.io/name': 'mlflow', 'app.kubernetes.io/instance': 'mlflow', 'app.kubernetes.io/component': 'tracking-server' };
+const nsPeer = (ns: string) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } } });
+const CREDENTIAL = /(PASSWORD|PASSWD|SECRET|TOKEN|CREDENTIAL|PRIVATE_KEY|ACCESS_KEY)/i;
+
+/** Postgres + MinIO + a TrackingServer with `props`. */
+function stack(props: Partial<TrackingServerProps> = {}, namespace = 'mlops'): { objs: any[]; server: () => TrackingServer } {
+  let server!: TrackingServer;
+  const objs = synthChart((chart: Chart) => {
+    const db = new Postgres(chart, 'db', { superuserPassword: secretRef('pg', 'superuser'), database: { password: secretRef('pg', 'mlflow') } });
+    const minio = new Minio(chart, 'minio', { rootCredentials: { accessKeyId: secretRef('minio', 'user'), secretAccessKey: secretRef('minio', 'password') }, buckets: ['mlflow'] });
+    server = new TrackingServer(chart, 'mlflow', { database: db, artifacts: minio.bucket('mlflow'), ...props });
+  }, namespace);
+  return { objs, server: () => server };
+}
+
+describe('TrackingServer with defaults', () => {
+  const { objs, server } = stack();
+  const deploy = find(objs, 'Deployment', 'mlflow');
+  const main = container(deploy, 'mlflow');
+  const script: string = main.command[2];
+
+  it('serves artifacts proxied from the bucket', () => {
+    expect(main.command.slice(0, 2)).toEqual(['/bin/sh', '-ec']);
+    expect(script).toContain('exec mlflow server --host 0.0.0.0 --port 5000 --workers 2 --serve-artifacts --artifacts-destination s3://mlflow ');
+    expect(script).not.toContain('--expose-prometheus');
+    expect(envOf(main)).toMatchObject({
+      MLFLOW_S3_ENDPOINT_URL: 'http://minio.mlops.svc.cluster.local:9000',
+      AWS_DEFAULT_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: { secretKeyRef: { name: 'minio', key: 'user' } },
+      AWS_SECRET_ACCESS_KEY: { secretKeyRef: { name: 'minio', key: 'password' } },
+    });
+  });
+
+  it('assembles the backend store URL inside the pod from a secretKeyRef', () => {
+    expect(envOf(main)).toMatchObject({
+      DB_SCHEME: 'postgresql+psycopg2', DB_HOST: 'postgresql.mlops.svc.cluster.local', DB_PORT: '5432', DB_NAME: 'mlflow', DB_USER: 'mlflow',
+      DB_PASSWORD: { secretKeyRef: { name: 'pg', key: 'mlflow' } },
+    });
+    expect(script.split('\n')[0]).toBe('export MLFLOW_BACKEND_STORE_URI="$(python /scripts/backend_uri.py)"');
+    expect(find(objs, 'ConfigMap', 'mlflow-scripts').data['backend_uri.py']).toContain('quote(e["DB_PASSWORD"], safe="")');
+  });
+
+  it('puts no password in any argument, command or literal env value', () => {
+    for (const { owner, container: c } of allContainers(objs)) {
+      const words = [...(c.command ?? []), ...(c.args ?? [])].join(' ');
+      expect(words, owner).not.toMatch(/\$\{?(DB_PASSWORD|PGPASSWORD|APP_PASSWORD|POSTGRES_PASSWORD)\b/);
+      expect(words, owner).not.toContain('--backend-store-uri');
+      for (const e of c.env ?? []) {
+        if (CREDENTIAL.test(e.name)) expect(e, `${owner} ${e.name}`).toEqual({ name: e.name, valueFrom: { secretKeyRef: expect.any(Object) } });
+      }
+    }
+    expect(JSON.stringify(objs)).not.toMatch(/postgresql\+psycopg2:\/\/[^%"]/);
+  });
+
+  it('waits for the database and runs mlflow db upgrade in an init container', () => {
+    const init = podSpec(deploy).initContainers;
+    expect(init.map((c: any) => c.name)).toEqual(['db-upgrade']);
+    expect(init[0].command[2]).toBe('python /scripts/wait_for_db.py\nmlflow db upgrade "$(python /scripts/backend_uri.py)"');
+    expect(envOf(init[0]).DB_PASSWORD).toEqual({ secretKeyRef: { name: 'pg', key: 'mlflow' } });
+  });
+
+  it('probes /health on the named http port', () => {
+    for (const probe of [main.startupProbe, main.livenessProbe, main.readinessProbe]) expect(probe.httpGet).toEqual({ path: '/health', port: 'http' });
+    expect(main.ports).toEqual([{ name: 'http', containerPort: 5000, protocol: 'TCP' }]);
+    expect(find(objs, 'Service', 'mlflow').spec.ports).toEqual([{ name: 'http', port: 5000, targetPort: 'http', protocol: 'TCP' }]);
+    expect(server().trackingUri).toBe('http://mlflow.mlops.svc.cluster.local:5000');
+  });
+
+  it('answers only to its own host names', () => {
+    expect(script).toContain('--allowed-hosts "mlflow,mlflow:5000,mlflow.mlops,mlflow.mlops:5000,mlflow.mlops.svc,mlflow.mlops.svc:5000,mlflow.mlops.svc.cluster.local,mlflow.mlops.svc.cluster.local:5000,localhost,localhost:5000,127.0.0.1,127.0.0.1:5000"');
+  });
+
+  it('runs one replica without PDB, spread, Ingress or ServiceMonitor, rolling with no unavailability', () => {
+    expect(deploy.spec).toMatchObject({ replicas: 1, strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } } });
+    expect(podSpec(deploy).topologySpreadConstraints).toBeUndefined();
+    expect([...ofKind(objs, 'PodDisruptionBudget'), ...ofKind(objs, 'Ingress'), ...ofKind(objs, 'ServiceMonitor')]).toEqual([]);
+    expect(objs.some((o) => o.metadata.name === 'mlflow-ingress')).toBe(false);
+  });
+
+  it('may reach PostgreSQL and MinIO, and they let it in', () => {
+    expect(find(objs, 'NetworkPolicy', 'mlflow-egress').spec.egress.map((r: any) => [r.to[0].podSelector.matchLabels['app.kubernetes.io/instance'], r.ports[0].port])).toEqual([['minio', 9000], ['postgresql', 5432]]);
+    expect(find(objs, 'NetworkPolicy', 'postgresql-ingress').spec.ingress).toEqual([{ from: [{ podSelector: { matchLabels: selector } }], ports: [{ protocol: 'TCP', port: 5432 }] }]);
+    expect(find(objs, 'NetworkPolicy', 'minio-ingress').spec.ingress).toContainEqual({ from: [{ podSelector: { matchLabels: selector } }], ports: [{ protocol: 'TCP', port: 9000 }] });
+  });
+
+  it('runs every container with the restricted security context', () => {
+    for (const { container: c } of allContainers(objs)) {
+      expect(c.securityContext).toMatchObject({ runAsNonRoot: true, allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } });
+    }
+    expect(podSpec(deploy)).toMatchObject({ automountServiceAccountToken: false, securityContext: { runAsNonRoot: true, runAsUser: 1000 } });
+  });
+
+  it('matches the snapshot', () => {
+    expect(objs.filter((o) => o.metadata.labels?.['app.kubernetes.io/name'] === 'mlflow')).toMatchSnapshot();
+  });
+});
+
+describe('TrackingServer, highly available, exposed and scraped', () => {
+  const { objs } = stack({
+    replicas: 3,
+    workers: 4,
+    ingress: { host: 'mlflow.example.com', tls: IngressTls.certManagerClusterIssuer('letsencrypt'), annotations: { 'nginx.ingress.kubernetes.io/proxy-body-size': '0' } },
+    metrics: { interval: '1m' },
+    clients: [Peer.namespace('training')],
+    partOf: 'mlops',
+  });
+  const deploy = find(objs, 'Deployment', 'mlflow');
+
+  it('spreads replicas over nodes and zones and keeps all but one available', () => {
+    expect(deploy.spec.replicas).toBe(3);
+    expect(podSpec(deploy).topologySpreadConstraints.map((t: any) => [t.topologyKey, t.whenUnsatisfiable, t.labelSelector.matchLabels])).toEqual([
+      ['kubernetes.io/hostname', 'ScheduleAnyway', selector],
+      ['topology.kubernetes.io/zone', 'ScheduleAnyway', selector],
+    ]);
+    expect(find(objs, 'PodDisruptionBudget', 'mlflow').spec).toEqual({ minAvailable: 2, selector: { matchLabels: selector } });
+    expect(container(deploy, 'mlflow').command[2]).toContain('--workers 4');
+  });
+
+  it('renders an Ingress with a cert-manager certificate', () => {
+    const ing = find(objs, 'Ingress', 'mlflow');
+    expect(ing.metadata.annotations).toEqual({ 'nginx.ingress.kubernetes.io/proxy-body-size': '0', 'cert-manager.io/cluster-issuer': 'letsencrypt' });
+    expect(ing.spec).toEqual({
+      ingressClassName: 'nginx',
+      tls: [{ hosts: ['mlflow.example.com'], secretName: 'mlflow-tls' }],
+      rules: [{ host: 'mlflow.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'mlflow', port: { name: 'http' } } } }] } }],
+    });
+    expect(container(deploy, 'mlflow').command[2]).toContain(',mlflow.example.com,mlflow.example.com:5000"');
+  });
+
+  it('exposes Prometheus metrics through a ServiceMonitor', () => {
+    expect(container(deploy, 'mlflow').command[2]).toContain(' --expose-prometheus /tmp/prometheus');
+    const sm = find(objs, 'ServiceMonitor', 'mlflow');
+    expect(sm.apiVersion).toBe('monitoring.coreos.com/v1');
+    expect(sm.spec).toEqual({ selector: { matchLabels: selector }, endpoints: [{ port: 'http', path: '/metrics', interval: '1m' }] });
+  });
+
+  it('lets in the ingress controller, Prometheus and the declared clients on 5000 only', () => {
+    expect(find(objs, 'NetworkPolicy', 'mlflow-ingress').spec).toEqual({
+      podSelector: { matchLabels: selector },
+      policyTypes: ['Ingress'],
+      ingress: [
+        { from: [nsPeer('ingress-nginx')], ports: [{ protocol: 'TCP', port: 5000 }] },
+        { from: [nsPeer('monitoring')], ports: [{ protocol: 'TCP', port: 5000 }] },
+        { from: [nsPeer('training')], ports: [{ protocol: 'TCP', port: 5000 }] },
+      ],
+    });
+  });
+
+  it('matches the snapshot', () => {
+    expect(objs.filter((o) => o.metadata.labels?.['app.kubernetes.io/name'] === 'mlflow')).toMatchSnapshot();
+  });
+});
+
+describe('TrackingServer options', () => {
+  it('uses an existing TLS Secret, a custom class and controller, without cert-manager', () => {
+    const { objs } = stack({ ingress: { host: 'mlflow.example.com', tls: IngressTls.existingSecret('wildcard-example-com'), className: 'traefik', controller: Peer.namespace('traefik', { app: 'traefik' }) } });
+    const ing = find(objs, 'Ingress', 'mlflow');
+    expect(ing.metadata.annotations).toBeUndefined();
+    expect(ing.spec.ingressClassName).toBe('traefik');
+    expect(ing.spec.tls).toEqual([{ hosts: ['mlflow.example.com'], secretName: 'wildcard-example-com' }]);
+    expect(find(objs, 'NetworkPolicy', 'mlflow-ingress').spec.ingress).toEqual([
+      { from: [{ ...nsPeer('traefik'), podSelector: { matchLabels: { app: 'traefik' } } }], ports: [{ protocol: 'TCP', port: 5000 }] },
+    ]);
+  });
+
+  it('takes a namespaced cert-manager Issuer and explicit allowed hosts', () => {
+    const { objs } = stack({ ingress: { host: 'ml.example.com', tls: IngressTls.certManagerIssuer('internal-ca') }, allowedHosts: ['ml.example.com'] });
+    expect(find(objs, 'Ingress', 'mlflow').metadata.annotations).toEqual({ 'cert-manager.io/issuer': 'internal-ca' });
+    expect(container(find(objs, 'Deployment', 'mlflow'), 'mlflow').command[2]).toContain('--allowed-hosts "ml.example.com,ml.example.com:5000"');
+  });
+
+  it('lets workloads of the app in with grantConnect', () => {
+    const objs = synthChart((chart) => {
+      const db = Database.fromExisting(chart, 'db', { engine: DatabaseEngine.MYSQL, host: 'mysql.example.com', databaseName: 'mlflow', username: 'mlflow', password: secretRef('mysql', 'password') });
+      const s3 = ObjectStore.fromExisting(chart, 's3', { endpointUrl: 'https://s3.eu-west-1.amazonaws.com', region: 'eu-west-1' });
+      const server = new TrackingServer(chart, 'mlflow', { name: 'tracking', database: db, artifacts: s3.bucket('acme-mlflow') });
+      server.grantConnect(new Workload(chart, 'train', { name: 'trainer', instance: 'trainer', component: 'job' }), 'training → mlflow');
+    });
+    const main = container(find(objs, 'Deployment', 'tracking'), 'mlflow');
+    expect(envOf(main)).toMatchObject({ DB_SCHEME: 'mysql+pymysql', DB_PORT: '3306', MLFLOW_S3_ENDPOINT_URL: 'https://s3.eu-west-1.amazonaws.com', AWS_DEFAULT_REGION: 'eu-west-1' });
+    expect(envOf(main).AWS_ACCESS_KEY_ID).toBeUndefined();
+    expect(main.command[2]).toContain('--artifacts-destination s3://acme-mlflow ');
+    expect(find(objs, 'NetworkPolicy', 'tracking-ingress').spec.ingress).toEqual([{
+      from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'trainer', 'app.kubernetes.io/instance': 'trainer', 'app.kubernetes.io/component': 'job' } } }],
+      ports: [{ protocol: 'TCP', port: 5000 }],
+    }]);
+    // Both stores are "any address": one rule, ports merged.
+    expect(find(objs, 'NetworkPolicy', 'tracking-egress').spec.egress).toEqual([
+      { to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ protocol: 'TCP', port: 443 }, { protocol: 'TCP', port: 3306 }] },
+    ]);
+  });
+});
+
+describe('TrackingServer validation', () => {
+  const build = (props: Partial<TrackingServerProps> & Record<string, unknown>) => () => stack(props as Partial<TrackingServerProps>);
+
+  it('needs at least one replica', () => {
+    expect(build({ replicas: 0 })).toThrowError(exactly(
+      'TrackingServer "mlflow": replicas must be an integer from 1 to 50, got 0. Fix: use a whole number from 1 to 50'));
+  });
+
+  it('checks the number of workers', () => {
+    expect(build({ workers: 2.5 })).toThrowError(exactly(
+      'TrackingServer "mlflow": workers must be an integer from 1 to 32, got 2.5. Fix: use a whole number from 1 to 32'));
+  });
+
+  it('refuses an unpinned image', () => {
+    expect(build({ image: 'burakince/mlflow:latest' })).toThrowError(exactly(
+      'TrackingServer "mlflow": image must not use the mutable tag "latest", got "burakince/mlflow:latest". Fix: pin a version, as in "burakince/mlflow:1.2.3", or add @sha256:<digest>'));
+  });
+
+  it('checks the Ingress host', () => {
+    expect(build({ ingress: { host: 'https://mlflow.example.com', tls: IngressTls.existingSecret('tls') } })).toThrowError(exactly(
+      'TrackingServer "mlflow": ingress.host must be a fully qualified lower-case host name without scheme, port or path, got "https://mlflow.example.com". Fix: write it as "mlflow.example.com"'));
+  });
+
+  it('checks allowed hosts', () => {
+    expect(build({ allowedHosts: ['mlflow', '*.example.com'] })).toThrowError(exactly(
+      'TrackingServer "mlflow": allowedHosts[1] must be a DNS-1123 subdomain (lower-case letters, digits, \'-\' and \'.\', at most 253 characters), got "*.example.com". Fix: use a name such as "example-com"'));
+  });
+
+  it('checks TLS secret and issuer names', () => {
+    expect(() => IngressTls.existingSecret('TLS Cert')).toThrowError(exactly(
+      'IngressTls.existingSecret: secretName must be a DNS-1123 subdomain (lower-case letters, digits, \'-\' and \'.\', at most 253 characters), got "TLS Cert". Fix: use a name such as "tls-cert"'));
+    expect(() => IngressTls.certManagerClusterIssuer('')).toThrowError(/^IngressTls\.certManagerClusterIssuer: issuer must be a DNS-1123 subdomain/);
+    expect(() => IngressTls.certManagerIssuer('Issuer')).toThrowError(/^IngressTls\.certManagerIssuer: issuer must be a DNS-1123 subdomain/);
+  });
+
+  it('requires a database and an artifact bucket', () => {
+    expect(build({ database: undefined })).toThrowError(exactly(
+      'TrackingServer "mlflow": database is required, got undefined. Fix: pass database: a Postgres or Database.fromExisting(...)'));
+    expect(build({ artifacts: undefined })).toThrowError(exactly(
+      'TrackingServer "mlflow": artifacts is required, got undefined. Fix: pass artifacts: minio.addBucket("mlflow")'));
+  });
+});

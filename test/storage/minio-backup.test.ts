@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { BackupDestination } from '../../lib/storage/backup';
+import { Minio } from '../../lib/storage/minio';
+import { MinioBackup } from '../../lib/storage/minio-backup';
+import { ObjectStore } from '../../lib/storage/object-store';
+import { container, envOf, exactly, find, podSpec, secretRef, synthChart } from '../support/synth';
+
+const rootCredentials = { accessKeyId: secretRef('minio', 'root-user'), secretAccessKey: secretRef('minio', 'root-password') };
+
+describe('MinioBackup to a volume', () => {
+  const objs = synthChart((chart) => {
+    const minio = new Minio(chart, 'minio', { rootCredentials, buckets: ['mlflow'], backup: { destination: BackupDestination.volume({ size: '100Gi' }) } });
+    // Buckets added after the backup was declared are mirrored too.
+    minio.addBucket('datasets');
+  });
+  const cron = find(objs, 'CronJob', 'minio-backup');
+  const mirror = container(cron, 'mirror');
+
+  it('runs daily at 03:00 UTC for at most six hours, never twice at once', () => {
+    expect(cron.spec).toMatchObject({ schedule: '0 3 * * *', timeZone: 'Etc/UTC', concurrencyPolicy: 'Forbid', jobTemplate: { spec: { activeDeadlineSeconds: 21600 } } });
+  });
+
+  it('mirrors every bucket with mc mirror --overwrite, keeping deleted objects', () => {
+    expect(mirror.command[2].split('\n')).toEqual([
+      'mc alias set src "$SRC_ENDPOINT" "$SRC_ACCESS_KEY_ID" "$SRC_SECRET_ACCESS_KEY" --api S3v4 >/dev/null',
+      'mc mirror --overwrite src/datasets /backup/datasets',
+      'mc mirror --overwrite src/mlflow /backup/mlflow',
+    ]);
+  });
+
+  it('writes to its own PersistentVolumeClaim', () => {
+    expect(find(objs, 'PersistentVolumeClaim', 'minio-backup').spec).toEqual({ accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '100Gi' } } });
+    expect(podSpec(cron).volumes).toContainEqual({ name: 'backup', persistentVolumeClaim: { claimName: 'minio-backup' } });
+    expect(mirror.volumeMounts).toContainEqual({ name: 'backup', mountPath: '/backup' });
+  });
+
+  it('may read from MinIO on 9000', () => {
+    expect(find(objs, 'NetworkPolicy', 'minio-backup-egress').spec.egress).toEqual([{
+      to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'minio', 'app.kubernetes.io/instance': 'minio', 'app.kubernetes.io/component': 'object-store' } } }],
+      ports: [{ protocol: 'TCP', port: 9000 }],
+    }]);
+  });
+
+  it('matches the snapshot', () => {
+    expect(objs.filter((o) => o.metadata.name.startsWith('minio-backup'))).toMatchSnapshot();
+  });
+});
+
+describe('MinioBackup to another store', () => {
+  const objs = synthChart((chart) => {
+    const offsite = ObjectStore.fromExisting(chart, 'offsite', {
+      endpointUrl: 'https://s3.eu-central-1.amazonaws.com',
+      credentials: { accessKeyId: secretRef('offsite', 'id'), secretAccessKey: secretRef('offsite', 'key') },
+    });
+    new Minio(chart, 'minio', {
+      rootCredentials, buckets: ['mlflow'],
+      backup: { destination: BackupDestination.bucket(offsite.bucket('acme-dr'), 'minio'), schedule: '15 4 * * *', timeZone: 'Europe/Paris', removeDeleted: true },
+    });
+  });
+  const cron = find(objs, 'CronJob', 'minio-backup');
+  const mirror = container(cron, 'mirror');
+
+  it('mirrors into <bucket>/<prefix>/<source bucket>, with --remove when asked', () => {
+    expect(cron.spec).toMatchObject({ schedule: '15 4 * * *', timeZone: 'Europe/Paris' });
+    expect(mirror.command[2].split('\n')).toEqual([
+      'mc alias set src "$SRC_ENDPOINT" "$SRC_ACCESS_KEY_ID" "$SRC_SECRET_ACCESS_KEY" --api S3v4 >/dev/null',
+      'mc alias set dst "$DST_ENDPOINT" "$DST_ACCESS_KEY_ID" "$DST_SECRET_ACCESS_KEY" --api S3v4 >/dev/null',
+      'mc mirror --overwrite --remove src/mlflow dst/acme-dr/minio/mlflow',
+    ]);
+  });
+
+  it('reads both stores\' keys from secretKeyRefs', () => {
+    expect(envOf(mirror)).toEqual({
+      SRC_ENDPOINT: 'http://minio.test.svc.cluster.local:9000',
+      SRC_ACCESS_KEY_ID: { secretKeyRef: { name: 'minio', key: 'root-user' } },
+      SRC_SECRET_ACCESS_KEY: { secretKeyRef: { name: 'minio', key: 'root-password' } },
+      MC_CONFIG_DIR: '/tmp/.mc',
+      DST_ENDPOINT: 'https://s3.eu-central-1.amazonaws.com',
+      DST_ACCESS_KEY_ID: { secretKeyRef: { name: 'offsite', key: 'id' } },
+      DST_SECRET_ACCESS_KEY: { secretKeyRef: { name: 'offsite', key: 'key' } },
+    });
+    expect(mirror.env.filter((e: any) => e.name === 'MC_CONFIG_DIR')).toHaveLength(1);
+  });
+
+  it('renders no PVC and opens egress to both stores', () => {
+    expect(objs.some((o) => o.kind === 'PersistentVolumeClaim')).toBe(false);
+    expect(find(objs, 'NetworkPolicy', 'minio-backup-egress').spec.egress.map((r: any) => r.ports[0].port)).toEqual([9000, 443]);
+  });
+
+  it('matches the snapshot', () => {
+    expect(cron).toMatchSnapshot();
+  });
+});
+
+describe('MinioBackup validation', () => {
+  it('checks the schedule', () => {
+    expect(() => synthChart((chart) => new Minio(chart, 'minio', { rootCredentials, backup: { destination: BackupDestination.volume({ size: '1Gi' }), schedule: '0 3 * * * *' } }))).toThrowError(exactly(
+      'MinioBackup "Backup": backup.schedule must be a five-field cron expression, got "0 3 * * * *". Fix: write it as "0 2 * * *" (daily at 02:00)'));
+  });
+
+  it('needs access keys on the destination store', () => {
+    expect(() => synthChart((chart) => {
+      const gcs = ObjectStore.fromExisting(chart, 'gcs', { endpointUrl: 'https://storage.googleapis.com' });
+      const minio = new Minio(chart, 'minio', { rootCredentials });
+      new MinioBackup(chart, 'dr', { source: minio, buckets: () => ['mlflow'], destination: BackupDestination.bucket(gcs.bucket('acme-dr')) });
+    })).toThrowError(exactly(
+      'MinioBackup "dr": backup.destination must be an object store with access keys for mc-based jobs, got "https://storage.googleapis.com". Fix: pass credentials: { accessKeyId, secretAccessKey } to the object store'));
+  });
+});

@@ -1,0 +1,164 @@
+import { describe, expect, it } from 'vitest';
+import { Peer } from '../../lib/core/connections';
+import { Workload } from '../../lib/core/workload';
+import { Minio, MinioProps, MinioTopology } from '../../lib/storage/minio';
+import { allContainers, container, envOf, exactly, find, ofKind, podSpec, secretRef, synthChart } from '../support/synth';
+
+const rootCredentials = { accessKeyId: secretRef('minio-credentials', 'root-user'), secretAccessKey: secretRef('minio-credentials', 'root-password') };
+const selector = { 'app.kubernetes.io/name': 'minio', 'app.kubernetes.io/instance': 'minio', 'app.kubernetes.io/component': 'object-store' };
+
+describe('Minio standalone', () => {
+  let minio!: Minio;
+  const objs = synthChart((chart) => {
+    minio = new Minio(chart, 'minio', { rootCredentials, buckets: ['mlflow', 'datasets'] });
+    minio.addBucket('checkpoints');
+    minio.addBucket('mlflow');
+  });
+  const sts = find(objs, 'StatefulSet', 'minio');
+  const main = container(sts, 'minio');
+
+  it('runs one pod with one drive', () => {
+    expect(sts.spec).toMatchObject({ replicas: 1, serviceName: 'minio-hl', podManagementPolicy: 'OrderedReady', persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' } });
+    expect(main.args).toEqual(['server', '/data', '--address', ':9000', '--console-address', ':9001', '--certs-dir', '/tmp/certs']);
+    expect(sts.spec.volumeClaimTemplates.map((t: any) => [t.metadata.name, t.spec.resources.requests.storage])).toEqual([['data', '50Gi']]);
+    expect(podSpec(sts).topologySpreadConstraints).toBeUndefined();
+    expect(ofKind(objs, 'PodDisruptionBudget')).toEqual([]);
+  });
+
+  it('serves the API on 9000 and the console on 9001, plus a headless Service for pod DNS', () => {
+    expect(find(objs, 'Service', 'minio').spec.ports).toEqual([
+      { name: 'api', port: 9000, targetPort: 'api', protocol: 'TCP' },
+      { name: 'console', port: 9001, targetPort: 'console', protocol: 'TCP' },
+    ]);
+    expect(find(objs, 'Service', 'minio-hl').spec).toMatchObject({ clusterIP: 'None', publishNotReadyAddresses: true, ports: [{ name: 'api', port: 9000 }] });
+    expect(main.ports).toEqual([{ name: 'api', containerPort: 9000, protocol: 'TCP' }, { name: 'console', containerPort: 9001, protocol: 'TCP' }]);
+    expect(minio.endpointUrl).toBe('http://minio.test.svc.cluster.local:9000');
+    expect(minio.region).toBe('us-east-1');
+  });
+
+  it('reads the root credentials from secretKeyRefs and probes the health endpoints', () => {
+    expect(envOf(main)).toEqual({
+      MINIO_ROOT_USER: { secretKeyRef: { name: 'minio-credentials', key: 'root-user' } },
+      MINIO_ROOT_PASSWORD: { secretKeyRef: { name: 'minio-credentials', key: 'root-password' } },
+      MINIO_BROWSER_REDIRECT: 'off',
+    });
+    expect(main.livenessProbe.httpGet).toEqual({ path: '/minio/health/live', port: 'api' });
+    expect(main.readinessProbe.httpGet).toEqual({ path: '/minio/health/ready', port: 'api' });
+  });
+
+  it('creates every bucket, once and sorted, with mc mb --ignore-existing', () => {
+    expect(minio.bucketNames).toEqual(['checkpoints', 'datasets', 'mlflow']);
+    const job = find(objs, 'Job', 'minio-buckets');
+    const lines = container(job, 'create-buckets').command[2].split('\n');
+    expect(lines.filter((l: string) => l.startsWith('mc mb'))).toEqual([
+      'mc mb --ignore-existing src/checkpoints',
+      'mc mb --ignore-existing src/datasets',
+      'mc mb --ignore-existing src/mlflow',
+    ]);
+    expect(envOf(container(job, 'create-buckets'))).toMatchObject({
+      SRC_ENDPOINT: 'http://minio.test.svc.cluster.local:9000',
+      SRC_SECRET_ACCESS_KEY: { secretKeyRef: { name: 'minio-credentials', key: 'root-password' } },
+    });
+    expect(find(objs, 'NetworkPolicy', 'minio-buckets-egress').spec.egress).toEqual([{ to: [{ podSelector: { matchLabels: selector } }], ports: [{ protocol: 'TCP', port: 9000 }] }]);
+  });
+
+  it('hands out bucket references with s3 URIs', () => {
+    expect(minio.bucket('mlflow').s3Uri()).toBe('s3://mlflow');
+    expect(minio.bucket('mlflow').s3Uri('/runs/')).toBe('s3://mlflow/runs');
+    expect(minio.addBucket('more').store).toBe(minio);
+  });
+
+  it('runs every container with the restricted security context', () => {
+    for (const { container: c } of allContainers(objs)) {
+      expect(c.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+    }
+  });
+
+  it('matches the snapshot', () => {
+    expect(objs).toMatchSnapshot();
+  });
+});
+
+describe('Minio distributed', () => {
+  const objs = synthChart((chart) => {
+    const minio = new Minio(chart, 'store', { rootCredentials, topology: MinioTopology.distributed(4), storageSize: '100Gi', storageClass: 'ssd', region: 'eu-west-1' });
+    minio.allowConsoleFrom(Peer.namespace('ingress-nginx'));
+    minio.grantConnect(new Workload(chart, 'client', { name: 'app', instance: 'app', component: 'client' }), 'app → minio');
+  }, 'storage');
+  const sts = find(objs, 'StatefulSet', 'minio');
+
+  it('runs 4 pods in parallel, each addressing the others through the headless Service', () => {
+    expect(sts.spec).toMatchObject({ replicas: 4, podManagementPolicy: 'Parallel' });
+    expect(container(sts, 'minio').args[1]).toBe('http://minio-{0...3}.minio-hl.storage.svc.cluster.local/data');
+    expect(sts.spec.volumeClaimTemplates[0].spec).toEqual({ accessModes: ['ReadWriteOnce'], storageClassName: 'ssd', resources: { requests: { storage: '100Gi' } } });
+  });
+
+  it('spreads pods over nodes and limits disruptions to one pod', () => {
+    expect(podSpec(sts).topologySpreadConstraints).toEqual([{ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: selector } }]);
+    expect(find(objs, 'PodDisruptionBudget', 'minio').spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: selector } });
+  });
+
+  it('lets the nodes, clients and the console peer in, each on its port', () => {
+    expect(find(objs, 'NetworkPolicy', 'minio-ingress').spec.ingress).toEqual([
+      { from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'app', 'app.kubernetes.io/instance': 'app', 'app.kubernetes.io/component': 'client' } } }], ports: [{ protocol: 'TCP', port: 9000 }] },
+      { from: [{ podSelector: { matchLabels: selector } }], ports: [{ protocol: 'TCP', port: 9000 }] },
+      { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }], ports: [{ protocol: 'TCP', port: 9001 }] },
+    ]);
+    expect(find(objs, 'NetworkPolicy', 'minio-egress').spec.egress).toEqual([{ to: [{ podSelector: { matchLabels: selector } }], ports: [{ protocol: 'TCP', port: 9000 }] }]);
+  });
+
+  it('renders several drives per node', () => {
+    const objs2 = synthChart((chart) => new Minio(chart, 'm', { rootCredentials, topology: MinioTopology.distributed(2, 2) }));
+    const s = find(objs2, 'StatefulSet', 'minio');
+    expect(container(s, 'minio').args[1]).toBe('http://minio-{0...1}.minio-hl.test.svc.cluster.local/data-{0...1}');
+    expect(s.spec.volumeClaimTemplates.map((t: any) => t.metadata.name)).toEqual(['data-0', 'data-1']);
+    expect(container(s, 'minio').volumeMounts.slice(0, 2)).toEqual([{ name: 'data-0', mountPath: '/data-0' }, { name: 'data-1', mountPath: '/data-1' }]);
+  });
+
+  it('matches the snapshot', () => {
+    expect(objs).toMatchSnapshot();
+  });
+});
+
+describe('Minio validation', () => {
+  const build = (props: Partial<MinioProps>) => () => synthChart((chart) => new Minio(chart, 'minio', { rootCredentials, ...props }));
+
+  it('needs at least 4 drives for erasure coding', () => {
+    expect(() => MinioTopology.distributed(3)).toThrowError(exactly(
+      'MinioTopology.distributed: replicas × drivesPerNode must be at least 4 drives for erasure coding, got 3. Fix: use distributed(4) or distributed(2, 2)'));
+    expect(() => MinioTopology.distributed(1, 4)).toThrowError(exactly(
+      'MinioTopology.distributed: replicas must be an integer from 2 to 32, got 1. Fix: use a whole number from 2 to 32'));
+    expect(() => MinioTopology.distributed(4, 0)).toThrowError(exactly(
+      'MinioTopology.distributed: drivesPerNode must be an integer from 1 to 16, got 0. Fix: use a whole number from 1 to 16'));
+  });
+
+  it.each([
+    ['My_Bucket', 'my-bucket'],
+    ['ab', 'ab'],
+    ['a..b', 'a..b'],
+    ['-bucket', 'bucket'],
+  ])('refuses the bucket name %j', (name, suggestion) => {
+    expect(build({ buckets: [name] })).toThrowError(exactly(
+      `Minio "minio": bucket name must be an S3 bucket name (3 to 63 lower-case letters, digits, "-" or "."), got ${JSON.stringify(name)}. Fix: use a name such as "${suggestion}"`));
+  });
+
+  it('fails bucket() for a bucket it does not create', () => {
+    expect(() => synthChart((chart) => new Minio(chart, 'minio', { rootCredentials, buckets: ['mlflow', 'data'] }).bucket('models'))).toThrowError(exactly(
+      'Minio "minio": bucket(name) must be a bucket this MinIO creates (data, mlflow), got "models". Fix: add it with buckets: ["models"] or minio.addBucket("models")'));
+    expect(() => synthChart((chart) => new Minio(chart, 'minio', { rootCredentials }).bucket('models'))).toThrowError(exactly(
+      'Minio "minio": bucket(name) must be a bucket this MinIO creates (none yet), got "models". Fix: add it with buckets: ["models"] or minio.addBucket("models")'));
+  });
+
+  it('refuses string credentials', () => {
+    expect(build({ rootCredentials: { accessKeyId: 'admin', secretAccessKey: 'password' } as any })).toThrowError(exactly(
+      'Minio "minio": rootCredentials must hold two SecretValues (accessKeyId, secretAccessKey), never strings, got "<redacted>". Fix: pass { accessKeyId: SecretValue.fromSecret("minio", "root-user"), secretAccessKey: SecretValue.fromSecret("minio", "root-password") }'));
+  });
+
+  it('checks image, storage size and storage class', () => {
+    expect(build({ image: 'quay.io/minio/minio:latest' })).toThrowError(exactly(
+      'Minio "minio": image must not use the mutable tag "latest", got "quay.io/minio/minio:latest". Fix: pin a version, as in "quay.io/minio/minio:1.2.3", or add @sha256:<digest>'));
+    expect(build({ storageSize: '50G B' })).toThrowError(exactly(
+      'Minio "minio": storageSize must be a positive Kubernetes quantity, got "50G B". Fix: write it as "50Gi"'));
+    expect(build({ storageClass: 'SSD' })).toThrowError(/^Minio "minio": storageClass must be a DNS-1123 subdomain/);
+  });
+});

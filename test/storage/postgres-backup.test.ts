@@ -1,0 +1,135 @@
+import { describe, expect, it } from 'vitest';
+import { BackupDestination, BackupOptions } from '../../lib/storage/backup';
+import { ObjectStore } from '../../lib/storage/object-store';
+import { Postgres } from '../../lib/storage/postgres';
+import { PostgresBackup } from '../../lib/storage/postgres-backup';
+import { container, envOf, exactly, find, podSpec, secretRef, synthChart } from '../support/synth';
+
+const creds = { accessKeyId: secretRef('backup-s3', 'access-key'), secretAccessKey: secretRef('backup-s3', 'secret-key') };
+const postgres = (chart: any, backup: BackupOptions | undefined) => new Postgres(chart, 'db', {
+  superuserPassword: secretRef('pg', 'superuser'),
+  database: { password: secretRef('pg', 'app') },
+  backup,
+});
+
+describe('PostgresBackup to a volume', () => {
+  const objs = synthChart((chart) => postgres(chart, { destination: BackupDestination.volume({ size: '30Gi', storageClass: 'standard' }) }));
+  const cron = find(objs, 'CronJob', 'postgresql-backup');
+  const dump = container(cron, 'dump');
+  const script = dump.command[2];
+
+  it('runs nightly at 02:00 UTC, never twice at once', () => {
+    expect(cron.spec).toMatchObject({ schedule: '0 2 * * *', timeZone: 'Etc/UTC', concurrencyPolicy: 'Forbid' });
+  });
+
+  it('runs pg_dump as the application role into the PVC and prunes old dumps', () => {
+    expect(dump.image).toBe('postgres:16.10-bookworm');
+    expect(script).toBe([
+      'mkdir -p /backup/mlflow',
+      'pg_dump --format=custom --no-owner --file="/backup/mlflow/mlflow-$(date -u +%Y%m%dT%H%M%SZ).dump"',
+      'find /backup/mlflow -name \'*.dump\' -mtime +7 -delete',
+    ].join('\n'));
+    expect(envOf(dump)).toEqual({
+      PGHOST: 'postgresql.test.svc.cluster.local', PGPORT: '5432', PGDATABASE: 'mlflow', PGUSER: 'mlflow',
+      PGPASSWORD: { secretKeyRef: { name: 'pg', key: 'app' } },
+    });
+  });
+
+  it('writes to a PersistentVolumeClaim of the requested size and class', () => {
+    expect(find(objs, 'PersistentVolumeClaim', 'postgresql-backup').spec).toEqual({
+      accessModes: ['ReadWriteOnce'], storageClassName: 'standard', resources: { requests: { storage: '30Gi' } },
+    });
+    expect(podSpec(cron).volumes).toContainEqual({ name: 'backup', persistentVolumeClaim: { claimName: 'postgresql-backup' } });
+    expect(dump.volumeMounts).toContainEqual({ name: 'backup', mountPath: '/backup' });
+  });
+
+  it('may connect to the database on 5432', () => {
+    expect(find(objs, 'NetworkPolicy', 'postgresql-backup-egress').spec.egress).toEqual([{
+      to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'postgresql', 'app.kubernetes.io/instance': 'postgresql', 'app.kubernetes.io/component': 'database' } } }],
+      ports: [{ protocol: 'TCP', port: 5432 }],
+    }]);
+  });
+
+  it('matches the snapshot', () => {
+    expect(objs.filter((o) => o.metadata.name === 'postgresql-backup' || o.metadata.name === 'postgresql-backup-egress')).toMatchSnapshot();
+  });
+});
+
+describe('PostgresBackup to a bucket', () => {
+  const objs = synthChart((chart) => {
+    const s3 = ObjectStore.fromExisting(chart, 's3', { endpointUrl: 'https://s3.eu-west-1.amazonaws.com', credentials: creds });
+    postgres(chart, { destination: BackupDestination.bucket(s3.bucket('acme-backups'), '/pg/'), schedule: '30 1 * * 0', timeZone: 'Europe/Berlin', retentionDays: 30 });
+  });
+  const cron = find(objs, 'CronJob', 'postgresql-backup');
+
+  it('dumps in an init container and uploads with mc, deleting dumps older than the retention', () => {
+    expect(cron.spec).toMatchObject({ schedule: '30 1 * * 0', timeZone: 'Europe/Berlin' });
+    expect(container(cron, 'dump').command[2]).toBe('pg_dump --format=custom --no-owner --file="/work/mlflow-$(date -u +%Y%m%dT%H%M%SZ).dump"');
+    expect(podSpec(cron).initContainers.map((c: any) => c.name)).toEqual(['dump']);
+    const upload = container(cron, 'upload');
+    expect(upload.command[2].split('\n')).toEqual([
+      'mc alias set dst "$DST_ENDPOINT" "$DST_ACCESS_KEY_ID" "$DST_SECRET_ACCESS_KEY" --api S3v4 >/dev/null',
+      'mc cp /work/*.dump dst/acme-backups/pg/mlflow/',
+      'mc rm --recursive --force --older-than 30d dst/acme-backups/pg/mlflow/',
+    ]);
+    expect(envOf(upload)).toEqual({
+      DST_ENDPOINT: 'https://s3.eu-west-1.amazonaws.com',
+      DST_ACCESS_KEY_ID: { secretKeyRef: { name: 'backup-s3', key: 'access-key' } },
+      DST_SECRET_ACCESS_KEY: { secretKeyRef: { name: 'backup-s3', key: 'secret-key' } },
+      MC_CONFIG_DIR: '/tmp/.mc',
+    });
+    expect(upload.volumeMounts).toContainEqual({ name: 'work', mountPath: '/work', readOnly: true });
+  });
+
+  it('renders no PVC and opens egress to the store', () => {
+    expect(objs.some((o) => o.kind === 'PersistentVolumeClaim')).toBe(false);
+    expect(find(objs, 'NetworkPolicy', 'postgresql-backup-egress').spec.egress).toContainEqual({ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ protocol: 'TCP', port: 443 }] });
+  });
+
+  it('uses a default retention of 7 days', () => {
+    const objs2 = synthChart((chart) => {
+      const s3 = ObjectStore.fromExisting(chart, 's3', { endpointUrl: 'https://s3.example.com', credentials: creds });
+      postgres(chart, { destination: BackupDestination.bucket(s3.bucket('backups')) });
+    });
+    expect(container(find(objs2, 'CronJob', 'postgresql-backup'), 'upload').command[2]).toContain('mc rm --recursive --force --older-than 7d dst/backups/mlflow/');
+  });
+
+  it('matches the snapshot', () => {
+    expect(cron).toMatchSnapshot();
+  });
+});
+
+describe('PostgresBackup validation', () => {
+  const volume = BackupDestination.volume({ size: '1Gi' });
+
+  it('checks the schedule', () => {
+    expect(() => synthChart((chart) => postgres(chart, { destination: volume, schedule: 'daily' }))).toThrowError(exactly(
+      'PostgresBackup "Backup": backup.schedule must be a five-field cron expression, got "daily". Fix: write it as "0 2 * * *" (daily at 02:00)'));
+  });
+
+  it('checks the retention', () => {
+    expect(() => synthChart((chart) => postgres(chart, { destination: volume, retentionDays: 0 }))).toThrowError(exactly(
+      'PostgresBackup "Backup": backup.retentionDays must be an integer from 1 to 3650, got 0. Fix: use a whole number from 1 to 3650'));
+  });
+
+  it('checks the volume size', () => {
+    expect(() => BackupDestination.volume({ size: 'big' })).toThrowError(exactly(
+      'BackupDestination.volume: size must be a positive Kubernetes quantity, got "big". Fix: write it as "20Gi"'));
+  });
+
+  it('needs access keys on a bucket destination', () => {
+    expect(() => synthChart((chart) => {
+      const gcs = ObjectStore.fromExisting(chart, 'gcs', { endpointUrl: 'https://storage.googleapis.com' });
+      postgres(chart, { destination: BackupDestination.bucket(gcs.bucket('backups')) });
+    })).toThrowError(exactly(
+      'PostgresBackup "Backup": backup.destination must be an object store with access keys for mc-based jobs, got "https://storage.googleapis.com". Fix: pass credentials: { accessKeyId, secretAccessKey } to the object store'));
+  });
+
+  it('can be declared on its own for a database construct', () => {
+    const objs = synthChart((chart) => {
+      const db = postgres(chart, undefined);
+      new PostgresBackup(chart, 'nightly', { database: db, destination: volume, partOf: 'mlops' });
+    });
+    expect(find(objs, 'CronJob', 'postgresql-backup').metadata.labels['app.kubernetes.io/part-of']).toBe('mlops');
+  });
+});

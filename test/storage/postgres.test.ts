@@ -1,0 +1,147 @@
+import { describe, expect, it } from 'vitest';
+import { Workload } from '../../lib/core/workload';
+import { Postgres, PostgresProps } from '../../lib/storage/postgres';
+import { allContainers, container, envOf, exactly, find, podSpec, secretRef, synthChart } from '../support/synth';
+
+const base = (): PostgresProps => ({
+  superuserPassword: secretRef('postgresql-credentials', 'superuser-password'),
+  database: { password: secretRef('postgresql-credentials', 'mlflow-password') },
+});
+
+describe('Postgres', () => {
+  let pg!: Postgres;
+  const objs = synthChart((chart) => {
+    pg = new Postgres(chart, 'db', { ...base(), storageSize: '20Gi', storageClass: 'premium-rwo', partOf: 'mlops' });
+    pg.grantConnect(new Workload(chart, 'client', { name: 'app', instance: 'app', component: 'client' }), 'app → db');
+  });
+  const sts = find(objs, 'StatefulSet', 'postgresql');
+  const main = container(sts, 'postgresql');
+
+  it('exposes what clients need', () => {
+    expect([pg.host, pg.port, pg.databaseName, pg.username, pg.engine.sqlalchemyScheme]).toEqual([
+      'postgresql.test.svc.cluster.local', 5432, 'mlflow', 'mlflow', 'postgresql+psycopg2',
+    ]);
+    expect(pg.image.reference).toBe('postgres:16.10-bookworm');
+  });
+
+  it('renders a one-replica StatefulSet with a retained volumeClaimTemplate of the requested size and class', () => {
+    expect(sts.spec).toMatchObject({ serviceName: 'postgresql', replicas: 1, persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' } });
+    expect(sts.spec.volumeClaimTemplates).toEqual([{
+      metadata: { name: 'data', labels: sts.metadata.labels },
+      spec: { accessModes: ['ReadWriteOnce'], storageClassName: 'premium-rwo', resources: { requests: { storage: '20Gi' } } },
+    }]);
+    expect(main.volumeMounts).toContainEqual({ name: 'data', mountPath: '/var/lib/postgresql/data' });
+    expect(envOf(main).PGDATA).toBe('/var/lib/postgresql/data/pgdata');
+  });
+
+  it('serves 5432 through a Service targeting the named container port', () => {
+    expect(find(objs, 'Service', 'postgresql').spec.ports).toEqual([{ name: 'postgresql', port: 5432, targetPort: 'postgresql', protocol: 'TCP' }]);
+    expect(main.ports).toEqual([{ name: 'postgresql', containerPort: 5432, protocol: 'TCP' }]);
+  });
+
+  it('reads both passwords from secretKeyRefs', () => {
+    const env = envOf(main);
+    expect(env.POSTGRES_PASSWORD).toEqual({ secretKeyRef: { name: 'postgresql-credentials', key: 'superuser-password' } });
+    expect(env.APP_PASSWORD).toEqual({ secretKeyRef: { name: 'postgresql-credentials', key: 'mlflow-password' } });
+    expect([env.POSTGRES_USER, env.APP_USER, env.APP_DATABASE]).toEqual(['postgres', 'mlflow', 'mlflow']);
+  });
+
+  it('creates the application role and database with \\getenv, so the password is in no manifest', () => {
+    const script = find(objs, 'ConfigMap', 'postgresql-initdb').data['10-app-database.sh'];
+    expect(script).toContain('\\getenv app_password APP_PASSWORD');
+    expect(script).toContain('CREATE ROLE :"app_user" LOGIN PASSWORD :\'app_password\';');
+    expect(script).toContain('CREATE DATABASE :"app_db" OWNER :"app_user";');
+    expect(podSpec(sts).volumes).toContainEqual({ name: 'initdb', configMap: { name: 'postgresql-initdb', defaultMode: 0o555 } });
+  });
+
+  it('probes with pg_isready and runs as the postgres user with the restricted profile', () => {
+    expect(main.readinessProbe.exec.command[0]).toBe('pg_isready');
+    expect(main.livenessProbe.exec.command[0]).toBe('pg_isready');
+    expect(main.startupProbe).toMatchObject({ failureThreshold: 60, periodSeconds: 5 });
+    for (const { container: c } of allContainers(objs)) {
+      expect(c.securityContext).toMatchObject({ runAsNonRoot: true, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+    }
+    expect(podSpec(sts).securityContext).toMatchObject({ runAsUser: 999, fsGroup: 999 });
+  });
+
+  it('allows only declared clients in, on 5432', () => {
+    expect(find(objs, 'NetworkPolicy', 'postgresql-ingress').spec.ingress).toEqual([{
+      from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'app', 'app.kubernetes.io/instance': 'app', 'app.kubernetes.io/component': 'client' } } }],
+      ports: [{ protocol: 'TCP', port: 5432 }],
+    }]);
+  });
+
+  it('labels everything as part of the platform', () => {
+    expect(sts.metadata.labels['app.kubernetes.io/part-of']).toBe('mlops');
+  });
+
+  it('takes a name, version, database, user and resources', () => {
+    let custom!: Postgres;
+    const objs2 = synthChart((chart) => {
+      custom = new Postgres(chart, 'db', {
+        name: 'registry-db', version: '17', superuserPassword: secretRef('s', 'su'),
+        database: { name: 'registry', user: 'registry_app', password: secretRef('s', 'app') },
+        resources: { requests: { cpu: '1', memory: '2Gi' }, limits: { memory: '4Gi' } },
+      });
+    });
+    const s = find(objs2, 'StatefulSet', 'registry-db');
+    expect(container(s, 'postgresql').image).toBe('postgres:17-bookworm');
+    expect(container(s, 'postgresql').resources).toEqual({ requests: { cpu: '1', memory: '2Gi' }, limits: { memory: '4Gi' } });
+    expect(s.spec.volumeClaimTemplates[0].spec).toEqual({ accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '10Gi' } } });
+    expect(find(objs2, 'ConfigMap', 'registry-db-initdb')).toBeDefined();
+    expect([custom.host, custom.databaseName, custom.username]).toEqual(['registry-db.test.svc.cluster.local', 'registry', 'registry_app']);
+    expect(container(find(synthChart((chart) => new Postgres(chart, 'db', { ...base(), image: 'mirror.example.com/postgres:16.10@sha256:' + 'b'.repeat(64) })), 'StatefulSet', 'postgresql'), 'postgresql').image)
+      .toBe('mirror.example.com/postgres:16.10@sha256:' + 'b'.repeat(64));
+  });
+
+  it('matches the snapshot', () => {
+    expect(objs).toMatchSnapshot();
+  });
+});
+
+describe('Postgres validation', () => {
+  const build = (props: Partial<PostgresProps> & Record<string, unknown>) => () => synthChart((chart) => new Postgres(chart, 'db', { ...base(), ...props } as PostgresProps));
+
+  it('refuses version together with image', () => {
+    expect(build({ version: '16.10', image: 'postgres:16.10-bookworm' })).toThrowError(exactly(
+      'Postgres "db": version conflicts with image (the image already fixes the version), got "16.10". Fix: remove version, or remove image to use postgres:<version>-bookworm'));
+  });
+
+  it('refuses a version that is not major[.minor]', () => {
+    expect(build({ version: '16.x' })).toThrowError(exactly(
+      'Postgres "db": version must be a PostgreSQL version such as "16.10" or "17", got "16.x". Fix: pass version: "16.10"'));
+  });
+
+  it('refuses an unpinned or latest image', () => {
+    expect(build({ image: 'postgres' })).toThrowError(exactly(
+      'Postgres "db": image must be pinned to a version tag or a digest, got "postgres". Fix: add a version, as in "postgres:1.2.3"'));
+    expect(build({ image: 'postgres:latest' })).toThrowError(exactly(
+      'Postgres "db": image must not use the mutable tag "latest", got "postgres:latest". Fix: pin a version, as in "postgres:1.2.3", or add @sha256:<digest>'));
+  });
+
+  it('refuses a plain string as the application password, without echoing it', () => {
+    expect(build({ database: { password: 'hunter2' as any } })).toThrowError(exactly(
+      'Postgres "db": database.password must be a SecretValue, never a string, got "<redacted>". Fix: pass SecretValue.fromSecret("postgresql", "password") or an ExternalSecret value'));
+  });
+
+  it('refuses a plain string as the superuser password', () => {
+    expect(build({ superuserPassword: 'hunter2' as any })).toThrowError(exactly(
+      'Postgres "db": superuserPassword must be a SecretValue, never a string, got "<redacted>". Fix: pass SecretValue.fromSecret("postgresql", "password") or an ExternalSecret value'));
+  });
+
+  it('refuses database and user names that are not SQL identifiers', () => {
+    expect(build({ database: { name: 'ML-Flow', password: secretRef('s', 'p') } })).toThrowError(exactly(
+      'Postgres "db": database.name must be a lower-case SQL identifier (letters, digits, "_", starting with a letter or "_", at most 63 characters), got "ML-Flow". Fix: use a name such as "ml_flow"'));
+    expect(build({ database: { user: '1user', password: secretRef('s', 'p') } })).toThrowError(exactly(
+      'Postgres "db": database.user must be a lower-case SQL identifier (letters, digits, "_", starting with a letter or "_", at most 63 characters), got "1user". Fix: use a name such as "user"'));
+  });
+
+  it('checks storage size, storage class and name', () => {
+    expect(build({ storageSize: '10GB' })).toThrowError(exactly(
+      'Postgres "db": storageSize must be a positive Kubernetes quantity, got "10GB". Fix: write it as "10Gi"'));
+    expect(build({ storageClass: 'Fast SSD' })).toThrowError(exactly(
+      'Postgres "db": storageClass must be a DNS-1123 subdomain (lower-case letters, digits, \'-\' and \'.\', at most 253 characters), got "Fast SSD". Fix: use a name such as "fast-ssd"'));
+    expect(build({ name: 'Postgres' })).toThrowError(exactly(
+      'Postgres "db": name must be a DNS-1123 label (lower-case letters, digits and \'-\', starting and ending with a letter or digit, at most 52 characters), got "Postgres". Fix: use a name such as "postgres"'));
+  });
+});
