@@ -8,7 +8,7 @@ import { Port } from '../core/port';
 import { Probe } from '../core/probe';
 import { ResourceRequirements } from '../core/resources';
 import { renderService } from '../core/service';
-import { checkDnsSubdomain, checkHostname, checkInteger, invalid } from '../core/validate';
+import { checkHostname, checkInteger, invalid } from '../core/validate';
 import { Workload } from '../core/workload';
 import { IDatabase } from '../storage/database';
 import { IBucket } from '../storage/object-store';
@@ -57,8 +57,10 @@ export interface TrackingServerProps {
   /** Who may call the API on 5000 besides the ingress controller (training namespaces). @default - nobody else */
   readonly clients?: Peer[];
   /**
-   * Host names the server answers to (MLflow's DNS-rebinding protection, `--allowed-hosts`).
-   * @default - the Service's cluster names, localhost, and the ingress host
+   * Host headers the server accepts (MLflow 3.5+ DNS-rebinding protection,
+   * `MLFLOW_SERVER_ALLOWED_HOSTS`); patterns such as `*.example.com` or `mlflow:*` are allowed.
+   * @default - the Service's cluster names, localhost, the pod's own IP (for Prometheus) and the
+   * ingress host, each with any port
    */
   readonly allowedHosts?: string[];
   /** @default - none */
@@ -98,7 +100,7 @@ sys.exit("database %s:%d not reachable" % (host, port))
  */
 export class TrackingServer extends Workload {
   /** MLflow with psycopg2, PyMySQL and boto3 (the image the community-charts chart uses). */
-  public static readonly DEFAULT_IMAGE = 'burakince/mlflow:3.1.1';
+  public static readonly DEFAULT_IMAGE = 'burakince/mlflow:3.7.0';
   public readonly port = PORT;
   /** In-cluster URL clients set as `MLFLOW_TRACKING_URI`. */
   public readonly trackingUri: string;
@@ -142,7 +144,10 @@ export class TrackingServer extends Workload {
       name, `${name}.${this.namespace}`, `${name}.${this.namespace}.svc`, `${name}.${this.namespace}.svc.cluster.local`,
       'localhost', '127.0.0.1', ...(ingressHost ? [ingressHost] : []),
     ];
-    allowedHosts.forEach((h, i) => checkDnsSubdomain(this, `allowedHosts[${i}]`, h));
+    allowedHosts.forEach((h, i) => checkHostPattern(this, `allowedHosts[${i}]`, h));
+    const hostPatterns = [
+      ...(props.allowedHosts ? allowedHosts : [...allowedHosts, '$(POD_IP)']).flatMap((h) => (/:(\d+|\*)$/.test(h) ? [h] : [h, `${h}:*`])),
+    ];
     const serverArgs = [
       'mlflow server',
       '--host 0.0.0.0',
@@ -150,7 +155,6 @@ export class TrackingServer extends Workload {
       `--workers ${workers}`,
       '--serve-artifacts',
       `--artifacts-destination ${props.artifacts.s3Uri()}`,
-      `--allowed-hosts "${allowedHosts.flatMap((h) => [h, `${h}:${PORT}`]).join(',')}"`,
       ...(props.metrics ? ['--expose-prometheus /tmp/prometheus'] : []),
     ];
     const resources = props.resources ?? { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1000m', memory: '1Gi' } };
@@ -178,7 +182,12 @@ export class TrackingServer extends Workload {
         'export MLFLOW_BACKEND_STORE_URI="$(python /scripts/backend_uri.py)"',
         `exec ${serverArgs.join(' ')}`,
       ].join('\n')],
-      env: [...dbEnv, ...s3Env],
+      env: [
+        ...dbEnv,
+        ...s3Env,
+        ['POD_IP', EnvValue.fromField('status.podIP')],
+        ['MLFLOW_SERVER_ALLOWED_HOSTS', EnvValue.literal(hostPatterns.join(','))],
+      ],
       ports: { http: PORT },
       resources,
       startup: Probe.httpGet('/health', 'http', { periodSeconds: 5, failureThreshold: 60 }),
@@ -251,4 +260,12 @@ export class TrackingServer extends Workload {
   public grantConnect(client: IWorkload, description: string): void {
     this.allowFrom(Peer.workload(client), Port.tcp(PORT), description);
   }
+}
+
+/** A host or host pattern as MLflow's allowed-hosts accepts it: `mlflow`, `*.example.com`, `10.*`, `host:5000`, `host:*`. */
+function checkHostPattern(scope: TrackingServer, prop: string, value: string): string {
+  if (!/^(\*|[a-z0-9*]([-a-z0-9.*]*[a-z0-9*])?)(:(\d{1,5}|\*))?$/.test(value ?? '')) {
+    invalid(scope, prop, 'must be a host name or pattern, optionally with :port or :*', value, 'write it as "mlflow.example.com", "*.example.com" or "mlflow:*"');
+  }
+  return value;
 }

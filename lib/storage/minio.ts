@@ -20,14 +20,13 @@ export class MinioTopology {
   public static standalone(): MinioTopology {
     return new MinioTopology(1, 1);
   }
-  /** N pods with `drivesPerNode` PVCs each, erasure-coded; needs at least 4 drives in all. */
+  /**
+   * N pods (at least 4) with `drivesPerNode` PVCs each, erasure-coded. With fewer than 4 nodes, a
+   * node drain (the PodDisruptionBudget allows one) would take the set below write quorum.
+   */
   public static distributed(replicas: number, drivesPerNode = 1): MinioTopology {
-    checkInteger('MinioTopology.distributed', 'replicas', replicas, 2, 32);
+    checkInteger('MinioTopology.distributed', 'replicas', replicas, 4, 32);
     checkInteger('MinioTopology.distributed', 'drivesPerNode', drivesPerNode, 1, 16);
-    if (replicas * drivesPerNode < 4) {
-      invalid('MinioTopology.distributed', 'replicas × drivesPerNode', 'must be at least 4 drives for erasure coding', replicas * drivesPerNode,
-        'use distributed(4) or distributed(2, 2)');
-    }
     return new MinioTopology(replicas, drivesPerNode);
   }
   private constructor(public readonly replicas: number, public readonly drivesPerNode: number) {}

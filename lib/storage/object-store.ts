@@ -80,10 +80,12 @@ class ExistingObjectStore extends Construct implements IObjectStore {
       url = undefined;
     }
     if (!url || !/^https?:$/.test(url.protocol) || (url.pathname !== '/' && url.pathname !== '') || url.username || url.password) {
-      invalid(this, 'endpointUrl', 'must be an http(s) URL with no path and no credentials', props.endpointUrl,
+      // Never echo credentials embedded in the URL into an error message (and so into CI logs).
+      const shown = url && (url.username || url.password) ? `${url.protocol}//<redacted>@${url.host}${url.pathname === '/' ? '' : url.pathname}` : props.endpointUrl;
+      invalid(this, 'endpointUrl', 'must be an http(s) URL with no path and no credentials', shown,
         'write it as "https://s3.eu-west-1.amazonaws.com" and pass keys through credentials');
     }
-    checkDnsSubdomain(this, 'endpointUrl host', url.hostname.replace(/^\[|\]$/g, ''));
+    if (!url.hostname.startsWith('[')) checkDnsSubdomain(this, 'endpointUrl host', url.hostname);
     this.endpointUrl = `${url.protocol}//${url.host}`;
     this.port = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
     this.region = props.region ?? 'us-east-1';

@@ -76,7 +76,8 @@ export class PostgresBackup extends Workload {
         command: ['/bin/sh', '-ec', [
           `mkdir -p ${dir}`,
           `pg_dump --format=custom --no-owner --file="${dir}/${file}"`,
-          `find ${dir} -name '*.dump' -mtime +${o.retentionDays} -delete`,
+          // -mmin, not -mtime: -mtime +N keeps N+1 days; this keeps exactly retentionDays, like mc --older-than.
+          `find ${dir} -name '*.dump' -mmin +${o.retentionDays * 1440} -delete`,
         ].join('\n')],
         env: pgEnv,
         resources: RESOURCES,

@@ -87,9 +87,9 @@ describe('checkPort', () => {
     expect(checkPort('S', 'port', 65535)).toBe(65535);
   });
 
-  it.each([0, 65536, 80.5, Number.NaN])('rejects %s', (port) => {
+  it.each([[0, '0'], [65536, '65536'], [80.5, '80.5'], [Number.NaN, 'NaN']] as const)('rejects %s', (port, shown) => {
     expect(() => checkPort('S', 'port', port)).toThrowError(exactly(
-      `S: port must be an integer from 1 to 65535, got ${JSON.stringify(port)}. Fix: use a port such as 5000`));
+      `S: port must be an integer from 1 to 65535, got ${shown}. Fix: use a port such as 5000`));
   });
 });
 

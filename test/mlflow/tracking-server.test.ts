@@ -33,7 +33,7 @@ describe('TrackingServer with defaults', () => {
 
   it('serves artifacts proxied from the bucket', () => {
     expect(main.command.slice(0, 2)).toEqual(['/bin/sh', '-ec']);
-    expect(script).toContain('exec mlflow server --host 0.0.0.0 --port 5000 --workers 2 --serve-artifacts --artifacts-destination s3://mlflow ');
+    expect(script.split('\n')[1]).toBe('exec mlflow server --host 0.0.0.0 --port 5000 --workers 2 --serve-artifacts --artifacts-destination s3://mlflow');
     expect(script).not.toContain('--expose-prometheus');
     expect(envOf(main)).toMatchObject({
       MLFLOW_S3_ENDPOINT_URL: 'http://minio.mlops.svc.cluster.local:9000',
@@ -78,8 +78,14 @@ describe('TrackingServer with defaults', () => {
     expect(server().trackingUri).toBe('http://mlflow.mlops.svc.cluster.local:5000');
   });
 
-  it('answers only to its own host names', () => {
-    expect(script).toContain('--allowed-hosts "mlflow,mlflow:5000,mlflow.mlops,mlflow.mlops:5000,mlflow.mlops.svc,mlflow.mlops.svc:5000,mlflow.mlops.svc.cluster.local,mlflow.mlops.svc.cluster.local:5000,localhost,localhost:5000,127.0.0.1,127.0.0.1:5000"');
+  it('answers only to its own host names and pod IP (MLflow 3.5+ allowed hosts)', () => {
+    expect(script).not.toContain('--allowed-hosts');
+    expect(envOf(main).MLFLOW_SERVER_ALLOWED_HOSTS).toBe('mlflow,mlflow:*,mlflow.mlops,mlflow.mlops:*,mlflow.mlops.svc,mlflow.mlops.svc:*,'
+      + 'mlflow.mlops.svc.cluster.local,mlflow.mlops.svc.cluster.local:*,localhost,localhost:*,127.0.0.1,127.0.0.1:*,$(POD_IP),$(POD_IP):*');
+    // $(POD_IP) is expanded by the kubelet only from a variable defined earlier in the list.
+    const names = main.env.map((e: any) => e.name);
+    expect(names.indexOf('POD_IP')).toBeLessThan(names.indexOf('MLFLOW_SERVER_ALLOWED_HOSTS'));
+    expect(main.env.find((e: any) => e.name === 'POD_IP').valueFrom).toEqual({ fieldRef: { fieldPath: 'status.podIP' } });
   });
 
   it('runs one replica without PDB, spread, Ingress or ServiceMonitor, rolling with no unavailability', () => {
@@ -136,7 +142,7 @@ describe('TrackingServer, highly available, exposed and scraped', () => {
       tls: [{ hosts: ['mlflow.example.com'], secretName: 'mlflow-tls' }],
       rules: [{ host: 'mlflow.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'mlflow', port: { name: 'http' } } } }] } }],
     });
-    expect(container(deploy, 'mlflow').command[2]).toContain(',mlflow.example.com,mlflow.example.com:5000"');
+    expect(envOf(container(deploy, 'mlflow')).MLFLOW_SERVER_ALLOWED_HOSTS).toContain(',mlflow.example.com,mlflow.example.com:*,$(POD_IP),$(POD_IP):*');
   });
 
   it('exposes Prometheus metrics through a ServiceMonitor', () => {
@@ -178,7 +184,7 @@ describe('TrackingServer options', () => {
   it('takes a namespaced cert-manager Issuer and explicit allowed hosts', () => {
     const { objs } = stack({ ingress: { host: 'ml.example.com', tls: IngressTls.certManagerIssuer('internal-ca') }, allowedHosts: ['ml.example.com'] });
     expect(find(objs, 'Ingress', 'mlflow').metadata.annotations).toEqual({ 'cert-manager.io/issuer': 'internal-ca' });
-    expect(container(find(objs, 'Deployment', 'mlflow'), 'mlflow').command[2]).toContain('--allowed-hosts "ml.example.com,ml.example.com:5000"');
+    expect(envOf(container(find(objs, 'Deployment', 'mlflow'), 'mlflow')).MLFLOW_SERVER_ALLOWED_HOSTS).toBe('ml.example.com,ml.example.com:*');
   });
 
   it('lets workloads of the app in with grantConnect', () => {
@@ -191,7 +197,7 @@ describe('TrackingServer options', () => {
     const main = container(find(objs, 'Deployment', 'tracking'), 'mlflow');
     expect(envOf(main)).toMatchObject({ DB_SCHEME: 'mysql+pymysql', DB_PORT: '3306', MLFLOW_S3_ENDPOINT_URL: 'https://s3.eu-west-1.amazonaws.com', AWS_DEFAULT_REGION: 'eu-west-1' });
     expect(envOf(main).AWS_ACCESS_KEY_ID).toBeUndefined();
-    expect(main.command[2]).toContain('--artifacts-destination s3://acme-mlflow ');
+    expect(main.command[2]).toMatch(/--artifacts-destination s3://acme-mlflow$/);
     expect(find(objs, 'NetworkPolicy', 'tracking-ingress').spec.ingress).toEqual([{
       from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'trainer', 'app.kubernetes.io/instance': 'trainer', 'app.kubernetes.io/component': 'job' } } }],
       ports: [{ protocol: 'TCP', port: 5000 }],
@@ -227,8 +233,9 @@ describe('TrackingServer validation', () => {
   });
 
   it('checks allowed hosts', () => {
-    expect(build({ allowedHosts: ['mlflow', '*.example.com'] })).toThrowError(exactly(
-      'TrackingServer "mlflow": allowedHosts[1] must be a DNS-1123 subdomain (lower-case letters, digits, \'-\' and \'.\', at most 253 characters), got "*.example.com". Fix: use a name such as "example-com"'));
+    expect(build({ allowedHosts: ['mlflow', '*.example.com', 'mlflow:*', '10.*'] })).not.toThrow();
+    expect(build({ allowedHosts: ['mlflow', 'https://ml.example.com'] })).toThrowError(exactly(
+      'TrackingServer "mlflow": allowedHosts[1] must be a host name or pattern, optionally with :port or :*, got "https://ml.example.com". Fix: write it as "mlflow.example.com", "*.example.com" or "mlflow:*"'));
   });
 
   it('checks TLS secret and issuer names', () => {

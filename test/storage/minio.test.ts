@@ -108,9 +108,9 @@ describe('Minio distributed', () => {
   });
 
   it('renders several drives per node', () => {
-    const objs2 = synthChart((chart) => new Minio(chart, 'm', { rootCredentials, topology: MinioTopology.distributed(2, 2) }));
+    const objs2 = synthChart((chart) => new Minio(chart, 'm', { rootCredentials, topology: MinioTopology.distributed(4, 2) }));
     const s = find(objs2, 'StatefulSet', 'minio');
-    expect(container(s, 'minio').args[1]).toBe('http://minio-{0...1}.minio-hl.test.svc.cluster.local/data-{0...1}');
+    expect(container(s, 'minio').args[1]).toBe('http://minio-{0...3}.minio-hl.test.svc.cluster.local/data-{0...1}');
     expect(s.spec.volumeClaimTemplates.map((t: any) => t.metadata.name)).toEqual(['data-0', 'data-1']);
     expect(container(s, 'minio').volumeMounts.slice(0, 2)).toEqual([{ name: 'data-0', mountPath: '/data-0' }, { name: 'data-1', mountPath: '/data-1' }]);
   });
@@ -123,11 +123,11 @@ describe('Minio distributed', () => {
 describe('Minio validation', () => {
   const build = (props: Partial<MinioProps>) => () => synthChart((chart) => new Minio(chart, 'minio', { rootCredentials, ...props }));
 
-  it('needs at least 4 drives for erasure coding', () => {
+  it('needs at least 4 nodes, so a drain the PDB allows keeps write quorum', () => {
     expect(() => MinioTopology.distributed(3)).toThrowError(exactly(
-      'MinioTopology.distributed: replicas × drivesPerNode must be at least 4 drives for erasure coding, got 3. Fix: use distributed(4) or distributed(2, 2)'));
-    expect(() => MinioTopology.distributed(1, 4)).toThrowError(exactly(
-      'MinioTopology.distributed: replicas must be an integer from 2 to 32, got 1. Fix: use a whole number from 2 to 32'));
+      'MinioTopology.distributed: replicas must be an integer from 4 to 32, got 3. Fix: use a whole number from 4 to 32'));
+    expect(() => MinioTopology.distributed(2, 2)).toThrowError(exactly(
+      'MinioTopology.distributed: replicas must be an integer from 4 to 32, got 2. Fix: use a whole number from 4 to 32'));
     expect(() => MinioTopology.distributed(4, 0)).toThrowError(exactly(
       'MinioTopology.distributed: drivesPerNode must be an integer from 1 to 16, got 0. Fix: use a whole number from 1 to 16'));
   });

@@ -27,7 +27,7 @@ describe('PostgresBackup to a volume', () => {
     expect(script).toBe([
       'mkdir -p /backup/mlflow',
       'pg_dump --format=custom --no-owner --file="/backup/mlflow/mlflow-$(date -u +%Y%m%dT%H%M%SZ).dump"',
-      'find /backup/mlflow -name \'*.dump\' -mtime +7 -delete',
+      'find /backup/mlflow -name \'*.dump\' -mmin +10080 -delete',
     ].join('\n'));
     expect(envOf(dump)).toEqual({
       PGHOST: 'postgresql.test.svc.cluster.local', PGPORT: '5432', PGDATABASE: 'mlflow', PGUSER: 'mlflow',
