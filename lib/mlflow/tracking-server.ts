@@ -68,8 +68,8 @@ export interface TrackingServerProps {
 }
 
 const PORT = 5000;
-/** The uid the image's `mlflow` user has; any non-root uid works as HOME is on /tmp. */
-const RUN_AS = { uid: 1000, gid: 1000 };
+/** The image's `mlflow` user (uid/gid 1001); HOME is on /tmp, as the root filesystem is read-only. */
+const RUN_AS = { uid: 1001, gid: 1001 };
 
 /** Reads DB_* from the environment and prints the SQLAlchemy URL, percent-encoding the credentials. */
 const BACKEND_URI_PY = `import os
@@ -100,7 +100,7 @@ sys.exit("database %s:%d not reachable" % (host, port))
  */
 export class TrackingServer extends Workload {
   /** MLflow with psycopg2, PyMySQL and boto3 (the image the community-charts chart uses). */
-  public static readonly DEFAULT_IMAGE = 'burakince/mlflow:3.7.0';
+  public static readonly DEFAULT_IMAGE = 'burakince/mlflow:3.14.0';
   public readonly port = PORT;
   /** In-cluster URL clients set as `MLFLOW_TRACKING_URI`. */
   public readonly trackingUri: string;

@@ -140,6 +140,8 @@ export class Minio extends Workload implements IObjectStore {
                 ['MINIO_ROOT_USER', EnvValue.fromSecret(creds.accessKeyId)],
                 ['MINIO_ROOT_PASSWORD', EnvValue.fromSecret(creds.secretAccessKey)],
                 ['MINIO_BROWSER_REDIRECT', EnvValue.literal('off')],
+                // MinIO keeps its config in $HOME/.minio: on the writable /tmp, not the read-only root.
+                ['HOME', EnvValue.literal('/tmp')],
               ],
               ports: { api: Minio.API_PORT, console: Minio.CONSOLE_PORT },
               resources: props.resources ?? {

@@ -17,7 +17,8 @@ export interface PostgresBackupProps extends BackupOptions {
 }
 
 const RESOURCES = { requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } };
-const RUN_AS = { uid: 999, gid: 999 };
+/** The `postgres` user of the official Alpine image. */
+const RUN_AS = { uid: 70, gid: 70 };
 
 /**
  * A `pg_dump --format=custom` CronJob. To a bucket: the dump goes to an emptyDir, then `mc`
@@ -60,7 +61,8 @@ export class PostgresBackup extends Workload {
         command: ['/bin/sh', '-ec', [
           mcAliasCommand('DST'),
           `mc cp /work/*.dump ${dest.path(db.databaseName)}/`,
-          `mc rm --recursive --force --older-than ${o.retentionDays}d ${dest.path(db.databaseName)}/`,
+          // mc rm exits non-zero when nothing is old enough (every run of the first week).
+          `mc rm --recursive --force --older-than ${o.retentionDays}d ${dest.path(db.databaseName)}/ || echo "no dump older than ${o.retentionDays}d"`,
         ].join('\n')],
         env: s3AliasEnv(this, 'backup.destination', bucket.store, 'DST'),
         resources: RESOURCES,

@@ -32,13 +32,13 @@ export interface PostgresProps {
    */
   readonly name?: string;
   /**
-   * The PostgreSQL major.minor version; selects `postgres:<version>-bookworm`.
-   * @default "16.10"
+   * The PostgreSQL major.minor version; selects the official `postgres:<version>-alpine`.
+   * @default "16.15"
    */
   readonly version?: string;
   /**
    * The image, for a mirror or a digest. Conflicts with `version`.
-   * @default - postgres:<version>-bookworm
+   * @default - postgres:<version>-alpine
    */
   readonly image?: string;
   /** The superuser (`postgres`) password, used for bootstrap and administration only. */
@@ -57,8 +57,8 @@ export interface PostgresProps {
   readonly partOf?: string;
 }
 
-/** uid/gid of the `postgres` user in the official Debian-based image. */
-const POSTGRES_USER: RunAs = { uid: 999, gid: 999 };
+/** uid/gid of the `postgres` user in the official Alpine image (999 in the Debian variants). */
+const POSTGRES_USER: RunAs = { uid: 70, gid: 70 };
 const DATA_DIR = '/var/lib/postgresql/data';
 
 /**
@@ -71,7 +71,7 @@ const DATA_DIR = '/var/lib/postgresql/data';
  * deletes the database's volume.
  */
 export class Postgres extends Workload implements IDatabase {
-  public static readonly DEFAULT_VERSION = '16.10';
+  public static readonly DEFAULT_VERSION = '16.15';
   public readonly engine = DatabaseEngine.POSTGRESQL;
   public readonly host: string;
   public readonly port = 5432;
@@ -88,13 +88,13 @@ export class Postgres extends Workload implements IDatabase {
     super(scope, id, { name: 'postgresql', instance: name, component: 'database', partOf: props.partOf });
     if (props.version !== undefined && props.image !== undefined) {
       invalid(this, 'version', 'conflicts with image (the image already fixes the version)', props.version,
-        'remove version, or remove image to use postgres:<version>-bookworm');
+        'remove version, or remove image to use postgres:<version>-alpine');
     }
     const version = props.version ?? Postgres.DEFAULT_VERSION;
     if (!/^\d{2}(\.\d+)?$/.test(version)) {
-      invalid(this, 'version', 'must be a PostgreSQL version such as "16.10" or "17"', version, 'pass version: "16.10"');
+      invalid(this, 'version', 'must be a PostgreSQL version such as "16.15" or "17"', version, 'pass version: "16.15"');
     }
-    this.image = ContainerImage.fromReference(props.image ?? `postgres:${version}-bookworm`, this, 'image');
+    this.image = ContainerImage.fromReference(props.image ?? `postgres:${version}-alpine`, this, 'image');
     for (const [prop, v] of [['superuserPassword', props.superuserPassword], ['database.password', props.database?.password]] as const) {
       if (!(v instanceof SecretValue)) {
         invalid(this, prop, 'must be a SecretValue, never a string', typeof v === 'string' ? '<redacted>' : v,

@@ -105,7 +105,7 @@ describe('TrackingServer with defaults', () => {
     for (const { container: c } of allContainers(objs)) {
       expect(c.securityContext).toMatchObject({ runAsNonRoot: true, allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } });
     }
-    expect(podSpec(deploy)).toMatchObject({ automountServiceAccountToken: false, securityContext: { runAsNonRoot: true, runAsUser: 1000 } });
+    expect(podSpec(deploy)).toMatchObject({ automountServiceAccountToken: false, securityContext: { runAsNonRoot: true, runAsUser: 1001 } });
   });
 
   it('matches the snapshot', () => {

@@ -38,6 +38,7 @@ describe('Minio standalone', () => {
 
   it('reads the root credentials from secretKeyRefs and probes the health endpoints', () => {
     expect(envOf(main)).toEqual({
+      HOME: '/tmp',
       MINIO_ROOT_USER: { secretKeyRef: { name: 'minio-credentials', key: 'root-user' } },
       MINIO_ROOT_PASSWORD: { secretKeyRef: { name: 'minio-credentials', key: 'root-password' } },
       MINIO_BROWSER_REDIRECT: 'off',

@@ -21,7 +21,7 @@ describe('Postgres', () => {
     expect([pg.host, pg.port, pg.databaseName, pg.username, pg.engine.sqlalchemyScheme]).toEqual([
       'postgresql.test.svc.cluster.local', 5432, 'mlflow', 'mlflow', 'postgresql+psycopg2',
     ]);
-    expect(pg.image.reference).toBe('postgres:16.10-bookworm');
+    expect(pg.image.reference).toBe('postgres:16.15-alpine');
   });
 
   it('renders a one-replica StatefulSet with a retained volumeClaimTemplate of the requested size and class', () => {
@@ -61,7 +61,7 @@ describe('Postgres', () => {
     for (const { container: c } of allContainers(objs)) {
       expect(c.securityContext).toMatchObject({ runAsNonRoot: true, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
     }
-    expect(podSpec(sts).securityContext).toMatchObject({ runAsUser: 999, fsGroup: 999 });
+    expect(podSpec(sts).securityContext).toMatchObject({ runAsUser: 70, fsGroup: 70 });
   });
 
   it('allows only declared clients in, on 5432', () => {
@@ -85,7 +85,7 @@ describe('Postgres', () => {
       });
     });
     const s = find(objs2, 'StatefulSet', 'registry-db');
-    expect(container(s, 'postgresql').image).toBe('postgres:17-bookworm');
+    expect(container(s, 'postgresql').image).toBe('postgres:17-alpine');
     expect(container(s, 'postgresql').resources).toEqual({ requests: { cpu: '1', memory: '2Gi' }, limits: { memory: '4Gi' } });
     expect(s.spec.volumeClaimTemplates[0].spec).toEqual({ accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '10Gi' } } });
     expect(find(objs2, 'ConfigMap', 'registry-db-initdb')).toBeDefined();
@@ -103,13 +103,13 @@ describe('Postgres validation', () => {
   const build = (props: Partial<PostgresProps> & Record<string, unknown>) => () => synthChart((chart) => new Postgres(chart, 'db', { ...base(), ...props } as PostgresProps));
 
   it('refuses version together with image', () => {
-    expect(build({ version: '16.10', image: 'postgres:16.10-bookworm' })).toThrowError(exactly(
-      'Postgres "db": version conflicts with image (the image already fixes the version), got "16.10". Fix: remove version, or remove image to use postgres:<version>-bookworm'));
+    expect(build({ version: '16.15', image: 'postgres:16.15-alpine' })).toThrowError(exactly(
+      'Postgres "db": version conflicts with image (the image already fixes the version), got "16.15". Fix: remove version, or remove image to use postgres:<version>-alpine'));
   });
 
   it('refuses a version that is not major[.minor]', () => {
     expect(build({ version: '16.x' })).toThrowError(exactly(
-      'Postgres "db": version must be a PostgreSQL version such as "16.10" or "17", got "16.x". Fix: pass version: "16.10"'));
+      'Postgres "db": version must be a PostgreSQL version such as "16.15" or "17", got "16.x". Fix: pass version: "16.15"'));
   });
 
   it('refuses an unpinned or latest image', () => {
