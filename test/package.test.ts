@@ -1,0 +1,32 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { describe, expect, it } from 'vitest';
+
+const root = path.resolve(__dirname, '..');
+const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+
+describe('the npm package', () => {
+  it('points every export at a built file (npm test builds first)', () => {
+    const targets = Object.values(pkg.exports as Record<string, string | Record<string, string>>)
+      .flatMap((t) => (typeof t === 'string' ? [t] : Object.values(t)));
+    for (const t of [pkg.main, pkg.types, ...targets]) expect(fs.existsSync(path.join(root, t)), t).toBe(true);
+  });
+
+  it('keeps cdk8s and constructs as peer dependencies, cdktf optional', () => {
+    expect(Object.keys(pkg.peerDependencies)).toEqual(expect.arrayContaining(['cdk8s', 'constructs', 'cdktf', '@cdktf/provider-google']));
+    expect(pkg.peerDependenciesMeta.cdktf.optional).toBe(true);
+    expect(pkg.dependencies.cdk8s).toBeUndefined();
+    expect(pkg.files).toEqual(['build/lib', 'build/imports', 'README.md']);
+  });
+
+  it('exposes the constructs from the compiled entry point without loading cdktf', () => {
+    const before = new Set(Object.keys(require.cache));
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const lib = require(path.join(root, pkg.main));
+    for (const name of ['TrackingServer', 'Postgres', 'Minio', 'Namespace', 'ExternalSecret', 'SecretValue', 'ConnectionGraph', 'safeSynth', 'Database', 'ObjectStore']) {
+      expect(typeof lib[name], name).toBe('function');
+    }
+    const loaded = Object.keys(require.cache).filter((k) => !before.has(k));
+    expect(loaded.filter((k) => /node_modules[\\/](cdktf|@cdktf)[\\/]/.test(k))).toEqual([]);
+  });
+});
