@@ -2,3 +2,4 @@ export * from './core';
 export * from './storage';
 export * from './gitops';
 export * from './mlflow';
+export * from './kubeflow';

@@ -20,7 +20,7 @@ function files(dir: string): string[] {
 function localKustomizations(): string[] {
   return files(dist).filter((f) => f.endsWith('kustomization.yaml'))
     .map((f) => path.join(dist, path.dirname(f)))
-    .filter((d) => !/^\s*-\s*(https?:\/\/|github\.com\/)/m.test(fs.readFileSync(path.join(d, 'kustomization.yaml'), 'utf8')));
+    .filter((d) => !/^\s*-\s*"?(https?:\/\/|github\.com\/)/m.test(fs.readFileSync(path.join(d, 'kustomization.yaml'), 'utf8')));
 }
 
 describe('dist/', () => {

@@ -9,8 +9,12 @@ import { stringifyYaml } from './yaml';
 export interface SynthTarget {
   /** The directory under dist/: a DNS-1123 label. */
   readonly name: string;
-  /** Writes this target's files into `outdir` (an empty directory). Throws on any error. */
-  synth(outdir: string): void;
+  /**
+   * Writes this target's files into `outdir` (an empty directory) and returns the Kubernetes
+   * objects it wrote, for the checks. Returning nothing makes `safeSynth` read them back from disk.
+   * Throws on any error.
+   */
+  synth(outdir: string): ManifestObject[] | void;
   /** Secrets and ConfigMaps its pods may reference without rendering them. @default - none */
   readonly prerequisites?: Prerequisites;
 }
@@ -53,7 +57,7 @@ export function fileNameFor(obj: ManifestObject, withNamespace: boolean): string
  * Writes objects one per file plus a `kustomization.yaml` listing them, Namespaces first and
  * then by file name, so the output is the same whatever order constructs were declared in.
  */
-export function writeKustomizeDir(outdir: string, objects: ManifestObject[]): string[] {
+export function writeKustomizeDir(outdir: string, objects: ManifestObject[]): ManifestObject[] {
   const namespaces = new Set(objects.map((o) => o.metadata.namespace).filter(Boolean));
   const files = new Map<string, ManifestObject>();
   for (const obj of objects) {
@@ -72,7 +76,7 @@ export function writeKustomizeDir(outdir: string, objects: ManifestObject[]): st
     kind: 'Kustomization',
     resources: names,
   }));
-  return names;
+  return names.map((f) => files.get(f)!);
 }
 
 /** A {@link SynthTarget} for a cdk8s app built by `build`, written as a kustomize directory. */
@@ -83,7 +87,7 @@ export function cdk8sTarget(name: string, build: (app: App) => void, prerequisit
     synth(outdir: string) {
       const app = new App({ outdir });
       build(app);
-      writeKustomizeDir(outdir, synthObjects(app));
+      return writeKustomizeDir(outdir, synthObjects(app));
     },
   };
 }
@@ -120,6 +124,7 @@ export function safeSynth(distDir: string, targets: SynthTarget[], options: Safe
   const staging = path.join(parent, `.${path.basename(dist)}-staging-${process.pid}`);
   const previous = path.join(parent, `.${path.basename(dist)}-previous-${process.pid}`);
   const seen = new Set<string>();
+  const errors: string[] = [];
   fs.rmSync(staging, { recursive: true, force: true });
   try {
     fs.mkdirSync(staging, { recursive: true });
@@ -130,13 +135,13 @@ export function safeSynth(distDir: string, targets: SynthTarget[], options: Safe
       seen.add(t.name);
       const out = path.join(staging, t.name);
       fs.mkdirSync(out, { recursive: true });
-      t.synth(out);
-    }
-    const errors: string[] = [];
-    for (const t of targets) {
-      const manifests = readManifests(path.join(staging, t.name));
+      const written = t.synth(out);
+      // The objects as written (the YAML writer's round trip is tested); read back only if not returned.
+      const manifests: Array<[string, ManifestObject]> = written
+        ? written.map((o) => [path.join(t.name, fileNameFor(o, false)), o])
+        : readManifests(out).map(([file, o]) => [path.relative(staging, file), o]);
       errors.push(...checkApp(manifests.map(([, o]) => o), t.prerequisites).map((e) => `${t.name}: ${e}`));
-      for (const [file, obj] of manifests) errors.push(...(options.validate?.(path.relative(staging, file), obj) ?? []));
+      for (const [file, obj] of manifests) errors.push(...(options.validate?.(file, obj) ?? []));
     }
     if (errors.length) throw new Error(`Synthesized manifests failed checks:\n- ${errors.join('\n- ')}`);
     // Swap: two renames on one filesystem; the old tree is removed only once the new one is in place.

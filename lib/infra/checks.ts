@@ -88,7 +88,8 @@ export function checkCidr(scope: Scope, prop: string, value: string, minPrefix =
     invalid(scope, prop, 'must be an IPv4 network in CIDR notation with no host bits set', value, 'write it as "10.10.0.0/20"');
   }
   if (parsed[1] < minPrefix || parsed[1] > maxPrefix) {
-    invalid(scope, prop, `must have a prefix length from /${minPrefix} to /${maxPrefix}`, value, `use a range such as "10.10.0.0/${Math.max(minPrefix, Math.min(maxPrefix, 20))}"`);
+    const size = minPrefix === maxPrefix ? `must be a /${minPrefix} range` : `must have a prefix length from /${minPrefix} to /${maxPrefix}`;
+    invalid(scope, prop, size, value, `use a range such as "172.16.0.0/${Math.max(minPrefix, Math.min(maxPrefix, 20))}"`);
   }
   return value;
 }

@@ -1,4 +1,4 @@
-import { ITerraformDependable } from 'cdktf';
+import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { ProjectService } from '@cdktf/provider-google/lib/project-service';
 import { invalid } from '../core/validate';
@@ -45,8 +45,9 @@ export interface ProjectServicesProps {
  * leaves the APIs enabled: disabling an API can break resources that other teams created.
  */
 export class ProjectServices extends Construct {
-  /** One resource per API, in the order given: other resources depend on all of them. */
+  /** One resource per API, in the order given. */
   public readonly resources: ProjectService[];
+  private readonly byName = new Map<string, ProjectService>();
 
   constructor(scope: Construct, id: string, props: ProjectServicesProps) {
     super(scope, id);
@@ -60,16 +61,27 @@ export class ProjectServices extends Construct {
       if (seen.has(s)) invalid(this, 'services', 'must not repeat an API', s, `list "${s}" once`);
       seen.add(s);
     }
-    this.resources = services.map((service) => new ProjectService(this, service.replace('.googleapis.com', ''), {
-      project: projectId,
-      service,
-      disableOnDestroy: false,
-      disableDependentServices: false,
-    }));
+    this.resources = services.map((service) => {
+      const resource = new ProjectService(this, service.replace('.googleapis.com', ''), {
+        project: projectId,
+        service,
+        disableOnDestroy: false,
+        disableDependentServices: false,
+      });
+      this.byName.set(service, resource);
+      return resource;
+    });
   }
 
-  /** What a resource lists in `dependsOn` so that it is created only once the APIs are on. */
-  public get dependables(): ITerraformDependable[] {
-    return this.resources;
+  /**
+   * What a resource lists in `dependsOn` so that it is created only once the APIs it calls are on.
+   * Precise edges (rather than every API) keep the graph readable and the synth fast.
+   */
+  public dependables(...apis: string[]): ITerraformDependable[] {
+    return apis.map((api) => {
+      const r = this.byName.get(api);
+      if (!r) invalid(this, 'services', `must include ${api}, which a resource of this stack depends on`, [...this.byName.keys()], `add "${api}"`);
+      return r;
+    });
   }
 }

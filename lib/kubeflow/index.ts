@@ -1,0 +1,2 @@
+export * from './kfp-gcp';
+export * from './kfp-overlay';

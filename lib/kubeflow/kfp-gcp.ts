@@ -1,0 +1,235 @@
+/**
+ * Kubeflow Pipelines on GKE with Cloud SQL and Cloud Storage: the cluster side of the GCP
+ * environment. This file is cdk8s only and never imports cdktf: the infrastructure stack hands
+ * it a plain {@link KfpGcpSettings} built from its own values (`KfpEnvironmentStack.kfpSettings()`).
+ */
+import { ApiObject, Chart, JsonPatch } from 'cdk8s';
+import { Construct } from 'constructs';
+import * as eso from '../../imports/external-secrets.io';
+import { ExternalSecret, SecretStoreRef } from '../core/external-secret';
+import { k8s } from '../core/k8s';
+import { standardLabels } from '../core/labels';
+import { checkDnsLabel, checkPort, invalid } from '../core/validate';
+
+/** A Kubernetes ServiceAccount that acts as a Google service account (Workload Identity). */
+export interface KfpWorkloadIdentity {
+  /** The Kubernetes ServiceAccount in the KFP namespace. */
+  readonly kubernetesServiceAccount: string;
+  /** The Google service account's email. */
+  readonly gcpServiceAccount: string;
+}
+
+/** The KFP databases on the Cloud SQL instance. */
+export interface KfpDatabases {
+  /** `pipelineDb`. */
+  readonly pipeline: string;
+  /** `mlmdDb` (ML Metadata). */
+  readonly metadata: string;
+  /** `cacheDb`. */
+  readonly cache: string;
+}
+
+/** What the cluster side needs to know about the infrastructure, produced by the infra stack. */
+export interface KfpGcpSettings {
+  readonly projectId: string;
+  readonly region: string;
+  readonly clusterName: string;
+  /** The cluster's region or zone. */
+  readonly clusterLocation: string;
+  /** The namespace KFP runs in (the Workload Identity bindings name it). */
+  readonly namespace: string;
+  /** The artifact bucket (no gs:// prefix). */
+  readonly bucketName: string;
+  /** `project:region:instance`, for the Cloud SQL Auth Proxy. */
+  readonly sqlConnectionName: string;
+  readonly databases: KfpDatabases;
+  /** The Secret Manager secret holding the KFP database user as `{"username", "password"}`. */
+  readonly databaseCredentialsSecret: string;
+  /** The KFP service accounts to annotate. */
+  readonly workloadIdentity: readonly KfpWorkloadIdentity[];
+  /** The ServiceAccount the ClusterSecretStore authenticates as, and its Google account. */
+  readonly secretStore: KfpWorkloadIdentity;
+  /** The Kubeflow Pipelines release, such as "2.4.0". */
+  readonly kfpVersion: string;
+}
+
+export interface KfpGcpProps {
+  readonly settings: KfpGcpSettings;
+  /** @default "kfp-gcp-secret-manager" */
+  readonly secretStoreName?: string;
+  /**
+   * The MySQL host KFP connects to. The upstream GCP manifests run the Cloud SQL Auth Proxy
+   * behind a Service named `mysql`: TLS and IAM authorization happen in the proxy.
+   * @default "mysql"
+   */
+  readonly dbHost?: string;
+  /** @default 3306 */
+  readonly dbPort?: number;
+}
+
+/** The annotation GKE reads to map a Kubernetes ServiceAccount to a Google service account. */
+export const WORKLOAD_IDENTITY_ANNOTATION = 'iam.gke.io/gcp-service-account';
+/** The Secret the upstream manifests read the MySQL user from (keys `username`, `password`). */
+export const KFP_MYSQL_SECRET = 'mysql-secret';
+
+/**
+ * Kubeflow Pipelines from the upstream GCP manifests (`manifests/kustomize/env/gcp`, pinned to a
+ * release tag) as a kustomize overlay:
+ * - `pipeline-install-config` gets the bucket, project, Cloud SQL connection name and database
+ *   host/port/names from the infrastructure ({@link pipelineInstallConfig});
+ * - the MySQL credentials come from Secret Manager through an ExternalSecret, read by a
+ *   ClusterSecretStore that authenticates with Workload Identity and serves only the KFP namespace;
+ *   the upstream placeholder `mysql-secret` is deleted from the build by an inline patch;
+ * - the KFP ServiceAccounts are annotated with their Google service accounts (no keys).
+ * Write it with {@link kustomization}: upstream objects are changed by patches, new ones are resources.
+ */
+export class KfpGcp extends Construct {
+  /** The upstream base, pinned: `github.com/kubeflow/pipelines/manifests/kustomize/env/gcp?ref=<version>`. */
+  public readonly remoteBase: string;
+  /** Apply once per cluster before the base (CRDs and cluster roles). */
+  public readonly clusterScopedResources: string;
+  /** The values merged into the upstream `pipeline-install-config` ConfigMap. */
+  public readonly pipelineInstallConfig: Readonly<Record<string, string>>;
+  public readonly externalSecret: ExternalSecret;
+  public readonly secretStore: eso.ClusterSecretStore;
+  public readonly namespace: string;
+  private readonly patches = new Set<ApiObject>();
+
+  constructor(scope: Construct, id: string, props: KfpGcpProps) {
+    super(scope, id);
+    const s = props.settings;
+    this.namespace = checkDnsLabel(this, 'settings.namespace', s.namespace);
+    const chartNamespace = Chart.of(this).namespace;
+    if (chartNamespace !== this.namespace) {
+      invalid(this, 'settings.namespace', `must be the namespace of the enclosing Chart (${chartNamespace ?? 'none'})`, s.namespace,
+        `create the Chart with { namespace: "${s.namespace}" }`);
+    }
+    if (typeof s.kfpVersion !== 'string' || !/^[0-9]+\.[0-9]+\.[0-9]+$/.test(s.kfpVersion)) {
+      invalid(this, 'settings.kfpVersion', 'must be a Kubeflow Pipelines release tag', s.kfpVersion, 'use a tag such as "2.4.0" (never a branch: the base must not move)');
+    }
+    if (!/^[a-z][-a-z0-9]*:[a-z]+-[a-z]+[0-9]+:[a-z][-a-z0-9]*$/.test(s.sqlConnectionName ?? '')) {
+      invalid(this, 'settings.sqlConnectionName', 'must be a Cloud SQL connection name "project:region:instance"', s.sqlConnectionName,
+        'pass KfpEnvironmentStack.kfpSettings() rather than writing it by hand');
+    }
+    if (!s.workloadIdentity?.length) {
+      invalid(this, 'settings.workloadIdentity', 'must bind at least one KFP ServiceAccount to a Google service account', s.workloadIdentity,
+        'pass KfpEnvironmentStack.kfpSettings() rather than writing it by hand');
+    }
+    for (const b of [...s.workloadIdentity, s.secretStore]) {
+      checkDnsLabel(this, 'settings.workloadIdentity[].kubernetesServiceAccount', b.kubernetesServiceAccount);
+      if (!/^[a-z][-a-z0-9]{4,28}[a-z0-9]@[a-z][-a-z0-9]{4,28}[a-z0-9]\.iam\.gserviceaccount\.com$/.test(b.gcpServiceAccount ?? '')) {
+        invalid(this, 'settings.workloadIdentity[].gcpServiceAccount', 'must be a user-managed service account email', b.gcpServiceAccount,
+          'use "<account>@<project>.iam.gserviceaccount.com"');
+      }
+    }
+    const dbHost = props.dbHost ?? 'mysql';
+    const dbPort = checkPort(this, 'dbPort', props.dbPort ?? 3306);
+    const storeName = checkDnsLabel(this, 'secretStoreName', props.secretStoreName ?? 'kfp-gcp-secret-manager');
+    this.remoteBase = `github.com/kubeflow/pipelines/manifests/kustomize/env/gcp?ref=${s.kfpVersion}`;
+    this.clusterScopedResources = `github.com/kubeflow/pipelines/manifests/kustomize/cluster-scoped-resources?ref=${s.kfpVersion}`;
+
+    this.pipelineInstallConfig = {
+      bucketName: s.bucketName,
+      gcsProjectId: s.projectId,
+      gcsCloudSqlInstanceName: s.sqlConnectionName,
+      dbHost,
+      dbPort: String(dbPort),
+      pipelineDb: s.databases.pipeline,
+      mlmdDb: s.databases.metadata,
+      cacheDb: s.databases.cache,
+      defaultPipelineRoot: `gs://${s.bucketName}/v2/artifacts`,
+    };
+
+    const labels = (component: string) => standardLabels({ name: 'kubeflow-pipelines', instance: 'kubeflow-pipelines', component, partOf: 'kubeflow' });
+
+    // Workload Identity: annotate the upstream ServiceAccounts (patches) ...
+    for (const b of s.workloadIdentity) {
+      this.patch(new k8s.KubeServiceAccount(this, `wi-${b.kubernetesServiceAccount}`, {
+        metadata: { name: b.kubernetesServiceAccount, namespace: this.namespace, annotations: { [WORKLOAD_IDENTITY_ANNOTATION]: b.gcpServiceAccount } },
+      }));
+    }
+    // ... and create the one the secret store authenticates as.
+    new k8s.KubeServiceAccount(this, 'secret-store-sa', {
+      metadata: {
+        name: s.secretStore.kubernetesServiceAccount,
+        namespace: this.namespace,
+        labels: labels('secret-store'),
+        annotations: { [WORKLOAD_IDENTITY_ANNOTATION]: s.secretStore.gcpServiceAccount },
+      },
+      automountServiceAccountToken: false,
+    });
+
+    this.secretStore = new eso.ClusterSecretStore(this, 'secret-store', {
+      metadata: { name: storeName, labels: labels('secret-store') },
+      spec: {
+        // Only ExternalSecrets in the KFP namespace may read through this store.
+        conditions: [{ namespaces: [this.namespace] }],
+        provider: {
+          gcpsm: {
+            projectId: s.projectId,
+            auth: {
+              workloadIdentity: {
+                clusterProjectId: s.projectId,
+                clusterLocation: s.clusterLocation,
+                clusterName: s.clusterName,
+                serviceAccountRef: { name: s.secretStore.kubernetesServiceAccount, namespace: this.namespace },
+              },
+            },
+          },
+        },
+      },
+    });
+    // Cluster-scoped: no namespace, whatever the Chart's.
+    this.secretStore.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+
+    this.externalSecret = new ExternalSecret(this, 'mysql-credentials', {
+      name: KFP_MYSQL_SECRET,
+      store: SecretStoreRef.cluster(storeName),
+      data: {
+        username: { remoteKey: s.databaseCredentialsSecret, property: 'username' },
+        password: { remoteKey: s.databaseCredentialsSecret, property: 'password' },
+      },
+      labels: labels('database-credentials'),
+    });
+  }
+
+  /**
+   * The upstream base ships an empty placeholder Secret named `mysql-secret`: this inline patch
+   * drops it from the build so that External Secrets Operator owns the Secret. It is inline (not
+   * a file) because `$patch` is not a Secret field and every file in dist/ is a valid object.
+   */
+  public get dropPlaceholderSecretPatch(): string {
+    return `$patch: delete\napiVersion: v1\nkind: Secret\nmetadata:\n  name: ${KFP_MYSQL_SECRET}\n  namespace: ${this.namespace}\n`;
+  }
+
+  /** True for objects that patch the upstream base rather than add to it. */
+  public isPatch(obj: ApiObject): boolean {
+    return this.patches.has(obj);
+  }
+
+  /**
+   * The overlay's `kustomization.yaml`: the pinned remote base and this construct's objects,
+   * listed by the file each is written to (`fileOf`), plus the `pipeline-install-config` merge.
+   */
+  public kustomization(fileOf: (obj: ApiObject) => string): Record<string, unknown> {
+    const objects = this.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c));
+    const resources = objects.filter((o) => !this.isPatch(o)).map(fileOf).sort();
+    const patches = objects.filter((o) => this.isPatch(o)).map(fileOf).sort();
+    return {
+      apiVersion: 'kustomize.config.k8s.io/v1beta1',
+      kind: 'Kustomization',
+      resources: [this.remoteBase, ...resources],
+      patches: [...patches.map((path) => ({ path })), { patch: this.dropPlaceholderSecretPatch }],
+      configMapGenerator: [{
+        name: 'pipeline-install-config',
+        behavior: 'merge',
+        literals: Object.entries(this.pipelineInstallConfig).map(([k, v]) => `${k}=${v}`),
+      }],
+    };
+  }
+
+  private patch<T extends ApiObject>(obj: T): T {
+    this.patches.add(obj);
+    return obj;
+  }
+}

@@ -1,0 +1,23 @@
+import { ApiObject, App, Chart } from 'cdk8s';
+import { synthObjects, ManifestObject } from '../gitops/synth';
+import { KfpGcp, KfpGcpSettings } from './kfp-gcp';
+
+/**
+ * The files of a kustomize overlay of the upstream KFP GCP manifests for one environment:
+ * `<patch->kind-name.yaml` → object, plus `kustomization.yaml`, in file-name order.
+ */
+export function kfpOverlay(settings: KfpGcpSettings): Array<[string, ManifestObject]> {
+  const app = new App();
+  const chart = new Chart(app, 'kfp', { namespace: settings.namespace, disableResourceNameHashes: true });
+  const kfp = new KfpGcp(chart, 'kfp', { settings });
+  synthObjects(app); // runs every construct validation
+  const files = new Map<string, ManifestObject>();
+  const fileOf = (o: ApiObject) => `${kfp.isPatch(o) ? 'patch-' : ''}${o.kind.toLowerCase()}-${o.name}.yaml`;
+  for (const obj of app.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c))) {
+    const file = fileOf(obj);
+    if (files.has(file)) throw new Error(`Two objects would be written to ${file}. Fix: give one of them another name.`);
+    files.set(file, obj.toJson() as ManifestObject);
+  }
+  files.set('kustomization.yaml', kfp.kustomization(fileOf) as ManifestObject);
+  return [...files].sort(([a], [b]) => a.localeCompare(b));
+}
