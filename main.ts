@@ -19,7 +19,15 @@ const GITOPS_SOURCE = { repoUrl: 'https://github.com/example-org/mlops-platform.
 function argocdApps(app: App) {
   const chart = new Chart(app, 'argocd', { namespace: 'argocd', disableResourceNameHashes: true });
   for (const t of referenceApps) {
-    new ArgoApplication(chart, t.name, { name: t.name, source: GITOPS_SOURCE, path: `dist/${t.name}`, destinationNamespace: 'default' });
+    for (const d of t.deployables ?? [{ name: t.name, dir: '.' }]) {
+      new ArgoApplication(chart, d.name, {
+        name: d.name,
+        source: GITOPS_SOURCE,
+        path: path.posix.join('dist', t.name, d.dir),
+        destinationNamespace: 'default',
+        ...(d.cluster ? { destinationCluster: d.cluster } : {}),
+      });
+    }
   }
 }
 

@@ -49,8 +49,9 @@ export function mlflowMinioPostgres(app: App, id: string, options: MlflowMinioPo
     topology: options.minioTopology ?? MinioTopology.standalone(),
     storageSize: '50Gi',
     partOf,
-    // Seed "Backup & Recovery": mc mirror of every bucket to /backup.
-    backup: { destination: BackupDestination.volume({ size: '50Gi' }), schedule: '0 3 * * *' },
+    // Seed "Backup & Recovery": mc mirror of the artifacts to /backup (the database dumps have their
+    // own retention in the `backups` bucket; mirroring them too would grow the volume without bound).
+    backup: { destination: BackupDestination.volume({ size: '50Gi' }), schedule: '0 3 * * *', buckets: ['mlflow'] },
   });
   const artifacts = minio.addBucket('mlflow');
 

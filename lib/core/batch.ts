@@ -34,19 +34,19 @@ export function renderCronJob(w: Workload, spec: CronJobSpec): k8s.KubeCronJob {
 }
 
 /**
- * A Job that can be applied again and again (it must be idempotent): finished Jobs are removed
- * after a day so a later sync recreates them rather than failing on the immutable pod template.
+ * A Job that must be idempotent: Argo CD runs it as a Sync hook, deleting the previous run first,
+ * so every sync (and every change to its pod template, which is immutable) runs it again. With
+ * plain `kubectl apply -k`, delete the finished Job before applying a changed one.
  */
 export function renderJob(w: Workload, pod: Omit<PodSpecOptions, 'serviceAccountName' | 'longRunning'>): k8s.KubeJob {
   return new k8s.KubeJob(w, 'Resource', {
     metadata: {
       name: w.workloadName,
       labels: w.labels,
-      annotations: { 'argocd.argoproj.io/sync-options': 'Replace=true' },
+      annotations: { 'argocd.argoproj.io/hook': 'Sync', 'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation' },
     },
     spec: {
       backoffLimit: 6,
-      ttlSecondsAfterFinished: 86400,
       template: w.podTemplate({ ...pod, longRunning: false }),
     },
   });

@@ -1,6 +1,11 @@
 /** The value of `app.kubernetes.io/managed-by` on every object this library renders. */
 export const MANAGED_BY = 'mlops-cdk8s';
 
+/** The Argo CD annotation for per-object sync options. */
+export const ARGOCD_SYNC_OPTIONS = 'argocd.argoproj.io/sync-options';
+/** Sync options for stateful objects: Argo CD never deletes or prunes them (delete them by hand). */
+export const KEEP_ON_DELETE = 'Delete=false,Prune=false';
+
 /** What a component is, for its `app.kubernetes.io/*` labels. */
 export interface ComponentIdentity {
   /** The application: `mlflow`, `postgresql`, `minio`. */

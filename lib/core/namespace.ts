@@ -2,7 +2,7 @@ import { Chart, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ConnectionGraph, Peer } from './connections';
 import { k8s } from './k8s';
-import { MANAGED_BY } from './labels';
+import { ARGOCD_SYNC_OPTIONS, KEEP_ON_DELETE, MANAGED_BY } from './labels';
 import { Port } from './port';
 import { checkDnsLabel } from './validate';
 
@@ -45,6 +45,9 @@ export class Namespace extends Construct {
       const ns = new k8s.KubeNamespace(this, 'Resource', {
         metadata: {
           name: this.name,
+          // Deleting or pruning the Argo CD Application must never delete the namespace, and with it
+          // every PersistentVolumeClaim (databases, object stores) in it.
+          annotations: { [ARGOCD_SYNC_OPTIONS]: KEEP_ON_DELETE },
           labels: {
             ...props.labels,
             ...managed,

@@ -19,8 +19,13 @@ export interface ArgoApplicationProps {
   readonly path: string;
   /** The namespace objects without one are placed in. */
   readonly destinationNamespace: string;
-  /** @default "https://kubernetes.default.svc" */
+  /**
+   * The cluster, by API server URL. Conflicts with `destinationCluster`.
+   * @default "https://kubernetes.default.svc" (the cluster Argo CD runs in)
+   */
   readonly destinationServer?: string;
+  /** The cluster, by the name it was registered under in Argo CD. @default - destinationServer */
+  readonly destinationCluster?: string;
   /** @default "default" */
   readonly project?: string;
   /**
@@ -44,6 +49,10 @@ export class ArgoApplication extends Construct {
     if (!/^[A-Za-z0-9._\-/]+$/.test(props.path ?? '') || props.path.startsWith('/') || props.path.split('/').includes('..')) {
       invalid(this, 'path', 'must be a relative path inside the repository', props.path, 'use "dist/<app>"');
     }
+    if (props.destinationServer !== undefined && props.destinationCluster !== undefined) {
+      invalid(this, 'destinationCluster', 'conflicts with destinationServer (Argo CD takes one of them)', props.destinationCluster,
+        'remove destinationServer or destinationCluster');
+    }
     const automated = props.automated ?? true;
     new argo.Application(this, 'Resource', {
       metadata: {
@@ -54,7 +63,10 @@ export class ArgoApplication extends Construct {
       spec: {
         project: props.project ?? 'default',
         source: { repoUrl: props.source.repoUrl, targetRevision: props.source.targetRevision ?? 'main', path: props.path },
-        destination: { server: props.destinationServer ?? 'https://kubernetes.default.svc', namespace: props.destinationNamespace },
+        destination: {
+          ...(props.destinationCluster ? { name: props.destinationCluster } : { server: props.destinationServer ?? 'https://kubernetes.default.svc' }),
+          namespace: props.destinationNamespace,
+        },
         syncPolicy: {
           ...(automated ? { automated: { prune: true, selfHeal: true, allowEmpty: false } } : {}),
           syncOptions: ['ServerSideApply=true', 'PruneLast=true'],

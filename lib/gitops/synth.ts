@@ -17,6 +17,25 @@ export interface SynthTarget {
   synth(outdir: string): ManifestObject[] | void;
   /** Secrets and ConfigMaps its pods may reference without rendering them. @default - none */
   readonly prerequisites?: Prerequisites;
+  /**
+   * The directories Argo CD (or `kubectl apply -k`) deploys, relative to the target's directory,
+   * each with the cluster it goes to.
+   * @default - one: the target's directory itself, on the cluster Argo CD runs in
+   */
+  readonly deployables?: Deployable[];
+}
+
+/** A kustomize directory of a target and where it is deployed. */
+export interface Deployable {
+  /** The Argo CD Application name. */
+  readonly name: string;
+  /** Relative to the target's directory; "." for the directory itself. */
+  readonly dir: string;
+  /**
+   * The Argo CD cluster name it goes to (`argocd cluster add --name`).
+   * @default - the cluster Argo CD runs in
+   */
+  readonly cluster?: string;
 }
 
 /** A typed object read back from a synthesized manifest. */

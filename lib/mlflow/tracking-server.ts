@@ -79,6 +79,19 @@ print("%s://%s:%s@%s:%s/%s" % (e["DB_SCHEME"], quote(e["DB_USER"], safe=""), quo
                                e["DB_HOST"], e["DB_PORT"], e["DB_NAME"]))
 `;
 
+/**
+ * Runs `mlflow db upgrade` through click's API with the URL built in-process, so the password is
+ * never in a process argument list (`/proc/<pid>/cmdline`).
+ */
+const DB_UPGRADE_PY = `import os, sys
+from urllib.parse import quote
+from mlflow.cli import cli
+e = os.environ
+uri = "%s://%s:%s@%s:%s/%s" % (e["DB_SCHEME"], quote(e["DB_USER"], safe=""), quote(e["DB_PASSWORD"], safe=""),
+                               e["DB_HOST"], e["DB_PORT"], e["DB_NAME"])
+cli.main(args=["db", "upgrade", uri], prog_name="mlflow")
+`;
+
 /** Waits (up to five minutes) until the database accepts TCP connections. */
 const WAIT_FOR_DB_PY = `import os, socket, sys, time
 host, port = os.environ["DB_HOST"], int(os.environ["DB_PORT"])
@@ -161,14 +174,14 @@ export class TrackingServer extends Workload {
 
     const scripts = new k8s.KubeConfigMap(this, 'Scripts', {
       metadata: { name: `${name}-scripts`, labels: this.labels },
-      data: { 'backend_uri.py': BACKEND_URI_PY, 'wait_for_db.py': WAIT_FOR_DB_PY },
+      data: { 'backend_uri.py': BACKEND_URI_PY, 'db_upgrade.py': DB_UPGRADE_PY, 'wait_for_db.py': WAIT_FOR_DB_PY },
     });
     const scriptsMount = { name: 'scripts', mountPath: '/scripts', readOnly: true };
 
     const migrate: ContainerSpec = {
       name: 'db-upgrade',
       image,
-      command: ['/bin/sh', '-ec', 'python /scripts/wait_for_db.py\nmlflow db upgrade "$(python /scripts/backend_uri.py)"'],
+      command: ['/bin/sh', '-ec', 'python /scripts/wait_for_db.py\npython /scripts/db_upgrade.py'],
       env: dbEnv,
       resources,
       volumeMounts: [scriptsMount],
@@ -178,8 +191,10 @@ export class TrackingServer extends Workload {
       name: 'mlflow',
       image,
       command: ['/bin/sh', '-ec', [
-        // The URL (with the password) exists only in this process's environment.
-        'export MLFLOW_BACKEND_STORE_URI="$(python /scripts/backend_uri.py)"',
+        // The URL (with the password) exists only in this process's environment. Assigned first and
+        // exported after: `export X="$(cmd)"` would hide a failing cmd from `sh -e`.
+        'MLFLOW_BACKEND_STORE_URI="$(python /scripts/backend_uri.py)"',
+        'export MLFLOW_BACKEND_STORE_URI',
         `exec ${serverArgs.join(' ')}`,
       ].join('\n')],
       env: [

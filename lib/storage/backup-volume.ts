@@ -1,4 +1,5 @@
 import { k8s } from '../core/k8s';
+import { ARGOCD_SYNC_OPTIONS, KEEP_ON_DELETE } from '../core/labels';
 import { Workload } from '../core/workload';
 import { BackupDestination } from './backup';
 
@@ -6,7 +7,7 @@ import { BackupDestination } from './backup';
 export function renderBackupVolume(w: Workload, dest: BackupDestination): k8s.Volume {
   const v = dest.volumeProps!;
   new k8s.KubePersistentVolumeClaim(w, 'Volume', {
-    metadata: { name: w.workloadName, labels: w.labels },
+    metadata: { name: w.workloadName, labels: w.labels, annotations: { [ARGOCD_SYNC_OPTIONS]: KEEP_ON_DELETE } },
     spec: {
       accessModes: ['ReadWriteOnce'],
       ...(v.storageClass ? { storageClassName: v.storageClass } : {}),

@@ -18,6 +18,11 @@ export interface MinioBackupOptions {
   /** @default "Etc/UTC" */
   readonly timeZone?: string;
   /**
+   * The buckets to mirror; each must be one this MinIO creates.
+   * @default - every bucket
+   */
+  readonly buckets?: string[];
+  /**
    * Also delete from the copy what was deleted from the source (`mc mirror --remove`).
    * @default false (the copy keeps deleted objects: a backup, not a replica)
    */
@@ -26,8 +31,8 @@ export interface MinioBackupOptions {
 
 export interface MinioBackupProps extends MinioBackupOptions {
   readonly source: IObjectStore & { readonly workloadName: string };
-  /** The buckets to mirror, read at synth time. */
-  readonly buckets: () => string[];
+  /** Every bucket of the source, read at synth time. */
+  readonly allBuckets: () => string[];
   /** @default - none */
   readonly partOf?: string;
 }
@@ -53,8 +58,12 @@ export class MinioBackup extends Workload {
     }
     const flags = `--overwrite${props.removeDeleted ? ' --remove' : ''}`;
     const script = Lazy.any({
-      produce: () => [...aliases, ...props.buckets().map((b) => `mc mirror ${flags} src/${b} ${dest.path(b)}`)].join('\n'),
+      produce: () => [...aliases, ...(props.buckets ?? props.allBuckets()).map((b) => `mc mirror ${flags} src/${b} ${dest.path(b)}`)].join('\n'),
     }) as unknown as string;
+    this.node.addValidation({
+      validate: () => (props.buckets ?? []).filter((b) => !props.allBuckets().includes(b)).map((b) =>
+        `${this.constructor.name} "${id}": backup.buckets must name buckets this MinIO creates (${props.allBuckets().join(', ') || 'none'}), got "${b}". Fix: add it with minio.addBucket("${b}") or remove it from backup.buckets.`),
+    });
     renderCronJob(this, {
       schedule,
       timeZone: props.timeZone ?? 'Etc/UTC',

@@ -168,7 +168,7 @@ export class Minio extends Workload implements IObjectStore {
     this.partOf = props.partOf;
     for (const b of props.buckets ?? []) this.addBucket(b);
     if (props.backup) {
-      this.backup = new MinioBackup(this, 'Backup', { source: this, buckets: () => this.bucketNames, ...props.backup, partOf: props.partOf });
+      this.backup = new MinioBackup(this, 'Backup', { source: this, allBuckets: () => this.bucketNames, ...props.backup, partOf: props.partOf });
     }
   }
 

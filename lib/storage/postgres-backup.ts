@@ -61,8 +61,9 @@ export class PostgresBackup extends Workload {
         command: ['/bin/sh', '-ec', [
           mcAliasCommand('DST'),
           `mc cp /work/*.dump ${dest.path(db.databaseName)}/`,
-          // mc rm exits non-zero when nothing is old enough (every run of the first week).
-          `mc rm --recursive --force --older-than ${o.retentionDays}d ${dest.path(db.databaseName)}/ || echo "no dump older than ${o.retentionDays}d"`,
+          // mc find exits 0 when nothing is old enough (mc rm --older-than would fail every run of the
+          // first week), while a real error (auth, network) still fails the Job.
+          `mc find ${dest.path(db.databaseName)}/ --name '*.dump' --older-than ${o.retentionDays}d --exec 'mc rm {}'`,
         ].join('\n')],
         env: s3AliasEnv(this, 'backup.destination', bucket.store, 'DST'),
         resources: RESOURCES,

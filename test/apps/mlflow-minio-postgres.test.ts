@@ -53,16 +53,17 @@ describe('seed 002: MLflow + MinIO + PostgreSQL', () => {
     expect(env.MLFLOW_S3_ENDPOINT_URL).toBe('http://minio.mlops.svc.cluster.local:9000');
     expect(env.AWS_SECRET_ACCESS_KEY).toEqual({ secretKeyRef: { name: 'minio-credentials', key: 'root-password' } });
     expect(mlflow.command.join(' ')).toContain('--artifacts-destination s3://mlflow');
-    expect(podSpec(get(objs, 'Deployment', 'mlflow')).initContainers[0].command.join(' ')).toContain('mlflow db upgrade');
+    expect(podSpec(get(objs, 'Deployment', 'mlflow')).initContainers[0].command[2]).toBe('python /scripts/wait_for_db.py\npython /scripts/db_upgrade.py');
   });
 
   it('creates the mlflow bucket and takes both backups of the guide', () => {
     expect(container(get(objs, 'Job', 'minio-buckets'), 'create-buckets').command[2]).toContain('mc mb --ignore-existing src/mlflow');
     const pg = get(objs, 'CronJob', 'postgresql-backup');
     expect(podSpec(pg).initContainers[0].command[2]).toContain('pg_dump --format=custom');
-    expect(container(pg, 'upload').command[2]).toContain('mc rm --recursive --force --older-than 7d dst/backups/postgresql/mlflow/ || echo');
+    expect(container(pg, 'upload').command[2]).toContain("mc find dst/backups/postgresql/mlflow/ --name '*.dump' --older-than 7d --exec 'mc rm {}'");
     const mirror = get(objs, 'CronJob', 'minio-backup');
     expect(container(mirror, 'mirror').command[2]).toContain('mc mirror --overwrite src/mlflow /backup/mlflow');
+    expect(container(mirror, 'mirror').command[2]).not.toContain('src/backups');
     expect(get(objs, 'PersistentVolumeClaim', 'minio-backup').spec.resources.requests.storage).toBe('50Gi');
   });
 

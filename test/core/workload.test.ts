@@ -43,8 +43,9 @@ describe('Workload', () => {
 
   it('renders re-appliable Jobs and never-overlapping CronJobs', () => {
     const job = find(objs, 'Job', 'demo-app');
-    expect(job.metadata.annotations).toEqual({ 'argocd.argoproj.io/sync-options': 'Replace=true' });
-    expect(job.spec).toMatchObject({ backoffLimit: 6, ttlSecondsAfterFinished: 86400 });
+    // A Sync hook: Argo CD deletes the previous run and runs it on every sync (pod templates are immutable).
+    expect(job.metadata.annotations).toEqual({ 'argocd.argoproj.io/hook': 'Sync', 'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation' });
+    expect(job.spec).toMatchObject({ backoffLimit: 6 });
     expect(job.spec.template.spec).toMatchObject({ serviceAccountName: 'demo-app', restartPolicy: 'OnFailure' });
     const cron = find(objs, 'CronJob', 'demo-cron');
     expect(cron.spec).toMatchObject({

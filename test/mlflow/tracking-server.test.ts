@@ -33,7 +33,7 @@ describe('TrackingServer with defaults', () => {
 
   it('serves artifacts proxied from the bucket', () => {
     expect(main.command.slice(0, 2)).toEqual(['/bin/sh', '-ec']);
-    expect(script.split('\n')[1]).toBe('exec mlflow server --host 0.0.0.0 --port 5000 --workers 2 --serve-artifacts --artifacts-destination s3://mlflow');
+    expect(script.split('\n')[2]).toBe('exec mlflow server --host 0.0.0.0 --port 5000 --workers 2 --serve-artifacts --artifacts-destination s3://mlflow');
     expect(script).not.toContain('--expose-prometheus');
     expect(envOf(main)).toMatchObject({
       MLFLOW_S3_ENDPOINT_URL: 'http://minio.mlops.svc.cluster.local:9000',
@@ -48,7 +48,8 @@ describe('TrackingServer with defaults', () => {
       DB_SCHEME: 'postgresql+psycopg2', DB_HOST: 'postgresql.mlops.svc.cluster.local', DB_PORT: '5432', DB_NAME: 'mlflow', DB_USER: 'mlflow',
       DB_PASSWORD: { secretKeyRef: { name: 'pg', key: 'mlflow' } },
     });
-    expect(script.split('\n')[0]).toBe('export MLFLOW_BACKEND_STORE_URI="$(python /scripts/backend_uri.py)"');
+    // Assigned, then exported: `export X="$(cmd)"` would hide a failing cmd from sh -e.
+    expect(script.split('\n').slice(0, 2)).toEqual(['MLFLOW_BACKEND_STORE_URI="$(python /scripts/backend_uri.py)"', 'export MLFLOW_BACKEND_STORE_URI']);
     expect(find(objs, 'ConfigMap', 'mlflow-scripts').data['backend_uri.py']).toContain('quote(e["DB_PASSWORD"], safe="")');
   });
 
@@ -67,7 +68,11 @@ describe('TrackingServer with defaults', () => {
   it('waits for the database and runs mlflow db upgrade in an init container', () => {
     const init = podSpec(deploy).initContainers;
     expect(init.map((c: any) => c.name)).toEqual(['db-upgrade']);
-    expect(init[0].command[2]).toBe('python /scripts/wait_for_db.py\nmlflow db upgrade "$(python /scripts/backend_uri.py)"');
+    expect(init[0].command[2]).toBe('python /scripts/wait_for_db.py\npython /scripts/db_upgrade.py');
+    // The URL is built inside python and handed to click: it is never a process argument.
+    const upgrade: string = find(objs, 'ConfigMap', 'mlflow-scripts').data['db_upgrade.py'];
+    expect(upgrade).toContain('cli.main(args=["db", "upgrade", uri], prog_name="mlflow")');
+    expect(upgrade).toContain('quote(e["DB_PASSWORD"], safe="")');
     expect(envOf(init[0]).DB_PASSWORD).toEqual({ secretKeyRef: { name: 'pg', key: 'mlflow' } });
   });
 

@@ -70,7 +70,7 @@ describe('PostgresBackup to a bucket', () => {
     expect(upload.command[2].split('\n')).toEqual([
       'mc alias set dst "$DST_ENDPOINT" "$DST_ACCESS_KEY_ID" "$DST_SECRET_ACCESS_KEY" --api S3v4 >/dev/null',
       'mc cp /work/*.dump dst/acme-backups/pg/mlflow/',
-      'mc rm --recursive --force --older-than 30d dst/acme-backups/pg/mlflow/ || echo "no dump older than 30d"',
+      'mc find dst/acme-backups/pg/mlflow/ --name \'*.dump\' --older-than 30d --exec \'mc rm {}\'',
     ]);
     expect(envOf(upload)).toEqual({
       DST_ENDPOINT: 'https://s3.eu-west-1.amazonaws.com',
@@ -91,7 +91,7 @@ describe('PostgresBackup to a bucket', () => {
       const s3 = ObjectStore.fromExisting(chart, 's3', { endpointUrl: 'https://s3.example.com', credentials: creds });
       postgres(chart, { destination: BackupDestination.bucket(s3.bucket('backups')) });
     });
-    expect(container(find(objs2, 'CronJob', 'postgresql-backup'), 'upload').command[2]).toContain('mc rm --recursive --force --older-than 7d dst/backups/mlflow/');
+    expect(container(find(objs2, 'CronJob', 'postgresql-backup'), 'upload').command[2]).toContain("mc find dst/backups/mlflow/ --name '*.dump' --older-than 7d --exec 'mc rm {}'");
   });
 
   it('matches the snapshot', () => {
