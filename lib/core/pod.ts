@@ -72,7 +72,7 @@ export interface PodSpecOptions {
   /** @default - none */
   readonly topologySpreadConstraints?: k8s.TopologySpreadConstraint[];
   /** @default "Always" for long-running pods, "OnFailure" otherwise */
-  readonly restartPolicy?: string;
+  readonly restartPolicy?: 'Always' | 'OnFailure' | 'Never';
 }
 
 /** The container security context of the Pod Security Standards "restricted" profile. */

@@ -66,6 +66,11 @@ export function synthObjects(app: App): ManifestObject[] {
   return all.filter((c): c is ApiObject => ApiObject.isApiObject(c)).map((o) => o.toJson() as ManifestObject);
 }
 
+/** Plain code-point order: unlike localeCompare, the same on every machine and locale. */
+export function byCodePoint(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 /** `deployment-mlflow.yaml`; with the namespace when the app spans several. */
 export function fileNameFor(obj: ManifestObject, withNamespace: boolean): string {
   const ns = withNamespace && obj.metadata.namespace ? `${obj.metadata.namespace}-` : '';
@@ -87,7 +92,7 @@ export function writeKustomizeDir(outdir: string, objects: ManifestObject[]): Ma
     files.set(file, obj);
   }
   const order = (f: string) => (files.get(f)!.kind === 'Namespace' ? `0${f}` : `1${f}`);
-  const names = [...files.keys()].sort((a, b) => order(a).localeCompare(order(b)));
+  const names = [...files.keys()].sort((a, b) => byCodePoint(order(a), order(b)));
   fs.mkdirSync(outdir, { recursive: true });
   for (const f of names) fs.writeFileSync(path.join(outdir, f), toYaml(files.get(f)));
   fs.writeFileSync(path.join(outdir, 'kustomization.yaml'), toYaml({
@@ -114,7 +119,7 @@ export function cdk8sTarget(name: string, build: (app: App) => void, prerequisit
 /** Every object in the YAML files under `dir` (kustomization.yaml excluded), in file order. */
 export function readManifests(dir: string): Array<[string, ManifestObject]> {
   const out: Array<[string, ManifestObject]> = [];
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => byCodePoint(a.name, b.name))) {
     const p = path.join(dir, entry.name);
     if (entry.isDirectory()) out.push(...readManifests(p));
     else if (/\.ya?ml$/.test(entry.name) && entry.name !== 'kustomization.yaml') {
@@ -125,6 +130,20 @@ export function readManifests(dir: string): Array<[string, ManifestObject]> {
     }
   }
   return out;
+}
+
+/**
+ * Cleans up after a synth that was killed: if dist/ is missing but a previous tree was set aside
+ * (killed between the two renames), puts it back; removes leftover staging and previous trees.
+ */
+function recoverInterruptedSwap(dist: string): void {
+  const parent = path.dirname(dist);
+  const base = path.basename(dist);
+  if (!fs.existsSync(parent)) return;
+  const leftovers = fs.readdirSync(parent).filter((n) => n.startsWith(`.${base}-staging-`) || n.startsWith(`.${base}-previous-`)).sort(byCodePoint);
+  const previous = leftovers.filter((n) => n.startsWith(`.${base}-previous-`));
+  if (!fs.existsSync(dist) && previous.length) fs.renameSync(path.join(parent, previous[previous.length - 1]), dist);
+  for (const n of leftovers) fs.rmSync(path.join(parent, n), { recursive: true, force: true });
 }
 
 export interface SafeSynthOptions {
@@ -144,7 +163,7 @@ export function safeSynth(distDir: string, targets: SynthTarget[], options: Safe
   const previous = path.join(parent, `.${path.basename(dist)}-previous-${process.pid}`);
   const seen = new Set<string>();
   const errors: string[] = [];
-  fs.rmSync(staging, { recursive: true, force: true });
+  recoverInterruptedSwap(dist);
   try {
     fs.mkdirSync(staging, { recursive: true });
     for (const t of targets) {

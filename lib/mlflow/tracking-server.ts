@@ -29,8 +29,17 @@ export interface TrackingServerIngress {
 
 /** Prometheus scraping through a ServiceMonitor. */
 export interface TrackingServerMetrics {
-  /** Where Prometheus runs, for the NetworkPolicy allow. @default Peer.namespace('monitoring') */
+  /**
+   * The Prometheus pods, for the NetworkPolicy allow (metrics share the API port, so keep it narrow).
+   * @default Peer.namespace('monitoring', { 'app.kubernetes.io/name': 'prometheus' })
+   */
   readonly prometheus?: Peer;
+  /**
+   * Extra labels on the ServiceMonitor, for the Prometheus `serviceMonitorSelector` (kube-prometheus-stack
+   * selects `release: <its release name>` by default).
+   * @default - none
+   */
+  readonly labels?: Record<string, string>;
   /** @default "30s" */
   readonly interval?: string;
 }
@@ -259,9 +268,9 @@ export class TrackingServer extends Workload {
       });
     }
     if (props.metrics) {
-      this.allowFrom(props.metrics.prometheus ?? Peer.namespace('monitoring'), Port.tcp(PORT), 'prometheus scrape');
+      this.allowFrom(props.metrics.prometheus ?? Peer.namespace('monitoring', { 'app.kubernetes.io/name': 'prometheus' }), Port.tcp(PORT), 'prometheus scrape');
       new prom.ServiceMonitor(this, 'ServiceMonitor', {
-        metadata: { name, labels: this.labels },
+        metadata: { name, labels: { ...props.metrics.labels, ...this.labels } },
         spec: {
           selector: { matchLabels: this.podSelector },
           endpoints: [{ port: 'http', path: '/metrics', interval: props.metrics.interval ?? '30s' }],

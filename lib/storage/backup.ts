@@ -1,12 +1,17 @@
 import { IConstruct } from 'constructs';
-import { checkCron, checkInteger, checkQuantity } from '../core/validate';
+import { checkCron, checkInteger, checkQuantity, invalid } from '../core/validate';
 import { IBucket } from './object-store';
 
 /** Where a backup CronJob writes. */
 export class BackupDestination {
   /** Objects under `s3://<bucket>/<prefix>/` on any S3-compatible store (ideally another one). */
   public static bucket(bucket: IBucket, prefix = ''): BackupDestination {
-    return new BackupDestination(bucket, prefix.replace(/^\/+|\/+$/g, ''), undefined);
+    const p = prefix.replace(/^\/+|\/+$/g, '');
+    if (p && (!/^[a-z0-9][a-z0-9._/-]*$/.test(p) || p.split('/').includes('..'))) {
+      invalid('BackupDestination.bucket', 'prefix', 'must be lower-case letters, digits, ".", "_", "-" and "/" (it is used in shell commands)', prefix,
+        'use a prefix such as "postgresql/nightly"');
+    }
+    return new BackupDestination(bucket, p, undefined);
   }
   /** A PersistentVolumeClaim the CronJob mounts at `/backup` (the seed's `/backup` directory). */
   public static volume(props: { size: string; storageClass?: string }): BackupDestination {

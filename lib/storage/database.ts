@@ -41,7 +41,8 @@ export interface ExistingDatabaseProps {
   /**
    * Where the database is, for egress rules: `Peer.cidr('10.10.0.0/24')`, or
    * `Peer.namespace('db', { app: 'postgres' })` for one in the cluster.
-   * @default Peer.anyAddress() restricted to the database port
+   * @default Peer.cidr('<host>/32') when host is an IPv4 address, else Peer.anyAddress(); both
+   * restricted to the database port
    */
   readonly peer?: Peer;
 }
@@ -70,7 +71,8 @@ class ExistingDatabase extends Construct implements IDatabase {
     this.databaseName = checkSqlIdentifier(this, 'databaseName', props.databaseName);
     this.username = checkSqlIdentifier(this, 'username', props.username);
     this.password = props.password;
-    this.peer = props.peer ?? Peer.anyAddress();
+    // An IP address gets exactly that address; a host name can resolve anywhere (set `peer` to narrow it).
+    this.peer = props.peer ?? (isIp(this.host) ? Peer.cidr(`${this.host}/32`) : Peer.anyAddress());
   }
 
   public grantConnect(client: IWorkload, description: string): void {

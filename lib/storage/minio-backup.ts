@@ -7,7 +7,7 @@ import { Workload } from '../core/workload';
 import { BackupDestination } from './backup';
 import { renderBackupVolume } from './backup-volume';
 import { IObjectStore } from './object-store';
-import { MC_WRITABLE_DIRS, mcAliasCommand, mcImage, s3AliasEnv } from './s3-client';
+import { MC_RUN_AS, MC_WRITABLE_DIRS, mcAliasCommand, mcImage, s3AliasEnv } from './s3-client';
 
 /** An `mc mirror` of buckets to a backup destination. */
 export interface MinioBackupOptions {
@@ -69,7 +69,7 @@ export class MinioBackup extends Workload {
       timeZone: props.timeZone ?? 'Etc/UTC',
       activeDeadlineSeconds: 6 * 3600,
       pod: {
-        runAs: { uid: 1000, gid: 1000 },
+        runAs: MC_RUN_AS,
         containers: [{
           name: 'mirror',
           image: mcImage(this),

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { renderJob } from '../core/batch';
 import { Workload } from '../core/workload';
 import { IObjectStore } from './object-store';
-import { MC_WRITABLE_DIRS, mcAliasCommand, mcImage, s3AliasEnv } from './s3-client';
+import { MC_RUN_AS, MC_WRITABLE_DIRS, mcAliasCommand, mcImage, s3AliasEnv } from './s3-client';
 
 export interface MinioBucketsProps {
   /** The store to create buckets on (its credentials are used). */
@@ -32,7 +32,7 @@ export class MinioBuckets extends Workload {
       ].join('\n'),
     }) as unknown as string;
     renderJob(this, {
-      runAs: { uid: 1000, gid: 1000 },
+      runAs: MC_RUN_AS,
       containers: [{
         name: 'create-buckets',
         image: mcImage(this),

@@ -59,7 +59,7 @@ export interface ExistingObjectStoreProps {
   readonly credentials?: S3Credentials;
   /**
    * Where the endpoint is, for egress rules.
-   * @default Peer.anyAddress() on the endpoint's port
+   * @default Peer.cidr('<ip>/32') for an IPv4 endpoint, else Peer.anyAddress(); both on the endpoint's port
    */
   readonly peer?: Peer;
 }
@@ -90,7 +90,8 @@ class ExistingObjectStore extends Construct implements IObjectStore {
     this.port = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
     this.region = props.region ?? 'us-east-1';
     this.credentials = props.credentials;
-    this.peer = props.peer ?? Peer.anyAddress();
+    // An IPv4 endpoint gets exactly that address; a host name can resolve anywhere (set `peer` to narrow it).
+    this.peer = props.peer ?? (/^(\d{1,3}\.){3}\d{1,3}$/.test(url.hostname) ? Peer.cidr(`${url.hostname}/32`) : Peer.anyAddress());
   }
 
   public grantConnect(client: IWorkload, description: string): void {

@@ -17,8 +17,8 @@ export interface PostgresBackupProps extends BackupOptions {
 }
 
 const RESOURCES = { requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } };
-/** The `postgres` user of the official Alpine image. */
-const RUN_AS = { uid: 70, gid: 70 };
+/** The `postgres` user of the official Alpine image (999 in the Debian variants). */
+export const POSTGRES_RUN_AS = { uid: 70, gid: 70 } as const;
 
 /**
  * A `pg_dump --format=custom` CronJob. To a bucket: the dump goes to an emptyDir, then `mc`
@@ -92,7 +92,7 @@ export class PostgresBackup extends Workload {
     renderCronJob(this, {
       schedule: o.schedule,
       timeZone: o.timeZone,
-      pod: { runAs: RUN_AS, initContainers, containers, volumes },
+      pod: { runAs: POSTGRES_RUN_AS, initContainers, containers, volumes },
     });
   }
 }

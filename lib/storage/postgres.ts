@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { k8s } from '../core/k8s';
 import { ContainerImage } from '../core/image';
-import { EnvValue, RunAs } from '../core/pod';
+import { EnvValue } from '../core/pod';
 import { IWorkload, Peer } from '../core/connections';
 import { Port } from '../core/port';
 import { Probe } from '../core/probe';
@@ -12,7 +12,7 @@ import { invalid, checkQuantity, checkDnsSubdomain } from '../core/validate';
 import { Workload } from '../core/workload';
 import { BackupOptions } from './backup';
 import { DatabaseEngine, IDatabase, checkSqlIdentifier } from './database';
-import { PostgresBackup } from './postgres-backup';
+import { POSTGRES_RUN_AS, PostgresBackup } from './postgres-backup';
 
 /** The database and role the application uses (created on first start). */
 export interface PostgresDatabaseProps {
@@ -57,8 +57,6 @@ export interface PostgresProps {
   readonly partOf?: string;
 }
 
-/** uid/gid of the `postgres` user in the official Alpine image (999 in the Debian variants). */
-const POSTGRES_USER: RunAs = { uid: 70, gid: 70 };
 const DATA_DIR = '/var/lib/postgresql/data';
 
 /**
@@ -136,17 +134,25 @@ export class Postgres extends Workload implements IDatabase {
       selector: this.podSelector,
       ports: [{ name: 'postgresql', port: this.port, targetPort: 'postgresql' }],
     });
+    // The StatefulSet's governing Service: gives the pod its stable DNS name (postgresql-0.postgresql-hl).
+    renderService(this, 'HeadlessService', {
+      name: `${name}-hl`,
+      labels: this.labels,
+      selector: this.podSelector,
+      headless: true,
+      ports: [{ name: 'postgresql', port: this.port, targetPort: 'postgresql' }],
+    });
 
     const isReady = ['pg_isready', '--host=127.0.0.1', '--port=5432', '--username=postgres', '--dbname=postgres'];
     new k8s.KubeStatefulSet(this, 'Resource', {
       metadata: { name, labels: this.labels },
       spec: {
-        serviceName: name,
+        serviceName: `${name}-hl`,
         replicas: 1,
         selector: { matchLabels: this.podSelector },
         persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
         template: this.podTemplate({
-            runAs: POSTGRES_USER,
+            runAs: POSTGRES_RUN_AS,
             longRunning: true,
             containers: [{
               name: 'postgresql',

@@ -10,6 +10,9 @@ import { IObjectStore } from './object-store';
  */
 export const MC_IMAGE = 'quay.io/minio/mc:RELEASE.2025-08-13T08-35-41Z';
 
+/** The non-root user `mc` containers run as. */
+export const MC_RUN_AS = { uid: 1000, gid: 1000 } as const;
+
 /** Where `mc` keeps its config: on the writable /tmp, since the root filesystem is read-only. */
 export const MC_WRITABLE_DIRS = ['/tmp'];
 

@@ -67,6 +67,15 @@ describe('safeSynth never leaves dist/ half-written', () => {
     expect(fs.readdirSync(work)).toEqual(['dist']);
   });
 
+  it('puts dist/ back and cleans up after a synth that was killed between its two renames', () => {
+    const before = tree(dist);
+    fs.renameSync(dist, path.join(work, '.dist-previous-999999'));
+    fs.mkdirSync(path.join(work, '.dist-staging-999999'));
+    expect(() => safeSynth(dist, [...referenceApps, failing])).toThrow('injected failure');
+    expect(tree(dist)).toEqual(before);
+    expect(fs.readdirSync(work)).toEqual(['dist']);
+  });
+
   it('is deterministic: two synths give identical trees', () => {
     const first = tree(dist);
     safeSynth(dist, referenceApps);

@@ -163,7 +163,7 @@ describe('TrackingServer, highly available, exposed and scraped', () => {
       policyTypes: ['Ingress'],
       ingress: [
         { from: [nsPeer('ingress-nginx')], ports: [{ protocol: 'TCP', port: 5000 }] },
-        { from: [nsPeer('monitoring')], ports: [{ protocol: 'TCP', port: 5000 }] },
+        { from: [{ ...nsPeer('monitoring'), podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } } }], ports: [{ protocol: 'TCP', port: 5000 }] },
         { from: [nsPeer('training')], ports: [{ protocol: 'TCP', port: 5000 }] },
       ],
     });

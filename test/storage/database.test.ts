@@ -45,6 +45,13 @@ describe('Database.fromExisting', () => {
     expect(inCluster.port).toBe(6432);
   });
 
+  it('limits egress to the address itself when the host is an IP', () => {
+    const objs2 = synthChart((chart) => {
+      Database.fromExisting(chart, 'db', props({ host: '10.20.0.7' })).grantConnect(client(chart), 'app → cloud sql private ip');
+    });
+    expect(find(objs2, 'NetworkPolicy', 'app-egress').spec.egress).toEqual([{ to: [{ ipBlock: { cidr: '10.20.0.7/32' } }], ports: [{ protocol: 'TCP', port: 5432 }] }]);
+  });
+
   it('matches the snapshot', () => {
     expect(objs).toMatchSnapshot();
   });

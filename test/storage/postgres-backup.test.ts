@@ -117,6 +117,16 @@ describe('PostgresBackup validation', () => {
       'BackupDestination.volume: size must be a positive Kubernetes quantity, got "big". Fix: write it as "20Gi"'));
   });
 
+  it('checks the bucket prefix, which ends up in shell commands', () => {
+    synthChart((chart) => {
+      const s3 = ObjectStore.fromExisting(chart, 's3', { endpointUrl: 'https://s3.example.com' });
+      expect(() => BackupDestination.bucket(s3.bucket('backups'), 'pg; rm -rf /')).toThrowError(exactly(
+        'BackupDestination.bucket: prefix must be lower-case letters, digits, ".", "_", "-" and "/" (it is used in shell commands), got "pg; rm -rf /". Fix: use a prefix such as "postgresql/nightly"'));
+      expect(() => BackupDestination.bucket(s3.bucket('backups'), 'a/../b')).toThrow('prefix must be lower-case letters');
+      expect(BackupDestination.bucket(s3.bucket('backups'), '/postgresql/nightly/').path('mlflow')).toBe('dst/backups/postgresql/nightly/mlflow');
+    });
+  });
+
   it('needs access keys on a bucket destination', () => {
     expect(() => synthChart((chart) => {
       const gcs = ObjectStore.fromExisting(chart, 'gcs', { endpointUrl: 'https://storage.googleapis.com' });

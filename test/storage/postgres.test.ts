@@ -25,7 +25,8 @@ describe('Postgres', () => {
   });
 
   it('renders a one-replica StatefulSet with a retained volumeClaimTemplate of the requested size and class', () => {
-    expect(sts.spec).toMatchObject({ serviceName: 'postgresql', replicas: 1, persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' } });
+    expect(find(objs, 'Service', 'postgresql-hl').spec).toMatchObject({ clusterIP: 'None', selector: sts.spec.selector.matchLabels });
+    expect(sts.spec).toMatchObject({ serviceName: 'postgresql-hl', replicas: 1, persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' } });
     expect(sts.spec.volumeClaimTemplates).toEqual([{
       metadata: { name: 'data', labels: sts.metadata.labels },
       spec: { accessModes: ['ReadWriteOnce'], storageClassName: 'premium-rwo', resources: { requests: { storage: '20Gi' } } },
