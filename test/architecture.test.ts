@@ -10,7 +10,7 @@ function tsFiles(dir: string): string[] {
     e.isDirectory() ? tsFiles(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []);
 }
 const read = (f: string) => fs.readFileSync(path.join(root, f), 'utf8');
-const importsOf = (f: string) => [...read(f).matchAll(/(?:from|import)\s*\(?\s*'([^']+)'/g)].map((m) => m[1]);
+const importsOf = (f: string) => [...read(f).matchAll(/(?:from|import|require)\s*\(?\s*['"]([^'"]+)['"]/g)].map((m) => m[1]);
 
 describe('architecture', () => {
   it('lib/ takes configuration through props, never process.env', () => {

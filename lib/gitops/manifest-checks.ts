@@ -11,7 +11,16 @@ export interface Prerequisites {
 const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'ReplicaSet', 'Pod']);
 const LONG_RUNNING = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet']);
 const CREDENTIAL_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|CREDENTIAL|PRIVATE_KEY|ACCESS_KEY)/i;
-const CREDENTIAL_IN_TEXT = /:\/\/[^/\s:@$]+:[^@\s$]+@|--password[= ]\S|PGPASSWORD=\S/;
+/** user:password@ in a URL (not a `$VAR` or `%s` placeholder), a --password flag, a PGPASSWORD assignment. */
+const CREDENTIAL_IN_TEXT = /:\/\/[^/\s:@$%]+:[^@\s$%]+@|--password[= ]\S|PGPASSWORD=\S/;
+
+/** Every string in an object, with its JSON path. */
+function strings(value: unknown, at: string, out: Array<[string, string]> = []): Array<[string, string]> {
+  if (typeof value === 'string') out.push([at, value]);
+  else if (Array.isArray(value)) value.forEach((v, i) => strings(v, `${at}[${i}]`, out));
+  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) strings(v, `${at}.${k}`, out);
+  return out;
+}
 
 type Pod = { spec: any; labels: Record<string, string>; kind: string; name: string; namespace?: string };
 
@@ -89,6 +98,12 @@ export function checkApp(objects: ManifestObject[], prerequisites: Prerequisites
   const pvcs = have('PersistentVolumeClaim');
 
   for (const o of objects) {
+    // Anywhere else (ConfigMap data, annotations, CRD specs): a credential embedded in text.
+    for (const [at, text] of strings(o, '$')) {
+      if (CREDENTIAL_IN_TEXT.test(text) && !/\.(containers|initContainers)\[\d+\]\.(env|command|args)/.test(at)) {
+        errors.push(`${o.kind} "${o.metadata.name}": ${at} embeds a credential`);
+      }
+    }
     if (o.kind === 'Secret' && ((o as any).data || (o as any).stringData)) {
       errors.push(`Secret "${o.metadata.name}": holds literal data; use SecretValue.fromSecret or an ExternalSecret`);
     }

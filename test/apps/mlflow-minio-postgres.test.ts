@@ -18,6 +18,20 @@ const get = (objs: any[], kind: string, name: string) => {
 const podSpec = (o: any) => (o.kind === 'CronJob' ? o.spec.jobTemplate.spec.template.spec : o.spec.template.spec);
 const container = (o: any, name: string) => podSpec(o).containers.find((c: any) => c.name === name);
 
+/** Every allow of every NetworkPolicy as `from -> to:ports`, named by app.kubernetes.io/instance. */
+function edges(objs: any[]): string[] {
+  const who = (p: any) => p.podSelector?.matchLabels?.['app.kubernetes.io/instance']
+    ?? (p.namespaceSelector ? `ns:${p.namespaceSelector.matchLabels['kubernetes.io/metadata.name']}${p.podSelector ? `/${JSON.stringify(p.podSelector.matchLabels)}` : ''}` : p.ipBlock?.cidr ?? '*');
+  const out: string[] = [];
+  for (const np of objs.filter((o) => o.kind === 'NetworkPolicy')) {
+    const self = np.spec.podSelector.matchLabels?.['app.kubernetes.io/instance'] ?? 'all';
+    for (const r of np.spec.ingress ?? []) for (const p of r.from ?? []) out.push(`${who(p)} -> ${self}:${r.ports.map((x: any) => x.port).join(',')} (${np.metadata.name})`);
+    for (const r of np.spec.egress ?? []) for (const p of r.to ?? []) out.push(`${self} -> ${who(p)}:${r.ports.map((x: any) => x.port).join(',')} (${np.metadata.name})`);
+    if (!np.spec.ingress && !np.spec.egress) out.push(`deny ${np.spec.policyTypes.join('+')} for ${self} (${np.metadata.name})`);
+  }
+  return out.sort();
+}
+
 describe('seed 002: MLflow + MinIO + PostgreSQL', () => {
   const objs = synth();
 
@@ -75,6 +89,25 @@ describe('seed 002: MLflow + MinIO + PostgreSQL', () => {
     expect(objs.some((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'mlflow-ingress')).toBe(false);
   });
 
+  it('renders exactly these NetworkPolicy allows, and nothing else', () => {
+    expect(edges(objs)).toEqual([
+      'all -> ns:kube-system/{"k8s-app":"kube-dns"}:53,53 (allow-dns)',
+      'deny Ingress+Egress for all (default-deny-all)',
+      'minio-backup -> minio:9000 (minio-backup-egress)',
+      'minio-backup -> minio:9000 (minio-ingress)',
+      'minio-buckets -> minio:9000 (minio-buckets-egress)',
+      'minio-buckets -> minio:9000 (minio-ingress)',
+      'mlflow -> minio:9000 (minio-ingress)',
+      'mlflow -> minio:9000 (mlflow-egress)',
+      'mlflow -> postgresql:5432 (mlflow-egress)',
+      'mlflow -> postgresql:5432 (postgresql-ingress)',
+      'postgresql-backup -> minio:9000 (minio-ingress)',
+      'postgresql-backup -> minio:9000 (postgresql-backup-egress)',
+      'postgresql-backup -> postgresql:5432 (postgresql-backup-egress)',
+      'postgresql-backup -> postgresql:5432 (postgresql-ingress)',
+    ]);
+  });
+
   it('meets every cross-object invariant (PSS, pins, limits, probes, references, services)', () => {
     expect(checkApp(objs)).toEqual([]);
   });
@@ -94,6 +127,11 @@ describe('seed 002: MLflow + MinIO + PostgreSQL', () => {
     const minio = get(ha, 'StatefulSet', 'minio');
     expect(minio.spec.replicas).toBe(4);
     expect(container(minio, 'minio').args[1]).toBe('http://minio-{0...3}.minio-hl.mlops.svc.cluster.local/data');
+    expect(minio.spec.podManagementPolicy).toBe('Parallel');
+    expect(get(ha, 'PodDisruptionBudget', 'minio').spec.maxUnavailable).toBe(1);
+    // Distributed nodes talk to each other: both directions of minio -> minio, on top of the standalone edges.
+    const added = edges(ha).filter((e) => !edges(objs).includes(e));
+    expect(added).toEqual(['minio -> minio:9000 (minio-egress)', 'minio -> minio:9000 (minio-ingress)']);
     expect(checkApp(ha)).toEqual([]);
   });
 

@@ -34,6 +34,8 @@ describe('checkApp catches what would be unsafe in a cluster', () => {
     ['missing service account', (o) => { mlflow(o).serviceAccountName = 'nope'; }, 'Deployment "mlflow": ServiceAccount "nope" is not rendered'],
     ['service selects nothing', (o) => { o.find((x: any) => x.kind === 'Service' && x.metadata.name === 'mlflow').spec.selector = { app: 'nope' }; }, 'Service "mlflow": selects no pods'],
     ['service targets a missing port', (o) => { o.find((x: any) => x.kind === 'Service' && x.metadata.name === 'mlflow').spec.ports[0].targetPort = 'web'; }, 'Service "mlflow": port "http" targets "web", which no selected container exposes'],
+    ['credential in a ConfigMap', (o) => { o.find((x: any) => x.kind === 'ConfigMap' && x.metadata.name === 'mlflow-scripts').data['x.ini'] = 'url = postgresql://mlflow:hunter2@db/mlflow'; }, 'ConfigMap "mlflow-scripts": $.data.x.ini embeds a credential'],
+    ['credential in an annotation', (o) => { o.find((x: any) => x.kind === 'Service' && x.metadata.name === 'minio').metadata.annotations = { note: 'https://admin:s3cret@minio' }; }, 'Service "minio": $.metadata.annotations.note embeds a credential'],
     ['secret with data', (o) => { o.push({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'leak', namespace: 'mlops' }, stringData: { password: 'x' } }); }, 'Secret "leak": holds literal data; use SecretValue.fromSecret or an ExternalSecret'],
   ];
   for (const [what, breakIt, message] of cases) {
