@@ -98,11 +98,23 @@ describe('MinioBackup validation', () => {
       'MinioBackup "Backup": backup.schedule must be a five-field cron expression, got "0 3 * * * *". Fix: write it as "0 2 * * *" (daily at 02:00)'));
   });
 
+  it('mirrors only the chosen buckets, which must exist', () => {
+    const objs = synthChart((chart) => {
+      new Minio(chart, 'minio', { rootCredentials, buckets: ['mlflow', 'backups'], backup: { destination: BackupDestination.volume({ size: '5Gi' }), buckets: ['mlflow'] } });
+    });
+    const script: string = find(objs, 'CronJob', 'minio-backup').spec.jobTemplate.spec.template.spec.containers[0].command[2];
+    expect(script).toContain('mc mirror --overwrite src/mlflow /backup/mlflow');
+    expect(script).not.toContain('src/backups');
+    expect(() => synthChart((chart) => {
+      new Minio(chart, 'minio', { rootCredentials, buckets: ['mlflow'], backup: { destination: BackupDestination.volume({ size: '5Gi' }), buckets: ['mlfow'] } });
+    })).toThrow('MinioBackup "Backup": backup.buckets must name buckets this MinIO creates (mlflow), got "mlfow". Fix: add it with minio.addBucket("mlfow") or remove it from backup.buckets.');
+  });
+
   it('needs access keys on the destination store', () => {
     expect(() => synthChart((chart) => {
       const gcs = ObjectStore.fromExisting(chart, 'gcs', { endpointUrl: 'https://storage.googleapis.com' });
       const minio = new Minio(chart, 'minio', { rootCredentials });
-      new MinioBackup(chart, 'dr', { source: minio, buckets: () => ['mlflow'], destination: BackupDestination.bucket(gcs.bucket('acme-dr')) });
+      new MinioBackup(chart, 'dr', { source: minio, allBuckets: () => ['mlflow'], destination: BackupDestination.bucket(gcs.bucket('acme-dr')) });
     })).toThrowError(exactly(
       'MinioBackup "dr": backup.destination must be an object store with access keys for mc-based jobs, got "https://storage.googleapis.com". Fix: pass credentials: { accessKeyId, secretAccessKey } to the object store'));
   });
