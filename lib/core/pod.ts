@@ -4,7 +4,7 @@ import { k8s } from './k8s';
 import { Probe } from './probe';
 import { ResourceRequirements, renderResources } from './resources';
 import { SecretValue } from './secret-value';
-import { checkDnsLabel, checkPort, invalid } from './validate';
+import { checkDnsLabel, checkPort, checkQuantity, invalid, parseQuantity } from './validate';
 
 /** The value of one environment variable: a literal, a secret reference, or a pod field. */
 export class EnvValue {
@@ -24,6 +24,15 @@ export class EnvValue {
 }
 
 const CREDENTIAL_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|CREDENTIAL|PRIVATE_KEY|ACCESS_KEY)/i;
+
+/** A writable directory with an explicit size limit. */
+export interface WritableDir {
+  readonly path: string;
+  /** The emptyDir `sizeLimit`, such as "10Gi". */
+  readonly sizeLimit: string;
+}
+
+const dirPath = (d: string | WritableDir) => (typeof d === 'string' ? d : d.path);
 
 /** The user and group a pod's containers run as; never root. */
 export interface RunAs {
@@ -52,11 +61,11 @@ export interface ContainerSpec {
   /** @default - none */
   readonly volumeMounts?: k8s.VolumeMount[];
   /**
-   * Directories the image writes to; each gets an emptyDir, since the root filesystem is
-   * read-only.
+   * Directories the image writes to; each gets an emptyDir (1Gi unless a size is given), since the
+   * root filesystem is read-only.
    * @default - none
    */
-  readonly writableDirs?: string[];
+  readonly writableDirs?: Array<string | WritableDir>;
 }
 
 export interface PodSpecOptions {
@@ -114,7 +123,7 @@ function renderContainer(scope: IConstruct, prefix: string, c: ContainerSpec, ru
   });
   const mounts = [
     ...(c.volumeMounts ?? []),
-    ...(c.writableDirs ?? []).map((mountPath) => ({ name: writableVolumeName(mountPath), mountPath })),
+    ...(c.writableDirs ?? []).map((d) => ({ name: writableVolumeName(dirPath(d)), mountPath: dirPath(d) })),
   ];
   return {
     name: c.name,
@@ -147,8 +156,13 @@ export function restrictedPodSpec(scope: IConstruct, o: PodSpecOptions): k8s.Pod
   for (const v of o.volumes ?? []) volumes.set(v.name, v);
   for (const c of all) {
     for (const dir of c.writableDirs ?? []) {
-      const name = writableVolumeName(dir);
-      if (!volumes.has(name)) volumes.set(name, { name, emptyDir: { sizeLimit: k8s.Quantity.fromString('1Gi') } });
+      const name = writableVolumeName(dirPath(dir));
+      const size = typeof dir === 'string' ? '1Gi' : checkQuantity(scope, `writableDirs ${dir.path} sizeLimit`, dir.sizeLimit, '10Gi');
+      const existing = volumes.get(name)?.emptyDir?.sizeLimit?.value;
+      // Shared by init and main containers: the largest size asked for wins.
+      if (!existing || (parseQuantity(size) ?? 0) > (parseQuantity(String(existing)) ?? 0)) {
+        volumes.set(name, { name, emptyDir: { sizeLimit: k8s.Quantity.fromString(size) } });
+      }
     }
   }
   return {

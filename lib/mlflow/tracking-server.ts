@@ -8,7 +8,7 @@ import { Port } from '../core/port';
 import { Probe } from '../core/probe';
 import { ResourceRequirements } from '../core/resources';
 import { renderService } from '../core/service';
-import { checkHostname, checkInteger, invalid } from '../core/validate';
+import { checkHostname, checkInteger, checkQuantity, invalid } from '../core/validate';
 import { Workload } from '../core/workload';
 import { IDatabase } from '../storage/database';
 import { IBucket } from '../storage/object-store';
@@ -72,6 +72,12 @@ export interface TrackingServerProps {
    * ingress host, each with any port
    */
   readonly allowedHosts?: string[];
+  /**
+   * Scratch space (`/tmp`): the server buffers proxied artifact uploads there, so it must hold the
+   * largest model you log.
+   * @default "10Gi"
+   */
+  readonly scratchSize?: string;
   /** @default - none */
   readonly partOf?: string;
 }
@@ -135,6 +141,7 @@ export class TrackingServer extends Workload {
         props.database ? 'pass artifacts: minio.addBucket("mlflow")' : 'pass database: a Postgres or Database.fromExisting(...)');
     }
     const replicas = checkInteger(this, 'replicas', props.replicas ?? 1, 1, 50);
+    const scratchSize = checkQuantity(this, 'scratchSize', props.scratchSize ?? '10Gi', '10Gi');
     const workers = checkInteger(this, 'workers', props.workers ?? 2, 1, 32);
     const image = ContainerImage.fromReference(props.image ?? TrackingServer.DEFAULT_IMAGE, this, 'image');
     this.trackingUri = `http://${name}.${this.namespace}.svc.cluster.local:${PORT}`;
@@ -218,7 +225,7 @@ export class TrackingServer extends Workload {
       liveness: Probe.httpGet('/health', 'http', { periodSeconds: 15, failureThreshold: 4 }),
       readiness: Probe.httpGet('/health', 'http', { periodSeconds: 5 }),
       volumeMounts: [scriptsMount],
-      writableDirs: ['/tmp'],
+      writableDirs: [{ path: '/tmp', sizeLimit: scratchSize }],
     };
 
     renderService(this, 'Service', { name, labels: this.labels, selector: this.podSelector, ports: [{ name: 'http', port: PORT, targetPort: 'http' }] });

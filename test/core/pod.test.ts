@@ -61,6 +61,17 @@ describe('restrictedPodSpec', () => {
     expect(writableVolumeName('/Var/Lib/x.y/')).toBe('w-var-lib-x-y');
   });
 
+  it('sizes a writable directory as asked, the largest size winning when containers share it', () => {
+    const spec = render({
+      containers: [c({ writableDirs: [{ path: '/tmp', sizeLimit: '10Gi' }] })],
+      initContainers: [c({ name: 'init', writableDirs: ['/tmp'] })],
+    });
+    expect(spec.volumes).toEqual([{ name: 'w-tmp', emptyDir: { sizeLimit: '10Gi' } }]);
+    expect(spec.initContainers[0].volumeMounts).toEqual([{ name: 'w-tmp', mountPath: '/tmp' }]);
+    expect(() => render({ containers: [c({ writableDirs: [{ path: '/tmp', sizeLimit: 'lots' }] })] })).toThrowError(exactly(
+      'Thing "thing": writableDirs /tmp sizeLimit must be a positive Kubernetes quantity, got "lots". Fix: write it as "10Gi"'));
+  });
+
   it('renders env in order: literals, secret references and pod fields', () => {
     const spec = render({ containers: [c({ env: [
       ['A', EnvValue.literal('1')],

@@ -83,6 +83,12 @@ describe('TrackingServer with defaults', () => {
     expect(server().trackingUri).toBe('http://mlflow.mlops.svc.cluster.local:5000');
   });
 
+  it('buffers proxied uploads on a 10Gi /tmp by default, sized by scratchSize', () => {
+    expect(podSpec(deploy).volumes.find((v: any) => v.name === 'w-tmp').emptyDir.sizeLimit).toBe('10Gi');
+    const big = find(stack({ scratchSize: '50Gi' }).objs, 'Deployment', 'mlflow');
+    expect(podSpec(big).volumes.find((v: any) => v.name === 'w-tmp').emptyDir.sizeLimit).toBe('50Gi');
+  });
+
   it('answers only to its own host names and pod IP (MLflow 3.5+ allowed hosts)', () => {
     expect(script).not.toContain('--allowed-hosts');
     expect(envOf(main).MLFLOW_SERVER_ALLOWED_HOSTS).toBe('mlflow,mlflow:*,mlflow.mlops,mlflow.mlops:*,mlflow.mlops.svc,mlflow.mlops.svc:*,'
