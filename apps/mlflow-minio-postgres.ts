@@ -41,6 +41,10 @@ export function mlflowMinioPostgres(app: App, id: string, options: MlflowMinioPo
     data: {
       'root-user': { remoteKey: `${namespace}/minio`, property: 'root-user' },
       'root-password': { remoteKey: `${namespace}/minio`, property: 'root-password' },
+      'mlflow-access-key': { remoteKey: `${namespace}/minio`, property: 'mlflow-access-key' },
+      'mlflow-secret-key': { remoteKey: `${namespace}/minio`, property: 'mlflow-secret-key' },
+      'backup-access-key': { remoteKey: `${namespace}/minio`, property: 'backup-access-key' },
+      'backup-secret-key': { remoteKey: `${namespace}/minio`, property: 'backup-secret-key' },
     },
   });
 
@@ -49,11 +53,17 @@ export function mlflowMinioPostgres(app: App, id: string, options: MlflowMinioPo
     topology: options.minioTopology ?? MinioTopology.standalone(),
     storageSize: '50Gi',
     partOf,
+    buckets: ['mlflow', 'backups'],
+    // Scoped users: MLflow cannot touch the database dumps, the dump job cannot touch artifacts.
+    users: {
+      mlflow: { credentials: { accessKeyId: minioSecret.value('mlflow-access-key'), secretAccessKey: minioSecret.value('mlflow-secret-key') }, readWrite: ['mlflow'] },
+      backup: { credentials: { accessKeyId: minioSecret.value('backup-access-key'), secretAccessKey: minioSecret.value('backup-secret-key') }, readWrite: ['backups'] },
+    },
     // Seed "Backup & Recovery": mc mirror of the artifacts to /backup (the database dumps have their
     // own retention in the `backups` bucket; mirroring them too would grow the volume without bound).
     backup: { destination: BackupDestination.volume({ size: '50Gi' }), schedule: '0 3 * * *', buckets: ['mlflow'] },
   });
-  const artifacts = minio.addBucket('mlflow');
+  const artifacts = minio.user('mlflow').bucket('mlflow');
 
   const postgres = new Postgres(chart, 'postgres', {
     superuserPassword: dbSecret.value('superuser-password'),
@@ -61,7 +71,7 @@ export function mlflowMinioPostgres(app: App, id: string, options: MlflowMinioPo
     storageSize: '10Gi',
     partOf,
     // Seed "Backup & Recovery": pg_dump of the mlflow database, kept 7 days.
-    backup: { destination: BackupDestination.bucket(minio.addBucket('backups'), 'postgresql'), schedule: '0 2 * * *', retentionDays: 7 },
+    backup: { destination: BackupDestination.bucket(minio.user('backup').bucket('backups'), 'postgresql'), schedule: '0 2 * * *', retentionDays: 7 },
   });
 
   new TrackingServer(chart, 'mlflow', {

@@ -5,5 +5,6 @@ export * from './s3-client';
 export * from './postgres';
 export * from './postgres-backup';
 export * from './minio';
-export * from './minio-buckets';
+export * from './minio-setup';
+export * from './minio-user';
 export * from './minio-backup';

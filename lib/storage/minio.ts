@@ -12,7 +12,8 @@ import { checkDnsSubdomain, checkInteger, checkQuantity, invalid } from '../core
 import { Workload } from '../core/workload';
 import { BucketRef, IBucket, IObjectStore, S3Credentials, checkBucketName } from './object-store';
 import { MinioBackup, MinioBackupOptions } from './minio-backup';
-import { MinioBuckets } from './minio-buckets';
+import { MinioSetup } from './minio-setup';
+import { MinioUser, MinioUserProps } from './minio-user';
 
 /** Standalone (one pod) or distributed (erasure-coded across N pods). */
 export class MinioTopology {
@@ -52,6 +53,12 @@ export interface MinioProps {
   readonly resources?: ResourceRequirements;
   /** Buckets to create (idempotently, by a Job). More with {@link Minio.addBucket}. @default - none */
   readonly buckets?: string[];
+  /**
+   * Scoped users, by name: give clients these (`minio.user(name)`) rather than the root keys. The
+   * setup Job creates them and attaches a policy limited to their buckets.
+   * @default - none (clients use the root credentials)
+   */
+  readonly users?: Record<string, MinioUserProps>;
   /** An `mc mirror` CronJob. @default - no backup */
   readonly backup?: MinioBackupOptions;
   /** @default - none */
@@ -75,7 +82,8 @@ export class Minio extends Workload implements IObjectStore {
   public readonly region: string;
   public readonly credentials: S3Credentials;
   public readonly topology: MinioTopology;
-  private bucketJob?: MinioBuckets;
+  private setupJob?: MinioSetup;
+  private readonly users = new Map<string, MinioUser>();
   public readonly backup?: MinioBackup;
   private readonly partOf?: string;
 
@@ -166,6 +174,10 @@ export class Minio extends Workload implements IObjectStore {
     }
 
     this.partOf = props.partOf;
+    for (const name of Object.keys(props.users ?? {}).sort()) {
+      this.users.set(name, new MinioUser(this, `User-${name}`, this, name, props.users![name]));
+    }
+    if (this.users.size) this.setup();
     for (const b of props.buckets ?? []) this.addBucket(b);
     if (props.backup) {
       this.backup = new MinioBackup(this, 'Backup', { source: this, allBuckets: () => this.bucketNames, ...props.backup, partOf: props.partOf });
@@ -175,8 +187,7 @@ export class Minio extends Workload implements IObjectStore {
   /** Creates a bucket (idempotently, with `mc mb --ignore-existing`) and returns it. */
   public addBucket(name: string): IBucket {
     checkBucketName(this, 'bucket name', name);
-    this.bucketJob ??= new MinioBuckets(this, 'Buckets', { store: this, partOf: this.partOf });
-    this.bucketJob.add(name);
+    this.setup().add(name);
     return new BucketRef(this, name);
   }
 
@@ -191,7 +202,22 @@ export class Minio extends Workload implements IObjectStore {
 
   /** The buckets this MinIO creates, sorted. */
   public get bucketNames(): string[] {
-    return this.bucketJob?.bucketNames ?? [];
+    return this.setupJob?.bucketNames ?? [];
+  }
+
+  /** The scoped user `name` (from the `users` prop): an object store view with that user's keys. */
+  public user(name: string): MinioUser {
+    const u = this.users.get(name);
+    if (!u) {
+      invalid(this, 'user(name)', `must be one of the users prop (${[...this.users.keys()].join(', ') || 'none'})`, name, `declare it in users: { ${name}: { credentials, readWrite: [...] } }`);
+    }
+    return u;
+  }
+
+  /** The setup Job (buckets and users), created on first need. */
+  private setup(): MinioSetup {
+    this.setupJob ??= new MinioSetup(this, 'Setup', { store: this, users: [...this.users.values()], partOf: this.partOf });
+    return this.setupJob;
   }
 
   /** Declares that `client` uses the S3 API on 9000. */

@@ -65,13 +65,15 @@ describe('seed 002: MLflow + MinIO + PostgreSQL', () => {
     expect(env.DB_HOST).toBe('postgresql.mlops.svc.cluster.local');
     expect(env.DB_PASSWORD).toEqual({ secretKeyRef: { name: 'postgresql-credentials', key: 'mlflow-password' } });
     expect(env.MLFLOW_S3_ENDPOINT_URL).toBe('http://minio.mlops.svc.cluster.local:9000');
-    expect(env.AWS_SECRET_ACCESS_KEY).toEqual({ secretKeyRef: { name: 'minio-credentials', key: 'root-password' } });
+    // MLflow uses its scoped MinIO user, never the root credentials.
+    expect(env.AWS_ACCESS_KEY_ID).toEqual({ secretKeyRef: { name: 'minio-credentials', key: 'mlflow-access-key' } });
+    expect(env.AWS_SECRET_ACCESS_KEY).toEqual({ secretKeyRef: { name: 'minio-credentials', key: 'mlflow-secret-key' } });
     expect(mlflow.command.join(' ')).toContain('--artifacts-destination s3://mlflow');
     expect(podSpec(get(objs, 'Deployment', 'mlflow')).initContainers[0].command[2]).toBe('python /scripts/wait_for_db.py\npython /scripts/db_upgrade.py');
   });
 
   it('creates the mlflow bucket and takes both backups of the guide', () => {
-    expect(container(get(objs, 'Job', 'minio-buckets'), 'create-buckets').command[2]).toContain('mc mb --ignore-existing src/mlflow');
+    expect(container(get(objs, 'Job', 'minio-setup'), 'setup').command[2]).toContain('mc mb --ignore-existing src/mlflow');
     const pg = get(objs, 'CronJob', 'postgresql-backup');
     expect(podSpec(pg).initContainers[0].command[2]).toContain('pg_dump --format=custom');
     expect(container(pg, 'upload').command[2]).toContain("mc find dst/backups/postgresql/mlflow/ --name '*.dump' --older-than 7d --exec 'mc rm {}'");
@@ -85,7 +87,7 @@ describe('seed 002: MLflow + MinIO + PostgreSQL', () => {
     const ingressFrom = (name: string) => get(objs, 'NetworkPolicy', `${name}-ingress`).spec.ingress
       .map((r: any) => `${r.from[0].podSelector.matchLabels['app.kubernetes.io/instance']}:${r.ports.map((p: any) => p.port).join(',')}`);
     expect(ingressFrom('postgresql')).toEqual(['mlflow:5432', 'postgresql-backup:5432']);
-    expect(ingressFrom('minio')).toEqual(['minio-backup:9000', 'minio-buckets:9000', 'mlflow:9000', 'postgresql-backup:9000']);
+    expect(ingressFrom('minio')).toEqual(['minio-backup:9000', 'minio-setup:9000', 'mlflow:9000', 'postgresql-backup:9000']);
     expect(objs.some((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'mlflow-ingress')).toBe(false);
   });
 
@@ -95,8 +97,8 @@ describe('seed 002: MLflow + MinIO + PostgreSQL', () => {
       'deny Ingress+Egress for all (default-deny-all)',
       'minio-backup -> minio:9000 (minio-backup-egress)',
       'minio-backup -> minio:9000 (minio-ingress)',
-      'minio-buckets -> minio:9000 (minio-buckets-egress)',
-      'minio-buckets -> minio:9000 (minio-ingress)',
+      'minio-setup -> minio:9000 (minio-ingress)',
+      'minio-setup -> minio:9000 (minio-setup-egress)',
       'mlflow -> minio:9000 (minio-ingress)',
       'mlflow -> minio:9000 (mlflow-egress)',
       'mlflow -> postgresql:5432 (mlflow-egress)',

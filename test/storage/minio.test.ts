@@ -49,18 +49,18 @@ describe('Minio standalone', () => {
 
   it('creates every bucket, once and sorted, with mc mb --ignore-existing', () => {
     expect(minio.bucketNames).toEqual(['checkpoints', 'datasets', 'mlflow']);
-    const job = find(objs, 'Job', 'minio-buckets');
-    const lines = container(job, 'create-buckets').command[2].split('\n');
+    const job = find(objs, 'Job', 'minio-setup');
+    const lines = container(job, 'setup').command[2].split('\n');
     expect(lines.filter((l: string) => l.startsWith('mc mb'))).toEqual([
       'mc mb --ignore-existing src/checkpoints',
       'mc mb --ignore-existing src/datasets',
       'mc mb --ignore-existing src/mlflow',
     ]);
-    expect(envOf(container(job, 'create-buckets'))).toMatchObject({
+    expect(envOf(container(job, 'setup'))).toMatchObject({
       SRC_ENDPOINT: 'http://minio.test.svc.cluster.local:9000',
       SRC_SECRET_ACCESS_KEY: { secretKeyRef: { name: 'minio-credentials', key: 'root-password' } },
     });
-    expect(find(objs, 'NetworkPolicy', 'minio-buckets-egress').spec.egress).toEqual([{ to: [{ podSelector: { matchLabels: selector } }], ports: [{ protocol: 'TCP', port: 9000 }] }]);
+    expect(find(objs, 'NetworkPolicy', 'minio-setup-egress').spec.egress).toEqual([{ to: [{ podSelector: { matchLabels: selector } }], ports: [{ protocol: 'TCP', port: 9000 }] }]);
   });
 
   it('hands out bucket references with s3 URIs', () => {
@@ -161,5 +161,63 @@ describe('Minio validation', () => {
     expect(build({ storageSize: '50G B' })).toThrowError(exactly(
       'Minio "minio": storageSize must be a positive Kubernetes quantity, got "50G B". Fix: write it as "50Gi"'));
     expect(build({ storageClass: 'SSD' })).toThrowError(/^Minio "minio": storageClass must be a DNS-1123 subdomain/);
+  });
+});
+
+describe('Minio scoped users', () => {
+  const key = (k: string) => secretRef('minio-users', k);
+  const users = {
+    mlflow: { credentials: { accessKeyId: key('mlflow-ak'), secretAccessKey: key('mlflow-sk') }, readWrite: ['mlflow'] },
+    reader: { credentials: { accessKeyId: key('reader-ak'), secretAccessKey: key('reader-sk') }, readOnly: ['mlflow', 'backups'] },
+  };
+  let minio!: Minio;
+  const objs = synthChart((chart) => {
+    minio = new Minio(chart, 'minio', { rootCredentials, buckets: ['mlflow', 'backups'], users });
+  });
+  const setup = find(objs, 'Job', 'minio-setup');
+  const script: string = container(setup, 'setup').command[2];
+
+  it('hands out a store view with the user\'s keys and only its buckets', () => {
+    const view = minio.user('mlflow');
+    expect(view.credentials).toEqual(users.mlflow.credentials);
+    expect(view.endpointUrl).toBe(minio.endpointUrl);
+    expect(view.bucket('mlflow').s3Uri()).toBe('s3://mlflow');
+    expect(() => view.bucket('backups')).toThrowError(exactly(
+      'MinioUser "User-mlflow": bucket(name) must be a bucket user "mlflow" may access (mlflow), got "backups". Fix: add "backups" to users.mlflow.readWrite or readOnly'));
+    expect(() => minio.user('nobody')).toThrowError(exactly(
+      'Minio "minio": user(name) must be one of the users prop (mlflow, reader), got "nobody". Fix: declare it in users: { nobody: { credentials, readWrite: [...] } }'));
+  });
+
+  it('writes one bucket-scoped policy per user', () => {
+    const policies = find(objs, 'ConfigMap', 'minio-policies').data;
+    expect(Object.keys(policies)).toEqual(['mlflow-user.json', 'reader-user.json']);
+    expect(JSON.parse(policies['mlflow-user.json']).Statement).toEqual([
+      { Effect: 'Allow', Action: ['s3:GetBucketLocation', 's3:ListBucket', 's3:ListBucketMultipartUploads'], Resource: ['arn:aws:s3:::mlflow'] },
+      { Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'], Resource: ['arn:aws:s3:::mlflow/*'] },
+    ]);
+    expect(JSON.parse(policies['reader-user.json']).Statement[1]).toEqual(
+      { Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::backups/*', 'arn:aws:s3:::mlflow/*'] });
+  });
+
+  it('creates buckets, then each user with its policy, idempotently, keys from secret references', () => {
+    expect(script.split('\n').slice(4)).toEqual([
+      'mc mb --ignore-existing src/backups',
+      'mc mb --ignore-existing src/mlflow',
+      'mc admin policy create src mlflow-user /policies/mlflow-user.json',
+      'mc admin user add src "$USER_MLFLOW_ACCESS_KEY_ID" "$USER_MLFLOW_SECRET_ACCESS_KEY"',
+      'mc admin policy attach src mlflow-user --user "$USER_MLFLOW_ACCESS_KEY_ID" || mc admin user info src "$USER_MLFLOW_ACCESS_KEY_ID" | grep -q mlflow-user',
+      'mc admin policy create src reader-user /policies/reader-user.json',
+      'mc admin user add src "$USER_READER_ACCESS_KEY_ID" "$USER_READER_SECRET_ACCESS_KEY"',
+      'mc admin policy attach src reader-user --user "$USER_READER_ACCESS_KEY_ID" || mc admin user info src "$USER_READER_ACCESS_KEY_ID" | grep -q reader-user',
+    ]);
+    expect(envOf(container(setup, 'setup')).USER_MLFLOW_SECRET_ACCESS_KEY).toEqual({ secretKeyRef: { name: 'minio-users', key: 'mlflow-sk' } });
+    expect(container(setup, 'setup').volumeMounts).toContainEqual({ name: 'policies', mountPath: '/policies', readOnly: true });
+  });
+
+  it('refuses a grant on a bucket it does not create, and a user without grants', () => {
+    expect(() => synthChart((chart) => new Minio(chart, 'minio', { rootCredentials, buckets: ['mlflow'], users: { mlflow: { ...users.mlflow, readWrite: ['mlfow'] } } })))
+      .toThrow('MinioUser "mlflow": users.mlflow grants bucket "mlfow", which this MinIO does not create (mlflow). Fix: add it with minio.addBucket("mlfow").');
+    expect(() => synthChart((chart) => new Minio(chart, 'minio', { rootCredentials, users: { x: { credentials: users.mlflow.credentials } } })))
+      .toThrowError(exactly('MinioUser "User-x": users.x must grant at least one bucket (readWrite or readOnly), got {"readWrite":[],"readOnly":[]}. Fix: pass readWrite: ["x"]'));
   });
 });

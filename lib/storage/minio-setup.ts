@@ -1,0 +1,81 @@
+import { Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import { renderJob } from '../core/batch';
+import { k8s } from '../core/k8s';
+import { EnvValue } from '../core/pod';
+import { Workload } from '../core/workload';
+import { MinioUserScope } from './minio-user';
+import { IObjectStore } from './object-store';
+import { MC_RUN_AS, MC_WRITABLE_DIRS, mcAliasCommand, mcImage, s3AliasEnv } from './s3-client';
+
+export interface MinioSetupProps {
+  /** The store to set up (its root credentials are used). */
+  readonly store: IObjectStore & { readonly workloadName: string };
+  /** Scoped users to create, each with its policy. @default - none */
+  readonly users?: MinioUserScope[];
+  /** @default - none */
+  readonly partOf?: string;
+}
+
+/**
+ * A Job that sets MinIO up idempotently, safe to run on every sync: waits (bounded) for the store,
+ * creates buckets with `mc mb --ignore-existing`, then creates each scoped user, (re)writes its
+ * policy and attaches it.
+ */
+export class MinioSetup extends Workload {
+  private readonly names: string[] = [];
+
+  constructor(scope: Construct, id: string, props: MinioSetupProps) {
+    super(scope, id, { name: 'minio', instance: `${props.store.workloadName}-setup`, component: 'setup', partOf: props.partOf });
+    props.store.grantConnect(this, 'bucket and user setup');
+    const users = [...(props.users ?? [])].sort((a, b) => (a.userName < b.userName ? -1 : 1));
+    const envName = (u: MinioUserScope, what: string) => `USER_${u.userName.toUpperCase().replace(/-/g, '_')}_${what}`;
+    const policies = users.length ? new k8s.KubeConfigMap(this, 'Policies', {
+      metadata: { name: `${props.store.workloadName}-policies`, labels: this.labels },
+      data: Object.fromEntries(users.map((u) => [`${u.policyName}.json`, `${JSON.stringify(u.policyDocument(), null, 2)}\n`])),
+    }) : undefined;
+    const script = Lazy.any({
+      produce: () => [
+        'for i in $(seq 1 60); do',
+        `  if ${mcAliasCommand('SRC')} && mc ls src >/dev/null 2>&1; then break; fi`,
+        '  echo "waiting for object store ($i/60)"; sleep 5',
+        'done',
+        ...this.bucketNames.map((b) => `mc mb --ignore-existing src/${b}`),
+        ...users.flatMap((u) => [
+          `mc admin policy create src ${u.policyName} /policies/${u.policyName}.json`,
+          `mc admin user add src "$${envName(u, 'ACCESS_KEY_ID')}" "$${envName(u, 'SECRET_ACCESS_KEY')}"`,
+          // attach fails when the policy is already attached: accept that case only.
+          `mc admin policy attach src ${u.policyName} --user "$${envName(u, 'ACCESS_KEY_ID')}" || mc admin user info src "$${envName(u, 'ACCESS_KEY_ID')}" | grep -q ${u.policyName}`,
+        ]),
+      ].join('\n'),
+    }) as unknown as string;
+    renderJob(this, {
+      runAs: MC_RUN_AS,
+      containers: [{
+        name: 'setup',
+        image: mcImage(this),
+        command: ['/bin/sh', '-ec', script],
+        env: [
+          ...s3AliasEnv(this, 'store', props.store, 'SRC'),
+          ...users.flatMap((u): Array<[string, EnvValue]> => [
+            [envName(u, 'ACCESS_KEY_ID'), EnvValue.fromSecret(u.credentials.accessKeyId)],
+            [envName(u, 'SECRET_ACCESS_KEY'), EnvValue.fromSecret(u.credentials.secretAccessKey)],
+          ]),
+        ],
+        resources: { requests: { cpu: '10m', memory: '64Mi' }, limits: { cpu: '200m', memory: '256Mi' } },
+        volumeMounts: policies ? [{ name: 'policies', mountPath: '/policies', readOnly: true }] : [],
+        writableDirs: MC_WRITABLE_DIRS,
+      }],
+      volumes: policies ? [{ name: 'policies', configMap: { name: policies.name } }] : [],
+    });
+  }
+
+  /** Adds a bucket (kept sorted, so the rendered Job does not depend on call order). */
+  public add(bucket: string): void {
+    if (!this.names.includes(bucket)) this.names.push(bucket);
+  }
+
+  public get bucketNames(): string[] {
+    return [...this.names].sort();
+  }
+}

@@ -1,0 +1,96 @@
+import { Construct } from 'constructs';
+import { IWorkload } from '../core/connections';
+import { SecretValue } from '../core/secret-value';
+import { checkDnsLabel, invalid } from '../core/validate';
+import { BucketRef, IBucket, IObjectStore, S3Credentials } from './object-store';
+
+/** A MinIO user limited to some buckets. */
+export interface MinioUserProps {
+  /** The user's access keys (an ExternalSecret or an existing Secret); never MinIO's root keys. */
+  readonly credentials: S3Credentials;
+  /** Buckets it may list, read, write and delete objects in. @default - none */
+  readonly readWrite?: string[];
+  /** Buckets it may list and read. @default - none */
+  readonly readOnly?: string[];
+}
+
+/** What a {@link MinioUser} is scoped to, for the setup Job. */
+export interface MinioUserScope extends IObjectStore {
+  /** The user (and policy) name: `<name>-user`. */
+  readonly policyName: string;
+  readonly userName: string;
+  readonly readWrite: string[];
+  readonly readOnly: string[];
+  readonly credentials: S3Credentials;
+  /** The IAM-style policy MinIO enforces for this user. */
+  policyDocument(): Record<string, unknown>;
+}
+
+/**
+ * A view of a MinIO as one scoped user: the same endpoint, the user's keys, and only the buckets
+ * its policy grants. Hand it to clients (`TrackingServer.artifacts`, backup destinations) instead of
+ * the root credentials. Created by `Minio` from its `users` prop; the setup Job creates the user
+ * and attaches its policy.
+ */
+export class MinioUser extends Construct implements MinioUserScope {
+  public readonly endpointUrl: string;
+  public readonly region: string;
+  public readonly credentials: S3Credentials;
+  public readonly userName: string;
+  public readonly policyName: string;
+  public readonly readWrite: string[];
+  public readonly readOnly: string[];
+
+  constructor(scope: Construct, id: string, private readonly store: IObjectStore & { readonly bucketNames: string[] }, name: string, props: MinioUserProps) {
+    super(scope, id);
+    this.userName = checkDnsLabel(this, 'users key', name, 40);
+    this.policyName = `${name}-user`;
+    const c = props.credentials;
+    if (!(c?.accessKeyId instanceof SecretValue) || !(c?.secretAccessKey instanceof SecretValue)) {
+      invalid(this, `users.${name}.credentials`, 'must hold two SecretValues (accessKeyId, secretAccessKey)', '<redacted>',
+        'pass { accessKeyId: secret.value("mlflow-access-key"), secretAccessKey: secret.value("mlflow-secret-key") }');
+    }
+    this.credentials = c;
+    this.readWrite = [...(props.readWrite ?? [])].sort();
+    this.readOnly = [...(props.readOnly ?? [])].sort();
+    if (!this.readWrite.length && !this.readOnly.length) {
+      invalid(this, `users.${name}`, 'must grant at least one bucket (readWrite or readOnly)', { readWrite: this.readWrite, readOnly: this.readOnly }, `pass readWrite: ["${name}"]`);
+    }
+    this.endpointUrl = store.endpointUrl;
+    this.region = store.region;
+    this.node.addValidation({
+      validate: () => [...this.readWrite, ...this.readOnly].filter((b) => !store.bucketNames.includes(b)).map((b) =>
+        `MinioUser "${name}": users.${name} grants bucket "${b}", which this MinIO does not create (${store.bucketNames.join(', ') || 'none'}). Fix: add it with minio.addBucket("${b}").`),
+    });
+  }
+
+  public grantConnect(client: IWorkload, description: string): void {
+    this.store.grantConnect(client, description);
+  }
+
+  /** A bucket this user may access; fails for any other. */
+  public bucket(name: string): IBucket {
+    if (![...this.readWrite, ...this.readOnly].includes(name)) {
+      invalid(this, 'bucket(name)', `must be a bucket user "${this.userName}" may access (${[...this.readWrite, ...this.readOnly].join(', ')})`, name,
+        `add "${name}" to users.${this.userName}.readWrite or readOnly`);
+    }
+    return new BucketRef(this, name);
+  }
+
+  public policyDocument(): Record<string, unknown> {
+    const arn = (b: string) => `arn:aws:s3:::${b}`;
+    const all = [...this.readWrite, ...this.readOnly].sort();
+    return {
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Action: ['s3:GetBucketLocation', 's3:ListBucket', 's3:ListBucketMultipartUploads'], Resource: all.map(arn) },
+        ...(this.readOnly.length ? [{ Effect: 'Allow', Action: ['s3:GetObject'], Resource: this.readOnly.map((b) => `${arn(b)}/*`) }] : []),
+        ...(this.readWrite.length ? [{
+          Effect: 'Allow',
+          Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+          Resource: this.readWrite.map((b) => `${arn(b)}/*`),
+        }] : []),
+      ],
+    };
+  }
+}
