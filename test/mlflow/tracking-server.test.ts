@@ -163,6 +163,11 @@ describe('TrackingServer, highly available, exposed and scraped', () => {
     expect(sm.spec).toEqual({ selector: { matchLabels: selector }, endpoints: [{ port: 'http', path: '/metrics', interval: '1m' }] });
   });
 
+  it('labels the ServiceMonitor for the Prometheus serviceMonitorSelector', () => {
+    const sm = find(stack({ metrics: { labels: { release: 'kube-prometheus-stack' } } }).objs, 'ServiceMonitor', 'mlflow');
+    expect(sm.metadata.labels).toMatchObject({ 'release': 'kube-prometheus-stack', 'app.kubernetes.io/name': 'mlflow' });
+  });
+
   it('lets in the ingress controller, Prometheus and the declared clients on 5000 only', () => {
     expect(find(objs, 'NetworkPolicy', 'mlflow-ingress').spec).toEqual({
       podSelector: { matchLabels: selector },
