@@ -82,25 +82,31 @@ export function fileNameFor(obj: ManifestObject, withNamespace: boolean): string
  * then by file name, so the output is the same whatever order constructs were declared in.
  */
 export function writeKustomizeDir(outdir: string, objects: ManifestObject[]): ManifestObject[] {
+  const rendered = renderKustomizeDir(objects);
+  fs.mkdirSync(outdir, { recursive: true });
+  for (const [file, text] of rendered.files) fs.writeFileSync(path.join(outdir, file), text);
+  return rendered.objects;
+}
+
+/**
+ * The files of a kustomize directory, in memory: file name → YAML, `kustomization.yaml` last,
+ * plus the objects in file order. Fails when two objects would share a file.
+ */
+export function renderKustomizeDir(objects: ManifestObject[]): { files: Map<string, string>; objects: ManifestObject[] } {
   const namespaces = new Set(objects.map((o) => o.metadata.namespace).filter(Boolean));
-  const files = new Map<string, ManifestObject>();
+  const byFile = new Map<string, ManifestObject>();
   for (const obj of objects) {
     const file = fileNameFor(obj, namespaces.size > 1);
-    if (files.has(file)) {
+    if (byFile.has(file)) {
       throw new Error(`Two objects would be written to ${file}: ${obj.kind} "${obj.metadata.name}" is declared twice. Fix: give one of them another name prop.`);
     }
-    files.set(file, obj);
+    byFile.set(file, obj);
   }
-  const order = (f: string) => (files.get(f)!.kind === 'Namespace' ? `0${f}` : `1${f}`);
-  const names = [...files.keys()].sort((a, b) => byCodePoint(order(a), order(b)));
-  fs.mkdirSync(outdir, { recursive: true });
-  for (const f of names) fs.writeFileSync(path.join(outdir, f), toYaml(files.get(f)));
-  fs.writeFileSync(path.join(outdir, 'kustomization.yaml'), toYaml({
-    apiVersion: 'kustomize.config.k8s.io/v1beta1',
-    kind: 'Kustomization',
-    resources: names,
-  }));
-  return names.map((f) => files.get(f)!);
+  const order = (f: string) => (byFile.get(f)!.kind === 'Namespace' ? `0${f}` : `1${f}`);
+  const names = [...byFile.keys()].sort((a, b) => byCodePoint(order(a), order(b)));
+  const files = new Map(names.map((f): [string, string] => [f, toYaml(byFile.get(f))]));
+  files.set('kustomization.yaml', toYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: names }));
+  return { files, objects: names.map((f) => byFile.get(f)!) };
 }
 
 /** A {@link SynthTarget} for a cdk8s app built by `build`, written as a kustomize directory. */
