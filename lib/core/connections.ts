@@ -3,7 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import { k8s } from './k8s';
 import { MANAGED_BY } from './labels';
 import { Port } from './port';
-import { ValidationError, describeConstruct, invalid } from './validate';
+import { ValidationError, checkDnsLabel, describeConstruct, invalid } from './validate';
 
 /**
  * A set of pods that the library renders: it has a stable name, a namespace, a selector and a
@@ -28,10 +28,7 @@ export abstract class Peer {
    * controller, Prometheus, a team's training jobs.
    */
   public static namespace(namespace: string, podLabels?: Record<string, string>): Peer {
-    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(namespace ?? '') || namespace.length > 63) {
-      invalid('Peer.namespace', 'namespace', 'must be a DNS-1123 label', namespace, 'pass the namespace name, such as "ingress-nginx"');
-    }
-    return new NamespacePeer(namespace, podLabels);
+    return new NamespacePeer(checkDnsLabel('Peer.namespace', 'namespace', namespace), podLabels);
   }
   /** Addresses outside the cluster, as a CIDR block (`10.20.0.0/16`). */
   public static cidr(cidr: string): Peer {

@@ -4,7 +4,7 @@ import { k8s } from './k8s';
 import { Probe } from './probe';
 import { ResourceRequirements, renderResources } from './resources';
 import { SecretValue } from './secret-value';
-import { checkDnsLabel, checkPort, checkQuantity, invalid, parseQuantity } from './validate';
+import { checkDnsLabel, checkPort, checkQuantity, invalid, looksLikeCredentialName, parseQuantity } from './validate';
 
 /** The value of one environment variable: a literal, a secret reference, or a pod field. */
 export class EnvValue {
@@ -23,7 +23,6 @@ export class EnvValue {
   private constructor(public readonly source: { value?: string; valueFrom?: k8s.EnvVarSource }, public readonly secret?: SecretValue) {}
 }
 
-const CREDENTIAL_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|CREDENTIAL|PRIVATE_KEY|ACCESS_KEY)/i;
 
 /** A writable directory with an explicit size limit. */
 export interface WritableDir {
@@ -110,7 +109,7 @@ function renderContainer(scope: IConstruct, prefix: string, c: ContainerSpec, ru
       'pass liveness and readiness probes (Probe.httpGet, Probe.tcpSocket or Probe.exec)');
   }
   const env = (c.env ?? []).map(([name, v]) => {
-    if (v.source.value !== undefined && CREDENTIAL_NAME.test(name)) {
+    if (v.source.value !== undefined && looksLikeCredentialName(name)) {
       invalid(scope, `${prefix}.env.${name}`, 'looks like a credential and must not be a literal value', '<redacted>',
         'pass EnvValue.fromSecret(SecretValue.fromSecret(name, key)) or an ExternalSecret value');
     }

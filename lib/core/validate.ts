@@ -33,6 +33,18 @@ function show(value: unknown): string {
 }
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+const CREDENTIAL_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|CREDENTIAL|PRIVATE_KEY|ACCESS_KEY)/i;
+
+/** True for variable names that hold credentials (`DB_PASSWORD`, `AWS_SECRET_ACCESS_KEY`): never literal values. */
+export function looksLikeCredentialName(name: string): boolean {
+  return CREDENTIAL_NAME.test(name);
+}
+
+/** True for a dotted-quad IPv4 address (`10.20.0.7`). */
+export function isIpv4(value: string): boolean {
+  return /^(\d{1,3}\.){3}\d{1,3}$/.test(value ?? '');
+}
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /** A DNS-1123 label (Service, Namespace, container and port names): at most 63 characters. */

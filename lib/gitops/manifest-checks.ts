@@ -1,3 +1,4 @@
+import { looksLikeCredentialName } from '../core/validate';
 import type { ManifestObject } from './synth';
 
 /** Objects that live outside the app and may be referenced: the runbook's prerequisites. */
@@ -10,7 +11,6 @@ export interface Prerequisites {
 
 const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'ReplicaSet', 'Pod']);
 const LONG_RUNNING = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet']);
-const CREDENTIAL_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|CREDENTIAL|PRIVATE_KEY|ACCESS_KEY)/i;
 /** user:password@ in a URL (not a `$VAR` or `%s` placeholder), a --password flag, a PGPASSWORD assignment. */
 const CREDENTIAL_IN_TEXT = /:\/\/[^/\s:@$%]+:[^@\s$%]+@|--password[= ]\S|PGPASSWORD=\S/;
 
@@ -64,7 +64,7 @@ export function checkPod(pod: Pod): string[] {
     if (!c.resources?.limits?.memory) errors.push(`${at}: needs a memory limit`);
     if (!init && LONG_RUNNING.has(pod.kind) && (!c.livenessProbe || !c.readinessProbe)) errors.push(`${at}: needs liveness and readiness probes`);
     for (const e of c.env ?? []) {
-      if (e.value !== undefined && CREDENTIAL_NAME.test(e.name)) errors.push(`${at}: env ${e.name} holds a literal credential`);
+      if (e.value !== undefined && looksLikeCredentialName(e.name)) errors.push(`${at}: env ${e.name} holds a literal credential`);
       if (typeof e.value === 'string' && CREDENTIAL_IN_TEXT.test(e.value)) errors.push(`${at}: env ${e.name} embeds a credential`);
     }
     for (const a of [...(c.command ?? []), ...(c.args ?? [])]) {

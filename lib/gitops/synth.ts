@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App } from 'cdk8s';
 import * as YAML from 'yaml';
+import { checkDnsLabel } from '../core/validate';
 import { checkApp, Prerequisites } from './manifest-checks';
 import { stringifyYaml } from './yaml';
 
@@ -173,9 +174,8 @@ export function safeSynth(distDir: string, targets: SynthTarget[], options: Safe
   try {
     fs.mkdirSync(staging, { recursive: true });
     for (const t of targets) {
-      if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(t.name) || seen.has(t.name)) {
-        throw new Error(`Synth target name must be a unique DNS-1123 label, got "${t.name}". Fix: rename the target.`);
-      }
+      checkDnsLabel('safeSynth', 'target name', t.name);
+      if (seen.has(t.name)) throw new Error(`safeSynth: target name "${t.name}" is used twice. Fix: rename one of the targets.`);
       seen.add(t.name);
       const out = path.join(staging, t.name);
       fs.mkdirSync(out, { recursive: true });

@@ -2,7 +2,7 @@ import { Construct, IConstruct } from 'constructs';
 import { ConnectionGraph, IWorkload, Peer } from '../core/connections';
 import { Port } from '../core/port';
 import { SecretValue } from '../core/secret-value';
-import { checkDnsSubdomain, checkPort, invalid } from '../core/validate';
+import { checkDnsSubdomain, checkPort, invalid, isIpv4 } from '../core/validate';
 
 /** A SQL engine, with what clients need to reach it. */
 export class DatabaseEngine {
@@ -66,13 +66,13 @@ class ExistingDatabase extends Construct implements IDatabase {
         'pass SecretValue.fromSecret("mlflow-db", "password") or an ExternalSecret value');
     }
     this.engine = props.engine;
-    this.host = isIp(props.host) ? props.host : checkDnsSubdomain(this, 'host', props.host);
+    this.host = isIpv4(props.host) ? props.host : checkDnsSubdomain(this, 'host', props.host);
     this.port = checkPort(this, 'port', props.port ?? props.engine.defaultPort);
     this.databaseName = checkSqlIdentifier(this, 'databaseName', props.databaseName);
     this.username = checkSqlIdentifier(this, 'username', props.username);
     this.password = props.password;
     // An IP address gets exactly that address; a host name can resolve anywhere (set `peer` to narrow it).
-    this.peer = props.peer ?? (isIp(this.host) ? Peer.cidr(`${this.host}/32`) : Peer.anyAddress());
+    this.peer = props.peer ?? (isIpv4(this.host) ? Peer.cidr(`${this.host}/32`) : Peer.anyAddress());
   }
 
   public grantConnect(client: IWorkload, description: string): void {
@@ -88,9 +88,6 @@ export class Database {
   }
 }
 
-function isIp(s: string): boolean {
-  return /^(\d{1,3}\.){3}\d{1,3}$/.test(s ?? '');
-}
 
 /** A database or role name that is safe to put unquoted in SQL and in a URI. */
 export function checkSqlIdentifier(scope: IConstruct | string, prop: string, value: string): string {

@@ -2,7 +2,7 @@ import { Construct, IConstruct } from 'constructs';
 import { ConnectionGraph, IWorkload, Peer } from '../core/connections';
 import { Port } from '../core/port';
 import { SecretValue } from '../core/secret-value';
-import { checkDnsSubdomain, invalid } from '../core/validate';
+import { checkDnsSubdomain, invalid, isIpv4 } from '../core/validate';
 
 /** S3 access keys, as references to a Secret. */
 export interface S3Credentials {
@@ -91,7 +91,7 @@ class ExistingObjectStore extends Construct implements IObjectStore {
     this.region = props.region ?? 'us-east-1';
     this.credentials = props.credentials;
     // An IPv4 endpoint gets exactly that address; a host name can resolve anywhere (set `peer` to narrow it).
-    this.peer = props.peer ?? (/^(\d{1,3}\.){3}\d{1,3}$/.test(url.hostname) ? Peer.cidr(`${url.hostname}/32`) : Peer.anyAddress());
+    this.peer = props.peer ?? (isIpv4(url.hostname) ? Peer.cidr(`${url.hostname}/32`) : Peer.anyAddress());
   }
 
   public grantConnect(client: IWorkload, description: string): void {

@@ -123,7 +123,7 @@ describe('ConnectionGraph validation', () => {
 
   it('checks peers and ports', () => {
     expect(() => Peer.namespace('Ingress_Nginx')).toThrowError(exactly(
-      'Peer.namespace: namespace must be a DNS-1123 label, got "Ingress_Nginx". Fix: pass the namespace name, such as "ingress-nginx"'));
+      'Peer.namespace: namespace must be a DNS-1123 label (lower-case letters, digits and \'-\', starting and ending with a letter or digit, at most 63 characters), got "Ingress_Nginx". Fix: use a name such as "ingress-nginx"'));
     expect(() => Peer.cidr('10.0.0.0')).toThrowError(exactly(
       'Peer.cidr: cidr must be an IPv4 or IPv6 CIDR block, got "10.0.0.0". Fix: write it as "10.0.0.0/8"'));
     expect(Peer.cidr('fd00::/8').key).toBe('3:fd00::/8');

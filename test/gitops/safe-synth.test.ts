@@ -76,6 +76,15 @@ describe('safeSynth never leaves dist/ half-written', () => {
     expect(fs.readdirSync(work)).toEqual(['dist']);
   });
 
+  it('refuses bad and duplicate target names before writing anything', () => {
+    const before = tree(dist);
+    expect(() => safeSynth(dist, [{ name: 'My_App', synth: () => [] }])).toThrow(
+      'safeSynth: target name must be a DNS-1123 label (lower-case letters, digits and \'-\', starting and ending with a letter or digit, at most 63 characters), got "My_App". Fix: use a name such as "my-app"');
+    expect(() => safeSynth(dist, [...referenceApps, referenceApps[0]])).toThrow(
+      'safeSynth: target name "mlflow-minio-postgres" is used twice. Fix: rename one of the targets.');
+    expect(tree(dist)).toEqual(before);
+  });
+
   it('is deterministic: two synths give identical trees', () => {
     const first = tree(dist);
     safeSynth(dist, referenceApps);
