@@ -10,7 +10,7 @@ function tsFiles(dir: string): string[] {
     .map((e) => path.relative(root, path.join(e.parentPath, e.name)));
 }
 
-const imports = (file: string) => [...fs.readFileSync(path.join(root, file), 'utf8').matchAll(/(?:from|require\()\s*'([^']+)'/g)].map((m) => m[1]);
+const imports = (file: string) => [...fs.readFileSync(path.join(root, file), 'utf8').matchAll(/(?:from|import|require\()\s*['"]([^'"]+)['"]/g)].map((m) => m[1]);
 
 describe('cdktf stays in lib/infra', () => {
   it('no file under lib/ outside lib/infra imports cdktf or @cdktf/', () => {
