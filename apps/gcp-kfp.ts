@@ -10,12 +10,12 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App as CdktfApp } from 'cdktf';
-import { assertNoMachinePaths } from '../lib/gitops/machine-paths';
-import { ManifestObject, toYaml } from '../lib/gitops/synth';
+import { assertNoMachinePaths } from '../lib/synth/machine-paths';
+import { ManifestObject, toYaml } from '../lib/synth/synth';
 import { EnvironmentName, ENVIRONMENT_NAMES, kfpEnvironment, SiteSettings } from '../lib/infra/environments';
 import { KfpEnvironmentStack } from '../lib/infra/kfp-environment-stack';
 import { terraformJson } from '../lib/infra/terraform-json';
-import { kfpOverlay } from '../lib/kubeflow/kfp-overlay';
+import { kfpOverlay } from './kfp-overlay';
 
 /** The Kubeflow Pipelines release every environment pins (promote by changing it per environment). */
 export const KFP_VERSION = '2.4.0';

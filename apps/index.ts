@@ -1,4 +1,4 @@
-import { cdk8sTarget, SynthTarget } from '../lib/gitops/synth';
+import { cdk8sTarget, SynthTarget } from '../lib/synth/synth';
 import { ENVIRONMENT_NAMES } from '../lib/infra/environments';
 import { synthGcpKfp } from './gcp-kfp';
 import { mlflowMinioPostgres } from './mlflow-minio-postgres';

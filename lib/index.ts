@@ -1,5 +1,6 @@
 export * from './core';
 export * from './storage';
+export * from './synth';
 export * from './gitops';
 export * from './mlflow';
 export * from './kubeflow';

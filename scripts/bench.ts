@@ -12,7 +12,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { mlflowMinioPostgres } from '../apps/mlflow-minio-postgres';
-import { renderKustomizeDir, synthObjects } from '../lib/gitops/synth';
+import { renderKustomizeDir, synthObjects } from '../lib/synth/synth';
 
 const root = path.resolve(__dirname, '..', '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);

@@ -12,7 +12,64 @@ function tsFiles(dir: string): string[] {
 const read = (f: string) => fs.readFileSync(path.join(root, f), 'utf8');
 const importsOf = (f: string) => [...read(f).matchAll(/(?:from|import|require)\s*\(?\s*['"]([^'"]+)['"]/g)].map((m) => m[1]);
 
+/**
+ * The allowed imports between areas of lib/ (README, "Architecture"). core is the bottom layer;
+ * synth is build tooling (safe synth, writer, checks, validation) that constructs never import;
+ * infra (cdktf) is isolated: nothing but apps/ and main import it. apps/, main.ts and scripts/ may
+ * use every area.
+ */
+export const ALLOWED_AREA_IMPORTS: Readonly<Record<string, readonly string[]>> = {
+  core: [],
+  synth: ['core'],
+  storage: ['core'],
+  identity: ['core'],
+  mesh: ['core'],
+  mlflow: ['core', 'storage', 'identity'],
+  kubeflow: ['core', 'storage', 'mesh', 'mlflow'],
+  serving: ['core', 'storage', 'mesh'],
+  sharinghub: ['core', 'storage', 'identity', 'mlflow'],
+  gitops: ['core'],
+  // Terraform JSON is checked for machine paths by the synth tooling; KFP settings are a type.
+  infra: ['core', 'synth', 'kubeflow'],
+};
+
+/** Every `area -> area` import edge in lib/ (imports/ and packages excluded). */
+function areaEdges(): Array<{ file: string; from: string; to: string }> {
+  return tsFiles('lib').flatMap((f) => {
+    const parts = f.split(path.sep);
+    if (parts.length < 3) return [];
+    const from = parts[1];
+    return importsOf(f)
+      .filter((i) => i.startsWith('.'))
+      .map((i) => path.relative(path.join(root, 'lib'), path.resolve(path.dirname(path.join(root, f)), i)).split(path.sep)[0])
+      .filter((to) => to !== from && !to.startsWith('..'))
+      .map((to) => ({ file: f, from, to }));
+  });
+}
+
 describe('architecture', () => {
+  it('every area of lib/ is listed in the layer table', () => {
+    const areas = fs.readdirSync(path.join(root, 'lib'), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+    expect(areas.filter((a) => !(a in ALLOWED_AREA_IMPORTS))).toEqual([]);
+  });
+
+  it('areas import only the areas the layer table allows', () => {
+    const forbidden = areaEdges().filter((e) => !(ALLOWED_AREA_IMPORTS[e.from] ?? []).includes(e.to));
+    expect(forbidden.map((e) => `${e.file}: ${e.from} -> ${e.to}`)).toEqual([]);
+  });
+
+  it('the layer check sees a forbidden edge (core importing storage)', () => {
+    const fake = { file: 'lib/core/x.ts', from: 'core', to: 'storage' };
+    expect(ALLOWED_AREA_IMPORTS[fake.from].includes(fake.to)).toBe(false);
+    // and the edge finder resolves relative paths to areas
+    expect(areaEdges().some((e) => e.from === 'storage' && e.to === 'core')).toBe(true);
+  });
+
+  it('no construct library code creates its own cdk8s App', () => {
+    const offenders = tsFiles('lib').filter((f) => !f.startsWith(path.join('lib', 'synth')) && /new App\(/.test(read(f)));
+    expect(offenders).toEqual([]);
+  });
+
   it('lib/ takes configuration through props, never process.env', () => {
     expect(tsFiles('lib').filter((f) => /process\.env/.test(read(f)))).toEqual([]);
   });

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { describe, expect, it } from 'vitest';
-import { readManifests } from '../lib/gitops/synth';
+import { readManifests } from '../lib/synth/synth';
 import { loadValidator } from './support/schema';
 
 const root = path.resolve(__dirname, '..');

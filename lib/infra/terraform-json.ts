@@ -1,5 +1,5 @@
 import { TerraformStack } from 'cdktf';
-import { assertNoMachinePaths } from '../gitops/machine-paths';
+import { assertNoMachinePaths } from '../synth/machine-paths';
 
 /**
  * Terraform JSON for one stack, as plain `terraform` (or OpenTofu) applies it without cdktf:

@@ -1,2 +1,1 @@
 export * from './kfp-gcp';
-export * from './kfp-overlay';

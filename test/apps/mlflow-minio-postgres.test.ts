@@ -2,8 +2,8 @@ import { App } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { mlflowMinioPostgres, MlflowMinioPostgresOptions } from '../../apps/mlflow-minio-postgres';
 import { MinioTopology } from '../../lib';
-import { checkApp } from '../../lib/gitops/manifest-checks';
-import { synthObjects, toYaml } from '../../lib/gitops/synth';
+import { checkApp } from '../../lib/synth/manifest-checks';
+import { synthObjects, toYaml } from '../../lib/synth/synth';
 
 function synth(options: MlflowMinioPostgresOptions = {}): any[] {
   const app = new App();

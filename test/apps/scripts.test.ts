@@ -6,8 +6,8 @@ import { App } from 'cdk8s';
 import { afterAll, describe, expect, it } from 'vitest';
 import { mlflowMinioPostgres } from '../../apps/mlflow-minio-postgres';
 import { MinioTopology } from '../../lib';
-import { podOf } from '../../lib/gitops/manifest-checks';
-import { synthObjects } from '../../lib/gitops/synth';
+import { podOf } from '../../lib/synth/manifest-checks';
+import { synthObjects } from '../../lib/synth/synth';
 
 const app = new App();
 mlflowMinioPostgres(app, 'seed', { mlflowReplicas: 3, minioTopology: MinioTopology.distributed(4) });

@@ -4,7 +4,7 @@ import { ConnectionGraph, Peer } from '../../lib/core/connections';
 import { Namespace } from '../../lib/core/namespace';
 import { Port } from '../../lib/core/port';
 import { Workload } from '../../lib/core/workload';
-import { synthObjects } from '../../lib/gitops/synth';
+import { synthObjects } from '../../lib/synth/synth';
 import { exactly, find, ofKind, synthChart } from '../support/synth';
 
 const workload = (chart: Chart, instance: string) => new Workload(chart, instance, { name: 'demo', instance, component: 'c' });

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { Peer } from '../../lib/core/connections';
 import { Namespace } from '../../lib/core/namespace';
 import { Workload } from '../../lib/core/workload';
-import { synthObjects } from '../../lib/gitops/synth';
+import { synthObjects } from '../../lib/synth/synth';
 import { exactly, find } from '../support/synth';
 
 /** `namespace: null` makes a Chart without a namespace. */

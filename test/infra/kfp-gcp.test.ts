@@ -2,9 +2,9 @@
 import { App, Chart } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import * as YAML from 'yaml';
-import { kfpOverlay } from '../../lib/kubeflow/kfp-overlay';
-import { checkApp } from '../../lib/gitops/manifest-checks';
-import type { ManifestObject } from '../../lib/gitops/synth';
+import { kfpOverlay } from '../../apps/kfp-overlay';
+import { checkApp } from '../../lib/synth/manifest-checks';
+import type { ManifestObject } from '../../lib/synth/synth';
 import { KfpGcp, KfpGcpSettings } from '../../lib/kubeflow/kfp-gcp';
 import { synthEnvironment } from './support';
 

@@ -1,7 +1,7 @@
 import { App, Chart } from 'cdk8s';
 import { Namespace } from '../../lib/core/namespace';
 import { SecretValue } from '../../lib/core/secret-value';
-import { synthObjects } from '../../lib/gitops/synth';
+import { synthObjects } from '../../lib/synth/synth';
 
 /**
  * Builds constructs in a chart of namespace `namespace` (guarded by a {@link Namespace}) and

@@ -4,7 +4,10 @@ import { ApiObject, App } from 'cdk8s';
 import * as YAML from 'yaml';
 import { checkDnsLabel } from '../core/validate';
 import { checkApp, Prerequisites } from './manifest-checks';
+import type { ManifestObject } from './manifest';
 import { stringifyYaml } from './yaml';
+
+export type { ManifestObject } from './manifest';
 
 /** One reference deployment: it writes everything under `outdir` (which is `dist/<name>` when swapped in). */
 export interface SynthTarget {
@@ -37,14 +40,6 @@ export interface Deployable {
    * @default - the cluster Argo CD runs in
    */
   readonly cluster?: string;
-}
-
-/** A typed object read back from a synthesized manifest. */
-export interface ManifestObject {
-  readonly apiVersion: string;
-  readonly kind: string;
-  readonly metadata: { readonly name: string; readonly namespace?: string; readonly [k: string]: unknown };
-  readonly [k: string]: unknown;
 }
 
 /** Serialises one object as YAML, the way every file in dist/ is written. */

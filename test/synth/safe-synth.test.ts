@@ -6,7 +6,7 @@ import { Chart } from 'cdk8s';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { referenceApps } from '../../apps';
 import { k8s } from '../../lib/core/k8s';
-import { cdk8sTarget, safeSynth, SynthTarget } from '../../lib/gitops/synth';
+import { cdk8sTarget, safeSynth, SynthTarget } from '../../lib/synth/synth';
 
 /** path → sha256 of every file under dir. */
 function tree(dir: string): Record<string, string> {

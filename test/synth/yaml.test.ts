@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import * as YAML from 'yaml';
 import { mlflowMinioPostgres } from '../../apps/mlflow-minio-postgres';
 import { MinioTopology } from '../../lib';
-import { synthObjects } from '../../lib/gitops/synth';
-import { stringifyYaml } from '../../lib/gitops/yaml';
+import { synthObjects } from '../../lib/synth/synth';
+import { stringifyYaml } from '../../lib/synth/yaml';
 
 const readBack = (text: string, version: '1.1' | '1.2') => YAML.parse(text, { version });
 

@@ -1,5 +1,5 @@
 import { looksLikeCredentialName } from '../core/validate';
-import type { ManifestObject } from './synth';
+import type { ManifestObject } from './manifest';
 
 /** Objects that live outside the app and may be referenced: the runbook's prerequisites. */
 export interface Prerequisites {

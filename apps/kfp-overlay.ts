@@ -1,6 +1,6 @@
 import { ApiObject, App, Chart } from 'cdk8s';
-import { synthObjects, ManifestObject } from '../gitops/synth';
-import { KfpGcp, KfpGcpSettings } from './kfp-gcp';
+import { synthObjects, ManifestObject } from '../lib/synth/synth';
+import { KfpGcp, KfpGcpSettings } from '../lib/kubeflow/kfp-gcp';
 
 /**
  * The files of a kustomize overlay of the upstream KFP GCP manifests for one environment:

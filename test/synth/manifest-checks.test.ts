@@ -1,8 +1,8 @@
 import { App } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { mlflowMinioPostgres } from '../../apps/mlflow-minio-postgres';
-import { checkApp } from '../../lib/gitops/manifest-checks';
-import { synthObjects } from '../../lib/gitops/synth';
+import { checkApp } from '../../lib/synth/manifest-checks';
+import { synthObjects } from '../../lib/synth/synth';
 
 /** A fresh copy of the seed app's objects, to break one field at a time. */
 function objects(): any[] {

@@ -1,0 +1,5 @@
+export * from './manifest';
+export * from './synth';
+export * from './yaml';
+export * from './manifest-checks';
+export * from './machine-paths';
