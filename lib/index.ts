@@ -4,3 +4,4 @@ export * from './synth';
 export * from './gitops';
 export * from './mlflow';
 export * from './kubeflow';
+export * from './mesh';

@@ -13,3 +13,5 @@ export * from './service';
 export * from './k8s';
 export * from './workload';
 export * from './batch';
+export * from './network-policy-renderer';
+export * from './mermaid';

@@ -2,6 +2,7 @@ import { Chart, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ConnectionGraph, Peer } from './connections';
 import { k8s } from './k8s';
+import { networkPolicyPeer, networkPolicyPort } from './network-policy-renderer';
 import { ARGOCD_SYNC_OPTIONS, KEEP_ON_DELETE, MANAGED_BY } from './labels';
 import { Port } from './port';
 import { checkDnsLabel } from './validate';
@@ -67,7 +68,7 @@ export class Namespace extends Construct {
       spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
     });
 
-    const dns = (props.dns ?? Peer.namespace('kube-system', { 'k8s-app': 'kube-dns' })).render(this.name);
+    const dns = networkPolicyPeer(props.dns ?? Peer.namespace('kube-system', { 'k8s-app': 'kube-dns' }), this.name);
     new k8s.KubeNetworkPolicy(this, 'AllowDns', {
       metadata: { name: 'allow-dns', namespace: this.name, labels: managed },
       spec: {
@@ -75,7 +76,7 @@ export class Namespace extends Construct {
         policyTypes: ['Egress'],
         egress: [{
           to: [dns],
-          ports: [Port.udp(53), Port.tcp(53)].map((p) => ({ protocol: p.protocol, port: k8s.IntOrString.fromNumber(p.number) })),
+          ports: [Port.udp(53), Port.tcp(53)].map(networkPolicyPort),
         }],
       },
     });

@@ -64,15 +64,15 @@ describe('ConnectionGraph', () => {
     ]);
   });
 
-  it('lists every connection once, in a stable order, with its description', () => {
-    expect(graph.connections.map((c) => `${c.from.key} → ${c.to.key} ${c.port.key}: ${c.description}`)).toEqual([
-      '1:test/api → 1:test/db TCP/05432: api → db',
-      '1:test/api → 1:test/db TCP/06432: api → db (pooler)',
-      '1:test/api → 2:kube-system/{} UDP/00123: ntp',
-      '1:test/api → 3:0.0.0.0/0 TCP/00443: cloud API',
-      '1:test/web → 1:test/db TCP/05432: web → db',
-      '2:monitoring/{"app":"prometheus"} → 1:test/db TCP/09187: metrics',
-      '3:10.20.0.0/16 → 1:test/db TCP/05432: vpn',
+  it('lists every connection once, in a stable order (from, to, port), with its first description', () => {
+    expect(graph.connections.map((c) => `${c.from} → ${c.to} ${c.port.protocol} ${c.port.number}: ${c.description}`)).toEqual([
+      'api (test) → db (test) TCP 5432: api → db',
+      'api (test) → db (test) TCP 6432: api → db (pooler)',
+      'api (test) → namespace kube-system UDP 123: ntp',
+      'api (test) → 0.0.0.0/0 TCP 443: cloud API',
+      'web (test) → db (test) TCP 5432: web → db',
+      'namespace monitoring app=prometheus → db (test) TCP 9187: metrics',
+      '10.20.0.0/16 → db (test) TCP 5432: vpn',
     ]);
   });
 
@@ -118,7 +118,7 @@ describe('ConnectionGraph validation', () => {
   it('needs a workload on at least one side of a connection', () => {
     const chart = new Chart(new App(), 'c', { namespace: 'x' });
     expect(() => ConnectionGraph.of(chart).allow(Peer.namespace('a'), Peer.cidr('10.0.0.0/8'), Port.tcp(80), 'nonsense')).toThrowError(exactly(
-      'ConnectionGraph: a connection needs a workload of this app on at least one side, got 2:a/{} → 3:10.0.0.0/8. Fix: use Peer.workload(...) for one end.'));
+      'ConnectionGraph: a connection needs a workload on at least one side, got namespace a → 10.0.0.0/8. Fix: use Peer.workload(...) or Peer.externalWorkload(...) for one end.'));
   });
 
   it('checks peers and ports', () => {
@@ -126,8 +126,48 @@ describe('ConnectionGraph validation', () => {
       'Peer.namespace: namespace must be a DNS-1123 label (lower-case letters, digits and \'-\', starting and ending with a letter or digit, at most 63 characters), got "Ingress_Nginx". Fix: use a name such as "ingress-nginx"'));
     expect(() => Peer.cidr('10.0.0.0')).toThrowError(exactly(
       'Peer.cidr: cidr must be an IPv4 or IPv6 CIDR block, got "10.0.0.0". Fix: write it as "10.0.0.0/8"'));
-    expect(Peer.cidr('fd00::/8').key).toBe('3:fd00::/8');
+    expect(Peer.cidr('fd00::/8').data).toEqual({ kind: 'cidr', cidr: 'fd00::/8' });
     expect(() => Port.tcp(0)).toThrowError(exactly('Port: port must be an integer from 1 to 65535, got 0. Fix: use a port such as 5000'));
     expect(() => Port.udp(65536, 'Thing', 'dnsPort')).toThrowError(exactly('Thing: dnsPort must be an integer from 1 to 65535, got 65536. Fix: use a port such as 5000'));
+  });
+});
+
+describe('ConnectionGraph as data', () => {
+  const build = (reverse: boolean) => synthChart((chart) => {
+    const api = workload(chart, 'api');
+    const db = workload(chart, 'db');
+    const decls = [
+      () => db.allowFrom(api, Port.tcp(5432), 'api → db'),
+      () => db.allowFrom(Peer.externalWorkload({ name: 'kfp', namespace: 'kubeflow', serviceAccount: 'ml-pipeline', podLabels: { app: 'ml-pipeline' } }), Port.tcp(5432), 'kfp'),
+      () => db.allowFrom(Peer.externalWorkload({ name: 'local', namespace: 'test', serviceAccount: 'local', podLabels: { app: 'local' } }), Port.tcp(5432), 'same namespace'),
+      () => api.connectTo(Peer.namespace('kube-system'), Port.udp(123), 'ntp'),
+      () => api.connectTo(Peer.workload(db), Port.tcp(5432).withHttp({ methods: ['GET'] }), 'L7 on the same port'),
+    ];
+    for (const d of reverse ? [...decls].reverse() : decls) d();
+  });
+
+  it('selects an external workload by namespace and pod labels (by pod labels alone in its own namespace)', () => {
+    expect(find(build(false), 'NetworkPolicy', 'db-ingress').spec.ingress).toEqual([
+      { from: [{ podSelector: sel('api') }], ports: [tcp(5432)] },
+      { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kubeflow' } }, podSelector: { matchLabels: { app: 'ml-pipeline' } } }], ports: [tcp(5432)] },
+      { from: [{ podSelector: { matchLabels: { app: 'local' } } }], ports: [tcp(5432)] },
+    ]);
+  });
+
+  it('renders the same objects whatever order connections are declared in', () => {
+    expect(build(true)).toEqual(build(false));
+  });
+
+  it('replays earlier connections to a renderer added later, and tells it about later ones', () => {
+    const chart = new Chart(new App(), 'c', { namespace: 'x', disableResourceNameHashes: true });
+    new Namespace(chart, 'ns');
+    const a = workload(chart, 'a');
+    const b = workload(chart, 'b');
+    b.allowFrom(a, Port.tcp(1), 'first');
+    const seen: string[] = [];
+    ConnectionGraph.of(chart).addRenderer({ connectionAdded: (c) => seen.push(c.description) });
+    b.allowFrom(a, Port.tcp(2), 'second');
+    b.allowFrom(a, Port.tcp(2), 'second, again');
+    expect(seen).toEqual(['first', 'second']);
   });
 });

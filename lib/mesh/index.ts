@@ -1,0 +1,3 @@
+export * from './istio-renderer';
+export * from './istio-peers';
+export * from './mesh-namespace';
