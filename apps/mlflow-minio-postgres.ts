@@ -5,7 +5,7 @@
  */
 import { App, Chart } from 'cdk8s';
 import {
-  BackupDestination, ExternalSecret, Minio, MinioTopology, Namespace, Postgres, SecretStoreRef, TrackingServer,
+  BackupDestination, ExternalSecret, invalid, Minio, MinioTopology, Namespace, Peer, Postgres, SecretStoreRef, TrackingServer, TrackingServerIngress,
 } from '../lib';
 
 export interface MlflowMinioPostgresOptions {
@@ -17,7 +17,26 @@ export interface MlflowMinioPostgresOptions {
   readonly mlflowReplicas?: number;
   /** Seed "Scaling": MinioTopology.distributed(4) for production. @default MinioTopology.standalone() */
   readonly minioTopology?: MinioTopology;
+  /**
+   * Who calls MLflow at `http://mlflow.<namespace>.svc.cluster.local:5000` (seed "Using MLflow"): the
+   * namespaces where notebooks and training jobs run, optionally narrowed by pod labels. Their own
+   * egress policies must let them out. `kubectl port-forward` (the seed's local access) needs no entry:
+   * it does not pass through NetworkPolicies. With default-deny in the namespace, a server nobody
+   * may reach is useless, so an empty list without `ingress` is refused.
+   * @default [Peer.namespace('ml-training')]
+   */
+  readonly mlflowClients?: Peer[];
+  /** Exposes MLflow through an Ingress; its controller is admitted. @default - no Ingress */
+  readonly ingress?: TrackingServerIngress;
+  /**
+   * Who may open the MinIO console (9001), for example an ingress controller's namespace.
+   * @default - nobody: reach it with `kubectl port-forward -n mlops svc/minio 9001:9001`, as the seed does
+   */
+  readonly minioConsoleClients?: Peer[];
 }
+
+/** The default of {@link MlflowMinioPostgresOptions.mlflowClients}: the namespace notebooks and training jobs run in. */
+export const DEFAULT_MLFLOW_CLIENT_NAMESPACE = 'ml-training';
 
 /** Builds the stack as one chart; call it once per team for one stack per namespace. */
 export function mlflowMinioPostgres(app: App, id: string, options: MlflowMinioPostgresOptions = {}): Chart {
@@ -74,11 +93,19 @@ export function mlflowMinioPostgres(app: App, id: string, options: MlflowMinioPo
     backup: { destination: BackupDestination.bucket(minio.user('backup').bucket('backups'), 'postgresql'), schedule: '0 2 * * *', retentionDays: 7 },
   });
 
+  const mlflowClients = options.mlflowClients ?? [Peer.namespace(DEFAULT_MLFLOW_CLIENT_NAMESPACE)];
+  if (!Array.isArray(mlflowClients) || (mlflowClients.length === 0 && !options.ingress)) {
+    invalid(chart, 'mlflowClients', 'must admit at least one client of MLflow when there is no ingress', mlflowClients,
+      `list the namespaces of your notebooks and training jobs, such as [Peer.namespace('${DEFAULT_MLFLOW_CLIENT_NAMESPACE}')], or set ingress`);
+  }
   new TrackingServer(chart, 'mlflow', {
     database: postgres,
     artifacts,
     replicas: options.mlflowReplicas ?? 1,
     partOf,
+    clients: mlflowClients,
+    ...(options.ingress ? { ingress: options.ingress } : {}),
   });
+  for (const peer of options.minioConsoleClients ?? []) minio.allowConsoleFrom(peer);
   return chart;
 }

@@ -1,7 +1,8 @@
 import { App } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { mlflowMinioPostgres, MlflowMinioPostgresOptions } from '../../apps/mlflow-minio-postgres';
-import { MinioTopology } from '../../lib';
+import { IngressTls, MinioTopology, Peer } from '../../lib';
+import { exactly } from '../support/synth';
 import { checkApp } from '../../lib/synth/manifest-checks';
 import { synthObjects, toYaml } from '../../lib/synth/synth';
 
@@ -31,6 +32,81 @@ function edges(objs: any[]): string[] {
   }
   return out.sort();
 }
+
+/** The pod labels of every pod template of the app. */
+function podLabelsOf(objs: any[]): Array<Record<string, string>> {
+  return objs.filter((o) => ['Deployment', 'StatefulSet', 'Job', 'CronJob'].includes(o.kind))
+    .map((o) => (o.kind === 'CronJob' ? o.spec.jobTemplate.spec.template : o.spec.template).metadata.labels);
+}
+const selects = (selector: Record<string, string> | undefined, labels: Record<string, string>) =>
+  Object.entries(selector ?? {}).every(([k, v]) => labels[k] === v);
+
+/**
+ * Who outside the app's own workloads the NetworkPolicies admit to `service` on `port`: peers in
+ * other namespaces, address blocks, or pods of its namespace that no workload of the app renders.
+ */
+function admittedFromOutside(objs: any[], service: string, port: number): string[] {
+  const svc = get(objs, 'Service', service);
+  const namespace = svc.metadata.namespace;
+  const servicePort = svc.spec.ports.find((p: any) => p.port === port);
+  if (!servicePort) throw new Error(`Service ${service} has no port ${port}`);
+  const templates = objs.filter((o) => ['Deployment', 'StatefulSet'].includes(o.kind) && selects(svc.spec.selector, o.spec.template.metadata.labels));
+  const pods = templates.map((o) => o.spec.template.metadata.labels);
+  const target = typeof servicePort.targetPort === 'number' ? servicePort.targetPort
+    : templates.flatMap((o) => o.spec.template.spec.containers.flatMap((c: any) => c.ports ?? [])).find((p: any) => p.name === servicePort.targetPort)?.containerPort;
+  if (!target || pods.length === 0) throw new Error(`Service ${service}:${port} selects no pod port`);
+  const own = podLabelsOf(objs);
+  const outside = (peer: any) => {
+    if (peer.ipBlock) return true;
+    const ns = peer.namespaceSelector ? peer.namespaceSelector.matchLabels?.['kubernetes.io/metadata.name'] : namespace;
+    if (ns !== namespace) return true;
+    return !own.some((l) => selects(peer.podSelector?.matchLabels, l));
+  };
+  return objs.filter((o) => o.kind === 'NetworkPolicy' && o.metadata.namespace === namespace && pods.some((l) => selects(o.spec.podSelector.matchLabels, l)))
+    .flatMap((np) => (np.spec.ingress ?? [])
+      .filter((r: any) => !r.ports || r.ports.some((p: any) => p.port === target))
+      .flatMap((r: any) => (r.from ?? [{}]).filter(outside).map((p: any) => `${JSON.stringify(p)} (${np.metadata.name})`)));
+}
+
+/** The servers the seed's users reach (MLflow always, the MinIO console when opened). */
+function exposedServers(options: MlflowMinioPostgresOptions): Array<[string, number]> {
+  return [['mlflow', 5000], ...(options.minioConsoleClients?.length ? [['minio', 9001] as [string, number]] : [])];
+}
+
+describe('seed 002: every server the app exposes admits someone', () => {
+  const variants: Record<string, MlflowMinioPostgresOptions> = {
+    defaults: {},
+    'notebook namespaces': { mlflowClients: [Peer.namespace('kubeflow-user-example-com'), Peer.namespace('notebooks', { app: 'jupyter' })] },
+    'ingress only': { mlflowClients: [], ingress: { host: 'mlflow.example.com', tls: IngressTls.existingSecret('mlflow-tls') } },
+    'console opened': { minioConsoleClients: [Peer.namespace('ingress-nginx')] },
+  };
+  for (const [name, options] of Object.entries(variants)) {
+    it(`${name}: ${exposedServers(options).map(([s, p]) => `${s}:${p}`).join(', ')}`, () => {
+      const objs = synth(options);
+      for (const [service, port] of exposedServers(options)) {
+        expect(admittedFromOutside(objs, service, port), `${service}:${port} admits nobody`).not.toEqual([]);
+      }
+    });
+  }
+
+  it('admits the default client namespace, the ingress controller and the console clients the props name', () => {
+    expect(admittedFromOutside(synth(), 'mlflow', 5000)).toEqual(['{"namespaceSelector":{"matchLabels":{"kubernetes.io/metadata.name":"ml-training"}}} (mlflow-ingress)']);
+    expect(admittedFromOutside(synth(variants['ingress only']), 'mlflow', 5000)).toEqual(['{"namespaceSelector":{"matchLabels":{"kubernetes.io/metadata.name":"ingress-nginx"}}} (mlflow-ingress)']);
+    expect(admittedFromOutside(synth(variants['console opened']), 'minio', 9001)).toEqual(['{"namespaceSelector":{"matchLabels":{"kubernetes.io/metadata.name":"ingress-nginx"}}} (minio-ingress)']);
+  });
+
+  it('the check sees a server that admits only the app itself (MinIO API, console by default)', () => {
+    const objs = synth();
+    expect(admittedFromOutside(objs, 'minio', 9000)).toEqual([]);
+    expect(admittedFromOutside(objs, 'minio', 9001)).toEqual([]);
+    expect(admittedFromOutside(objs, 'postgresql', 5432)).toEqual([]);
+  });
+
+  it('refuses an MLflow nobody may reach', () => {
+    expect(() => synth({ mlflowClients: [] })).toThrowError(exactly(
+      'Chart "seed": mlflowClients must admit at least one client of MLflow when there is no ingress, got []. Fix: list the namespaces of your notebooks and training jobs, such as [Peer.namespace(\'ml-training\')], or set ingress'));
+  });
+});
 
 describe('seed 002: MLflow + MinIO + PostgreSQL', () => {
   const objs = synth();
@@ -88,7 +164,9 @@ describe('seed 002: MLflow + MinIO + PostgreSQL', () => {
       .map((r: any) => `${r.from[0].podSelector.matchLabels['app.kubernetes.io/instance']}:${r.ports.map((p: any) => p.port).join(',')}`);
     expect(ingressFrom('postgresql')).toEqual(['mlflow:5432', 'postgresql-backup:5432']);
     expect(ingressFrom('minio')).toEqual(['minio-backup:9000', 'minio-setup:9000', 'mlflow:9000', 'postgresql-backup:9000']);
-    expect(objs.some((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'mlflow-ingress')).toBe(false);
+    expect(get(objs, 'NetworkPolicy', 'mlflow-ingress').spec.ingress).toEqual([
+      { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ml-training' } } }], ports: [{ protocol: 'TCP', port: 5000 }] },
+    ]);
   });
 
   it('renders exactly these NetworkPolicy allows, and nothing else', () => {
@@ -103,6 +181,7 @@ describe('seed 002: MLflow + MinIO + PostgreSQL', () => {
       'mlflow -> minio:9000 (mlflow-egress)',
       'mlflow -> postgresql:5432 (mlflow-egress)',
       'mlflow -> postgresql:5432 (postgresql-ingress)',
+      'ns:ml-training -> mlflow:5000 (mlflow-ingress)',
       'postgresql-backup -> minio:9000 (minio-ingress)',
       'postgresql-backup -> minio:9000 (postgresql-backup-egress)',
       'postgresql-backup -> postgresql:5432 (postgresql-backup-egress)',
