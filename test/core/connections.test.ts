@@ -171,3 +171,19 @@ describe('ConnectionGraph as data', () => {
     expect(seen).toEqual(['first', 'second']);
   });
 });
+
+describe('ConnectionGraph on cdk8s\' own synth path', () => {
+  it('app.synthYaml() renders connections declared after the policy object was created', () => {
+    const app = new App();
+    const chart = new Chart(app, 'c', { namespace: 'x', disableResourceNameHashes: true });
+    new Namespace(chart, 'ns');
+    const a = workload(chart, 'a');
+    const b = workload(chart, 'b');
+    b.allowFrom(a, Port.tcp(2), 'second port, declared first');
+    b.allowFrom(Peer.namespace('late'), Port.tcp(1), 'declared last');
+    const yaml = app.synthYaml();
+    const ingress = yaml.slice(yaml.indexOf('name: b-ingress'));
+    expect(ingress).toContain('kubernetes.io/metadata.name: late');
+    expect(ingress.indexOf('app.kubernetes.io/instance: a')).toBeLessThan(ingress.indexOf('kubernetes.io/metadata.name: late'));
+  });
+});
