@@ -5,3 +5,4 @@ export * from './gitops';
 export * from './mlflow';
 export * from './kubeflow';
 export * from './mesh';
+export * from './identity';

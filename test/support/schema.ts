@@ -42,7 +42,7 @@ const OBJECT_META = 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta';
 /** API groups whose objects are not Kubernetes API resources and are not validated. */
 const SKIPPED_GROUPS = new Set(['kustomize.config.k8s.io']);
 /** Bump when the shape of the disk cache changes. */
-const CACHE_VERSION = 1;
+const CACHE_VERSION = 2;
 
 /** The shared mirror directory (`MLOPS_SHARED_DIR`, default `../shared` relative to the repo root). */
 export function sharedDir(): string {
@@ -87,14 +87,16 @@ function readSources(): SourceEntry[] {
 }
 
 /** Drops documentation-only keys to keep the in-memory and on-disk caches small. */
-function stripDocs(s: any): any {
-  if (Array.isArray(s)) return s.map(stripDocs);
+function stripDocs(s: any, isPropertyMap = false): any {
+  if (Array.isArray(s)) return s.map((x) => stripDocs(x));
   if (s === null || typeof s !== 'object') return s;
   const out: Schema = {};
   for (const [k, v] of Object.entries(s)) {
-    if (k === 'description' || k === 'example') continue;
+    // Inside `properties` the keys are field names: a field called `description` (Keycloak's
+    // RoleRepresentation has one) is a schema, not documentation.
+    if (!isPropertyMap && (k === 'description' || k === 'example')) continue;
     // `default`, `enum` and `example` hold data, not schemas: copy verbatim.
-    out[k] = k === 'default' || k === 'enum' ? v : stripDocs(v);
+    out[k] = !isPropertyMap && (k === 'default' || k === 'enum') ? v : stripDocs(v, !isPropertyMap && k === 'properties');
   }
   return out;
 }

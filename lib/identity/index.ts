@@ -1,0 +1,7 @@
+// Identity: OIDC providers (a Keycloak realm this app imports, or an issuer run elsewhere).
+export { IdentityProvider, IdentityProviderBase } from './identity-provider';
+export type { ExistingKeycloakProps, IIdentityProvider, IssuerProps } from './identity-provider';
+export { KeycloakRealm, MLFLOW_ADMIN_ROLE, MLFLOW_USER_ROLE } from './keycloak-realm';
+export type { KeycloakRealmProps, MlflowRealmProps, OidcClientOptions, RealmRole, RealmUser } from './keycloak-realm';
+export { ProtocolMapper } from './protocol-mapper';
+export type { AudienceMapperOptions, ClaimTokens, ClientRolesMapperOptions, RealmRolesMapperOptions, RenderedProtocolMapper } from './protocol-mapper';

@@ -1,0 +1,354 @@
+import { Chart, Duration } from 'cdk8s';
+import { Construct } from 'constructs';
+import * as kc from '../../imports/k8s.keycloak.org';
+import { Peer } from '../core/connections';
+import { standardLabels } from '../core/labels';
+import { Port } from '../core/port';
+import { SecretValue } from '../core/secret-value';
+import { checkDnsSubdomain, checkHostname, invalid, isIpv4 } from '../core/validate';
+import { IdentityProviderBase, checkClient, checkRealmName, parseHttpsUrl } from './identity-provider';
+import { ProtocolMapper } from './protocol-mapper';
+
+/** A realm role. */
+export interface RealmRole {
+  /** `mlflow-admin` */
+  readonly name: string;
+  /** @default - none */
+  readonly description?: string;
+}
+
+/**
+ * A user the import creates, with role assignments. There is deliberately no password field:
+ * users set theirs on first login (`requiredActions`), come from a federation or a brokered
+ * identity provider, or are given one by an administrator.
+ */
+export interface RealmUser {
+  /** Keycloak stores usernames in lower case. */
+  readonly username: string;
+  /** Realm roles of this user: roles of the realm, or Keycloak's built-in `offline_access`. @default - none */
+  readonly realmRoles?: string[];
+  /** @default - none */
+  readonly email?: string;
+  /** @default true */
+  readonly enabled?: boolean;
+  /** Actions on first login, such as `UPDATE_PASSWORD` or `CONFIGURE_TOTP`. @default - none */
+  readonly requiredActions?: string[];
+}
+
+/** A confidential OpenID Connect client (it authenticates with the client secret). */
+export interface OidcClientOptions {
+  readonly clientId: string;
+  /** Shown on Keycloak's consent and account pages. @default - the client id */
+  readonly name?: string;
+  /** Where Keycloak may send the browser back to; `*` is allowed at the end of a path only. */
+  readonly redirectUris: string[];
+  /** Allowed CORS origins; `+` means "the origins of the redirect URIs". @default - none */
+  readonly webOrigins?: string[];
+  /** Where Keycloak may redirect after logout; `+` means "the redirect URIs". @default - none */
+  readonly postLogoutRedirectUris?: string[];
+  /** The authorization-code flow (browser login). @default true */
+  readonly standardFlow?: boolean;
+  /** The implicit flow (deprecated by OAuth 2.1). @default false */
+  readonly implicitFlow?: boolean;
+  /** The resource-owner password grant (a username and password posted to the token endpoint). @default false */
+  readonly directAccessGrants?: boolean;
+  /** The client-credentials grant, for machine clients (a service-account user). @default false */
+  readonly serviceAccounts?: boolean;
+  /** Lifetime of access tokens issued to this client. @default - the realm's (5 minutes unless set) */
+  readonly accessTokenLifespan?: Duration;
+  /** @default - Keycloak's defaults for new clients */
+  readonly defaultClientScopes?: string[];
+  /** @default - Keycloak's defaults for new clients */
+  readonly optionalClientScopes?: string[];
+  /** @default - none */
+  readonly protocolMappers?: ProtocolMapper[];
+}
+
+export interface KeycloakRealmProps {
+  /** Keycloak's public base URL (the host tokens are issued for): `https://keycloak.example.com`. */
+  readonly keycloakUrl: string;
+  /** The realm to create: `platform`. */
+  readonly realm: string;
+  /** The client the realm is for. */
+  readonly client: OidcClientOptions;
+  /**
+   * The client secret, a key of a Secret in this chart's namespace (the Keycloak CR's): the
+   * operator hands it to the import as a placeholder, so the value never appears in the manifest.
+   */
+  readonly clientSecret: SecretValue;
+  /** The `Keycloak` custom resource, in this chart's namespace. @default "keycloak" */
+  readonly keycloakName?: string;
+  /** The object's name. @default - the realm name, when it is a DNS subdomain */
+  readonly name?: string;
+  /** @default - the realm name */
+  readonly displayName?: string;
+  /** @default - none (Keycloak adds its built-in roles) */
+  readonly realmRoles?: RealmRole[];
+  /** @default - none */
+  readonly users?: RealmUser[];
+  /**
+   * Where relying parties reach Keycloak, for their egress rules.
+   * @default Peer.cidr('<host>/32') for an IPv4 host, else Peer.anyAddress(), on the URL's port
+   */
+  readonly peer?: Peer;
+  /** @default - the keycloakUrl's port (443) */
+  readonly port?: number;
+  /** @default - no `app.kubernetes.io/part-of` label */
+  readonly partOf?: string;
+}
+
+/** What {@link KeycloakRealm.mlflow} needs: the rest is the reference deployment's realm. */
+export interface MlflowRealmProps extends Pick<KeycloakRealmProps, 'keycloakUrl' | 'realm' | 'clientSecret' | 'keycloakName' | 'name' | 'displayName' | 'peer' | 'port' | 'partOf'> {
+  /** MLflow's public host: the redirect URIs and web origin are derived from it. */
+  readonly host: string;
+  /** @default "mlflow" */
+  readonly clientId?: string;
+  /** Users given `mlflow-admin`. @default - none */
+  readonly admins?: string[];
+  /** Users given `mlflow-user`. @default - none */
+  readonly users?: string[];
+}
+
+/** Realm roles of the MLflow preset. */
+export const MLFLOW_ADMIN_ROLE = 'mlflow-admin';
+export const MLFLOW_USER_ROLE = 'mlflow-user';
+
+const BUILT_IN_ROLES = ['offline_access', 'uma_authorization'];
+const PLACEHOLDER = /\$\{/;
+
+/**
+ * A Keycloak realm with one confidential OIDC client, imported by the Keycloak operator
+ * (`KeycloakRealmImport`, `k8s.keycloak.org/v2alpha1`), and the {@link IIdentityProvider} for it.
+ *
+ * The client secret is never rendered: the realm says `secret: ${<CLIENT>_CLIENT_SECRET}` and
+ * `spec.placeholders` points that variable at the Secret behind {@link KeycloakRealmProps.clientSecret}.
+ *
+ * The operator only creates realms: an existing realm of that name is left untouched, and later
+ * changes to this object are not applied to it. For a realm that exists already, use
+ * `IdentityProvider.fromExisting` and register the client there.
+ */
+export class KeycloakRealm extends IdentityProviderBase {
+  /**
+   * The reference MLflow realm (seed 003): roles `mlflow-admin` and `mlflow-user`; a confidential
+   * client `mlflow` with standard flow and direct access grants, redirect URIs `https://<host>/*`,
+   * `/oauth2/callback` and `/callback`, web origins `https://<host>` and `+`, post-logout `+`,
+   * 3600 s access tokens, default scopes email, profile, roles, openid, offline_access, optional
+   * scopes address and phone; mappers for realm roles (`realm_access.roles`), audience `mlflow` and
+   * client roles (`resource_access.${client_id}.roles`).
+   */
+  public static mlflow(scope: Construct, id: string, props: MlflowRealmProps): KeycloakRealm {
+    const host = checkHostname(`KeycloakRealm.mlflow "${id}"`, 'host', props.host);
+    const clientId = props.clientId ?? 'mlflow';
+    const origin = `https://${host}`;
+    return new KeycloakRealm(scope, id, {
+      ...props,
+      realmRoles: [
+        { name: MLFLOW_ADMIN_ROLE, description: 'MLflow administrator' },
+        { name: MLFLOW_USER_ROLE, description: 'MLflow user' },
+      ],
+      users: [
+        ...(props.admins ?? []).map((username) => ({ username, realmRoles: [MLFLOW_ADMIN_ROLE] })),
+        ...(props.users ?? []).map((username) => ({ username, realmRoles: [MLFLOW_USER_ROLE] })),
+      ],
+      client: {
+        clientId,
+        redirectUris: [`${origin}/*`, `${origin}/oauth2/callback`, `${origin}/callback`],
+        webOrigins: [origin, '+'],
+        postLogoutRedirectUris: ['+'],
+        standardFlow: true,
+        implicitFlow: false,
+        directAccessGrants: true,
+        accessTokenLifespan: Duration.seconds(3600),
+        defaultClientScopes: ['email', 'profile', 'roles', 'openid', 'offline_access'],
+        optionalClientScopes: ['address', 'phone'],
+        protocolMappers: [
+          ProtocolMapper.realmRoles({ name: `${clientId}-realm-role-mapper`, claimName: 'realm_access.roles' }),
+          ProtocolMapper.audience({ name: `${clientId}-audience-mapper`, clientAudience: clientId, customAudience: clientId }),
+          ProtocolMapper.clientRoles({ name: `${clientId}-client-role-mapper`, clientId, claimName: 'resource_access.${client_id}.roles' }),
+        ],
+      },
+    });
+  }
+
+  public readonly issuerUrl: string;
+  public readonly tokenEndpoint: string;
+  public readonly clientId: string;
+  public readonly clientSecret: SecretValue;
+  public readonly peer: Peer;
+  public readonly port: Port;
+  /** The realm's name. */
+  public readonly realm: string;
+  /** The environment variable the import reads the client secret from. */
+  public readonly secretPlaceholder: string;
+  public readonly resource: kc.KeycloakRealmImport;
+
+  constructor(scope: Construct, id: string, props: KeycloakRealmProps) {
+    super(scope, id);
+    if (!props.client || typeof props.client !== 'object') {
+      invalid(this, 'client', 'is required', props.client, 'pass client: { clientId: "myapp", redirectUris: ["https://myapp.example.com/callback"] }');
+    }
+    const base = parseHttpsUrl(this, 'keycloakUrl', props.keycloakUrl, 'https://keycloak.example.com');
+    this.realm = checkRealmName(this, props.realm, true);
+    const client = props.client;
+    checkClient(this, client.clientId, props.clientSecret);
+    const name = checkDnsSubdomain(this, 'name', props.name ?? props.realm);
+    const keycloakName = checkDnsSubdomain(this, 'keycloakName', props.keycloakName ?? 'keycloak');
+    this.checkSecretNamespace(props.clientSecret);
+
+    this.issuerUrl = `${base.url}/realms/${this.realm}`;
+    this.tokenEndpoint = `${this.issuerUrl}/protocol/openid-connect/token`;
+    this.clientId = client.clientId;
+    this.clientSecret = props.clientSecret;
+    this.port = Port.tcp(props.port ?? base.port, this, 'port');
+    this.peer = props.peer ?? (isIpv4(base.host) ? Peer.cidr(`${base.host}/32`) : Peer.anyAddress());
+    this.secretPlaceholder = `${client.clientId.toUpperCase().replace(/[^A-Z0-9]+/g, '_').replace(/^_+|_+$/g, '')}_CLIENT_SECRET`;
+
+    const roles = (props.realmRoles ?? []).map((r, i) => this.checkRole(r, i));
+    const roleNames = roles.map((r) => r.name!);
+    const dup = roleNames.find((r, i) => roleNames.indexOf(r) !== i);
+    if (dup) invalid(this, 'realmRoles', 'must not repeat a role', dup, `declare "${dup}" once`);
+    const users = (props.users ?? []).map((u, i) => this.checkUser(u, i, roleNames));
+    const userNames = users.map((u) => u.username);
+    const dupUser = userNames.find((u, i) => userNames.indexOf(u) !== i);
+    if (dupUser) invalid(this, 'users', 'must not repeat a user', dupUser, `list "${dupUser}" once, with all of its roles`);
+
+    this.resource = new kc.KeycloakRealmImport(this, 'Resource', {
+      metadata: {
+        name,
+        labels: standardLabels({ name: 'keycloak', instance: name, component: 'realm', partOf: props.partOf }),
+      },
+      spec: {
+        keycloakCrName: keycloakName,
+        placeholders: { [this.secretPlaceholder]: { secret: { name: props.clientSecret.secretName, key: props.clientSecret.key } } },
+        realm: {
+          realm: this.realm,
+          displayName: this.plain('displayName', props.displayName ?? this.realm),
+          enabled: true,
+          ...(roles.length ? { roles: { realm: roles } } : {}),
+          clients: [this.renderClient(client)],
+          ...(users.length ? { users } : {}),
+        },
+      },
+    });
+  }
+
+  private renderClient(c: OidcClientOptions): kc.KeycloakRealmImportSpecRealmClients {
+    const uris = (prop: string, list: string[] | undefined, allowPlus: boolean) => (list ?? []).map((u, i) => {
+      if (typeof u !== 'string' || PLACEHOLDER.test(u) || !(/^https?:\/\/[^\s]+$/.test(u) || (allowPlus && u === '+'))) {
+        invalid(this, `client.${prop}[${i}]`, `must be an http(s) URL${allowPlus ? ' or "+"' : ''} without "\${"`, u,
+          `write it as "https://app.example.com/callback"${allowPlus ? ' or "+"' : ''}`);
+      }
+      return u;
+    });
+    const redirectUris = uris('redirectUris', c.redirectUris, false);
+    if (redirectUris.length === 0 && (c.standardFlow ?? true)) {
+      invalid(this, 'client.redirectUris', 'must list at least one URI when the standard flow is on', c.redirectUris,
+        'pass redirectUris: ["https://app.example.com/callback"]');
+    }
+    const webOrigins = uris('webOrigins', c.webOrigins, true);
+    const postLogout = uris('postLogoutRedirectUris', c.postLogoutRedirectUris, true);
+    const scopes = (prop: string, list: string[] | undefined) => list?.map((s, i) => {
+      if (typeof s !== 'string' || !/^[A-Za-z0-9_:.-]+$/.test(s)) invalid(this, `client.${prop}[${i}]`, 'must be a client scope name', s, 'use a scope such as "profile"');
+      return s;
+    });
+    const mappers = (c.protocolMappers ?? []).map((m, i) => {
+      if (!(m instanceof ProtocolMapper)) invalid(this, `client.protocolMappers[${i}]`, 'must be a ProtocolMapper', m, 'use ProtocolMapper.realmRoles({ name: "roles" })');
+      return m.render();
+    });
+    const names = mappers.map((m) => m.name);
+    const dup = names.find((n, i) => names.indexOf(n) !== i);
+    if (dup) invalid(this, 'client.protocolMappers', 'must have unique names', dup, `rename one of the mappers called "${dup}"`);
+
+    let lifespan: number | undefined;
+    if (c.accessTokenLifespan !== undefined) {
+      if (!(c.accessTokenLifespan instanceof Duration)) {
+        invalid(this, 'client.accessTokenLifespan', 'must be a Duration', c.accessTokenLifespan, 'pass Duration.hours(1)');
+      }
+      lifespan = c.accessTokenLifespan.toSeconds();
+      if (!Number.isInteger(lifespan) || lifespan < 60) {
+        invalid(this, 'client.accessTokenLifespan', 'must be a whole number of seconds, at least 60', lifespan, 'pass Duration.minutes(5) or longer');
+      }
+    }
+    const attributes: Record<string, string> = {
+      ...(lifespan !== undefined ? { 'access.token.lifespan': String(lifespan) } : {}),
+      ...(postLogout.length ? { 'post.logout.redirect.uris': postLogout.join('##') } : {}),
+    };
+    const defaultClientScopes = scopes('defaultClientScopes', c.defaultClientScopes);
+    const optionalClientScopes = scopes('optionalClientScopes', c.optionalClientScopes);
+    return {
+      clientId: c.clientId,
+      name: this.plain('client.name', c.name ?? c.clientId),
+      enabled: true,
+      protocol: 'openid-connect',
+      publicClient: false,
+      clientAuthenticatorType: 'client-secret',
+      secret: `\${${this.secretPlaceholder}}`,
+      standardFlowEnabled: c.standardFlow ?? true,
+      implicitFlowEnabled: c.implicitFlow ?? false,
+      directAccessGrantsEnabled: c.directAccessGrants ?? false,
+      serviceAccountsEnabled: c.serviceAccounts ?? false,
+      redirectUris,
+      webOrigins,
+      ...(Object.keys(attributes).length ? { attributes } : {}),
+      ...(defaultClientScopes ? { defaultClientScopes } : {}),
+      ...(optionalClientScopes ? { optionalClientScopes } : {}),
+      ...(mappers.length ? { protocolMappers: mappers } : {}),
+    };
+  }
+
+  private checkRole(r: RealmRole, i: number): kc.KeycloakRealmImportSpecRealmRolesRealm {
+    if (!r || typeof r.name !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._:-]{0,254}$/.test(r.name)) {
+      invalid(this, `realmRoles[${i}].name`, 'must be letters, digits, ".", "_", ":" or "-"', r?.name, 'use a role such as "mlflow-user"');
+    }
+    return { name: r.name, ...(r.description !== undefined ? { description: this.plain(`realmRoles[${i}].description`, r.description) } : {}) };
+  }
+
+  private checkUser(u: RealmUser, i: number, roles: string[]): kc.KeycloakRealmImportSpecRealmUsers {
+    if (u && (u as any).password !== undefined || u && (u as any).credentials !== undefined) {
+      invalid(this, `users[${i}]`, 'must not carry a password or credentials (they would be written to the manifest)', '<redacted>',
+        'remove it; let the user set one on first login with requiredActions: ["UPDATE_PASSWORD"]');
+    }
+    if (!u || typeof u.username !== 'string' || !/^[a-z0-9][a-z0-9._@+-]{0,254}$/.test(u.username)) {
+      invalid(this, `users[${i}].username`, 'must be a lower-case username (letters, digits, ".", "_", "@", "+", "-")', u?.username,
+        `write it as "${String(u?.username ?? 'admin').toLowerCase().replace(/[^a-z0-9._@+-]/g, '') || 'admin'}"`);
+    }
+    const allowed = [...roles, ...BUILT_IN_ROLES, `default-roles-${this.realm.toLowerCase()}`];
+    (u.realmRoles ?? []).forEach((r, j) => {
+      if (!allowed.includes(r)) {
+        invalid(this, `users[${i}].realmRoles[${j}]`, `must be a role of the realm (${allowed.join(', ')})`, r, `add { name: "${r}" } to realmRoles, or assign an existing role`);
+      }
+    });
+    (u.requiredActions ?? []).forEach((a, j) => {
+      if (!/^[A-Z][A-Z_]*$/.test(a ?? '')) invalid(this, `users[${i}].requiredActions[${j}]`, 'must be a required-action alias', a, 'use "UPDATE_PASSWORD" or "CONFIGURE_TOTP"');
+    });
+    if (u.email !== undefined && !/^[^\s@$]+@[^\s@$]+$/.test(u.email)) {
+      invalid(this, `users[${i}].email`, 'must be an e-mail address', u.email, 'write it as "admin@example.com"');
+    }
+    return {
+      username: u.username,
+      enabled: u.enabled ?? true,
+      ...(u.email ? { email: u.email } : {}),
+      ...(u.realmRoles?.length ? { realmRoles: [...u.realmRoles] } : {}),
+      ...(u.requiredActions?.length ? { requiredActions: [...u.requiredActions] } : {}),
+    };
+  }
+
+  /** Free text the import would otherwise expand: `${VAR}` reads the import pod's environment. */
+  private plain(prop: string, value: string): string {
+    if (typeof value !== 'string' || PLACEHOLDER.test(value)) {
+      invalid(this, prop, 'must be text without "${" (the import replaces ${...} with environment variables of its pod)', value, 'remove the "${...}"');
+    }
+    return value;
+  }
+
+  /** The placeholder Secret must be in the Keycloak CR's namespace (the operator reads it there). */
+  private checkSecretNamespace(secret: SecretValue): void {
+    if (!secret.producer) return;
+    const here = Chart.of(this).namespace;
+    const there = Chart.of(secret.producer).namespace;
+    if (here !== there) {
+      invalid(this, 'clientSecret', `must be a Secret in the Keycloak namespace "${here}" (the operator reads placeholders there), but its ExternalSecret is in "${there}"`,
+        secret.secretName, `create an ExternalSecret of the same remote key in "${here}" and pass its value`);
+    }
+  }
+}
