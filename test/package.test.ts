@@ -16,7 +16,7 @@ describe('the npm package', () => {
     expect(Object.keys(pkg.peerDependencies)).toEqual(expect.arrayContaining(['cdk8s', 'constructs', 'cdktf', '@cdktf/provider-google']));
     expect(pkg.peerDependenciesMeta.cdktf.optional).toBe(true);
     expect(pkg.dependencies.cdk8s).toBeUndefined();
-    expect(pkg.files).toEqual(['build/lib', 'build/imports', 'README.md']);
+    expect(pkg.files).toEqual(['build/lib', 'build/imports', 'lib/**/*.py', 'README.md']);
   });
 
   it('exposes the constructs from the compiled entry point without loading cdktf', () => {

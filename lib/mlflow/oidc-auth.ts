@@ -1,0 +1,289 @@
+import { IConstruct } from 'constructs';
+import { IWorkload, Peer } from '../core/connections';
+import { ConnectionGraph } from '../core/connections';
+import { ContainerImage } from '../core/image';
+import { EnvValue } from '../core/pod';
+import { Port } from '../core/port';
+import { SecretValue } from '../core/secret-value';
+import { checkDnsSubdomain, checkHostname, checkInteger, checkPort, invalid, isIpv4 } from '../core/validate';
+import { IIdentityProvider } from '../identity/identity-provider';
+import { IDatabase } from '../storage/database';
+import { loadScript } from './scripts';
+
+/** The plugin version the env names below were checked against (github mlflow-oidc/mlflow-oidc-auth, tag v7.18.0). */
+export const MLFLOW_OIDC_AUTH_VERSION = '7.18.0';
+
+/** Where the plugin keeps users, permissions and (since 7.x) server-side sessions: `OIDC_USERS_DB_URI`. */
+export class OidcAuthStore {
+  /** SQLite in the pod's scratch directory: lost on restart, one replica only. */
+  public static sqlite(): OidcAuthStore {
+    return new OidcAuthStore(undefined);
+  }
+  /** A database of its own (PostgreSQL or MySQL), shared by every replica. */
+  public static database(database: IDatabase): OidcAuthStore {
+    if (!database || typeof (database as IDatabase).grantConnect !== 'function') {
+      invalid('OidcAuthStore.database', 'database', 'must be an IDatabase (a Postgres or Database.fromExisting(...))', typeof database, 'pass Database.fromExisting(scope, "auth-db", { ... })');
+    }
+    return new OidcAuthStore(database);
+  }
+  private constructor(public readonly database: IDatabase | undefined) {}
+  /** True when every replica sees the same sessions. */
+  public get shared(): boolean {
+    return this.database !== undefined;
+  }
+}
+
+/** Options of {@link OidcCache.redis}. */
+export interface RedisCacheOptions {
+  /** `redis.cache.svc.cluster.local` */
+  readonly host: string;
+  /** @default 6379 */
+  readonly port?: number;
+  /** @default 0 */
+  readonly db?: number;
+  /** @default - no password */
+  readonly password?: SecretValue;
+  /** @default Peer.cidr('<host>/32') for an IPv4 host, else Peer.anyAddress(), on the port */
+  readonly peer?: Peer;
+}
+
+/** The plugin's permission and workspace cache (`CACHE_BACKEND`). */
+export class OidcCache {
+  /** In-process TTL cache: a permission change reaches other replicas after `PERMISSION_CACHE_TTL_SECONDS` (30 s). */
+  public static local(): OidcCache {
+    return new OidcCache(undefined);
+  }
+  /** A Redis-compatible server shared by every replica (the image needs the plugin's `cache` extra). */
+  public static redis(options: RedisCacheOptions): OidcCache {
+    const scope = 'OidcCache.redis';
+    const host = isIpv4(options.host) ? options.host : checkDnsSubdomain(scope, 'host', options.host);
+    const port = checkPort(scope, 'port', options.port ?? 6379);
+    const db = checkInteger(scope, 'db', options.db ?? 0, 0, 15);
+    if (options.password !== undefined && !(options.password instanceof SecretValue)) {
+      invalid(scope, 'password', 'must be a SecretValue, never a string', '<redacted>', 'pass SecretValue.fromSecret("redis", "password")');
+    }
+    return new OidcCache({ host, port, db, password: options.password, peer: options.peer ?? (isIpv4(host) ? Peer.cidr(`${host}/32`) : Peer.anyAddress()) });
+  }
+  private constructor(public readonly redis: { host: string; port: number; db: number; password?: SecretValue; peer: Peer } | undefined) {}
+}
+
+/** Options of {@link MlflowAuth.oidc}. */
+export interface OidcAuthOptions {
+  /** Who logs users in: a `KeycloakRealm`, or `IdentityProvider.fromIssuer(...)` / `fromExisting(...)`. */
+  readonly provider: IIdentityProvider;
+  /**
+   * An image with MLflow and mlflow-oidc-auth (no public image pins both: build
+   * `lib/mlflow/oidc/Dockerfile`). A version tag or a digest; `latest` is refused.
+   */
+  readonly image: string;
+  /**
+   * Signs the session cookie (`SECRET_KEY`). Required with more than one replica.
+   * @default - the plugin's random per-process key (sessions end on restart)
+   */
+  readonly secretKey?: SecretValue;
+  /** @default OidcAuthStore.sqlite() (one replica only) */
+  readonly store?: OidcAuthStore;
+  /** @default OidcCache.local() */
+  readonly cache?: OidcCache;
+  /**
+   * The client secret as a Secret in MLflow's namespace, when the provider's reference lives in
+   * another namespace (a `KeycloakRealm` in the Keycloak namespace).
+   * @default - the provider's clientSecret
+   */
+  readonly clientSecret?: SecretValue;
+  /** `OIDC_SCOPE`, space-separated when rendered. @default ["openid", "profile", "email"] */
+  readonly scopes?: string[];
+  /** `OIDC_PROVIDER_DISPLAY_NAME`. @default "Login with OIDC" */
+  readonly displayName?: string;
+  /** Groups allowed to log in (`OIDC_GROUP_NAME`). @default ["mlflow-user"] */
+  readonly userGroups?: string[];
+  /** Groups with full rights (`OIDC_ADMIN_GROUP_NAME`). @default ["mlflow-admin"] */
+  readonly adminGroups?: string[];
+  /**
+   * The claim holding the groups (`OIDC_GROUPS_ATTRIBUTE`). A top-level claim (`groups`) uses the
+   * plugin's own lookup; a dotted path (Keycloak's `realm_access.roles`) adds our group-detection
+   * module (`mlflow_keycloak_groups`), which the plugin's lookup cannot replace.
+   * @default "realm_access.roles"
+   */
+  readonly groupsClaim?: string;
+  /** The expected `aud` of bearer tokens (`OIDC_AUDIENCE`). @default - the provider's client id */
+  readonly audience?: string;
+  /** Send unauthenticated browsers straight to the provider (`AUTOMATIC_LOGIN_REDIRECT`). @default true */
+  readonly automaticLoginRedirect?: boolean;
+  /** `DEFAULT_LANDING_PAGE_IS_PERMISSIONS`. @default false (MLflow's own start page) */
+  readonly defaultLandingPageIsPermissions?: boolean;
+}
+
+/** What the tracking server passes when it binds the auth option. */
+export interface MlflowAuthContext {
+  /** The MLflow pods (for egress to the provider, the auth database and the cache). */
+  readonly workload: IWorkload;
+  readonly replicas: number;
+  /** The public host: `OIDC_REDIRECT_URI` is `https://<host>/callback`. */
+  readonly ingressHost?: string;
+  /** The tracking database, which the auth store must not be. @default - not checked */
+  readonly trackingDatabase?: IDatabase;
+}
+
+/** The pieces the tracking server renders for an auth mode. */
+export interface MlflowAuthConfig {
+  /** The image to run instead of the default. */
+  readonly image: ContainerImage;
+  /** Extra `mlflow server` arguments, as argv tokens. */
+  readonly serverArgs: string[];
+  /** Environment of the server container, in a stable order. */
+  readonly env: Array<[string, EnvValue]>;
+  /**
+   * Shell lines the wrapper runs before `exec mlflow server`: they assemble URIs that carry
+   * credentials from parts, inside the process (see `build_uri.py`).
+   */
+  readonly preStart: string[];
+  /** Files for a ConfigMap mounted read-only at {@link mountPath}. */
+  readonly files: Record<string, string>;
+  readonly mountPath: string;
+  /** Unauthenticated probe paths (the UI at `/` redirects to the provider once auth is on). */
+  readonly probes: { readonly startup: string; readonly liveness: string; readonly readiness: string };
+}
+
+const MOUNT = '/mlflow/oidc';
+const CLAIM = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
+
+/** How MLflow authenticates users. */
+export abstract class MlflowAuth {
+  /**
+   * Single sign-on with the mlflow-oidc-auth plugin (`mlflow server --app-name oidc-auth`): OIDC
+   * login for the UI, bearer tokens for the API, group-based permissions.
+   */
+  public static oidc(options: OidcAuthOptions): MlflowOidcAuth {
+    return new MlflowOidcAuth(options);
+  }
+  /** Renders this mode for a tracking server; validates what needs the server's settings. */
+  public abstract bind(scope: IConstruct, context: MlflowAuthContext): MlflowAuthConfig;
+}
+
+/** The mlflow-oidc-auth mode; create it with {@link MlflowAuth.oidc}. */
+export class MlflowOidcAuth extends MlflowAuth {
+  constructor(private readonly options: OidcAuthOptions) {
+    super();
+  }
+
+  public bind(scope: IConstruct, context: MlflowAuthContext): MlflowAuthConfig {
+    const o = this.options;
+    const provider = o.provider;
+    if (!provider || typeof provider.discoveryUrl !== 'string' || typeof provider.grantConnect !== 'function') {
+      invalid(scope, 'auth.provider', 'must be an IIdentityProvider', typeof provider, 'pass a KeycloakRealm or IdentityProvider.fromIssuer(...)');
+    }
+    const image = ContainerImage.fromReference(o.image, scope, 'auth.image');
+    const replicas = context.replicas;
+    if (!context.ingressHost) {
+      invalid(scope, 'ingress', 'is required with OIDC auth (the provider redirects the browser back to https://<host>/callback)', undefined,
+        'pass ingress: { host: "mlflow.example.com", tls: ... }');
+    }
+    const host = checkHostname(scope, 'ingress.host', context.ingressHost);
+    const secretKey = o.secretKey;
+    if (secretKey !== undefined && !(secretKey instanceof SecretValue)) {
+      invalid(scope, 'auth.secretKey', 'must be a SecretValue, never a string', '<redacted>', 'pass SecretValue.fromSecret("mlflow-oidc", "secret-key")');
+    }
+    const store = o.store ?? OidcAuthStore.sqlite();
+    if (replicas > 1 && !secretKey) {
+      invalid(scope, 'auth.secretKey', `is required with ${replicas} replicas (each pod would sign session cookies with its own random key, so a session would work on one pod only)`,
+        undefined, 'pass secretKey: SecretValue.fromSecret("mlflow-oidc", "secret-key"), the same Secret for every replica');
+    }
+    if (replicas > 1 && !store.shared) {
+      invalid(scope, 'auth.store', `must be shared with ${replicas} replicas (sessions are rows of the plugin's database, and SQLite lives in one pod)`,
+        'sqlite', 'pass store: OidcAuthStore.database(authDb), a database of its own that every replica reaches');
+    }
+    const tracking = context.trackingDatabase;
+    if (store.database && tracking && store.database.host === tracking.host && store.database.port === tracking.port && store.database.databaseName === tracking.databaseName) {
+      invalid(scope, 'auth.store', 'must be a database of its own, not the tracking database (the plugin runs its own migrations)', store.database.databaseName,
+        `create a second database such as "${tracking.databaseName}_auth" and pass OidcAuthStore.database(...) for it`);
+    }
+    const clientSecret = o.clientSecret ?? provider.clientSecret;
+    if (!(clientSecret instanceof SecretValue)) {
+      invalid(scope, 'auth.clientSecret', 'must be a SecretValue, never a string', '<redacted>', 'pass SecretValue.fromSecret("mlflow-oidc", "client-secret")');
+    }
+    const groupsClaim = o.groupsClaim ?? 'realm_access.roles';
+    if (!CLAIM.test(groupsClaim ?? '')) {
+      invalid(scope, 'auth.groupsClaim', 'must be a claim name or a dotted path of claim names', groupsClaim, 'write it as "groups" or "realm_access.roles"');
+    }
+    const scopes = o.scopes ?? ['openid', 'profile', 'email'];
+    scopes.forEach((s, i) => {
+      if (!/^[\x21\x23-\x5b\x5d-\x7e]+$/.test(s ?? '') || s.includes(',')) invalid(scope, `auth.scopes[${i}]`, 'must be one OAuth scope token', s, 'use a scope such as "openid"');
+    });
+    if (!scopes.includes('openid')) invalid(scope, 'auth.scopes', 'must include "openid"', scopes, 'add "openid" to scopes');
+    const groups = (prop: string, list: string[]) => {
+      if (!Array.isArray(list) || list.length === 0) invalid(scope, prop, 'must list at least one group', list, `pass ${prop.split('.')[1]}: ["mlflow-user"]`);
+      list.forEach((g, i) => {
+        if (typeof g !== 'string' || !g.trim() || g.includes(',')) invalid(scope, `${prop}[${i}]`, 'must be a non-empty group name without ","', g, 'use a group such as "mlflow-user"');
+      });
+      return list.join(',');
+    };
+    const userGroups = groups('auth.userGroups', o.userGroups ?? ['mlflow-user']);
+    const adminGroups = groups('auth.adminGroups', o.adminGroups ?? ['mlflow-admin']);
+    const nested = groupsClaim.includes('.');
+
+    provider.grantConnect(context.workload, 'mlflow oidc (discovery, keys, token endpoint)');
+    store.database?.grantConnect(context.workload, 'mlflow auth database');
+    const redis = (o.cache ?? OidcCache.local()).redis;
+    if (redis) ConnectionGraph.of(context.workload).allow(Peer.workload(context.workload), redis.peer, Port.tcp(redis.port), 'mlflow oidc cache');
+
+    const env: Array<[string, EnvValue]> = [];
+    const add = (name: string, value: string | EnvValue) => env.push([name, typeof value === 'string' ? EnvValue.literal(value) : value]);
+    add('OIDC_DISCOVERY_URL', provider.discoveryUrl);
+    add('OIDC_ISSUER', provider.issuerUrl);
+    add('OIDC_CLIENT_ID', provider.clientId);
+    add('OIDC_CLIENT_SECRET', EnvValue.fromSecret(clientSecret));
+    add('OIDC_AUDIENCE', o.audience ?? provider.clientId);
+    add('OIDC_REDIRECT_URI', `https://${host}/callback`);
+    add('OIDC_SCOPE', scopes.join(' '));
+    add('OIDC_PROVIDER_DISPLAY_NAME', o.displayName ?? 'Login with OIDC');
+    add('OIDC_GROUP_NAME', userGroups);
+    add('OIDC_ADMIN_GROUP_NAME', adminGroups);
+    add('OIDC_GROUPS_ATTRIBUTE', groupsClaim);
+    if (nested) {
+      add('OIDC_GROUP_DETECTION_PLUGIN', 'mlflow_keycloak_groups');
+      add('PYTHONPATH', MOUNT);
+    }
+    add('AUTOMATIC_LOGIN_REDIRECT', String(o.automaticLoginRedirect ?? true));
+    add('DEFAULT_LANDING_PAGE_IS_PERMISSIONS', String(o.defaultLandingPageIsPermissions ?? false));
+    add('SESSION_COOKIE_SECURE', 'true');
+    if (secretKey) add('SECRET_KEY', EnvValue.fromSecret(secretKey));
+    if (store.database) {
+      const db = store.database;
+      add('AUTH_DB_SCHEME', db.engine.sqlalchemyScheme);
+      add('AUTH_DB_HOST', db.host);
+      add('AUTH_DB_PORT', String(db.port));
+      add('AUTH_DB_PATH', db.databaseName);
+      add('AUTH_DB_USER', db.username);
+      add('AUTH_DB_PASSWORD', EnvValue.fromSecret(db.password));
+    } else {
+      // The root filesystem is read-only: the SQLite file goes to the scratch emptyDir.
+      add('OIDC_USERS_DB_URI', 'sqlite:////tmp/mlflow-oidc-auth.db');
+    }
+    if (redis) {
+      add('CACHE_BACKEND', 'redis');
+      add('REDIS_SCHEME', 'redis');
+      add('REDIS_HOST', redis.host);
+      add('REDIS_PORT', String(redis.port));
+      add('REDIS_PATH', String(redis.db));
+      if (redis.password) add('REDIS_PASSWORD', EnvValue.fromSecret(redis.password));
+    }
+    const preStart = [
+      ...(store.database ? [`OIDC_USERS_DB_URI="$(python ${MOUNT}/build_uri.py AUTH_DB)"`, 'export OIDC_USERS_DB_URI'] : []),
+      ...(redis ? [`CACHE_REDIS_URL="$(python ${MOUNT}/build_uri.py REDIS)"`, 'export CACHE_REDIS_URL'] : []),
+    ];
+    const files: Record<string, string> = {
+      'build_uri.py': loadScript('oidc', 'build_uri.py'),
+      ...(nested ? { 'mlflow_keycloak_groups.py': loadScript('oidc', 'mlflow_keycloak_groups.py') } : {}),
+    };
+    return {
+      image,
+      serverArgs: ['--app-name', 'oidc-auth'],
+      env,
+      preStart,
+      files,
+      mountPath: MOUNT,
+      probes: { startup: '/health/startup', liveness: '/health/live', readiness: '/health/ready' },
+    };
+  }
+}
