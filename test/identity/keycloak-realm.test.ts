@@ -2,7 +2,6 @@ import { App, Chart, Duration } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { ExternalSecret, SecretStoreRef } from '../../lib/core/external-secret';
 import { Namespace } from '../../lib/core/namespace';
-import { Peer } from '../../lib/core/connections';
 import { Workload } from '../../lib/core/workload';
 import { IIdentityProvider } from '../../lib/identity/identity-provider';
 import { KeycloakRealm, KeycloakRealmProps } from '../../lib/identity/keycloak-realm';
@@ -106,7 +105,7 @@ describe('KeycloakRealm.mlflow (seed 003)', () => {
     expect(idp.tokenEndpoint).toBe('https://keycloak.example.com/realms/thinkube/protocol/openid-connect/token');
     expect(idp.clientId).toBe('mlflow');
     expect(idp.clientSecret).toBe(clientSecret);
-    expect([idp.port.number, idp.peer.key]).toEqual([443, Peer.anyAddress().key]);
+    expect([idp.port.number, idp.peer.data]).toEqual([443, { kind: 'cidr', cidr: '0.0.0.0/0' }]);
   });
 
   it('lets a relying party out to the issuer', () => {
