@@ -32,7 +32,10 @@ function argocdApps(app: App) {
 }
 
 const distDir = path.resolve(process.argv[2] ?? 'dist');
-safeSynth(distDir, [...referenceApps, cdk8sTarget('argocd', argocdApps)]);
+const { warnings } = safeSynth(distDir, [...referenceApps, cdk8sTarget('argocd', argocdApps)], {
+  onLockWait: (holder) => console.error(`synth: waiting for another synth writing ${path.relative(process.cwd(), distDir) || '.'}/ (${holder})`),
+});
+for (const w of warnings) console.error(`synth: warning: ${w}`);
 const cdk8sOut = process.env.CDK8S_OUTDIR ? path.resolve(process.env.CDK8S_OUTDIR) : undefined;
 if (cdk8sOut && cdk8sOut !== distDir) fs.cpSync(distDir, cdk8sOut, { recursive: true });
 console.log(`synthesized ${referenceApps.length} reference apps into ${path.relative(process.cwd(), distDir) || '.'}/`);

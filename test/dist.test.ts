@@ -4,6 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { describe, expect, it } from 'vitest';
 import { readManifests } from '../lib/synth/synth';
+import { freshBuild, MAIN_JS } from './support/build';
 import { loadValidator } from './support/schema';
 
 const root = path.resolve(__dirname, '..');
@@ -25,9 +26,11 @@ function localKustomizations(): string[] {
 
 describe('dist/', () => {
   it('equals a fresh synth of main.ts (committed output is not stale)', () => {
+    // From the sources as they are now: build/ may be older (vitest alone, watch mode).
+    freshBuild();
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'dist-drift-'));
     try {
-      execFileSync(process.execPath, [path.join(root, 'build', 'main.js'), path.join(out, 'dist')], { cwd: root, stdio: 'pipe' });
+      execFileSync(process.execPath, [MAIN_JS, path.join(out, 'dist')], { cwd: root, stdio: 'pipe' });
       const fresh = path.join(out, 'dist');
       expect(files(fresh)).toEqual(files(dist));
       for (const f of files(dist)) {

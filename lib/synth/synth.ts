@@ -4,10 +4,12 @@ import { ApiObject, App } from 'cdk8s';
 import * as YAML from 'yaml';
 import { checkDnsLabel } from '../core/validate';
 import { checkApp, Prerequisites } from './manifest-checks';
+import { DistLockOptions, recoverInterruptedSwap, stagingDirFor, swapIntoPlace, withDistLock } from './dist-swap';
 import type { ManifestObject } from './manifest';
 import { stringifyYaml } from './yaml';
 
 export type { ManifestObject } from './manifest';
+export type { DistLockOptions } from './dist-swap';
 
 /** One reference deployment: it writes everything under `outdir` (which is `dist/<name>` when swapped in). */
 export interface SynthTarget {
@@ -134,38 +136,41 @@ export function readManifests(dir: string): Array<[string, ManifestObject]> {
   return out;
 }
 
-/**
- * Cleans up after a synth that was killed: if dist/ is missing but a previous tree was set aside
- * (killed between the two renames), puts it back; removes leftover staging and previous trees.
- */
-function recoverInterruptedSwap(dist: string): void {
-  const parent = path.dirname(dist);
-  const base = path.basename(dist);
-  if (!fs.existsSync(parent)) return;
-  const leftovers = fs.readdirSync(parent).filter((n) => n.startsWith(`.${base}-staging-`) || n.startsWith(`.${base}-previous-`)).sort(byCodePoint);
-  const previous = leftovers.filter((n) => n.startsWith(`.${base}-previous-`));
-  if (!fs.existsSync(dist) && previous.length) fs.renameSync(path.join(parent, previous[previous.length - 1]), dist);
-  for (const n of leftovers) fs.rmSync(path.join(parent, n), { recursive: true, force: true });
-}
-
-export interface SafeSynthOptions {
+export interface SafeSynthOptions extends DistLockOptions {
   /** Extra checks per object (for example strict schema validation); return error messages. */
   readonly validate?: (file: string, obj: ManifestObject) => string[];
+}
+
+/** What a successful {@link safeSynth} did besides replacing dist/. */
+export interface SafeSynthResult {
+  /**
+   * Things that did not stop the synth but need a look: a previous tree that could not be deleted
+   * after the swap (dist/ was updated), leftovers of a killed run that could not be removed.
+   */
+  readonly warnings: string[];
 }
 
 /**
  * Synthesizes every target into a staging directory beside `distDir`, checks the result, and
  * only then swaps it in with renames. Any exception leaves `distDir` byte-for-byte as it was
  * (Argo CD would prune production if dist/ were half-written or empty).
+ *
+ * Overlapping runs on the same `distDir` take turns: a lock file beside it (`.dist.lock`, pid and
+ * start time of the owner) makes a second run wait for the first (up to `lockTimeoutMs`), and a
+ * crashed owner's lock is taken over. A run killed between the two renames of the swap leaves the
+ * complete old tree beside dist/, which the next run puts back before anything else. Returning
+ * normally means dist/ holds the new tree; see the warnings for anything left behind.
  */
-export function safeSynth(distDir: string, targets: SynthTarget[], options: SafeSynthOptions = {}): void {
+export function safeSynth(distDir: string, targets: SynthTarget[], options: SafeSynthOptions = {}): SafeSynthResult {
   const dist = path.resolve(distDir);
-  const parent = path.dirname(dist);
-  const staging = path.join(parent, `.${path.basename(dist)}-staging-${process.pid}`);
-  const previous = path.join(parent, `.${path.basename(dist)}-previous-${process.pid}`);
+  return withDistLock(dist, options, () => synthLocked(dist, targets, options));
+}
+
+function synthLocked(dist: string, targets: SynthTarget[], options: SafeSynthOptions): SafeSynthResult {
+  const staging = stagingDirFor(dist);
   const seen = new Set<string>();
   const errors: string[] = [];
-  recoverInterruptedSwap(dist);
+  const warnings = recoverInterruptedSwap(dist);
   try {
     fs.mkdirSync(staging, { recursive: true });
     for (const t of targets) {
@@ -184,15 +189,8 @@ export function safeSynth(distDir: string, targets: SynthTarget[], options: Safe
     }
     if (errors.length) throw new Error(`Synthesized manifests failed checks:\n- ${errors.join('\n- ')}`);
     // Swap: two renames on one filesystem; the old tree is removed only once the new one is in place.
-    const hadDist = fs.existsSync(dist);
-    if (hadDist) fs.renameSync(dist, previous);
-    try {
-      fs.renameSync(staging, dist);
-    } catch (e) {
-      if (hadDist) fs.renameSync(previous, dist);
-      throw e;
-    }
-    fs.rmSync(previous, { recursive: true, force: true });
+    warnings.push(...swapIntoPlace(staging, dist));
+    return { warnings };
   } catch (e) {
     fs.rmSync(staging, { recursive: true, force: true });
     throw e;

@@ -56,11 +56,11 @@ describe('environment matrix', () => {
   });
 
   it('every environment synthesizes and passes validation', () => {
-    const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'gcp-kfp-app-')), stackTraces: false });
-    const stacks = gcpKfpStacks(app);
-    expect(stacks.map((s) => s.node.id)).toEqual([...ENVIRONMENT_NAMES]);
-    for (const s of stacks) expect(() => JSON.parse(terraformJson(s))).not.toThrow();
-    fs.rmSync(app.outdir, { recursive: true, force: true });
+    withTempDir((outdir) => {
+      const stacks = gcpKfpStacks(new App({ outdir, stackTraces: false }));
+      expect(stacks.map((s) => s.node.id)).toEqual([...ENVIRONMENT_NAMES]);
+      for (const s of stacks) expect(() => JSON.parse(terraformJson(s))).not.toThrow();
+    });
   });
 });
 

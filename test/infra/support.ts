@@ -1,11 +1,21 @@
+import * as fs from 'fs';
 import { App, Testing } from 'cdktf';
+import { afterAll } from 'vitest';
 import { GCP_KFP_SITES } from '../../apps/gcp-kfp';
 import { EnvironmentName, kfpEnvironment, KfpEnvironmentSettings } from '../../lib/infra/environments';
 import { KfpEnvironmentStack } from '../../lib/infra/kfp-environment-stack';
 
-/** One cdktf app per test file, like production (no future flags). */
+const outdirs: string[] = [];
+// Testing.app() makes a temporary output directory per app and never removes it.
+afterAll(() => {
+  for (const d of outdirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+/** A cdktf app like production's (no future flags); its temporary outdir goes when the file's tests end. */
 export function testApp(): App {
-  return Testing.app({ enableFutureFlags: false });
+  const app = Testing.app({ enableFutureFlags: false });
+  outdirs.push(app.outdir);
+  return app;
 }
 
 /** The reference settings of one environment, optionally changed. */

@@ -104,7 +104,7 @@ function stripDocs(s: any, isPropertyMap = false): any {
 function cacheDir(): string | undefined {
   if (process.env.MLOPS_SCHEMA_CACHE === '0') return undefined;
   const uid = typeof process.getuid === 'function' ? `-${process.getuid()}` : '';
-  return path.join(os.tmpdir(), `mlops-cdk8s-schema-cache${uid}`);
+  return path.join(process.env.MLOPS_SCHEMA_CACHE_DIR ?? os.tmpdir(), `mlops-cdk8s-schema-cache${uid}`);
 }
 
 function parseCrdFile(file: string, text: string): CrdEntry[] {

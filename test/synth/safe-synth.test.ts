@@ -1,12 +1,44 @@
+import { ChildProcess, spawn, spawnSync } from 'child_process';
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Chart } from 'cdk8s';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { referenceApps } from '../../apps';
 import { k8s } from '../../lib/core/k8s';
 import { cdk8sTarget, safeSynth, SynthTarget } from '../../lib/synth/synth';
+import { freshBuild, MAIN_JS } from '../support/build';
+
+const root = path.resolve(__dirname, '..', '..');
+const BUILD_LIB = path.join(root, 'build', 'lib', 'synth', 'synth.js');
+
+/** A pid no process has (a child that already exited). */
+const deadPid = spawnSync(process.execPath, ['-e', '']).pid!;
+
+/** A lock file as a run would leave it; `pid` and `procStart` say whose it is. */
+function writeLock(dir: string, owner: { pid: number; procStart?: string }): void {
+  fs.writeFileSync(path.join(dir, '.dist.lock'), JSON.stringify({ host: os.hostname(), started: '2020-01-01T00:00:00.000Z', ...owner }));
+}
+
+/** Runs `node -e script` (with DIST and LIB, the compiled synth module, in its environment). */
+function node(script: string, dist: string): ChildProcess {
+  return spawn(process.execPath, ['-e', script], { env: { ...process.env, DIST: dist, LIB: BUILD_LIB }, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+function exited(child: ChildProcess): Promise<{ code: number | null; signal: string | null; stderr: string }> {
+  let stderr = '';
+  child.stderr!.on('data', (d) => { stderr += d; });
+  return new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stderr })));
+}
+
+function waitFor(what: string, ok: () => boolean, ms = 20_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  return new Promise((resolve, reject) => {
+    const poll = () => (ok() ? resolve() : Date.now() > deadline ? reject(new Error(`timed out waiting for ${what}`)) : setTimeout(poll, 10));
+    poll();
+  });
+}
 
 /** path → sha256 of every file under dir. */
 function tree(dir: string): Record<string, string> {
@@ -67,11 +99,23 @@ describe('safeSynth never leaves dist/ half-written', () => {
     expect(fs.readdirSync(work)).toEqual(['dist']);
   });
 
-  it('puts dist/ back and cleans up after a synth that was killed between its two renames', () => {
+  it('puts dist/ back and cleans up after a synth that was killed between its two renames, even if this one fails', () => {
     const before = tree(dist);
-    fs.renameSync(dist, path.join(work, '.dist-previous-999999'));
-    fs.mkdirSync(path.join(work, '.dist-staging-999999'));
+    // The state a SIGKILL between the renames leaves: no dist/, the old tree aside, its staging
+    // tree, and its lock (a dead pid).
+    fs.renameSync(dist, path.join(work, `.dist-previous-${Date.now()}-${deadPid}`));
+    fs.mkdirSync(path.join(work, `.dist-staging-${deadPid}`));
+    writeLock(work, { pid: deadPid });
     expect(() => safeSynth(dist, [...referenceApps, failing])).toThrow('injected failure');
+    expect(tree(dist)).toEqual(before);
+    expect(fs.readdirSync(work)).toEqual(['dist']);
+  });
+
+  it('puts back the newest previous tree when several are left', () => {
+    const before = tree(dist);
+    fs.mkdirSync(path.join(work, `.dist-previous-1000-${deadPid}`)); // left by a failed cleanup, long ago
+    fs.renameSync(dist, path.join(work, `.dist-previous-2000-${deadPid}`));
+    expect(() => safeSynth(dist, [failing])).toThrow('injected failure');
     expect(tree(dist)).toEqual(before);
     expect(fs.readdirSync(work)).toEqual(['dist']);
   });
@@ -89,5 +133,89 @@ describe('safeSynth never leaves dist/ half-written', () => {
     const first = tree(dist);
     safeSynth(dist, referenceApps);
     expect(tree(dist)).toEqual(first);
+  });
+});
+
+describe('safeSynth with other runs on the same dist/', () => {
+  let work: string;
+  let dist: string;
+  beforeAll(() => freshBuild()); // the child processes run build/
+  beforeEach(() => {
+    work = fs.mkdtempSync(path.join(os.tmpdir(), 'safe-synth-lock-'));
+    dist = path.join(work, 'dist');
+  });
+  afterEach(() => fs.rmSync(work, { recursive: true, force: true }));
+
+  const tiny = (marker: string): SynthTarget => ({ name: 'tiny', synth: (out) => { fs.writeFileSync(path.join(out, `${marker}.txt`), marker); } });
+
+  it('overlapping npm run synth processes all exit 0 and leave a complete dist/', async () => {
+    const expected = path.join(work, 'expected');
+    spawnSync(process.execPath, [MAIN_JS, expected], { cwd: root });
+    // Started together and staggered, so that each run starts while another writes its staging
+    // tree and while another swaps (before the lock, a starting run deleted the others' trees).
+    const runs: Array<ReturnType<typeof exited>> = [];
+    for (let i = 0; i < 3; i++) {
+      runs.push(exited(spawn(process.execPath, [MAIN_JS, dist], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })));
+      await new Promise((r) => setTimeout(r, 120));
+    }
+    const results = await Promise.all(runs);
+    expect(tree(dist)).toEqual(tree(expected));
+    expect(Object.keys(tree(dist)).length).toBeGreaterThan(20);
+    expect(fs.readdirSync(work).sort()).toEqual(['dist', 'expected']);
+    for (const r of results) {
+      expect(r).toMatchObject({ code: 0, signal: null });
+      // At most one line: the run said it waited for another.
+      expect(r.stderr).toMatch(/^(synth: waiting for another synth writing .*dist\/ \(pid \d+ on .*, started .*\)\n)?$/);
+    }
+    expect(results.some((r) => r.stderr !== ''), 'at least one run waited for another').toBe(true);
+  });
+
+  it('waits for a live run holding the lock, and fails with a clear message when it takes too long', async () => {
+    const holder = node(`
+      const { safeSynth } = require(process.env.LIB);
+      safeSynth(process.env.DIST, [{ name: 'slow', synth: (out) => {
+        require('fs').writeFileSync(out + '/slow.txt', 'slow');
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1500);
+      } }]);`, dist);
+    const done = exited(holder);
+    const lock = path.join(work, '.dist.lock');
+    await waitFor('the child to hold the lock', () => fs.existsSync(lock) && fs.readFileSync(lock, 'utf8').includes(`"pid":${holder.pid}`));
+    const waits: string[] = [];
+    expect(() => safeSynth(dist, [tiny('mine')], { lockTimeoutMs: 200, onLockWait: (h) => waits.push(h) })).toThrow(new RegExp(
+      `^safeSynth: ${dist} is locked by another synth \\(pid ${holder.pid} on ${os.hostname()}, started \\d{4}-[-\\dT:.]+Z\\) and it did not finish within 200 ms\\. `
+      + `Fix: wait for it to finish, or stop it; if no such process runs, delete ${lock}\\.$`));
+    expect(waits).toEqual([expect.stringMatching(new RegExp(`^pid ${holder.pid} on `))]);
+    // Waiting (the default timeout) succeeds once the holder is done, and this run's tree wins.
+    safeSynth(dist, [tiny('mine')]);
+    expect(await done).toMatchObject({ code: 0, stderr: '' });
+    expect(tree(dist)).toEqual({ 'tiny/mine.txt': expect.any(String) });
+    expect(fs.readdirSync(work)).toEqual(['dist']);
+  });
+
+  it('takes over the lock of a run that crashed (SIGKILL) and removes what it left', async () => {
+    safeSynth(dist, [tiny('old')]);
+    const crashed = await exited(node(`
+      const { safeSynth } = require(process.env.LIB);
+      safeSynth(process.env.DIST, [{ name: 'tiny', synth: (out) => {
+        require('fs').writeFileSync(out + '/half.txt', 'half');
+        process.kill(process.pid, 'SIGKILL');
+      } }]);`, dist));
+    expect(crashed.signal).toBe('SIGKILL');
+    expect(fs.readdirSync(work).sort()).toEqual([expect.stringMatching(/^\.dist-staging-\d+$/), '.dist.lock', 'dist']);
+    expect(tree(dist)).toEqual({ 'tiny/old.txt': expect.any(String) });
+    const started = Date.now();
+    expect(safeSynth(dist, [tiny('new')])).toEqual({ warnings: [] });
+    expect(Date.now() - started).toBeLessThan(1000); // no waiting on a dead owner
+    expect(tree(dist)).toEqual({ 'tiny/new.txt': expect.any(String) });
+    expect(fs.readdirSync(work)).toEqual(['dist']);
+  });
+
+  it('treats a lock whose pid now belongs to another process, or that is not a lock at all, as stale', () => {
+    writeLock(work, { pid: process.pid, procStart: '1' }); // this test process, but it started later
+    safeSynth(dist, [tiny('a')]);
+    fs.writeFileSync(path.join(work, '.dist.lock'), 'garbage');
+    safeSynth(dist, [tiny('b')]);
+    expect(tree(dist)).toEqual({ 'tiny/b.txt': expect.any(String) });
+    expect(fs.readdirSync(work)).toEqual(['dist']);
   });
 });
