@@ -231,6 +231,8 @@ describe('build_uri.py (run with python3)', () => {
       execFileSync('python3', [path.join(SCRIPTS, 'build_uri.py'), 'AUTH_DB'], { cwd: dir, env: { PATH: process.env.PATH ?? '', PYTHONDONTWRITEBYTECODE: '1', AUTH_DB_SCHEME: 'postgresql', AUTH_DB_PASSWORD: 'topsecret' }, encoding: 'utf8', stdio: 'pipe' });
     } catch (e) {
       err = e;
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
     expect(err?.status).toBe(1);
     expect(String(err.stderr)).toContain('AUTH_DB_HOST is not set');
