@@ -6,3 +6,4 @@ export * from './mlflow';
 export * from './kubeflow';
 export * from './mesh';
 export * from './identity';
+export * from './serving';

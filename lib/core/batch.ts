@@ -33,21 +33,43 @@ export function renderCronJob(w: Workload, spec: CronJobSpec): k8s.KubeCronJob {
   });
 }
 
+/** When Argo CD runs a hook Job. */
+export type JobHook = 'Sync' | 'PostSync';
+
+export interface JobOptions {
+  /**
+   * `Sync` runs with the other manifests; `PostSync` once they are all healthy (a smoke test, or a
+   * Job that needs RBAC applied in the same sync).
+   * @default "Sync"
+   */
+  readonly hook?: JobHook;
+  /** @default 6 */
+  readonly backoffLimit?: number;
+  /** @default - none */
+  readonly activeDeadlineSeconds?: number;
+  /** Annotations of the pod template (`sidecar.istio.io/inject`). @default - none */
+  readonly podAnnotations?: Record<string, string>;
+}
+
 /**
- * A Job that must be idempotent: Argo CD runs it as a Sync hook, deleting the previous run first,
+ * A Job that must be idempotent: Argo CD runs it as a hook, deleting the previous run first,
  * so every sync (and every change to its pod template, which is immutable) runs it again. With
  * plain `kubectl apply -k`, delete the finished Job before applying a changed one.
  */
-export function renderJob(w: Workload, pod: Omit<PodSpecOptions, 'serviceAccountName' | 'longRunning'>): k8s.KubeJob {
+export function renderJob(w: Workload, pod: Omit<PodSpecOptions, 'serviceAccountName' | 'longRunning'>, options: JobOptions = {}): k8s.KubeJob {
+  const template = w.podTemplate({ ...pod, longRunning: false });
   return new k8s.KubeJob(w, 'Resource', {
     metadata: {
       name: w.workloadName,
       labels: w.labels,
-      annotations: { 'argocd.argoproj.io/hook': 'Sync', 'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation' },
+      annotations: { 'argocd.argoproj.io/hook': options.hook ?? 'Sync', 'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation' },
     },
     spec: {
-      backoffLimit: 6,
-      template: w.podTemplate({ ...pod, longRunning: false }),
+      backoffLimit: options.backoffLimit ?? 6,
+      ...(options.activeDeadlineSeconds !== undefined ? { activeDeadlineSeconds: options.activeDeadlineSeconds } : {}),
+      template: options.podAnnotations
+        ? { ...template, metadata: { ...template.metadata, annotations: { ...options.podAnnotations } } }
+        : template,
     },
   });
 }

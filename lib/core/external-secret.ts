@@ -44,6 +44,13 @@ export interface ExternalSecretProps {
   readonly refreshInterval?: string;
   /** @default - labels of an `external-secret` component named after the Secret */
   readonly labels?: Record<string, string>;
+  /**
+   * Annotations of the Secret the operator creates (`spec.target.template.metadata`), for
+   * consumers that read settings from the Secret's annotations (KServe's `serving.kserve.io/s3-*`).
+   * The Secret's data stays the keys of `data`, unchanged (no `template.data` is set).
+   * @default - no template
+   */
+  readonly targetAnnotations?: Record<string, string>;
 }
 
 /**
@@ -72,6 +79,16 @@ export class ExternalSecret extends Construct {
           'set remoteKey to the secret id in your store');
       }
     }
+    const annotations = props.targetAnnotations ?? {};
+    for (const [key, value] of Object.entries(annotations)) {
+      if (!/^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/.test(key)) {
+        invalid(this, 'targetAnnotations key', 'must be a qualified name ([prefix/]name)', key, 'use a key such as "serving.kserve.io/s3-endpoint"');
+      }
+      if (typeof value !== 'string') {
+        invalid(this, `targetAnnotations.${key}`, 'must be a string', value, `quote it, as in "${String(value)}"`);
+      }
+    }
+    const annotationKeys = Object.keys(annotations).sort();
     this.resource = new eso.ExternalSecret(this, 'Resource', {
       metadata: {
         name: this.secretName,
@@ -80,7 +97,11 @@ export class ExternalSecret extends Construct {
       spec: {
         refreshInterval: props.refreshInterval ?? '1h',
         secretStoreRef: { name: props.store.name, kind: props.store.kind },
-        target: { name: this.secretName, creationPolicy: eso.ExternalSecretSpecTargetCreationPolicy.OWNER },
+        target: {
+          name: this.secretName,
+          creationPolicy: eso.ExternalSecretSpecTargetCreationPolicy.OWNER,
+          ...(annotationKeys.length ? { template: { metadata: { annotations: Object.fromEntries(annotationKeys.map((k) => [k, annotations[k]])) } } } : {}),
+        },
         data: this.keys.map((secretKey) => ({
           secretKey,
           remoteRef: {

@@ -1,0 +1,121 @@
+"""Adds one menu entry to Kubeflow's central dashboard, idempotently.
+
+Reads the ConfigMap `$CONFIGMAP` in `$NAMESPACE` through the Kubernetes API, parses its `links`
+value (a JSON document), appends `$ENTRY` to `menuLinks` unless an entry with the same `link` is
+already there (at the top level or inside a section), and writes the document back with a merge
+patch that carries the resourceVersion it read, so a concurrent edit is retried, never lost.
+Every other key and entry is kept as it was. Exits non-zero when the document is not the JSON
+the dashboard expects, or when the API keeps failing.
+
+Standard library only. The service-account token is read from a file and sent only as the
+Authorization header; it is never printed.
+"""
+
+import json
+import os
+import ssl
+import sys
+import time
+import urllib.error
+import urllib.request
+
+SA_DIR = "/var/run/secrets/kubernetes.io/serviceaccount"
+
+
+class Fatal(Exception):
+    """An error that retrying cannot fix."""
+
+
+def merge(links_text, entry):
+    """Returns the new `links` text with `entry` added, or None when it is already present."""
+    try:
+        doc = json.loads(links_text)
+    except ValueError as err:
+        raise Fatal(f"the links value is not valid JSON ({err})") from None
+    if not isinstance(doc, dict):
+        raise Fatal("the links value is not a JSON object")
+    menu = doc.setdefault("menuLinks", [])
+    if not isinstance(menu, list):
+        raise Fatal("links.menuLinks is not a JSON array")
+    for item in menu:
+        if not isinstance(item, dict):
+            continue
+        if item.get("link") == entry["link"]:
+            return None
+        for sub in item.get("items") or []:
+            if isinstance(sub, dict) and sub.get("link") == entry["link"]:
+                return None
+    menu.append(entry)
+    return json.dumps(doc, indent=4) + "\n"
+
+
+def api():
+    base = os.environ.get("KUBE_API")
+    if not base:
+        host = os.environ.get("KUBERNETES_SERVICE_HOST", "kubernetes.default.svc")
+        port = os.environ.get("KUBERNETES_SERVICE_PORT", "443")
+        base = f"https://{host}:{port}"
+    token_file = os.environ.get("KUBE_TOKEN_FILE", f"{SA_DIR}/token")
+    with open(token_file, encoding="utf-8") as f:
+        token = f.read().strip()
+    context = None
+    if base.startswith("https:"):
+        context = ssl.create_default_context(cafile=os.environ.get("KUBE_CA_FILE", f"{SA_DIR}/ca.crt"))
+    timeout = float(os.environ.get("TIMEOUT_SECONDS", "10"))
+
+    def call(method, path, body=None):
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(base.rstrip("/") + path, data=data, method=method)
+        req.add_header("Authorization", "Bearer " + token)
+        req.add_header("Accept", "application/json")
+        if body is not None:
+            req.add_header("Content-Type", "application/merge-patch+json")
+        with urllib.request.urlopen(req, timeout=timeout, context=context) as resp:
+            return json.loads(resp.read().decode())
+
+    return call
+
+
+def run_once(call, namespace, name, key, entry):
+    path = f"/api/v1/namespaces/{namespace}/configmaps/{name}"
+    cm = call("GET", path)
+    data = cm.get("data") or {}
+    if key not in data:
+        raise Fatal(f"ConfigMap {namespace}/{name} has no key {key!r}; is the central dashboard installed?")
+    new_text = merge(data[key], entry)
+    if new_text is None:
+        print(f"menu entry {entry['link']} already present in {namespace}/{name}; nothing to do")
+        return
+    patch = {"metadata": {"resourceVersion": cm["metadata"]["resourceVersion"]}, "data": {key: new_text}}
+    call("PATCH", path, patch)
+    print(f"added menu entry {entry['text']} ({entry['link']}) to {namespace}/{name}")
+
+
+def main():
+    namespace = os.environ["NAMESPACE"]
+    name = os.environ["CONFIGMAP"]
+    key = os.environ.get("LINKS_KEY", "links")
+    entry = json.loads(os.environ["ENTRY"])
+    attempts = int(os.environ.get("ATTEMPTS", "10"))
+    delay = float(os.environ.get("RETRY_SECONDS", "3"))
+    call = api()
+    for attempt in range(1, attempts + 1):
+        try:
+            run_once(call, namespace, name, key, entry)
+            return 0
+        except Fatal as err:
+            print(f"error: {err}", file=sys.stderr)
+            return 1
+        except urllib.error.HTTPError as err:
+            # 409: someone else changed the ConfigMap; 403/404: RBAC or the dashboard not applied yet.
+            print(f"attempt {attempt}/{attempts}: HTTP {err.code} from the API server", file=sys.stderr)
+        except (urllib.error.URLError, OSError, ValueError) as err:
+            print(f"attempt {attempt}/{attempts}: {type(err).__name__}: {err}", file=sys.stderr)
+        if attempt < attempts:
+            time.sleep(delay)
+    print(f"error: gave up after {attempts} attempts", file=sys.stderr)
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,180 @@
+import { Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import * as kserve from '../../imports/serving.kserve.io';
+import { ConnectionGraph, IWorkload, Peer } from '../core/connections';
+import { standardLabels } from '../core/labels';
+import { Port } from '../core/port';
+import { ResourceRequirements, renderResources } from '../core/resources';
+import { checkDnsLabel, checkInteger, describeConstruct, invalid, ValidationError } from '../core/validate';
+import { ModelLocation } from './model-location';
+import { ModelStorageCredentials } from './storage-credentials';
+
+/** How KServe runs the predictor; decides who talks to its pods, so it shapes the network policy. */
+export class ServingMode {
+  /**
+   * Knative (KServe's default in Kubeflow): requests reach the pods through the Knative local
+   * gateway (Istio ingress gateway pods in `istio-system`, port 8081) and the activator in
+   * `knative-serving`, on the queue-proxy port 8012; the autoscaler scrapes 9090. Scales to zero
+   * with `minReplicas: 0`.
+   */
+  public static serverless(options: { gatewayNamespace?: string; gatewayLabels?: Record<string, string>; knativeNamespace?: string } = {}): ServingMode {
+    return new ServingMode('Serverless', options.gatewayNamespace ?? 'istio-system', options.gatewayLabels ?? { istio: 'ingressgateway' }, options.knativeNamespace ?? 'knative-serving');
+  }
+  /** A plain Deployment and Service: clients reach the model server's port 8080 directly. */
+  public static rawDeployment(): ServingMode {
+    return new ServingMode('RawDeployment');
+  }
+  private constructor(
+    public readonly annotation: 'Serverless' | 'RawDeployment',
+    /** @internal */ public readonly _gatewayNamespace?: string,
+    /** @internal */ public readonly _gatewayLabels?: Record<string, string>,
+    /** @internal */ public readonly _knativeNamespace?: string,
+  ) {}
+}
+
+export interface InferenceServiceProps {
+  /** The InferenceService name; also the model name in `/v2/models/<name>/infer`. */
+  readonly name: string;
+  /** Where the MLflow model is: {@link ModelLocation.run} or {@link ModelLocation.loggedModel}. */
+  readonly model: ModelLocation;
+  /** The ServiceAccount and Secret the storage initializer downloads the model with. */
+  readonly credentials: ModelStorageCredentials;
+  /** @default - requests 100m CPU and 512Mi, limit 2Gi memory */
+  readonly resources?: ResourceRequirements;
+  /** @default 1 */
+  readonly minReplicas?: number;
+  /** @default - minReplicas, or 1 when that is 0 */
+  readonly maxReplicas?: number;
+  /**
+   * Istio sidecar injection for the predictor pods (`sidecar.istio.io/inject`). The seed turns it
+   * off.
+   * @default - the namespace's setting (no annotation)
+   */
+  readonly sidecarInjection?: boolean;
+  /** @default ServingMode.serverless() */
+  readonly mode?: ServingMode;
+  /** Who may call the model (each becomes a declared connection). @default - none */
+  readonly clients?: Array<IWorkload | Peer>;
+}
+
+const DEFAULT_RESOURCES: ResourceRequirements = { requests: { cpu: '100m', memory: '512Mi' }, limits: { memory: '2Gi' } };
+
+/**
+ * A KServe `InferenceService` (`serving.kserve.io/v1beta1`) serving an MLflow model over the v2
+ * protocol (MLServer's MLflow runtime). The storage URI is built from a typed
+ * {@link ModelLocation}; the predictor pods are a workload of the connection graph, so their
+ * NetworkPolicies admit exactly the model download, the serving infrastructure of the chosen
+ * {@link ServingMode} and the declared clients.
+ */
+export class InferenceService extends Construct implements IWorkload {
+  public readonly workloadName: string;
+  public readonly namespace: string;
+  public readonly podSelector: Record<string, string>;
+  public readonly serviceAccountName: string;
+  public readonly storageUri: string;
+  public readonly mode: ServingMode;
+  public readonly sidecarInjection?: boolean;
+  public readonly resource: kserve.InferenceService;
+
+  constructor(scope: Construct, id: string, props: InferenceServiceProps) {
+    super(scope, id);
+    this.workloadName = checkDnsLabel(this, 'name', props?.name, 45);
+    const namespace = Chart.of(this).namespace;
+    if (!namespace) {
+      throw new ValidationError(`${describeConstruct(this)}: its Chart has no namespace, got undefined. Fix: create the chart with namespace: 'kubeflow-user-example-com'.`);
+    }
+    this.namespace = namespace;
+    if (!(props.model instanceof ModelLocation)) {
+      invalid(this, 'model', 'must be made with ModelLocation.run(...) or ModelLocation.loggedModel(...)', typeof props.model === 'string' ? props.model : typeof props.model,
+        'pass model: ModelLocation.run({ store, bucket, experimentId, runId })');
+    }
+    if (!(props.credentials instanceof ModelStorageCredentials)) {
+      invalid(this, 'credentials', 'must be a ModelStorageCredentials', typeof props.credentials, 'pass credentials: new ModelStorageCredentials(chart, "kserve-s3", { ... })');
+    }
+    if (props.credentials.store !== props.model.store) {
+      invalid(this, 'credentials', 'must be for the object store the model is on', props.credentials.node.path, 'create the ModelStorageCredentials with the same store as the model location');
+    }
+    if (props.mode !== undefined && !(props.mode instanceof ServingMode)) {
+      invalid(this, 'mode', 'must be ServingMode.serverless() or ServingMode.rawDeployment()', props.mode, 'pass mode: ServingMode.rawDeployment()');
+    }
+    this.mode = props.mode ?? ServingMode.serverless();
+    this.storageUri = props.model._storageUri(this);
+    this.serviceAccountName = props.credentials.serviceAccountName;
+    this.podSelector = { 'serving.kserve.io/inferenceservice': this.workloadName };
+    this.sidecarInjection = props.sidecarInjection;
+    const minReplicas = checkInteger(this, 'minReplicas', props.minReplicas ?? 1, this.mode.annotation === 'Serverless' ? 0 : 1, 1000);
+    const maxReplicas = checkInteger(this, 'maxReplicas', props.maxReplicas ?? Math.max(1, minReplicas), Math.max(1, minReplicas), 1000);
+    const resources = renderResources(this, 'resources', props.resources ?? DEFAULT_RESOURCES);
+
+    const graph = ConnectionGraph.of(this);
+    graph.register(this);
+    props.model.store.grantConnect(this, `${this.workloadName}: model download (KServe storage initializer)`);
+    if (this.mode.annotation === 'Serverless') {
+      const gateway = Peer.namespace(this.mode._gatewayNamespace!, this.mode._gatewayLabels);
+      const knative = Peer.namespace(this.mode._knativeNamespace!);
+      graph.allow(gateway, Peer.workload(this), Port.tcp(8012), `${this.workloadName}: requests through the Knative local gateway`);
+      graph.allow(knative, Peer.workload(this), Port.tcp(8012), `${this.workloadName}: requests and probes through the Knative activator`);
+      graph.allow(knative, Peer.workload(this), Port.tcp(9090), `${this.workloadName}: Knative autoscaler metrics`);
+    }
+    for (const client of props.clients ?? []) this.allowFrom(client, 'inference client');
+
+    const annotations: Record<string, string> = { 'serving.kserve.io/deploymentMode': this.mode.annotation };
+    if (props.sidecarInjection !== undefined) annotations['sidecar.istio.io/inject'] = String(props.sidecarInjection);
+    const registered = props.model.registeredAs;
+    this.resource = new kserve.InferenceService(this, 'Resource', {
+      metadata: {
+        name: this.workloadName,
+        labels: standardLabels({ name: 'kserve', instance: this.workloadName, component: 'inference-service' }),
+        annotations: {
+          ...annotations,
+          ...(registered ? { 'mlflow.org/registered-model': `${registered.name}/${registered.version}` } : {}),
+        },
+      },
+      spec: {
+        predictor: {
+          serviceAccountName: this.serviceAccountName,
+          minReplicas,
+          maxReplicas,
+          securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+          model: {
+            modelFormat: { name: 'mlflow' },
+            protocolVersion: 'v2',
+            storageUri: this.storageUri,
+            resources: resources as unknown as kserve.InferenceServiceSpecPredictorModelResources,
+            securityContext: {
+              allowPrivilegeEscalation: false,
+              capabilities: { drop: ['ALL'] },
+              privileged: false,
+              runAsNonRoot: true,
+              seccompProfile: { type: 'RuntimeDefault' },
+            },
+          },
+        },
+      },
+    });
+  }
+
+  /** The in-cluster URL of the v2 inference endpoint. */
+  public get inferUrl(): string {
+    return `http://${this.workloadName}-predictor.${this.namespace}.svc.cluster.local/v2/models/${this.workloadName}/infer`;
+  }
+
+  /**
+   * Declares that `client` calls the model. In serverless mode the call goes to the Knative local
+   * gateway (port 8081 of the gateway pods), which forwards to the predictor; in raw mode straight
+   * to the predictor's port 8080.
+   */
+  public allowFrom(client: IWorkload | Peer, description: string): void {
+    const graph = ConnectionGraph.of(this);
+    const from = client instanceof Peer ? client : Peer.workload(client);
+    if (this.mode.annotation === 'Serverless') {
+      if (!from.workload) {
+        invalid(this, 'clients', 'must be workloads of this app in serverless mode (their egress goes to the Knative gateway, whose ingress is not ours)', 'a Peer that is not a workload',
+          'pass the client workload, or use ServingMode.rawDeployment()');
+      }
+      graph.allow(from, Peer.namespace(this.mode._gatewayNamespace!, this.mode._gatewayLabels), Port.tcp(8081), `${description} → ${this.workloadName} (Knative local gateway)`);
+    } else {
+      graph.allow(from, Peer.workload(this), Port.tcp(8080), `${description} → ${this.workloadName}`);
+    }
+  }
+}

@@ -1,0 +1,102 @@
+import { Construct } from 'constructs';
+import { renderJob } from '../core/batch';
+import { ContainerImage } from '../core/image';
+import { k8s } from '../core/k8s';
+import { EnvValue } from '../core/pod';
+import { readScript } from '../core/script-file';
+import { checkInteger, invalid } from '../core/validate';
+import { Workload } from '../core/workload';
+import { InferenceService } from './inference-service';
+import { ExpectedOutput, InputSchema, V2Datatype } from './input-schema';
+
+export interface InferenceSmokeTestProps {
+  /** The model to test. */
+  readonly service: InferenceService;
+  /** The model's declared input; the request is one row of its examples. */
+  readonly schema: InputSchema;
+  /** The outputs the answer must have, in order. */
+  readonly expect: ExpectedOutput[];
+  /** Seconds to wait for one answer. @default 10 */
+  readonly timeoutSeconds?: number;
+  /** Tries before failing on HTTP errors and timeouts (a model may still be loading). @default 5 */
+  readonly attempts?: number;
+  /**
+   * Run the Job inside the mesh: a native Istio sidecar (`sidecar.istio.io/nativeSidecar`, Istio
+   * 1.22+ on Kubernetes 1.29+) so the Job still completes. Needed when the gateway or the predictor
+   * accept only mTLS.
+   * @default false
+   */
+  readonly mesh?: boolean;
+  /** @default InferenceSmokeTest.DEFAULT_IMAGE */
+  readonly image?: string;
+}
+
+/**
+ * An Argo CD PostSync hook Job that posts a v2 inference request built from the model's
+ * {@link InputSchema} and fails unless the answer has the expected outputs (count, names, datatypes,
+ * shapes). Its traffic is a declared connection of the graph, so the namespace's default deny
+ * admits exactly it. With `kubectl apply -k` it runs once; delete the Job to run it again.
+ */
+export class InferenceSmokeTest extends Workload {
+  public static readonly DEFAULT_IMAGE = 'python:3.12.10-alpine3.21';
+
+  constructor(scope: Construct, id: string, props: InferenceSmokeTestProps) {
+    if (!(props?.service instanceof InferenceService)) {
+      invalid(`InferenceSmokeTest "${id}"`, 'service', 'must be an InferenceService', typeof props?.service, 'pass service: the InferenceService construct');
+    }
+    super(scope, id, { name: 'kserve', instance: `${props.service.workloadName}-smoke-test`, component: 'smoke-test' });
+    if (!(props.schema instanceof InputSchema)) {
+      invalid(this, 'schema', 'must be made with InputSchema.of(...)', typeof props.schema, 'pass schema: InputSchema.BANK_CHURN or InputSchema.of([...])');
+    }
+    if (!Array.isArray(props.expect) || props.expect.length === 0) {
+      invalid(this, 'expect', 'must list at least one expected output', props.expect, 'pass expect: [{ shape: [1, 1], datatype: V2Datatype.INT64 }]');
+    }
+    const expect = props.expect.map((o, i) => {
+      if (!Array.isArray(o?.shape) || o.shape.length === 0 || !o.shape.every((d) => Number.isInteger(d) && d >= 1)) {
+        invalid(this, `expect[${i}].shape`, 'must be a list of positive whole numbers', o?.shape, 'write it as [1, 1]');
+      }
+      if (o.datatype !== undefined && !Object.values(V2Datatype).includes(o.datatype)) {
+        invalid(this, `expect[${i}].datatype`, 'must be a V2Datatype', o.datatype, 'use V2Datatype.INT64');
+      }
+      return { ...(o.name ? { name: o.name } : {}), ...(o.datatype ? { datatype: o.datatype } : {}), shape: [...o.shape] };
+    });
+    const timeout = checkInteger(this, 'timeoutSeconds', props.timeoutSeconds ?? 10, 1, 300);
+    const attempts = checkInteger(this, 'attempts', props.attempts ?? 5, 1, 60);
+    props.service.allowFrom(this, 'smoke test');
+
+    const script = new k8s.KubeConfigMap(this, 'Script', {
+      metadata: { name: `${this.workloadName}-script`, labels: this.labels },
+      data: { 'smoke_test.py': readScript(__dirname, 'smoke_test.py') },
+    });
+    renderJob(this, {
+      runAs: { uid: 65534, gid: 65534 },
+      containers: [{
+        name: 'infer',
+        image: ContainerImage.fromReference(props.image ?? InferenceSmokeTest.DEFAULT_IMAGE, this, 'image'),
+        command: ['python3', '/scripts/smoke_test.py'],
+        env: [
+          ['URL', EnvValue.literal(props.service.inferUrl)],
+          ['MODEL_NAME', EnvValue.literal(props.service.workloadName)],
+          ['REQUEST', EnvValue.literal(JSON.stringify(props.schema.inferenceRequest()))],
+          ['EXPECT', EnvValue.literal(JSON.stringify(expect))],
+          ['TIMEOUT_SECONDS', EnvValue.literal(String(timeout))],
+          ['ATTEMPTS', EnvValue.literal(String(attempts))],
+          ['RETRY_SECONDS', EnvValue.literal('10')],
+          ['PYTHONDONTWRITEBYTECODE', EnvValue.literal('1')],
+        ],
+        resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { cpu: '200m', memory: '64Mi' } },
+        volumeMounts: [{ name: 'script', mountPath: '/scripts', readOnly: true }],
+        writableDirs: ['/tmp'],
+      }],
+      volumes: [{ name: 'script', configMap: { name: script.name } }],
+      restartPolicy: 'Never',
+    }, {
+      hook: 'PostSync',
+      backoffLimit: 0,
+      activeDeadlineSeconds: attempts * (timeout + 10) + 60,
+      podAnnotations: props.mesh
+        ? { 'sidecar.istio.io/inject': 'true', 'sidecar.istio.io/nativeSidecar': 'true' }
+        : { 'sidecar.istio.io/inject': 'false' },
+    });
+  }
+}
