@@ -19,6 +19,19 @@ describe('the npm package', () => {
     expect(pkg.files).toEqual(['build/lib', 'build/imports', 'lib/**/*.py', 'README.md']);
   });
 
+  it('ships the container scripts, and the compiled constructs find them', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const lib = require(path.join(root, pkg.main));
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { App, Chart } = require('cdk8s');
+    const chart = new Chart(new App(), 'c', { namespace: 'kubeflow' });
+    new lib.Namespace(chart, 'ns');
+    lib.CentralDashboardLink.mlflow(chart, 'link');
+    const cm = chart.toJson().find((o: any) => o.kind === 'ConfigMap' && o.metadata.name === 'dashboard-link-mlflow-script');
+    expect(cm.data['dashboard_link.py']).toBe(fs.readFileSync(path.join(root, 'lib/kubeflow/scripts/dashboard_link.py'), 'utf8'));
+    expect(fs.readdirSync(path.join(root, 'lib/serving/scripts'))).toEqual(['smoke_test.py']);
+  });
+
   it('exposes the constructs from the compiled entry point without loading cdktf', () => {
     const before = new Set(Object.keys(require.cache));
     // eslint-disable-next-line @typescript-eslint/no-require-imports

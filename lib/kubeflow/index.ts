@@ -1,4 +1,8 @@
 export * from './kfp-gcp';
-export { AccessMlPipelineOptions, PodDefault, PodDefaultMount, PodDefaultProps, PodDefaultVolume, ServiceAccountTokenOptions } from './pod-default';
-export { ProfileAccess, ProfileAccessProps } from './profile-access';
-export { CentralDashboardLink, CentralDashboardLinkProps, DashboardMenuItem } from './central-dashboard-link';
+// Kubeflow profiles, notebooks and the central dashboard.
+export { PodDefault, PodDefaultVolume } from './pod-default';
+export type { AccessMlPipelineOptions, PodDefaultMount, PodDefaultProps, ServiceAccountTokenOptions } from './pod-default';
+export { ProfileAccess } from './profile-access';
+export type { ProfileAccessProps } from './profile-access';
+export { CentralDashboardLink } from './central-dashboard-link';
+export type { CentralDashboardLinkProps, DashboardMenuItem } from './central-dashboard-link';

@@ -5,20 +5,37 @@ import { ConnectionGraph, IWorkload, Peer } from '../core/connections';
 import { standardLabels } from '../core/labels';
 import { Port } from '../core/port';
 import { ResourceRequirements, renderResources } from '../core/resources';
+import { istioIngressGateway } from '../mesh/istio-peers';
 import { checkDnsLabel, checkInteger, describeConstruct, invalid, ValidationError } from '../core/validate';
 import { ModelLocation } from './model-location';
 import { ModelStorageCredentials } from './storage-credentials';
+
+/** Options of {@link ServingMode.serverless}. */
+export interface ServerlessOptions {
+  /**
+   * The pods behind the Knative local gateway (`knative-local-gateway.istio-system`, port 8081):
+   * in Kubeflow, the Istio ingress gateway pods.
+   * @default istioIngressGateway()
+   */
+  readonly gateway?: Peer;
+  /** @default "knative-serving" */
+  readonly knativeNamespace?: string;
+}
 
 /** How KServe runs the predictor; decides who talks to its pods, so it shapes the network policy. */
 export class ServingMode {
   /**
    * Knative (KServe's default in Kubeflow): requests reach the pods through the Knative local
-   * gateway (Istio ingress gateway pods in `istio-system`, port 8081) and the activator in
-   * `knative-serving`, on the queue-proxy port 8012; the autoscaler scrapes 9090. Scales to zero
-   * with `minReplicas: 0`.
+   * gateway (port 8081 of the gateway pods) and the Knative activator, on the queue-proxy port
+   * 8012; the autoscaler scrapes 9090. Scales to zero with `minReplicas: 0`.
    */
-  public static serverless(options: { gatewayNamespace?: string; gatewayLabels?: Record<string, string>; knativeNamespace?: string } = {}): ServingMode {
-    return new ServingMode('Serverless', options.gatewayNamespace ?? 'istio-system', options.gatewayLabels ?? { istio: 'ingressgateway' }, options.knativeNamespace ?? 'knative-serving');
+  public static serverless(options: ServerlessOptions = {}): ServingMode {
+    if (options.gateway !== undefined && !(options.gateway instanceof Peer)) {
+      invalid('ServingMode.serverless', 'gateway', 'must be a Peer', typeof options.gateway, 'pass gateway: istioIngressGateway({ namespace: "istio-system" })');
+    }
+    const knative = checkDnsLabel('ServingMode.serverless', 'knativeNamespace', options.knativeNamespace ?? 'knative-serving');
+    const knativePeer = (app: string) => Peer.externalWorkload({ name: app, namespace: knative, serviceAccount: 'controller', podLabels: { app } });
+    return new ServingMode('Serverless', options.gateway ?? istioIngressGateway(), knativePeer('activator'), knativePeer('autoscaler'));
   }
   /** A plain Deployment and Service: clients reach the model server's port 8080 directly. */
   public static rawDeployment(): ServingMode {
@@ -26,9 +43,9 @@ export class ServingMode {
   }
   private constructor(
     public readonly annotation: 'Serverless' | 'RawDeployment',
-    /** @internal */ public readonly _gatewayNamespace?: string,
-    /** @internal */ public readonly _gatewayLabels?: Record<string, string>,
-    /** @internal */ public readonly _knativeNamespace?: string,
+    /** @internal */ public readonly _gateway?: Peer,
+    /** @internal */ public readonly _activator?: Peer,
+    /** @internal */ public readonly _autoscaler?: Peer,
   ) {}
 }
 
@@ -110,11 +127,9 @@ export class InferenceService extends Construct implements IWorkload {
     graph.register(this);
     props.model.store.grantConnect(this, `${this.workloadName}: model download (KServe storage initializer)`);
     if (this.mode.annotation === 'Serverless') {
-      const gateway = Peer.namespace(this.mode._gatewayNamespace!, this.mode._gatewayLabels);
-      const knative = Peer.namespace(this.mode._knativeNamespace!);
-      graph.allow(gateway, Peer.workload(this), Port.tcp(8012), `${this.workloadName}: requests through the Knative local gateway`);
-      graph.allow(knative, Peer.workload(this), Port.tcp(8012), `${this.workloadName}: requests and probes through the Knative activator`);
-      graph.allow(knative, Peer.workload(this), Port.tcp(9090), `${this.workloadName}: Knative autoscaler metrics`);
+      graph.allow(this.mode._gateway!, Peer.workload(this), Port.tcp(8012), `${this.workloadName}: requests through the Knative local gateway`);
+      graph.allow(this.mode._activator!, Peer.workload(this), Port.tcp(8012), `${this.workloadName}: requests and probes through the Knative activator`);
+      graph.allow(this.mode._autoscaler!, Peer.workload(this), Port.tcp(9090), `${this.workloadName}: Knative autoscaler metrics`);
     }
     for (const client of props.clients ?? []) this.allowFrom(client, 'inference client');
 
@@ -172,7 +187,7 @@ export class InferenceService extends Construct implements IWorkload {
         invalid(this, 'clients', 'must be workloads of this app in serverless mode (their egress goes to the Knative gateway, whose ingress is not ours)', 'a Peer that is not a workload',
           'pass the client workload, or use ServingMode.rawDeployment()');
       }
-      graph.allow(from, Peer.namespace(this.mode._gatewayNamespace!, this.mode._gatewayLabels), Port.tcp(8081), `${description} → ${this.workloadName} (Knative local gateway)`);
+      graph.allow(from, this.mode._gateway!, Port.tcp(8081), `${description} → ${this.workloadName} (Knative local gateway)`);
     } else {
       graph.allow(from, Peer.workload(this), Port.tcp(8080), `${description} → ${this.workloadName}`);
     }

@@ -59,9 +59,11 @@ describe('InferenceService (the seed\'s bankchurn-model)', () => {
   it('admits the Knative gateway and activator, and lets the predictor reach only the store', () => {
     const ingress = find(objs, 'NetworkPolicy', 'bankchurn-model-ingress');
     expect(ingress.spec.podSelector).toEqual({ matchLabels: { 'serving.kserve.io/inferenceservice': 'bankchurn-model' } });
+    const ns = (n: string) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': n } } });
     expect(ingress.spec.ingress).toEqual([
-      { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'istio-system' } }, podSelector: { matchLabels: { istio: 'ingressgateway' } } }], ports: [{ protocol: 'TCP', port: 8012 }] },
-      { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'knative-serving' } } }], ports: [{ protocol: 'TCP', port: 8012 }, { protocol: 'TCP', port: 9090 }] },
+      { from: [{ ...ns('istio-system'), podSelector: { matchLabels: { app: 'istio-ingressgateway', istio: 'ingressgateway' } } }], ports: [{ protocol: 'TCP', port: 8012 }] },
+      { from: [{ ...ns('knative-serving'), podSelector: { matchLabels: { app: 'activator' } } }], ports: [{ protocol: 'TCP', port: 8012 }] },
+      { from: [{ ...ns('knative-serving'), podSelector: { matchLabels: { app: 'autoscaler' } } }], ports: [{ protocol: 'TCP', port: 9090 }] },
     ]);
     expect(find(objs, 'NetworkPolicy', 'bankchurn-model-egress').spec.egress).toEqual([
       { to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ protocol: 'TCP', port: 9000 }] },
@@ -118,5 +120,21 @@ describe('InferenceService options', () => {
       });
     }, PROFILE)).toThrowError(exactly(
       'InferenceService "other": model.runId must be an MLflow run id (32 lower-case hexadecimal characters), got "latest". Fix: copy the run id from the run page, such as "d88a93df67ac4d8282894ebeadc0956a"'));
+  });
+});
+
+describe('InferenceService in a mesh namespace', () => {
+  it('admits the gateway and Knative by their service-account principals, on the declared ports', async () => {
+    const { MeshNamespace } = await import('../../lib/mesh/mesh-namespace');
+    const objs = synthChart((chart) => { new MeshNamespace(chart, 'mesh'); seedService(chart); }, PROFILE);
+    const allow = objs.filter((o) => o.kind === 'AuthorizationPolicy' && JSON.stringify(o.spec.selector ?? {}).includes('bankchurn-model'));
+    expect(allow).toHaveLength(1);
+    const principals = allow[0].spec.rules.flatMap((r: any) => r.from.flatMap((f: any) => f.source.principals ?? []));
+    expect(principals.sort()).toEqual([
+      'cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account',
+      'cluster.local/ns/knative-serving/sa/controller',
+      'cluster.local/ns/knative-serving/sa/controller',
+    ]);
+    expect(loadValidator().validateAll(objs)).toEqual([]);
   });
 });

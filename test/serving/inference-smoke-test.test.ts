@@ -31,7 +31,7 @@ describe('InferenceSmokeTest', () => {
 
   it('its traffic is a declared connection: egress to the Knative gateway, which the predictor admits', () => {
     expect(find(objs, 'NetworkPolicy', 'bankchurn-model-smoke-test-egress').spec.egress).toEqual([{
-      to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'istio-system' } }, podSelector: { matchLabels: { istio: 'ingressgateway' } } }],
+      to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'istio-system' } }, podSelector: { matchLabels: { app: 'istio-ingressgateway', istio: 'ingressgateway' } } }],
       ports: [{ protocol: 'TCP', port: 8081 }],
     }]);
   });
@@ -77,7 +77,7 @@ const GOOD = { model_name: 'bankchurn-model', id: 'x', parameters: { content_typ
 
 /** Runs the rendered script against a stub server answering `answer` (status, body), or never answering. */
 async function smoke(answer: { status: number; body: unknown } | 'hang', extra: Record<string, string> = {}) {
-  const server = await stubServer((req, res) => {
+  const server = await stubServer((_req, res) => {
     if (answer === 'hang') return; // never answers: the client must time out
     res.writeHead(answer.status, { 'Content-Type': 'application/json' });
     res.end(typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body));
