@@ -1,11 +1,11 @@
-import { Chart, Testing } from 'cdk8s';
+import { App, Chart } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { ObjectStore } from '../../lib/storage/object-store';
 import { ModelLocation } from '../../lib/serving/model-location';
 import { exactly } from '../support/synth';
 import { RUN_ID } from './fixtures';
 
-const chart = new Chart(Testing.app(), 'c', { namespace: 'n' });
+const chart = new Chart(new App(), 'c', { namespace: 'n' });
 const store = ObjectStore.fromExisting(chart, 'minio', { endpointUrl: 'http://minio-service.kubeflow:9000' });
 const uri = (l: ModelLocation) => l._storageUri(chart, 'model');
 
