@@ -21,7 +21,7 @@ const template = path.join(modules, 'cdk8s-cli', 'templates', 'typescript-app');
 const tsc5 = path.join(modules, 'typescript5', 'bin', 'tsc');
 const tsc7 = path.join(modules, 'typescript', 'bin', 'tsc');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const ts5: typeof import('typescript') = require(path.join(modules, 'typescript5'));
+const ts5: typeof import('typescript5') = require('typescript5');
 
 /** The fenced block between `<!-- consumer-sample:<name> -->` and `<!-- /consumer-sample -->`. */
 function readmeSample(readme: string, name: string): string {
@@ -57,6 +57,11 @@ let tmp: string;
 let app: string;
 let packed: { filename: string; unpackedSize: number; files: Array<{ path: string }> };
 const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+
+/** The app's tsconfig.json (cdk8s init's, verbatim) as TypeScript 5.9 reads it. */
+function templateConfig(): import('typescript5').ParsedCommandLine {
+  return ts5.getParsedCommandLineOfConfigFile(path.join(app, 'tsconfig.json'), {}, { ...ts5.sys, onUnRecoverableConfigFileDiagnostic: () => undefined })!;
+}
 
 function link(project: string, name: string) {
   const to = path.join(project, 'node_modules', name);
@@ -103,7 +108,7 @@ beforeAll(() => {
     "const app = new App({ outdir: 'plain.out' });",
     "const chart = new Chart(app, 'plain', { namespace: 'plain' });",
     "new Namespace(chart, 'namespace');",
-    "new ApiObject(chart, 'leak', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'leak' }, stringData: { password: 'literal-hunter2' } } as any);",
+    "new ApiObject(chart, 'leak', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'leak' }, stringData: { password: 'literal-hunter2' } });",
     'app.synth();',
     '',
   ].join('\n'));
@@ -136,20 +141,21 @@ describe('the packed library in a cdk8s init project', { timeout: 120_000 }, () 
   it('resolves both entry points under node10, node16, nodenext and bundler (TypeScript 5.9)', () => {
     const from = path.join(app, 'main.ts');
     const kinds = ts5.ModuleResolutionKind;
-    const modes: Array<[string, import('typescript').CompilerOptions]> = [
+    const modes: Array<[string, import('typescript5').CompilerOptions]> = [
       ['node10', { module: ts5.ModuleKind.CommonJS, moduleResolution: kinds.Node10 }],
       ['node16', { module: ts5.ModuleKind.Node16, moduleResolution: kinds.Node16 }],
       ['nodenext', { module: ts5.ModuleKind.NodeNext, moduleResolution: kinds.NodeNext }],
       ['bundler', { module: ts5.ModuleKind.ESNext, moduleResolution: kinds.Bundler }],
+      ['cdk8s init tsconfig.json', templateConfig().options],
     ];
-    const resolved = (name: string, options: import('typescript').CompilerOptions, host: import('typescript').ModuleResolutionHost = ts5.sys) =>
+    const resolved = (name: string, options: import('typescript5').CompilerOptions, host: import('typescript5').ModuleResolutionHost = ts5.sys) =>
       ts5.resolveModuleName(name, from, options, host).resolvedModule?.resolvedFileName.replace(/.*node_modules\/@mlops-cdk8s\/platform\//, '');
     for (const [mode, options] of modes) {
       expect(resolved('@mlops-cdk8s/platform', options), mode).toBe('build/lib/index.d.ts');
       expect(resolved('@mlops-cdk8s/platform/infra', options), mode).toBe('build/lib/infra/index.d.ts');
     }
     // The check sees the bug it guards against: without typesVersions, node10 cannot find ./infra.
-    const withoutTypesVersions: import('typescript').ModuleResolutionHost = {
+    const withoutTypesVersions: import('typescript5').ModuleResolutionHost = {
       ...ts5.sys,
       readFile: (f) => {
         const text = ts5.sys.readFile(f);
@@ -159,11 +165,13 @@ describe('the packed library in a cdk8s init project', { timeout: 120_000 }, () 
       },
     };
     expect(resolved('@mlops-cdk8s/platform/infra', modes[0][1], withoutTypesVersions)).toBeUndefined();
+    expect(resolved('@mlops-cdk8s/platform/infra', modes[4][1], withoutTypesVersions)).toBeUndefined();
   });
 
   it('compiles the README samples under TypeScript 5.9 with the cdk8s init tsconfig (CommonJS, node10) and TypeScript 7; infra.ts under node16 and bundler', async () => {
-    const config = ts5.getParsedCommandLineOfConfigFile(path.join(app, 'tsconfig.json'), {}, { ...ts5.sys, onUnRecoverableConfigFileDiagnostic: () => undefined })!;
-    expect(ts5.getEmitModuleResolutionKind(config.options)).toBe(ts5.ModuleResolutionKind.Node10);
+    const config = templateConfig();
+    expect(config.options.module).toBe(ts5.ModuleKind.CommonJS);
+    expect(config.options.moduleResolution).toBeUndefined(); // so TypeScript 5 resolves as node10
     expect(config.options.skipLibCheck).toBeUndefined(); // the library's .d.ts are checked too
     expect(config.fileNames.map((f) => path.basename(f)).sort()).toEqual(['infra.ts', 'main.ts', 'plain.ts']);
     // The library's .d.ts are checked by the first project; the other two check resolution and the sample.
