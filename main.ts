@@ -13,7 +13,10 @@ import { App, Chart } from 'cdk8s';
 import { referenceApps } from './apps';
 import { ArgoApplication, cdk8sTarget, safeSynth } from './lib';
 
-/** Where Argo CD reads dist/ from: change to your repository. */
+/**
+ * Where Argo CD reads dist/ from. A placeholder (the project has no public repository URL): set it
+ * to your fork or mirror before deploying dist/argocd/.
+ */
 const GITOPS_SOURCE = { repoUrl: 'https://github.com/example-org/mlops-platform.git', targetRevision: 'main' };
 
 function argocdApps(app: App) {

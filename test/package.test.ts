@@ -16,7 +16,18 @@ describe('the npm package', () => {
     expect(Object.keys(pkg.peerDependencies)).toEqual(expect.arrayContaining(['cdk8s', 'constructs', 'cdktf', '@cdktf/provider-google']));
     expect(pkg.peerDependenciesMeta.cdktf.optional).toBe(true);
     expect(pkg.dependencies.cdk8s).toBeUndefined();
-    expect(pkg.files).toEqual(['build/lib', 'build/imports', 'lib/**/*.py', 'README.md']);
+    expect(pkg.files).toContain('lib/**/*.py'); // scripts the pods run, read at synth
+    // cdk8s-plus-28 only for its Kubernetes 1.28 L1 bindings (its last release is 2.5.6): a dependency, not a peer.
+    expect(pkg.dependencies['cdk8s-plus-28']).toBe('^2.5.6');
+    expect(Object.values(pkg.dependencies as Record<string, string>).every((r) => r.startsWith('^')), 'ranges, not pins').toBe(true);
+  });
+
+  it('maps ./infra for TypeScript under moduleResolution node10 (typesVersions) and has no placeholder repository', () => {
+    expect(pkg.typesVersions['*'].infra).toEqual([pkg.exports['./infra'].types.replace(/^\.\//, '')]);
+    expect(fs.existsSync(path.join(root, pkg.typesVersions['*'].infra[0]))).toBe(true);
+    expect(JSON.stringify(pkg)).not.toMatch(/example-org/);
+    expect(fs.readFileSync(path.join(root, 'LICENSE'), 'utf8')).toMatch(/Apache License\s+Version 2\.0, January 2004/);
+    expect(pkg.license).toBe('Apache-2.0');
   });
 
   it('ships the container scripts, and the compiled constructs find them', () => {

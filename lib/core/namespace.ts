@@ -5,7 +5,7 @@ import { k8s } from './k8s';
 import { networkPolicyPeer, networkPolicyPort } from './network-policy-renderer';
 import { ARGOCD_SYNC_OPTIONS, KEEP_ON_DELETE, MANAGED_BY } from './labels';
 import { Port } from './port';
-import { checkDnsLabel } from './validate';
+import { checkDnsLabel, invalid } from './validate';
 
 export interface NamespaceProps {
   /**
@@ -39,7 +39,12 @@ export class Namespace extends Construct {
   constructor(scope: Construct, id: string, props: NamespaceProps = {}) {
     super(scope, id);
     const chart = Chart.of(this);
-    this.name = checkDnsLabel(this, 'name', props.name ?? chart.namespace ?? '');
+    if (props.name === undefined && !chart.namespace) {
+      // The usual cause is a Chart created without `namespace`, not a bad name.
+      invalid(this, 'name', 'is needed because its Chart has no namespace', undefined,
+        `create the Chart with a namespace, new Chart(app, '${chart.node.id}', { namespace: 'mlops' }), or pass name: 'mlops'`);
+    }
+    this.name = checkDnsLabel(this, 'name', props.name ?? chart.namespace!);
     const managed = { 'app.kubernetes.io/managed-by': MANAGED_BY };
 
     if (props.create ?? true) {

@@ -10,6 +10,7 @@ import { ResourceRequirements } from '../core/resources';
 import { renderService } from '../core/service';
 import { checkHostname, checkInteger, checkQuantity, invalid } from '../core/validate';
 import { Workload } from '../core/workload';
+import { recordBucketUse } from '../storage/bucket-uses';
 import { IDatabase } from '../storage/database';
 import { IBucket } from '../storage/object-store';
 import { IngressTls } from './tls';
@@ -149,6 +150,7 @@ export class TrackingServer extends Workload {
     const store = props.artifacts.store;
     db.grantConnect(this, 'mlflow backend store');
     store.grantConnect(this, 'mlflow artifact store');
+    recordBucketUse(this, 'artifacts', props.artifacts, 'artifacts');
 
     const dbEnv: Array<[string, EnvValue]> = [
       ['DB_SCHEME', EnvValue.literal(db.engine.sqlalchemyScheme)],

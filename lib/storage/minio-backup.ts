@@ -6,6 +6,7 @@ import { checkCron } from '../core/validate';
 import { Workload } from '../core/workload';
 import { BackupDestination } from './backup';
 import { renderBackupVolume } from './backup-volume';
+import { recordBucketUse } from './bucket-uses';
 import { IObjectStore } from './object-store';
 import { MC_RUN_AS, MC_WRITABLE_DIRS, mcAliasCommand, mcImage, s3AliasEnv } from './s3-client';
 
@@ -50,6 +51,7 @@ export class MinioBackup extends Workload {
     const aliases = [mcAliasCommand('SRC')];
     if (dest.bucketRef) {
       dest.bucketRef.store.grantConnect(this, 'mirror backup (write)');
+      recordBucketUse(this, 'backup.destination', dest.bucketRef, 'backups');
       env.push(...s3AliasEnv(this, 'backup.destination', dest.bucketRef.store, 'DST').filter(([n]) => n !== 'MC_CONFIG_DIR'));
       aliases.push(mcAliasCommand('DST'));
     } else {

@@ -8,6 +8,7 @@ import { BackupOptions, resolveBackup } from './backup';
 import { IDatabase } from './database';
 import { mcAliasCommand, mcImage, MC_WRITABLE_DIRS, s3AliasEnv } from './s3-client';
 import { renderBackupVolume } from './backup-volume';
+import { recordBucketUse } from './bucket-uses';
 
 export interface PostgresBackupProps extends BackupOptions {
   /** The database to dump (its application role is used, so the dump holds only that database). */
@@ -46,6 +47,7 @@ export class PostgresBackup extends Workload {
     let volumes: k8s.Volume[];
     if (bucket) {
       bucket.store.grantConnect(this, 'pg_dump upload');
+      recordBucketUse(this, 'backup.destination', bucket, 'backups');
       initContainers = [{
         name: 'dump',
         image: db.image,

@@ -70,6 +70,12 @@ describe('Namespace', () => {
 
   it('needs a name when the Chart has no namespace', () => {
     expect(() => synth((chart) => new Namespace(chart, 'ns'), null)).toThrowError(exactly(
-      'Namespace "ns": name must be a DNS-1123 label (lower-case letters, digits and \'-\', starting and ending with a letter or digit, at most 63 characters), got "". Fix: use a name such as "my-name"'));
+      'Namespace "ns": name is needed because its Chart has no namespace, got undefined. Fix: create the Chart with a namespace, new Chart(app, \'chart\', { namespace: \'mlops\' }), or pass name: \'mlops\''));
+  });
+
+  it('takes an explicit name when the Chart has no namespace', () => {
+    const objs2 = synth((chart) => new Namespace(chart, 'ns', { name: 'team-b' }), null);
+    expect(find(objs2, 'Namespace', 'team-b').metadata.namespace).toBeUndefined();
+    expect(find(objs2, 'NetworkPolicy', 'default-deny-all').metadata.namespace).toBe('team-b');
   });
 });

@@ -1,0 +1,241 @@
+/**
+ * The library as its users install it: `npm pack`, the tarball installed into a project laid out
+ * as `cdk8s init typescript-app` lays one out (its tsconfig.json and package.json template, taken
+ * from cdk8s-cli itself), the README's samples extracted verbatim, type-checked under TypeScript
+ * 5.9 (CommonJS, so moduleResolution node10) and the project's TypeScript 7, and synthesized with
+ * `cdk8s synth`. Offline: the tarball is unpacked the way npm installs it, and its dependencies and
+ * the tools are symlinked from this repository's node_modules.
+ *
+ * Needs build/ (`npm test` builds first). Fails when a README sample drifts from the API.
+ */
+import { spawn, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as YAML from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = path.resolve(__dirname, '..');
+const modules = path.join(root, 'node_modules');
+const template = path.join(modules, 'cdk8s-cli', 'templates', 'typescript-app');
+const tsc5 = path.join(modules, 'typescript5', 'bin', 'tsc');
+const tsc7 = path.join(modules, 'typescript', 'bin', 'tsc');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const ts5: typeof import('typescript5') = require('typescript5');
+
+/** The fenced block between `<!-- consumer-sample:<name> -->` and `<!-- /consumer-sample -->`. */
+function readmeSample(readme: string, name: string): string {
+  const m = new RegExp(`<!-- consumer-sample:${name.replace(/\./g, '\\.')} -->\\s*\`\`\`\\w*\\n([\\s\\S]*?)\`\`\`\\s*<!-- /consumer-sample -->`).exec(readme);
+  if (!m) throw new Error(`README.md has no sample "${name}" between <!-- consumer-sample:${name} --> and <!-- /consumer-sample -->`);
+  return m[1];
+}
+
+interface Run { status: number | null; out: string }
+
+function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Run {
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', env: { ...cleanEnv(), ...env } });
+  return { status: r.status, out: `${r.stdout ?? ''}${r.stderr ?? ''}` };
+}
+
+/** Several processes at once (the machine has cores to spare while one tsc waits on disk). */
+function runAll(jobs: Array<[string, string[], string]>): Promise<Run[]> {
+  return Promise.all(jobs.map(([cmd, args, cwd]) => new Promise<Run>((resolve) => {
+    const p = spawn(cmd, args, { cwd, env: cleanEnv() });
+    let out = '';
+    p.stdout.on('data', (d) => { out += d; });
+    p.stderr.on('data', (d) => { out += d; });
+    p.on('close', (status) => resolve({ status, out }));
+  })));
+}
+
+/** The environment without cdk8s' own variables (a test run under `cdk8s synth` must not leak them). */
+function cleanEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('CDK8S_')));
+}
+
+let tmp: string;
+let app: string;
+let packed: { filename: string; unpackedSize: number; files: Array<{ path: string }> };
+const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+
+/** The app's tsconfig.json (cdk8s init's, verbatim) as TypeScript 5.9 reads it. */
+function templateConfig(): import('typescript5').ParsedCommandLine {
+  return ts5.getParsedCommandLineOfConfigFile(path.join(app, 'tsconfig.json'), {}, { ...ts5.sys, onUnRecoverableConfigFileDiagnostic: () => undefined })!;
+}
+
+function link(project: string, name: string) {
+  const to = path.join(project, 'node_modules', name);
+  fs.mkdirSync(path.dirname(to), { recursive: true });
+  fs.symlinkSync(path.join(modules, name), to, 'dir');
+}
+
+beforeAll(() => {
+  if (!fs.existsSync(path.join(root, 'build', 'lib', 'index.js'))) throw new Error('build/ is missing. Fix: run npx tsc -b first (npm test does).');
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mlops-consumer-'));
+  // --ignore-scripts: prepack would rebuild while other test files read build/.
+  const pack = run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', tmp], root);
+  if (pack.status !== 0) throw new Error(`npm pack failed:\n${pack.out}`);
+  packed = JSON.parse(pack.out.slice(pack.out.indexOf('[')))[0];
+
+  // The project `cdk8s init typescript-app` writes, with the README's main.ts and cdk8s.yaml.
+  app = path.join(tmp, 'app');
+  const installed = path.join(app, 'node_modules', '@mlops-cdk8s', 'platform');
+  fs.mkdirSync(installed, { recursive: true });
+  const tar = run('tar', ['-xzf', path.join(tmp, packed.filename), '-C', installed, '--strip-components=1'], tmp);
+  if (tar.status !== 0) throw new Error(`tar failed:\n${tar.out}`);
+  const lib = JSON.parse(fs.readFileSync(path.join(installed, 'package.json'), 'utf8'));
+  // What npm would install next to it: its dependencies and peers, plus the template's tools.
+  for (const dep of [...Object.keys(lib.dependencies), ...Object.keys(lib.peerDependencies), 'cdk8s-cli', '@types/node']) link(app, dep);
+  const version = (p: string) => JSON.parse(fs.readFileSync(path.join(modules, p, 'package.json'), 'utf8')).version;
+  const pkgJson = fs.readFileSync(path.join(template, 'package.json'), 'utf8')
+    .replace('{{ $base }}', 'app').replace('{{ cdk8s_core_version }}', version('cdk8s'))
+    .replace('{{ cdk8s_plus_version }}', '2.0.0').replace('{{ constructs_version }}', version('constructs'))
+    .replace('{{ cdk8s_cli_spec }}', version('cdk8s-cli'));
+  const appPkg = JSON.parse(pkgJson);
+  appPkg.dependencies['@mlops-cdk8s/platform'] = `file:../${packed.filename}`;
+  fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify(appPkg, null, 2));
+  fs.copyFileSync(path.join(template, 'tsconfig.json'), path.join(app, 'tsconfig.json'));
+  fs.writeFileSync(path.join(app, 'main.ts'), readmeSample(readme, 'main.ts'));
+  const cdk8sYaml = readmeSample(readme, 'cdk8s.yaml');
+  if (!cdk8sYaml.includes('app: npx ts-node main.ts')) throw new Error('README cdk8s.yaml sample: expected "app: npx ts-node main.ts"');
+  // ts-node needs TypeScript's JS API at run time; here main.ts is compiled by tsc and run by node.
+  fs.writeFileSync(path.join(app, 'cdk8s.yaml'), cdk8sYaml.replace('app: npx ts-node main.ts', 'app: node main.js'));
+  // A consumer's plain app.synth() with a literal Secret (compiled with main.ts).
+  fs.writeFileSync(path.join(app, 'plain.ts'), [
+    "import { ApiObject, App, Chart } from 'cdk8s';",
+    "import { Namespace } from '@mlops-cdk8s/platform';",
+    '',
+    "const app = new App({ outdir: 'plain.out' });",
+    "const chart = new Chart(app, 'plain', { namespace: 'plain' });",
+    "new Namespace(chart, 'namespace');",
+    "new ApiObject(chart, 'leak', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'leak' }, stringData: { password: 'literal-hunter2' } });",
+    'app.synth();',
+    '',
+  ].join('\n'));
+
+  // The cdktf sample, in the same project as the README suggests (with the optional cdktf peers).
+  fs.writeFileSync(path.join(app, 'infra.ts'), readmeSample(readme, 'infra.ts'));
+});
+
+afterAll(() => {
+  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+// Four compilers at once, and cdktf's start-up: generous timeouts for a loaded machine.
+describe('the packed library in a cdk8s init project', { timeout: 120_000 }, () => {
+  it('ships the compiled library, the CRD bindings and pod scripts it loads, README, LICENSE and package.json, nothing else', () => {
+    const files = packed.files.map((f) => f.path).sort();
+    expect(files.filter((f) => !/^(package\.json|README\.md|LICENSE|build\/(lib|imports)\/.+\.(js|d\.ts)|lib\/.+\.py)$/.test(f))).toEqual([]);
+    expect(files).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'build/lib/index.js', 'build/lib/infra/index.d.ts']));
+    const installed = path.join(app, 'node_modules', '@mlops-cdk8s', 'platform');
+    const required = new Set<string>();
+    for (const f of files.filter((p) => p.startsWith('build/lib/') && p.endsWith('.js'))) {
+      for (const m of fs.readFileSync(path.join(installed, f), 'utf8').matchAll(/require\("((?:\.\.\/)+imports\/[^"]+)"\)/g)) {
+        required.add(path.posix.join(path.posix.dirname(f), m[1]));
+      }
+    }
+    const shipped = files.filter((f) => f.startsWith('build/imports/')).map((f) => f.replace(/\.(js|d\.ts)$/, ''));
+    expect([...new Set(shipped)].sort()).toEqual([...required].sort());
+  });
+
+  it('resolves both entry points under node10, node16, nodenext and bundler (TypeScript 5.9)', () => {
+    const from = path.join(app, 'main.ts');
+    const kinds = ts5.ModuleResolutionKind;
+    const modes: Array<[string, import('typescript5').CompilerOptions]> = [
+      ['node10', { module: ts5.ModuleKind.CommonJS, moduleResolution: kinds.Node10 }],
+      ['node16', { module: ts5.ModuleKind.Node16, moduleResolution: kinds.Node16 }],
+      ['nodenext', { module: ts5.ModuleKind.NodeNext, moduleResolution: kinds.NodeNext }],
+      ['bundler', { module: ts5.ModuleKind.ESNext, moduleResolution: kinds.Bundler }],
+      ['cdk8s init tsconfig.json', templateConfig().options],
+    ];
+    const resolved = (name: string, options: import('typescript5').CompilerOptions, host: import('typescript5').ModuleResolutionHost = ts5.sys) =>
+      ts5.resolveModuleName(name, from, options, host).resolvedModule?.resolvedFileName.replace(/.*node_modules\/@mlops-cdk8s\/platform\//, '');
+    for (const [mode, options] of modes) {
+      expect(resolved('@mlops-cdk8s/platform', options), mode).toBe('build/lib/index.d.ts');
+      expect(resolved('@mlops-cdk8s/platform/infra', options), mode).toBe('build/lib/infra/index.d.ts');
+    }
+    // The check sees the bug it guards against: without typesVersions, node10 cannot find ./infra.
+    const withoutTypesVersions: import('typescript5').ModuleResolutionHost = {
+      ...ts5.sys,
+      readFile: (f) => {
+        const text = ts5.sys.readFile(f);
+        if (!text || !f.endsWith('@mlops-cdk8s/platform/package.json')) return text;
+        const { typesVersions: _, ...rest } = JSON.parse(text);
+        return JSON.stringify(rest);
+      },
+    };
+    expect(resolved('@mlops-cdk8s/platform/infra', modes[0][1], withoutTypesVersions)).toBeUndefined();
+    expect(resolved('@mlops-cdk8s/platform/infra', modes[4][1], withoutTypesVersions)).toBeUndefined();
+  });
+
+  it('compiles the README samples under TypeScript 5.9 with the cdk8s init tsconfig (CommonJS, node10) and TypeScript 7; infra.ts under node16 and bundler', async () => {
+    const config = templateConfig();
+    expect(config.options.module).toBe(ts5.ModuleKind.CommonJS);
+    expect(config.options.moduleResolution).toBeUndefined(); // so TypeScript 5 resolves as node10
+    expect(config.options.skipLibCheck).toBeUndefined(); // the library's .d.ts are checked too
+    expect(config.fileNames.map((f) => path.basename(f)).sort()).toEqual(['infra.ts', 'main.ts', 'plain.ts']);
+    // The library's .d.ts are checked by the first project; the other two check resolution and the sample.
+    for (const [mode, module] of [['node16', 'node16'], ['bundler', 'esnext']]) {
+      fs.writeFileSync(path.join(app, `tsconfig.${mode}.json`), JSON.stringify({
+        compilerOptions: { module, moduleResolution: mode, target: 'es2017', strict: true, skipLibCheck: true, noEmit: true, types: ['node'] },
+        files: ['infra.ts'],
+      }));
+    }
+    const runs = await runAll([
+      // One build-mode process parses the shared declarations once for the three projects.
+      [process.execPath, [tsc5, '-b', 'tsconfig.json', 'tsconfig.node16.json', 'tsconfig.bundler.json'], app], // emits main.js, infra.js, plain.js
+      // TypeScript 6+ loads no @types on its own: consumers add "types": ["node"] (README says so).
+      [process.execPath, [tsc7, '-p', '.', '--noEmit', '--types', 'node'], app],
+    ]);
+    for (const [i, r] of runs.entries()) {
+      expect(r.out, `run ${i}`).toBe('');
+      expect(r.status, `run ${i}`).toBe(0);
+    }
+    expect(fs.existsSync(path.join(app, 'main.js'))).toBe(true);
+  });
+
+  it('synthesizes with cdk8s synth into dist/mlops (checked, no Secret) and cdk8s.out', () => {
+    const r = run(process.execPath, [path.join(app, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s'), 'synth', '--check-upgrade', 'false'], app);
+    expect(r.status, r.out).toBe(0);
+    const dir = path.join(app, 'dist', 'mlops');
+    const kustomization = YAML.parse(fs.readFileSync(path.join(dir, 'kustomization.yaml'), 'utf8'));
+    expect(kustomization.resources).toEqual(expect.arrayContaining([
+      'namespace-mlops.yaml', 'externalsecret-mlops-credentials.yaml', 'networkpolicy-default-deny-all.yaml',
+      'deployment-mlflow.yaml', 'ingress-mlflow.yaml', 'servicemonitor-mlflow.yaml', 'poddisruptionbudget-mlflow.yaml',
+      'statefulset-postgresql.yaml', 'cronjob-postgresql-backup.yaml', 'statefulset-minio.yaml', 'job-minio-setup.yaml',
+    ]));
+    expect(fs.readdirSync(dir).sort()).toEqual([...kustomization.resources, 'kustomization.yaml'].sort());
+    const objs = kustomization.resources.map((f: string) => YAML.parse(fs.readFileSync(path.join(dir, f), 'utf8')));
+    expect(objs.filter((o: any) => o.kind === 'Secret')).toEqual([]);
+    expect(objs.every((o: any) => o.metadata.namespace === 'mlops' || o.kind === 'Namespace')).toBe(true);
+
+    // Least privilege: only MinIO and its setup job hold the root keys; MLflow and the dump job their own.
+    const keysOf = (o: any) => JSON.stringify(o).match(/"key":"minio-[a-z-]+"/g)?.map((k) => k.slice(7, -1)) ?? [];
+    const rootUsers = objs.filter((o: any) => keysOf(o).some((k: string) => k.startsWith('minio-root-'))).map((o: any) => `${o.kind}/${o.metadata.name}`);
+    expect(rootUsers.sort()).toEqual(['Job/minio-setup', 'StatefulSet/minio']);
+    const find = (kind: string, name: string) => objs.find((o: any) => o.kind === kind && o.metadata.name === name);
+    expect(new Set(keysOf(find('Deployment', 'mlflow')))).toEqual(new Set(['minio-mlflow-key', 'minio-mlflow-secret']));
+    expect(new Set(keysOf(find('CronJob', 'postgresql-backup')))).toEqual(new Set(['minio-backup-key', 'minio-backup-secret']));
+
+    // cdk8s' scratch copy holds the same files.
+    const out = path.join(app, 'cdk8s.out', 'mlops');
+    for (const f of fs.readdirSync(dir)) expect(fs.readFileSync(path.join(out, f), 'utf8'), f).toBe(fs.readFileSync(path.join(dir, f), 'utf8'));
+  });
+
+  it.skip('TODO(a-validation): a plain app.synth() fails on a literal Secret and writes nothing with its value', () => {
+    const r = run(process.execPath, ['plain.js'], app);
+    expect(r.status).not.toBe(0);
+    expect(r.out).toMatch(/Secret/);
+    expect(r.out).not.toContain('literal-hunter2');
+    const written = fs.existsSync(path.join(app, 'plain.out')) ? fs.readdirSync(path.join(app, 'plain.out')) : [];
+    for (const f of written) expect(fs.readFileSync(path.join(app, 'plain.out', f), 'utf8')).not.toContain('literal-hunter2');
+  });
+
+  it('runs the README ./infra sample: it writes Terraform JSON', () => {
+    const r = run(process.execPath, ['infra.js'], app);
+    expect(r.status, r.out).toBe(0);
+    const tf = JSON.parse(fs.readFileSync(path.join(app, 'terraform', 'staging', 'main.tf.json'), 'utf8'));
+    expect(tf.terraform.backend.gcs).toEqual({ bucket: 'acme-terraform-state', prefix: 'kfp/staging' });
+    expect(Object.keys(tf.resource)).toEqual(expect.arrayContaining(['google_container_cluster', 'google_sql_database_instance', 'google_storage_bucket']));
+  });
+});
