@@ -110,7 +110,7 @@ function renderContainer(scope: IConstruct, prefix: string, c: ContainerSpec, ru
   }
   const env = (c.env ?? []).map(([name, v]) => {
     if (v.source.value !== undefined && looksLikeCredentialName(name)) {
-      invalid(scope, `${prefix}.env.${name}`, 'looks like a credential and must not be a literal value', '<redacted>',
+      invalid(scope, `${prefix}.env.${name}`, 'looks like a credential and must not be a literal value', v.source.value,
         'pass EnvValue.fromSecret(SecretValue.fromSecret(name, key)) or an ExternalSecret value');
     }
     return { name, ...v.source } as k8s.EnvVar;

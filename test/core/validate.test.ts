@@ -11,7 +11,7 @@ class Thing extends Construct {}
 
 describe('invalid() and describeConstruct()', () => {
   it('names the construct by class and id', () => {
-    expect(describeConstruct(new Thing(new App(), 'my-thing'))).toBe('Thing "my-thing"');
+    expect(describeConstruct(new Thing(new App(), 'my-thing'))).toBe('my-thing');
     expect(describeConstruct('Peer.cidr')).toBe('Peer.cidr');
   });
 
@@ -25,7 +25,7 @@ describe('invalid() and describeConstruct()', () => {
     }
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as Error).name).toBe('ValidationError');
-    expect((error as Error).message).toBe('Thing "x": size must be big, got 3. Fix: make it bigger');
+    expect((error as Error).message).toBe('x: size must be big, got 3. Fix: make it bigger');
   });
 
   it('shows strings quoted, objects as JSON and undefined as undefined', () => {

@@ -58,18 +58,18 @@ describe('ArgoApplication', () => {
 describe('ArgoApplication validation', () => {
   it.each(['http://github.com/acme/mlops-platform.git', 'github.com/acme/mlops-platform', 'https://github.com/acme/mlops platform.git'])('refuses the repoUrl %j', (repoUrl) => {
     expect(() => synth({ source: { repoUrl } })).toThrowError(exactly(
-      `ArgoApplication "app": source.repoUrl must be an https://, ssh:// or git@ repository URL, got ${JSON.stringify(repoUrl)}. Fix: pass the URL Argo CD clones, such as "https://github.com/acme/mlops-platform.git"`));
+      `test/app: source.repoUrl must be an https://, ssh:// or git@ repository URL, got ${JSON.stringify(repoUrl)}. Fix: pass the URL Argo CD clones, such as "https://github.com/acme/mlops-platform.git"`));
   });
 
   it.each(['/dist/mlflow', '../dist/mlflow', 'dist/../../etc', 'dist/ml flow', ''])('refuses the path %j', (path) => {
     expect(() => synth({ path })).toThrowError(exactly(
-      `ArgoApplication "app": path must be a relative path inside the repository, got ${JSON.stringify(path)}. Fix: use "dist/<app>"`));
+      `test/app: path must be a relative path inside the repository, got ${JSON.stringify(path)}. Fix: use "dist/<app>"`));
   });
 
   it('checks the name and the destination namespace', () => {
     expect(() => synth({ name: 'MLflow' })).toThrowError(exactly(
-      'ArgoApplication "app": name must be a DNS-1123 label (lower-case letters, digits and \'-\', starting and ending with a letter or digit, at most 63 characters), got "MLflow". Fix: use a name such as "mlflow"'));
+      'test/app: name must be a DNS-1123 label (lower-case letters, digits and \'-\', starting and ending with a letter or digit, at most 63 characters), got "MLflow". Fix: use a name such as "mlflow"'));
     expect(() => synth({ destinationNamespace: 'ml_ops' })).toThrowError(exactly(
-      'ArgoApplication "app": destinationNamespace must be a DNS-1123 label (lower-case letters, digits and \'-\', starting and ending with a letter or digit, at most 63 characters), got "ml_ops". Fix: use a name such as "ml-ops"'));
+      'test/app: destinationNamespace must be a DNS-1123 label (lower-case letters, digits and \'-\', starting and ending with a letter or digit, at most 63 characters), got "ml_ops". Fix: use a name such as "ml-ops"'));
   });
 });
