@@ -14,13 +14,13 @@ export class EnvValue {
   }
   /** A `secretKeyRef`: the pod reads the value at start; the manifest holds only the reference. */
   public static fromSecret(secret: SecretValue): EnvValue {
-    return new EnvValue({ valueFrom: secret.toEnvSource() }, secret);
+    return new EnvValue({ valueFrom: secret.toEnvSource() });
   }
   /** A pod field such as `metadata.namespace`. */
   public static fromField(fieldPath: string): EnvValue {
     return new EnvValue({ valueFrom: { fieldRef: { fieldPath } } });
   }
-  private constructor(public readonly source: { value?: string; valueFrom?: k8s.EnvVarSource }, public readonly secret?: SecretValue) {}
+  private constructor(public readonly source: { value?: string; valueFrom?: k8s.EnvVarSource }) {}
 }
 
 

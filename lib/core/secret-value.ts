@@ -1,4 +1,3 @@
-import { IConstruct } from 'constructs';
 import { checkDnsSubdomain, invalid } from './validate';
 
 /**
@@ -14,12 +13,7 @@ export class SecretValue {
     if (!/^[-._a-zA-Z0-9]+$/.test(key ?? '')) {
       invalid('SecretValue.fromSecret', 'key', 'must consist of alphanumerics, "-", "_" or "."', key, 'use a key such as "password"');
     }
-    return new SecretValue(secretName, key, undefined);
-  }
-
-  /** @internal use `ExternalSecret.value()` */
-  public static _fromProducer(secretName: string, key: string, producer: IConstruct): SecretValue {
-    return new SecretValue(secretName, key, producer);
+    return new SecretValue(secretName, key);
   }
 
   private constructor(
@@ -27,14 +21,7 @@ export class SecretValue {
     public readonly secretName: string,
     /** The key in that Secret. */
     public readonly key: string,
-    /** The construct that creates the Secret in this app, if any (else it is a prerequisite). */
-    public readonly producer: IConstruct | undefined,
   ) {}
-
-  /** True when the Secret must exist before the app is applied (nothing in the app creates it). */
-  public get isPrerequisite(): boolean {
-    return this.producer === undefined;
-  }
 
   /** The `valueFrom` of an environment variable. */
   public toEnvSource() {
