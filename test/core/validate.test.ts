@@ -141,3 +141,36 @@ describe('checkCron', () => {
       `PostgresBackup "backup": backup.schedule must be a five-field cron expression, got ${JSON.stringify(cron)}. Fix: write it as "0 2 * * *" (daily at 02:00)`));
   });
 });
+
+describe('invalid() redacts secrets itself', () => {
+  const message = (prop: string, value: unknown) => {
+    try {
+      invalid('Thing', prop, 'is wrong', value, 'fix it');
+    } catch (e) {
+      return (e as Error).message;
+    }
+    return '';
+  };
+
+  it('hides the value of a prop that names a credential, wherever the caller forgot', () => {
+    expect(message('database.password', 'hunter2')).toBe('Thing: database.password is wrong, got "<redacted>". Fix: fix it');
+    expect(message('rootCredentials', { accessKeyId: 'AKIA', secretAccessKey: 'xyz' })).toBe('Thing: rootCredentials is wrong, got "<redacted>". Fix: fix it');
+    expect(message('env.AWS_SECRET_ACCESS_KEY', 'xyz')).toContain('got "<redacted>"');
+  });
+
+  it('hides secret keys inside an object value and keeps the rest', () => {
+    expect(message('auth', { user: 'bob', password: 'hunter2', token: 't' })).toBe('Thing: auth is wrong, got {"user":"bob","password":"<redacted>","token":"<redacted>"}. Fix: fix it');
+  });
+
+  it('hides the user-info of a URL, in any prop', () => {
+    const m = message('endpointUrl', 'https://AKIA:s3cr3t@s3.example.com/path');
+    expect(m).toBe('Thing: endpointUrl is wrong, got "https://<redacted>@s3.example.com/path". Fix: fix it');
+    expect(message('source.repoUrl', ['git+ssh://git:tok@host/x'])).toContain('"git+ssh://<redacted>@host/x"');
+  });
+
+  it('still shows names of secrets and method arguments that are not secret', () => {
+    expect(message('tls.secretName', 'mlflow-tls')).toContain('got "mlflow-tls"');
+    expect(message('grantReadCredentials(username)', 'admin')).toContain('got "admin"');
+    expect(message('value(key)', 'password')).toContain('got "password"');
+  });
+});

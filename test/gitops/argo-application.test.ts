@@ -73,3 +73,26 @@ describe('ArgoApplication validation', () => {
       'test/app: destinationNamespace must be a DNS-1123 label (lower-case letters, digits and \'-\', starting and ending with a letter or digit, at most 63 characters), got "ml_ops". Fix: use a name such as "ml-ops"'));
   });
 });
+
+describe('ArgoApplication safety properties', () => {
+  it('refuses destinationServer together with destinationCluster (Argo CD takes one)', () => {
+    expect(() => synth({ destinationServer: 'https://10.0.0.1', destinationCluster: 'prod' })).toThrowError(exactly(
+      'test/app: destinationCluster conflicts with destinationServer (Argo CD takes one of them), got "prod". Fix: remove destinationServer or destinationCluster'));
+  });
+
+  it('targets a registered cluster by name, without a server', () => {
+    const spec = find(synth({ destinationCluster: 'prod' }), 'Application', 'mlflow-minio-postgres').spec;
+    expect(spec.destination).toEqual({ name: 'prod', namespace: 'mlops' });
+  });
+
+  it('never echoes a token embedded in the repository URL', () => {
+    let message = '';
+    try {
+      synth({ source: { repoUrl: 'http://deploy:ghp_s3cr3t@github.com/acme/mlops-platform.git' } });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toContain('got "http://<redacted>@github.com/acme/mlops-platform.git"');
+    expect(message).not.toContain('ghp_s3cr3t');
+  });
+});

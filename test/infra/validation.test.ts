@@ -7,6 +7,7 @@ import { DEFAULT_NETWORK_PLAN, ENVIRONMENT_PROFILES, KfpEnvironmentSettings } fr
 import { KfpEnvironmentStack } from '../../lib/infra/kfp-environment-stack';
 import { Network, NetworkProps } from '../../lib/infra/network';
 import { ProjectServices } from '../../lib/infra/project-services';
+import { GkeCluster } from '../../lib/infra/gke-cluster';
 import { settingsFor, testApp } from './support';
 
 const app: App = testApp();
@@ -102,5 +103,52 @@ describe('ArtifactBucket and ProjectServices validation', () => {
   });
   it('services are API service names', () => {
     expect(() => new ProjectServices(scope(), 'p', { projectId: 'acme-kfp-dev', services: ['container'] })).toThrow('/p: services must hold API service names, got "container". Fix: write each as "container.googleapis.com"');
+  });
+});
+
+describe('lib/infra validations without a test before', () => {
+  const cluster = (change: Record<string, unknown>) => () => {
+    const s = scope();
+    new GkeCluster(s, 'gke', {
+      projectId: 'acme-kfp-dev', name: 'kfp', location: 'us-central1', network: new Network(s, 'n', netProps),
+      masterCidr: '172.16.0.0/28', masterAuthorizedNetworks: [{ cidr: '203.0.113.0/24', displayName: 'vpn' }], ...change,
+    });
+  };
+  it('GkeCluster location is a region or zone', () => {
+    expect(cluster({ location: 'central' })).toThrow('/gke: location must be a Google Cloud region or zone, got "central". Fix: use "us-central1" for a regional cluster or "us-central1-a" for a zonal one');
+  });
+  it('GkeCluster machine type', () => {
+    expect(cluster({ nodePool: { machineType: 'big' } })).toThrow('/gke: nodePool.machineType must be a Compute Engine machine type, got "big". Fix: use a type such as "e2-standard-4"');
+  });
+  it('GkeCluster node disk is at least 20 GB', () => {
+    expect(cluster({ nodePool: { diskSizeGb: 10 } })).toThrow('/gke: nodePool.diskSizeGb must be an integer from 20 to 65536, got 10. Fix: use a whole number from 20 to 65536');
+  });
+  it('GkeCluster node service account id', () => {
+    expect(cluster({ nodeServiceAccountId: 'Nodes' })).toThrow('/gke: nodeServiceAccountId must be a service account id');
+  });
+  it('GkeCluster authorized networks are CIDR blocks', () => {
+    expect(cluster({ masterAuthorizedNetworks: [{ cidr: '203.0.113.7', displayName: 'vpn' }] })).toThrow('/gke: masterAuthorizedNetworks[0].cidr must be an IPv4 network in CIDR notation with no host bits set, got "203.0.113.7". Fix: write it as "10.10.0.0/20"');
+  });
+  it('CloudSqlMysql database names', () => {
+    expect(sql({ databases: ['ml-pipeline'] })).toThrow('/db: databases must hold MySQL database names (lower-case letters, digits and "_"), got "ml-pipeline". Fix: use a name such as "mlpipeline"');
+  });
+  it('CloudSqlMysql user names', () => {
+    expect(sql({ users: ['KFP'] })).toThrow('/db: users must hold MySQL user names other than root');
+  });
+  it('CloudSqlMysql retention bounds', () => {
+    expect(sql({ retainedBackups: 0 })).toThrow('/db: retainedBackups must be an integer from 1 to 365, got 0. Fix: use a whole number from 1 to 365');
+    expect(sql({ transactionLogRetentionDays: 8 })).toThrow('/db: transactionLogRetentionDays must be an integer from 1 to 7, got 8. Fix: use a whole number from 1 to 7');
+  });
+  it('CloudSqlMysql project and region', () => {
+    expect(sql({ projectId: 'x' })).toThrow('/db: projectId must be a Google Cloud project id');
+    expect(sql({ region: 'us-central1-a' })).toThrow('/db: region must be a Google Cloud region, got "us-central1-a"');
+  });
+  it('ProjectServices lists each API once', () => {
+    expect(() => new ProjectServices(scope(), 'p', { projectId: 'acme-kfp-dev', services: ['container.googleapis.com', 'container.googleapis.com'] }))
+      .toThrow('/p: services must not repeat an API, got "container.googleapis.com". Fix: list "container.googleapis.com" once');
+  });
+  it('ProjectServices refuses a dependency on an API it does not enable', () => {
+    const p = new ProjectServices(scope(), 'p', { projectId: 'acme-kfp-dev', services: ['container.googleapis.com'] });
+    expect(() => p.dependables('sqladmin.googleapis.com')).toThrow('/p: services must include sqladmin.googleapis.com, which a resource of this stack depends on, got ["container.googleapis.com"]. Fix: add "sqladmin.googleapis.com"');
   });
 });

@@ -60,7 +60,7 @@ describe('ObjectStore.fromExisting validation', () => {
   });
 
   it('refuses credentials in the URL', () => {
-    expect(build('https://user:pass@s3.example.com')).toThrowError(/^test\/s3: endpointUrl must be an http\(s\) URL with no path and no credentials/);
+    expect(build('https://user:pass@s3.example.com')).toThrowError(exactly('test/s3: endpointUrl must be an http(s) URL with no path and no credentials, got "https://<redacted>@s3.example.com". Fix: write it as "https://s3.eu-west-1.amazonaws.com" and pass keys through credentials'));
   });
 
   it('refuses a host that is not a DNS name', () => {
