@@ -2,7 +2,7 @@ import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { renderCronJob } from '../core/batch';
 import { k8s } from '../core/k8s';
-import { checkCron, describeConstruct } from '../core/validate';
+import { checkCron } from '../core/validate';
 import { Workload } from '../core/workload';
 import { WorkloadComponent } from '../core/workload-component';
 import { BackupDestination } from './backup';
@@ -69,7 +69,7 @@ export class MinioBackup extends WorkloadComponent {
     }) as unknown as string;
     this.node.addValidation({
       validate: () => (props.buckets ?? []).filter((b) => !props.allBuckets().includes(b)).map((b) =>
-        `${describeConstruct(this)}: backup.buckets must name buckets this MinIO creates (${props.allBuckets().join(', ') || 'none'}), got "${b}". Fix: add it with minio.addBucket("${b}") or remove it from backup.buckets.`),
+        `backup.buckets must name buckets this MinIO creates (${props.allBuckets().join(', ') || 'none'}), got "${b}". Fix: add it with minio.addBucket("${b}") or remove it from backup.buckets.`),
     });
     this.resource = renderCronJob(w, {
       schedule,

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { IWorkload } from '../core/connections';
 import { SecretValue } from '../core/secret-value';
-import { checkDnsLabel, describeConstruct, invalid } from '../core/validate';
+import { checkDnsLabel, invalid } from '../core/validate';
 import { BucketRef, IBucket, IObjectStore, S3Credentials } from './object-store';
 
 /** A MinIO user limited to some buckets. */
@@ -72,7 +72,7 @@ export class MinioUser extends Construct implements MinioUserScope {
     this.region = store.region;
     this.node.addValidation({
       validate: () => [...this.readWrite, ...this.readOnly].filter((b) => !store.bucketNames.includes(b)).map((b) =>
-        `${describeConstruct(this)}: users.${name} grants bucket "${b}", which this MinIO does not create (${store.bucketNames.join(', ') || 'none'}). Fix: add it with minio.addBucket("${b}").`),
+        `users.${name} grants bucket "${b}", which this MinIO does not create (${store.bucketNames.join(', ') || 'none'}). Fix: add it with minio.addBucket("${b}").`),
     });
   }
 
