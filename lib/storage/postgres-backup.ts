@@ -18,7 +18,10 @@ export interface PostgresBackupProps extends BackupOptions {
 }
 
 const RESOURCES = { requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } };
-/** The `postgres` user of the official Alpine image (999 in the Debian variants). */
+/**
+ * The `postgres` user of the official Alpine image (999 in the Debian variants).
+ * @internal
+ */
 export const POSTGRES_RUN_AS = { uid: 70, gid: 70 } as const;
 
 /**
