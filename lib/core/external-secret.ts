@@ -98,6 +98,6 @@ export class ExternalSecret extends Construct {
     if (!this.keys.includes(key)) {
       invalid(this, 'value(key)', `must be one of the keys in data (${this.keys.join(', ')})`, key, `add "${key}" to data or use an existing key`);
     }
-    return SecretValue.fromSecret(this.secretName, key);
+    return SecretValue._fromProducer(this.secretName, key, this);
   }
 }

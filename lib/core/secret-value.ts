@@ -1,3 +1,4 @@
+import { IConstruct } from 'constructs';
 import { checkDnsSubdomain, invalid } from './validate';
 
 /**
@@ -13,7 +14,12 @@ export class SecretValue {
     if (!/^[-._a-zA-Z0-9]+$/.test(key ?? '')) {
       invalid('SecretValue.fromSecret', 'key', 'must consist of alphanumerics, "-", "_" or "."', key, 'use a key such as "password"');
     }
-    return new SecretValue(secretName, key);
+    return new SecretValue(secretName, key, undefined);
+  }
+
+  /** @internal use `ExternalSecret.value()` */
+  public static _fromProducer(secretName: string, key: string, producer: IConstruct): SecretValue {
+    return new SecretValue(secretName, key, producer);
   }
 
   private constructor(
@@ -21,6 +27,11 @@ export class SecretValue {
     public readonly secretName: string,
     /** The key in that Secret. */
     public readonly key: string,
+    /**
+     * The construct that creates the Secret in this app (an ExternalSecret), if any: constructs
+     * that need the Secret in their own namespace check it (KeycloakRealm's placeholders).
+     */
+    public readonly producer: IConstruct | undefined,
   ) {}
 
   /** The `valueFrom` of an environment variable. */

@@ -37,6 +37,7 @@ describe('ExternalSecret', () => {
   it('hands out references to its keys (the synth checks see its target Secret as rendered, not a prerequisite)', () => {
     const v = secret.value('mlflow-password');
     expect(v.toEnvSource()).toEqual({ secretKeyRef: { name: 'postgresql-credentials', key: 'mlflow-password' } });
+    expect(v.producer).toBe(secret);
   });
 
   it('reads from a namespaced SecretStore, with custom refresh and labels', () => {

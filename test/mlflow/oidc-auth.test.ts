@@ -69,7 +69,7 @@ describe('MlflowAuth.oidc', () => {
       const realm = KeycloakRealm.mlflow(chart, 'realm', { keycloakUrl: 'https://keycloak.example.com', realm: 'thinkube', host: 'mlflow.example.com', clientSecret: secretRef('kc-mlflow', 'secret') });
       config = MlflowAuth.oidc({ provider: realm, image: IMAGE, clientSecret: secretRef('mlflow-oidc', 'client-secret') }).bind(workload, { workload, replicas: 1, ingressHost: 'mlflow.example.com' });
       const fromRealm = MlflowAuth.oidc({ provider: realm, image: IMAGE }).bind(workload, { workload, replicas: 1, ingressHost: 'mlflow.example.com' });
-      expect(fromRealm.env.find(([k]) => k === 'OIDC_CLIENT_SECRET')![1].secret).toBe(realm.clientSecret);
+      expect(fromRealm.env.find(([k]) => k === 'OIDC_CLIENT_SECRET')![1].source).toEqual({ valueFrom: realm.clientSecret.toEnvSource() });
     });
     expect(config.env.find(([k]) => k === 'OIDC_CLIENT_SECRET')![1].source).toEqual({ valueFrom: { secretKeyRef: { name: 'mlflow-oidc', key: 'client-secret' } } });
   });
