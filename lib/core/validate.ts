@@ -30,8 +30,8 @@ export function invalid(scope: IConstruct | string, prop: string, problem: strin
   throw new ValidationError(`${describeConstruct(scope)}: ${prop} ${problem}, got ${show(prop, value)}. Fix: ${fix}`);
 }
 
-/** Props and keys whose values are secret: never shown in an error. */
-const SECRET_PROP = /(password|passwd|secret|token|credential|private.?key|access.?key)/i;
+/** Props and keys whose values are secret (the name ends with one of these words): never shown in an error. */
+const SECRET_PROP = /(password|passwd|secret|token|credentials?|private[_-]?key|access[_-]?key|secret[_-]?key|api[_-]?key)([_-]?id)?$/i;
 const REDACTED = '<redacted>';
 
 /** `value` with secrets replaced: under a secret-named key, and URL user-info. */
@@ -40,7 +40,7 @@ export function redact(prop: string, value: unknown): unknown {
   // The value's own name: the last segment (`database.password`), or a method's argument (`value(key)`).
   const arg = /\(([^)]*)\)\s*$/.exec(prop);
   const last = arg ? arg[1] : prop.split(/[.\s[\]]+/).filter(Boolean).pop() ?? '';
-  if (SECRET_PROP.test(last) && !/name$/i.test(last)) return REDACTED;
+  if (SECRET_PROP.test(last)) return REDACTED;
   if (typeof value === 'string') return value.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/gi, `$1${REDACTED}@`);
   if (Array.isArray(value)) return value.map((v) => redact('', v));
   if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {

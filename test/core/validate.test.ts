@@ -172,5 +172,8 @@ describe('invalid() redacts secrets itself', () => {
     expect(message('tls.secretName', 'mlflow-tls')).toContain('got "mlflow-tls"');
     expect(message('grantReadCredentials(username)', 'admin')).toContain('got "admin"');
     expect(message('value(key)', 'password')).toContain('got "password"');
+    expect(message('client.accessTokenLifespan', 30)).toContain('got 30');
+    expect(message('auth.secretKey', 'k')).toContain('got "<redacted>"');
+    expect(message('accessKeyId', 'AKIA')).toContain('got "<redacted>"');
   });
 });
