@@ -1,3 +1,5 @@
+// The public API of the package (`@mlops-cdk8s/platform`): the areas' named exports. The cdktf
+// side is a separate entry point (`@mlops-cdk8s/platform/infra`), so this one never loads cdktf.
 export * from './core';
 export * from './storage';
 export * from './synth';

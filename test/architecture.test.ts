@@ -74,11 +74,34 @@ describe('architecture', () => {
     expect(tsFiles('lib').filter((f) => /process\.env/.test(read(f)))).toEqual([]);
   });
 
-  it('lib/index.ts and the area index files only re-export (export * or an explicit list)', () => {
-    for (const f of tsFiles('lib').filter((x) => x.endsWith('index.ts'))) {
-      const code = read(f).split('\n').filter((l) => l.trim() && !l.trim().startsWith('//') && !l.trim().startsWith('*') && !l.trim().startsWith('/*'));
-      expect(code.filter((l) => !/^export (\* (as \w+ )?|(type )?\{ [\w, ]+ \} )from '[^']+';$/.test(l)), f).toEqual([]);
+  it('area index files list their public API by name; lib/index.ts re-exports only the areas', () => {
+    const code = (f: string) => read(f).split('\n').filter((l) => l.trim() && !l.trim().startsWith('//') && !l.trim().startsWith('*') && !l.trim().startsWith('/*'));
+    for (const f of tsFiles('lib').filter((x) => x.endsWith('index.ts') && x !== path.join('lib', 'index.ts'))) {
+      expect(code(f).filter((l) => !/^export (type )?\{ [\w, ]+ \} from '\.\/[\w-]+';$/.test(l)), f).toEqual([]);
     }
+    const areas = fs.readdirSync(path.join(root, 'lib'), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+    expect(code(path.join('lib', 'index.ts')).filter((l) => {
+      const m = /^export \* from '\.\/([\w-]+)';$/.exec(l);
+      return !m || !areas.includes(m[1]) || m[1] === 'infra';
+    })).toEqual([]);
+  });
+
+  it('the package entry point hides the internal helpers', async () => {
+    const lib: Record<string, unknown> = await import('../lib');
+    for (const name of ['renderService', 'renderServiceAccount', 'renderJob', 'renderCronJob', 'restrictedPodSpec', 'mcAliasCommand', 's3AliasEnv', 'renderBackupVolume', 'resolveBackup', 'checkDnsLabel']) {
+      expect(lib[name], name).toBeUndefined();
+    }
+    for (const name of ['TrackingServer', 'Postgres', 'Minio', 'StatefulWorkload', 'WorkloadComponent', 'HttpService', 'Namespace', 'invalid', 'safeSynth']) {
+      expect(lib[name], name).toBeDefined();
+    }
+  });
+
+  it('stripInternal drops @internal helpers from the published declarations (npm test builds first)', () => {
+    const dts = (f: string) => fs.readFileSync(path.join(root, 'build', f), 'utf8');
+    expect(dts('lib/core/service.d.ts')).not.toContain('renderService');
+    expect(dts('lib/storage/s3-client.d.ts')).not.toContain('mcAliasCommand');
+    expect(dts('lib/core/batch.d.ts')).not.toContain('renderJob');
+    expect(dts('lib/mlflow/tracking-server.d.ts')).toContain('class TrackingServer');
   });
 
   it('only lib/ imports the generated bindings in imports/', () => {

@@ -1,3 +1,4 @@
+import { Construct } from 'constructs';
 import { k8s } from './k8s';
 import { PodSpecOptions } from './pod';
 import { Workload } from './workload';
@@ -10,9 +11,13 @@ export interface CronJobSpec {
   readonly activeDeadlineSeconds?: number;
 }
 
-/** A CronJob for a {@link Workload}: never two runs at once, a short history, bounded retries. */
-export function renderCronJob(w: Workload, spec: CronJobSpec): k8s.KubeCronJob {
-  return new k8s.KubeCronJob(w, 'Resource', {
+/**
+ * A CronJob for a {@link Workload}: never two runs at once, a short history, bounded retries.
+ * Created as the `Resource` child of `scope` (the component, so it is its `node.defaultChild`).
+ * @internal
+ */
+export function renderCronJob(w: Workload, spec: CronJobSpec, scope: Construct = w): k8s.KubeCronJob {
+  return new k8s.KubeCronJob(scope, 'Resource', {
     metadata: { name: w.workloadName, labels: w.labels },
     spec: {
       schedule: spec.schedule,
@@ -55,10 +60,11 @@ export interface JobOptions {
  * A Job that must be idempotent: Argo CD runs it as a hook, deleting the previous run first,
  * so every sync (and every change to its pod template, which is immutable) runs it again. With
  * plain `kubectl apply -k`, delete the finished Job before applying a changed one.
+ * @internal
  */
-export function renderJob(w: Workload, pod: Omit<PodSpecOptions, 'serviceAccountName' | 'longRunning'>, options: JobOptions = {}): k8s.KubeJob {
+export function renderJob(w: Workload, pod: Omit<PodSpecOptions, 'serviceAccountName' | 'longRunning'>, options: JobOptions = {}, scope: Construct = w): k8s.KubeJob {
   const template = w.podTemplate({ ...pod, longRunning: false });
-  return new k8s.KubeJob(w, 'Resource', {
+  return new k8s.KubeJob(scope, 'Resource', {
     metadata: {
       name: w.workloadName,
       labels: w.labels,

@@ -14,13 +14,13 @@ export class EnvValue {
   }
   /** A `secretKeyRef`: the pod reads the value at start; the manifest holds only the reference. */
   public static fromSecret(secret: SecretValue): EnvValue {
-    return new EnvValue({ valueFrom: secret.toEnvSource() }, secret);
+    return new EnvValue({ valueFrom: secret.toEnvSource() });
   }
   /** A pod field such as `metadata.namespace`. */
   public static fromField(fieldPath: string): EnvValue {
     return new EnvValue({ valueFrom: { fieldRef: { fieldPath } } });
   }
-  private constructor(public readonly source: { value?: string; valueFrom?: k8s.EnvVarSource }, public readonly secret?: SecretValue) {}
+  private constructor(public readonly source: { value?: string; valueFrom?: k8s.EnvVarSource }) {}
 }
 
 
@@ -83,7 +83,10 @@ export interface PodSpecOptions {
   readonly restartPolicy?: 'Always' | 'OnFailure' | 'Never';
 }
 
-/** The container security context of the Pod Security Standards "restricted" profile. */
+/**
+ * The container security context of the Pod Security Standards "restricted" profile.
+ * @internal
+ */
 export function restrictedSecurityContext(runAs: RunAs): k8s.SecurityContext {
   return {
     allowPrivilegeEscalation: false,
@@ -97,7 +100,10 @@ export function restrictedSecurityContext(runAs: RunAs): k8s.SecurityContext {
   };
 }
 
-/** A volume name for a writable directory: `/var/run/postgresql` → `var-run-postgresql`. */
+/**
+ * A volume name for a writable directory: `/var/run/postgresql` → `var-run-postgresql`.
+ * @internal
+ */
 export function writableVolumeName(path: string): string {
   return `w-${path.replace(/^\/+|\/+$/g, '').replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`.slice(0, 63).replace(/-+$/, '');
 }
@@ -110,7 +116,7 @@ function renderContainer(scope: IConstruct, prefix: string, c: ContainerSpec, ru
   }
   const env = (c.env ?? []).map(([name, v]) => {
     if (v.source.value !== undefined && looksLikeCredentialName(name)) {
-      invalid(scope, `${prefix}.env.${name}`, 'looks like a credential and must not be a literal value', '<redacted>',
+      invalid(scope, `${prefix}.env.${name}`, 'looks like a credential and must not be a literal value', v.source.value,
         'pass EnvValue.fromSecret(SecretValue.fromSecret(name, key)) or an ExternalSecret value');
     }
     return { name, ...v.source } as k8s.EnvVar;
@@ -145,6 +151,7 @@ function renderContainer(scope: IConstruct, prefix: string, c: ContainerSpec, ru
  * A pod spec that meets the Pod Security Standards "restricted" profile: non-root user,
  * no privilege escalation, all capabilities dropped, RuntimeDefault seccomp, read-only root
  * filesystem with an emptyDir per writable directory, and no service-account token mounted.
+ * @internal
  */
 export function restrictedPodSpec(scope: IConstruct, o: PodSpecOptions): k8s.PodSpec {
   if (o.runAs.uid === 0 || o.runAs.gid === 0) {

@@ -15,7 +15,10 @@ export interface ResourceRequirements {
   };
 }
 
-/** Validates and renders resources in the Kubernetes shape. */
+/**
+ * Validates and renders resources in the Kubernetes shape.
+ * @internal
+ */
 export function renderResources(scope: IConstruct, prop: string, r: ResourceRequirements): k8s.ResourceRequirements {
   if (!r?.requests || !r?.limits) {
     invalid(scope, prop, 'must set requests.cpu, requests.memory and limits.memory', r,

@@ -27,14 +27,12 @@ export class SecretValue {
     public readonly secretName: string,
     /** The key in that Secret. */
     public readonly key: string,
-    /** The construct that creates the Secret in this app, if any (else it is a prerequisite). */
+    /**
+     * The construct that creates the Secret in this app (an ExternalSecret), if any: constructs
+     * that need the Secret in their own namespace check it (KeycloakRealm's placeholders).
+     */
     public readonly producer: IConstruct | undefined,
   ) {}
-
-  /** True when the Secret must exist before the app is applied (nothing in the app creates it). */
-  public get isPrerequisite(): boolean {
-    return this.producer === undefined;
-  }
 
   /** The `valueFrom` of an environment variable. */
   public toEnvSource() {

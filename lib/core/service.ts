@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { k8s } from './k8s';
 import { checkDnsLabel, checkPort } from './validate';
 
-/** One port of a {@link renderService}: the Service port and the named container port it targets. */
+/** One port of a Service: the Service port and the named container port it targets. */
 export interface ServicePortSpec {
   readonly name: string;
   readonly port: number;
@@ -19,7 +19,10 @@ export interface ServiceSpec {
   readonly headless?: boolean;
 }
 
-/** A ClusterIP (or headless) Service targeting named container ports. */
+/**
+ * A ClusterIP (or headless) Service targeting named container ports.
+ * @internal
+ */
 export function renderService(scope: Construct, id: string, s: ServiceSpec): k8s.KubeService {
   checkDnsLabel(scope, 'service name', s.name);
   return new k8s.KubeService(scope, id, {
@@ -38,7 +41,10 @@ export function renderService(scope: Construct, id: string, s: ServiceSpec): k8s
   });
 }
 
-/** A ServiceAccount that does not mount its token (our pods never call the API server). */
+/**
+ * A ServiceAccount that does not mount its token (our pods never call the API server).
+ * @internal
+ */
 export function renderServiceAccount(scope: Construct, id: string, name: string, labels: Record<string, string>, annotations?: Record<string, string>): k8s.KubeServiceAccount {
   return new k8s.KubeServiceAccount(scope, id, {
     metadata: { name, labels, ...(annotations ? { annotations } : {}) },

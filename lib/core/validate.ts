@@ -11,21 +11,46 @@ export class ValidationError extends Error {
   }
 }
 
-/** `MlflowServer "mlflow"` — the construct's class and id, as every message starts. */
+/**
+ * `mlops/mlflow` — the construct path, as every message starts: it names the construct the user
+ * wrote (never an internal class) and tells two instances with the same id apart.
+ */
 export function describeConstruct(scope: IConstruct | string): string {
   if (typeof scope === 'string') return scope;
-  return `${scope.constructor.name} "${scope.node.id}"`;
+  return scope.node.path;
 }
 
 /**
  * Throws a {@link ValidationError} shaped as
- * `<Construct "id">: <prop> <problem>, got <value>. Fix: <fix>`.
+ * `<construct path>: <prop> <problem>, got <value>. Fix: <fix>`. The value is redacted here, so no
+ * caller can forget it: a prop or key that names a credential (`password`, `rootCredentials`,
+ * `secretAccessKey`) is shown as `<redacted>`, and so is the user-info part of a URL.
  */
 export function invalid(scope: IConstruct | string, prop: string, problem: string, value: unknown, fix: string): never {
-  throw new ValidationError(`${describeConstruct(scope)}: ${prop} ${problem}, got ${show(value)}. Fix: ${fix}`);
+  throw new ValidationError(`${describeConstruct(scope)}: ${prop} ${problem}, got ${show(prop, value)}. Fix: ${fix}`);
 }
 
-function show(value: unknown): string {
+/** Props and keys whose values are secret (the name ends with one of these words): never shown in an error. */
+const SECRET_PROP = /(password|passwd|secret|token|credentials?|private[_-]?key|access[_-]?key|secret[_-]?key|api[_-]?key)([_-]?id)?$/i;
+const REDACTED = '<redacted>';
+
+/** `value` with secrets replaced: under a secret-named key, and URL user-info. */
+export function redact(prop: string, value: unknown): unknown {
+  if (value === undefined || value === null) return value;
+  // The value's own name: the last segment (`database.password`), or a method's argument (`value(key)`).
+  const arg = /\(([^)]*)\)\s*$/.exec(prop);
+  const last = arg ? arg[1] : prop.split(/[.\s[\]]+/).filter(Boolean).pop() ?? '';
+  if (SECRET_PROP.test(last)) return REDACTED;
+  if (typeof value === 'string') return value.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/gi, `$1${REDACTED}@`);
+  if (Array.isArray(value)) return value.map((v) => redact('', v));
+  if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, redact(k, v)]));
+  }
+  return value;
+}
+
+function show(prop: string, raw: unknown): string {
+  const value = redact(prop, raw);
   if (typeof value === 'string') return JSON.stringify(value);
   if (value === undefined) return 'undefined';
   if (typeof value === 'number' && !Number.isFinite(value)) return String(value);

@@ -1,4 +1,4 @@
-// Identity: OIDC providers (a Keycloak realm this app imports, or an issuer run elsewhere).
+// The public API of lib/identity: named exports only; internal helpers are imported by deep path.
 export { IdentityProvider, IdentityProviderBase } from './identity-provider';
 export type { ExistingKeycloakProps, IIdentityProvider, IssuerProps } from './identity-provider';
 export { KeycloakRealm, MLFLOW_ADMIN_ROLE, MLFLOW_USER_ROLE } from './keycloak-realm';

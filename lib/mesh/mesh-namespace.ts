@@ -7,7 +7,7 @@ import { MANAGED_BY } from '../core/labels';
 import { Namespace, NamespaceProps } from '../core/namespace';
 import { networkPolicyPeer, networkPolicyPort } from '../core/network-policy-renderer';
 import { Port } from '../core/port';
-import { checkDnsLabel, checkDnsSubdomain, checkHostname, describeConstruct, invalid } from '../core/validate';
+import { checkDnsLabel, checkDnsSubdomain, checkHostname, invalid } from '../core/validate';
 import { IstioAuthorizationRenderer } from './istio-renderer';
 
 /** How the pods of a namespace join the Istio mesh. */
@@ -121,10 +121,10 @@ export class MeshNamespace extends Construct {
     for (const c of graph.connections.filter((x) => this.renderer.governs(x))) {
       const d = c.to.data;
       if (d.kind === 'external' && !d.podLabels) {
-        errors.push(`${describeConstruct(this)}: the connection "${c.description}" ends at ${c.to}, which has no podLabels, got undefined. Fix: give Peer.externalWorkload({ ..., podLabels: { app: '${d.name}' } }) so its AuthorizationPolicy can select its pods.`);
+        errors.push(`the connection "${c.description}" ends at ${c.to}, which has no podLabels, got undefined. Fix: give Peer.externalWorkload({ ..., podLabels: { app: '${d.name}' } }) so its AuthorizationPolicy can select its pods.`);
       }
       if (this.mode === MeshMode.AMBIENT && c.port.http) {
-        errors.push(`${describeConstruct(this)}: the connection "${c.description}" to ${c.to} limits HTTP methods or paths, which ztunnel cannot enforce in ambient mode, got ${JSON.stringify(c.port.http)}. Fix: use mode: MeshMode.SIDECAR, or declare the port without withHttp(...).`);
+        errors.push(`the connection "${c.description}" to ${c.to} limits HTTP methods or paths, which ztunnel cannot enforce in ambient mode, got ${JSON.stringify(c.port.http)}. Fix: use mode: MeshMode.SIDECAR, or declare the port without withHttp(...).`);
       }
     }
     return errors;

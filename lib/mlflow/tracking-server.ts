@@ -1,4 +1,4 @@
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import * as prom from '../../imports/monitoring.coreos.com';
 import { IWorkload, Peer } from '../core/connections';
 import { ContainerImage } from '../core/image';
@@ -9,7 +9,9 @@ import { Probe } from '../core/probe';
 import { ResourceRequirements } from '../core/resources';
 import { renderService } from '../core/service';
 import { checkHostname, checkInteger, checkQuantity, invalid } from '../core/validate';
-import { Workload } from '../core/workload';
+import { DisruptionBudget, SpreadPolicy, Workload } from '../core/workload';
+import { WorkloadComponent } from '../core/workload-component';
+import { ExistingHttpService, ExistingHttpServiceProps, IHttpService } from '../core/http-service';
 import { recordBucketUse } from '../storage/bucket-uses';
 import { IDatabase } from '../storage/database';
 import { IBucket } from '../storage/object-store';
@@ -127,16 +129,31 @@ sys.exit("database %s:%d not reachable" % (host, port))
  * container that waits for the database and runs `mlflow db upgrade`, `/health` probes, a
  * Service on 5000, and optionally an Ingress, a ServiceMonitor and high availability.
  */
-export class TrackingServer extends Workload {
+export class TrackingServer extends WorkloadComponent implements ITrackingServer {
   /** MLflow with psycopg2, PyMySQL and boto3 (the image the community-charts chart uses). */
   public static readonly DEFAULT_IMAGE = 'burakince/mlflow:3.14.0';
+
+  /** A tracking server this app does not run (another team's, a managed MLflow). */
+  public static fromExisting(scope: Construct, id: string, props: ExistingHttpServiceProps): ITrackingServer {
+    return new ExistingTrackingServer(scope, id, props);
+  }
+
   public readonly port = PORT;
   /** In-cluster URL clients set as `MLFLOW_TRACKING_URI`. */
   public readonly trackingUri: string;
+  /** The Deployment (also `node.defaultChild`), for escape hatches such as `addJsonPatch`. */
+  public readonly resource: k8s.KubeDeployment;
+  /** The ClusterIP Service on 5000. */
+  public readonly service: k8s.KubeService;
+  /** The PodDisruptionBudget, with more than one replica. */
+  public readonly disruptionBudget?: k8s.KubePodDisruptionBudget;
 
   constructor(scope: Construct, id: string, props: TrackingServerProps) {
+    super(scope, id);
     const name = props.name ?? 'mlflow';
-    super(scope, id, { name: 'mlflow', instance: name, component: 'tracking-server', partOf: props.partOf });
+    const w = this.attachWorkload(new Workload(this, 'Workload', {
+      owner: this, name: 'mlflow', instance: name, component: 'tracking-server', partOf: props.partOf,
+    }));
     if (!props.database || !props.artifacts) {
       invalid(this, props.database ? 'artifacts' : 'database', 'is required', undefined,
         props.database ? 'pass artifacts: minio.addBucket("mlflow")' : 'pass database: a Postgres or Database.fromExisting(...)');
@@ -191,7 +208,7 @@ export class TrackingServer extends Workload {
     const resources = props.resources ?? { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1000m', memory: '1Gi' } };
 
     const scripts = new k8s.KubeConfigMap(this, 'Scripts', {
-      metadata: { name: `${name}-scripts`, labels: this.labels },
+      metadata: { name: `${name}-scripts`, labels: w.labels },
       data: { 'backend_uri.py': BACKEND_URI_PY, 'db_upgrade.py': DB_UPGRADE_PY, 'wait_for_db.py': WAIT_FOR_DB_PY },
     });
     const scriptsMount = { name: 'scripts', mountPath: '/scripts', readOnly: true };
@@ -230,15 +247,15 @@ export class TrackingServer extends Workload {
       writableDirs: [{ path: '/tmp', sizeLimit: scratchSize }],
     };
 
-    renderService(this, 'Service', { name, labels: this.labels, selector: this.podSelector, ports: [{ name: 'http', port: PORT, targetPort: 'http' }] });
-    new k8s.KubeDeployment(this, 'Resource', {
-      metadata: { name, labels: this.labels },
+    this.service = renderService(this, 'Service', { name, labels: w.labels, selector: w.podSelector, ports: [{ name: 'http', port: PORT, targetPort: 'http' }] });
+    this.resource = new k8s.KubeDeployment(this, 'Resource', {
+      metadata: { name, labels: w.labels },
       spec: {
         replicas,
         revisionHistoryLimit: 5,
-        selector: { matchLabels: this.podSelector },
+        selector: { matchLabels: w.podSelector },
         strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) } },
-        template: this.podTemplate({
+        template: w.podTemplate({
           runAs: RUN_AS,
           longRunning: true,
           initContainers: [migrate],
@@ -246,24 +263,24 @@ export class TrackingServer extends Workload {
           volumes: [{ name: 'scripts', configMap: { name: scripts.name } }],
           ...(replicas > 1 ? {
             topologySpreadConstraints: [
-              this.spreadAcross('kubernetes.io/hostname', 'ScheduleAnyway'),
-              this.spreadAcross('topology.kubernetes.io/zone', 'ScheduleAnyway'),
+              w.spreadAcross('kubernetes.io/hostname', SpreadPolicy.SCHEDULE_ANYWAY),
+              w.spreadAcross('topology.kubernetes.io/zone', SpreadPolicy.SCHEDULE_ANYWAY),
             ],
           } : {}),
         }),
       },
     });
     if (replicas > 1) {
-      this.addDisruptionBudget({ minAvailable: replicas - 1 });
+      this.disruptionBudget = w.addDisruptionBudget(DisruptionBudget.minAvailable(replicas - 1));
     }
 
     if (props.ingress) {
       const ing = props.ingress;
-      this.allowFrom(ing.controller ?? Peer.namespace('ingress-nginx'), Port.tcp(PORT), 'ingress controller');
+      w.allowFrom(ing.controller ?? Peer.namespace('ingress-nginx'), Port.tcp(PORT), 'ingress controller');
       new k8s.KubeIngress(this, 'Ingress', {
         metadata: {
           name,
-          labels: this.labels,
+          labels: w.labels,
           annotations: { ...ing.annotations, ...ing.tls.annotations },
         },
         spec: {
@@ -277,26 +294,43 @@ export class TrackingServer extends Workload {
       });
     }
     if (props.metrics) {
-      this.allowFrom(props.metrics.prometheus ?? Peer.namespace('monitoring', { 'app.kubernetes.io/name': 'prometheus' }), Port.tcp(PORT), 'prometheus scrape');
+      w.allowFrom(props.metrics.prometheus ?? Peer.namespace('monitoring', { 'app.kubernetes.io/name': 'prometheus' }), Port.tcp(PORT), 'prometheus scrape');
       new prom.ServiceMonitor(this, 'ServiceMonitor', {
-        metadata: { name, labels: { ...props.metrics.labels, ...this.labels } },
+        metadata: { name, labels: { ...props.metrics.labels, ...w.labels } },
         spec: {
-          selector: { matchLabels: this.podSelector },
+          selector: { matchLabels: w.podSelector },
           endpoints: [{ port: 'http', path: '/metrics', interval: props.metrics.interval ?? '30s' }],
         },
       });
     }
-    for (const peer of props.clients ?? []) this.allowFrom(peer, Port.tcp(PORT), 'mlflow client');
+    for (const peer of props.clients ?? []) w.allowFrom(peer, Port.tcp(PORT), 'mlflow client');
+  }
+
+  /** The same as {@link trackingUri}. */
+  public get url(): string {
+    return this.trackingUri;
   }
 
   /** Lets a workload of this app call the tracking API (a training Job, a pipeline step). */
   public grantConnect(client: IWorkload, description: string): void {
-    this.allowFrom(Peer.workload(client), Port.tcp(PORT), description);
+    this.workload.allowFrom(client, Port.tcp(PORT), description);
+  }
+}
+
+/** An MLflow tracking server clients log to. */
+export interface ITrackingServer extends IHttpService {
+  /** What clients set as `MLFLOW_TRACKING_URI`. */
+  readonly trackingUri: string;
+}
+
+class ExistingTrackingServer extends ExistingHttpService implements ITrackingServer {
+  public get trackingUri(): string {
+    return this.url;
   }
 }
 
 /** A host or host pattern as MLflow's allowed-hosts accepts it: `mlflow`, `*.example.com`, `10.*`, `host:5000`, `host:*`. */
-function checkHostPattern(scope: TrackingServer, prop: string, value: string): string {
+function checkHostPattern(scope: IConstruct, prop: string, value: string): string {
   if (!/^(\*|[a-z0-9*]([-a-z0-9.*]*[a-z0-9*])?)(:(\d{1,5}|\*))?$/.test(value ?? '')) {
     invalid(scope, prop, 'must be a host name or pattern, optionally with :port or :*', value, 'write it as "mlflow.example.com", "*.example.com" or "mlflow:*"');
   }

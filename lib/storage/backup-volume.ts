@@ -3,7 +3,10 @@ import { ARGOCD_SYNC_OPTIONS, KEEP_ON_DELETE } from '../core/labels';
 import { Workload } from '../core/workload';
 import { BackupDestination } from './backup';
 
-/** The PVC of a volume {@link BackupDestination}, named `<workload>`, and the pod volume for it. */
+/**
+ * The PVC of a volume {@link BackupDestination}, named `<workload>`, and the pod volume for it.
+ * @internal
+ */
 export function renderBackupVolume(w: Workload, dest: BackupDestination): k8s.Volume {
   const v = dest.volumeProps!;
   new k8s.KubePersistentVolumeClaim(w, 'Volume', {

@@ -43,7 +43,10 @@ export interface BackupOptions {
   readonly retentionDays?: number;
 }
 
-/** Defaults resolved and checked once. */
+/**
+ * Defaults resolved and checked once.
+ * @internal
+ */
 export function resolveBackup(scope: IConstruct, prop: string, o: BackupOptions) {
   return {
     destination: o.destination,

@@ -62,7 +62,7 @@ class ExistingDatabase extends Construct implements IDatabase {
       invalid(this, 'engine', 'must be DatabaseEngine.POSTGRESQL or DatabaseEngine.MYSQL', props.engine, 'pass engine: DatabaseEngine.POSTGRESQL');
     }
     if (!(props.password instanceof SecretValue)) {
-      invalid(this, 'password', 'must be a SecretValue, never a string', typeof props.password === 'string' ? '<redacted>' : props.password,
+      invalid(this, 'password', 'must be a SecretValue, never a string', props.password,
         'pass SecretValue.fromSecret("mlflow-db", "password") or an ExternalSecret value');
     }
     this.engine = props.engine;

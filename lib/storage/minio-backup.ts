@@ -4,6 +4,7 @@ import { renderCronJob } from '../core/batch';
 import { k8s } from '../core/k8s';
 import { checkCron } from '../core/validate';
 import { Workload } from '../core/workload';
+import { WorkloadComponent } from '../core/workload-component';
 import { BackupDestination } from './backup';
 import { renderBackupVolume } from './backup-volume';
 import { recordBucketUse } from './bucket-uses';
@@ -39,9 +40,15 @@ export interface MinioBackupProps extends MinioBackupOptions {
 }
 
 /** A CronJob mirroring every bucket with `mc mirror --overwrite` to a backup destination. */
-export class MinioBackup extends Workload {
+export class MinioBackup extends WorkloadComponent {
+  /** The CronJob (also `node.defaultChild`). */
+  public readonly resource: k8s.KubeCronJob;
+
   constructor(scope: Construct, id: string, props: MinioBackupProps) {
-    super(scope, id, { name: 'minio', instance: `${props.source.workloadName}-backup`, component: 'backup', partOf: props.partOf });
+    super(scope, id);
+    const w = this.attachWorkload(new Workload(this, 'Workload', {
+      owner: this, name: 'minio', instance: `${props.source.workloadName}-backup`, component: 'backup', partOf: props.partOf,
+    }));
     const schedule = checkCron(this, 'backup.schedule', props.schedule ?? '0 3 * * *');
     const dest = props.destination;
     props.source.grantConnect(this, 'mirror backup (read)');
@@ -55,7 +62,7 @@ export class MinioBackup extends Workload {
       env.push(...s3AliasEnv(this, 'backup.destination', dest.bucketRef.store, 'DST').filter(([n]) => n !== 'MC_CONFIG_DIR'));
       aliases.push(mcAliasCommand('DST'));
     } else {
-      volumes.push(renderBackupVolume(this, dest));
+      volumes.push(renderBackupVolume(w, dest));
       mounts.push({ name: 'backup', mountPath: '/backup' });
     }
     const flags = `--overwrite${props.removeDeleted ? ' --remove' : ''}`;
@@ -64,9 +71,9 @@ export class MinioBackup extends Workload {
     }) as unknown as string;
     this.node.addValidation({
       validate: () => (props.buckets ?? []).filter((b) => !props.allBuckets().includes(b)).map((b) =>
-        `${this.constructor.name} "${id}": backup.buckets must name buckets this MinIO creates (${props.allBuckets().join(', ') || 'none'}), got "${b}". Fix: add it with minio.addBucket("${b}") or remove it from backup.buckets.`),
+        `backup.buckets must name buckets this MinIO creates (${props.allBuckets().join(', ') || 'none'}), got "${b}". Fix: add it with minio.addBucket("${b}") or remove it from backup.buckets.`),
     });
-    renderCronJob(this, {
+    this.resource = renderCronJob(w, {
       schedule,
       timeZone: props.timeZone ?? 'Etc/UTC',
       activeDeadlineSeconds: 6 * 3600,
@@ -83,6 +90,6 @@ export class MinioBackup extends Workload {
         }],
         volumes,
       },
-    });
+    }, this);
   }
 }

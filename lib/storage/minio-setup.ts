@@ -4,6 +4,7 @@ import { renderJob } from '../core/batch';
 import { k8s } from '../core/k8s';
 import { EnvValue } from '../core/pod';
 import { Workload } from '../core/workload';
+import { WorkloadComponent } from '../core/workload-component';
 import { MinioUserScope } from './minio-user';
 import { IObjectStore } from './object-store';
 import { MC_RUN_AS, MC_WRITABLE_DIRS, mcAliasCommand, mcImage, s3AliasEnv } from './s3-client';
@@ -22,16 +23,21 @@ export interface MinioSetupProps {
  * creates buckets with `mc mb --ignore-existing`, then creates each scoped user, (re)writes its
  * policy and attaches it.
  */
-export class MinioSetup extends Workload {
+export class MinioSetup extends WorkloadComponent {
+  /** The Job (also `node.defaultChild`). */
+  public readonly resource: k8s.KubeJob;
   private readonly names: string[] = [];
 
   constructor(scope: Construct, id: string, props: MinioSetupProps) {
-    super(scope, id, { name: 'minio', instance: `${props.store.workloadName}-setup`, component: 'setup', partOf: props.partOf });
+    super(scope, id);
+    const w = this.attachWorkload(new Workload(this, 'Workload', {
+      owner: this, name: 'minio', instance: `${props.store.workloadName}-setup`, component: 'setup', partOf: props.partOf,
+    }));
     props.store.grantConnect(this, 'bucket and user setup');
     const users = [...(props.users ?? [])].sort((a, b) => (a.userName < b.userName ? -1 : 1));
     const envName = (u: MinioUserScope, what: string) => `USER_${u.userName.toUpperCase().replace(/-/g, '_')}_${what}`;
     const policies = users.length ? new k8s.KubeConfigMap(this, 'Policies', {
-      metadata: { name: `${props.store.workloadName}-policies`, labels: this.labels },
+      metadata: { name: `${props.store.workloadName}-policies`, labels: w.labels },
       data: Object.fromEntries(users.map((u) => [`${u.policyName}.json`, `${JSON.stringify(u.policyDocument(), null, 2)}\n`])),
     }) : undefined;
     const script = Lazy.any({
@@ -49,7 +55,7 @@ export class MinioSetup extends Workload {
         ]),
       ].join('\n'),
     }) as unknown as string;
-    renderJob(this, {
+    this.resource = renderJob(w, {
       runAs: MC_RUN_AS,
       containers: [{
         name: 'setup',
@@ -67,7 +73,7 @@ export class MinioSetup extends Workload {
         writableDirs: MC_WRITABLE_DIRS,
       }],
       volumes: policies ? [{ name: 'policies', configMap: { name: policies.name } }] : [],
-    });
+    }, {}, this);
   }
 
   /** Adds a bucket (kept sorted, so the rendered Job does not depend on call order). */

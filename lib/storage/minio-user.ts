@@ -14,6 +14,14 @@ export interface MinioUserProps {
   readonly readOnly?: string[];
 }
 
+/** A {@link MinioUser} of one store (created by `Minio` from its `users` prop). */
+export interface MinioUserOfStoreProps extends MinioUserProps {
+  /** The store the user lives on. */
+  readonly store: IObjectStore & { readonly bucketNames: string[] };
+  /** The user name (the `users` key). */
+  readonly name: string;
+}
+
 /** What a {@link MinioUser} is scoped to, for the setup Job. */
 export interface MinioUserScope extends IObjectStore {
   /** The user (and policy) name: `<name>-user`. */
@@ -41,13 +49,17 @@ export class MinioUser extends Construct implements MinioUserScope {
   public readonly readWrite: string[];
   public readonly readOnly: string[];
 
-  constructor(scope: Construct, id: string, private readonly store: IObjectStore & { readonly bucketNames: string[] }, name: string, props: MinioUserProps) {
+  private readonly store: IObjectStore & { readonly bucketNames: string[] };
+
+  constructor(scope: Construct, id: string, props: MinioUserOfStoreProps) {
     super(scope, id);
+    const { store, name } = props;
+    this.store = store;
     this.userName = checkDnsLabel(this, 'users key', name, 40);
     this.policyName = `${name}-user`;
     const c = props.credentials;
     if (!(c?.accessKeyId instanceof SecretValue) || !(c?.secretAccessKey instanceof SecretValue)) {
-      invalid(this, `users.${name}.credentials`, 'must hold two SecretValues (accessKeyId, secretAccessKey)', '<redacted>',
+      invalid(this, `users.${name}.credentials`, 'must hold two SecretValues (accessKeyId, secretAccessKey)', c,
         'pass { accessKeyId: secret.value("mlflow-access-key"), secretAccessKey: secret.value("mlflow-secret-key") }');
     }
     this.credentials = c;
@@ -60,7 +72,7 @@ export class MinioUser extends Construct implements MinioUserScope {
     this.region = store.region;
     this.node.addValidation({
       validate: () => [...this.readWrite, ...this.readOnly].filter((b) => !store.bucketNames.includes(b)).map((b) =>
-        `MinioUser "${name}": users.${name} grants bucket "${b}", which this MinIO does not create (${store.bucketNames.join(', ') || 'none'}). Fix: add it with minio.addBucket("${b}").`),
+        `users.${name} grants bucket "${b}", which this MinIO does not create (${store.bucketNames.join(', ') || 'none'}). Fix: add it with minio.addBucket("${b}").`),
     });
   }
 

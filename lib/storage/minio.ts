@@ -7,9 +7,10 @@ import { Port } from '../core/port';
 import { Probe } from '../core/probe';
 import { ResourceRequirements } from '../core/resources';
 import { SecretValue } from '../core/secret-value';
-import { renderService } from '../core/service';
+import { PodManagementPolicy, StatefulWorkload } from '../core/stateful-workload';
+import { WorkloadComponent } from '../core/workload-component';
 import { checkDnsSubdomain, checkInteger, checkQuantity, invalid } from '../core/validate';
-import { Workload } from '../core/workload';
+import { DisruptionBudget, SpreadPolicy } from '../core/workload';
 import { BucketRef, IBucket, IObjectStore, S3Credentials, checkBucketName } from './object-store';
 import { MinioBackup, MinioBackupOptions } from './minio-backup';
 import { MinioSetup } from './minio-setup';
@@ -74,7 +75,7 @@ const RUN_AS = { uid: 1000, gid: 1000 };
  * Service on 9000 and the console on 9001, one PVC per drive, a bucket Job and an optional
  * mirror backup. Data: PVCs are retained when the StatefulSet is deleted or scaled down.
  */
-export class Minio extends Workload implements IObjectStore {
+export class Minio extends WorkloadComponent implements IObjectStore {
   public static readonly DEFAULT_IMAGE = 'quay.io/minio/minio:RELEASE.2025-09-07T16-13-09Z';
   public static readonly API_PORT = 9000;
   public static readonly CONSOLE_PORT = 9001;
@@ -82,17 +83,22 @@ export class Minio extends Workload implements IObjectStore {
   public readonly region: string;
   public readonly credentials: S3Credentials;
   public readonly topology: MinioTopology;
+  /** The ClusterIP Service clients connect to. */
+  public readonly service: k8s.KubeService;
+  private readonly stateful: StatefulWorkload;
+  /** The StatefulSet (also `node.defaultChild`), for escape hatches such as `addJsonPatch`. */
+  public readonly resource: k8s.KubeStatefulSet;
   private setupJob?: MinioSetup;
   private readonly users = new Map<string, MinioUser>();
   public readonly backup?: MinioBackup;
   private readonly partOf?: string;
 
   constructor(scope: Construct, id: string, props: MinioProps) {
+    super(scope, id);
     const name = props.name ?? 'minio';
-    super(scope, id, { name: 'minio', instance: name, component: 'object-store', partOf: props.partOf });
     const creds = props.rootCredentials;
     if (!(creds?.accessKeyId instanceof SecretValue) || !(creds?.secretAccessKey instanceof SecretValue)) {
-      invalid(this, 'rootCredentials', 'must hold two SecretValues (accessKeyId, secretAccessKey), never strings', '<redacted>',
+      invalid(this, 'rootCredentials', 'must hold two SecretValues (accessKeyId, secretAccessKey), never strings', creds,
         'pass { accessKeyId: SecretValue.fromSecret("minio", "root-user"), secretAccessKey: SecretValue.fromSecret("minio", "root-password") }');
     }
     this.credentials = creds;
@@ -101,81 +107,65 @@ export class Minio extends Workload implements IObjectStore {
     const image = ContainerImage.fromReference(props.image ?? Minio.DEFAULT_IMAGE, this, 'image');
     const storageSize = checkQuantity(this, 'storageSize', props.storageSize ?? '50Gi', '50Gi');
     if (props.storageClass !== undefined) checkDnsSubdomain(this, 'storageClass', props.storageClass);
-    const headless = `${name}-hl`;
-    this.endpointUrl = `http://${name}.${this.namespace}.svc.cluster.local:${Minio.API_PORT}`;
-
-    renderService(this, 'Service', {
-      name,
-      labels: this.labels,
-      selector: this.podSelector,
-      ports: [
-        { name: 'api', port: Minio.API_PORT, targetPort: 'api' },
-        { name: 'console', port: Minio.CONSOLE_PORT, targetPort: 'console' },
-      ],
-    });
-    renderService(this, 'HeadlessService', {
-      name: headless,
-      labels: this.labels,
-      selector: this.podSelector,
-      headless: true,
-      ports: [{ name: 'api', port: Minio.API_PORT, targetPort: 'api' }],
-    });
 
     const t = this.topology;
     const drives = Array.from({ length: t.drivesPerNode }, (_, i) => (t.drivesPerNode === 1 ? 'data' : `data-${i}`));
     const driveArg = t.drivesPerNode === 1 ? '/data' : `/data-{0...${t.drivesPerNode - 1}}`;
-    const serverArg = t.distributed
-      ? `http://${name}-{0...${t.replicas - 1}}.${headless}.${this.namespace}.svc.cluster.local${driveArg}`
-      : driveArg;
 
-    new k8s.KubeStatefulSet(this, 'Resource', {
-      metadata: { name, labels: this.labels },
-      spec: {
-        serviceName: headless,
-        replicas: t.replicas,
-        podManagementPolicy: t.distributed ? 'Parallel' : 'OrderedReady',
-        selector: { matchLabels: this.podSelector },
-        persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
-        template: this.podTemplate({
-          runAs: RUN_AS,
-          longRunning: true,
-          ...(t.distributed ? { topologySpreadConstraints: [this.spreadAcross('kubernetes.io/hostname', 'DoNotSchedule')] } : {}),
-            containers: [{
-              name: 'minio',
-              image,
-              args: ['server', serverArg, '--address', `:${Minio.API_PORT}`, '--console-address', `:${Minio.CONSOLE_PORT}`, '--certs-dir', '/tmp/certs'],
-              env: [
-                ['MINIO_ROOT_USER', EnvValue.fromSecret(creds.accessKeyId)],
-                ['MINIO_ROOT_PASSWORD', EnvValue.fromSecret(creds.secretAccessKey)],
-                ['MINIO_BROWSER_REDIRECT', EnvValue.literal('off')],
-                // MinIO keeps its config in $HOME/.minio: on the writable /tmp, not the read-only root.
-                ['HOME', EnvValue.literal('/tmp')],
-              ],
-              ports: { api: Minio.API_PORT, console: Minio.CONSOLE_PORT },
-              resources: props.resources ?? {
-                requests: { cpu: '100m', memory: '256Mi' },
-                limits: { cpu: '1000m', memory: '2Gi' },
-              },
-              startup: Probe.httpGet('/minio/health/live', 'api', { periodSeconds: 5, failureThreshold: 60 }),
-              liveness: Probe.httpGet('/minio/health/live', 'api'),
-              readiness: Probe.httpGet('/minio/health/ready', 'api', { periodSeconds: 5 }),
-              volumeMounts: drives.map((d) => ({ name: d, mountPath: `/${d}` })),
-              writableDirs: ['/tmp'],
-            }],
-        }),
-        volumeClaimTemplates: drives.map((d) => this.claimTemplate(d, storageSize, props.storageClass)),
-      },
+    this.stateful = new StatefulWorkload(this, 'Stateful', {
+      owner: this,
+      name: 'minio', instance: name, component: 'object-store', partOf: props.partOf,
+      ports: [
+        { name: 'api', port: Minio.API_PORT, targetPort: 'api' },
+        { name: 'console', port: Minio.CONSOLE_PORT, targetPort: 'console' },
+      ],
+      headlessPorts: [{ name: 'api', port: Minio.API_PORT, targetPort: 'api' }],
+      replicas: t.replicas,
+      podManagementPolicy: t.distributed ? PodManagementPolicy.PARALLEL : PodManagementPolicy.ORDERED_READY,
+      claims: drives.map((d) => ({ name: d, size: storageSize, storageClass: props.storageClass })),
+      pod: (w) => ({
+        runAs: RUN_AS,
+        ...(t.distributed ? { topologySpreadConstraints: [w.spreadAcross('kubernetes.io/hostname', SpreadPolicy.DO_NOT_SCHEDULE)] } : {}),
+        containers: [{
+          name: 'minio',
+          image,
+          args: ['server', t.distributed ? `http://${name}-{0...${t.replicas - 1}}.${name}-hl.${w.namespace}.svc.cluster.local${driveArg}` : driveArg,
+            '--address', `:${Minio.API_PORT}`, '--console-address', `:${Minio.CONSOLE_PORT}`, '--certs-dir', '/tmp/certs'],
+          env: [
+            ['MINIO_ROOT_USER', EnvValue.fromSecret(creds.accessKeyId)],
+            ['MINIO_ROOT_PASSWORD', EnvValue.fromSecret(creds.secretAccessKey)],
+            ['MINIO_BROWSER_REDIRECT', EnvValue.literal('off')],
+            // MinIO keeps its config in $HOME/.minio: on the writable /tmp, not the read-only root.
+            ['HOME', EnvValue.literal('/tmp')],
+          ],
+          ports: { api: Minio.API_PORT, console: Minio.CONSOLE_PORT },
+          resources: props.resources ?? {
+            requests: { cpu: '100m', memory: '256Mi' },
+            limits: { cpu: '1000m', memory: '2Gi' },
+          },
+          startup: Probe.httpGet('/minio/health/live', 'api', { periodSeconds: 5, failureThreshold: 60 }),
+          liveness: Probe.httpGet('/minio/health/live', 'api'),
+          readiness: Probe.httpGet('/minio/health/ready', 'api', { periodSeconds: 5 }),
+          volumeMounts: drives.map((d) => ({ name: d, mountPath: `/${d}` })),
+          writableDirs: ['/tmp'],
+        }],
+      }),
     });
+    this.attachWorkload(this.stateful.workload);
+    this.resource = this.stateful.statefulSet;
+    this.service = this.stateful.service;
+    this.node.defaultChild = this.resource;
+    this.endpointUrl = `http://${this.stateful.host}:${Minio.API_PORT}`;
 
     if (t.distributed) {
       // The nodes of a distributed set talk to each other on the API port.
-      this.allowFrom(Peer.workload(this), Port.tcp(Minio.API_PORT), 'minio: distributed peers');
-      this.addDisruptionBudget({ maxUnavailable: 1 });
+      this.workload.allowFrom(this, Port.tcp(Minio.API_PORT), 'minio: distributed peers');
+      this.workload.addDisruptionBudget(DisruptionBudget.maxUnavailable(1));
     }
 
     this.partOf = props.partOf;
-    for (const name of Object.keys(props.users ?? {}).sort()) {
-      this.users.set(name, new MinioUser(this, `User-${name}`, this, name, props.users![name]));
+    for (const userName of Object.keys(props.users ?? {}).sort()) {
+      this.users.set(userName, new MinioUser(this, `User-${userName}`, { store: this, name: userName, ...props.users![userName] }));
     }
     if (this.users.size) this.setup();
     for (const b of props.buckets ?? []) this.addBucket(b);
@@ -222,11 +212,11 @@ export class Minio extends Workload implements IObjectStore {
 
   /** Declares that `client` uses the S3 API on 9000. */
   public grantConnect(client: IWorkload, description: string): void {
-    this.allowFrom(Peer.workload(client), Port.tcp(Minio.API_PORT), description);
+    this.workload.allowFrom(client, Port.tcp(Minio.API_PORT), description);
   }
 
   /** Opens the console (9001) to a peer, for example an ingress controller. */
   public allowConsoleFrom(peer: Peer): void {
-    this.allowFrom(peer, Port.tcp(Minio.CONSOLE_PORT), 'minio console');
+    this.workload.allowFrom(peer, Port.tcp(Minio.CONSOLE_PORT), 'minio console');
   }
 }

@@ -80,9 +80,8 @@ class ExistingObjectStore extends Construct implements IObjectStore {
       url = undefined;
     }
     if (!url || !/^https?:$/.test(url.protocol) || (url.pathname !== '/' && url.pathname !== '') || url.username || url.password) {
-      // Never echo credentials embedded in the URL into an error message (and so into CI logs).
-      const shown = url && (url.username || url.password) ? `${url.protocol}//<redacted>@${url.host}${url.pathname === '/' ? '' : url.pathname}` : props.endpointUrl;
-      invalid(this, 'endpointUrl', 'must be an http(s) URL with no path and no credentials', shown,
+      // invalid() redacts credentials embedded in the URL, so they never reach an error (or CI logs).
+      invalid(this, 'endpointUrl', 'must be an http(s) URL with no path and no credentials', props.endpointUrl,
         'write it as "https://s3.eu-west-1.amazonaws.com" and pass keys through credentials');
     }
     if (!url.hostname.startsWith('[')) checkDnsSubdomain(this, 'endpointUrl host', url.hostname);

@@ -4,6 +4,7 @@ import { EnvValue, ContainerSpec } from '../core/pod';
 import { k8s } from '../core/k8s';
 import { ContainerImage } from '../core/image';
 import { Workload } from '../core/workload';
+import { WorkloadComponent } from '../core/workload-component';
 import { BackupOptions, resolveBackup } from './backup';
 import { IDatabase } from './database';
 import { mcAliasCommand, mcImage, MC_WRITABLE_DIRS, s3AliasEnv } from './s3-client';
@@ -18,7 +19,10 @@ export interface PostgresBackupProps extends BackupOptions {
 }
 
 const RESOURCES = { requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } };
-/** The `postgres` user of the official Alpine image (999 in the Debian variants). */
+/**
+ * The `postgres` user of the official Alpine image (999 in the Debian variants).
+ * @internal
+ */
 export const POSTGRES_RUN_AS = { uid: 70, gid: 70 } as const;
 
 /**
@@ -26,9 +30,15 @@ export const POSTGRES_RUN_AS = { uid: 70, gid: 70 } as const;
  * uploads it and deletes dumps older than the retention. To a volume: written and pruned in place.
  * Restore: `pg_restore --clean --if-exists -d <db> <file>`.
  */
-export class PostgresBackup extends Workload {
+export class PostgresBackup extends WorkloadComponent {
+  /** The CronJob (also `node.defaultChild`). */
+  public readonly resource: k8s.KubeCronJob;
+
   constructor(scope: Construct, id: string, props: PostgresBackupProps) {
-    super(scope, id, { name: 'postgresql', instance: `${props.database.workloadName}-backup`, component: 'backup', partOf: props.partOf });
+    super(scope, id);
+    const w = this.attachWorkload(new Workload(this, 'Workload', {
+      owner: this, name: 'postgresql', instance: `${props.database.workloadName}-backup`, component: 'backup', partOf: props.partOf,
+    }));
     const o = resolveBackup(this, 'backup', props);
     const db = props.database;
     db.grantConnect(this, 'pg_dump backup');
@@ -89,12 +99,12 @@ export class PostgresBackup extends Workload {
         volumeMounts: [{ name: 'backup', mountPath: '/backup' }],
         writableDirs: ['/tmp'],
       }];
-      volumes = [renderBackupVolume(this, dest)];
+      volumes = [renderBackupVolume(w, dest)];
     }
-    renderCronJob(this, {
+    this.resource = renderCronJob(w, {
       schedule: o.schedule,
       timeZone: o.timeZone,
       pod: { runAs: POSTGRES_RUN_AS, initContainers, containers, volumes },
-    });
+    }, this);
   }
 }

@@ -2,14 +2,14 @@ import { Construct } from 'constructs';
 import { k8s } from '../core/k8s';
 import { ContainerImage } from '../core/image';
 import { EnvValue } from '../core/pod';
-import { IWorkload, Peer } from '../core/connections';
+import { IWorkload } from '../core/connections';
 import { Port } from '../core/port';
 import { Probe } from '../core/probe';
 import { ResourceRequirements } from '../core/resources';
 import { SecretValue } from '../core/secret-value';
-import { renderService } from '../core/service';
+import { StatefulWorkload } from '../core/stateful-workload';
+import { WorkloadComponent } from '../core/workload-component';
 import { invalid, checkQuantity, checkDnsSubdomain } from '../core/validate';
-import { Workload } from '../core/workload';
 import { BackupOptions } from './backup';
 import { DatabaseEngine, IDatabase, checkSqlIdentifier } from './database';
 import { POSTGRES_RUN_AS, PostgresBackup } from './postgres-backup';
@@ -68,7 +68,7 @@ const DATA_DIR = '/var/lib/postgresql/data';
  * Data: the PVC outlives the StatefulSet (`whenDeleted: Retain`): deleting this construct never
  * deletes the database's volume.
  */
-export class Postgres extends Workload implements IDatabase {
+export class Postgres extends WorkloadComponent implements IDatabase {
   public static readonly DEFAULT_VERSION = '16.15';
   public readonly engine = DatabaseEngine.POSTGRESQL;
   public readonly host: string;
@@ -78,12 +78,17 @@ export class Postgres extends Workload implements IDatabase {
   public readonly password: SecretValue;
   public readonly superuserPassword: SecretValue;
   public readonly image: ContainerImage;
+  /** The ClusterIP Service clients connect to. */
+  public readonly service: k8s.KubeService;
+  private readonly stateful: StatefulWorkload;
+  /** The StatefulSet (also `node.defaultChild`), for escape hatches such as `addJsonPatch`. */
+  public readonly resource: k8s.KubeStatefulSet;
   /** The backup CronJob, when `backup` is set. */
   public readonly backup?: PostgresBackup;
 
   constructor(scope: Construct, id: string, props: PostgresProps) {
+    super(scope, id);
     const name = props.name ?? 'postgresql';
-    super(scope, id, { name: 'postgresql', instance: name, component: 'database', partOf: props.partOf });
     if (props.version !== undefined && props.image !== undefined) {
       invalid(this, 'version', 'conflicts with image (the image already fixes the version)', props.version,
         'remove version, or remove image to use postgres:<version>-alpine');
@@ -95,11 +100,10 @@ export class Postgres extends Workload implements IDatabase {
     this.image = ContainerImage.fromReference(props.image ?? `postgres:${version}-alpine`, this, 'image');
     for (const [prop, v] of [['superuserPassword', props.superuserPassword], ['database.password', props.database?.password]] as const) {
       if (!(v instanceof SecretValue)) {
-        invalid(this, prop, 'must be a SecretValue, never a string', typeof v === 'string' ? '<redacted>' : v,
+        invalid(this, prop, 'must be a SecretValue, never a string', v,
           'pass SecretValue.fromSecret("postgresql", "password") or an ExternalSecret value');
       }
     }
-    this.host = `${name}.${this.namespace}.svc.cluster.local`;
     this.databaseName = checkSqlIdentifier(this, 'database.name', props.database.name ?? 'mlflow');
     this.username = checkSqlIdentifier(this, 'database.user', props.database.user ?? 'mlflow');
     this.password = props.database.password;
@@ -107,8 +111,56 @@ export class Postgres extends Workload implements IDatabase {
     const storageSize = checkQuantity(this, 'storageSize', props.storageSize ?? '10Gi', '10Gi');
     if (props.storageClass !== undefined) checkDnsSubdomain(this, 'storageClass', props.storageClass);
 
-    const initScript = new k8s.KubeConfigMap(this, 'InitScripts', {
-      metadata: { name: `${name}-initdb`, labels: this.labels },
+    const initdb = `${name}-initdb`;
+    const isReady = ['pg_isready', '--host=127.0.0.1', '--port=5432', '--username=postgres', '--dbname=postgres'];
+    const ports = [{ name: 'postgresql', port: this.port, targetPort: 'postgresql' }];
+    this.stateful = new StatefulWorkload(this, 'Stateful', {
+      owner: this,
+      name: 'postgresql', instance: name, component: 'database', partOf: props.partOf,
+      ports,
+      claims: [{ name: 'data', size: storageSize, storageClass: props.storageClass }],
+      pod: () => ({
+        runAs: POSTGRES_RUN_AS,
+        containers: [{
+          name: 'postgresql',
+          image: this.image,
+          env: [
+            ['POSTGRES_USER', EnvValue.literal('postgres')],
+            ['POSTGRES_PASSWORD', EnvValue.fromSecret(props.superuserPassword)],
+            ['PGDATA', EnvValue.literal(`${DATA_DIR}/pgdata`)],
+            ['APP_DATABASE', EnvValue.literal(this.databaseName)],
+            ['APP_USER', EnvValue.literal(this.username)],
+            ['APP_PASSWORD', EnvValue.fromSecret(this.password)],
+          ],
+          ports: { postgresql: this.port },
+          resources: props.resources ?? {
+            requests: { cpu: '100m', memory: '256Mi' },
+            limits: { cpu: '500m', memory: '1Gi' },
+          },
+          startup: Probe.exec(isReady, { periodSeconds: 5, failureThreshold: 60 }),
+          liveness: Probe.exec(isReady, { periodSeconds: 10, failureThreshold: 6 }),
+          readiness: Probe.exec(isReady, { periodSeconds: 5 }),
+          volumeMounts: [
+            { name: 'data', mountPath: DATA_DIR },
+            { name: 'initdb', mountPath: '/docker-entrypoint-initdb.d', readOnly: true },
+            { name: 'dshm', mountPath: '/dev/shm' },
+          ],
+          writableDirs: ['/var/run/postgresql', '/tmp'],
+        }],
+        volumes: [
+          { name: 'initdb', configMap: { name: initdb, defaultMode: 0o555 } },
+          { name: 'dshm', emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString('256Mi') } },
+        ],
+      }),
+    });
+    this.attachWorkload(this.stateful.workload);
+    this.resource = this.stateful.statefulSet;
+    this.service = this.stateful.service;
+    this.node.defaultChild = this.resource;
+    this.host = this.stateful.host;
+
+    new k8s.KubeConfigMap(this, 'InitScripts', {
+      metadata: { name: initdb, labels: this.workload.labels },
       data: {
         // Runs once, on an empty data directory. The password is read from the environment with
         // \getenv, so it is never in a manifest, an argument or the psql history.
@@ -128,67 +180,6 @@ export class Postgres extends Workload implements IDatabase {
       },
     });
 
-    renderService(this, 'Service', {
-      name,
-      labels: this.labels,
-      selector: this.podSelector,
-      ports: [{ name: 'postgresql', port: this.port, targetPort: 'postgresql' }],
-    });
-    // The StatefulSet's governing Service: gives the pod its stable DNS name (postgresql-0.postgresql-hl).
-    renderService(this, 'HeadlessService', {
-      name: `${name}-hl`,
-      labels: this.labels,
-      selector: this.podSelector,
-      headless: true,
-      ports: [{ name: 'postgresql', port: this.port, targetPort: 'postgresql' }],
-    });
-
-    const isReady = ['pg_isready', '--host=127.0.0.1', '--port=5432', '--username=postgres', '--dbname=postgres'];
-    new k8s.KubeStatefulSet(this, 'Resource', {
-      metadata: { name, labels: this.labels },
-      spec: {
-        serviceName: `${name}-hl`,
-        replicas: 1,
-        selector: { matchLabels: this.podSelector },
-        persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
-        template: this.podTemplate({
-            runAs: POSTGRES_RUN_AS,
-            longRunning: true,
-            containers: [{
-              name: 'postgresql',
-              image: this.image,
-              env: [
-                ['POSTGRES_USER', EnvValue.literal('postgres')],
-                ['POSTGRES_PASSWORD', EnvValue.fromSecret(props.superuserPassword)],
-                ['PGDATA', EnvValue.literal(`${DATA_DIR}/pgdata`)],
-                ['APP_DATABASE', EnvValue.literal(this.databaseName)],
-                ['APP_USER', EnvValue.literal(this.username)],
-                ['APP_PASSWORD', EnvValue.fromSecret(this.password)],
-              ],
-              ports: { postgresql: this.port },
-              resources: props.resources ?? {
-                requests: { cpu: '100m', memory: '256Mi' },
-                limits: { cpu: '500m', memory: '1Gi' },
-              },
-              startup: Probe.exec(isReady, { periodSeconds: 5, failureThreshold: 60 }),
-              liveness: Probe.exec(isReady, { periodSeconds: 10, failureThreshold: 6 }),
-              readiness: Probe.exec(isReady, { periodSeconds: 5 }),
-              volumeMounts: [
-                { name: 'data', mountPath: DATA_DIR },
-                { name: 'initdb', mountPath: '/docker-entrypoint-initdb.d', readOnly: true },
-                { name: 'dshm', mountPath: '/dev/shm' },
-              ],
-              writableDirs: ['/var/run/postgresql', '/tmp'],
-            }],
-            volumes: [
-              { name: 'initdb', configMap: { name: initScript.name, defaultMode: 0o555 } },
-              { name: 'dshm', emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString('256Mi') } },
-            ],
-        }),
-        volumeClaimTemplates: [this.claimTemplate('data', storageSize, props.storageClass)],
-      },
-    });
-
     if (props.backup) {
       this.backup = new PostgresBackup(this, 'Backup', { database: this, ...props.backup, partOf: props.partOf });
     }
@@ -196,6 +187,6 @@ export class Postgres extends Workload implements IDatabase {
 
   /** Declares that `client` connects to PostgreSQL on 5432. */
   public grantConnect(client: IWorkload, description: string): void {
-    this.allowFrom(Peer.workload(client), Port.tcp(this.port), description);
+    this.workload.allowFrom(client, Port.tcp(this.port), description);
   }
 }

@@ -7,18 +7,26 @@ import { IObjectStore } from './object-store';
 /**
  * The MinIO client image used by bucket, mirror and upload jobs. MinIO's last published
  * community build; override with your own mirror of it where needed.
+ * @internal
  */
 export const MC_IMAGE = 'quay.io/minio/mc:RELEASE.2025-08-13T08-35-41Z';
 
-/** The non-root user `mc` containers run as. */
+/**
+ * The non-root user `mc` containers run as.
+ * @internal
+ */
 export const MC_RUN_AS = { uid: 1000, gid: 1000 } as const;
 
-/** Where `mc` keeps its config: on the writable /tmp, since the root filesystem is read-only. */
+/**
+ * Where `mc` keeps its config: on the writable /tmp, since the root filesystem is read-only.
+ * @internal
+ */
 export const MC_WRITABLE_DIRS = ['/tmp'];
 
 /**
  * Environment for an `mc` alias: the endpoint as a literal, the keys as secret references.
  * `alias` is an upper-case prefix such as `SRC` or `DST`.
+ * @internal
  */
 export function s3AliasEnv(scope: IConstruct, prop: string, store: IObjectStore, alias: string): Array<[string, EnvValue]> {
   if (!store.credentials) {
@@ -36,12 +44,16 @@ export function s3AliasEnv(scope: IConstruct, prop: string, store: IObjectStore,
 /**
  * Shell that registers an `mc` alias from {@link s3AliasEnv}'s variables. The keys are read from
  * the environment inside the container, so no manifest holds them.
+ * @internal
  */
 export function mcAliasCommand(alias: string): string {
   return `mc alias set ${alias.toLowerCase()} "$${alias}_ENDPOINT" "$${alias}_ACCESS_KEY_ID" "$${alias}_SECRET_ACCESS_KEY" --api S3v4 >/dev/null`;
 }
 
-/** The `mc` image as a checked reference. */
+/**
+ * The `mc` image as a checked reference.
+ * @internal
+ */
 export function mcImage(scope: IConstruct, reference: string = MC_IMAGE): ContainerImage {
   return ContainerImage.fromReference(reference, scope, 'mcImage');
 }

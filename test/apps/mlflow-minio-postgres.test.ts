@@ -104,7 +104,7 @@ describe('seed 002: every server the app exposes admits someone', () => {
 
   it('refuses an MLflow nobody may reach', () => {
     expect(() => synth({ mlflowClients: [] })).toThrowError(exactly(
-      'Chart "seed": mlflowClients must admit at least one client of MLflow when there is no ingress, got []. Fix: list the namespaces of your notebooks and training jobs, such as [Peer.namespace(\'ml-training\')], or set ingress'));
+      'seed: mlflowClients must admit at least one client of MLflow when there is no ingress, got []. Fix: list the namespaces of your notebooks and training jobs, such as [Peer.namespace(\'ml-training\')], or set ingress'));
   });
 });
 

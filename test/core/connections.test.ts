@@ -112,7 +112,7 @@ describe('ConnectionGraph validation', () => {
     const chart = new Chart(app, 'c', { namespace: 'unguarded' });
     workload(chart, 'w');
     expect(() => synthObjects(app)).toThrowError(exactly(
-      'Validation failed:\n- mlops.ConnectionGraph: Workload "w": namespace "unguarded" has no default-deny NetworkPolicies. Fix: add new Namespace(chart, \'namespace\', { name: \'unguarded\' }) to the app (with create: false if the namespace is managed elsewhere).'));
+      'Validation failed:\n- mlops.ConnectionGraph: c/w: namespace "unguarded" has no default-deny NetworkPolicies. Fix: add new Namespace(chart, \'namespace\', { name: \'unguarded\' }) to the app (with create: false if the namespace is managed elsewhere).'));
   });
 
   it('needs a workload on at least one side of a connection', () => {

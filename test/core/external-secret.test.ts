@@ -34,10 +34,9 @@ describe('ExternalSecret', () => {
     });
   });
 
-  it('hands out references to its keys, produced by this app', () => {
+  it('hands out references to its keys (the synth checks see its target Secret as rendered, not a prerequisite)', () => {
     const v = secret.value('mlflow-password');
     expect(v.toEnvSource()).toEqual({ secretKeyRef: { name: 'postgresql-credentials', key: 'mlflow-password' } });
-    expect(v.isPrerequisite).toBe(false);
     expect(v.producer).toBe(secret);
   });
 
@@ -61,29 +60,29 @@ describe('ExternalSecret validation', () => {
 
   it('requires at least one key', () => {
     expect(build({ data: {} })).toThrowError(exactly(
-      'ExternalSecret "es": data must map at least one target key to a remote secret, got {}. Fix: pass data: { password: { remoteKey: "mlflow-db-password" } }'));
+      'test/es: data must map at least one target key to a remote secret, got {}. Fix: pass data: { password: { remoteKey: "mlflow-db-password" } }'));
   });
 
   it('refuses a key that is not a valid Secret key', () => {
     expect(build({ data: { 'pass word': { remoteKey: 'x' } } })).toThrowError(exactly(
-      'ExternalSecret "es": data key must consist of alphanumerics, "-", "_" or ".", got "pass word". Fix: use a key such as "password"'));
+      'test/es: data key must consist of alphanumerics, "-", "_" or ".", got "pass word". Fix: use a key such as "password"'));
   });
 
   it('requires a remoteKey', () => {
     expect(build({ data: { password: { remoteKey: '' } } })).toThrowError(exactly(
-      'ExternalSecret "es": data.password.remoteKey must name the secret in the store, got "". Fix: set remoteKey to the secret id in your store'));
+      'test/es: data.password.remoteKey must name the secret in the store, got "". Fix: set remoteKey to the secret id in your store'));
   });
 
   it('checks the Secret name', () => {
     expect(build({ name: 'Creds!', data: { password: { remoteKey: 'x' } } })).toThrowError(exactly(
-      'ExternalSecret "es": name must be a DNS-1123 subdomain (lower-case letters, digits, \'-\' and \'.\', at most 253 characters), got "Creds!". Fix: use a name such as "creds"'));
+      'test/es: name must be a DNS-1123 subdomain (lower-case letters, digits, \'-\' and \'.\', at most 253 characters), got "Creds!". Fix: use a name such as "creds"'));
   });
 
   it('refuses value() for a key it does not have', () => {
     expect(() => synthChart((chart) => {
       new ExternalSecret(chart, 'es', { name: 'creds', store, data: { username: { remoteKey: 'u' }, password: { remoteKey: 'p' } } }).value('token');
     })).toThrowError(exactly(
-      'ExternalSecret "es": value(key) must be one of the keys in data (password, username), got "token". Fix: add "token" to data or use an existing key'));
+      'test/es: value(key) must be one of the keys in data (password, username), got "token". Fix: add "token" to data or use an existing key'));
   });
 
   it('checks store names', () => {

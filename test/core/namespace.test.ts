@@ -65,12 +65,12 @@ describe('Namespace', () => {
 
   it('rejects a name that is not a DNS-1123 label', () => {
     expect(() => synth((chart) => new Namespace(chart, 'ns', { name: 'Team_A' }))).toThrowError(exactly(
-      'Namespace "ns": name must be a DNS-1123 label (lower-case letters, digits and \'-\', starting and ending with a letter or digit, at most 63 characters), got "Team_A". Fix: use a name such as "team-a"'));
+      'chart/ns: name must be a DNS-1123 label (lower-case letters, digits and \'-\', starting and ending with a letter or digit, at most 63 characters), got "Team_A". Fix: use a name such as "team-a"'));
   });
 
   it('needs a name when the Chart has no namespace', () => {
     expect(() => synth((chart) => new Namespace(chart, 'ns'), null)).toThrowError(exactly(
-      'Namespace "ns": name is needed because its Chart has no namespace, got undefined. Fix: create the Chart with a namespace, new Chart(app, \'chart\', { namespace: \'mlops\' }), or pass name: \'mlops\''));
+      'chart/ns: name is needed because its Chart has no namespace, got undefined. Fix: create the Chart with a namespace, new Chart(app, \'chart\', { namespace: \'mlops\' }), or pass name: \'mlops\''));
   });
 
   it('takes an explicit name when the Chart has no namespace', () => {

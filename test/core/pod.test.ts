@@ -69,7 +69,7 @@ describe('restrictedPodSpec', () => {
     expect(spec.volumes).toEqual([{ name: 'w-tmp', emptyDir: { sizeLimit: '10Gi' } }]);
     expect(spec.initContainers[0].volumeMounts).toEqual([{ name: 'w-tmp', mountPath: '/tmp' }]);
     expect(() => render({ containers: [c({ writableDirs: [{ path: '/tmp', sizeLimit: 'lots' }] })] })).toThrowError(exactly(
-      'Thing "thing": writableDirs /tmp sizeLimit must be a positive Kubernetes quantity, got "lots". Fix: write it as "10Gi"'));
+      'thing: writableDirs /tmp sizeLimit must be a positive Kubernetes quantity, got "lots". Fix: write it as "10Gi"'));
   });
 
   it('renders env in order: literals, secret references and pod fields', () => {
@@ -111,7 +111,7 @@ describe('restrictedPodSpec', () => {
 describe('restrictedPodSpec validation', () => {
   it('refuses a credential-looking literal env value', () => {
     expect(() => render({ containers: [c({ env: [['AWS_SECRET_ACCESS_KEY', EnvValue.literal('hunter2')]] })] })).toThrowError(exactly(
-      'Thing "thing": containers[0].env.AWS_SECRET_ACCESS_KEY looks like a credential and must not be a literal value, got "<redacted>". Fix: pass EnvValue.fromSecret(SecretValue.fromSecret(name, key)) or an ExternalSecret value'));
+      'thing: containers[0].env.AWS_SECRET_ACCESS_KEY looks like a credential and must not be a literal value, got "<redacted>". Fix: pass EnvValue.fromSecret(SecretValue.fromSecret(name, key)) or an ExternalSecret value'));
   });
 
   it.each(['PGPASSWORD', 'api_token', 'MY_PRIVATE_KEY', 'GOOGLE_CREDENTIALS'])('refuses a literal %s', (name) => {
@@ -120,26 +120,26 @@ describe('restrictedPodSpec validation', () => {
 
   it('refuses root', () => {
     expect(() => render({ containers: [c()], runAs: { uid: 0, gid: 1000 } })).toThrowError(exactly(
-      'Thing "thing": runAs must not be root (uid/gid 0), got {"uid":0,"gid":1000}. Fix: run as the image\'s non-root user, such as { uid: 1000, gid: 1000 }'));
+      'thing: runAs must not be root (uid/gid 0), got {"uid":0,"gid":1000}. Fix: run as the image\'s non-root user, such as { uid: 1000, gid: 1000 }'));
     expect(() => render({ containers: [c()], runAs: { uid: 1000, gid: 0 } })).toThrowError(/runAs must not be root/);
   });
 
   it('requires liveness and readiness probes on long-running containers', () => {
     expect(() => render({ containers: [c({ liveness: Probe.tcpSocket('http') })], longRunning: true })).toThrowError(exactly(
-      'Thing "thing": containers[0].liveness/readiness must both be set for a long-running container, got "main". Fix: pass liveness and readiness probes (Probe.httpGet, Probe.tcpSocket or Probe.exec)'));
+      'thing: containers[0].liveness/readiness must both be set for a long-running container, got "main". Fix: pass liveness and readiness probes (Probe.httpGet, Probe.tcpSocket or Probe.exec)'));
   });
 
   it('checks container names, port names and port numbers', () => {
     expect(() => render({ containers: [c()], initContainers: [c({ name: 'Init_1' })] })).toThrowError(exactly(
-      'Thing "thing": initContainers[0].name must be a DNS-1123 label (lower-case letters, digits and \'-\', starting and ending with a letter or digit, at most 63 characters), got "Init_1". Fix: use a name such as "init-1"'));
+      'thing: initContainers[0].name must be a DNS-1123 label (lower-case letters, digits and \'-\', starting and ending with a letter or digit, at most 63 characters), got "Init_1". Fix: use a name such as "init-1"'));
     expect(() => render({ containers: [c({ ports: { 'metrics-endpoint-1': 9090 } })] })).toThrowError(exactly(
-      'Thing "thing": containers[0].ports name must be a DNS-1123 label (lower-case letters, digits and \'-\', starting and ending with a letter or digit, at most 15 characters), got "metrics-endpoint-1". Fix: use a name such as "metrics-endpoin"'));
+      'thing: containers[0].ports name must be a DNS-1123 label (lower-case letters, digits and \'-\', starting and ending with a letter or digit, at most 15 characters), got "metrics-endpoint-1". Fix: use a name such as "metrics-endpoin"'));
     expect(() => render({ containers: [c({ ports: { http: 0 } })] })).toThrowError(exactly(
-      'Thing "thing": containers[0].ports.http must be an integer from 1 to 65535, got 0. Fix: use a port such as 5000'));
+      'thing: containers[0].ports.http must be an integer from 1 to 65535, got 0. Fix: use a port such as 5000'));
   });
 
   it('checks each container\'s resources', () => {
     expect(() => render({ containers: [c({ resources: { requests: { cpu: '1', memory: '2Gi' }, limits: { memory: '1Gi' } } })] })).toThrowError(exactly(
-      'Thing "thing": containers[0].resources.limits.memory must be at least requests.memory (2Gi), got "1Gi". Fix: raise the limit or lower the request'));
+      'thing: containers[0].resources.limits.memory must be at least requests.memory (2Gi), got "1Gi". Fix: raise the limit or lower the request'));
   });
 });

@@ -3,9 +3,9 @@ import { SecretValue } from '../../lib/core/secret-value';
 import { exactly } from '../support/synth';
 
 describe('SecretValue.fromSecret', () => {
-  it('is a prerequisite Secret rendered as a secretKeyRef', () => {
+  it('is a reference to a Secret key, rendered as a secretKeyRef', () => {
     const v = SecretValue.fromSecret('mlflow-db', 'password');
-    expect([v.secretName, v.key, v.isPrerequisite]).toEqual(['mlflow-db', 'password', true]);
+    expect([v.secretName, v.key]).toEqual(['mlflow-db', 'password']);
     expect(v.toEnvSource()).toEqual({ secretKeyRef: { name: 'mlflow-db', key: 'password' } });
   });
 

@@ -11,7 +11,7 @@ class Thing extends Construct {}
 
 describe('invalid() and describeConstruct()', () => {
   it('names the construct by class and id', () => {
-    expect(describeConstruct(new Thing(new App(), 'my-thing'))).toBe('Thing "my-thing"');
+    expect(describeConstruct(new Thing(new App(), 'my-thing'))).toBe('my-thing');
     expect(describeConstruct('Peer.cidr')).toBe('Peer.cidr');
   });
 
@@ -25,7 +25,7 @@ describe('invalid() and describeConstruct()', () => {
     }
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as Error).name).toBe('ValidationError');
-    expect((error as Error).message).toBe('Thing "x": size must be big, got 3. Fix: make it bigger');
+    expect((error as Error).message).toBe('x: size must be big, got 3. Fix: make it bigger');
   });
 
   it('shows strings quoted, objects as JSON and undefined as undefined', () => {
@@ -139,5 +139,41 @@ describe('checkCron', () => {
   it.each(['0 2 * *', '@daily', '0 2 * * * *', '0 2 * * $'])('rejects %s', (cron) => {
     expect(() => checkCron('PostgresBackup "backup"', 'backup.schedule', cron)).toThrowError(exactly(
       `PostgresBackup "backup": backup.schedule must be a five-field cron expression, got ${JSON.stringify(cron)}. Fix: write it as "0 2 * * *" (daily at 02:00)`));
+  });
+});
+
+describe('invalid() redacts secrets itself', () => {
+  const message = (prop: string, value: unknown) => {
+    try {
+      invalid('Thing', prop, 'is wrong', value, 'fix it');
+    } catch (e) {
+      return (e as Error).message;
+    }
+    return '';
+  };
+
+  it('hides the value of a prop that names a credential, wherever the caller forgot', () => {
+    expect(message('database.password', 'hunter2')).toBe('Thing: database.password is wrong, got "<redacted>". Fix: fix it');
+    expect(message('rootCredentials', { accessKeyId: 'AKIA', secretAccessKey: 'xyz' })).toBe('Thing: rootCredentials is wrong, got "<redacted>". Fix: fix it');
+    expect(message('env.AWS_SECRET_ACCESS_KEY', 'xyz')).toContain('got "<redacted>"');
+  });
+
+  it('hides secret keys inside an object value and keeps the rest', () => {
+    expect(message('auth', { user: 'bob', password: 'hunter2', token: 't' })).toBe('Thing: auth is wrong, got {"user":"bob","password":"<redacted>","token":"<redacted>"}. Fix: fix it');
+  });
+
+  it('hides the user-info of a URL, in any prop', () => {
+    const m = message('endpointUrl', 'https://AKIA:s3cr3t@s3.example.com/path');
+    expect(m).toBe('Thing: endpointUrl is wrong, got "https://<redacted>@s3.example.com/path". Fix: fix it');
+    expect(message('source.repoUrl', ['git+ssh://git:tok@host/x'])).toContain('"git+ssh://<redacted>@host/x"');
+  });
+
+  it('still shows names of secrets and method arguments that are not secret', () => {
+    expect(message('tls.secretName', 'mlflow-tls')).toContain('got "mlflow-tls"');
+    expect(message('grantReadCredentials(username)', 'admin')).toContain('got "admin"');
+    expect(message('value(key)', 'password')).toContain('got "password"');
+    expect(message('client.accessTokenLifespan', 30)).toContain('got 30');
+    expect(message('auth.secretKey', 'k')).toContain('got "<redacted>"');
+    expect(message('accessKeyId', 'AKIA')).toContain('got "<redacted>"');
   });
 });

@@ -14,7 +14,7 @@ const pod = {
 
 describe('Workload', () => {
   const objs = synthChart((chart) => {
-    const w = new Workload(chart, 'app', identity, { 'iam.gke.io/gcp-service-account': 'demo@p.iam.gserviceaccount.com' });
+    const w = new Workload(chart, 'app', { ...identity, serviceAccountAnnotations: { 'iam.gke.io/gcp-service-account': 'demo@p.iam.gserviceaccount.com' } });
     renderService(w, 'Service', { name: 'demo-app', labels: w.labels, selector: w.podSelector, ports: [{ name: 'http', port: 80, targetPort: 'http' }] });
     renderJob(w, pod);
     const cron = new Workload(chart, 'cron', { name: 'demo', instance: 'demo-cron', component: 'backup' });
@@ -63,13 +63,13 @@ describe('Workload validation', () => {
   it('rejects a name longer than 52 characters (StatefulSet pod names need room)', () => {
     const long = 'a'.repeat(53);
     expect(() => synthChart((chart) => new Workload(chart, 'w', { ...identity, instance: long }))).toThrowError(exactly(
-      `Workload "w": name must be a DNS-1123 label (lower-case letters, digits and '-', starting and ending with a letter or digit, at most 52 characters), got "${long}". Fix: use a name such as "${'a'.repeat(52)}"`));
+      `test/w: name must be a DNS-1123 label (lower-case letters, digits and '-', starting and ending with a letter or digit, at most 52 characters), got "${long}". Fix: use a name such as "${'a'.repeat(52)}"`));
   });
 
   it('requires a Chart namespace', () => {
     const chart = new Chart(new App(), 'nons');
     expect(() => new Workload(chart, 'w', identity)).toThrowError(exactly(
-      'Workload "w": its Chart has no namespace, got undefined. Fix: create the chart as new Chart(app, \'mlops\', { namespace: \'mlops\' }).'));
+      'nons/w: its Chart has no namespace, got undefined. Fix: create the chart as new Chart(app, \'mlops\', { namespace: \'mlops\' }).'));
   });
 
   it('refuses two workloads with the same name in one namespace', () => {
@@ -77,13 +77,13 @@ describe('Workload validation', () => {
       new Workload(chart, 'one', identity);
       new Workload(chart, 'two', identity);
     })).toThrowError(exactly(
-      'Workload "two": name "demo-app" is already used in namespace "test" by Workload "one". Fix: give one of them another name prop.'));
+      'test/two: name "demo-app" is already used in namespace "test" by test/one. Fix: give one of them another name prop.'));
   });
 
   it('checks Service names and ports', () => {
     expect(() => synthChart((chart) => {
       const w = new Workload(chart, 'w', identity);
       renderService(w, 'Service', { name: 'demo', labels: {}, selector: {}, ports: [{ name: 'http', port: 70000, targetPort: 'http' }] });
-    })).toThrowError(exactly('Workload "w": ports.http must be an integer from 1 to 65535, got 70000. Fix: use a port such as 5000'));
+    })).toThrowError(exactly('test/w: ports.http must be an integer from 1 to 65535, got 70000. Fix: use a port such as 5000'));
   });
 });

@@ -58,18 +58,41 @@ describe('ArgoApplication', () => {
 describe('ArgoApplication validation', () => {
   it.each(['http://github.com/acme/mlops-platform.git', 'github.com/acme/mlops-platform', 'https://github.com/acme/mlops platform.git'])('refuses the repoUrl %j', (repoUrl) => {
     expect(() => synth({ source: { repoUrl } })).toThrowError(exactly(
-      `ArgoApplication "app": source.repoUrl must be an https://, ssh:// or git@ repository URL, got ${JSON.stringify(repoUrl)}. Fix: pass the URL Argo CD clones, such as "https://github.com/acme/mlops-platform.git"`));
+      `test/app: source.repoUrl must be an https://, ssh:// or git@ repository URL, got ${JSON.stringify(repoUrl)}. Fix: pass the URL Argo CD clones, such as "https://github.com/acme/mlops-platform.git"`));
   });
 
   it.each(['/dist/mlflow', '../dist/mlflow', 'dist/../../etc', 'dist/ml flow', ''])('refuses the path %j', (path) => {
     expect(() => synth({ path })).toThrowError(exactly(
-      `ArgoApplication "app": path must be a relative path inside the repository, got ${JSON.stringify(path)}. Fix: use "dist/<app>"`));
+      `test/app: path must be a relative path inside the repository, got ${JSON.stringify(path)}. Fix: use "dist/<app>"`));
   });
 
   it('checks the name and the destination namespace', () => {
     expect(() => synth({ name: 'MLflow' })).toThrowError(exactly(
-      'ArgoApplication "app": name must be a DNS-1123 label (lower-case letters, digits and \'-\', starting and ending with a letter or digit, at most 63 characters), got "MLflow". Fix: use a name such as "mlflow"'));
+      'test/app: name must be a DNS-1123 label (lower-case letters, digits and \'-\', starting and ending with a letter or digit, at most 63 characters), got "MLflow". Fix: use a name such as "mlflow"'));
     expect(() => synth({ destinationNamespace: 'ml_ops' })).toThrowError(exactly(
-      'ArgoApplication "app": destinationNamespace must be a DNS-1123 label (lower-case letters, digits and \'-\', starting and ending with a letter or digit, at most 63 characters), got "ml_ops". Fix: use a name such as "ml-ops"'));
+      'test/app: destinationNamespace must be a DNS-1123 label (lower-case letters, digits and \'-\', starting and ending with a letter or digit, at most 63 characters), got "ml_ops". Fix: use a name such as "ml-ops"'));
+  });
+});
+
+describe('ArgoApplication safety properties', () => {
+  it('refuses destinationServer together with destinationCluster (Argo CD takes one)', () => {
+    expect(() => synth({ destinationServer: 'https://10.0.0.1', destinationCluster: 'prod' })).toThrowError(exactly(
+      'test/app: destinationCluster conflicts with destinationServer (Argo CD takes one of them), got "prod". Fix: remove destinationServer or destinationCluster'));
+  });
+
+  it('targets a registered cluster by name, without a server', () => {
+    const spec = find(synth({ destinationCluster: 'prod' }), 'Application', 'mlflow-minio-postgres').spec;
+    expect(spec.destination).toEqual({ name: 'prod', namespace: 'mlops' });
+  });
+
+  it('never echoes a token embedded in the repository URL', () => {
+    let message = '';
+    try {
+      synth({ source: { repoUrl: 'http://deploy:ghp_s3cr3t@github.com/acme/mlops-platform.git' } });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toContain('got "http://<redacted>@github.com/acme/mlops-platform.git"');
+    expect(message).not.toContain('ghp_s3cr3t');
   });
 });

@@ -152,33 +152,33 @@ describe('KeycloakRealm for any app', () => {
 
   it('rejects bad input with the exact message', () => {
     expect(build({ keycloakUrl: 'http://sso.example.com' })).toThrowError(exactly(
-      'KeycloakRealm "realm": keycloakUrl must be an https URL without credentials, query or fragment, got "http://sso.example.com". Fix: write it as "https://keycloak.example.com"'));
+      'test/realm: keycloakUrl must be an https URL without credentials, query or fragment, got "http://sso.example.com". Fix: write it as "https://keycloak.example.com"'));
     expect(build({ realm: 'master' })).toThrowError(exactly(
-      'KeycloakRealm "realm": realm cannot be imported (Keycloak never imports the master realm), got "master". Fix: use a realm of its own, such as "platform"'));
+      'test/realm: realm cannot be imported (Keycloak never imports the master realm), got "master". Fix: use a realm of its own, such as "platform"'));
     expect(build({ clientSecret: 'hunter2' as any })).toThrowError(exactly(
-      'KeycloakRealm "realm": clientSecret must be a SecretValue, never a string, got "<redacted>". Fix: pass SecretValue.fromSecret("mlflow-oidc", "client-secret") or an ExternalSecret value'));
+      'test/realm: clientSecret must be a SecretValue, never a string, got "<redacted>". Fix: pass SecretValue.fromSecret("mlflow-oidc", "client-secret") or an ExternalSecret value'));
     expect(build({ client: { ...base.client, redirectUris: ['https://${KC_DB_PASSWORD}.example.com'] } })).toThrowError(exactly(
-      'KeycloakRealm "realm": client.redirectUris[0] must be an http(s) URL without "${", got "https://${KC_DB_PASSWORD}.example.com". Fix: write it as "https://app.example.com/callback"'));
+      'test/realm: client.redirectUris[0] must be an http(s) URL without "${", got "https://${KC_DB_PASSWORD}.example.com". Fix: write it as "https://app.example.com/callback"'));
     expect(build({ client: { ...base.client, redirectUris: [] } })).toThrowError(exactly(
-      'KeycloakRealm "realm": client.redirectUris must list at least one URI when the standard flow is on, got []. Fix: pass redirectUris: ["https://app.example.com/callback"]'));
+      'test/realm: client.redirectUris must list at least one URI when the standard flow is on, got []. Fix: pass redirectUris: ["https://app.example.com/callback"]'));
     expect(build({ displayName: 'Team ${HOSTNAME}' })).toThrowError(exactly(
-      'KeycloakRealm "realm": displayName must be text without "${" (the import replaces ${...} with environment variables of its pod), got "Team ${HOSTNAME}". Fix: remove the "${...}"'));
+      'test/realm: displayName must be text without "${" (the import replaces ${...} with environment variables of its pod), got "Team ${HOSTNAME}". Fix: remove the "${...}"'));
     expect(build({ client: { ...base.client, accessTokenLifespan: Duration.seconds(30) } })).toThrowError(exactly(
-      'KeycloakRealm "realm": client.accessTokenLifespan must be a whole number of seconds, at least 60, got 30. Fix: pass Duration.minutes(5) or longer'));
+      'test/realm: client.accessTokenLifespan must be a whole number of seconds, at least 60, got 30. Fix: pass Duration.minutes(5) or longer'));
   });
 
   it('rejects a role assignment to a role the realm does not have', () => {
     expect(build({ realmRoles: [{ name: 'viewer' }], users: [{ username: 'ada', realmRoles: ['admin'] }] })).toThrowError(exactly(
-      'KeycloakRealm "realm": users[0].realmRoles[0] must be a role of the realm (viewer, offline_access, uma_authorization, default-roles-platform), got "admin". Fix: add { name: "admin" } to realmRoles, or assign an existing role'));
+      'test/realm: users[0].realmRoles[0] must be a role of the realm (viewer, offline_access, uma_authorization, default-roles-platform), got "admin". Fix: add { name: "admin" } to realmRoles, or assign an existing role'));
     expect(build({ realmRoles: [{ name: 'viewer' }, { name: 'viewer' }] })).toThrowError(exactly(
-      'KeycloakRealm "realm": realmRoles must not repeat a role, got "viewer". Fix: declare "viewer" once'));
+      'test/realm: realmRoles must not repeat a role, got "viewer". Fix: declare "viewer" once'));
     expect(build({ users: [{ username: 'Ada' }] })).toThrowError(exactly(
-      'KeycloakRealm "realm": users[0].username must be a lower-case username (letters, digits, ".", "_", "@", "+", "-"), got "Ada". Fix: write it as "ada"'));
+      'test/realm: users[0].username must be a lower-case username (letters, digits, ".", "_", "@", "+", "-"), got "Ada". Fix: write it as "ada"'));
   });
 
   it('refuses a user with a password, without echoing it', () => {
     expect(build({ users: [{ username: 'ada', password: 'hunter2' } as any] })).toThrowError(exactly(
-      'KeycloakRealm "realm": users[0] must not carry a password or credentials (they would be written to the manifest), got "<redacted>". Fix: remove it; let the user set one on first login with requiredActions: ["UPDATE_PASSWORD"]'));
+      'test/realm: users[0] must not carry a password or credentials (they would be written to the manifest), got "<redacted>". Fix: remove it; let the user set one on first login with requiredActions: ["UPDATE_PASSWORD"]'));
   });
 
   it('requires the placeholder Secret in the Keycloak namespace', () => {
@@ -188,7 +188,7 @@ describe('KeycloakRealm for any app', () => {
     new Namespace(keycloak, 'ns');
     const es = new ExternalSecret(mlflow, 'oidc', { name: 'mlflow-oidc', store: SecretStoreRef.cluster('platform'), data: { 'client-secret': { remoteKey: 'mlflow/oidc' } } });
     expect(() => new KeycloakRealm(keycloak, 'realm', { ...base, clientSecret: es.value('client-secret') })).toThrowError(exactly(
-      'KeycloakRealm "realm": clientSecret must be a Secret in the Keycloak namespace "keycloak" (the operator reads placeholders there), but its ExternalSecret is in "mlflow", got "mlflow-oidc". Fix: create an ExternalSecret of the same remote key in "keycloak" and pass its value'));
+      'keycloak/realm: clientSecret must be a Secret in the Keycloak namespace "keycloak" (the operator reads placeholders there), but its ExternalSecret is in "mlflow", got "<redacted>". Fix: create an ExternalSecret of the same remote key in "keycloak" and pass its value'));
     const local = new ExternalSecret(keycloak, 'oidc', { name: 'mlflow-oidc', store: SecretStoreRef.cluster('platform'), data: { 'client-secret': { remoteKey: 'mlflow/oidc' } } });
     new KeycloakRealm(keycloak, 'ok', { ...base, name: 'platform-ok', clientSecret: local.value('client-secret') });
     const objs = synthObjects(app);

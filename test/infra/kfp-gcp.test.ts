@@ -124,18 +124,18 @@ describe('KfpGcp validation', () => {
     new KfpGcp(chart, 'kfp', { settings: { ...settings, ...change } });
   };
   it('kfpVersion is a release tag', () => {
-    expect(build({ kfpVersion: 'master' })).toThrow('KfpGcp "kfp": settings.kfpVersion must be a Kubeflow Pipelines release tag, got "master". Fix: use a tag such as "2.4.0" (never a branch: the base must not move)');
+    expect(build({ kfpVersion: 'master' })).toThrow('/kfp: settings.kfpVersion must be a Kubeflow Pipelines release tag, got "master". Fix: use a tag such as "2.4.0" (never a branch: the base must not move)');
   });
   it('the chart namespace is the settings namespace', () => {
-    expect(build({}, 'default')).toThrow('KfpGcp "kfp": settings.namespace must be the namespace of the enclosing Chart (default), got "kubeflow". Fix: create the Chart with { namespace: "kubeflow" }');
+    expect(build({}, 'default')).toThrow('/kfp: settings.namespace must be the namespace of the enclosing Chart (default), got "kubeflow". Fix: create the Chart with { namespace: "kubeflow" }');
   });
   it('sqlConnectionName is project:region:instance', () => {
-    expect(build({ sqlConnectionName: '10.1.2.3' })).toThrow('KfpGcp "kfp": settings.sqlConnectionName must be a Cloud SQL connection name "project:region:instance", got "10.1.2.3". Fix: pass KfpEnvironmentStack.kfpSettings() rather than writing it by hand');
+    expect(build({ sqlConnectionName: '10.1.2.3' })).toThrow('/kfp: settings.sqlConnectionName must be a Cloud SQL connection name "project:region:instance", got "10.1.2.3". Fix: pass KfpEnvironmentStack.kfpSettings() rather than writing it by hand');
   });
   it('workload identity names a user-managed service account', () => {
-    expect(build({ workloadIdentity: [{ kubernetesServiceAccount: 'pipeline-runner', gcpServiceAccount: '123-compute@developer.gserviceaccount.com' }] })).toThrow('KfpGcp "kfp": settings.workloadIdentity[].gcpServiceAccount must be a user-managed service account email, got "123-compute@developer.gserviceaccount.com". Fix: use "<account>@<project>.iam.gserviceaccount.com"');
+    expect(build({ workloadIdentity: [{ kubernetesServiceAccount: 'pipeline-runner', gcpServiceAccount: '123-compute@developer.gserviceaccount.com' }] })).toThrow('/kfp: settings.workloadIdentity[].gcpServiceAccount must be a user-managed service account email, got "123-compute@developer.gserviceaccount.com". Fix: use "<account>@<project>.iam.gserviceaccount.com"');
   });
   it('at least one workload identity binding', () => {
-    expect(build({ workloadIdentity: [] })).toThrow('KfpGcp "kfp": settings.workloadIdentity must bind at least one KFP ServiceAccount to a Google service account, got []. Fix: pass KfpEnvironmentStack.kfpSettings() rather than writing it by hand');
+    expect(build({ workloadIdentity: [] })).toThrow('/kfp: settings.workloadIdentity must bind at least one KFP ServiceAccount to a Google service account, got []. Fix: pass KfpEnvironmentStack.kfpSettings() rather than writing it by hand');
   });
 });

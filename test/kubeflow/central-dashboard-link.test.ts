@@ -58,16 +58,16 @@ describe('CentralDashboardLink', () => {
   });
 
   it.each([
-    [{ item: { text: '', link: '/x/', icon: 'book' } }, 'CentralDashboardLink "l": item.text must be a non-empty menu text of at most 64 characters, got "". Fix: write it as "MLflow"'],
-    [{ item: { text: 'X', link: 'https://evil.example.com', icon: 'book' } }, 'CentralDashboardLink "l": item.link must be a path on the Kubeflow gateway, starting with a single "/", got "https://evil.example.com". Fix: write it as "/mlflow/#"'],
-    [{ item: { text: 'X', link: '/x/', icon: 'Bad Icon' } }, 'CentralDashboardLink "l": item.icon must be an iron-icon name ([set:]name), got "Bad Icon". Fix: use an icon such as "icons:cached"'],
+    [{ item: { text: '', link: '/x/', icon: 'book' } }, 'test/l: item.text must be a non-empty menu text of at most 64 characters, got "". Fix: write it as "MLflow"'],
+    [{ item: { text: 'X', link: 'https://evil.example.com', icon: 'book' } }, 'test/l: item.link must be a path on the Kubeflow gateway, starting with a single "/", got "https://evil.example.com". Fix: write it as "/mlflow/#"'],
+    [{ item: { text: 'X', link: '/x/', icon: 'Bad Icon' } }, 'test/l: item.icon must be an iron-icon name ([set:]name), got "Bad Icon". Fix: use an icon such as "icons:cached"'],
   ])('refuses %j', (props, message) => {
     expect(() => synthChart((chart) => { new CentralDashboardLink(chart, 'l', props as any); }, 'kubeflow')).toThrowError(exactly(message));
   });
 
   it('must live in the dashboard\'s namespace', () => {
     expect(() => synthChart((chart) => { CentralDashboardLink.mlflow(chart, 'l'); }, 'team')).toThrowError(exactly(
-      'CentralDashboardLink "l": chart namespace must be the dashboard\'s namespace "kubeflow" (the Job patches a ConfigMap there), got "team". Fix: create it in a Chart with namespace: \'kubeflow\', or set dashboardNamespace'));
+      'test/l: chart namespace must be the dashboard\'s namespace "kubeflow" (the Job patches a ConfigMap there), got "team". Fix: create it in a Chart with namespace: \'kubeflow\', or set dashboardNamespace'));
   });
 });
 

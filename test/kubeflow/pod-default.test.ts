@@ -70,23 +70,23 @@ describe('PodDefault', () => {
 
   it.each([
     ['a literal credential', { env: [['MLFLOW_TRACKING_PASSWORD', EnvValue.literal('s3cret')]] },
-      'PodDefault "pd": env.MLFLOW_TRACKING_PASSWORD looks like a credential and must not be a literal value, got "<redacted>". Fix: pass EnvValue.fromSecret(SecretValue.fromSecret(name, key)), or mount it and point to the file with a *_PATH variable'],
+      'test/pd: env.MLFLOW_TRACKING_PASSWORD looks like a credential and must not be a literal value, got "<redacted>". Fix: pass EnvValue.fromSecret(SecretValue.fromSecret(name, key)), or mount it and point to the file with a *_PATH variable'],
     ['a bad selector label', { selectorLabel: 'has space' },
-      'PodDefault "pd": selectorLabel must be a label key ([prefix/]name, at most 63 characters in the name), got "has space". Fix: use a key such as "access-ml-pipeline"'],
+      'test/pd: selectorLabel must be a label key ([prefix/]name, at most 63 characters in the name), got "has space". Fix: use a key such as "access-ml-pipeline"'],
     ['an empty description', { description: ' ' },
-      'PodDefault "pd": description must be a non-empty text (the notebook form shows it), got " ". Fix: describe what the option gives, such as "Allow access to Kubeflow Pipelines"'],
+      'test/pd: description must be a non-empty text (the notebook form shows it), got " ". Fix: describe what the option gives, such as "Allow access to Kubeflow Pipelines"'],
     ['a relative mount path', { mounts: [{ volume: PodDefaultVolume.secret('s', 'sec'), mountPath: 'etc' }] },
-      'PodDefault "pd": mounts[0].mountPath must be an absolute path without ".." segments, got "etc". Fix: write it as "/var/run/secrets/kubeflow/pipelines"'],
+      'test/pd: mounts[0].mountPath must be an absolute path without ".." segments, got "etc". Fix: write it as "/var/run/secrets/kubeflow/pipelines"'],
     ['a plain-object volume', { mounts: [{ volume: { name: 'v', secret: {} }, mountPath: '/v' }] },
-      'PodDefault "pd": mounts[0].volume must be made with PodDefaultVolume.serviceAccountToken/secret/configMap, got "object". Fix: pass volume: PodDefaultVolume.serviceAccountToken("token", { audience: "..." })'],
+      'test/pd: mounts[0].volume must be made with PodDefaultVolume.serviceAccountToken/secret/configMap, got "object". Fix: pass volume: PodDefaultVolume.serviceAccountToken("token", { audience: "..." })'],
     ['a token expiring in under 10 minutes', { mounts: [{ volume: PodDefaultVolume.serviceAccountToken('t', { audience: 'a', expirationSeconds: 60 }), mountPath: '/t' }] },
-      'PodDefault "pd": mounts[0].volume.expirationSeconds must be an integer from 600 to 4294967296, got 60. Fix: use a whole number from 600 to 4294967296'],
+      'test/pd: mounts[0].volume.expirationSeconds must be an integer from 600 to 4294967296, got 60. Fix: use a whole number from 600 to 4294967296'],
     ['a token without audience', { mounts: [{ volume: PodDefaultVolume.serviceAccountToken('t', { audience: '' }), mountPath: '/t' }] },
-      'PodDefault "pd": mounts[0].volume.audience must be a non-empty string without spaces, got "". Fix: set the audience the receiver checks, such as "pipelines.kubeflow.org"'],
+      'test/pd: mounts[0].volume.audience must be a non-empty string without spaces, got "". Fix: set the audience the receiver checks, such as "pipelines.kubeflow.org"'],
     ['two mounts on one path', { mounts: [{ volume: PodDefaultVolume.secret('a', 'a'), mountPath: '/m' }, { volume: PodDefaultVolume.secret('b', 'b'), mountPath: '/m' }] },
-      'PodDefault "pd": mounts[1].mountPath is mounted twice, got "/m". Fix: give each volume its own mountPath'],
+      'test/pd: mounts[1].mountPath is mounted twice, got "/m". Fix: give each volume its own mountPath'],
     ['a variable set twice', { env: [['A', EnvValue.literal('1')], ['A', EnvValue.literal('2')]] },
-      'PodDefault "pd": env.A is set twice, got "A". Fix: keep one entry per variable'],
+      'test/pd: env.A is set twice, got "A". Fix: keep one entry per variable'],
   ])('refuses %s', (_, props, message) => {
     expect(build(props)).toThrowError(exactly(message));
   });

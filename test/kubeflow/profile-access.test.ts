@@ -15,9 +15,9 @@ describe('ProfileAccess', () => {
   });
 
   it.each([
-    [{ profile: 'Bad_Name' }, 'ProfileAccess "a": profile must be a DNS-1123 label (lower-case letters, digits and \'-\', starting and ending with a letter or digit, at most 63 characters), got "Bad_Name". Fix: use a name such as "bad-name"'],
-    [{ profile: 'kubeflow' }, 'ProfileAccess "a": namespace must differ from the profile (a profile already controls its own namespace), got "kubeflow". Fix: leave namespace unset for "kubeflow"'],
-    [{ profile: 'team', clusterRole: 'Edit Me' }, 'ProfileAccess "a": clusterRole must be a ClusterRole name, got "Edit Me". Fix: use a role such as "kubeflow-edit"'],
+    [{ profile: 'Bad_Name' }, 'test/a: profile must be a DNS-1123 label (lower-case letters, digits and \'-\', starting and ending with a letter or digit, at most 63 characters), got "Bad_Name". Fix: use a name such as "bad-name"'],
+    [{ profile: 'kubeflow' }, 'test/a: namespace must differ from the profile (a profile already controls its own namespace), got "kubeflow". Fix: leave namespace unset for "kubeflow"'],
+    [{ profile: 'team', clusterRole: 'Edit Me' }, 'test/a: clusterRole must be a ClusterRole name, got "Edit Me". Fix: use a role such as "kubeflow-edit"'],
   ])('refuses %j', (props, message) => {
     expect(() => synthChart((chart) => { new ProfileAccess(chart, 'a', props as any); })).toThrowError(exactly(message));
   });

@@ -141,20 +141,20 @@ describe('MeshNamespace: Istio policies from the connection graph', () => {
 
   it('refuses HTTP rules in ambient mode and an external target without pod labels', () => {
     expect(() => build(['gateway'], { mode: MeshMode.AMBIENT })).toThrowError(exactly(
-      'Validation failed:\n- kf/ns: MeshNamespace "ns": the connection "gateway" to mlflow (kubeflow) limits HTTP methods or paths, which ztunnel cannot enforce in ambient mode, got {"methods":["GET","POST"],"paths":["/api/*","/"]}. Fix: use mode: MeshMode.SIDECAR, or declare the port without withHttp(...).'));
+      'Validation failed:\n- kf/ns: the connection "gateway" to mlflow (kubeflow) limits HTTP methods or paths, which ztunnel cannot enforce in ambient mode, got {"methods":["GET","POST"],"paths":["/api/*","/"]}. Fix: use mode: MeshMode.SIDECAR, or declare the port without withHttp(...).'));
     const app = new App();
     const kf = new Chart(app, 'kf', { namespace: 'kubeflow', disableResourceNameHashes: true });
     new MeshNamespace(kf, 'ns', { create: false });
     const w = new Workload(kf, 'w', { name: 'demo', instance: 'w', component: 'c' });
     w.connectTo(Peer.externalWorkload({ name: 'db', namespace: 'kubeflow', serviceAccount: 'db' }), Port.tcp(3306), 'db');
     expect(() => synthObjects(app)).toThrowError(exactly(
-      'Validation failed:\n- kf/ns: MeshNamespace "ns": the connection "db" ends at db (kubeflow, service account db), which has no podLabels, got undefined. Fix: give Peer.externalWorkload({ ..., podLabels: { app: \'db\' } }) so its AuthorizationPolicy can select its pods.'));
+      'Validation failed:\n- kf/ns: the connection "db" ends at db (kubeflow, service account db), which has no podLabels, got undefined. Fix: give Peer.externalWorkload({ ..., podLabels: { app: \'db\' } }) so its AuthorizationPolicy can select its pods.'));
   });
 
   it('checks its props', () => {
     const chart = new Chart(new App(), 'c', { namespace: 'x' });
     expect(() => new MeshNamespace(chart, 'ns', { mode: 'ambient' as any })).toThrowError(exactly(
-      'MeshNamespace "ns": mode must be MeshMode.SIDECAR or MeshMode.AMBIENT, got "ambient". Fix: write mode: MeshMode.SIDECAR'));
+      'c/ns: mode must be MeshMode.SIDECAR or MeshMode.AMBIENT, got "ambient". Fix: write mode: MeshMode.SIDECAR'));
     expect(() => Port.tcp(5000).withHttp({ methods: ['get'] })).toThrowError(exactly(
       'Port.withHttp: methods must be a non-empty list of upper-case HTTP methods, got ["get"]. Fix: write [\'GET\', \'POST\']'));
     expect(() => Port.udp(53).withHttp({ methods: ['GET'] })).toThrowError(exactly('Port.withHttp: protocol must be TCP for HTTP access, got "UDP". Fix: use Port.tcp(...)'));

@@ -69,7 +69,7 @@ describe('MlflowAuth.oidc', () => {
       const realm = KeycloakRealm.mlflow(chart, 'realm', { keycloakUrl: 'https://keycloak.example.com', realm: 'thinkube', host: 'mlflow.example.com', clientSecret: secretRef('kc-mlflow', 'secret') });
       config = MlflowAuth.oidc({ provider: realm, image: IMAGE, clientSecret: secretRef('mlflow-oidc', 'client-secret') }).bind(workload, { workload, replicas: 1, ingressHost: 'mlflow.example.com' });
       const fromRealm = MlflowAuth.oidc({ provider: realm, image: IMAGE }).bind(workload, { workload, replicas: 1, ingressHost: 'mlflow.example.com' });
-      expect(fromRealm.env.find(([k]) => k === 'OIDC_CLIENT_SECRET')![1].secret).toBe(realm.clientSecret);
+      expect(fromRealm.env.find(([k]) => k === 'OIDC_CLIENT_SECRET')![1].source).toEqual({ valueFrom: realm.clientSecret.toEnvSource() });
     });
     expect(config.env.find(([k]) => k === 'OIDC_CLIENT_SECRET')![1].source).toEqual({ valueFrom: { secretKeyRef: { name: 'mlflow-oidc', key: 'client-secret' } } });
   });
@@ -117,9 +117,9 @@ describe('MlflowAuth.oidc', () => {
 
   it('fails synth with more than one replica unless SECRET_KEY and the session store are shared', () => {
     expect(() => bind(() => ({}), { replicas: 2 })).toThrowError(exactly(
-      'Workload "mlflow": auth.secretKey is required with 2 replicas (each pod would sign session cookies with its own random key, so a session would work on one pod only), got undefined. Fix: pass secretKey: SecretValue.fromSecret("mlflow-oidc", "secret-key"), the same Secret for every replica'));
+      'test/mlflow: auth.secretKey is required with 2 replicas (each pod would sign session cookies with its own random key, so a session would work on one pod only), got undefined. Fix: pass secretKey: SecretValue.fromSecret("mlflow-oidc", "secret-key"), the same Secret for every replica'));
     expect(() => bind(() => ({ secretKey: secretRef('mlflow-oidc', 'secret-key') }), { replicas: 2 })).toThrowError(exactly(
-      'Workload "mlflow": auth.store must be shared with 2 replicas (sessions are rows of the plugin\'s database, and SQLite lives in one pod), got "sqlite". Fix: pass store: OidcAuthStore.database(authDb), a database of its own that every replica reaches'));
+      'test/mlflow: auth.store must be shared with 2 replicas (sessions are rows of the plugin\'s database, and SQLite lives in one pod), got "sqlite". Fix: pass store: OidcAuthStore.database(authDb), a database of its own that every replica reaches'));
     expect(() => bind((chart) => ({ secretKey: secretRef('mlflow-oidc', 'secret-key'), store: OidcAuthStore.database(authDb(chart)) }), { replicas: 2 })).not.toThrow();
   });
 
@@ -127,21 +127,21 @@ describe('MlflowAuth.oidc', () => {
     expect(() => bind((chart) => ({ store: OidcAuthStore.database(authDb(chart, 'mlflow')) }), {
       trackingDatabase: { host: 'postgresql-official.postgres.svc.cluster.local', port: 5432, databaseName: 'mlflow' } as any,
     })).toThrowError(exactly(
-      'Workload "mlflow": auth.store must be a database of its own, not the tracking database (the plugin runs its own migrations), got "mlflow". Fix: create a second database such as "mlflow_auth" and pass OidcAuthStore.database(...) for it'));
+      'test/mlflow: auth.store must be a database of its own, not the tracking database (the plugin runs its own migrations), got "mlflow". Fix: create a second database such as "mlflow_auth" and pass OidcAuthStore.database(...) for it'));
   });
 
   it('rejects bad input with the exact message', () => {
-    expect(() => bind(() => ({ image: 'burakince/mlflow:latest' }))).toThrowError(/Workload "mlflow": auth\.image .*latest/);
+    expect(() => bind(() => ({ image: 'burakince/mlflow:latest' }))).toThrowError(/test\/mlflow: auth\.image .*latest/);
     expect(() => bind(() => ({}), { ingressHost: undefined })).toThrowError(exactly(
-      'Workload "mlflow": ingress is required with OIDC auth (the provider redirects the browser back to https://<host>/callback), got undefined. Fix: pass ingress: { host: "mlflow.example.com", tls: ... }'));
+      'test/mlflow: ingress is required with OIDC auth (the provider redirects the browser back to https://<host>/callback), got undefined. Fix: pass ingress: { host: "mlflow.example.com", tls: ... }'));
     expect(() => bind(() => ({ secretKey: 'changeme' as any }))).toThrowError(exactly(
-      'Workload "mlflow": auth.secretKey must be a SecretValue, never a string, got "<redacted>". Fix: pass SecretValue.fromSecret("mlflow-oidc", "secret-key")'));
+      'test/mlflow: auth.secretKey must be a SecretValue, never a string, got "<redacted>". Fix: pass SecretValue.fromSecret("mlflow-oidc", "secret-key")'));
     expect(() => bind(() => ({ groupsClaim: 'realm_access roles' }))).toThrowError(exactly(
-      'Workload "mlflow": auth.groupsClaim must be a claim name or a dotted path of claim names, got "realm_access roles". Fix: write it as "groups" or "realm_access.roles"'));
+      'test/mlflow: auth.groupsClaim must be a claim name or a dotted path of claim names, got "realm_access roles". Fix: write it as "groups" or "realm_access.roles"'));
     expect(() => bind(() => ({ scopes: ['profile'] }))).toThrowError(exactly(
-      'Workload "mlflow": auth.scopes must include "openid", got ["profile"]. Fix: add "openid" to scopes'));
+      'test/mlflow: auth.scopes must include "openid", got ["profile"]. Fix: add "openid" to scopes'));
     expect(() => bind(() => ({ userGroups: [] }))).toThrowError(exactly(
-      'Workload "mlflow": auth.userGroups must list at least one group, got []. Fix: pass userGroups: ["mlflow-user"]'));
+      'test/mlflow: auth.userGroups must list at least one group, got []. Fix: pass userGroups: ["mlflow-user"]'));
     expect(() => OidcCache.redis({ host: 'redis', password: 'pw' as any })).toThrowError(exactly(
       'OidcCache.redis: password must be a SecretValue, never a string, got "<redacted>". Fix: pass SecretValue.fromSecret("redis", "password")'));
   });
@@ -160,9 +160,9 @@ describe('IdentityProvider', () => {
   it('rejects an http issuer, a string secret and a bad realm', () => {
     const build = (p: any) => () => synthChart((chart) => IdentityProvider.fromIssuer(chart, 'idp', { issuerUrl: 'https://sso.example.com', clientId: 'mlflow', clientSecret: secretRef('s', 'k'), ...p }));
     expect(build({ issuerUrl: 'http://sso.example.com' })).toThrowError(exactly(
-      'ExternalIdentityProvider "idp": issuerUrl must be an https URL without credentials, query or fragment, got "http://sso.example.com". Fix: write it as "https://keycloak.example.com/realms/platform"'));
+      'test/idp: issuerUrl must be an https URL without credentials, query or fragment, got "http://sso.example.com". Fix: write it as "https://keycloak.example.com/realms/platform"'));
     expect(build({ clientSecret: 's3cret' })).toThrowError(exactly(
-      'ExternalIdentityProvider "idp": clientSecret must be a SecretValue, never a string, got "<redacted>". Fix: pass SecretValue.fromSecret("mlflow-oidc", "client-secret") or an ExternalSecret value'));
+      'test/idp: clientSecret must be a SecretValue, never a string, got "<redacted>". Fix: pass SecretValue.fromSecret("mlflow-oidc", "client-secret") or an ExternalSecret value'));
     expect(() => synthChart((chart) => IdentityProvider.fromExisting(chart, 'kc', { keycloakUrl: 'https://kc.example.com', realm: 'my realm', clientId: 'x', clientSecret: secretRef('s', 'k') }))).toThrowError(exactly(
       'IdentityProvider.fromExisting "kc": realm must be letters, digits, ".", "_" or "-", starting with a letter or digit, got "my realm". Fix: use a realm name such as "platform"'));
   });

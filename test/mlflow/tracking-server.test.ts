@@ -230,28 +230,28 @@ describe('TrackingServer validation', () => {
 
   it('needs at least one replica', () => {
     expect(build({ replicas: 0 })).toThrowError(exactly(
-      'TrackingServer "mlflow": replicas must be an integer from 1 to 50, got 0. Fix: use a whole number from 1 to 50'));
+      'test/mlflow: replicas must be an integer from 1 to 50, got 0. Fix: use a whole number from 1 to 50'));
   });
 
   it('checks the number of workers', () => {
     expect(build({ workers: 2.5 })).toThrowError(exactly(
-      'TrackingServer "mlflow": workers must be an integer from 1 to 32, got 2.5. Fix: use a whole number from 1 to 32'));
+      'test/mlflow: workers must be an integer from 1 to 32, got 2.5. Fix: use a whole number from 1 to 32'));
   });
 
   it('refuses an unpinned image', () => {
     expect(build({ image: 'burakince/mlflow:latest' })).toThrowError(exactly(
-      'TrackingServer "mlflow": image must not use the mutable tag "latest", got "burakince/mlflow:latest". Fix: pin a version, as in "burakince/mlflow:1.2.3", or add @sha256:<digest>'));
+      'test/mlflow: image must not use the mutable tag "latest", got "burakince/mlflow:latest". Fix: pin a version, as in "burakince/mlflow:1.2.3", or add @sha256:<digest>'));
   });
 
   it('checks the Ingress host', () => {
     expect(build({ ingress: { host: 'https://mlflow.example.com', tls: IngressTls.existingSecret('tls') } })).toThrowError(exactly(
-      'TrackingServer "mlflow": ingress.host must be a fully qualified lower-case host name without scheme, port or path, got "https://mlflow.example.com". Fix: write it as "mlflow.example.com"'));
+      'test/mlflow: ingress.host must be a fully qualified lower-case host name without scheme, port or path, got "https://mlflow.example.com". Fix: write it as "mlflow.example.com"'));
   });
 
   it('checks allowed hosts', () => {
     expect(build({ allowedHosts: ['mlflow', '*.example.com', 'mlflow:*', '10.*'] })).not.toThrow();
     expect(build({ allowedHosts: ['mlflow', 'https://ml.example.com'] })).toThrowError(exactly(
-      'TrackingServer "mlflow": allowedHosts[1] must be a host name or pattern, optionally with :port or :*, got "https://ml.example.com". Fix: write it as "mlflow.example.com", "*.example.com" or "mlflow:*"'));
+      'test/mlflow: allowedHosts[1] must be a host name or pattern, optionally with :port or :*, got "https://ml.example.com". Fix: write it as "mlflow.example.com", "*.example.com" or "mlflow:*"'));
   });
 
   it('checks TLS secret and issuer names', () => {
@@ -263,8 +263,8 @@ describe('TrackingServer validation', () => {
 
   it('requires a database and an artifact bucket', () => {
     expect(build({ database: undefined })).toThrowError(exactly(
-      'TrackingServer "mlflow": database is required, got undefined. Fix: pass database: a Postgres or Database.fromExisting(...)'));
+      'test/mlflow: database is required, got undefined. Fix: pass database: a Postgres or Database.fromExisting(...)'));
     expect(build({ artifacts: undefined })).toThrowError(exactly(
-      'TrackingServer "mlflow": artifacts is required, got undefined. Fix: pass artifacts: minio.addBucket("mlflow")'));
+      'test/mlflow: artifacts is required, got undefined. Fix: pass artifacts: minio.addBucket("mlflow")'));
   });
 });

@@ -95,20 +95,20 @@ describe('InferenceService options', () => {
 
   it.each([
     ['a pasted storage URI', { model: 's3://mlflow-artifacts/1/x/artifacts/model/' },
-      'InferenceService "model": model must be made with ModelLocation.run(...) or ModelLocation.loggedModel(...), got "s3://mlflow-artifacts/1/x/artifacts/model/". Fix: pass model: ModelLocation.run({ store, bucket, experimentId, runId })'],
+      'test/model: model must be made with ModelLocation.run(...) or ModelLocation.loggedModel(...), got "s3://mlflow-artifacts/1/x/artifacts/model/". Fix: pass model: ModelLocation.run({ store, bucket, experimentId, runId })'],
     ['more minimum than maximum replicas', { minReplicas: 3, maxReplicas: 2 },
-      'InferenceService "model": maxReplicas must be an integer from 3 to 1000, got 2. Fix: use a whole number from 3 to 1000'],
+      'test/model: maxReplicas must be an integer from 3 to 1000, got 2. Fix: use a whole number from 3 to 1000'],
     ['scale to zero in raw mode', { minReplicas: 0, mode: ServingMode.rawDeployment() },
-      'InferenceService "model": minReplicas must be an integer from 1 to 1000, got 0. Fix: use a whole number from 1 to 1000'],
+      'test/model: minReplicas must be an integer from 1 to 1000, got 0. Fix: use a whole number from 1 to 1000'],
     ['a bad name', { name: 'Bank_Churn' },
-      'InferenceService "model": name must be a DNS-1123 label (lower-case letters, digits and \'-\', starting and ending with a letter or digit, at most 45 characters), got "Bank_Churn". Fix: use a name such as "bank-churn"'],
+      'test/model: name must be a DNS-1123 label (lower-case letters, digits and \'-\', starting and ending with a letter or digit, at most 45 characters), got "Bank_Churn". Fix: use a name such as "bank-churn"'],
   ])('refuses %s', (_, overrides, message) => {
     expect(() => synthChart((chart) => { seedService(chart, overrides as any); }, PROFILE)).toThrowError(exactly(message));
   });
 
   it('refuses an object store endpoint on port 0', () => {
     expect(() => synthChart((chart) => { seedService(chart, {}, 'http://minio-service.kubeflow:0'); }, PROFILE)).toThrowError(exactly(
-      'ModelStorageCredentials "kserve-s3": store endpointUrl port must be an integer from 1 to 65535, got 0. Fix: use a port such as 5000'));
+      'test/kserve-s3: store endpointUrl port must be an integer from 1 to 65535, got 0. Fix: use a port such as 5000'));
   });
 
   it('refuses a run id that is not 32 hexadecimal characters, naming the InferenceService', () => {
@@ -119,7 +119,7 @@ describe('InferenceService options', () => {
         model: ModelLocation.run({ store, bucket: 'mlflow-artifacts', experimentId: '1', runId: 'latest' }),
       });
     }, PROFILE)).toThrowError(exactly(
-      'InferenceService "other": model.runId must be an MLflow run id (32 lower-case hexadecimal characters), got "latest". Fix: copy the run id from the run page, such as "d88a93df67ac4d8282894ebeadc0956a"'));
+      'test/other: model.runId must be an MLflow run id (32 lower-case hexadecimal characters), got "latest". Fix: copy the run id from the run page, such as "d88a93df67ac4d8282894ebeadc0956a"'));
   });
 });
 

@@ -57,9 +57,9 @@ describe('InferenceSmokeTest', () => {
   });
 
   it.each([
-    [{ expect: [] }, 'InferenceSmokeTest "s": expect must list at least one expected output, got []. Fix: pass expect: [{ shape: [1, 1], datatype: V2Datatype.INT64 }]'],
-    [{ expect: [{ shape: [0] }] }, 'InferenceSmokeTest "s": expect[0].shape must be a list of positive whole numbers, got [0]. Fix: write it as [1, 1]'],
-    [{ schema: { features: [] } }, 'InferenceSmokeTest "s": schema must be made with InputSchema.of(...), got "object". Fix: pass schema: InputSchema.BANK_CHURN or InputSchema.of([...])'],
+    [{ expect: [] }, 'test/s: expect must list at least one expected output, got []. Fix: pass expect: [{ shape: [1, 1], datatype: V2Datatype.INT64 }]'],
+    [{ expect: [{ shape: [0] }] }, 'test/s: expect[0].shape must be a list of positive whole numbers, got [0]. Fix: write it as [1, 1]'],
+    [{ schema: { features: [] } }, 'test/s: schema must be made with InputSchema.of(...), got "object". Fix: pass schema: InputSchema.BANK_CHURN or InputSchema.of([...])'],
   ])('refuses %j', (override, message) => {
     expect(() => synthChart((chart) => {
       const { service } = seedService(chart);

@@ -69,24 +69,24 @@ describe('Database.fromExisting validation', () => {
 
   it('refuses a host that is not a DNS name or IPv4 address', () => {
     expect(build({ host: 'postgres://db.example.internal:5432' })).toThrowError(exactly(
-      'ExistingDatabase "db": host must be a DNS-1123 subdomain (lower-case letters, digits, \'-\' and \'.\', at most 253 characters), got "postgres://db.example.internal:5432". Fix: use a name such as "postgres-db-example-internal-5432"'));
-    expect(build({ host: 'DB_Host' })).toThrowError(/^ExistingDatabase "db": host must be a DNS-1123 subdomain .*, got "DB_Host"\. Fix: use a name such as "db-host"$/);
+      'test/db: host must be a DNS-1123 subdomain (lower-case letters, digits, \'-\' and \'.\', at most 253 characters), got "postgres://db.example.internal:5432". Fix: use a name such as "postgres-db-example-internal-5432"'));
+    expect(build({ host: 'DB_Host' })).toThrowError(/^test\/db: host must be a DNS-1123 subdomain .*, got "DB_Host"\. Fix: use a name such as "db-host"$/);
   });
 
   it('refuses a string password', () => {
     expect(build({ password: 's3cret' as any })).toThrowError(exactly(
-      'ExistingDatabase "db": password must be a SecretValue, never a string, got "<redacted>". Fix: pass SecretValue.fromSecret("mlflow-db", "password") or an ExternalSecret value'));
+      'test/db: password must be a SecretValue, never a string, got "<redacted>". Fix: pass SecretValue.fromSecret("mlflow-db", "password") or an ExternalSecret value'));
   });
 
   it('refuses an unknown engine', () => {
     expect(build({ engine: 'postgres' as any })).toThrowError(exactly(
-      'ExistingDatabase "db": engine must be DatabaseEngine.POSTGRESQL or DatabaseEngine.MYSQL, got "postgres". Fix: pass engine: DatabaseEngine.POSTGRESQL'));
+      'test/db: engine must be DatabaseEngine.POSTGRESQL or DatabaseEngine.MYSQL, got "postgres". Fix: pass engine: DatabaseEngine.POSTGRESQL'));
   });
 
   it('checks port, database name and user name', () => {
-    expect(build({ port: 0 })).toThrowError(exactly('ExistingDatabase "db": port must be an integer from 1 to 65535, got 0. Fix: use a port such as 5000'));
+    expect(build({ port: 0 })).toThrowError(exactly('test/db: port must be an integer from 1 to 65535, got 0. Fix: use a port such as 5000'));
     expect(build({ databaseName: 'ml flow' })).toThrowError(exactly(
-      'ExistingDatabase "db": databaseName must be a lower-case SQL identifier (letters, digits, "_", starting with a letter or "_", at most 63 characters), got "ml flow". Fix: use a name such as "ml_flow"'));
-    expect(build({ username: 'Admin' })).toThrowError(/^ExistingDatabase "db": username must be a lower-case SQL identifier .*Fix: use a name such as "admin"$/);
+      'test/db: databaseName must be a lower-case SQL identifier (letters, digits, "_", starting with a letter or "_", at most 63 characters), got "ml flow". Fix: use a name such as "ml_flow"'));
+    expect(build({ username: 'Admin' })).toThrowError(/^test\/db: username must be a lower-case SQL identifier .*Fix: use a name such as "admin"$/);
   });
 });

@@ -95,7 +95,7 @@ describe('MinioBackup to another store', () => {
 describe('MinioBackup validation', () => {
   it('checks the schedule', () => {
     expect(() => synthChart((chart) => new Minio(chart, 'minio', { rootCredentials, backup: { destination: BackupDestination.volume({ size: '1Gi' }), schedule: '0 3 * * * *' } }))).toThrowError(exactly(
-      'MinioBackup "Backup": backup.schedule must be a five-field cron expression, got "0 3 * * * *". Fix: write it as "0 2 * * *" (daily at 02:00)'));
+      'test/minio/Backup: backup.schedule must be a five-field cron expression, got "0 3 * * * *". Fix: write it as "0 2 * * *" (daily at 02:00)'));
   });
 
   it('mirrors only the chosen buckets, which must exist', () => {
@@ -107,7 +107,7 @@ describe('MinioBackup validation', () => {
     expect(script).not.toContain('src/backups');
     expect(() => synthChart((chart) => {
       new Minio(chart, 'minio', { rootCredentials, buckets: ['mlflow'], backup: { destination: BackupDestination.volume({ size: '5Gi' }), buckets: ['mlfow'] } });
-    })).toThrow('MinioBackup "Backup": backup.buckets must name buckets this MinIO creates (mlflow), got "mlfow". Fix: add it with minio.addBucket("mlfow") or remove it from backup.buckets.');
+    })).toThrow('test/minio/Backup: backup.buckets must name buckets this MinIO creates (mlflow), got "mlfow". Fix: add it with minio.addBucket("mlfow") or remove it from backup.buckets.');
   });
 
   it('needs access keys on the destination store', () => {
@@ -116,6 +116,6 @@ describe('MinioBackup validation', () => {
       const minio = new Minio(chart, 'minio', { rootCredentials });
       new MinioBackup(chart, 'dr', { source: minio, allBuckets: () => ['mlflow'], destination: BackupDestination.bucket(gcs.bucket('acme-dr')) });
     })).toThrowError(exactly(
-      'MinioBackup "dr": backup.destination must be an object store with access keys for mc-based jobs, got "https://storage.googleapis.com". Fix: pass credentials: { accessKeyId, secretAccessKey } to the object store'));
+      'test/dr: backup.destination must be an object store with access keys for mc-based jobs, got "https://storage.googleapis.com". Fix: pass credentials: { accessKeyId, secretAccessKey } to the object store'));
   });
 });

@@ -140,27 +140,27 @@ describe('Minio validation', () => {
     ['-bucket', 'bucket'],
   ])('refuses the bucket name %j', (name, suggestion) => {
     expect(build({ buckets: [name] })).toThrowError(exactly(
-      `Minio "minio": bucket name must be an S3 bucket name (3 to 63 lower-case letters, digits, "-" or "."), got ${JSON.stringify(name)}. Fix: use a name such as "${suggestion}"`));
+      `test/minio: bucket name must be an S3 bucket name (3 to 63 lower-case letters, digits, "-" or "."), got ${JSON.stringify(name)}. Fix: use a name such as "${suggestion}"`));
   });
 
   it('fails bucket() for a bucket it does not create', () => {
     expect(() => synthChart((chart) => new Minio(chart, 'minio', { rootCredentials, buckets: ['mlflow', 'data'] }).bucket('models'))).toThrowError(exactly(
-      'Minio "minio": bucket(name) must be a bucket this MinIO creates (data, mlflow), got "models". Fix: add it with buckets: ["models"] or minio.addBucket("models")'));
+      'test/minio: bucket(name) must be a bucket this MinIO creates (data, mlflow), got "models". Fix: add it with buckets: ["models"] or minio.addBucket("models")'));
     expect(() => synthChart((chart) => new Minio(chart, 'minio', { rootCredentials }).bucket('models'))).toThrowError(exactly(
-      'Minio "minio": bucket(name) must be a bucket this MinIO creates (none yet), got "models". Fix: add it with buckets: ["models"] or minio.addBucket("models")'));
+      'test/minio: bucket(name) must be a bucket this MinIO creates (none yet), got "models". Fix: add it with buckets: ["models"] or minio.addBucket("models")'));
   });
 
   it('refuses string credentials', () => {
     expect(build({ rootCredentials: { accessKeyId: 'admin', secretAccessKey: 'password' } as any })).toThrowError(exactly(
-      'Minio "minio": rootCredentials must hold two SecretValues (accessKeyId, secretAccessKey), never strings, got "<redacted>". Fix: pass { accessKeyId: SecretValue.fromSecret("minio", "root-user"), secretAccessKey: SecretValue.fromSecret("minio", "root-password") }'));
+      'test/minio: rootCredentials must hold two SecretValues (accessKeyId, secretAccessKey), never strings, got "<redacted>". Fix: pass { accessKeyId: SecretValue.fromSecret("minio", "root-user"), secretAccessKey: SecretValue.fromSecret("minio", "root-password") }'));
   });
 
   it('checks image, storage size and storage class', () => {
     expect(build({ image: 'quay.io/minio/minio:latest' })).toThrowError(exactly(
-      'Minio "minio": image must not use the mutable tag "latest", got "quay.io/minio/minio:latest". Fix: pin a version, as in "quay.io/minio/minio:1.2.3", or add @sha256:<digest>'));
+      'test/minio: image must not use the mutable tag "latest", got "quay.io/minio/minio:latest". Fix: pin a version, as in "quay.io/minio/minio:1.2.3", or add @sha256:<digest>'));
     expect(build({ storageSize: '50G B' })).toThrowError(exactly(
-      'Minio "minio": storageSize must be a positive Kubernetes quantity, got "50G B". Fix: write it as "50Gi"'));
-    expect(build({ storageClass: 'SSD' })).toThrowError(/^Minio "minio": storageClass must be a DNS-1123 subdomain/);
+      'test/minio: storageSize must be a positive Kubernetes quantity, got "50G B". Fix: write it as "50Gi"'));
+    expect(build({ storageClass: 'SSD' })).toThrowError(/^test\/minio: storageClass must be a DNS-1123 subdomain/);
   });
 });
 
@@ -183,9 +183,9 @@ describe('Minio scoped users', () => {
     expect(view.endpointUrl).toBe(minio.endpointUrl);
     expect(view.bucket('mlflow').s3Uri()).toBe('s3://mlflow');
     expect(() => view.bucket('backups')).toThrowError(exactly(
-      'MinioUser "User-mlflow": bucket(name) must be a bucket user "mlflow" may access (mlflow), got "backups". Fix: add "backups" to users.mlflow.readWrite or readOnly'));
+      'test/minio/User-mlflow: bucket(name) must be a bucket user "mlflow" may access (mlflow), got "backups". Fix: add "backups" to users.mlflow.readWrite or readOnly'));
     expect(() => minio.user('nobody')).toThrowError(exactly(
-      'Minio "minio": user(name) must be one of the users prop (mlflow, reader), got "nobody". Fix: declare it in users: { nobody: { credentials, readWrite: [...] } }'));
+      'test/minio: user(name) must be one of the users prop (mlflow, reader), got "nobody". Fix: declare it in users: { nobody: { credentials, readWrite: [...] } }'));
   });
 
   it('writes one bucket-scoped policy per user', () => {
@@ -216,8 +216,8 @@ describe('Minio scoped users', () => {
 
   it('refuses a grant on a bucket it does not create, and a user without grants', () => {
     expect(() => synthChart((chart) => new Minio(chart, 'minio', { rootCredentials, buckets: ['mlflow'], users: { mlflow: { ...users.mlflow, readWrite: ['mlfow'] } } })))
-      .toThrow('MinioUser "mlflow": users.mlflow grants bucket "mlfow", which this MinIO does not create (mlflow). Fix: add it with minio.addBucket("mlfow").');
+      .toThrow('test/minio/User-mlflow: users.mlflow grants bucket "mlfow", which this MinIO does not create (mlflow). Fix: add it with minio.addBucket("mlfow").');
     expect(() => synthChart((chart) => new Minio(chart, 'minio', { rootCredentials, users: { x: { credentials: users.mlflow.credentials } } })))
-      .toThrowError(exactly('MinioUser "User-x": users.x must grant at least one bucket (readWrite or readOnly), got {"readWrite":[],"readOnly":[]}. Fix: pass readWrite: ["x"]'));
+      .toThrowError(exactly('test/minio/User-x: users.x must grant at least one bucket (readWrite or readOnly), got {"readWrite":[],"readOnly":[]}. Fix: pass readWrite: ["x"]'));
   });
 });

@@ -104,12 +104,12 @@ describe('PostgresBackup validation', () => {
 
   it('checks the schedule', () => {
     expect(() => synthChart((chart) => postgres(chart, { destination: volume, schedule: 'daily' }))).toThrowError(exactly(
-      'PostgresBackup "Backup": backup.schedule must be a five-field cron expression, got "daily". Fix: write it as "0 2 * * *" (daily at 02:00)'));
+      'test/db/Backup: backup.schedule must be a five-field cron expression, got "daily". Fix: write it as "0 2 * * *" (daily at 02:00)'));
   });
 
   it('checks the retention', () => {
     expect(() => synthChart((chart) => postgres(chart, { destination: volume, retentionDays: 0 }))).toThrowError(exactly(
-      'PostgresBackup "Backup": backup.retentionDays must be an integer from 1 to 3650, got 0. Fix: use a whole number from 1 to 3650'));
+      'test/db/Backup: backup.retentionDays must be an integer from 1 to 3650, got 0. Fix: use a whole number from 1 to 3650'));
   });
 
   it('checks the volume size', () => {
@@ -132,7 +132,7 @@ describe('PostgresBackup validation', () => {
       const gcs = ObjectStore.fromExisting(chart, 'gcs', { endpointUrl: 'https://storage.googleapis.com' });
       postgres(chart, { destination: BackupDestination.bucket(gcs.bucket('backups')) });
     })).toThrowError(exactly(
-      'PostgresBackup "Backup": backup.destination must be an object store with access keys for mc-based jobs, got "https://storage.googleapis.com". Fix: pass credentials: { accessKeyId, secretAccessKey } to the object store'));
+      'test/db/Backup: backup.destination must be an object store with access keys for mc-based jobs, got "https://storage.googleapis.com". Fix: pass credentials: { accessKeyId, secretAccessKey } to the object store'));
   });
 
   it('can be declared on its own for a database construct', () => {

@@ -105,44 +105,44 @@ describe('Postgres validation', () => {
 
   it('refuses version together with image', () => {
     expect(build({ version: '16.15', image: 'postgres:16.15-alpine' })).toThrowError(exactly(
-      'Postgres "db": version conflicts with image (the image already fixes the version), got "16.15". Fix: remove version, or remove image to use postgres:<version>-alpine'));
+      'test/db: version conflicts with image (the image already fixes the version), got "16.15". Fix: remove version, or remove image to use postgres:<version>-alpine'));
   });
 
   it('refuses a version that is not major[.minor]', () => {
     expect(build({ version: '16.x' })).toThrowError(exactly(
-      'Postgres "db": version must be a PostgreSQL version such as "16.15" or "17", got "16.x". Fix: pass version: "16.15"'));
+      'test/db: version must be a PostgreSQL version such as "16.15" or "17", got "16.x". Fix: pass version: "16.15"'));
   });
 
   it('refuses an unpinned or latest image', () => {
     expect(build({ image: 'postgres' })).toThrowError(exactly(
-      'Postgres "db": image must be pinned to a version tag or a digest, got "postgres". Fix: add a version, as in "postgres:1.2.3"'));
+      'test/db: image must be pinned to a version tag or a digest, got "postgres". Fix: add a version, as in "postgres:1.2.3"'));
     expect(build({ image: 'postgres:latest' })).toThrowError(exactly(
-      'Postgres "db": image must not use the mutable tag "latest", got "postgres:latest". Fix: pin a version, as in "postgres:1.2.3", or add @sha256:<digest>'));
+      'test/db: image must not use the mutable tag "latest", got "postgres:latest". Fix: pin a version, as in "postgres:1.2.3", or add @sha256:<digest>'));
   });
 
   it('refuses a plain string as the application password, without echoing it', () => {
     expect(build({ database: { password: 'hunter2' as any } })).toThrowError(exactly(
-      'Postgres "db": database.password must be a SecretValue, never a string, got "<redacted>". Fix: pass SecretValue.fromSecret("postgresql", "password") or an ExternalSecret value'));
+      'test/db: database.password must be a SecretValue, never a string, got "<redacted>". Fix: pass SecretValue.fromSecret("postgresql", "password") or an ExternalSecret value'));
   });
 
   it('refuses a plain string as the superuser password', () => {
     expect(build({ superuserPassword: 'hunter2' as any })).toThrowError(exactly(
-      'Postgres "db": superuserPassword must be a SecretValue, never a string, got "<redacted>". Fix: pass SecretValue.fromSecret("postgresql", "password") or an ExternalSecret value'));
+      'test/db: superuserPassword must be a SecretValue, never a string, got "<redacted>". Fix: pass SecretValue.fromSecret("postgresql", "password") or an ExternalSecret value'));
   });
 
   it('refuses database and user names that are not SQL identifiers', () => {
     expect(build({ database: { name: 'ML-Flow', password: secretRef('s', 'p') } })).toThrowError(exactly(
-      'Postgres "db": database.name must be a lower-case SQL identifier (letters, digits, "_", starting with a letter or "_", at most 63 characters), got "ML-Flow". Fix: use a name such as "ml_flow"'));
+      'test/db: database.name must be a lower-case SQL identifier (letters, digits, "_", starting with a letter or "_", at most 63 characters), got "ML-Flow". Fix: use a name such as "ml_flow"'));
     expect(build({ database: { user: '1user', password: secretRef('s', 'p') } })).toThrowError(exactly(
-      'Postgres "db": database.user must be a lower-case SQL identifier (letters, digits, "_", starting with a letter or "_", at most 63 characters), got "1user". Fix: use a name such as "user"'));
+      'test/db: database.user must be a lower-case SQL identifier (letters, digits, "_", starting with a letter or "_", at most 63 characters), got "1user". Fix: use a name such as "user"'));
   });
 
   it('checks storage size, storage class and name', () => {
     expect(build({ storageSize: '10GB' })).toThrowError(exactly(
-      'Postgres "db": storageSize must be a positive Kubernetes quantity, got "10GB". Fix: write it as "10Gi"'));
+      'test/db: storageSize must be a positive Kubernetes quantity, got "10GB". Fix: write it as "10Gi"'));
     expect(build({ storageClass: 'Fast SSD' })).toThrowError(exactly(
-      'Postgres "db": storageClass must be a DNS-1123 subdomain (lower-case letters, digits, \'-\' and \'.\', at most 253 characters), got "Fast SSD". Fix: use a name such as "fast-ssd"'));
+      'test/db: storageClass must be a DNS-1123 subdomain (lower-case letters, digits, \'-\' and \'.\', at most 253 characters), got "Fast SSD". Fix: use a name such as "fast-ssd"'));
     expect(build({ name: 'Postgres' })).toThrowError(exactly(
-      'Postgres "db": name must be a DNS-1123 label (lower-case letters, digits and \'-\', starting and ending with a letter or digit, at most 52 characters), got "Postgres". Fix: use a name such as "postgres"'));
+      'test/db: name must be a DNS-1123 label (lower-case letters, digits and \'-\', starting and ending with a letter or digit, at most 52 characters), got "Postgres". Fix: use a name such as "postgres"'));
   });
 });
