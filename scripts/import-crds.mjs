@@ -228,7 +228,8 @@ function runImport(file, outDir) {
   return new Promise((resolve, reject) => {
     const args = ['import', file, '--language', 'typescript', '--output', outDir, '--no-check-upgrade'];
     const child = spawn(cdk8sBin, args, {
-      cwd: repoRoot,
+      // Not the repository: `cdk8s import <file>` adds the file to the cdk8s.yaml of its cwd.
+      cwd: path.dirname(file),
       env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -15,3 +15,4 @@ export * from './workload';
 export * from './batch';
 export * from './network-policy-renderer';
 export * from './mermaid';
+export * from './app-checks';

@@ -1,5 +1,6 @@
 import { Chart, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
+import { enableAppChecks } from './app-checks';
 import { ConnectionGraph, Peer } from './connections';
 import { k8s } from './k8s';
 import { networkPolicyPeer, networkPolicyPort } from './network-policy-renderer';
@@ -38,6 +39,7 @@ export class Namespace extends Construct {
 
   constructor(scope: Construct, id: string, props: NamespaceProps = {}) {
     super(scope, id);
+    enableAppChecks(this);
     const chart = Chart.of(this);
     this.name = checkDnsLabel(this, 'name', props.name ?? chart.namespace ?? '');
     const managed = { 'app.kubernetes.io/managed-by': MANAGED_BY };

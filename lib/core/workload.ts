@@ -1,5 +1,6 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
+import { enableAppChecks } from './app-checks';
 import { ConnectionGraph, IWorkload, Peer } from './connections';
 import { k8s } from './k8s';
 import { PodSpecOptions, restrictedPodSpec } from './pod';
@@ -22,6 +23,7 @@ export class Workload extends Construct implements IWorkload {
 
   constructor(scope: Construct, id: string, identity: ComponentIdentity, serviceAccountAnnotations?: Record<string, string>) {
     super(scope, id);
+    enableAppChecks(this);
     this.workloadName = checkDnsLabel(this, 'name', identity.instance, 52);
     const namespace = Chart.of(this).namespace;
     if (!namespace) {

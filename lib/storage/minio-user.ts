@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { enableAppChecks } from '../core/app-checks';
 import { IWorkload } from '../core/connections';
 import { SecretValue } from '../core/secret-value';
 import { checkDnsLabel, invalid } from '../core/validate';
@@ -43,6 +44,7 @@ export class MinioUser extends Construct implements MinioUserScope {
 
   constructor(scope: Construct, id: string, private readonly store: IObjectStore & { readonly bucketNames: string[] }, name: string, props: MinioUserProps) {
     super(scope, id);
+    enableAppChecks(this);
     this.userName = checkDnsLabel(this, 'users key', name, 40);
     this.policyName = `${name}-user`;
     const c = props.credentials;

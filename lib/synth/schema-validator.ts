@@ -1,170 +1,83 @@
 /**
- * Strict schema validator for synthesized Kubernetes manifests (test support).
+ * Strict schema validation of rendered Kubernetes objects, shipped with the library.
  *
- * - Built-in kinds are checked against the Kubernetes 1.28 OpenAPI definitions
- *   (`<shared>/schemas/k8s-1.28-definitions.json`, looked up by `x-kubernetes-group-version-kind`).
- * - Custom resources are checked against the `openAPIV3Schema` of the matching *served* version
- *   in `<shared>/crds/*.yaml`. CRD files are parsed lazily (one file per API group, on first use)
- *   and cached in memory; the parsed schemas are also cached on disk in the OS temp dir, keyed by
- *   the file's sha256, because YAML-parsing the biggest CRD files takes ~0.5 s each.
- *   Disable the disk cache with `MLOPS_SCHEMA_CACHE=0`.
- * - When `crds/sources.json` lists a mirrored file, its sha256 is checked on load.
- *
- * Strictness: unknown fields are errors unless the schema allows them (`additionalProperties`,
- * `x-kubernetes-preserve-unknown-fields: true`, or - only in the built-in definitions - an
- * `object` with no declared properties such as RawExtension). This mirrors the API server's
- * strict field validation / CRD pruning. Also checked: type, required, enum, nullable, items,
- * $ref, int-or-string, allOf/anyOf/oneOf (anyOf/oneOf loosely: any matching branch is enough),
- * not, min/max(Length|Items|Properties), minimum/maximum, pattern, format (int32/int64/byte),
- * list-type set/map uniqueness, and label/annotation key/value syntax in ObjectMeta.
- * CEL rules (`x-kubernetes-validations`) are not evaluated.
+ * - Built-in kinds are checked against the Kubernetes 1.28 definitions, custom resources against
+ *   the served version's `openAPIV3Schema` of their CRD. Both come from the compact schemas that
+ *   `npm run import` generates into `imports/schemas/` (shipped in the package, read at runtime,
+ *   each file on first use of its API group).
+ * - Strict as `kubeconform -strict`: unknown fields are errors unless the schema allows them
+ *   (`additionalProperties`, `x-kubernetes-preserve-unknown-fields: true`, or - only in the
+ *   built-in definitions - an `object` with no declared properties such as RawExtension). Also
+ *   checked: type, required, enum, nullable, items, $ref, int-or-string, allOf/anyOf/oneOf
+ *   (anyOf/oneOf loosely: any matching branch is enough), not, min/max(Length|Items|Properties),
+ *   minimum/maximum, pattern, format (int32/int64/byte), list-type set/map uniqueness, and
+ *   label/annotation key/value syntax in ObjectMeta. CEL rules (`x-kubernetes-validations`) are not
+ *   evaluated.
+ * - A kind without a schema is an error (as kubeconform without `-ignore-missing-schemas`), unless
+ *   the validator was created with `ignoreMissingSchemas` or the kind was given a schema with
+ *   {@link SchemaValidator.addSchema}.
  */
-import { createHash } from 'node:crypto';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import * as YAML from 'yaml';
+import * as fs from 'fs';
+import * as path from 'path';
 
 type Schema = { [key: string]: any };
 
-export interface Validator {
-  /** Validates one manifest object. Returns a list of errors; empty means valid. */
-  validate(obj: any): string[];
-  /** Validates several manifests and concatenates the errors. */
-  validateAll(objs: readonly any[]): string[];
-  /** True when a schema exists for this apiVersion/kind (loads the CRD file if needed). */
-  hasSchema(apiVersion: string, kind: string): boolean;
+/** One schema violation of one rendered object. */
+export interface SchemaViolation {
+  /** The object: `apps/v1/Deployment mlops/mlflow` (`apiVersion/kind [namespace/]name`). */
+  readonly object: string;
+  /** The construct that rendered it, when known: `mlops/mlflow/Resource`. */
+  readonly constructPath?: string;
+  /** The field, as a JSON path: `$.spec.template.spec.containers[0].imagePullPolicyy`. */
+  readonly field: string;
+  /** The problem and what the schema allows: `unknown field "imagePullPolicyy"`, `expected integer, got string "3"`. */
+  readonly message: string;
 }
 
-const repoRoot = path.resolve(__dirname, '..', '..');
-const K8S_DEFINITIONS = path.join('schemas', 'k8s-1.28-definitions.json');
-const OBJECT_META = 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta';
+/** `<construct path>: <object>: <field>: <message>` (the construct path only when known). */
+export function formatViolation(v: SchemaViolation): string {
+  return `${v.constructPath ? `${v.constructPath}: ` : ''}${v.object}: ${v.field}: ${v.message}`;
+}
+
+export interface SchemaValidatorOptions {
+  /**
+   * The directory holding `k8s.json` and `<group>.json` (as `npm run import` writes them).
+   * @default - the schemas shipped with this package (`imports/schemas/`)
+   */
+  readonly schemaDir?: string;
+  /**
+   * Accept objects whose kind has no schema instead of reporting them.
+   * @default false
+   */
+  readonly ignoreMissingSchemas?: boolean;
+}
+
 /** API groups whose objects are not Kubernetes API resources and are not validated. */
 const SKIPPED_GROUPS = new Set(['kustomize.config.k8s.io']);
-/** Bump when the shape of the disk cache changes. */
-const CACHE_VERSION = 2;
+const OBJECT_META = 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta';
 
-/** The shared mirror directory (`MLOPS_SHARED_DIR`, default `../shared` relative to the repo root). */
-export function sharedDir(): string {
-  const fromEnv = process.env.MLOPS_SHARED_DIR;
-  const dir = fromEnv ? path.resolve(fromEnv) : path.resolve(repoRoot, '..', 'shared');
-  checkSharedDir(dir, fromEnv ? 'MLOPS_SHARED_DIR' : 'the default ../shared (relative to the repository root)');
-  return dir;
-}
-
-function checkSharedDir(dir: string, origin: string): void {
-  const missing = ['crds', K8S_DEFINITIONS].filter((p) => !fs.existsSync(path.join(dir, p)));
-  if (missing.length > 0) {
-    throw new Error(
-      `schema mirror directory ${dir} (from ${origin}) is missing ${missing.join(' and ')}. ` +
-        'Set MLOPS_SHARED_DIR to a directory containing crds/*.yaml and schemas/k8s-1.28-definitions.json; ' +
-        'the upstream URLs and sha256 of every file are listed in crds/sources.json.',
-    );
+/**
+ * The shipped schema directory: `imports/schemas/` at the package root, found by walking up from
+ * this file (lib/synth/ in the repository, build/lib/synth/ once compiled, the same inside
+ * node_modules/), because tsc does not copy JSON into build/.
+ */
+export function packagedSchemaDir(): string {
+  let dir = __dirname;
+  for (let i = 0; i < 5; i++) {
+    const candidate = path.join(dir, 'imports', 'schemas');
+    if (fs.existsSync(path.join(candidate, 'k8s.json'))) return candidate;
+    dir = path.dirname(dir);
   }
+  throw new Error(`mlops-cdk8s: the generated schemas (imports/schemas/k8s.json) were not found above ${__dirname}. Fix: reinstall the package, or run npm run import in the repository.`);
 }
 
-interface CrdVersion {
-  name: string;
-  served: boolean;
-  schema: Schema | undefined;
+interface K8sSchemas {
+  readonly kinds: Record<string, string>;
+  readonly definitions: Record<string, Schema>;
 }
-interface CrdEntry {
-  group: string;
-  kind: string;
-  versions: CrdVersion[];
+interface GroupSchemas {
+  readonly kinds: Record<string, { readonly versions: Record<string, Schema | null> }>;
 }
-interface SourceEntry {
-  file: string;
-  group?: string;
-  sha256: string;
-  upstream?: string[];
-}
-
-function readSources(): SourceEntry[] {
-  const file = path.join(repoRoot, 'crds', 'sources.json');
-  if (!fs.existsSync(file)) return [];
-  return JSON.parse(fs.readFileSync(file, 'utf8')) as SourceEntry[];
-}
-
-/** Drops documentation-only keys to keep the in-memory and on-disk caches small. */
-function stripDocs(s: any, isPropertyMap = false): any {
-  if (Array.isArray(s)) return s.map((x) => stripDocs(x));
-  if (s === null || typeof s !== 'object') return s;
-  const out: Schema = {};
-  for (const [k, v] of Object.entries(s)) {
-    // Inside `properties` the keys are field names: a field called `description` (Keycloak's
-    // RoleRepresentation has one) is a schema, not documentation.
-    if (!isPropertyMap && (k === 'description' || k === 'example')) continue;
-    // `default`, `enum` and `example` hold data, not schemas: copy verbatim.
-    out[k] = !isPropertyMap && (k === 'default' || k === 'enum') ? v : stripDocs(v, !isPropertyMap && k === 'properties');
-  }
-  return out;
-}
-
-function cacheDir(): string | undefined {
-  if (process.env.MLOPS_SCHEMA_CACHE === '0') return undefined;
-  const uid = typeof process.getuid === 'function' ? `-${process.getuid()}` : '';
-  return path.join(process.env.MLOPS_SCHEMA_CACHE_DIR ?? os.tmpdir(), `mlops-cdk8s-schema-cache${uid}`);
-}
-
-function parseCrdFile(file: string, text: string): CrdEntry[] {
-  const entries: CrdEntry[] = [];
-  for (const doc of YAML.parseAllDocuments(text)) {
-    if (doc.errors.length > 0) throw new Error(`${file}: YAML error: ${doc.errors[0].message}`);
-    const crd = doc.toJS({ maxAliasCount: -1 });
-    if (!crd || crd.kind !== 'CustomResourceDefinition') continue;
-    const spec = crd.spec ?? {};
-    for (const v of spec.versions ?? []) {
-      // apiextensions.k8s.io/v1 allows one top-level schema for all versions only in v1beta1; handle both.
-      v.schema = v.schema ?? spec.validation;
-    }
-    entries.push({
-      group: spec.group,
-      kind: spec.names?.kind,
-      versions: (spec.versions ?? []).map((v: any) => ({
-        name: v.name,
-        served: v.served !== false,
-        schema: v.schema?.openAPIV3Schema ? stripDocs(v.schema.openAPIV3Schema) : undefined,
-      })),
-    });
-  }
-  return entries;
-}
-
-function loadCrdFile(file: string, expectedSha?: string, upstream?: string[]): CrdEntry[] {
-  const buf = fs.readFileSync(file);
-  const sha = createHash('sha256').update(buf).digest('hex');
-  if (expectedSha && sha !== expectedSha) {
-    throw new Error(
-      `${file}: sha256 mismatch (expected ${expectedSha}, actual ${sha}). Restore it from ` +
-        `${(upstream ?? []).join(', ') || 'its upstream source'} or update crds/sources.json ` +
-        'and re-run node scripts/import-crds.mjs.',
-    );
-  }
-  const dir = cacheDir();
-  const cacheFile = dir ? path.join(dir, `v${CACHE_VERSION}-${sha}.json`) : undefined;
-  if (cacheFile && fs.existsSync(cacheFile)) {
-    try {
-      return JSON.parse(fs.readFileSync(cacheFile, 'utf8')) as CrdEntry[];
-    } catch {
-      // corrupt cache entry: fall through and re-parse
-    }
-  }
-  const entries = parseCrdFile(file, buf.toString('utf8'));
-  if (dir && cacheFile) {
-    try {
-      fs.mkdirSync(dir, { recursive: true });
-      const tmp = `${cacheFile}.${process.pid}.${Math.random().toString(36).slice(2)}`;
-      fs.writeFileSync(tmp, JSON.stringify(entries));
-      fs.renameSync(tmp, cacheFile);
-    } catch {
-      // the cache is an optimisation only
-    }
-  }
-  return entries;
-}
-
-// ---------------------------------------------------------------------------------------------
 
 function typeName(v: unknown): string {
   if (v === null) return 'null';
@@ -259,75 +172,80 @@ interface Ctx {
   inBranch: boolean;
 }
 
-class SchemaValidator implements Validator {
-  private readonly definitions: Record<string, Schema>;
-  private readonly gvkIndex = new Map<string, string>();
-  private readonly crdFiles: string[];
-  private readonly crdCache = new Map<string, CrdEntry[]>();
-  private readonly sources: SourceEntry[];
 
-  constructor(private readonly dir: string) {
-    const defs = JSON.parse(fs.readFileSync(path.join(dir, K8S_DEFINITIONS), 'utf8'));
-    this.definitions = defs.definitions;
-    for (const [name, def] of Object.entries(this.definitions)) {
-      for (const gvk of (def['x-kubernetes-group-version-kind'] ?? []) as any[]) {
-        const apiVersion = gvk.group ? `${gvk.group}/${gvk.version}` : gvk.version;
-        const key = `${apiVersion}|${gvk.kind}`;
-        // A few meta kinds (DeleteOptions, Status, WatchEvent) are listed under many GVKs; the
-        // first definition wins.
-        if (!this.gvkIndex.has(key)) this.gvkIndex.set(key, name);
-      }
-    }
-    this.crdFiles = fs
-      .readdirSync(path.join(dir, 'crds'))
-      .filter((f) => /\.ya?ml$/.test(f))
-      .sort();
-    this.sources = readSources();
+/** A strict validator for rendered objects; create one with {@link SchemaValidator.shipped} or `new`. */
+export class SchemaValidator {
+  /** The validator over the shipped schemas (one per process: schemas are parsed once). */
+  public static shipped(): SchemaValidator {
+    if (!SchemaValidator.instance) SchemaValidator.instance = new SchemaValidator();
+    return SchemaValidator.instance;
+  }
+  private static instance: SchemaValidator | undefined;
+
+  private readonly dir: string;
+  private readonly ignoreMissing: boolean;
+  private k8s: K8sSchemas | undefined;
+  private readonly groups = new Map<string, GroupSchemas | null>();
+  private readonly extra = new Map<string, Schema>();
+
+  constructor(options: SchemaValidatorOptions = {}) {
+    this.dir = options.schemaDir ? path.resolve(options.schemaDir) : packagedSchemaDir();
+    this.ignoreMissing = options.ignoreMissingSchemas ?? false;
   }
 
-  validateAll(objs: readonly any[]): string[] {
-    return objs.flatMap((o) => this.validate(o));
+  /**
+   * Validates `apiVersion`/`kind` objects against `schema` (an OpenAPI v3 schema as in a CRD's
+   * `openAPIV3Schema`), for custom resources this package ships no schema for.
+   */
+  public addSchema(apiVersion: string, kind: string, schema: Record<string, unknown>): this {
+    this.extra.set(`${apiVersion}|${kind}`, schema);
+    return this;
   }
 
-  hasSchema(apiVersion: string, kind: string): boolean {
-    if (this.gvkIndex.has(`${apiVersion}|${kind}`)) return true;
-    return this.crdSchema(apiVersion, kind).schema !== undefined;
+  /** True when a schema exists for this apiVersion/kind. */
+  public hasSchema(apiVersion: string, kind: string): boolean {
+    return this.builtin(apiVersion, kind) !== undefined || this.extra.has(`${apiVersion}|${kind}`) || this.crdSchema(apiVersion, kind).schema !== undefined;
   }
 
-  validate(obj: any): string[] {
+  /** Validates one object; `constructPath` (the construct that rendered it) goes into each violation. */
+  public validate(obj: any, constructPath?: string): SchemaViolation[] {
+    const out: SchemaViolation[] = [];
     if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
-      return [`manifest: expected an object, got ${typeName(obj)}`];
+      return [{ object: 'manifest', constructPath, field: '$', message: `expected an object, got ${typeName(obj)}` }];
     }
     const { apiVersion, kind } = obj;
     const name = obj.metadata?.name ?? obj.metadata?.generateName ?? '<unnamed>';
     const ns = obj.metadata?.namespace;
-    const prefix = `${apiVersion}/${kind} ${ns ? `${ns}/` : ''}${name}`;
+    const object = `${apiVersion}/${kind} ${ns ? `${ns}/` : ''}${name}`;
+    const add = (e: string) => {
+      const i = e.indexOf(': ');
+      out.push({ object, constructPath, field: e.slice(0, i), message: e.slice(i + 2) });
+    };
     if (typeof apiVersion !== 'string' || apiVersion === '' || typeof kind !== 'string' || kind === '') {
-      return [`${prefix}: $: apiVersion and kind must be non-empty strings`];
+      add('$: apiVersion and kind must be non-empty strings');
+      return out;
     }
     const group = apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
-    if (SKIPPED_GROUPS.has(group)) return [];
+    if (SKIPPED_GROUPS.has(group)) return out;
 
-    const errors: string[] = [];
-    const push = (p: string, msg: string) => errors.push(`${prefix}: ${p}: ${msg}`);
-    if (obj.metadata === null || typeof obj.metadata !== 'object') {
-      push('$.metadata', 'required object is missing');
-    } else if (!obj.metadata.name && !obj.metadata.generateName) {
-      push('$.metadata.name', 'name or generateName is required');
-    }
+    if (obj.metadata === null || typeof obj.metadata !== 'object') add('$.metadata: required object is missing');
+    else if (!obj.metadata.name && !obj.metadata.generateName) add('$.metadata.name: name or generateName is required');
 
-    const defName = this.gvkIndex.get(`${apiVersion}|${kind}`);
-    if (defName) {
+    const builtin = this.builtin(apiVersion, kind);
+    if (builtin) {
       const ctx: Ctx = { errors: [], source: 'k8s', inBranch: false };
-      this.check(obj, this.definitions[defName], '$', ctx);
-      for (const e of ctx.errors) errors.push(`${prefix}: ${e}`);
-      return errors;
+      this.check(obj, builtin, '$', ctx);
+      ctx.errors.forEach(add);
+      return out;
     }
 
-    const crd = this.crdSchema(apiVersion, kind);
+    const extra = this.extra.get(`${apiVersion}|${kind}`);
+    const crd = extra ? { schema: extra } : this.crdSchema(apiVersion, kind);
     if (!crd.schema) {
-      errors.push(`${prefix}: $: no schema for apiVersion ${apiVersion} kind ${kind}${crd.hint ? ` (${crd.hint})` : ''}`);
-      return errors;
+      if (!this.ignoreMissing) {
+        add(`$: no schema for apiVersion ${apiVersion} kind ${kind}${crd.hint ? ` (${crd.hint})` : ''}. Fix: use a kind listed in crds/sources.json, or give it one with SchemaValidator.addSchema`);
+      }
+      return out;
     }
     // The API server validates apiVersion/kind/metadata of custom resources itself, whatever the
     // CRD schema says about them: check metadata as ObjectMeta and the rest with the CRD schema.
@@ -345,18 +263,22 @@ class SchemaValidator implements Validator {
     if (metadata !== undefined && metadata !== null && typeof metadata === 'object') {
       this.check(metadata, { $ref: `#/definitions/${OBJECT_META}` }, '$.metadata', { ...ctx, source: 'k8s' });
     }
-    for (const e of ctx.errors) errors.push(`${prefix}: ${e}`);
-    return errors;
+    ctx.errors.forEach(add);
+    return out;
   }
 
-  private crdEntries(file: string): CrdEntry[] {
-    let entries = this.crdCache.get(file);
-    if (!entries) {
-      const src = this.sources.find((s) => s.file === file);
-      entries = loadCrdFile(path.join(this.dir, 'crds', file), src?.sha256, src?.upstream);
-      this.crdCache.set(file, entries);
-    }
-    return entries;
+  private k8sSchemas(): K8sSchemas {
+    if (!this.k8s) this.k8s = JSON.parse(fs.readFileSync(path.join(this.dir, 'k8s.json'), 'utf8')) as K8sSchemas;
+    return this.k8s;
+  }
+
+  private get definitions(): Record<string, Schema> {
+    return this.k8sSchemas().definitions;
+  }
+
+  private builtin(apiVersion: string, kind: string): Schema | undefined {
+    const name = this.k8sSchemas().kinds[`${apiVersion}/${kind}`];
+    return name ? { $ref: `#/definitions/${name}` } : undefined;
   }
 
   private crdSchema(apiVersion: string, kind: string): { schema?: Schema; hint?: string } {
@@ -364,23 +286,19 @@ class SchemaValidator implements Validator {
     if (slash < 0) return {};
     const group = apiVersion.slice(0, slash);
     const version = apiVersion.slice(slash + 1);
-    // Files are named after their API group; fall back to a cheap text search for other layouts.
-    let candidates = this.crdFiles.filter((f) => f === `${group}.yaml` || f === `${group}.yml`);
-    if (candidates.length === 0) {
-      const needle = new RegExp(`^\\s*group:\\s*["']?${group.replace(/\./g, '\\.')}["']?\\s*$`, 'm');
-      candidates = this.crdFiles.filter((f) => needle.test(fs.readFileSync(path.join(this.dir, 'crds', f), 'utf8')));
+    let schemas = this.groups.get(group);
+    if (schemas === undefined) {
+      const file = path.join(this.dir, `${group}.json`);
+      schemas = /^[a-z0-9.-]+$/.test(group) && fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as GroupSchemas) : null;
+      this.groups.set(group, schemas);
     }
-    for (const file of candidates) {
-      const crd = this.crdEntries(file).find((e) => e.group === group && e.kind === kind);
-      if (!crd) continue;
-      const v = crd.versions.find((x) => x.name === version);
-      const served = crd.versions.filter((x) => x.served).map((x) => x.name);
-      if (!v) return { hint: `${kind} has versions ${crd.versions.map((x) => x.name).join(', ')}` };
-      if (!v.served) return { hint: `version ${version} is not served; served: ${served.join(', ')}` };
-      if (!v.schema) return { hint: `the CRD in ${file} has no openAPIV3Schema for ${version}` };
-      return { schema: v.schema };
-    }
-    return {};
+    const entry = schemas?.kinds[kind];
+    if (!entry) return {};
+    const served = Object.keys(entry.versions);
+    if (!(version in entry.versions)) return { hint: `${kind} serves ${served.join(', ')}` };
+    const schema = entry.versions[version];
+    if (!schema) return { hint: `the CRD has no openAPIV3Schema for ${version}` };
+    return { schema };
   }
 
   private resolve(schema: Schema): Schema {
@@ -584,19 +502,3 @@ class SchemaValidator implements Validator {
   }
 }
 
-const validators = new Map<string, Validator>();
-
-/**
- * Returns a (cached) validator reading schemas from `dir` (default: {@link sharedDir}).
- * Built-in definitions are loaded immediately; CRD files on first use of their API group.
- */
-export function loadValidator(dir?: string): Validator {
-  const resolved = dir ? path.resolve(dir) : sharedDir();
-  if (dir) checkSharedDir(resolved, 'the loadValidator() argument');
-  let v = validators.get(resolved);
-  if (!v) {
-    v = new SchemaValidator(resolved);
-    validators.set(resolved, v);
-  }
-  return v;
-}
