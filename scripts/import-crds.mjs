@@ -151,14 +151,29 @@ async function download(url) {
 // ---------------------------------------------------------------------------------------------
 // Schemas
 
-/** Drops documentation: descriptions and examples (`default` and `enum` are data and stay). */
+// Keywords whose values are not used by the validator (documentation, CEL rules it does not run,
+// strategic-merge hints).
+const DROPPED = new Set(['description', 'example', 'externalDocs', 'title', 'x-kubernetes-validations', 'x-kubernetes-patch-strategy', 'x-kubernetes-patch-merge-key']);
+
+/**
+ * A schema without what validation does not use. Schema-aware: under `properties` the keys are
+ * field names (a field may be called `description` or `default`), and `default`/`enum` hold data.
+ */
 function stripDocs(s) {
-  if (Array.isArray(s)) return s.map(stripDocs);
-  if (s === null || typeof s !== 'object') return s;
+  if (s === null || typeof s !== 'object' || Array.isArray(s)) return s;
   const out = {};
   for (const k of Object.keys(s)) {
-    if (k === 'description' || k === 'example' || k === 'externalDocs') continue;
-    out[k] = k === 'default' || k === 'enum' ? s[k] : stripDocs(s[k]);
+    if (DROPPED.has(k)) continue;
+    const v = s[k];
+    if ((k === 'properties' || k === 'patternProperties' || k === 'definitions') && v && typeof v === 'object') {
+      out[k] = Object.fromEntries(Object.keys(v).map((name) => [name, stripDocs(v[name])]));
+    } else if ((k === 'items' || k === 'additionalProperties' || k === 'not') && v && typeof v === 'object') {
+      out[k] = Array.isArray(v) ? v.map(stripDocs) : stripDocs(v);
+    } else if ((k === 'allOf' || k === 'anyOf' || k === 'oneOf') && Array.isArray(v)) {
+      out[k] = v.map(stripDocs);
+    } else {
+      out[k] = v;
+    }
   }
   return out;
 }

@@ -13,7 +13,7 @@
  *       ignoreMissingSchemas: false
  * ```
  *
- * The types below are the parts of cdk8s-cli's plugin contract (`cdk8s-cli/lib/plugins`) this
+ * The types below are the parts of cdk8s-cli's plugin contract (`cdk8s-cli/plugins`) this
  * plugin uses, declared here so that the package does not depend on the CLI.
  */
 import * as fs from 'fs';

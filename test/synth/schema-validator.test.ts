@@ -1,3 +1,6 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { describe, it, expect } from 'vitest';
 import { formatViolation, SchemaValidator } from '../../lib/synth/schema-validator';
 
@@ -272,5 +275,36 @@ describe('schema validator: cost', () => {
         `${(perObjectMs * 1000).toFixed(0)} us per object`,
     );
     expect(perObjectMs).toBeLessThan(5);
+  });
+});
+
+describe('schema validator: shipped schemas', () => {
+  it('are found from the compiled build and from an installed package layout', () => {
+    const root = path.resolve(__dirname, '..', '..');
+    const pkg = fs.mkdtempSync(path.join(os.tmpdir(), 'installed-'));
+    try {
+      const installed = path.join(pkg, 'node_modules', '@mlops-cdk8s', 'platform');
+      fs.mkdirSync(path.join(installed, 'build', 'lib', 'synth'), { recursive: true });
+      fs.copyFileSync(path.join(root, 'build', 'lib', 'synth', 'schema-validator.js'), path.join(installed, 'build', 'lib', 'synth', 'schema-validator.js'));
+      fs.cpSync(path.join(root, 'imports', 'schemas'), path.join(installed, 'imports', 'schemas'), { recursive: true });
+      for (const dir of [path.join(root, 'build'), path.join(installed, 'build')]) {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const m = require(path.join(dir, 'lib', 'synth', 'schema-validator.js'));
+        expect(m.packagedSchemaDir()).toBe(path.join(path.dirname(dir), 'imports', 'schemas'));
+        expect(new m.SchemaValidator().validate({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'x' }, specc: {} }).map(m.formatViolation))
+          .toEqual(['v1/Namespace x: $.specc: unknown field "specc"']);
+      }
+    } finally {
+      fs.rmSync(pkg, { recursive: true, force: true });
+    }
+  });
+
+  it('names the construct path when given one', () => {
+    expect(shipped.validate({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'n' }, data: { a: 1 } }, 'app/chart/c').map(formatViolation))
+      .toEqual(['app/chart/c: v1/ConfigMap n/c: $.data.a: expected string, got integer 1']);
+  });
+
+  it('can ignore kinds without a schema', () => {
+    expect(new SchemaValidator({ ignoreMissingSchemas: true }).validate({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } })).toEqual([]);
   });
 });
