@@ -56,11 +56,36 @@ export function validateSchemas(objects: readonly RenderedObject[], validator: S
   return objects.flatMap((o) => validator.validate(o.object, o.constructPath).map(formatViolation));
 }
 
+// Rendering (ApiObject.toJson) is the costly part of a synth: within one synthObjects call the
+// app checks and the output share each object's rendering.
+let renderCache: Map<ApiObject, ManifestObject> | undefined;
+
+/** Runs `fn` with each ApiObject rendered at most once by {@link renderObject}. */
+export function withRenderCache<T>(fn: () => T): T {
+  const previous = renderCache;
+  renderCache = new Map();
+  try {
+    return fn();
+  } finally {
+    renderCache = previous;
+  }
+}
+
+/** `o.toJson()`, cached inside {@link withRenderCache}. */
+export function renderObject(o: ApiObject): ManifestObject {
+  let json = renderCache?.get(o);
+  if (!json) {
+    json = o.toJson() as ManifestObject;
+    renderCache?.set(o, json);
+  }
+  return json;
+}
+
 /** Every API object of the app `scope` belongs to, rendered, with its construct path. */
 export function renderedObjects(scope: IConstruct): RenderedObject[] {
   return scope.node.root.node.findAll()
     .filter((c): c is ApiObject => ApiObject.isApiObject(c))
-    .map((o) => ({ object: o.toJson() as ManifestObject, constructPath: o.node.path }));
+    .map((o) => ({ object: renderObject(o), constructPath: o.node.path }));
 }
 
 const settings = new WeakMap<IConstruct, ManifestCheckOptions>();

@@ -4,7 +4,7 @@ import { ApiObject, App } from 'cdk8s';
 import * as YAML from 'yaml';
 import { appChecksEnabled } from '../core/app-checks';
 import { checkDnsLabel } from '../core/validate';
-import { checkManifests, validateSchemas } from './app-validation';
+import { checkManifests, renderObject, validateSchemas, withRenderCache } from './app-validation';
 import { DistLockOptions, recoverInterruptedSwap, stagingDirFor, swapIntoPlace, withDistLock } from './dist-swap';
 import { Prerequisites } from './manifest-checks';
 import type { ManifestObject } from './manifest';
@@ -60,16 +60,18 @@ export function toYaml(obj: unknown): string {
  * not needed: each object is written to its own file and kustomize/Argo CD order by kind.
  */
 export function synthObjects(app: App): ManifestObject[] {
-  const all = app.node.findAll();
-  // Includes the app checks (schema validation and manifest checks) when the app has one of this
-  // library's constructs; see enableAppChecks.
-  const errors = all.flatMap((c) => c.node.validate().map((e) => (c.node.path ? `${c.node.path}: ${e}` : e)));
-  if (errors.length) throw new Error(`Validation failed:\n- ${errors.join('\n- ')}`);
-  const schemaChecked = appChecksEnabled(app);
-  return all.filter((c): c is ApiObject => ApiObject.isApiObject(c)).map((o) => {
-    const obj = o.toJson() as ManifestObject;
-    rendered.set(obj, { constructPath: o.node.path, schemaChecked });
-    return obj;
+  return withRenderCache(() => {
+    const all = app.node.findAll();
+    // Includes the app checks (schema validation and manifest checks) when the app has one of this
+    // library's constructs; see enableAppChecks. They share the rendering with the output.
+    const errors = all.flatMap((c) => c.node.validate().map((e) => (c.node.path ? `${c.node.path}: ${e}` : e)));
+    if (errors.length) throw new Error(`Validation failed:\n- ${errors.join('\n- ')}`);
+    const schemaChecked = appChecksEnabled(app);
+    return all.filter((c): c is ApiObject => ApiObject.isApiObject(c)).map((o) => {
+      const obj = renderObject(o);
+      rendered.set(obj, { constructPath: o.node.path, schemaChecked });
+      return obj;
+    });
   });
 }
 
