@@ -52,7 +52,7 @@ describe('plain app.synth() runs the checks of npm run synth', () => {
   });
 
   it('refuses an insecure pod from Testing.synth too (it validates the whole app)', () => {
-    const app = Testing.app();
+    const app = new App({ outdir: out }); // not Testing.app(): it leaves a directory in the temp dir
     const chart = new Chart(app, 'c', { namespace: 'mlops' });
     new Namespace(chart, 'namespace');
     new k8s.KubeDeployment(chart, 'root', {
