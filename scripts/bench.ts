@@ -12,7 +12,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { mlflowMinioPostgres } from '../apps/mlflow-minio-postgres';
-import { renderKustomizeDir, synthObjects } from '../lib/synth/synth';
+import { checkManifests } from '../lib/synth/app-validation';
+import { SchemaValidator } from '../lib/synth/schema-validator';
+import { readManifests, renderKustomizeDir, synthObjects } from '../lib/synth/synth';
 
 const root = path.resolve(__dirname, '..', '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -63,6 +65,21 @@ try {
     n[count] = median(runs.map((r) => r.render + r.write));
     w[count] = median(runs.map((r) => r.write));
   }
+  // Validation alone, cold (a fresh validator parses the shipped schemas) and warm, over every object of the full synth.
+  const objects = readManifests(path.join(tmp, 'dist')).map(([, object]) => ({ object }));
+  const cold: number[] = [];
+  const warm: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const validator = new SchemaValidator();
+    const t0 = process.hrtime.bigint();
+    const e1 = checkManifests(objects, { validator });
+    const t1 = process.hrtime.bigint();
+    const e2 = checkManifests(objects, { validator });
+    const t2 = process.hrtime.bigint();
+    if (e1.length || e2.length) throw new Error(`dist/ fails validation:\n${[...e1, ...e2].join('\n')}`);
+    cold.push(Number(t1 - t0) / 1e6);
+    warm.push(Number(t2 - t1) / 1e6);
+  }
   const marginal = (n[100] - n[1]) / 99;
   const marginalRender = (n[100] - w[100] - (n[1] - w[1])) / 99;
   const f = (ms: number) => `${ms.toFixed(0).padStart(6)} ms`;
@@ -70,6 +87,7 @@ try {
     `machine: ${os.cpus().length} cores, node ${process.version}, median of ${RUNS} runs`,
     `baseline (load cdk8s, cdk8s-plus-28, cdktf, yaml): ${f(baseline.ms)}  peak RSS ${(baseline.rssKb / 1024).toFixed(0)} MiB`,
     `full synth (node build/main.js, all apps):        ${f(synth.ms)}  peak RSS ${(synth.rssKb / 1024).toFixed(0)} MiB  = ${(synth.ms / baseline.ms).toFixed(2)}x baseline (budget 2.5x)`,
+    `validation of the ${objects.length} objects (schemas + checks): ${median(cold).toFixed(1)} ms cold (schemas parsed), ${median(warm).toFixed(1)} ms warm; included in full synth`,
     `npm run synth (npm + up-to-date check + synth):    ${f(npmSynth.ms)}  = ${(npmSynth.ms / baseline.ms).toFixed(2)}x baseline`,
     `MLflow stacks in one process:  1 = ${f(n[1])}   10 = ${f(n[10])}   100 = ${f(n[100])} (budget 3000 ms; of which writing ${w[100].toFixed(0)} ms of files)`,
     `marginal cost of one more stack:                   ${marginal.toFixed(1)} ms (budget 10 ms); ${marginalRender.toFixed(1)} ms without the file writes`,

@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { execFileSync } from 'child_process';
 import { describe, expect, it } from 'vitest';
 
 const root = path.resolve(__dirname, '..');
@@ -16,6 +17,7 @@ describe('the npm package', () => {
     expect(Object.keys(pkg.peerDependencies)).toEqual(expect.arrayContaining(['cdk8s', 'constructs', 'cdktf', '@cdktf/provider-google']));
     expect(pkg.peerDependenciesMeta.cdktf.optional).toBe(true);
     expect(pkg.dependencies.cdk8s).toBeUndefined();
+    expect(pkg.files).toEqual(expect.arrayContaining(['build/lib', 'imports/schemas', 'lib/**/*.py', 'README.md']));
     expect(pkg.files).toContain('lib/**/*.py'); // scripts the pods run, read at synth
     // cdk8s-plus-28 only for its Kubernetes 1.28 L1 bindings (its last release is 2.5.6): a dependency, not a peer.
     expect(pkg.dependencies['cdk8s-plus-28']).toBe('^2.5.6');
@@ -43,6 +45,7 @@ describe('the npm package', () => {
     expect(fs.readdirSync(path.join(root, 'lib/serving/scripts'))).toEqual(['smoke_test.py']);
   });
 
+
   it('exposes the constructs from the compiled entry point without loading cdktf', () => {
     const before = new Set(Object.keys(require.cache));
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -52,5 +55,36 @@ describe('the npm package', () => {
     }
     const loaded = Object.keys(require.cache).filter((k) => !before.has(k));
     expect(loaded.filter((k) => /node_modules[\\/](cdktf|@cdktf)[\\/]/.test(k))).toEqual([]);
+  });
+});
+
+/**
+ * Unpacked size budget of the tarball (bytes). Today about 12.7 MB (14.8 MB before bindings were
+ * cut to the used kinds): the KServe InferenceService binding alone is 3.7 MB and Argo CD's 3.2 MB.
+ * Raise it only deliberately, for a binding lib/ really loads.
+ */
+export const UNPACKED_SIZE_BUDGET = 13_000_000;
+
+describe('the npm package size', () => {
+  const packed = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' }))[0];
+  const files: string[] = packed.files.map((f: { path: string }) => f.path);
+
+  it(`stays within the unpacked-size budget of ${UNPACKED_SIZE_BUDGET / 1e6} MB`, () => {
+    const biggest = [...packed.files].sort((a: any, b: any) => b.size - a.size).slice(0, 5).map((f: any) => `${f.path} ${(f.size / 1e6).toFixed(1)} MB`);
+    expect(packed.unpackedSize, `unpacked ${(packed.unpackedSize / 1e6).toFixed(1)} MB; biggest: ${biggest.join(', ')}. ` +
+      'Ship only what lib/ loads; raise UNPACKED_SIZE_BUDGET only deliberately.').toBeLessThanOrEqual(UNPACKED_SIZE_BUDGET);
+  });
+
+  it('ships exactly the CRD bindings lib/ imports, and the validation schemas', () => {
+    const libFiles = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? libFiles(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []);
+    const imported = new Set(libFiles(path.join(root, 'lib')).flatMap((f) =>
+      [...fs.readFileSync(f, 'utf8').matchAll(/from '(?:\.\.\/)+imports\/([^']+)'/g)].map((m) => m[1])));
+    const shipped = new Set(files.filter((f) => f.startsWith('build/imports/')).map((f) => f.replace(/^build\/imports\//, '').replace(/\.(d\.ts|js)$/, '')));
+    expect([...shipped].sort(), 'package.json "files" lists build/imports/<group>.* for each module lib/ imports').toEqual([...imported].sort());
+    for (const m of imported) expect(files).toEqual(expect.arrayContaining([`build/imports/${m}.js`, `build/imports/${m}.d.ts`]));
+    const schemas = fs.readdirSync(path.join(root, 'imports', 'schemas')).map((f) => `imports/schemas/${f}`);
+    expect(files).toEqual(expect.arrayContaining(schemas));
+    expect(files.filter((f) => /\.ya?ml$/.test(f))).toEqual([]);
   });
 });

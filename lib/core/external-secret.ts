@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { enableAppChecks } from './app-checks';
 import * as eso from '../../imports/external-secrets.io';
 import { standardLabels } from './labels';
 import { SecretValue } from './secret-value';
@@ -64,6 +65,7 @@ export class ExternalSecret extends Construct {
 
   constructor(scope: Construct, id: string, props: ExternalSecretProps) {
     super(scope, id);
+    enableAppChecks(this);
     this.secretName = checkDnsSubdomain(this, 'name', props.name);
     this.keys = Object.keys(props.data ?? {}).sort();
     if (this.keys.length === 0) {

@@ -2,6 +2,7 @@ import { Construct, IConstruct } from 'constructs';
 import { ConnectionGraph, IWorkload, Peer } from './connections';
 import { Port } from './port';
 import { checkDnsSubdomain, invalid, isIpv4 } from './validate';
+import { enableAppChecks } from './app-checks';
 
 /** An HTTP API that workloads of this app call: where it is and how to be allowed in. */
 export interface IHttpService extends IConstruct {
@@ -32,6 +33,7 @@ export class ExistingHttpService extends Construct implements IHttpService {
 
   constructor(scope: Construct, id: string, props: ExistingHttpServiceProps) {
     super(scope, id);
+    enableAppChecks(this);
     let url: URL | undefined;
     try {
       url = new URL(props.url);

@@ -31,3 +31,5 @@ export { PodManagementPolicy, StatefulWorkload } from './stateful-workload';
 export type { VolumeClaim, StatefulPodOptions, StatefulWorkloadProps } from './stateful-workload';
 export { WorkloadComponent } from './workload-component';
 export type { JobHook, JobOptions } from './batch';
+export { enableAppChecks, registerAppCheck, withoutAppChecks, appChecksEnabled } from './app-checks';
+export type { AppCheck } from './app-checks';

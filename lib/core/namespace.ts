@@ -1,5 +1,6 @@
 import { Chart, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
+import { enableAppChecks } from './app-checks';
 import { ConnectionGraph, Peer } from './connections';
 import { k8s } from './k8s';
 import { networkPolicyPeer, networkPolicyPort } from './network-policy-renderer';
@@ -38,6 +39,7 @@ export class Namespace extends Construct {
 
   constructor(scope: Construct, id: string, props: NamespaceProps = {}) {
     super(scope, id);
+    enableAppChecks(this);
     const chart = Chart.of(this);
     if (props.name === undefined && !chart.namespace) {
       // The usual cause is a Chart created without `namespace`, not a bad name.

@@ -3,6 +3,7 @@ import { k8s } from './k8s';
 import { PodSpecOptions } from './pod';
 import { renderService, ServicePortSpec } from './service';
 import { Workload, WorkloadProps } from './workload';
+import { enableAppChecks } from './app-checks';
 
 /** How a StatefulSet starts and stops its pods. */
 export class PodManagementPolicy {
@@ -61,6 +62,7 @@ export class StatefulWorkload extends Construct {
 
   constructor(scope: Construct, id: string, props: StatefulWorkloadProps) {
     super(scope, id);
+    enableAppChecks(this);
     const w = this.workload = new Workload(this, 'Workload', props);
     const name = w.workloadName;
     this.headlessServiceName = `${name}-hl`;

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { ConnectionGraph, IWorkload } from './connections';
 import { Workload } from './workload';
+import { enableAppChecks } from './app-checks';
 
 /**
  * A component that runs pods (`Postgres`, `TrackingServer`, a backup CronJob): it holds its
@@ -12,6 +13,11 @@ import { Workload } from './workload';
  */
 export abstract class WorkloadComponent extends Construct implements IWorkload {
   private attached?: Workload;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    enableAppChecks(this);
+  }
 
   /** The workload of this component (labels, ServiceAccount, pod template, connections). */
   protected get workload(): Workload {

@@ -1,5 +1,6 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
+import { enableAppChecks } from './app-checks';
 import { ConnectionGraph, IWorkload, Peer } from './connections';
 import { k8s } from './k8s';
 import { PodSpecOptions, restrictedPodSpec } from './pod';
@@ -64,6 +65,7 @@ export class Workload extends Construct implements IWorkload {
 
   constructor(scope: Construct, id: string, props: WorkloadProps) {
     super(scope, id);
+    enableAppChecks(this);
     const describeAs = props.owner ?? this;
     this.workloadName = checkDnsLabel(describeAs, 'name', props.instance, 52);
     const namespace = Chart.of(this).namespace;

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { enableAppChecks } from '../core/app-checks';
 import * as argo from '../../imports/argoproj.io';
 import { MANAGED_BY } from '../core/labels';
 import { checkDnsLabel, invalid } from '../core/validate';
@@ -40,6 +41,7 @@ export interface ArgoApplicationProps {
 export class ArgoApplication extends Construct {
   constructor(scope: Construct, id: string, props: ArgoApplicationProps) {
     super(scope, id);
+    enableAppChecks(this);
     checkDnsLabel(this, 'name', props.name);
     checkDnsLabel(this, 'destinationNamespace', props.destinationNamespace);
     if (!/^(https:\/\/|ssh:\/\/|git@)\S+$/.test(props.source?.repoUrl ?? '')) {

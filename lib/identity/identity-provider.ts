@@ -1,4 +1,5 @@
 import { Construct, IConstruct } from 'constructs';
+import { enableAppChecks } from '../core/app-checks';
 import { ConnectionGraph, IWorkload, Peer } from '../core/connections';
 import { Port } from '../core/port';
 import { SecretValue } from '../core/secret-value';
@@ -129,6 +130,7 @@ class ExternalIdentityProvider extends IdentityProviderBase {
 
   constructor(scope: Construct, id: string, props: IssuerProps) {
     super(scope, id);
+    enableAppChecks(this);
     const issuer = parseHttpsUrl(this, 'issuerUrl', props.issuerUrl, 'https://keycloak.example.com/realms/platform');
     checkClient(this, props.clientId, props.clientSecret);
     this.issuerUrl = issuer.url;

@@ -5,6 +5,7 @@
  */
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
+import { enableAppChecks } from '../core/app-checks';
 import * as eso from '../../imports/external-secrets.io';
 import { ExternalSecret, SecretStoreRef } from '../core/external-secret';
 import { k8s } from '../core/k8s';
@@ -97,6 +98,7 @@ export class KfpGcp extends Construct {
 
   constructor(scope: Construct, id: string, props: KfpGcpProps) {
     super(scope, id);
+    enableAppChecks(this);
     const s = props.settings;
     this.namespace = checkDnsLabel(this, 'settings.namespace', s.namespace);
     const chartNamespace = Chart.of(this).namespace;

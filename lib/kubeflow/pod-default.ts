@@ -4,6 +4,7 @@ import * as kf from '../../imports/kubeflow.org';
 import { standardLabels } from '../core/labels';
 import { EnvValue } from '../core/pod';
 import { checkDnsLabel, checkDnsSubdomain, checkInteger, invalid, looksLikeCredentialName } from '../core/validate';
+import { enableAppChecks } from '../core/app-checks';
 
 /** The label key syntax of Kubernetes: an optional DNS-subdomain prefix, then a name of at most 63 characters. */
 const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
@@ -156,6 +157,7 @@ export class PodDefault extends Construct {
 
   constructor(scope: Construct, id: string, props: PodDefaultProps) {
     super(scope, id);
+    enableAppChecks(this);
     this.name = checkDnsSubdomain(this, 'name', props.name);
     const namespace = props.namespace ?? Chart.of(this).namespace;
     if (!namespace) {

@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { k8s } from '../core/k8s';
 import { standardLabels } from '../core/labels';
 import { checkDnsLabel, checkDnsSubdomain, invalid } from '../core/validate';
+import { enableAppChecks } from '../core/app-checks';
 
 export interface ProfileAccessProps {
   /** The Kubeflow profile, which is also its namespace: `kubeflow-user-example-com`. */
@@ -30,6 +31,7 @@ export class ProfileAccess extends Construct {
 
   constructor(scope: Construct, id: string, props: ProfileAccessProps) {
     super(scope, id);
+    enableAppChecks(this);
     if (typeof props?.profile !== 'string') {
       invalid(this, 'profile', 'must be the profile namespace name', props?.profile, 'pass profile: "kubeflow-user-example-com"');
     }

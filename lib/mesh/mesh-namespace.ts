@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { enableAppChecks } from '../core/app-checks';
 import * as net from '../../imports/networking.istio.io';
 import * as istio from '../../imports/security.istio.io';
 import { ConnectionGraph, Peer } from '../core/connections';
@@ -65,6 +66,7 @@ export class MeshNamespace extends Construct {
 
   constructor(scope: Construct, id: string, props: MeshNamespaceProps = {}) {
     super(scope, id);
+    enableAppChecks(this);
     const mode = props.mode ?? MeshMode.SIDECAR;
     if (!(mode instanceof MeshMode)) invalid(this, 'mode', 'must be MeshMode.SIDECAR or MeshMode.AMBIENT', mode, 'write mode: MeshMode.SIDECAR');
     this.mode = mode;

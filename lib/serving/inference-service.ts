@@ -9,6 +9,7 @@ import { istioIngressGateway } from '../mesh/istio-peers';
 import { checkDnsLabel, checkInteger, describeConstruct, invalid, ValidationError } from '../core/validate';
 import { ModelLocation } from './model-location';
 import { ModelStorageCredentials } from './storage-credentials';
+import { enableAppChecks } from '../core/app-checks';
 
 /** Options of {@link ServingMode.serverless}. */
 export interface ServerlessOptions {
@@ -95,6 +96,7 @@ export class InferenceService extends Construct implements IWorkload {
 
   constructor(scope: Construct, id: string, props: InferenceServiceProps) {
     super(scope, id);
+    enableAppChecks(this);
     this.workloadName = checkDnsLabel(this, 'name', props?.name, 45);
     const namespace = Chart.of(this).namespace;
     if (!namespace) {

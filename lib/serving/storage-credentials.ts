@@ -4,6 +4,7 @@ import { k8s } from '../core/k8s';
 import { standardLabels } from '../core/labels';
 import { checkDnsSubdomain, checkPort, invalid } from '../core/validate';
 import { IObjectStore } from '../storage/object-store';
+import { enableAppChecks } from '../core/app-checks';
 
 export interface ModelStorageCredentialsProps {
   /** The object store the models are on; endpoint, scheme and region come from it. */
@@ -37,6 +38,7 @@ export class ModelStorageCredentials extends Construct {
 
   constructor(scope: Construct, id: string, props: ModelStorageCredentialsProps) {
     super(scope, id);
+    enableAppChecks(this);
     if (!props?.store || typeof props.store.grantConnect !== 'function') {
       invalid(this, 'store', 'must be an object store (an IObjectStore from lib/storage)', typeof props?.store, 'pass store: ObjectStore.fromExisting(...) or a Minio');
     }

@@ -1,4 +1,5 @@
 import { Construct, IConstruct } from 'constructs';
+import { enableAppChecks } from '../core/app-checks';
 import { ConnectionGraph, IWorkload, Peer } from '../core/connections';
 import { Port } from '../core/port';
 import { SecretValue } from '../core/secret-value';
@@ -58,6 +59,7 @@ class ExistingDatabase extends Construct implements IDatabase {
 
   constructor(scope: Construct, id: string, props: ExistingDatabaseProps) {
     super(scope, id);
+    enableAppChecks(this);
     if (!(props.engine instanceof DatabaseEngine)) {
       invalid(this, 'engine', 'must be DatabaseEngine.POSTGRESQL or DatabaseEngine.MYSQL', props.engine, 'pass engine: DatabaseEngine.POSTGRESQL');
     }

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { enableAppChecks } from '../core/app-checks';
 import { IWorkload } from '../core/connections';
 import { SecretValue } from '../core/secret-value';
 import { checkDnsLabel, invalid } from '../core/validate';
@@ -53,6 +54,7 @@ export class MinioUser extends Construct implements MinioUserScope {
 
   constructor(scope: Construct, id: string, props: MinioUserOfStoreProps) {
     super(scope, id);
+    enableAppChecks(this);
     const { store, name } = props;
     this.store = store;
     this.userName = checkDnsLabel(this, 'users key', name, 40);

@@ -1,4 +1,5 @@
 import { Construct, IConstruct } from 'constructs';
+import { enableAppChecks } from '../core/app-checks';
 import { ConnectionGraph, IWorkload, Peer } from '../core/connections';
 import { Port } from '../core/port';
 import { SecretValue } from '../core/secret-value';
@@ -73,6 +74,7 @@ class ExistingObjectStore extends Construct implements IObjectStore {
 
   constructor(scope: Construct, id: string, props: ExistingObjectStoreProps) {
     super(scope, id);
+    enableAppChecks(this);
     let url: URL | undefined;
     try {
       url = new URL(props.endpointUrl);

@@ -1,8 +1,14 @@
 // The public API of lib/synth: named exports only; internal helpers are imported by deep path.
 export type { ManifestObject } from './manifest';
-export { toYaml, synthObjects, byCodePoint, fileNameFor, writeKustomizeDir, renderKustomizeDir, cdk8sTarget, readManifests, safeSynth } from './synth';
-export type { SynthTarget, Deployable, SafeSynthOptions, SafeSynthResult } from './synth';
+export { toYaml, synthObjects, byCodePoint, fileNameFor, writeKustomizeDir, renderKustomizeDir, cdk8sTarget, readManifests, safeSynth, constructPathOf, defaultTargetChecks } from './synth';
+export type { SynthTarget, Deployable, SafeSynthOptions, SafeSynthResult, DistLockOptions } from './synth';
 export { stringifyYaml } from './yaml';
 export { podOf, checkPod, checkApp } from './manifest-checks';
 export type { Prerequisites } from './manifest-checks';
 export { assertNoMachinePaths } from './machine-paths';
+export { SchemaValidator, formatViolation, packagedSchemaDir } from './schema-validator';
+export type { SchemaViolation, SchemaValidatorOptions } from './schema-validator';
+export { checkManifests, validateSchemas, renderedObjects, configureAppChecks, checkAppTree } from './app-validation';
+export type { RenderedObject, ManifestCheckOptions } from './app-validation';
+export { MlopsValidation, SCHEMA_RULE, MANIFEST_RULE } from './cdk8s-plugin';
+export type { MlopsValidationProps, MlopsValidationContext } from './cdk8s-plugin';

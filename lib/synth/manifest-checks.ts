@@ -78,14 +78,24 @@ function matches(selector: Record<string, string>, labels: Record<string, string
   return Object.entries(selector).every(([k, v]) => labels[k] === v);
 }
 
+export interface CheckAppOptions {
+  /**
+   * Treat every Secret and ConfigMap the app does not render as a prerequisite (for an app whose
+   * runbook is not known, such as a plain `app.synth()`).
+   * @default false
+   */
+  readonly assumePrerequisites?: boolean;
+}
+
 /**
  * Checks that hold across the objects of one app (one dist/<app> directory):
  * every pod is secure (see {@link checkPod}); no Secret carries data; every Service selects pods
  * and targets a port those pods expose; every Secret, ConfigMap, PVC and ServiceAccount a pod
  * references is rendered by the app or declared as a prerequisite.
  */
-export function checkApp(objects: ManifestObject[], prerequisites: Prerequisites = {}): string[] {
+export function checkApp(objects: ManifestObject[], prerequisites: Prerequisites = {}, options: CheckAppOptions = {}): string[] {
   const errors: string[] = [];
+  const prerequisite = (kind: 'secrets' | 'configMaps', name: string) => options.assumePrerequisites === true || (prerequisites[kind] ?? []).includes(name);
   const pods = objects.map(podOf).filter((p): p is Pod => p !== undefined);
   const key = (ns: string | undefined, name: string) => `${ns ?? ''}/${name}`;
   const have = (kind: string) => new Set(objects.filter((o) => o.kind === kind).map((o) => key(o.metadata.namespace, o.metadata.name)));
@@ -116,8 +126,8 @@ export function checkApp(objects: ManifestObject[], prerequisites: Prerequisites
     if (sa && sa !== 'default' && !serviceAccounts.has(key(ns, sa))) errors.push(`${where}: ServiceAccount "${sa}" is not rendered`);
     const claimTemplates = new Set(((objects.find((o) => o.kind === pod.kind && o.metadata.name === pod.name) as any)?.spec?.volumeClaimTemplates ?? []).map((t: any) => t.metadata.name));
     for (const v of pod.spec?.volumes ?? []) {
-      if (v.configMap && !configMaps.has(key(ns, v.configMap.name)) && !(prerequisites.configMaps ?? []).includes(v.configMap.name)) errors.push(`${where}: ConfigMap "${v.configMap.name}" is neither rendered nor a prerequisite`);
-      if (v.secret && !secrets.has(key(ns, v.secret.secretName)) && !(prerequisites.secrets ?? []).includes(v.secret.secretName)) errors.push(`${where}: Secret "${v.secret.secretName}" is neither rendered nor a prerequisite`);
+      if (v.configMap && !configMaps.has(key(ns, v.configMap.name)) && !prerequisite('configMaps', v.configMap.name)) errors.push(`${where}: ConfigMap "${v.configMap.name}" is neither rendered nor a prerequisite`);
+      if (v.secret && !secrets.has(key(ns, v.secret.secretName)) && !prerequisite('secrets', v.secret.secretName)) errors.push(`${where}: Secret "${v.secret.secretName}" is neither rendered nor a prerequisite`);
       if (v.persistentVolumeClaim && !pvcs.has(key(ns, v.persistentVolumeClaim.claimName))) errors.push(`${where}: PVC "${v.persistentVolumeClaim.claimName}" is not rendered`);
     }
     for (const { c } of containersOf(pod.spec)) {
@@ -126,9 +136,9 @@ export function checkApp(objects: ManifestObject[], prerequisites: Prerequisites
       }
       for (const e of c.env ?? []) {
         const ref = e.valueFrom?.secretKeyRef?.name;
-        if (ref && !secrets.has(key(ns, ref)) && !(prerequisites.secrets ?? []).includes(ref)) errors.push(`${where}: Secret "${ref}" is neither rendered nor a prerequisite`);
+        if (ref && !secrets.has(key(ns, ref)) && !prerequisite('secrets', ref)) errors.push(`${where}: Secret "${ref}" is neither rendered nor a prerequisite`);
         const cm = e.valueFrom?.configMapKeyRef?.name;
-        if (cm && !configMaps.has(key(ns, cm)) && !(prerequisites.configMaps ?? []).includes(cm)) errors.push(`${where}: ConfigMap "${cm}" is neither rendered nor a prerequisite`);
+        if (cm && !configMaps.has(key(ns, cm)) && !prerequisite('configMaps', cm)) errors.push(`${where}: ConfigMap "${cm}" is neither rendered nor a prerequisite`);
       }
     }
   }

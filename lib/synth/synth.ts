@@ -2,9 +2,11 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App } from 'cdk8s';
 import * as YAML from 'yaml';
+import { appChecksEnabled } from '../core/app-checks';
 import { checkDnsLabel } from '../core/validate';
-import { checkApp, Prerequisites } from './manifest-checks';
+import { checkManifests, renderObject, validateSchemas, withRenderCache } from './app-validation';
 import { DistLockOptions, recoverInterruptedSwap, stagingDirFor, swapIntoPlace, withDistLock } from './dist-swap';
+import { Prerequisites } from './manifest-checks';
 import type { ManifestObject } from './manifest';
 import { stringifyYaml } from './yaml';
 
@@ -58,10 +60,41 @@ export function toYaml(obj: unknown): string {
  * not needed: each object is written to its own file and kustomize/Argo CD order by kind.
  */
 export function synthObjects(app: App): ManifestObject[] {
-  const all = app.node.findAll();
-  const errors = all.flatMap((c) => c.node.validate().map((e) => `${c.node.path}: ${e}`));
-  if (errors.length) throw new Error(`Validation failed:\n- ${errors.join('\n- ')}`);
-  return all.filter((c): c is ApiObject => ApiObject.isApiObject(c)).map((o) => o.toJson() as ManifestObject);
+  return withRenderCache(() => {
+    const all = app.node.findAll();
+    // Includes the app checks (schema validation and manifest checks) when the app has one of this
+    // library's constructs; see enableAppChecks. They share the rendering with the output.
+    const errors = all.flatMap((c) => c.node.validate().map((e) => (c.node.path ? `${c.node.path}: ${e}` : e)));
+    if (errors.length) throw new Error(`Validation failed:\n- ${errors.join('\n- ')}`);
+    const schemaChecked = appChecksEnabled(app);
+    return all.filter((c): c is ApiObject => ApiObject.isApiObject(c)).map((o) => {
+      const obj = renderObject(o);
+      rendered.set(obj, { constructPath: o.node.path, schemaChecked });
+      return obj;
+    });
+  });
+}
+
+/** What synthObjects knows about the objects it returned. */
+const rendered = new WeakMap<object, { constructPath: string; schemaChecked: boolean }>();
+
+/** The construct path of an object returned by {@link synthObjects}. */
+export function constructPathOf(obj: object): string | undefined {
+  return rendered.get(obj)?.constructPath;
+}
+
+/**
+ * The default checks of {@link safeSynth} for one target: strict schema validation (skipped for
+ * objects the app checks already validated while synthObjects ran) and the manifest checks with
+ * the target's prerequisites.
+ */
+export function defaultTargetChecks(manifests: ReadonlyArray<[string, ManifestObject]>, target: SynthTarget): string[] {
+  const objects = manifests.map(([, o]) => ({ object: o, constructPath: constructPathOf(o) }));
+  const unchecked = objects.filter((o) => !rendered.get(o.object)?.schemaChecked);
+  return [
+    ...checkManifests(objects, { prerequisites: target.prerequisites ?? {}, skipSchema: true }),
+    ...validateSchemas(unchecked),
+  ];
 }
 
 /** Plain code-point order: unlike localeCompare, the same on every machine and locale. */
@@ -137,8 +170,14 @@ export function readManifests(dir: string): Array<[string, ManifestObject]> {
 }
 
 export interface SafeSynthOptions extends DistLockOptions {
-  /** Extra checks per object (for example strict schema validation); return error messages. */
+  /** Extra checks per object; return error messages. @default - none */
   readonly validate?: (file: string, obj: ManifestObject) => string[];
+  /**
+   * The checks of one target's objects (file relative to the staging root, object); return error
+   * messages.
+   * @default defaultTargetChecks (strict schema validation and the manifest checks)
+   */
+  readonly checks?: (manifests: ReadonlyArray<[string, ManifestObject]>, target: SynthTarget) => string[];
 }
 
 /** What a successful {@link safeSynth} did besides replacing dist/. */
@@ -184,7 +223,7 @@ function synthLocked(dist: string, targets: SynthTarget[], options: SafeSynthOpt
       const manifests: Array<[string, ManifestObject]> = written
         ? written.map((o) => [path.join(t.name, fileNameFor(o, false)), o])
         : readManifests(out).map(([file, o]) => [path.relative(staging, file), o]);
-      errors.push(...checkApp(manifests.map(([, o]) => o), t.prerequisites).map((e) => `${t.name}: ${e}`));
+      errors.push(...(options.checks ?? defaultTargetChecks)(manifests, t).map((e) => `${t.name}: ${e}`));
       for (const [file, obj] of manifests) errors.push(...(options.validate?.(file, obj) ?? []));
     }
     if (errors.length) throw new Error(`Synthesized manifests failed checks:\n- ${errors.join('\n- ')}`);

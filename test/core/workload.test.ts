@@ -16,7 +16,8 @@ describe('Workload', () => {
   const objs = synthChart((chart) => {
     const w = new Workload(chart, 'app', { ...identity, serviceAccountAnnotations: { 'iam.gke.io/gcp-service-account': 'demo@p.iam.gserviceaccount.com' } });
     renderService(w, 'Service', { name: 'demo-app', labels: w.labels, selector: w.podSelector, ports: [{ name: 'http', port: 80, targetPort: 'http' }] });
-    renderJob(w, pod);
+    // The Service's pods must expose the port it targets (the app checks refuse it otherwise).
+    renderJob(w, { ...pod, containers: [{ ...pod.containers[0], ports: { http: 8080 } }] });
     const cron = new Workload(chart, 'cron', { name: 'demo', instance: 'demo-cron', component: 'backup' });
     renderCronJob(cron, { schedule: '0 1 * * *', timeZone: 'Europe/Paris', pod });
   });

@@ -7,7 +7,7 @@ import { IIdentityProvider } from '../../lib/identity/identity-provider';
 import { KeycloakRealm, KeycloakRealmProps } from '../../lib/identity/keycloak-realm';
 import { ProtocolMapper } from '../../lib/identity/protocol-mapper';
 import { synthObjects } from '../../lib/synth/synth';
-import { loadValidator } from '../support/schema';
+import { formatViolation, SchemaValidator } from '../../lib/synth/schema-validator';
 import { exactly, find, secretRef, synthChart } from '../support/synth';
 
 const clientSecret = secretRef('mlflow-oidc', 'client-secret');
@@ -32,7 +32,7 @@ describe('KeycloakRealm.mlflow (seed 003)', () => {
     expect(cr.metadata.namespace).toBe('keycloak');
     expect(cr.spec.keycloakCRName).toBe('keycloak');
     expect(cr.spec.realm).toMatchObject({ realm: 'thinkube', enabled: true });
-    expect(loadValidator().validate(cr)).toEqual([]);
+    expect(SchemaValidator.shipped().validate(cr).map(formatViolation)).toEqual([]);
   });
 
   it('declares the realm roles mlflow-admin and mlflow-user', () => {

@@ -7,7 +7,7 @@ import { Workload } from '../../lib/core/workload';
 import { istioIngressGateway } from '../../lib/mesh/istio-peers';
 import { MeshMode, MeshNamespace, MeshNamespaceProps } from '../../lib/mesh/mesh-namespace';
 import { synthObjects } from '../../lib/synth/synth';
-import { loadValidator } from '../support/schema';
+import { formatViolation, SchemaValidator } from '../../lib/synth/schema-validator';
 import { exactly, find, ofKind } from '../support/synth';
 
 const sel = (instance: string) => ({ 'app.kubernetes.io/name': 'demo', 'app.kubernetes.io/instance': instance, 'app.kubernetes.io/component': 'c' });
@@ -134,9 +134,9 @@ describe('MeshNamespace: Istio policies from the connection graph', () => {
   });
 
   it('validates strictly against the Istio CRDs', () => {
-    const validator = loadValidator();
+    const validator = SchemaValidator.shipped();
     const withDr = build(ALL, { create: true, mutualTlsHosts: [{ name: 'ml-pipeline-mysql', host: 'mysql.kubeflow.svc.cluster.local' }] });
-    expect(validator.validateAll(withDr)).toEqual([]);
+    expect(withDr.flatMap((o: any) => validator.validate(o).map(formatViolation))).toEqual([]);
   });
 
   it('refuses HTTP rules in ambient mode and an external target without pod labels', () => {

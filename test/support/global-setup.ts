@@ -13,8 +13,6 @@ export default function setup(): () => void {
   freshBuild();
   const outer = os.tmpdir();
   const runTmp = fs.mkdtempSync(path.join(outer, 'mlops-cdk8s-test-'));
-  // The schema cache outlives a run on purpose: it stays in the outer temporary directory.
-  process.env.MLOPS_SCHEMA_CACHE_DIR ??= outer;
   for (const v of ['TMPDIR', 'TMP', 'TEMP']) process.env[v] = runTmp;
   return () => {
     for (const v of ['TMPDIR', 'TMP', 'TEMP']) process.env[v] = outer;

@@ -80,7 +80,7 @@ describe('safeSynth never leaves dist/ half-written', () => {
       const chart = new Chart(app, 'leaky', { namespace: 'x' });
       new k8s.KubeSecret(chart, 's', { metadata: { name: 'creds' }, stringData: { password: 'hunter2' } });
     });
-    expect(() => safeSynth(dist, [...referenceApps, leaky])).toThrow('leaky: Secret "creds": holds literal data');
+    expect(() => safeSynth(dist, [...referenceApps, leaky])).toThrow('leaky: leaky/s: Secret "creds": holds literal data');
     expect(tree(dist)).toEqual(before);
   });
 

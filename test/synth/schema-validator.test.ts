@@ -1,9 +1,19 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { describe, it, expect } from 'vitest';
-import { loadValidator, sharedDir } from './schema';
+import { formatViolation, SchemaValidator } from '../../lib/synth/schema-validator';
 
 const loadStart = performance.now();
-const validator = loadValidator();
+const shipped = SchemaValidator.shipped();
+shipped.hasSchema('apps/v1', 'Deployment'); // loads the built-in definitions
 const loadMs = performance.now() - loadStart;
+/** The messages a user sees. */
+const validator = {
+  validate: (obj: any) => shipped.validate(obj).map(formatViolation),
+  validateAll: (objs: any[]) => objs.flatMap((o) => shipped.validate(o).map(formatViolation)),
+  hasSchema: (apiVersion: string, kind: string) => shipped.hasSchema(apiVersion, kind),
+};
 
 function deployment(container: Record<string, unknown> = {}, spec: Record<string, unknown> = {}): any {
   return {
@@ -112,10 +122,10 @@ describe('schema validator: rejects', () => {
 
   it('an unserved CRD version and an unknown kind', () => {
     expect(validator.validate(externalSecret({}, 'external-secrets.io/v1beta1'))[0]).toContain(
-      'no schema for apiVersion external-secrets.io/v1beta1 kind ExternalSecret (version v1beta1 is not served; served: v1)',
+      'no schema for apiVersion external-secrets.io/v1beta1 kind ExternalSecret (ExternalSecret serves v1)',
     );
     expect(validator.validate({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } })).toEqual([
-      'example.com/v1/Widget w: $: no schema for apiVersion example.com/v1 kind Widget',
+      'example.com/v1/Widget w: $: no schema for apiVersion example.com/v1 kind Widget. Fix: use a kind listed in crds/sources.json, or give it one with SchemaValidator.addSchema',
     ]);
     expect(validator.validate({ apiVersion: 'apps/v1', kind: 'Deploymnet', metadata: { name: 'w' } })[0]).toContain(
       'no schema for apiVersion apps/v1 kind Deploymnet',
@@ -251,7 +261,7 @@ describe('schema validator: accepts', () => {
 
 describe('schema validator: cost', () => {
   it('loads and validates quickly', () => {
-    expect(loadValidator(sharedDir())).toBe(validator); // cached per directory
+    expect(SchemaValidator.shipped()).toBe(shipped); // parsed once per process
     const v = validator;
     expect(v.hasSchema('argoproj.io/v1alpha1', 'Application')).toBe(true);
     const objs = [deployment(), externalSecret()];
@@ -265,5 +275,36 @@ describe('schema validator: cost', () => {
         `${(perObjectMs * 1000).toFixed(0)} us per object`,
     );
     expect(perObjectMs).toBeLessThan(5);
+  });
+});
+
+describe('schema validator: shipped schemas', () => {
+  it('are found from the compiled build and from an installed package layout', () => {
+    const root = path.resolve(__dirname, '..', '..');
+    const pkg = fs.mkdtempSync(path.join(os.tmpdir(), 'installed-'));
+    try {
+      const installed = path.join(pkg, 'node_modules', '@mlops-cdk8s', 'platform');
+      fs.mkdirSync(path.join(installed, 'build', 'lib', 'synth'), { recursive: true });
+      fs.copyFileSync(path.join(root, 'build', 'lib', 'synth', 'schema-validator.js'), path.join(installed, 'build', 'lib', 'synth', 'schema-validator.js'));
+      fs.cpSync(path.join(root, 'imports', 'schemas'), path.join(installed, 'imports', 'schemas'), { recursive: true });
+      for (const dir of [path.join(root, 'build'), path.join(installed, 'build')]) {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const m = require(path.join(dir, 'lib', 'synth', 'schema-validator.js'));
+        expect(m.packagedSchemaDir()).toBe(path.join(path.dirname(dir), 'imports', 'schemas'));
+        expect(new m.SchemaValidator().validate({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'x' }, specc: {} }).map(m.formatViolation))
+          .toEqual(['v1/Namespace x: $.specc: unknown field "specc"']);
+      }
+    } finally {
+      fs.rmSync(pkg, { recursive: true, force: true });
+    }
+  });
+
+  it('names the construct path when given one', () => {
+    expect(shipped.validate({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'n' }, data: { a: 1 } }, 'app/chart/c').map(formatViolation))
+      .toEqual(['app/chart/c: v1/ConfigMap n/c: $.data.a: expected string, got integer 1']);
+  });
+
+  it('can ignore kinds without a schema', () => {
+    expect(new SchemaValidator({ ignoreMissingSchemas: true }).validate({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } })).toEqual([]);
   });
 });

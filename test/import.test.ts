@@ -1,0 +1,103 @@
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { describe, expect, it } from 'vitest';
+import { SchemaValidator } from '../lib/synth/schema-validator';
+
+const root = path.resolve(__dirname, '..');
+const config = JSON.parse(fs.readFileSync(path.join(root, 'crds', 'sources.json'), 'utf8'));
+const mirror = path.resolve(process.env.MLOPS_SHARED_DIR ?? path.join(root, '..', 'shared'));
+const hasMirror = fs.existsSync(path.join(mirror, 'crds'));
+const skipNote = hasMirror ? '' : ` (SKIPPED: no CRD mirror at ${mirror}; set MLOPS_SHARED_DIR to a directory with crds/ and schemas/ to run it)`;
+if (!hasMirror) console.warn(`test/import.test.ts: regeneration test skipped${skipNote}`);
+
+function tree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out[path.relative(dir, p)] = fs.readFileSync(p, 'utf8');
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+const groups = new Map<string, string[]>();
+for (const k of config.kinds as string[]) {
+  const i = k.lastIndexOf('/');
+  groups.set(k.slice(0, i), [...(groups.get(k.slice(0, i)) ?? []), k.slice(i + 1)]);
+}
+
+describe('npm run import (imports/ is generated)', () => {
+  it.skipIf(!hasMirror)(`regenerating from the mirror changes nothing${skipNote}`, () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'import-repro-'));
+    try {
+      execFileSync(process.execPath, [path.join(root, 'scripts', 'import-crds.mjs'), '--mirror', mirror, '--out', out], { cwd: root, stdio: 'pipe' });
+      const fresh = tree(out);
+      const committed = tree(path.join(root, 'imports'));
+      expect(Object.keys(fresh).sort()).toEqual(Object.keys(committed).sort());
+      for (const f of Object.keys(committed)) expect(fresh[f] === committed[f], `imports/${f} differs from a fresh npm run import`).toBe(true);
+    } finally {
+      fs.rmSync(out, { recursive: true, force: true });
+    }
+  }, 180_000);
+
+  it('has one binding module and one schema file per API group of the kind list, and nothing else', () => {
+    const ts = fs.readdirSync(path.join(root, 'imports')).filter((f) => f.endsWith('.ts')).sort();
+    expect(ts).toEqual([...groups.keys()].map((g) => `${g}.ts`).sort());
+    const schemas = fs.readdirSync(path.join(root, 'imports', 'schemas')).sort();
+    expect(schemas).toEqual([...[...groups.keys()].map((g) => `${g}.json`), 'k8s.json'].sort());
+    for (const [group, kinds] of groups) {
+      const text = fs.readFileSync(path.join(root, 'imports', `${group}.ts`), 'utf8');
+      const classes = [...text.matchAll(/^export class (\w+) extends ApiObject/gm)].map((m) => m[1].replace(/V\d+(Alpha|Beta)?\d*$/, ''));
+      expect([...new Set(classes)].sort(), group).toEqual([...kinds].map((k) => k.replace(/^HTTP/, 'Http')).sort());
+      const schema = JSON.parse(fs.readFileSync(path.join(root, 'imports', 'schemas', `${group}.json`), 'utf8'));
+      expect(Object.keys(schema.kinds).sort(), group).toEqual([...kinds].sort());
+    }
+  });
+
+  it('gives the validator a schema for every listed kind, built-in and custom', () => {
+    const v = SchemaValidator.shipped();
+    for (const k of config.builtinKinds as string[]) {
+      const i = k.lastIndexOf('/');
+      expect(v.hasSchema(k.slice(0, i), k.slice(i + 1)), k).toBe(true);
+    }
+    for (const [group, kinds] of groups) {
+      const schema = JSON.parse(fs.readFileSync(path.join(root, 'imports', 'schemas', `${group}.json`), 'utf8'));
+      for (const kind of kinds) {
+        const versions = Object.keys(schema.kinds[kind].versions);
+        expect(versions.length, `${group}/${kind}`).toBeGreaterThan(0);
+        for (const ver of versions) expect(v.hasSchema(`${group}/${ver}`, kind), `${group}/${ver} ${kind}`).toBe(true);
+      }
+    }
+  });
+
+  it('commits no upstream file verbatim: schemas carry no documentation, imports/ no YAML', () => {
+    const files = Object.keys(tree(path.join(root, 'imports')));
+    expect(files.filter((f) => /\.ya?ml$/.test(f))).toEqual([]);
+    // A description is a string; a field named "description" (Keycloak's realm) is a schema object.
+    for (const f of files.filter((x) => x.endsWith('.json'))) {
+      expect(/"description":"/.test(fs.readFileSync(path.join(root, 'imports', f), 'utf8')), f).toBe(false);
+    }
+  });
+
+  it('keeps fields named like schema keywords (LimitRange default, Keycloak description)', () => {
+    const v = SchemaValidator.shipped();
+    const lr = { apiVersion: 'v1', kind: 'LimitRange', metadata: { name: 'l' }, spec: { limits: [{ type: 'Container', default: { memory: '1Gi' }, defaultRequest: { cpu: '10m' } }] } };
+    expect(v.validate(lr)).toEqual([]);
+    expect(v.validate({ ...lr, spec: { limits: [{ type: 'Container', default: { memory: true } }] } }).map((x) => x.field)).toEqual(['$.spec.limits[0].default.memory']);
+  });
+
+  it('pins every input with its URL, version and sha256', () => {
+    for (const s of [...config.sources, config.definitions]) {
+      expect(s.upstream.length, s.file).toBeGreaterThan(0);
+      for (const u of s.upstream) expect(u).toMatch(/^https:\/\/raw\.githubusercontent\.com\/[^/]+\/[^/]+\/[0-9a-zA-Z.]+\//);
+      expect(s.version, s.file).toBeTruthy();
+      expect(s.sha256, s.file).toMatch(/^[0-9a-f]{64}$/);
+      if (s.type === 'crd') expect(s.contentSha256, s.file).toMatch(/^[0-9a-f]{64}$/);
+    }
+  });
+});
