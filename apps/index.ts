@@ -1,11 +1,13 @@
 import { cdk8sTarget, SynthTarget } from '../lib/synth/synth';
 import { ENVIRONMENT_NAMES } from '../lib/infra/environments';
 import { synthGcpKfp } from './gcp-kfp';
+import { KUBEFLOW_MLFLOW_PREREQUISITES, kubeflowMlflow } from './kubeflow-mlflow';
 import { mlflowMinioPostgres } from './mlflow-minio-postgres';
 
 /** The reference deployments main.ts writes to dist/<name>/. */
 export const referenceApps: SynthTarget[] = [
   cdk8sTarget('mlflow-minio-postgres', (app) => mlflowMinioPostgres(app, 'mlflow-minio-postgres')),
+  cdk8sTarget('kubeflow-mlflow', (app) => kubeflowMlflow(app, 'kubeflow-mlflow'), KUBEFLOW_MLFLOW_PREREQUISITES),
   {
     name: 'gcp-kfp',
     synth: synthGcpKfp,

@@ -13,7 +13,7 @@ export { SecretStoreRef, ExternalSecret } from './external-secret';
 export type { RemoteSecretKey, ExternalSecretProps } from './external-secret';
 export { ConnectionGraph } from './connections';
 export type { IConnectionRenderer } from './connections';
-export { Namespace } from './namespace';
+export { Namespace, PolicyScope } from './namespace';
 export type { NamespaceProps } from './namespace';
 export { EnvValue } from './pod';
 export type { WritableDir, RunAs, ContainerSpec, PodSpecOptions } from './pod';

@@ -27,6 +27,47 @@ export interface NamespaceProps {
   readonly dns?: Peer;
   /** Extra labels for the Namespace object (for example `istio-injection: enabled`). @default - none */
   readonly labels?: Record<string, string>;
+  /**
+   * Which pods the default-deny and the namespace-wide allows (DNS) select. In a namespace the app
+   * owns, every pod. In a namespace another installation owns (Kubeflow's `kubeflow`, a Kubeflow
+   * profile), a namespace-wide deny would cut off that installation's pods, whose traffic this app
+   * does not declare: use {@link PolicyScope.APP_PODS} there, with `create: false`.
+   * @default PolicyScope.ALL_PODS
+   */
+  readonly policyScope?: PolicyScope;
+}
+
+/** The pods a {@link Namespace}'s default-deny and namespace-wide allows apply to. */
+export class PolicyScope {
+  /** Every pod of the namespace (`podSelector: {}`): the namespace belongs to the app. */
+  public static readonly ALL_PODS = new PolicyScope('all pods', {}, '');
+  /**
+   * Only the pods this library renders, which all carry `app.kubernetes.io/managed-by:
+   * mlops-cdk8s` (KServe copies an InferenceService's labels to its pods): for a namespace the app
+   * shares with another installation, whose pods keep the policies that installation gives them.
+   */
+  public static readonly APP_PODS = new PolicyScope('the app\'s pods', { 'app.kubernetes.io/managed-by': MANAGED_BY }, `-${MANAGED_BY}`);
+  private constructor(
+    /** For messages: `all pods`. */
+    public readonly description: string,
+    /** The `matchLabels` of the selected pods; empty for every pod. */
+    public readonly podLabels: Readonly<Record<string, string>>,
+    private readonly suffix: string,
+  ) {}
+
+  /**
+   * The name of a namespace-wide policy in this scope: `default-deny-all`, or in a shared namespace
+   * `default-deny-all-mlops-cdk8s`, so it never replaces an object of the same name that the other
+   * installation owns.
+   */
+  public policyName(base: string): string {
+    return `${base}${this.suffix}`;
+  }
+
+  /** The selector as a NetworkPolicy `podSelector`. */
+  public get podSelector(): k8s.LabelSelector {
+    return Object.keys(this.podLabels).length ? { matchLabels: { ...this.podLabels } } : {};
+  }
 }
 
 /**
@@ -36,6 +77,8 @@ export interface NamespaceProps {
  */
 export class Namespace extends Construct {
   public readonly name: string;
+  /** The pods the default deny selects. */
+  public readonly policyScope: PolicyScope;
 
   constructor(scope: Construct, id: string, props: NamespaceProps = {}) {
     super(scope, id);
@@ -48,6 +91,11 @@ export class Namespace extends Construct {
     }
     this.name = checkDnsLabel(this, 'name', props.name ?? chart.namespace!);
     const managed = { 'app.kubernetes.io/managed-by': MANAGED_BY };
+    if (props.policyScope !== undefined && !(props.policyScope instanceof PolicyScope)) {
+      invalid(this, 'policyScope', 'must be PolicyScope.ALL_PODS or PolicyScope.APP_PODS', props.policyScope, 'write policyScope: PolicyScope.APP_PODS');
+    }
+    this.policyScope = props.policyScope ?? PolicyScope.ALL_PODS;
+    const podSelector = this.policyScope.podSelector;
 
     if (props.create ?? true) {
       const ns = new k8s.KubeNamespace(this, 'Resource', {
@@ -71,15 +119,15 @@ export class Namespace extends Construct {
     }
 
     new k8s.KubeNetworkPolicy(this, 'DefaultDeny', {
-      metadata: { name: 'default-deny-all', namespace: this.name, labels: managed },
-      spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
+      metadata: { name: this.policyScope.policyName('default-deny-all'), namespace: this.name, labels: managed },
+      spec: { podSelector, policyTypes: ['Ingress', 'Egress'] },
     });
 
     const dns = networkPolicyPeer(props.dns ?? Peer.namespace('kube-system', { 'k8s-app': 'kube-dns' }), this.name);
     new k8s.KubeNetworkPolicy(this, 'AllowDns', {
-      metadata: { name: 'allow-dns', namespace: this.name, labels: managed },
+      metadata: { name: this.policyScope.policyName('allow-dns'), namespace: this.name, labels: managed },
       spec: {
-        podSelector: {},
+        podSelector,
         policyTypes: ['Egress'],
         egress: [{
           to: [dns],

@@ -8,3 +8,5 @@ export { ProfileAccess } from './profile-access';
 export type { ProfileAccessProps } from './profile-access';
 export { CentralDashboardLink } from './central-dashboard-link';
 export type { CentralDashboardLinkProps, DashboardMenuItem } from './central-dashboard-link';
+export { Kubeflow } from './kubeflow-components';
+export type { KubeflowComponentOptions } from './kubeflow-components';

@@ -4,3 +4,7 @@ export { istioIngressGateway } from './istio-peers';
 export type { IstioIngressGatewayOptions } from './istio-peers';
 export { MeshMode, MeshNamespace } from './mesh-namespace';
 export type { MutualTlsHost, MeshNamespaceProps } from './mesh-namespace';
+export { IstioGateway } from './istio-gateway';
+export type { ExistingIstioGatewayOptions } from './istio-gateway';
+export { VirtualService } from './virtual-service';
+export type { IRoutableService, VirtualServiceProps } from './virtual-service';

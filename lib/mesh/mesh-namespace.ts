@@ -75,8 +75,15 @@ export class MeshNamespace extends Construct {
     const trustDomain = checkDnsSubdomain(this, 'trustDomain', props.trustDomain ?? 'cluster.local');
     const managed = { 'app.kubernetes.io/managed-by': MANAGED_BY };
     const metadata = (name: string) => ({ name, namespace: this.name, labels: managed });
+    const policyScope = this.namespace.policyScope;
+    const scoped = (name: string) => metadata(policyScope.policyName(name));
+    const podSelector = policyScope.podSelector;
 
-    new istio.AuthorizationPolicy(this, 'DenyAll', { metadata: metadata('deny-all'), spec: {} });
+    // In a shared namespace (PolicyScope.APP_PODS) the deny covers only the app's pods.
+    new istio.AuthorizationPolicy(this, 'DenyAll', {
+      metadata: scoped('deny-all'),
+      spec: Object.keys(policyScope.podLabels).length ? { selector: { matchLabels: { ...policyScope.podLabels } } } : {},
+    });
     if (props.strictMtls) {
       new istio.PeerAuthentication(this, 'StrictMtls', {
         metadata: metadata('default'),
@@ -96,15 +103,15 @@ export class MeshNamespace extends Construct {
     if (mode === MeshMode.SIDECAR) {
       const istiod = networkPolicyPeer(props.istiod ?? Peer.namespace('istio-system', { app: 'istiod' }), this.name);
       new k8s.KubeNetworkPolicy(this, 'AllowIstiod', {
-        metadata: metadata('allow-istiod'),
-        spec: { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [istiod], ports: [networkPolicyPort(Port.tcp(15012))] }] },
+        metadata: scoped('allow-istiod'),
+        spec: { podSelector, policyTypes: ['Egress'], egress: [{ to: [istiod], ports: [networkPolicyPort(Port.tcp(15012))] }] },
       });
     } else {
       const hbone = [networkPolicyPort(Port.tcp(15008))];
       new k8s.KubeNetworkPolicy(this, 'AllowHbone', {
-        metadata: metadata('allow-hbone'),
+        metadata: scoped('allow-hbone'),
         spec: {
-          podSelector: {},
+          podSelector,
           policyTypes: ['Ingress', 'Egress'],
           ingress: [{ from: [{ namespaceSelector: {} }], ports: hbone }],
           egress: [{ to: [{ namespaceSelector: {} }], ports: hbone }],

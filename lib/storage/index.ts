@@ -15,3 +15,7 @@ export { MinioUser } from './minio-user';
 export type { MinioUserProps, MinioUserOfStoreProps, MinioUserScope } from './minio-user';
 export { MinioBackup } from './minio-backup';
 export type { MinioBackupOptions, MinioBackupProps } from './minio-backup';
+export { BucketSetup } from './bucket-setup';
+export type { BucketSetupProps } from './bucket-setup';
+export { MysqlDatabaseSetup } from './mysql-database-setup';
+export type { MysqlDatabaseSetupProps } from './mysql-database-setup';

@@ -1,7 +1,7 @@
 import { App, Chart } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { Peer } from '../../lib/core/connections';
-import { Namespace } from '../../lib/core/namespace';
+import { Namespace, PolicyScope } from '../../lib/core/namespace';
 import { Workload } from '../../lib/core/workload';
 import { synthObjects } from '../../lib/synth/synth';
 import { exactly, find } from '../support/synth';
@@ -77,5 +77,32 @@ describe('Namespace', () => {
     const objs2 = synth((chart) => new Namespace(chart, 'ns', { name: 'team-b' }), null);
     expect(find(objs2, 'Namespace', 'team-b').metadata.namespace).toBeUndefined();
     expect(find(objs2, 'NetworkPolicy', 'default-deny-all').metadata.namespace).toBe('team-b');
+  });
+});
+
+describe('Namespace shared with another installation (PolicyScope.APP_PODS)', () => {
+  const objs = synth((chart) => new Namespace(chart, 'ns', { name: 'kubeflow', create: false, policyScope: PolicyScope.APP_PODS }), null);
+  const appPods = { matchLabels: { 'app.kubernetes.io/managed-by': 'mlops-cdk8s' } };
+
+  it('denies by default only the pods this library renders, under names the other installation does not use', () => {
+    expect(objs.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['NetworkPolicy/default-deny-all-mlops-cdk8s', 'NetworkPolicy/allow-dns-mlops-cdk8s']);
+    expect(find(objs, 'NetworkPolicy', 'default-deny-all-mlops-cdk8s').spec).toEqual({ podSelector: appPods, policyTypes: ['Ingress', 'Egress'] });
+    expect(find(objs, 'NetworkPolicy', 'allow-dns-mlops-cdk8s').spec.podSelector).toEqual(appPods);
+    // The default selects every pod.
+    const owned = synth((chart) => new Namespace(chart, 'ns'));
+    expect(find(owned, 'NetworkPolicy', 'default-deny-all').spec.podSelector).toEqual({});
+  });
+
+  it('scopes the mesh deny-all and the istiod allow the same way', async () => {
+    const { MeshNamespace } = await import('../../lib/mesh/mesh-namespace');
+    const mesh = synth((chart) => new MeshNamespace(chart, 'ns', { create: false, policyScope: PolicyScope.APP_PODS }), 'kubeflow');
+    expect(find(mesh, 'AuthorizationPolicy', 'deny-all-mlops-cdk8s').spec).toEqual({ selector: appPods });
+    expect(find(mesh, 'NetworkPolicy', 'allow-istiod-mlops-cdk8s').spec.podSelector).toEqual(appPods);
+    expect(mesh.filter((o) => o.metadata.name === 'deny-all')).toEqual([]);
+  });
+
+  it('rejects a scope that is not a PolicyScope', () => {
+    expect(() => synth((chart) => new Namespace(chart, 'ns', { policyScope: 'app' as any }))).toThrow(
+      'chart/ns: policyScope must be PolicyScope.ALL_PODS or PolicyScope.APP_PODS, got "app". Fix: write policyScope: PolicyScope.APP_PODS');
   });
 });

@@ -1,14 +1,16 @@
 /**
  * Test helper: the library's own strict validator (the generated schemas in imports/schemas),
- * with a `validateAll` that returns one readable message per violation.
+ * returning one readable message per violation.
  */
 import { formatViolation, SchemaValidator } from '../../lib/synth/schema-validator';
 
 export interface TestValidator {
+  validate(object: unknown): string[];
   validateAll(objects: readonly unknown[]): string[];
 }
 
 export function loadValidator(): TestValidator {
   const v = SchemaValidator.shipped();
-  return { validateAll: (objects) => objects.flatMap((o) => v.validate(o as any).map(formatViolation)) };
+  const validate = (o: unknown): string[] => v.validate(o as any).map(formatViolation);
+  return { validate, validateAll: (objects) => objects.flatMap(validate) };
 }

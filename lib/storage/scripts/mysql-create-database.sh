@@ -1,0 +1,47 @@
+#!/bin/sh
+# Creates the MySQL database $DB_NAME and the user $DB_USER@'%' who owns it, idempotently: safe
+# to run on every sync. A second run changes nothing but the user's password (set again from
+# DB_PASSWORD, so rotating the secret and re-running the Job rotates it in MySQL).
+#
+# Environment (names only on the command line, never a password):
+#   DB_HOST, DB_PORT         the server
+#   DB_NAME, DB_USER         identifiers, checked at synth ([a-z_][a-z0-9_]*)
+#   ADMIN_USER               an account that may create databases and users
+#   MYSQL_PWD                its password; the mysql client reads this variable itself
+#   DB_PASSWORD              the new user's password; reaches MySQL on stdin, inside the SQL
+#   WAIT_ATTEMPTS, WAIT_INTERVAL   how long to wait for the server (default 60 x 5 s)
+set -eu
+
+: "${DB_HOST:?}" "${DB_PORT:?}" "${DB_NAME:?}" "${DB_USER:?}" "${ADMIN_USER:?}" "${DB_PASSWORD:?}"
+case "$DB_NAME$DB_USER" in
+  *[!a-z0-9_]*) echo "DB_NAME and DB_USER must be SQL identifiers ([a-z0-9_])" >&2; exit 2 ;;
+esac
+
+run_mysql() {
+  mysql --protocol=TCP --host="$DB_HOST" --port="$DB_PORT" --user="$ADMIN_USER" --batch --skip-column-names "$@"
+}
+
+attempt=0
+until run_mysql --connect-timeout=5 -e 'SELECT 1' >/dev/null; do
+  attempt=$((attempt + 1))
+  if [ "$attempt" -ge "${WAIT_ATTEMPTS:-60}" ]; then
+    echo "MySQL $DB_HOST:$DB_PORT did not accept $ADMIN_USER after $attempt attempts" >&2
+    exit 1
+  fi
+  echo "waiting for MySQL $DB_HOST:$DB_PORT ($attempt)"
+  sleep "${WAIT_INTERVAL:-5}"
+done
+
+# The password as the body of a SQL string literal: \ and ' escaped (printf is a shell builtin,
+# so the value is never a process argument). Backslash escapes are switched on for the session
+# below, whatever the server's sql_mode.
+password_literal=$(printf '%s' "$DB_PASSWORD" | sed -e 's/\\/\\\\/g' -e "s/'/\\\\'/g")
+
+run_mysql <<SQL
+SET SESSION sql_mode = REPLACE(@@SESSION.sql_mode, 'NO_BACKSLASH_ESCAPES', '');
+CREATE DATABASE IF NOT EXISTS \`$DB_NAME\` CHARACTER SET utf8mb4;
+CREATE USER IF NOT EXISTS '$DB_USER'@'%' IDENTIFIED BY '$password_literal';
+ALTER USER '$DB_USER'@'%' IDENTIFIED BY '$password_literal';
+GRANT ALL PRIVILEGES ON \`$DB_NAME\`.* TO '$DB_USER'@'%';
+SQL
+echo "database $DB_NAME and user $DB_USER are in place on $DB_HOST:$DB_PORT"

@@ -1,0 +1,139 @@
+import { App } from 'cdk8s';
+import { describe, expect, it } from 'vitest';
+import { KUBEFLOW_MLFLOW_PREREQUISITES, kubeflowMlflow, KubeflowMlflowOptions } from '../../apps/kubeflow-mlflow';
+import { checkApp } from '../../lib/synth/manifest-checks';
+import { synthObjects, toYaml } from '../../lib/synth/synth';
+import { loadValidator } from '../support/schema';
+import { find, ofKind } from '../support/synth';
+
+function synth(options: KubeflowMlflowOptions = {}): any[] {
+  const app = new App();
+  kubeflowMlflow(app, 'kubeflow-mlflow', options);
+  return synthObjects(app);
+}
+const principal = (ns: string, sa: string) => `cluster.local/ns/${ns}/sa/${sa}`;
+const PROFILE = 'kubeflow-user-example-com';
+const sources = (ap: any) => ap.spec.rules.flatMap((r: any) => r.from.map((f: any) => f.source));
+
+describe('apps/kubeflow-mlflow (seed 004)', () => {
+  const objs = synth({ kubeflowHost: 'kubeflow.example.org' });
+
+  it('validates strictly: Kubernetes, Istio, KServe, PodDefault and External Secrets kinds', () => {
+    const validator = loadValidator();
+    expect(objs.flatMap((o) => validator.validate(o).map((e) => `${o.kind}/${o.metadata.name}: ${e}`))).toEqual([]);
+    const kinds = new Set(objs.map((o) => `${o.apiVersion}/${o.kind}`));
+    for (const k of ['security.istio.io/v1/AuthorizationPolicy', 'networking.istio.io/v1/VirtualService', 'networking.istio.io/v1/DestinationRule',
+      'serving.kserve.io/v1beta1/InferenceService', 'kubeflow.org/v1alpha1/PodDefault', 'external-secrets.io/v1/ExternalSecret']) {
+      expect(kinds.has(k), k).toBe(true);
+    }
+  });
+
+  it('passes the app checks with Kubeflow\'s mysql-secret as its only prerequisite', () => {
+    expect(checkApp(objs, KUBEFLOW_MLFLOW_PREREQUISITES)).toEqual([]);
+    expect(checkApp(objs, {}).join('\n')).toContain('Secret "mysql-secret" is neither rendered nor a prerequisite');
+  });
+
+  it('holds no secret value: no Secret, no stringData, no seed credential', () => {
+    expect(ofKind(objs, 'Secret')).toEqual([]);
+    const text = objs.map((o) => toYaml(o)).join('\n');
+    expect(text).not.toMatch(/stringData|minio123|mlflow_password123|AWS_SECRET_ACCESS_KEY: "?\w/);
+  });
+
+  it('routes /mlflow/ on kubeflow/kubeflow-gateway to the synthesized MLflow Service, with the exact redirect', () => {
+    const vs = find(objs, 'VirtualService', 'mlflow');
+    expect(vs.spec.gateways).toEqual(['kubeflow/kubeflow-gateway']);
+    expect(vs.spec.http[0]).toEqual({ name: 'mlflow-redirect', match: [{ uri: { exact: '/mlflow' } }], redirect: { uri: '/mlflow/' } });
+    expect(vs.spec.http[1]).toMatchObject({ match: [{ uri: { prefix: '/mlflow/' } }], rewrite: { uri: '/' }, timeout: '300s' });
+    // Every destination is a Service this app renders, on one of its ports.
+    for (const route of ofKind(objs, 'VirtualService').flatMap((v) => v.spec.http.flatMap((h: any) => h.route ?? []))) {
+      const [name, ns] = route.destination.host.split('.');
+      const svc = objs.find((o) => o.kind === 'Service' && o.metadata.name === name && o.metadata.namespace === ns);
+      expect(svc, route.destination.host).toBeDefined();
+      expect(svc.spec.ports.map((p: any) => p.port)).toContain(route.destination.port.number);
+    }
+  });
+
+  it('every policy selector selects pods this app renders or a named Kubeflow component', () => {
+    const templates = objs.filter((o) => ['Deployment', 'Job'].includes(o.kind)).map((o) => ({ ns: o.metadata.namespace, labels: o.spec.template.metadata.labels }));
+    const isvcs = ofKind(objs, 'InferenceService').map((o) => ({ ns: o.metadata.namespace, labels: { 'serving.kserve.io/inferenceservice': o.metadata.name, ...o.metadata.labels } }));
+    const kubeflowComponents = [{ ns: 'kubeflow', labels: { app: 'mysql' } }, { ns: 'kubeflow', labels: { app: 'minio' } }];
+    const pods = [...templates, ...isvcs, ...kubeflowComponents];
+    const selects = (ns: string, sel: Record<string, string>) => pods.some((p) => p.ns === ns && Object.entries(sel).every(([k, v]) => p.labels[k] === v));
+    const policies = [...ofKind(objs, 'NetworkPolicy').map((p) => [p, p.spec.podSelector.matchLabels] as const), ...ofKind(objs, 'AuthorizationPolicy').map((p) => [p, p.spec.selector?.matchLabels] as const)];
+    for (const [p, sel] of policies) {
+      // No policy is namespace-wide: both namespaces belong to Kubeflow.
+      expect(sel, `${p.kind}/${p.metadata.name}`).toBeDefined();
+      expect(selects(p.metadata.namespace, sel), `${p.kind}/${p.metadata.name} ${JSON.stringify(sel)}`).toBe(true);
+    }
+  });
+
+  it('admits into MySQL the seed\'s Kubeflow Pipelines accounts plus MLflow and its setup Job, because they connect', () => {
+    const ap = find(objs, 'AuthorizationPolicy', 'mysql-ingress');
+    expect(ap.spec.selector).toEqual({ matchLabels: { app: 'mysql' } });
+    expect(sources(ap).flatMap((s: any) => s.principals)).toEqual([
+      'mlflow', 'mlflow-db-setup', 'kubeflow-pipelines-cache', 'metadata-grpc-server', 'ml-pipeline-persistenceagent',
+      'ml-pipeline-scheduledworkflow', 'ml-pipeline-ui', 'ml-pipeline-viewer-crd-service-account', 'ml-pipeline',
+    ].map((sa) => principal('kubeflow', sa)));
+    expect(find(objs, 'DestinationRule', 'mlflow-mysql').spec).toEqual({ host: 'mysql.kubeflow.svc.cluster.local', trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' } } });
+  });
+
+  it('renders the NetworkPolicy and AuthorizationPolicy pair of every connection into MLflow: the gateway and the profile only', () => {
+    const np = find(objs, 'NetworkPolicy', 'mlflow-ingress');
+    expect(np.spec.ingress.map((r: any) => [r.from[0].namespaceSelector.matchLabels['kubernetes.io/metadata.name'], r.ports[0].port])).toEqual([['istio-system', 5000], [PROFILE, 5000]]);
+    expect(sources(find(objs, 'AuthorizationPolicy', 'mlflow-ingress'))).toEqual([
+      { principals: [principal('istio-system', 'istio-ingressgateway-service-account')] },
+      { namespaces: [PROFILE] },
+    ]);
+    // Unlike the seed's allow-mlflow-all-sources: no rule without a source.
+    expect(ofKind(objs, 'AuthorizationPolicy').flatMap((p) => p.spec.rules ?? []).every((r: any) => r.from?.length)).toBe(true);
+    // MLflow may reach MySQL and MinIO, and nothing else.
+    expect(find(objs, 'NetworkPolicy', 'mlflow-egress').spec.egress).toEqual([
+      { to: [{ podSelector: { matchLabels: { app: 'minio' } } }], ports: [{ protocol: 'TCP', port: 9000 }] },
+      { to: [{ podSelector: { matchLabels: { app: 'mysql' } } }], ports: [{ protocol: 'TCP', port: 3306 }] },
+    ]);
+  });
+
+  it('runs MLflow on Kubeflow\'s MySQL and MinIO with its own ServiceAccount, knowing the Kubeflow host', () => {
+    const dep = find(objs, 'Deployment', 'mlflow');
+    expect(dep.spec.template.spec.serviceAccountName).toBe('mlflow');
+    expect(find(objs, 'ServiceAccount', 'mlflow').metadata.namespace).toBe('kubeflow');
+    const env = Object.fromEntries(dep.spec.template.spec.containers[0].env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
+    expect(env.MLFLOW_S3_ENDPOINT_URL).toBe('http://minio-service.kubeflow.svc.cluster.local:9000');
+    expect(env.MLFLOW_SERVER_ALLOWED_HOSTS).toContain('kubeflow.example.org');
+    expect(JSON.stringify(dep)).toContain('mysql+pymysql');
+    expect(dep.spec.template.metadata.annotations).toEqual({ 'sidecar.istio.io/inject': 'true', 'sidecar.istio.io/nativeSidecar': 'true' });
+    expect(find(objs, 'Job', 'mlflow-artifacts-bucket-setup').spec.template.spec.containers[0].env).toContainEqual({ name: 'BUCKETS', value: 'mlflow-artifacts' });
+  });
+
+  it('gives the profile its PodDefaults, RoleBinding and a served model with its smoke test', () => {
+    expect(find(objs, 'PodDefault', 'access-ml-pipeline').metadata.namespace).toBe(PROFILE);
+    expect(find(objs, 'PodDefault', 'access-mlflow').spec.env).toEqual([{ name: 'MLFLOW_TRACKING_URI', value: 'http://mlflow.kubeflow.svc.cluster.local:5000' }]);
+    expect(find(objs, 'RoleBinding', `allow-${PROFILE}-kubeflow-edit`).subjects).toEqual([{ kind: 'ServiceAccount', name: 'default-editor', namespace: PROFILE }]);
+    const isvc = find(objs, 'InferenceService', 'bankchurn-model');
+    expect(isvc.metadata.namespace).toBe(PROFILE);
+    expect(isvc.spec.predictor.serviceAccountName).toBe('sa-minio-kserve');
+    expect(isvc.spec.predictor.model.storageUri).toBe('s3://mlflow-artifacts/1/d88a93df67ac4d8282894ebeadc0956a/artifacts/model/');
+    expect(find(objs, 'ServiceAccount', 'sa-minio-kserve').secrets).toEqual([{ name: 'minio-kserve-secret' }]);
+    expect(find(objs, 'ExternalSecret', 'minio-kserve-secret').metadata.namespace).toBe(PROFILE);
+    expect(find(objs, 'Job', 'bankchurn-model-smoke-test').metadata.annotations['argocd.argoproj.io/hook']).toBe('PostSync');
+    expect(find(objs, 'Job', 'dashboard-link-mlflow').metadata.namespace).toBe('kubeflow');
+  });
+
+  it('serves the run given in the options', () => {
+    const o = synth({ model: { experimentId: '4', runId: 'a'.repeat(32), artifactPath: 'churn' } });
+    expect(find(o, 'InferenceService', 'bankchurn-model').spec.predictor.model.storageUri).toBe(`s3://mlflow-artifacts/4/${'a'.repeat(32)}/artifacts/churn/`);
+  });
+
+  it('refuses a bad run id, Kubeflow host and profile with exact messages', () => {
+    expect(() => synth({ model: { runId: 'd88a93df' } })).toThrow(
+      'kubeflow-mlflow-profile/model: model.runId must be an MLflow run id (32 lower-case hexadecimal characters), got "d88a93df". Fix: copy the run id from the run page, such as "d88a93df67ac4d8282894ebeadc0956a"');
+    expect(() => synth({ kubeflowHost: 'https://kubeflow.example.org' })).toThrow(
+      'kubeflow-mlflow: kubeflowHost must be a fully qualified lower-case host name without scheme, port or path, got "https://kubeflow.example.org". Fix: write it as "mlflow.example.com"');
+    expect(() => synth({ profile: 'kubeflow' })).toThrow(
+      'kubeflow-mlflow: profile must be a Kubeflow profile namespace, not "kubeflow" itself, got "kubeflow". Fix: write profile: "kubeflow-user-example-com"');
+  });
+
+  it('matches the snapshot', () => {
+    expect(objs.map((o) => toYaml(o)).join('---\n')).toMatchSnapshot();
+  });
+});
