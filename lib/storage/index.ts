@@ -8,3 +8,4 @@ export * from './minio';
 export * from './minio-setup';
 export * from './minio-user';
 export * from './minio-backup';
+export * from './volume-claim';
