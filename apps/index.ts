@@ -2,10 +2,12 @@ import { cdk8sTarget, SynthTarget } from '../lib/synth/synth';
 import { ENVIRONMENT_NAMES } from '../lib/infra/environments';
 import { synthGcpKfp } from './gcp-kfp';
 import { mlflowMinioPostgres } from './mlflow-minio-postgres';
+import { thinkubeMlflow } from './thinkube-mlflow';
 
 /** The reference deployments main.ts writes to dist/<name>/. */
 export const referenceApps: SynthTarget[] = [
   cdk8sTarget('mlflow-minio-postgres', (app) => mlflowMinioPostgres(app, 'mlflow-minio-postgres')),
+  cdk8sTarget('thinkube-mlflow', (app) => thinkubeMlflow(app, 'thinkube-mlflow'), { secrets: ['harbor-registry-secret'] }),
   {
     name: 'gcp-kfp',
     synth: synthGcpKfp,

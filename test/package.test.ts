@@ -17,6 +17,7 @@ describe('the npm package', () => {
     expect(pkg.peerDependenciesMeta.cdktf.optional).toBe(true);
     expect(pkg.dependencies.cdk8s).toBeUndefined();
     expect(pkg.files).toContain('lib/**/*.py'); // scripts the pods run, read at synth
+    expect(pkg.files).toContain('lib/**/*.sh');
     // cdk8s-plus-28 only for its Kubernetes 1.28 L1 bindings (its last release is 2.5.6): a dependency, not a peer.
     expect(pkg.dependencies['cdk8s-plus-28']).toBe('^2.5.6');
     expect(Object.values(pkg.dependencies as Record<string, string>).every((r) => r.startsWith('^')), 'ranges, not pins').toBe(true);

@@ -9,3 +9,5 @@ export * from './minio-setup';
 export * from './minio-user';
 export * from './minio-backup';
 export * from './volume-claim';
+export * from './database-setup';
+export * from './bucket-setup';

@@ -1,0 +1,66 @@
+import { Construct } from 'constructs';
+import { renderJob } from '../core/batch';
+import { EnvValue } from '../core/pod';
+import { readScript } from '../core/script-file';
+import { invalid } from '../core/validate';
+import { Workload } from '../core/workload';
+import { IBucket, IObjectStore } from './object-store';
+import { MC_RUN_AS, MC_WRITABLE_DIRS, mcImage } from './s3-client';
+
+export interface BucketSetupProps {
+  /** The buckets to create when missing, all on one store with access keys. */
+  readonly buckets: IBucket[];
+  /** Skip certificate checks of the endpoint (`mc --insecure`). @default false */
+  readonly insecure?: boolean;
+  /** The Job's name. @default "<first bucket>-bucket-setup" */
+  readonly name?: string;
+  /** @default MC_IMAGE */
+  readonly image?: string;
+  /** @default - none */
+  readonly partOf?: string;
+}
+
+/**
+ * A Job that creates buckets on any S3-compatible store this app does not run (SeaweedFS, an
+ * existing MinIO), idempotently, on every sync: waits (bounded) for the endpoint, then
+ * `mc mb --ignore-existing`. The keys come from Secret references into the environment only.
+ */
+export class BucketSetup extends Workload {
+  public readonly store: IObjectStore;
+
+  constructor(scope: Construct, id: string, props: BucketSetupProps) {
+    const first = props.buckets?.[0]?.bucketName ?? 'app';
+    super(scope, id, { name: 's3', instance: props.name ?? `${first.replace(/\./g, '-')}-bucket-setup`, component: 'bucket-setup', partOf: props.partOf });
+    if (!Array.isArray(props.buckets) || props.buckets.length === 0) {
+      invalid(this, 'buckets', 'must list at least one bucket', props.buckets, 'pass buckets: [store.bucket("mlflow")]');
+    }
+    const store = props.buckets[0].store;
+    props.buckets.forEach((b, i) => {
+      if (!b || b.store !== store) invalid(this, `buckets[${i}]`, 'must be a bucket of the same store as buckets[0]', b?.bucketName, 'create a BucketSetup per store');
+    });
+    if (!store.credentials) {
+      invalid(this, 'buckets[0].store', 'must have access keys (the Job logs in with them)', store.endpointUrl, 'pass credentials: { accessKeyId, secretAccessKey } to the object store');
+    }
+    this.store = store;
+    store.grantConnect(this, 'create buckets');
+    const names = [...new Set(props.buckets.map((b) => b.bucketName))].sort();
+    renderJob(this, {
+      runAs: MC_RUN_AS,
+      containers: [{
+        name: 'create-buckets',
+        image: mcImage(this, props.image),
+        command: ['/bin/sh', '-ec', readScript(__dirname, 'create-buckets.sh')],
+        env: [
+          ['S3_ENDPOINT', EnvValue.literal(store.endpointUrl)],
+          ['S3_ACCESS_KEY_ID', EnvValue.fromSecret(store.credentials.accessKeyId)],
+          ['S3_SECRET_ACCESS_KEY', EnvValue.fromSecret(store.credentials.secretAccessKey)],
+          ['S3_INSECURE', EnvValue.literal(String(props.insecure ?? false))],
+          ['BUCKETS', EnvValue.literal(names.join(' '))],
+          ['MC_CONFIG_DIR', EnvValue.literal('/tmp/.mc')],
+        ],
+        resources: { requests: { cpu: '10m', memory: '64Mi' }, limits: { cpu: '200m', memory: '256Mi' } },
+        writableDirs: MC_WRITABLE_DIRS,
+      }],
+    });
+  }
+}
