@@ -3,11 +3,13 @@ import { ENVIRONMENT_NAMES } from '../lib/infra/environments';
 import { synthGcpKfp } from './gcp-kfp';
 import { KUBEFLOW_MLFLOW_PREREQUISITES, kubeflowMlflow } from './kubeflow-mlflow';
 import { mlflowMinioPostgres } from './mlflow-minio-postgres';
+import { thinkubeMlflow } from './thinkube-mlflow';
 
 /** The reference deployments main.ts writes to dist/<name>/. */
 export const referenceApps: SynthTarget[] = [
   cdk8sTarget('mlflow-minio-postgres', (app) => mlflowMinioPostgres(app, 'mlflow-minio-postgres')),
   cdk8sTarget('kubeflow-mlflow', (app) => kubeflowMlflow(app, 'kubeflow-mlflow'), KUBEFLOW_MLFLOW_PREREQUISITES),
+  cdk8sTarget('thinkube-mlflow', (app) => thinkubeMlflow(app, 'thinkube-mlflow'), { secrets: ['harbor-registry-secret'] }),
   {
     name: 'gcp-kfp',
     synth: synthGcpKfp,

@@ -28,7 +28,7 @@ export type { IHttpService, ExistingHttpServiceProps } from './http-service';
 export { Peer } from './peer';
 export type { IWorkload, WorkloadPeerData, ExternalWorkloadPeerData, NamespacePeerData, CidrPeerData, PeerData, ExternalWorkloadOptions, Connection } from './peer';
 export { PodManagementPolicy, StatefulWorkload } from './stateful-workload';
-export type { VolumeClaim, StatefulPodOptions, StatefulWorkloadProps } from './stateful-workload';
+export type { ClaimTemplate, StatefulPodOptions, StatefulWorkloadProps } from './stateful-workload';
 export { WorkloadComponent } from './workload-component';
 export type { JobHook, JobOptions } from './batch';
 export { enableAppChecks, registerAppCheck, withoutAppChecks, appChecksEnabled } from './app-checks';

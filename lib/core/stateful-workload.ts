@@ -15,7 +15,7 @@ export class PodManagementPolicy {
 }
 
 /** One volumeClaimTemplate: a ReadWriteOnce PVC per pod. */
-export interface VolumeClaim {
+export interface ClaimTemplate {
   /** The volume name, mounted by the containers. */
   readonly name: string;
   /** A Kubernetes quantity such as `10Gi`. */
@@ -39,7 +39,7 @@ export interface StatefulWorkloadProps extends WorkloadProps {
   /** The pod, built once the workload (labels, namespace, selector) exists. */
   readonly pod: (workload: Workload) => StatefulPodOptions;
   /** One PVC per pod and claim. */
-  readonly claims: VolumeClaim[];
+  readonly claims: ClaimTemplate[];
 }
 
 /**

@@ -5,3 +5,5 @@ export { KeycloakRealm, MLFLOW_ADMIN_ROLE, MLFLOW_USER_ROLE } from './keycloak-r
 export type { KeycloakRealmProps, MlflowRealmProps, OidcClientOptions, RealmRole, RealmUser } from './keycloak-realm';
 export { ProtocolMapper } from './protocol-mapper';
 export type { AudienceMapperOptions, ClaimTokens, ClientRolesMapperOptions, RealmRolesMapperOptions, RenderedProtocolMapper } from './protocol-mapper';
+export { KEYCLOAK_CONFIG_CLI_IMAGE, KeycloakClientSetup } from './keycloak-client-setup';
+export type { KeycloakAdmin, KeycloakClientSetupProps, MachineClientOptions, MlflowClientSetupProps } from './keycloak-client-setup';

@@ -1,5 +1,5 @@
 import { Chart, Duration } from 'cdk8s';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import * as kc from '../../imports/k8s.keycloak.org';
 import { Peer } from '../core/connections';
 import { standardLabels } from '../core/labels';
@@ -142,31 +142,12 @@ export class KeycloakRealm extends IdentityProviderBase {
     const origin = `https://${host}`;
     return new KeycloakRealm(scope, id, {
       ...props,
-      realmRoles: [
-        { name: MLFLOW_ADMIN_ROLE, description: 'MLflow administrator' },
-        { name: MLFLOW_USER_ROLE, description: 'MLflow user' },
-      ],
+      realmRoles: MLFLOW_REALM_ROLES,
       users: [
         ...(props.admins ?? []).map((username) => ({ username, realmRoles: [MLFLOW_ADMIN_ROLE] })),
         ...(props.users ?? []).map((username) => ({ username, realmRoles: [MLFLOW_USER_ROLE] })),
       ],
-      client: {
-        clientId,
-        redirectUris: [`${origin}/*`, `${origin}/oauth2/callback`, `${origin}/callback`],
-        webOrigins: [origin, '+'],
-        postLogoutRedirectUris: ['+'],
-        standardFlow: true,
-        implicitFlow: false,
-        directAccessGrants: true,
-        accessTokenLifespan: Duration.seconds(3600),
-        defaultClientScopes: ['email', 'profile', 'roles', 'openid', 'offline_access'],
-        optionalClientScopes: ['address', 'phone'],
-        protocolMappers: [
-          ProtocolMapper.realmRoles({ name: `${clientId}-realm-role-mapper`, claimName: 'realm_access.roles' }),
-          ProtocolMapper.audience({ name: `${clientId}-audience-mapper`, clientAudience: clientId, customAudience: clientId }),
-          ProtocolMapper.clientRoles({ name: `${clientId}-client-role-mapper`, clientId, claimName: 'resource_access.${client_id}.roles' }),
-        ],
-      },
+      client: mlflowClientOptions(clientId, origin),
     });
   }
 
@@ -203,11 +184,11 @@ export class KeycloakRealm extends IdentityProviderBase {
     this.peer = props.peer ?? (isIpv4(base.host) ? Peer.cidr(`${base.host}/32`) : Peer.anyAddress());
     this.secretPlaceholder = `${client.clientId.toUpperCase().replace(/[^A-Z0-9]+/g, '_').replace(/^_+|_+$/g, '')}_CLIENT_SECRET`;
 
-    const roles = (props.realmRoles ?? []).map((r, i) => this.checkRole(r, i));
+    const roles = (props.realmRoles ?? []).map((r, i) => checkRole(this, r, i));
     const roleNames = roles.map((r) => r.name!);
     const dup = roleNames.find((r, i) => roleNames.indexOf(r) !== i);
     if (dup) invalid(this, 'realmRoles', 'must not repeat a role', dup, `declare "${dup}" once`);
-    const users = (props.users ?? []).map((u, i) => this.checkUser(u, i, roleNames));
+    const users = (props.users ?? []).map((u, i) => checkUser(this, this.realm, u, i, roleNames));
     const userNames = users.map((u) => u.username);
     const dupUser = userNames.find((u, i) => userNames.indexOf(u) !== i);
     if (dupUser) invalid(this, 'users', 'must not repeat a user', dupUser, `list "${dupUser}" once, with all of its roles`);
@@ -222,123 +203,14 @@ export class KeycloakRealm extends IdentityProviderBase {
         placeholders: { [this.secretPlaceholder]: { secret: { name: props.clientSecret.secretName, key: props.clientSecret.key } } },
         realm: {
           realm: this.realm,
-          displayName: this.plain('displayName', props.displayName ?? this.realm),
+          displayName: plain(this, 'displayName', props.displayName ?? this.realm),
           enabled: true,
           ...(roles.length ? { roles: { realm: roles } } : {}),
-          clients: [this.renderClient(client)],
+          clients: [renderClient(this, client, `\${${this.secretPlaceholder}}`)],
           ...(users.length ? { users } : {}),
         },
       },
     });
-  }
-
-  private renderClient(c: OidcClientOptions): kc.KeycloakRealmImportSpecRealmClients {
-    const uris = (prop: string, list: string[] | undefined, allowPlus: boolean) => (list ?? []).map((u, i) => {
-      if (typeof u !== 'string' || PLACEHOLDER.test(u) || !(/^https?:\/\/[^\s]+$/.test(u) || (allowPlus && u === '+'))) {
-        invalid(this, `client.${prop}[${i}]`, `must be an http(s) URL${allowPlus ? ' or "+"' : ''} without "\${"`, u,
-          `write it as "https://app.example.com/callback"${allowPlus ? ' or "+"' : ''}`);
-      }
-      return u;
-    });
-    const redirectUris = uris('redirectUris', c.redirectUris, false);
-    if (redirectUris.length === 0 && (c.standardFlow ?? true)) {
-      invalid(this, 'client.redirectUris', 'must list at least one URI when the standard flow is on', c.redirectUris,
-        'pass redirectUris: ["https://app.example.com/callback"]');
-    }
-    const webOrigins = uris('webOrigins', c.webOrigins, true);
-    const postLogout = uris('postLogoutRedirectUris', c.postLogoutRedirectUris, true);
-    const scopes = (prop: string, list: string[] | undefined) => list?.map((s, i) => {
-      if (typeof s !== 'string' || !/^[A-Za-z0-9_:.-]+$/.test(s)) invalid(this, `client.${prop}[${i}]`, 'must be a client scope name', s, 'use a scope such as "profile"');
-      return s;
-    });
-    const mappers = (c.protocolMappers ?? []).map((m, i) => {
-      if (!(m instanceof ProtocolMapper)) invalid(this, `client.protocolMappers[${i}]`, 'must be a ProtocolMapper', m, 'use ProtocolMapper.realmRoles({ name: "roles" })');
-      return m.render();
-    });
-    const names = mappers.map((m) => m.name);
-    const dup = names.find((n, i) => names.indexOf(n) !== i);
-    if (dup) invalid(this, 'client.protocolMappers', 'must have unique names', dup, `rename one of the mappers called "${dup}"`);
-
-    let lifespan: number | undefined;
-    if (c.accessTokenLifespan !== undefined) {
-      if (!(c.accessTokenLifespan instanceof Duration)) {
-        invalid(this, 'client.accessTokenLifespan', 'must be a Duration', c.accessTokenLifespan, 'pass Duration.hours(1)');
-      }
-      lifespan = c.accessTokenLifespan.toSeconds();
-      if (!Number.isInteger(lifespan) || lifespan < 60) {
-        invalid(this, 'client.accessTokenLifespan', 'must be a whole number of seconds, at least 60', lifespan, 'pass Duration.minutes(5) or longer');
-      }
-    }
-    const attributes: Record<string, string> = {
-      ...(lifespan !== undefined ? { 'access.token.lifespan': String(lifespan) } : {}),
-      ...(postLogout.length ? { 'post.logout.redirect.uris': postLogout.join('##') } : {}),
-    };
-    const defaultClientScopes = scopes('defaultClientScopes', c.defaultClientScopes);
-    const optionalClientScopes = scopes('optionalClientScopes', c.optionalClientScopes);
-    return {
-      clientId: c.clientId,
-      name: this.plain('client.name', c.name ?? c.clientId),
-      enabled: true,
-      protocol: 'openid-connect',
-      publicClient: false,
-      clientAuthenticatorType: 'client-secret',
-      secret: `\${${this.secretPlaceholder}}`,
-      standardFlowEnabled: c.standardFlow ?? true,
-      implicitFlowEnabled: c.implicitFlow ?? false,
-      directAccessGrantsEnabled: c.directAccessGrants ?? false,
-      serviceAccountsEnabled: c.serviceAccounts ?? false,
-      redirectUris,
-      webOrigins,
-      ...(Object.keys(attributes).length ? { attributes } : {}),
-      ...(defaultClientScopes ? { defaultClientScopes } : {}),
-      ...(optionalClientScopes ? { optionalClientScopes } : {}),
-      ...(mappers.length ? { protocolMappers: mappers } : {}),
-    };
-  }
-
-  private checkRole(r: RealmRole, i: number): kc.KeycloakRealmImportSpecRealmRolesRealm {
-    if (!r || typeof r.name !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._:-]{0,254}$/.test(r.name)) {
-      invalid(this, `realmRoles[${i}].name`, 'must be letters, digits, ".", "_", ":" or "-"', r?.name, 'use a role such as "mlflow-user"');
-    }
-    return { name: r.name, ...(r.description !== undefined ? { description: this.plain(`realmRoles[${i}].description`, r.description) } : {}) };
-  }
-
-  private checkUser(u: RealmUser, i: number, roles: string[]): kc.KeycloakRealmImportSpecRealmUsers {
-    if (u && (u as any).password !== undefined || u && (u as any).credentials !== undefined) {
-      invalid(this, `users[${i}]`, 'must not carry a password or credentials (they would be written to the manifest)', '<redacted>',
-        'remove it; let the user set one on first login with requiredActions: ["UPDATE_PASSWORD"]');
-    }
-    if (!u || typeof u.username !== 'string' || !/^[a-z0-9][a-z0-9._@+-]{0,254}$/.test(u.username)) {
-      invalid(this, `users[${i}].username`, 'must be a lower-case username (letters, digits, ".", "_", "@", "+", "-")', u?.username,
-        `write it as "${String(u?.username ?? 'admin').toLowerCase().replace(/[^a-z0-9._@+-]/g, '') || 'admin'}"`);
-    }
-    const allowed = [...roles, ...BUILT_IN_ROLES, `default-roles-${this.realm.toLowerCase()}`];
-    (u.realmRoles ?? []).forEach((r, j) => {
-      if (!allowed.includes(r)) {
-        invalid(this, `users[${i}].realmRoles[${j}]`, `must be a role of the realm (${allowed.join(', ')})`, r, `add { name: "${r}" } to realmRoles, or assign an existing role`);
-      }
-    });
-    (u.requiredActions ?? []).forEach((a, j) => {
-      if (!/^[A-Z][A-Z_]*$/.test(a ?? '')) invalid(this, `users[${i}].requiredActions[${j}]`, 'must be a required-action alias', a, 'use "UPDATE_PASSWORD" or "CONFIGURE_TOTP"');
-    });
-    if (u.email !== undefined && !/^[^\s@$]+@[^\s@$]+$/.test(u.email)) {
-      invalid(this, `users[${i}].email`, 'must be an e-mail address', u.email, 'write it as "admin@example.com"');
-    }
-    return {
-      username: u.username,
-      enabled: u.enabled ?? true,
-      ...(u.email ? { email: u.email } : {}),
-      ...(u.realmRoles?.length ? { realmRoles: [...u.realmRoles] } : {}),
-      ...(u.requiredActions?.length ? { requiredActions: [...u.requiredActions] } : {}),
-    };
-  }
-
-  /** Free text the import would otherwise expand: `${VAR}` reads the import pod's environment. */
-  private plain(prop: string, value: string): string {
-    if (typeof value !== 'string' || PLACEHOLDER.test(value)) {
-      invalid(this, prop, 'must be text without "${" (the import replaces ${...} with environment variables of its pod)', value, 'remove the "${...}"');
-    }
-    return value;
   }
 
   /** The placeholder Secret must be in the Keycloak CR's namespace (the operator reads it there). */
@@ -352,3 +224,142 @@ export class KeycloakRealm extends IdentityProviderBase {
     }
   }
 }
+
+/** A confidential client as a realm representation; `secret` is what the importer substitutes. @internal */
+export function renderClient(scope: IConstruct, c: OidcClientOptions, secret: string): kc.KeycloakRealmImportSpecRealmClients {
+  const uris = (prop: string, list: string[] | undefined, allowPlus: boolean) => (list ?? []).map((u, i) => {
+    if (typeof u !== 'string' || PLACEHOLDER.test(u) || !(/^https?:\/\/[^\s]+$/.test(u) || (allowPlus && u === '+'))) {
+      invalid(scope, `client.${prop}[${i}]`, `must be an http(s) URL${allowPlus ? ' or "+"' : ''} without "\${"`, u,
+        `write it as "https://app.example.com/callback"${allowPlus ? ' or "+"' : ''}`);
+    }
+    return u;
+  });
+  const redirectUris = uris('redirectUris', c.redirectUris, false);
+  if (redirectUris.length === 0 && (c.standardFlow ?? true)) {
+    invalid(scope, 'client.redirectUris', 'must list at least one URI when the standard flow is on', c.redirectUris,
+      'pass redirectUris: ["https://app.example.com/callback"]');
+  }
+  const webOrigins = uris('webOrigins', c.webOrigins, true);
+  const postLogout = uris('postLogoutRedirectUris', c.postLogoutRedirectUris, true);
+  const scopes = (prop: string, list: string[] | undefined) => list?.map((s, i) => {
+    if (typeof s !== 'string' || !/^[A-Za-z0-9_:.-]+$/.test(s)) invalid(scope, `client.${prop}[${i}]`, 'must be a client scope name', s, 'use a scope such as "profile"');
+    return s;
+  });
+  const mappers = (c.protocolMappers ?? []).map((m, i) => {
+    if (!(m instanceof ProtocolMapper)) invalid(scope, `client.protocolMappers[${i}]`, 'must be a ProtocolMapper', m, 'use ProtocolMapper.realmRoles({ name: "roles" })');
+    return m.render();
+  });
+  const names = mappers.map((m) => m.name);
+  const dup = names.find((n, i) => names.indexOf(n) !== i);
+  if (dup) invalid(scope, 'client.protocolMappers', 'must have unique names', dup, `rename one of the mappers called "${dup}"`);
+
+  let lifespan: number | undefined;
+  if (c.accessTokenLifespan !== undefined) {
+    if (!(c.accessTokenLifespan instanceof Duration)) {
+      invalid(scope, 'client.accessTokenLifespan', 'must be a Duration', c.accessTokenLifespan, 'pass Duration.hours(1)');
+    }
+    lifespan = c.accessTokenLifespan.toSeconds();
+    if (!Number.isInteger(lifespan) || lifespan < 60) {
+      invalid(scope, 'client.accessTokenLifespan', 'must be a whole number of seconds, at least 60', lifespan, 'pass Duration.minutes(5) or longer');
+    }
+  }
+  const attributes: Record<string, string> = {
+    ...(lifespan !== undefined ? { 'access.token.lifespan': String(lifespan) } : {}),
+    ...(postLogout.length ? { 'post.logout.redirect.uris': postLogout.join('##') } : {}),
+  };
+  const defaultClientScopes = scopes('defaultClientScopes', c.defaultClientScopes);
+  const optionalClientScopes = scopes('optionalClientScopes', c.optionalClientScopes);
+  return {
+    clientId: c.clientId,
+    name: plain(scope, 'client.name', c.name ?? c.clientId),
+    enabled: true,
+    protocol: 'openid-connect',
+    publicClient: false,
+    clientAuthenticatorType: 'client-secret',
+    secret,
+    standardFlowEnabled: c.standardFlow ?? true,
+    implicitFlowEnabled: c.implicitFlow ?? false,
+    directAccessGrantsEnabled: c.directAccessGrants ?? false,
+    serviceAccountsEnabled: c.serviceAccounts ?? false,
+    redirectUris,
+    webOrigins,
+    ...(Object.keys(attributes).length ? { attributes } : {}),
+    ...(defaultClientScopes ? { defaultClientScopes } : {}),
+    ...(optionalClientScopes ? { optionalClientScopes } : {}),
+    ...(mappers.length ? { protocolMappers: mappers } : {}),
+  };
+}
+
+/** @internal */
+export function checkRole(scope: IConstruct, r: RealmRole, i: number): kc.KeycloakRealmImportSpecRealmRolesRealm {
+  if (!r || typeof r.name !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._:-]{0,254}$/.test(r.name)) {
+    invalid(scope, `realmRoles[${i}].name`, 'must be letters, digits, ".", "_", ":" or "-"', r?.name, 'use a role such as "mlflow-user"');
+  }
+  return { name: r.name, ...(r.description !== undefined ? { description: plain(scope, `realmRoles[${i}].description`, r.description) } : {}) };
+}
+
+/** @internal */
+export function checkUser(scope: IConstruct, realm: string, u: RealmUser, i: number, roles: string[]): kc.KeycloakRealmImportSpecRealmUsers {
+  if (u && (u as any).password !== undefined || u && (u as any).credentials !== undefined) {
+    invalid(scope, `users[${i}]`, 'must not carry a password or credentials (they would be written to the manifest)', '<redacted>',
+      'remove it; let the user set one on first login with requiredActions: ["UPDATE_PASSWORD"]');
+  }
+  if (!u || typeof u.username !== 'string' || !/^[a-z0-9][a-z0-9._@+-]{0,254}$/.test(u.username)) {
+    invalid(scope, `users[${i}].username`, 'must be a lower-case username (letters, digits, ".", "_", "@", "+", "-")', u?.username,
+      `write it as "${String(u?.username ?? 'admin').toLowerCase().replace(/[^a-z0-9._@+-]/g, '') || 'admin'}"`);
+  }
+  const allowed = [...roles, ...BUILT_IN_ROLES, `default-roles-${realm.toLowerCase()}`];
+  (u.realmRoles ?? []).forEach((r, j) => {
+    if (!allowed.includes(r)) {
+      invalid(scope, `users[${i}].realmRoles[${j}]`, `must be a role of the realm (${allowed.join(', ')})`, r, `add { name: "${r}" } to realmRoles, or assign an existing role`);
+    }
+  });
+  (u.requiredActions ?? []).forEach((a, j) => {
+    if (!/^[A-Z][A-Z_]*$/.test(a ?? '')) invalid(scope, `users[${i}].requiredActions[${j}]`, 'must be a required-action alias', a, 'use "UPDATE_PASSWORD" or "CONFIGURE_TOTP"');
+  });
+  if (u.email !== undefined && !/^[^\s@$]+@[^\s@$]+$/.test(u.email)) {
+    invalid(scope, `users[${i}].email`, 'must be an e-mail address', u.email, 'write it as "admin@example.com"');
+  }
+  return {
+    username: u.username,
+    enabled: u.enabled ?? true,
+    ...(u.email ? { email: u.email } : {}),
+    ...(u.realmRoles?.length ? { realmRoles: [...u.realmRoles] } : {}),
+    ...(u.requiredActions?.length ? { requiredActions: [...u.requiredActions] } : {}),
+  };
+}
+
+/** Free text the import would otherwise expand: `${VAR}` reads the import pod's environment. @internal */
+export function plain(scope: IConstruct, prop: string, value: string): string {
+  if (typeof value !== 'string' || PLACEHOLDER.test(value)) {
+    invalid(scope, prop, 'must be text without "${" (the import replaces ${...} with environment variables of its pod)', value, 'remove the "${...}"');
+  }
+  return value;
+}
+
+/** The seed's MLflow client (KeycloakRealm.mlflow, KeycloakClientSetup.mlflow). @internal */
+export function mlflowClientOptions(clientId: string, origin: string): OidcClientOptions {
+  return {
+    clientId,
+    redirectUris: [`${origin}/*`, `${origin}/oauth2/callback`, `${origin}/callback`],
+    webOrigins: [origin, '+'],
+    postLogoutRedirectUris: ['+'],
+    standardFlow: true,
+    implicitFlow: false,
+    directAccessGrants: true,
+    accessTokenLifespan: Duration.seconds(3600),
+    defaultClientScopes: ['email', 'profile', 'roles', 'openid', 'offline_access'],
+    optionalClientScopes: ['address', 'phone'],
+    protocolMappers: [
+      ProtocolMapper.realmRoles({ name: `${clientId}-realm-role-mapper`, claimName: 'realm_access.roles' }),
+      ProtocolMapper.audience({ name: `${clientId}-audience-mapper`, clientAudience: clientId, customAudience: clientId }),
+      ProtocolMapper.clientRoles({ name: `${clientId}-client-role-mapper`, clientId, claimName: 'resource_access.${client_id}.roles' }),
+    ],
+  };
+}
+
+/** The seed's MLflow realm roles. @internal */
+export const MLFLOW_REALM_ROLES: RealmRole[] = [
+  { name: MLFLOW_ADMIN_ROLE, description: 'MLflow administrator' },
+  { name: MLFLOW_USER_ROLE, description: 'MLflow user' },
+];

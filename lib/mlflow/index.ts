@@ -1,6 +1,7 @@
 // The public API of lib/mlflow: named exports only; internal helpers are imported by deep path.
 export { IngressTls } from './tls';
 export { TrackingServer } from './tracking-server';
-export type { TrackingServerIngress, TrackingServerMetrics, TrackingServerProps, ITrackingServer } from './tracking-server';
+export type { TrackingServerIngress, TrackingServerMetrics, TrackingServerProps, TrackingServerVolume, ITrackingServer } from './tracking-server';
+export { ArtifactRoot } from './artifact-root';
 export { MLFLOW_OIDC_AUTH_VERSION, MlflowAuth, MlflowOidcAuth, OidcAuthStore, OidcCache } from './oidc-auth';
 export type { MlflowAuthConfig, MlflowAuthContext, OidcAuthOptions, RedisCacheOptions } from './oidc-auth';

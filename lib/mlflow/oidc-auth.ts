@@ -110,6 +110,13 @@ export interface OidcAuthOptions {
   readonly audience?: string;
   /** Send unauthenticated browsers straight to the provider (`AUTOMATIC_LOGIN_REDIRECT`). @default true */
   readonly automaticLoginRedirect?: boolean;
+  /**
+   * Create the user on first use of a bearer token (`OIDC_PROVISION_ON_BEARER_AUTH`), so programs
+   * with a client-credentials token (a Keycloak service account) need no browser login first.
+   * The token's `aud` and `iss` are checked (`OIDC_AUDIENCE`, `OIDC_ISSUER`).
+   * @default false
+   */
+  readonly provisionOnBearerAuth?: boolean;
   /** `DEFAULT_LANDING_PAGE_IS_PERMISSIONS`. @default false (MLflow's own start page) */
   readonly defaultLandingPageIsPermissions?: boolean;
 }
@@ -247,6 +254,7 @@ export class MlflowOidcAuth extends MlflowAuth {
     add('AUTOMATIC_LOGIN_REDIRECT', String(o.automaticLoginRedirect ?? true));
     add('DEFAULT_LANDING_PAGE_IS_PERMISSIONS', String(o.defaultLandingPageIsPermissions ?? false));
     add('SESSION_COOKIE_SECURE', 'true');
+    if (o.provisionOnBearerAuth) add('OIDC_PROVISION_ON_BEARER_AUTH', 'true');
     if (secretKey) add('SECRET_KEY', EnvValue.fromSecret(secretKey));
     if (store.database) {
       const db = store.database;

@@ -8,13 +8,16 @@ import { Port } from '../core/port';
 import { Probe } from '../core/probe';
 import { ResourceRequirements } from '../core/resources';
 import { renderService } from '../core/service';
-import { checkHostname, checkInteger, checkQuantity, invalid } from '../core/validate';
+import { checkDnsSubdomain, checkHostname, checkInteger, checkQuantity, invalid } from '../core/validate';
 import { DisruptionBudget, SpreadPolicy, Workload } from '../core/workload';
 import { WorkloadComponent } from '../core/workload-component';
 import { ExistingHttpService, ExistingHttpServiceProps, IHttpService } from '../core/http-service';
 import { recordBucketUse } from '../storage/bucket-uses';
 import { IDatabase } from '../storage/database';
-import { IBucket } from '../storage/object-store';
+import { IBucket, IObjectStore } from '../storage/object-store';
+import { AccessMode, IVolumeClaim } from '../storage/volume-claim';
+import { ArtifactRoot } from './artifact-root';
+import { MlflowAuth, MlflowAuthConfig } from './oidc-auth';
 import { IngressTls } from './tls';
 
 /** Exposure through an Ingress. */
@@ -47,11 +50,46 @@ export interface TrackingServerMetrics {
   readonly interval?: string;
 }
 
+/** A claim mounted into the server container. */
+export interface TrackingServerVolume {
+  readonly claim: IVolumeClaim;
+  /** An absolute path: `/models`. */
+  readonly mountPath: string;
+  /** @default false */
+  readonly readOnly?: boolean;
+}
+
 export interface TrackingServerProps {
   /** Where runs, params, metrics and the model registry live. */
   readonly database: IDatabase;
-  /** Where artifacts live; the server proxies them (`--serve-artifacts`). */
-  readonly artifacts: IBucket;
+  /**
+   * Where artifacts live; the server proxies them (`--serve-artifacts`): a bucket, or
+   * `ArtifactRoot.onVolume('/models/mlflow-artifacts')` under one of {@link volumes}.
+   */
+  readonly artifacts: IBucket | ArtifactRoot;
+  /**
+   * How users log in: `MlflowAuth.oidc({...})` (mlflow-oidc-auth). Its image replaces
+   * {@link image}; its probes, environment and files are added to the server.
+   * @default - no authentication (reach it only from trusted namespaces)
+   */
+  readonly auth?: MlflowAuth;
+  /**
+   * Claims mounted into the server (seed 003: a local artifacts volume and the shared models
+   * volume). With more than one replica, every claim must be shared (ReadWriteMany or ReadOnlyMany).
+   * @default - none
+   */
+  readonly volumes?: TrackingServerVolume[];
+  /**
+   * An S3 store the server reaches besides a volume artifact root, for experiments whose
+   * artifact location is `s3://...` (seed 003 configures SeaweedFS beside its file root):
+   * `MLFLOW_S3_ENDPOINT_URL`, keys and egress.
+   * @default - the artifacts bucket's store; none for a volume root
+   */
+  readonly objectStore?: IObjectStore;
+  /** `MLFLOW_S3_IGNORE_TLS=true`: skip certificate checks of the S3 endpoint. @default false */
+  readonly s3IgnoreTls?: boolean;
+  /** Secrets of type `kubernetes.io/dockerconfigjson` for a private registry, by name. @default - none */
+  readonly imagePullSecrets?: string[];
   /** @default "mlflow" */
   readonly name?: string;
   /** @default TrackingServer.DEFAULT_IMAGE (has psycopg2, PyMySQL and boto3) */
@@ -161,13 +199,16 @@ export class TrackingServer extends WorkloadComponent implements ITrackingServer
     const replicas = checkInteger(this, 'replicas', props.replicas ?? 1, 1, 50);
     const scratchSize = checkQuantity(this, 'scratchSize', props.scratchSize ?? '10Gi', '10Gi');
     const workers = checkInteger(this, 'workers', props.workers ?? 2, 1, 32);
-    const image = ContainerImage.fromReference(props.image ?? TrackingServer.DEFAULT_IMAGE, this, 'image');
+    if (props.auth && props.image) {
+      invalid(this, 'image', 'must not be set with auth (the auth option brings the image with its plugin)', props.image, 'pass the image as auth: MlflowAuth.oidc({ image, ... })');
+    }
     this.trackingUri = `http://${name}.${this.namespace}.svc.cluster.local:${PORT}`;
     const db = props.database;
-    const store = props.artifacts.store;
+    const extras = resolveExtras(this, props, replicas);
+    const store = extras.store;
     db.grantConnect(this, 'mlflow backend store');
-    store.grantConnect(this, 'mlflow artifact store');
-    recordBucketUse(this, 'artifacts', props.artifacts, 'artifacts');
+    store?.grantConnect(this, 'mlflow artifact store');
+    if (!(props.artifacts instanceof ArtifactRoot)) recordBucketUse(this, 'artifacts', props.artifacts, 'artifacts');
 
     const dbEnv: Array<[string, EnvValue]> = [
       ['DB_SCHEME', EnvValue.literal(db.engine.sqlalchemyScheme)],
@@ -178,8 +219,9 @@ export class TrackingServer extends WorkloadComponent implements ITrackingServer
       ['DB_PASSWORD', EnvValue.fromSecret(db.password)],
       ['HOME', EnvValue.literal('/tmp')],
     ];
-    const s3Env: Array<[string, EnvValue]> = [
+    const s3Env: Array<[string, EnvValue]> = !store ? [] : [
       ['MLFLOW_S3_ENDPOINT_URL', EnvValue.literal(store.endpointUrl)],
+      ...(props.s3IgnoreTls ? [['MLFLOW_S3_IGNORE_TLS', EnvValue.literal('true')]] as Array<[string, EnvValue]> : []),
       ['AWS_DEFAULT_REGION', EnvValue.literal(store.region)],
       ...(store.credentials ? [
         ['AWS_ACCESS_KEY_ID', EnvValue.fromSecret(store.credentials.accessKeyId)],
@@ -193,6 +235,7 @@ export class TrackingServer extends WorkloadComponent implements ITrackingServer
       'localhost', '127.0.0.1', ...(ingressHost ? [ingressHost] : []),
     ];
     allowedHosts.forEach((h, i) => checkHostPattern(this, `allowedHosts[${i}]`, h));
+    const auth = bindAuth(this, props, { workload: this, replicas, ingressHost, trackingDatabase: db });
     const hostPatterns = [
       ...(props.allowedHosts ? allowedHosts : [...allowedHosts, '$(POD_IP)']).flatMap((h) => (/:(\d+|\*)$/.test(h) ? [h] : [h, `${h}:*`])),
     ];
@@ -202,9 +245,11 @@ export class TrackingServer extends WorkloadComponent implements ITrackingServer
       `--port ${PORT}`,
       `--workers ${workers}`,
       '--serve-artifacts',
-      `--artifacts-destination ${props.artifacts.s3Uri()}`,
+      `--artifacts-destination ${extras.artifactsDestination}`,
       ...(props.metrics ? ['--expose-prometheus /tmp/prometheus'] : []),
+      ...(auth?.serverArgs ?? []),
     ];
+    const image = auth?.image ?? ContainerImage.fromReference(props.image ?? TrackingServer.DEFAULT_IMAGE, this, 'image');
     const resources = props.resources ?? { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1000m', memory: '1Gi' } };
 
     const scripts = new k8s.KubeConfigMap(this, 'Scripts', {
@@ -230,6 +275,7 @@ export class TrackingServer extends WorkloadComponent implements ITrackingServer
         // exported after: `export X="$(cmd)"` would hide a failing cmd from `sh -e`.
         'MLFLOW_BACKEND_STORE_URI="$(python /scripts/backend_uri.py)"',
         'export MLFLOW_BACKEND_STORE_URI',
+        ...(auth?.preStart ?? []),
         `exec ${serverArgs.join(' ')}`,
       ].join('\n')],
       env: [
@@ -237,16 +283,26 @@ export class TrackingServer extends WorkloadComponent implements ITrackingServer
         ...s3Env,
         ['POD_IP', EnvValue.fromField('status.podIP')],
         ['MLFLOW_SERVER_ALLOWED_HOSTS', EnvValue.literal(hostPatterns.join(','))],
+        ...(auth?.env ?? []),
       ],
       ports: { http: PORT },
       resources,
-      startup: Probe.httpGet('/health', 'http', { periodSeconds: 5, failureThreshold: 60 }),
-      liveness: Probe.httpGet('/health', 'http', { periodSeconds: 15, failureThreshold: 4 }),
-      readiness: Probe.httpGet('/health', 'http', { periodSeconds: 5 }),
-      volumeMounts: [scriptsMount],
+      startup: Probe.httpGet(auth?.probes.startup ?? '/health', 'http', { periodSeconds: 5, failureThreshold: 60 }),
+      liveness: Probe.httpGet(auth?.probes.liveness ?? '/health', 'http', { periodSeconds: 15, failureThreshold: 4 }),
+      readiness: Probe.httpGet(auth?.probes.readiness ?? '/health', 'http', { periodSeconds: 5 }),
+      volumeMounts: [scriptsMount, ...extras.mounts, ...(auth ? [{ name: 'auth', mountPath: auth.mountPath, readOnly: true }] : [])],
       writableDirs: [{ path: '/tmp', sizeLimit: scratchSize }],
     };
 
+    const authFiles = auth && Object.keys(auth.files).length ? new k8s.KubeConfigMap(this, 'AuthFiles', {
+      metadata: { name: `${name}-oidc`, labels: w.labels },
+      data: auth.files,
+    }) : undefined;
+    const podVolumes: k8s.Volume[] = [
+      { name: 'scripts', configMap: { name: scripts.name } },
+      ...extras.volumes,
+      ...(auth ? [authFiles ? { name: 'auth', configMap: { name: authFiles.name } } : { name: 'auth', emptyDir: { sizeLimit: k8s.Quantity.fromString('1Mi') } }] : []),
+    ];
     this.service = renderService(this, 'Service', { name, labels: w.labels, selector: w.podSelector, ports: [{ name: 'http', port: PORT, targetPort: 'http' }] });
     this.resource = new k8s.KubeDeployment(this, 'Resource', {
       metadata: { name, labels: w.labels },
@@ -255,19 +311,19 @@ export class TrackingServer extends WorkloadComponent implements ITrackingServer
         revisionHistoryLimit: 5,
         selector: { matchLabels: w.podSelector },
         strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) } },
-        template: w.podTemplate({
+        template: withPullSecrets(w.podTemplate({
           runAs: RUN_AS,
           longRunning: true,
           initContainers: [migrate],
           containers: [server],
-          volumes: [{ name: 'scripts', configMap: { name: scripts.name } }],
+          volumes: podVolumes,
           ...(replicas > 1 ? {
             topologySpreadConstraints: [
               w.spreadAcross('kubernetes.io/hostname', SpreadPolicy.SCHEDULE_ANYWAY),
               w.spreadAcross('topology.kubernetes.io/zone', SpreadPolicy.SCHEDULE_ANYWAY),
             ],
           } : {}),
-        }),
+        }), extras.imagePullSecrets),
       },
     });
     if (replicas > 1) {
@@ -335,4 +391,68 @@ function checkHostPattern(scope: IConstruct, prop: string, value: string): strin
     invalid(scope, prop, 'must be a host name or pattern, optionally with :port or :*', value, 'write it as "mlflow.example.com", "*.example.com" or "mlflow:*"');
   }
   return value;
+}
+
+/** What the additive options resolve to (volumes, artifact destination, S3 store, pull secrets). */
+interface ResolvedExtras {
+  readonly artifactsDestination: string;
+  readonly store?: IObjectStore;
+  readonly volumes: k8s.Volume[];
+  readonly mounts: k8s.VolumeMount[];
+  readonly imagePullSecrets: string[];
+}
+
+const RESERVED_MOUNTS = ['/tmp', '/scripts', '/mlflow/oidc'];
+
+function resolveExtras(scope: TrackingServer, props: TrackingServerProps, replicas: number): ResolvedExtras {
+  const volumes: k8s.Volume[] = [];
+  const mounts: k8s.VolumeMount[] = [];
+  (props.volumes ?? []).forEach((v, i) => {
+    const claim = v?.claim;
+    if (!claim || typeof claim.claimName !== 'string' || !(claim.accessMode instanceof AccessMode)) {
+      invalid(scope, `volumes[${i}].claim`, 'must be a VolumeClaim', typeof claim, 'pass claim: new VolumeClaim(chart, "models", { ... })');
+    }
+    const path = v.mountPath;
+    if (typeof path !== 'string' || !/^(\/[A-Za-z0-9._-]+)+$/.test(path) || RESERVED_MOUNTS.some((r) => path === r || path.startsWith(`${r}/`) || r.startsWith(`${path}/`))) {
+      invalid(scope, `volumes[${i}].mountPath`, `must be an absolute path that does not overlap ${RESERVED_MOUNTS.join(', ')}`, path, 'write it as "/models"');
+    }
+    if (mounts.some((m) => m.mountPath === path)) invalid(scope, `volumes[${i}].mountPath`, 'must not repeat a mount path', path, 'mount each claim at a path of its own');
+    if (replicas > 1 && !claim.accessMode.shared) {
+      invalid(scope, `volumes[${i}].claim`, `is ${claim.accessMode} and cannot be mounted by ${replicas} replicas on different nodes`, claim.claimName,
+        'use a ReadWriteMany claim (AccessMode.READ_WRITE_MANY on a shared class such as StorageClass.juicefs()), or replicas: 1');
+    }
+    const volName = `v-${claim.claimName}`.slice(0, 63).replace(/[^a-z0-9-]/g, '-').replace(/-+$/, '');
+    volumes.push({ name: volName, persistentVolumeClaim: { claimName: claim.claimName } });
+    mounts.push({ name: volName, mountPath: path, ...(v.readOnly ? { readOnly: true } : {}) });
+  });
+  let artifactsDestination: string;
+  let store: IObjectStore | undefined;
+  if (props.artifacts instanceof ArtifactRoot) {
+    const root = props.artifacts;
+    const mount = mounts.find((m) => root.path === m.mountPath || root.path.startsWith(`${m.mountPath}/`));
+    if (!mount) {
+      invalid(scope, 'artifacts', 'must be a directory under one of volumes[].mountPath', root.path,
+        `mount a claim there, as in volumes: [{ claim: models, mountPath: "/${root.path.split('/')[1]}" }]`);
+    }
+    if (mount.readOnly) invalid(scope, 'artifacts', 'must be on a writable volume', root.path, `drop readOnly from the volume mounted at ${mount.mountPath}`);
+    artifactsDestination = root.uri;
+    store = props.objectStore;
+  } else {
+    artifactsDestination = props.artifacts.s3Uri();
+    store = props.objectStore ?? props.artifacts.store;
+  }
+  const imagePullSecrets = (props.imagePullSecrets ?? []).map((n, i) => checkDnsSubdomain(scope, `imagePullSecrets[${i}]`, n));
+  return { artifactsDestination, store, volumes, mounts, imagePullSecrets };
+}
+
+function bindAuth(scope: TrackingServer, props: TrackingServerProps, context: Parameters<MlflowAuth['bind']>[1]): MlflowAuthConfig | undefined {
+  if (props.auth === undefined) return undefined;
+  if (!(props.auth instanceof MlflowAuth)) {
+    invalid(scope, 'auth', 'must be an MlflowAuth', typeof props.auth, 'pass auth: MlflowAuth.oidc({ provider, image, ... })');
+  }
+  return props.auth.bind(scope, context);
+}
+
+function withPullSecrets(template: k8s.PodTemplateSpec, names: string[]): k8s.PodTemplateSpec {
+  return names.length ? { ...template, spec: { ...template.spec!, imagePullSecrets: names.map((name) => ({ name })) } } : template;
 }

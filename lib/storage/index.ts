@@ -19,3 +19,7 @@ export { BucketSetup } from './bucket-setup';
 export type { BucketSetupProps } from './bucket-setup';
 export { MysqlDatabaseSetup } from './mysql-database-setup';
 export type { MysqlDatabaseSetupProps } from './mysql-database-setup';
+export { AccessMode, StorageClass, VolumeClaim } from './volume-claim';
+export type { IVolumeClaim, StorageClassOptions, VolumeClaimProps } from './volume-claim';
+export { DatabaseSetup } from './database-setup';
+export type { DatabaseSetupProps } from './database-setup';

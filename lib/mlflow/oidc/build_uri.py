@@ -1,7 +1,7 @@
 """Prints a connection URI assembled from <PREFIX>_* environment variables.
 
-    python build_uri.py AUTH_DB   # postgresql+psycopg2://user:pass@host:5432/mlflow_auth
-    python build_uri.py REDIS     # redis://:pass@redis:6379/0
+    python build_uri.py AUTH_DB   # the SQLAlchemy URI of the plugin's database
+    python build_uri.py REDIS     # the redis:// URI of the cache
 
 Reads <PREFIX>_SCHEME, _HOST, _PORT and _PATH, and the optional _USER and _PASSWORD, which are
 percent-encoded. The URI (with the password) only ever exists in the environment of the process

@@ -1,0 +1,191 @@
+/**
+ * Seed 003 (Thinkube): MLflow in namespace `mlflow` with single sign-on through Keycloak
+ * (mlflow-oidc-auth), the platform's shared PostgreSQL, SeaweedFS as S3, the shared-models
+ * volume (JuiceFS, ReadWriteMany) as artifact root, an Ingress on `mlflow.<domain>`, and the
+ * service-discovery and client-environment ConfigMaps. Everything the playbooks did imperatively
+ * is a Job that runs on every sync (databases, bucket, Keycloak client); every secret is an
+ * ExternalSecret of a ClusterSecretStore.
+ */
+import { App, Chart } from 'cdk8s';
+import {
+  BucketSetup, Database, DatabaseEngine, DatabaseSetup, ExternalSecret, IngressTls, KeycloakClientSetup, MlflowAuth, Namespace, ObjectStore,
+  OidcAuthStore, Peer, SecretStoreRef, StorageClass, AccessMode, TrackingServer, VolumeClaim, ArtifactRoot, k8s, standardLabels,
+} from '../lib';
+import { checkHostname } from '../lib/core/validate';
+import { stringifyYaml } from '../lib/synth/yaml';
+
+export interface ThinkubeMlflowOptions {
+  /** The platform's domain: MLflow is `mlflow.<domain>`, Keycloak `keycloak.<domain>`. @default "example.com" */
+  readonly domain?: string;
+  /** @default "mlflow" */
+  readonly namespace?: string;
+  /** The ClusterSecretStore holding `mlflow/*` (see the README). @default "platform-secrets" */
+  readonly secretStore?: string;
+  /** @default "https://keycloak.<domain>" */
+  readonly keycloakUrl?: string;
+  /** The existing realm the client is registered in. @default "thinkube" */
+  readonly realm?: string;
+  /** Existing Keycloak users given `mlflow-admin` (seed: `auth_realm_username`). @default ["tkadmin"] */
+  readonly admins?: string[];
+  /**
+   * MLflow with mlflow-oidc-auth, built from lib/mlflow/oidc/Dockerfile and pushed to the
+   * platform's registry. A version tag or digest, never `latest`.
+   * @default "harbor.<domain>/library/mlflow-oidc:3.14.0-7.18.0"
+   */
+  readonly image?: string;
+  /** The registry pull Secret (type dockerconfigjson) in the namespace. @default "harbor-registry-secret" */
+  readonly imagePullSecret?: string;
+  /** The shared-models volume's class; must support ReadWriteMany. @default StorageClass.juicefs("juicefs-rwx") */
+  readonly sharedModelsStorageClass?: StorageClass;
+  /** The local-artifacts volume's class. @default StorageClass.hostPath("k8s-hostpath") */
+  readonly localStorageClass?: StorageClass;
+  /** Artifacts in the SeaweedFS bucket instead of the shared-models volume. @default false */
+  readonly artifactsOnS3?: boolean;
+  /** `MLFLOW_S3_IGNORE_TLS=true` and `mc --insecure` (an https endpoint with a private CA). @default false */
+  readonly s3IgnoreTls?: boolean;
+  /** @default IngressTls.certManagerClusterIssuer("letsencrypt-prod") */
+  readonly tls?: IngressTls;
+  /** Where the ingress controller runs. @default Peer.namespace("ingress") */
+  readonly ingressController?: Peer;
+  /** Render `thinkube-service-config` (the platform's service discovery). @default true */
+  readonly serviceDiscovery?: boolean;
+}
+
+/** The machine client programs use for tokens (client credentials). */
+export const MLFLOW_AUTOMATION_CLIENT = 'mlflow-automation';
+
+/** Builds the stack as one chart. */
+export function thinkubeMlflow(app: App, id: string, options: ThinkubeMlflowOptions = {}): Chart {
+  const namespace = options.namespace ?? 'mlflow';
+  const chart = new Chart(app, id, { namespace, disableResourceNameHashes: true });
+  const domain = checkHostname(chart, 'domain', options.domain ?? 'example.com');
+  const host = `mlflow.${domain}`;
+  const partOf = 'thinkube';
+  new Namespace(chart, 'namespace');
+  const store = SecretStoreRef.cluster(options.secretStore ?? 'platform-secrets');
+  const secret = (name: string, remoteKey: string, keys: string[]) => new ExternalSecret(chart, name, {
+    name, store, data: Object.fromEntries(keys.map((k) => [k, { remoteKey, property: k }])),
+  });
+  const dbSecret = secret('mlflow-db', 'mlflow/postgresql', ['admin-password']);
+  const s3Secret = secret('mlflow-s3', 'mlflow/seaweedfs', ['access-key', 'secret-key']);
+  const oidcSecret = secret('mlflow-oidc', 'mlflow/oidc', ['client-secret', 'session-secret-key', 'automation-client-secret']);
+  const keycloakAdmin = secret('keycloak-admin', 'mlflow/keycloak-admin', ['password']);
+
+  // The platform's PostgreSQL (seed: postgresql-official in namespace postgres), as its admin.
+  const pg = { engine: DatabaseEngine.POSTGRESQL, host: 'postgresql-official.postgres.svc.cluster.local', username: 'admin',
+    password: dbSecret.value('admin-password'), peer: Peer.namespace('postgres') };
+  const trackingDb = Database.fromExisting(chart, 'tracking-db', { ...pg, databaseName: 'mlflow' });
+  const authDb = Database.fromExisting(chart, 'auth-db', { ...pg, databaseName: 'mlflow_auth' });
+  new DatabaseSetup(chart, 'db-setup', {
+    name: 'mlflow-db-setup',
+    admin: Database.fromExisting(chart, 'postgres-admin', { ...pg, databaseName: 'postgres' }),
+    databases: [trackingDb, authDb],
+    partOf,
+  });
+
+  const seaweedfs = ObjectStore.fromExisting(chart, 'seaweedfs', {
+    endpointUrl: 'http://seaweedfs-filer.seaweedfs:8333',
+    credentials: { accessKeyId: s3Secret.value('access-key'), secretAccessKey: s3Secret.value('secret-key') },
+    peer: Peer.namespace('seaweedfs'),
+  });
+  const bucket = seaweedfs.bucket('mlflow');
+  new BucketSetup(chart, 'bucket-setup', { name: 'mlflow-bucket-setup', buckets: [bucket], insecure: options.s3IgnoreTls ?? false, partOf });
+
+  const keycloakUrl = options.keycloakUrl ?? `https://keycloak.${domain}`;
+  const identity = KeycloakClientSetup.mlflow(chart, 'keycloak', {
+    keycloakUrl,
+    realm: options.realm ?? 'thinkube',
+    host,
+    admin: { username: 'admin', password: keycloakAdmin.value('password') },
+    clientSecret: oidcSecret.value('client-secret'),
+    admins: options.admins ?? ['tkadmin'],
+    machineClients: [{ clientId: MLFLOW_AUTOMATION_CLIENT, clientSecret: oidcSecret.value('automation-client-secret'), realmRoles: ['mlflow-user'] }],
+    partOf,
+  });
+
+  const local = new VolumeClaim(chart, 'local-artifacts', {
+    name: 'mlflow-storage', size: '1Gi', accessMode: AccessMode.READ_WRITE_ONCE,
+    storageClass: options.localStorageClass ?? StorageClass.hostPath('k8s-hostpath'), partOf,
+  });
+  const models = new VolumeClaim(chart, 'shared-models', {
+    name: 'thinkube-models', size: '500Gi', accessMode: AccessMode.READ_WRITE_MANY,
+    storageClass: options.sharedModelsStorageClass ?? StorageClass.juicefs('juicefs-rwx'),
+    labels: { 'app.kubernetes.io/name': 'ml-models', 'app.kubernetes.io/managed-by': 'thinkube' },
+    partOf,
+  });
+
+  const server = new TrackingServer(chart, 'mlflow', {
+    database: trackingDb,
+    artifacts: options.artifactsOnS3 ? bucket : ArtifactRoot.onVolume('/models/mlflow-artifacts'),
+    objectStore: seaweedfs,
+    s3IgnoreTls: options.s3IgnoreTls ?? false,
+    volumes: [
+      { claim: local, mountPath: '/mlflow/local-artifacts' },
+      { claim: models, mountPath: '/models' },
+    ],
+    imagePullSecrets: [options.imagePullSecret ?? 'harbor-registry-secret'],
+    resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '1Gi' } },
+    ingress: {
+      host,
+      tls: options.tls ?? IngressTls.certManagerClusterIssuer('letsencrypt-prod'),
+      className: 'nginx',
+      controller: options.ingressController ?? Peer.namespace('ingress'),
+      annotations: { 'nginx.ingress.kubernetes.io/proxy-body-size': '0' },
+    },
+    auth: MlflowAuth.oidc({
+      provider: identity,
+      image: options.image ?? `harbor.${domain}/library/mlflow-oidc:3.14.0-7.18.0`,
+      secretKey: oidcSecret.value('session-secret-key'),
+      store: OidcAuthStore.database(authDb),
+      displayName: 'Login with Keycloak',
+      scopes: ['openid', 'profile', 'email'],
+      userGroups: ['mlflow-user'],
+      adminGroups: ['mlflow-admin'],
+      groupsClaim: 'realm_access.roles',
+      automaticLoginRedirect: true,
+      defaultLandingPageIsPermissions: false,
+      provisionOnBearerAuth: true,
+    }),
+    partOf,
+  });
+
+  const labels = (component: string) => standardLabels({ name: 'mlflow', instance: 'mlflow', component, partOf });
+  const clientEnv = {
+    MLFLOW_TRACKING_URI: `https://${host}`,
+    MLFLOW_KEYCLOAK_TOKEN_URL: identity.tokenEndpoint,
+    MLFLOW_KEYCLOAK_CLIENT_ID: MLFLOW_AUTOMATION_CLIENT,
+  };
+  // What a program needs besides its client secret (seed: 17_configure_discovery, without the
+  // user name, password and client secret it put there).
+  new k8s.KubeConfigMap(chart, 'client-env', {
+    metadata: { name: 'mlflow-client-env', labels: labels('client-config') },
+    data: { ...clientEnv, 'mlflow-token.sh': KeycloakClientSetup.tokenScript() },
+  });
+  if (options.serviceDiscovery ?? true) {
+    new k8s.KubeConfigMap(chart, 'service-config', {
+      metadata: {
+        name: 'thinkube-service-config',
+        labels: { ...labels('service-discovery'), 'thinkube.io/managed': 'true', 'thinkube.io/service-type': 'core', 'thinkube.io/service-name': 'mlflow' },
+      },
+      data: {
+        'service.yaml': stringifyYaml({
+          service: {
+            name: 'mlflow',
+            display_name: 'MLflow',
+            description: 'ML experiment tracking and model registry',
+            category: 'ai',
+            icon: '/icons/tk_ai.svg',
+            endpoints: [
+              { name: 'web', type: 'http', url: `https://${host}`, primary: true },
+              { name: 'health', type: 'health', url: `https://${host}/health` },
+            ],
+            dependencies: ['postgres', 'seaweedfs', 'keycloak'],
+            scaling: { resource_type: 'Deployment', resource_name: server.workloadName, namespace, min_replicas: 1, can_disable: true },
+            environment_variables: Object.entries(clientEnv).map(([name, value]) => ({ name, value })),
+          },
+        }),
+      },
+    });
+  }
+  return chart;
+}

@@ -1,0 +1,277 @@
+import { Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import { renderJob } from '../core/batch';
+import { Peer } from '../core/connections';
+import { ContainerImage } from '../core/image';
+import { k8s } from '../core/k8s';
+import { EnvValue } from '../core/pod';
+import { Port } from '../core/port';
+import { SecretValue } from '../core/secret-value';
+import { checkDnsSubdomain, checkHostname, invalid, isIpv4 } from '../core/validate';
+import { readScript } from '../core/script-file';
+import { Workload } from '../core/workload';
+import { IdentityProviderBase, checkClient, checkRealmName, parseHttpsUrl } from './identity-provider';
+import {
+  MLFLOW_ADMIN_ROLE, MLFLOW_REALM_ROLES, MLFLOW_USER_ROLE, OidcClientOptions, RealmRole, RealmUser, checkRole, checkUser, mlflowClientOptions, renderClient,
+} from './keycloak-realm';
+import { ProtocolMapper } from './protocol-mapper';
+
+/**
+ * keycloak-config-cli (github.com/adorsys/keycloak-config-cli), built for Keycloak 26. The tag is
+ * `<cli version>-<keycloak version>`: pick the one matching your Keycloak, and pin a digest.
+ */
+export const KEYCLOAK_CONFIG_CLI_IMAGE = 'adorsys/keycloak-config-cli:6.4.0-26.1.0';
+
+/** An administrator of the Keycloak the setup Job logs in as. */
+export interface KeycloakAdmin {
+  /** `admin` */
+  readonly username: string;
+  readonly password: SecretValue;
+  /** The realm the administrator belongs to. @default "master" */
+  readonly realm?: string;
+}
+
+/**
+ * A confidential client for programs (CI jobs, notebooks): the client-credentials grant only, its
+ * tokens carry the relying party's audience and the given realm roles. No human password is involved.
+ */
+export interface MachineClientOptions {
+  /** `mlflow-automation` */
+  readonly clientId: string;
+  /** Its secret, a key of a Secret in this chart's namespace (what the program presents). */
+  readonly clientSecret: SecretValue;
+  /** Realm roles of its service-account user (`mlflow-user`). */
+  readonly realmRoles: string[];
+}
+
+export interface KeycloakClientSetupProps {
+  /** Keycloak's public base URL (tokens are issued for it): `https://keycloak.example.com`. */
+  readonly keycloakUrl: string;
+  /**
+   * Where the Job reaches Keycloak's admin API, when not through the public URL (an in-cluster
+   * Service such as `http://keycloak.keycloak.svc:8080`).
+   * @default - keycloakUrl
+   */
+  readonly adminUrl?: string;
+  /** The realm, which exists already: `thinkube`. */
+  readonly realm: string;
+  readonly admin: KeycloakAdmin;
+  /** The relying party's client. */
+  readonly client: OidcClientOptions;
+  /** Its secret, a key of a Secret in this chart's namespace: the Job writes it, MLflow reads it. */
+  readonly clientSecret: SecretValue;
+  /** Realm roles to create or update (never deleted). @default - none */
+  readonly realmRoles?: RealmRole[];
+  /** Existing users to give realm roles (they are created when missing, without a password). @default - none */
+  readonly users?: RealmUser[];
+  /** Clients for programs, each with its service-account roles. @default - none */
+  readonly machineClients?: MachineClientOptions[];
+  /** @default KEYCLOAK_CONFIG_CLI_IMAGE */
+  readonly image?: string;
+  /** The Job's name. @default "<clientId>-keycloak-setup" */
+  readonly name?: string;
+  /**
+   * Where Keycloak is, for the egress rules of the Job and of the relying party.
+   * @default Peer.cidr('<host>/32') for an IPv4 host, else Peer.anyAddress(), on the URL's port
+   */
+  readonly peer?: Peer;
+  /** @default - the port of adminUrl (or keycloakUrl) */
+  readonly port?: number;
+  /** @default - none */
+  readonly partOf?: string;
+}
+
+/** What {@link KeycloakClientSetup.mlflow} needs; the rest is seed 003's client. */
+export interface MlflowClientSetupProps extends Omit<KeycloakClientSetupProps, 'client' | 'realmRoles' | 'users'> {
+  /** MLflow's public host: the redirect URIs and web origin are derived from it. */
+  readonly host: string;
+  /** @default "mlflow" */
+  readonly clientId?: string;
+  /** Existing users given `mlflow-admin` (seed: the `auth_realm_username`). @default - none */
+  readonly admins?: string[];
+  /** Existing users given `mlflow-user`. @default - none */
+  readonly users?: string[];
+}
+
+const RUN_AS = { uid: 1001, gid: 1001 };
+const CONFIG_DIR = '/config';
+
+/**
+ * Registers an OIDC client (its roles, mappers, role assignments and machine clients) in a
+ * Keycloak realm that exists already, which the operator's `KeycloakRealmImport` cannot do (it
+ * only creates realms). A Job runs keycloak-config-cli against the admin API on every sync; it
+ * creates or updates what the file lists and deletes nothing (`no-delete` for clients and roles).
+ * The client secrets are read from Secrets in the Job's environment (`$(env:...)` substitution),
+ * never written to the manifest. Also the {@link IIdentityProvider} for the relying party.
+ */
+export class KeycloakClientSetup extends IdentityProviderBase {
+  /** Seed 003's MLflow client in an existing realm: see `KeycloakRealm.mlflow` for what it holds. */
+  public static mlflow(scope: Construct, id: string, props: MlflowClientSetupProps): KeycloakClientSetup {
+    const host = checkHostname(`KeycloakClientSetup.mlflow "${id}"`, 'host', props.host);
+    const clientId = props.clientId ?? 'mlflow';
+    return new KeycloakClientSetup(scope, id, {
+      ...props,
+      client: mlflowClientOptions(clientId, `https://${host}`),
+      realmRoles: MLFLOW_REALM_ROLES,
+      users: [
+        ...(props.admins ?? []).map((username) => ({ username, realmRoles: [MLFLOW_ADMIN_ROLE] })),
+        ...(props.users ?? []).map((username) => ({ username, realmRoles: [MLFLOW_USER_ROLE] })),
+      ],
+    });
+  }
+
+  /**
+   * A POSIX shell script that prints an access token of a machine client (client-credentials
+   * grant) from MLFLOW_KEYCLOAK_TOKEN_URL, MLFLOW_KEYCLOAK_CLIENT_ID and the secret in
+   * MLFLOW_CLIENT_SECRET_FILE or MLFLOW_CLIENT_SECRET (passed to curl on stdin).
+   */
+  public static tokenScript(): string {
+    return readScript(__dirname, 'client-credentials-token.sh');
+  }
+
+  public readonly issuerUrl: string;
+  public readonly tokenEndpoint: string;
+  public readonly clientId: string;
+  public readonly clientSecret: SecretValue;
+  public readonly peer: Peer;
+  public readonly port: Port;
+  public readonly realm: string;
+  /** The machine clients' ids, in order. */
+  public readonly machineClientIds: string[];
+  /** The Job's pods (for egress rules and the NetworkPolicy of the Job). */
+  public readonly job: Workload;
+
+  constructor(scope: Construct, id: string, props: KeycloakClientSetupProps) {
+    super(scope, id);
+    if (!props.client || typeof props.client !== 'object') {
+      invalid(this, 'client', 'is required', props.client, 'pass client: { clientId: "myapp", redirectUris: ["https://myapp.example.com/callback"] }');
+    }
+    const base = parseHttpsUrl(this, 'keycloakUrl', props.keycloakUrl, 'https://keycloak.example.com');
+    const adminUrl = props.adminUrl === undefined ? base : parseAdminUrl(this, props.adminUrl);
+    this.realm = checkRealmName(this, props.realm);
+    checkClient(this, props.client.clientId, props.clientSecret);
+    if (!props.admin || typeof props.admin.username !== 'string' || !/^[a-z0-9][a-z0-9._@+-]{0,254}$/.test(props.admin.username)) {
+      invalid(this, 'admin.username', 'must be a lower-case Keycloak username', props.admin?.username, 'pass admin: { username: "admin", password: SecretValue.fromSecret("keycloak-admin", "password") }');
+    }
+    if (!(props.admin.password instanceof SecretValue)) {
+      invalid(this, 'admin.password', 'must be a SecretValue, never a string', '<redacted>', 'pass SecretValue.fromSecret("keycloak-admin", "password")');
+    }
+    const adminRealm = checkRealmName(this, props.admin.realm ?? 'master');
+    this.issuerUrl = `${base.url}/realms/${this.realm}`;
+    this.tokenEndpoint = `${this.issuerUrl}/protocol/openid-connect/token`;
+    this.clientId = props.client.clientId;
+    this.clientSecret = props.clientSecret;
+    // The relying party talks to the public issuer URL; the Job to the admin URL.
+    this.port = Port.tcp(props.port ?? base.port, this, 'port');
+    this.peer = props.peer ?? (isIpv4(base.host) ? Peer.cidr(`${base.host}/32`) : Peer.anyAddress());
+    const adminPeer = props.peer ?? (isIpv4(adminUrl.host) ? Peer.cidr(`${adminUrl.host}/32`) : Peer.anyAddress());
+    const adminPort = Port.tcp(props.port ?? adminUrl.port, this, 'port');
+
+    const roles = (props.realmRoles ?? []).map((r, i) => checkRole(this, r, i));
+    const roleNames = roles.map((r) => r.name!);
+    const dup = roleNames.find((r, i) => roleNames.indexOf(r) !== i);
+    if (dup) invalid(this, 'realmRoles', 'must not repeat a role', dup, `declare "${dup}" once`);
+    // Roles of the existing realm may be assigned too: they are not known here, so any role name is accepted.
+    const anyRole = (u: RealmUser) => [...roleNames, ...(u.realmRoles ?? [])];
+    const users = (props.users ?? []).map((u, i) => checkUser(this, this.realm, u, i, anyRole(u)));
+    const machines = (props.machineClients ?? []).map((m, i) => {
+      checkClient(this, m?.clientId, m?.clientSecret);
+      if (m.clientId === this.clientId) invalid(this, `machineClients[${i}].clientId`, 'must differ from the client', m.clientId, `use "${this.clientId}-automation"`);
+      if (!Array.isArray(m.realmRoles) || m.realmRoles.length === 0) {
+        invalid(this, `machineClients[${i}].realmRoles`, 'must list at least one realm role (without one the relying party admits nobody)', m.realmRoles, `pass realmRoles: ["${roleNames[roleNames.length - 1] ?? 'user'}"]`);
+      }
+      return m;
+    });
+    const ids = [this.clientId, ...machines.map((m) => m.clientId)];
+    const dupId = ids.find((c, i) => ids.indexOf(c) !== i);
+    if (dupId) invalid(this, 'machineClients', 'must not repeat a client id', dupId, `list "${dupId}" once`);
+    this.machineClientIds = machines.map((m) => m.clientId);
+
+    const envOf = (clientId: string) => `${clientId.toUpperCase().replace(/[^A-Z0-9]+/g, '_').replace(/^_+|_+$/g, '')}_CLIENT_SECRET`;
+    const clients = [
+      renderClient(this, props.client, `$(env:${envOf(this.clientId)})`),
+      ...machines.map((m) => renderClient(this, {
+        clientId: m.clientId,
+        name: `${m.clientId} (client credentials)`,
+        redirectUris: [],
+        standardFlow: false,
+        implicitFlow: false,
+        directAccessGrants: false,
+        serviceAccounts: true,
+        protocolMappers: [
+          ProtocolMapper.realmRoles({ name: `${m.clientId}-realm-role-mapper`, claimName: 'realm_access.roles' }),
+          // Its tokens are for the relying party: `aud` must hold the relying party's client id.
+          ProtocolMapper.audience({ name: `${m.clientId}-audience-mapper`, clientAudience: this.clientId }),
+        ],
+      }, `$(env:${envOf(m.clientId)})`)),
+    ];
+    const serviceAccountUsers = machines.map((m) => ({
+      username: `service-account-${m.clientId.toLowerCase()}`,
+      enabled: true,
+      serviceAccountClientId: m.clientId,
+      realmRoles: [...m.realmRoles],
+    }));
+    const realmFile = {
+      realm: this.realm,
+      ...(roles.length ? { roles: { realm: roles } } : {}),
+      clients,
+      ...(users.length || serviceAccountUsers.length ? { users: [...users, ...serviceAccountUsers] } : {}),
+    };
+
+    const name = checkDnsSubdomain(this, 'name', props.name ?? `${this.clientId.toLowerCase().replace(/[^a-z0-9-]+/g, '-')}-keycloak-setup`);
+    this.job = new Workload(this, 'Job', { name: 'keycloak-config-cli', instance: name, component: 'identity-setup', partOf: props.partOf });
+    this.job.connectTo(adminPeer, adminPort, 'keycloak admin API (client setup)');
+    const config = new k8s.KubeConfigMap(this, 'Config', {
+      metadata: { name, labels: this.job.labels },
+      data: { [`${this.realm}.json`]: `${JSON.stringify(realmFile, null, 2)}\n` },
+    });
+    renderJob(this.job, {
+      runAs: RUN_AS,
+      containers: [{
+        name: 'keycloak-config-cli',
+        image: ContainerImage.fromReference(props.image ?? KEYCLOAK_CONFIG_CLI_IMAGE, this, 'image'),
+        env: [
+          ['KEYCLOAK_URL', EnvValue.literal(adminUrl.url)],
+          ['KEYCLOAK_LOGINREALM', EnvValue.literal(adminRealm)],
+          ['KEYCLOAK_USER', EnvValue.literal(props.admin.username)],
+          ['KEYCLOAK_PASSWORD', EnvValue.fromSecret(props.admin.password)],
+          // Wait (bounded) for Keycloak, then import the file once.
+          ['KEYCLOAK_AVAILABILITYCHECK_ENABLED', EnvValue.literal('true')],
+          ['KEYCLOAK_AVAILABILITYCHECK_TIMEOUT', EnvValue.literal('300s')],
+          ['IMPORT_FILES_LOCATIONS', EnvValue.literal(`${CONFIG_DIR}/*`)],
+          ['IMPORT_VARSUBSTITUTION_ENABLED', EnvValue.literal('true')],
+          // The realm is shared with other apps: create and update, never delete.
+          ['IMPORT_MANAGED_CLIENT', EnvValue.literal('no-delete')],
+          ['IMPORT_MANAGED_ROLE', EnvValue.literal('no-delete')],
+          ['IMPORT_REMOTESTATE_ENABLED', EnvValue.literal('true')],
+          [envOf(this.clientId), EnvValue.fromSecret(props.clientSecret)],
+          ...machines.map((m): [string, EnvValue] => [envOf(m.clientId), EnvValue.fromSecret(m.clientSecret)]),
+          ['JAVA_TOOL_OPTIONS', EnvValue.literal('-XX:MaxRAMPercentage=75 -Djava.io.tmpdir=/tmp')],
+        ],
+        resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1000m', memory: '512Mi' } },
+        volumeMounts: [{ name: 'config', mountPath: CONFIG_DIR, readOnly: true }],
+        writableDirs: ['/tmp'],
+      }],
+      volumes: [{ name: 'config', configMap: { name: config.name } }],
+    });
+    if (!Chart.of(this).namespace) {
+      invalid(this, 'namespace', 'is required', undefined, "create the chart with a namespace: new Chart(app, 'x', { namespace: 'mlflow' })");
+    }
+  }
+}
+
+/** An http(s) admin URL: in-cluster Services often speak plain http. */
+function parseAdminUrl(scope: Construct, value: string): { url: string; host: string; port: number } {
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(value);
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.username || parsed.password || parsed.search || parsed.hash) {
+    invalid(scope, 'adminUrl', 'must be an http(s) URL without credentials, query or fragment', value, 'write it as "http://keycloak.keycloak.svc:8080"');
+  }
+  if (!isIpv4(parsed.hostname)) checkDnsSubdomain(scope, 'adminUrl host', parsed.hostname);
+  const url = `${parsed.protocol}//${parsed.host}${parsed.pathname}`.replace(/\/+$/, '');
+  return { url, host: parsed.hostname, port: parsed.port ? Number(parsed.port) : parsed.protocol === 'https:' ? 443 : 80 };
+}

@@ -1,0 +1,77 @@
+import { Construct } from 'constructs';
+import { renderJob } from '../core/batch';
+import { ContainerImage } from '../core/image';
+import { EnvValue } from '../core/pod';
+import { readScript } from '../core/script-file';
+import { invalid } from '../core/validate';
+import { Workload } from '../core/workload';
+import { DatabaseEngine, IDatabase } from './database';
+import { POSTGRES_RUN_AS } from './postgres-backup';
+
+export interface DatabaseSetupProps {
+  /**
+   * How to log in as an administrator that may create databases: a `Database.fromExisting` of
+   * the server's maintenance database (`postgres`) with the admin user and its password.
+   */
+  readonly admin: IDatabase;
+  /** The databases to create when missing, each owned by its `username`. */
+  readonly databases: IDatabase[];
+  /** The Job's name. @default "<first database>-db-setup" with "_" as "-" */
+  readonly name?: string;
+  /** @default "postgres:16.15-alpine" (psql and pg_isready) */
+  readonly image?: string;
+  /** @default - none */
+  readonly partOf?: string;
+}
+
+/**
+ * A Job that creates databases on a PostgreSQL server this app does not run (a shared instance),
+ * idempotently, on every sync: it waits (bounded) for the server, then `CREATE DATABASE ... OWNER`
+ * for each one that does not exist, and revokes PUBLIC's default rights on it. The admin password
+ * reaches psql as PGPASSWORD from a Secret reference: it is in no URI, argument or manifest.
+ */
+export class DatabaseSetup extends Workload {
+  constructor(scope: Construct, id: string, props: DatabaseSetupProps) {
+    const first = props.databases?.[0]?.databaseName ?? 'app';
+    super(scope, id, { name: 'postgresql', instance: props.name ?? `${first.replace(/_/g, '-')}-db-setup`, component: 'database-setup', partOf: props.partOf });
+    const admin = props.admin;
+    if (!admin || typeof admin.grantConnect !== 'function') {
+      invalid(this, 'admin', 'must be an IDatabase', typeof admin, 'pass admin: Database.fromExisting(chart, "pg-admin", { databaseName: "postgres", username: "admin", ... })');
+    }
+    if (admin.engine !== DatabaseEngine.POSTGRESQL) {
+      invalid(this, 'admin', 'must be a PostgreSQL server (the Job runs psql)', admin.engine?.name, 'pass a database with engine: DatabaseEngine.POSTGRESQL');
+    }
+    if (!Array.isArray(props.databases) || props.databases.length === 0) {
+      invalid(this, 'databases', 'must list at least one database', props.databases, 'pass databases: [trackingDb]');
+    }
+    props.databases.forEach((d, i) => {
+      if (!d || typeof d.grantConnect !== 'function') invalid(this, `databases[${i}]`, 'must be an IDatabase', typeof d, 'pass Database.fromExisting(...)');
+      if (d.host !== admin.host || d.port !== admin.port) {
+        invalid(this, `databases[${i}]`, `must be on the admin's server ${admin.host}:${admin.port}`, `${d.host}:${d.port}`, 'create a DatabaseSetup per server');
+      }
+    });
+    const names = props.databases.map((d) => d.databaseName);
+    const dup = names.find((n, i) => names.indexOf(n) !== i);
+    if (dup) invalid(this, 'databases', 'must not repeat a database', dup, `list "${dup}" once`);
+    admin.grantConnect(this, 'create databases');
+    renderJob(this, {
+      runAs: POSTGRES_RUN_AS,
+      containers: [{
+        name: 'create-databases',
+        image: ContainerImage.fromReference(props.image ?? 'postgres:16.15-alpine', this, 'image'),
+        command: ['/bin/sh', '-ec', readScript(__dirname, 'create-databases.sh')],
+        env: [
+          ['PGHOST', EnvValue.literal(admin.host)],
+          ['PGPORT', EnvValue.literal(String(admin.port))],
+          ['PGDATABASE', EnvValue.literal(admin.databaseName)],
+          ['PGUSER', EnvValue.literal(admin.username)],
+          ['PGPASSWORD', EnvValue.fromSecret(admin.password)],
+          ['PGCONNECT_TIMEOUT', EnvValue.literal('10')],
+          ['DATABASES', EnvValue.literal(props.databases.map((d) => `${d.databaseName}:${d.username}`).join(' '))],
+        ],
+        resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { cpu: '200m', memory: '128Mi' } },
+        writableDirs: ['/tmp'],
+      }],
+    });
+  }
+}

@@ -1,0 +1,40 @@
+#!/bin/sh
+# Creates each database of $DATABASES ("name:owner name:owner") on the server libpq reaches
+# through PGHOST/PGPORT/PGUSER/PGDATABASE, reading the password from PGPASSWORD (never an
+# argument). Idempotent: a database that exists is left as it is. Waits at most
+# $WAIT_ATTEMPTS x 5 s for the server. Names are SQL identifiers, checked at synth.
+set -eu
+
+attempt=0
+until pg_isready -q; do
+  attempt=$((attempt + 1))
+  if [ "$attempt" -ge "${WAIT_ATTEMPTS:-60}" ]; then
+    echo "database server $PGHOST:$PGPORT not ready after $attempt attempts" >&2
+    exit 1
+  fi
+  echo "waiting for database server $PGHOST:$PGPORT ($attempt)"
+  sleep "${WAIT_INTERVAL:-5}"
+done
+
+exists() {
+  [ "$(psql -v ON_ERROR_STOP=1 -tAc "SELECT 1 FROM pg_database WHERE datname = '$1'")" = "1" ]
+}
+
+for entry in $DATABASES; do
+  db=${entry%%:*}
+  owner=${entry#*:}
+  if exists "$db"; then
+    echo "database $db exists"
+    continue
+  fi
+  # Another run may create it between the check and here: then the check succeeds on retry.
+  if psql -v ON_ERROR_STOP=1 -qc "CREATE DATABASE \"$db\" OWNER \"$owner\""; then
+    psql -v ON_ERROR_STOP=1 -qc "REVOKE ALL ON DATABASE \"$db\" FROM PUBLIC"
+    echo "database $db created, owned by $owner"
+  elif exists "$db"; then
+    echo "database $db exists"
+  else
+    echo "could not create database $db" >&2
+    exit 1
+  fi
+done
