@@ -7,3 +7,4 @@ export * from './kubeflow';
 export * from './mesh';
 export * from './identity';
 export * from './serving';
+export * from './sharinghub';
