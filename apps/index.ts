@@ -1,11 +1,14 @@
 import { cdk8sTarget, SynthTarget } from '../lib/synth/synth';
 import { ENVIRONMENT_NAMES } from '../lib/infra/environments';
 import { synthGcpKfp } from './gcp-kfp';
+import { eoepcaMlops, SHARINGHUB_OAUTH_SECRET } from './eoepca-mlops';
 import { mlflowMinioPostgres } from './mlflow-minio-postgres';
 
 /** The reference deployments main.ts writes to dist/<name>/. */
 export const referenceApps: SynthTarget[] = [
   cdk8sTarget('mlflow-minio-postgres', (app) => mlflowMinioPostgres(app, 'mlflow-minio-postgres')),
+  // The seed deploys GitLab too (step 3); the OAuth application's Secret is made by hand (step 4).
+  cdk8sTarget('eoepca-mlops', (app) => eoepcaMlops(app, 'eoepca-mlops', { deployGitLab: true }), { secrets: [SHARINGHUB_OAUTH_SECRET] }),
   {
     name: 'gcp-kfp',
     synth: synthGcpKfp,

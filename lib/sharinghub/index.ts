@@ -10,3 +10,5 @@ export { MLFLOW_SHARINGHUB_PATH, MLFLOW_SHARINGHUB_VERSION, MlflowSharingHub, Ml
 export type { MlflowGitLabAuthOptions, MlflowSharingHubProps } from './mlflow-sharing-hub';
 export { SharingHubSmokeTest } from './smoke-test';
 export type { SharingHubSmokeTestProps } from './smoke-test';
+export { GITLAB_CHART_VERSION, GitLabChart } from './gitlab-chart';
+export type { GitLabChartProps, GitLabObjectStorage } from './gitlab-chart';

@@ -40,7 +40,7 @@ export class SharingHubSmokeTest extends Construct {
   constructor(scope: Construct, id: string, props: SharingHubSmokeTestProps) {
     super(scope, id);
     const name = props.name ?? 'sharinghub-smoke-test';
-    this.workload = new Workload(this, 'Workload', { name: 'sharinghub', instance: name, component: 'smoke-test', partOf: props.partOf });
+    this.workload = new Workload(this, 'Workload', { name: 'sharinghub-smoke-test', instance: name, component: 'smoke-test', partOf: props.partOf });
     if (!(props.sharingHub instanceof SharingHub) || !(props.mlflow instanceof MlflowSharingHub)) {
       invalid(this, props.sharingHub instanceof SharingHub ? 'mlflow' : 'sharingHub', 'must be the construct itself', undefined,
         'pass sharingHub: <SharingHub> and mlflow: <MlflowSharingHub>');
