@@ -125,7 +125,7 @@ afterAll(() => {
 describe('the packed library in a cdk8s init project', { timeout: 120_000 }, () => {
   it('ships the compiled library, the CRD bindings and pod scripts it loads, README, LICENSE and package.json, nothing else', () => {
     const files = packed.files.map((f) => f.path).sort();
-    expect(files.filter((f) => !/^(package\.json|README\.md|LICENSE|build\/(lib|imports)\/.+\.(js|d\.ts)|lib\/.+\.py)$/.test(f))).toEqual([]);
+    expect(files.filter((f) => !/^(package\.json|README\.md|LICENSE|build\/(lib|imports)\/.+\.(js|d\.ts)|lib\/.+\.(py|sh))$/.test(f))).toEqual([]);
     expect(files).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'build/lib/index.js', 'build/lib/infra/index.d.ts']));
     const installed = path.join(app, 'node_modules', '@mlops-cdk8s', 'platform');
     const required = new Set<string>();
