@@ -2,6 +2,7 @@ import { cdk8sTarget, SynthTarget } from '../lib/synth/synth';
 import { ENVIRONMENT_NAMES } from '../lib/infra/environments';
 import { synthGcpKfp } from './gcp-kfp';
 import { KUBEFLOW_MLFLOW_PREREQUISITES, kubeflowMlflow } from './kubeflow-mlflow';
+import { eoepcaMlops, SHARINGHUB_OAUTH_SECRET } from './eoepca-mlops';
 import { mlflowMinioPostgres } from './mlflow-minio-postgres';
 import { thinkubeMlflow } from './thinkube-mlflow';
 
@@ -10,6 +11,8 @@ export const referenceApps: SynthTarget[] = [
   cdk8sTarget('mlflow-minio-postgres', (app) => mlflowMinioPostgres(app, 'mlflow-minio-postgres')),
   cdk8sTarget('kubeflow-mlflow', (app) => kubeflowMlflow(app, 'kubeflow-mlflow'), KUBEFLOW_MLFLOW_PREREQUISITES),
   cdk8sTarget('thinkube-mlflow', (app) => thinkubeMlflow(app, 'thinkube-mlflow'), { secrets: ['harbor-registry-secret'] }),
+  // The seed deploys GitLab too (step 3); the OAuth application's Secret is made by hand (step 4).
+  cdk8sTarget('eoepca-mlops', (app) => eoepcaMlops(app, 'eoepca-mlops', { deployGitLab: true }), { secrets: [SHARINGHUB_OAUTH_SECRET] }),
   {
     name: 'gcp-kfp',
     synth: synthGcpKfp,

@@ -9,3 +9,4 @@ export * from './kubeflow';
 export * from './mesh';
 export * from './identity';
 export * from './serving';
+export * from './sharinghub';

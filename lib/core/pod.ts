@@ -16,6 +16,13 @@ export class EnvValue {
   public static fromSecret(secret: SecretValue): EnvValue {
     return new EnvValue({ valueFrom: secret.toEnvSource() });
   }
+  /**
+   * A `configMapKeyRef`: for a setting whose variable name looks like a credential but whose
+   * value is not one (a flag such as `SHARINGHUB_AUTH_DEFAULT_TOKEN=false`).
+   */
+  public static fromConfigMap(configMapName: string, key: string): EnvValue {
+    return new EnvValue({ valueFrom: { configMapKeyRef: { name: configMapName, key } } });
+  }
   /** A pod field such as `metadata.namespace`. */
   public static fromField(fieldPath: string): EnvValue {
     return new EnvValue({ valueFrom: { fieldRef: { fieldPath } } });

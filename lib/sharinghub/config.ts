@@ -1,0 +1,294 @@
+import { IConstruct } from 'constructs';
+import { checkInteger, invalid } from '../core/validate';
+
+/**
+ * The SharingHub server configuration file (`config.yaml`, read from `CONFIG_PATH`), as typed
+ * props. Only keys that sharinghub-server 0.3.0 reads are rendered (see its `app/settings.py`,
+ * `app/stac/settings.py`, `app/store/settings.py`, `app/auth/settings.py` and CONFIGURATION.md).
+ * Secrets (session key, OAuth client, S3 keys) never go into this file: the pod reads them from
+ * environment variables that are Secret references.
+ */
+
+/** Translations of a title and description (`locales.<lang>`). */
+export interface SharingHubLocale {
+  readonly title?: string;
+  readonly description?: string;
+}
+
+/** Whether a category feature is on. */
+export class SharingHubFeature {
+  public static readonly ENABLE = new SharingHubFeature('enable');
+  public static readonly DISABLE = new SharingHubFeature('disable');
+  private constructor(public readonly value: 'enable' | 'disable') {}
+}
+
+/** `stac.categories.[entry].features` */
+export interface SharingHubCategoryFeatures {
+  /** @default - not rendered (the server's default) */
+  readonly mapViewer?: SharingHubFeature;
+  /** DVC/large files on the S3 store. @default - not rendered */
+  readonly storeS3?: SharingHubFeature;
+  /** @default - not rendered */
+  readonly mlflow?: SharingHubFeature;
+  /** @default - not rendered */
+  readonly jupyter?: SharingHubFeature;
+  /** @default - not rendered */
+  readonly deploymentSpaces?: SharingHubFeature;
+}
+
+/** One STAC collection of the catalog, backed by a GitLab topic (`stac.categories`). */
+export interface SharingHubCategory {
+  /** The collection id, such as `ai-model`. */
+  readonly id: string;
+  readonly title: string;
+  readonly description: string;
+  /** Projects with this topic belong to the category, such as `sharinghub:aimodel`. */
+  readonly gitlabTopic: string;
+  /** @default - none */
+  readonly logo?: string;
+  /** @default - none */
+  readonly icon?: string;
+  /** @default - none */
+  readonly locales?: Record<string, SharingHubLocale>;
+  /** @default - none rendered */
+  readonly features?: SharingHubCategoryFeatures;
+}
+
+/** The STAC root catalog (`stac.root`). */
+export interface SharingHubStacRoot {
+  /** @default "gitlab" */
+  readonly id?: string;
+  readonly title: string;
+  readonly description: string;
+  /** @default - none */
+  readonly logo?: string;
+  /** @default - none */
+  readonly locales?: Record<string, SharingHubLocale>;
+}
+
+/** The STAC settings (`stac.*`). */
+export interface SharingHubStac {
+  readonly root: SharingHubStacRoot;
+  readonly categories: SharingHubCategory[];
+  /** STAC extension name → schema URL (`stac.extensions`). @default - none */
+  readonly extensions?: Record<string, string>;
+  /** `stac.projects.cache-timeout`, seconds. @default 300 (the server's default) */
+  readonly projectsCacheTimeoutSeconds?: number;
+  /** `stac.search.page-size`. @default - the server's 12 */
+  readonly searchPageSize?: number;
+}
+
+/** One tag section of the UI (`tags.sections`). */
+export interface SharingHubTagSection {
+  readonly name: string;
+  readonly keywords: string[];
+  /** Category ids the section appears for. */
+  readonly enabledFor: string[];
+}
+
+/** The UI's tag sections (`tags`). */
+export interface SharingHubTags {
+  /** `tags.gitlab.minimum_count`: a GitLab topic shows from this many projects. @default 1 */
+  readonly minimumCount?: number;
+  readonly sections: SharingHubTagSection[];
+}
+
+/** The banner shown to visitors (`alerts`). */
+export interface SharingHubAlert {
+  /** Days before it shows again. */
+  readonly timeoutDays: number;
+  /** `info`, `danger`, `success`, `warning`, `primary`, `dark` or `secondary`. */
+  readonly type: 'info' | 'danger' | 'success' | 'warning' | 'primary' | 'dark' | 'secondary';
+  readonly title: string;
+  readonly message: string;
+  /** @default - none */
+  readonly locales?: Record<string, { readonly title?: string; readonly message?: string }>;
+}
+
+/** A link of the UI (`external-urls`). */
+export interface SharingHubExternalUrl {
+  readonly name: string;
+  readonly url: string;
+  /** Shown in the footer. @default false */
+  readonly footer?: boolean;
+  /** @default - none */
+  readonly icon?: string;
+  /** Language → translated name. @default - none */
+  readonly locales?: Record<string, string>;
+}
+
+/** Everything of the config file that is not derived from the constructs it is wired to. */
+export interface SharingHubConfigProps {
+  /** `server.allowed-origins` (CORS). @default - the server's defaults (localhost and radiantearth.github.io) */
+  readonly allowedOrigins?: string[];
+  /** `gitlab.allow-public`: anonymous visitors see public projects. @default true */
+  readonly allowPublic?: boolean;
+  /** `gitlab.ignore.topics`. @default - none */
+  readonly ignoreTopics?: string[];
+  readonly stac: SharingHubStac;
+  /** @default - no tag sections */
+  readonly tags?: SharingHubTags;
+  /** @default - no banner */
+  readonly alert?: SharingHubAlert;
+  /** @default - none */
+  readonly externalUrls?: SharingHubExternalUrl[];
+  /** `docs.url`. @default - none */
+  readonly docsUrl?: string;
+  /** `jupyterlab.url`. @default - none */
+  readonly jupyterlabUrl?: string;
+  /** `server.log-level`. @default "INFO" */
+  readonly logLevel?: 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR';
+}
+
+/** The wired parts: URLs and the S3 store, filled in by {@link SharingHub}. */
+export interface SharingHubWiring {
+  readonly gitlabUrl: string;
+  readonly mlflow?: { readonly type: 'mlflow-sharinghub' | 'mlflow' | 'gitlab'; readonly url: string };
+  readonly s3?: {
+    readonly bucket: string;
+    readonly region: string;
+    readonly endpoint: string;
+    readonly presignedExpirationSeconds?: number;
+    readonly uploadChunkSizeBytes?: number;
+  };
+}
+
+const CATEGORY_ID = /^[a-z0-9][a-z0-9-]*$/;
+
+function checkUrl(scope: IConstruct | string, prop: string, value: string): string {
+  let ok = false;
+  try {
+    const u = new URL(value);
+    ok = /^https?:$/.test(u.protocol) && !u.username && !u.password;
+  } catch {
+    ok = false;
+  }
+  if (!ok) invalid(scope, prop, 'must be an http(s) URL without credentials', value, 'write it as "https://example.com/path"');
+  return value;
+}
+
+function locales(l?: Record<string, SharingHubLocale>) {
+  if (!l || Object.keys(l).length === 0) return {};
+  return {
+    locales: Object.fromEntries(Object.keys(l).sort().map((k) => [k, {
+      ...(l[k].title !== undefined ? { title: l[k].title } : {}),
+      ...(l[k].description !== undefined ? { description: l[k].description } : {}),
+    }])),
+  };
+}
+
+/**
+ * Validates the props and returns the config file as a plain object, keys in a fixed order.
+ * @internal
+ */
+export function renderSharingHubConfig(scope: IConstruct, props: SharingHubConfigProps, wiring: SharingHubWiring): Record<string, unknown> {
+  const stac = props.stac;
+  if (!stac?.root || !Array.isArray(stac.categories) || stac.categories.length === 0) {
+    invalid(scope, 'config.stac.categories', 'must list at least one category', stac?.categories,
+      'pass categories such as [{ id: "ai-model", title: "AI Models", description: "...", gitlabTopic: "sharinghub:aimodel" }]');
+  }
+  const ids = new Set<string>();
+  stac.categories.forEach((c, i) => {
+    if (!CATEGORY_ID.test(c.id ?? '')) {
+      invalid(scope, `config.stac.categories[${i}].id`, 'must be lower-case letters, digits and "-"', c.id, 'use an id such as "ai-model"');
+    }
+    if (ids.has(c.id)) invalid(scope, `config.stac.categories[${i}].id`, 'is used by two categories', c.id, 'give each category its own id');
+    ids.add(c.id);
+    if (!c.gitlabTopic) invalid(scope, `config.stac.categories[${i}].gitlabTopic`, 'must name a GitLab topic', c.gitlabTopic, 'use a topic such as "sharinghub:aimodel"');
+    if (c.logo) checkUrl(scope, `config.stac.categories[${i}].logo`, c.logo);
+    if (c.icon) checkUrl(scope, `config.stac.categories[${i}].icon`, c.icon);
+  });
+  (props.tags?.sections ?? []).forEach((s, i) => {
+    s.enabledFor.forEach((id) => {
+      if (!ids.has(id)) {
+        invalid(scope, `config.tags.sections[${i}].enabledFor`, `must name categories of config.stac.categories (${[...ids].join(', ')})`, id,
+          'remove it or add that category');
+      }
+    });
+  });
+  for (const [name, url] of Object.entries(stac.extensions ?? {})) checkUrl(scope, `config.stac.extensions.${name}`, url);
+  (props.allowedOrigins ?? []).forEach((o, i) => checkUrl(scope, `config.allowedOrigins[${i}]`, o));
+  (props.externalUrls ?? []).forEach((u, i) => checkUrl(scope, `config.externalUrls[${i}].url`, u.url));
+  if (props.docsUrl) checkUrl(scope, 'config.docsUrl', props.docsUrl);
+  if (props.jupyterlabUrl) checkUrl(scope, 'config.jupyterlabUrl', props.jupyterlabUrl);
+  const cacheTimeout = checkInteger(scope, 'config.stac.projectsCacheTimeoutSeconds', stac.projectsCacheTimeoutSeconds ?? 300, 0, 86400);
+  const features = (f?: SharingHubCategoryFeatures) => {
+    const entries: Array<[string, SharingHubFeature | undefined]> = [
+      ['map-viewer', f?.mapViewer], ['store-s3', f?.storeS3], ['mlflow', f?.mlflow], ['jupyter', f?.jupyter], ['deployment-spaces', f?.deploymentSpaces],
+    ];
+    const set = entries.filter((e): e is [string, SharingHubFeature] => e[1] !== undefined);
+    return set.length ? { features: Object.fromEntries(set.map(([k, v]) => [k, v.value])) } : {};
+  };
+
+  return {
+    server: {
+      'log-level': props.logLevel ?? 'INFO',
+      ...(props.allowedOrigins?.length ? { 'allowed-origins': [...props.allowedOrigins] } : {}),
+    },
+    gitlab: {
+      url: wiring.gitlabUrl,
+      'allow-public': props.allowPublic ?? true,
+      ...(props.ignoreTopics?.length ? { ignore: { topics: [...props.ignoreTopics] } } : {}),
+    },
+    ...(wiring.mlflow ? { mlflow: { type: wiring.mlflow.type, url: wiring.mlflow.url } } : {}),
+    ...(wiring.s3 ? {
+      s3: {
+        enable: true,
+        bucket: wiring.s3.bucket,
+        region: wiring.s3.region,
+        endpoint: wiring.s3.endpoint,
+        ...(wiring.s3.presignedExpirationSeconds !== undefined ? { 'presigned-expiration': wiring.s3.presignedExpirationSeconds } : {}),
+        ...(wiring.s3.uploadChunkSizeBytes !== undefined ? { 'upload-chunk-size': wiring.s3.uploadChunkSizeBytes } : {}),
+      },
+    } : {}),
+    ...(props.docsUrl ? { docs: { url: props.docsUrl } } : {}),
+    ...(props.jupyterlabUrl ? { jupyterlab: { url: props.jupyterlabUrl } } : {}),
+    stac: {
+      projects: { 'cache-timeout': cacheTimeout },
+      ...(stac.searchPageSize !== undefined ? { search: { 'page-size': checkInteger(scope, 'config.stac.searchPageSize', stac.searchPageSize, 1, 1000) } } : {}),
+      ...(stac.extensions && Object.keys(stac.extensions).length ? { extensions: Object.fromEntries(Object.keys(stac.extensions).sort().map((k) => [k, stac.extensions![k]])) } : {}),
+      root: {
+        id: stac.root.id ?? 'gitlab',
+        title: stac.root.title,
+        description: stac.root.description,
+        ...(stac.root.logo ? { logo: stac.root.logo } : {}),
+        ...locales(stac.root.locales),
+      },
+      categories: stac.categories.map((c) => ({
+        [c.id]: {
+          title: c.title,
+          description: c.description,
+          gitlab_topic: c.gitlabTopic,
+          ...(c.logo ? { logo: c.logo } : {}),
+          ...(c.icon ? { icon: c.icon } : {}),
+          ...locales(c.locales),
+          ...features(c.features),
+        },
+      })),
+    },
+    ...(props.tags ? {
+      tags: {
+        gitlab: { minimum_count: checkInteger(scope, 'config.tags.minimumCount', props.tags.minimumCount ?? 1, 0, 100000) },
+        sections: props.tags.sections.map((s) => ({ name: s.name, enabled_for: [...s.enabledFor], keywords: [...s.keywords] })),
+      },
+    } : {}),
+    ...(props.alert ? {
+      alerts: {
+        timeout: checkInteger(scope, 'config.alert.timeoutDays', props.alert.timeoutDays, 0, 3650),
+        type: props.alert.type,
+        title: props.alert.title,
+        message: props.alert.message,
+        ...(props.alert.locales ? { locales: props.alert.locales } : {}),
+      },
+    } : {}),
+    ...(props.externalUrls?.length ? {
+      'external-urls': props.externalUrls.map((u) => ({
+        name: u.name,
+        url: u.url,
+        ...(u.footer ? { footer: true } : {}),
+        ...(u.icon ? { icon: u.icon } : {}),
+        ...(u.locales ? { locales: Object.fromEntries(Object.keys(u.locales).sort().map((k) => [k, { name: u.locales![k] }])) } : {}),
+      })),
+    } : {}),
+  };
+}

@@ -1,0 +1,278 @@
+import { Construct } from 'constructs';
+import { ConnectionGraph, Peer } from '../core/connections';
+import { ContainerImage } from '../core/image';
+import { k8s } from '../core/k8s';
+import { ContainerSpec, EnvValue } from '../core/pod';
+import { Port } from '../core/port';
+import { Probe } from '../core/probe';
+import { ResourceRequirements } from '../core/resources';
+import { SecretValue } from '../core/secret-value';
+import { renderService } from '../core/service';
+import { checkInteger, checkQuantity, invalid } from '../core/validate';
+import { Workload } from '../core/workload';
+import { DatabaseEngine, IDatabase } from '../storage/database';
+import { IBucket } from '../storage/object-store';
+import { IGitLab } from './gitlab';
+import { SharingHub } from './sharing-hub';
+import { enableAppChecks } from '../core/app-checks';
+
+/** The version of mlflow-sharinghub (chart 0.2.0, MLflow 2.14) this construct renders settings for. */
+export const MLFLOW_SHARINGHUB_VERSION = '0.2.0';
+
+/** How MLflow SharingHub decides who a request is (its `auth/api.py`). */
+export class MlflowSharingHubAuth {
+  /**
+   * The seed's mode: the browser's SharingHub session cookie (or a GitLab token sent as bearer)
+   * is checked against SharingHub's `/api/auth/info`, and project permissions come from
+   * SharingHub. `GITLAB_URL` is deliberately not set: in 0.2.0 it switches the plugin to GitLab
+   * mode, which ignores the SharingHub cookie.
+   */
+  public static sharingHub(): MlflowSharingHubAuth {
+    return new MlflowSharingHubAuth(undefined);
+  }
+  /**
+   * GitLab mode (`GITLAB_URL`): MLflow runs its own OAuth login against GitLab (an OAuth
+   * application whose redirect URI is `https://<host>/mlflow/auth/authorize`) and checks bearer
+   * tokens against GitLab's API.
+   */
+  public static gitlab(options: MlflowGitLabAuthOptions): MlflowSharingHubAuth {
+    return new MlflowSharingHubAuth(options);
+  }
+  private constructor(public readonly gitlab: MlflowGitLabAuthOptions | undefined) {}
+}
+
+export interface MlflowGitLabAuthOptions {
+  readonly gitlab: IGitLab;
+  readonly clientId: SecretValue;
+  readonly clientSecret: SecretValue;
+  /** `GITLAB_MANDATORY_TOPICS`: projects need these topics to be tracked. @default - none */
+  readonly mandatoryTopics?: string[];
+}
+
+export interface MlflowSharingHubProps {
+  /** The SharingHub it belongs to: its host, TLS and ingress controller serve MLflow under `path`. */
+  readonly sharingHub: SharingHub;
+  /** The backend store. PostgreSQL only: the password reaches libpq as `PGPASSWORD`, never in the URI. */
+  readonly database: IDatabase;
+  /** The artifacts destination (`--artifacts-destination s3://<bucket>`), proxied by the server. */
+  readonly artifacts: IBucket;
+  /** Flask's `SECRET_KEY` (signs MLflow's session cookie). Without it each worker would pick its own. */
+  readonly secretKey: SecretValue;
+  /** `SHARINGHUB_STAC_COLLECTION`: the category whose projects have tracking. @default "ai-model" */
+  readonly stacCollection?: string;
+  /**
+   * `SHARINGHUB_AUTH_DEFAULT_TOKEN`: treat requests without credentials as SharingHub's default
+   * token user (needs `oauth.defaultToken` on SharingHub).
+   * @default false (the seed's)
+   */
+  readonly authDefaultToken?: boolean;
+  /** @default MlflowSharingHubAuth.sharingHub() */
+  readonly auth?: MlflowSharingHubAuth;
+  /** @default "mlflow-sharinghub" */
+  readonly name?: string;
+  /** @default "eoepca/mlflow-sharinghub:0.2.0" */
+  readonly image?: string;
+  /**
+   * Must be 1: sessions are a cachelib `FileSystemCache` in the pod's working directory
+   * (`/home/mlflow/_sessions`), so a second replica would not know the sessions the first one made.
+   * @default 1
+   */
+  readonly replicas?: number;
+  /** gunicorn workers (`--workers`; they share the pod's session directory). @default 4 (the chart's) */
+  readonly workers?: number;
+  /** @default - 100m/1000m CPU, 512Mi/2Gi memory */
+  readonly resources?: ResourceRequirements;
+  /** `/tmp`, where proxied artifact uploads are buffered. @default "10Gi" */
+  readonly scratchSize?: string;
+  /**
+   * Also send `X-Script-Name: /mlflow`, which the plugin prefixes to its own redirects (login,
+   * logout). It needs an ingress-nginx that allows snippet annotations (`allow-snippet-annotations`,
+   * off by default since 1.9).
+   * @default false: the UI, API and artifacts work under /mlflow/; the plugin's login page links
+   * point at the host root
+   */
+  readonly forwardScriptName?: boolean;
+  /** @default - none */
+  readonly partOf?: string;
+}
+
+const PORT = 5000;
+/** The image's `mlflow` user (`useradd -mrU` in python:3.12-slim-bookworm: uid/gid 999). */
+const RUN_AS = { uid: 999, gid: 999 };
+const HOME = '/home/mlflow';
+/** The path MLflow is served under on the SharingHub host (the seed validates `/mlflow/`). */
+export const MLFLOW_SHARINGHUB_PATH = '/mlflow';
+
+/**
+ * MLflow SharingHub: MLflow 2.14 with the SharingHub plugin (`--app-name sharinghub`), PostgreSQL
+ * backend store (schema migrated by an init container), S3 artifacts, `/health` probes, a Service
+ * on 5000, and an Ingress on the SharingHub host that serves it at `/mlflow/` (rewritten to `/`).
+ */
+export class MlflowSharingHub extends Construct {
+  public static readonly DEFAULT_IMAGE = `eoepca/mlflow-sharinghub:${MLFLOW_SHARINGHUB_VERSION}`;
+  public readonly port = PORT;
+  public readonly workload: Workload;
+  /** `https://sharinghub.example.com/mlflow` */
+  public readonly url: string;
+  /** In-cluster tracking URI. */
+  public readonly trackingUri: string;
+
+  constructor(scope: Construct, id: string, props: MlflowSharingHubProps) {
+    super(scope, id);
+    enableAppChecks(this);
+    const name = props.name ?? 'mlflow-sharinghub';
+    this.workload = new Workload(this, 'Workload', { name: 'mlflow-sharinghub', instance: name, component: 'tracking-server', partOf: props.partOf });
+    if (!(props.sharingHub instanceof SharingHub)) {
+      invalid(this, 'sharingHub', 'must be a SharingHub construct', typeof props.sharingHub, 'pass sharingHub: new SharingHub(chart, "sharinghub", { ... })');
+    }
+    for (const p of ['database', 'artifacts', 'secretKey'] as const) {
+      if (!props[p]) invalid(this, p, 'is required', undefined, `pass ${p} (see MlflowSharingHubProps)`);
+    }
+    const db = props.database;
+    if (db.engine !== DatabaseEngine.POSTGRESQL) {
+      invalid(this, 'database', 'must be PostgreSQL (the password reaches libpq as PGPASSWORD, which only PostgreSQL reads)', db.engine.sqlalchemyScheme,
+        'pass a Postgres or Database.fromExisting(..., { engine: DatabaseEngine.POSTGRESQL, ... })');
+    }
+    const replicas = props.replicas ?? 1;
+    if (replicas !== 1) {
+      invalid(this, 'replicas', 'must be 1: mlflow-sharinghub 0.2.0 keeps sessions in files of the pod (/home/mlflow/_sessions), so a second replica would not know them', replicas,
+        'remove replicas (scale the gunicorn workers with workers instead)');
+    }
+    const workers = checkInteger(this, 'workers', props.workers ?? 4, 1, 32);
+    const scratchSize = checkQuantity(this, 'scratchSize', props.scratchSize ?? '10Gi', '10Gi');
+    const collection = props.stacCollection ?? 'ai-model';
+    if (!/^[a-z0-9][a-z0-9-]*$/.test(collection)) {
+      invalid(this, 'stacCollection', 'must be a SharingHub category id', collection, 'use a category id such as "ai-model"');
+    }
+    const image = ContainerImage.fromReference(props.image ?? MlflowSharingHub.DEFAULT_IMAGE, this, 'image');
+    const hub = props.sharingHub;
+    const auth = props.auth ?? MlflowSharingHubAuth.sharingHub();
+    this.url = `${hub.url}${MLFLOW_SHARINGHUB_PATH}`;
+    this.trackingUri = `http://${name}.${this.workload.namespace}.svc.cluster.local:${PORT}`;
+    hub._attachMlflow(this.url);
+
+    const store = props.artifacts.store;
+    db.grantConnect(this.workload, 'mlflow-sharinghub backend store');
+    store.grantConnect(this.workload, 'mlflow-sharinghub artifact store');
+    // SHARINGHUB_URL is the public URL (the browser is redirected to its login), so the server's
+    // calls to /api/auth/info and the STAC API go through the ingress controller.
+    ConnectionGraph.of(this).allow(Peer.workload(this.workload), hub.controller, Port.tcp(443), 'mlflow-sharinghub: SharingHub API (auth, projects) at SHARINGHUB_URL');
+    if (auth.gitlab) auth.gitlab.gitlab.grantConnect(this.workload, 'mlflow-sharinghub: GitLab API and OAuth');
+
+    const settings = new k8s.KubeConfigMap(this, 'Settings', {
+      metadata: { name: `${name}-settings`, labels: this.workload.labels },
+      data: { 'auth-default-token': String(props.authDefaultToken ?? false) },
+    });
+    const backendUri = `${db.engine.sqlalchemyScheme}://${encodeURIComponent(db.username)}@${db.host}:${db.port}/${encodeURIComponent(db.databaseName)}`;
+    const dbEnv: Array<[string, EnvValue]> = [
+      // No password in the URI: psycopg2 (libpq) reads it from PGPASSWORD.
+      ['MLFLOW_BACKEND_STORE_URI', EnvValue.literal(backendUri)],
+      ['PGPASSWORD', EnvValue.fromSecret(db.password)],
+    ];
+    const s3Env: Array<[string, EnvValue]> = [
+      ['MLFLOW_S3_ENDPOINT_URL', EnvValue.literal(store.endpointUrl)],
+      ['AWS_DEFAULT_REGION', EnvValue.literal(store.region)],
+      ...(store.credentials ? [
+        ['AWS_ACCESS_KEY_ID', EnvValue.fromSecret(store.credentials.accessKeyId)],
+        ['AWS_SECRET_ACCESS_KEY', EnvValue.fromSecret(store.credentials.secretAccessKey)],
+      ] as Array<[string, EnvValue]> : []),
+    ];
+    const gitlabEnv: Array<[string, EnvValue]> = auth.gitlab ? [
+      ['GITLAB_URL', EnvValue.literal(auth.gitlab.gitlab.url)],
+      ['GITLAB_OAUTH_CLIENT_ID', EnvValue.fromSecret(auth.gitlab.clientId)],
+      ['GITLAB_OAUTH_CLIENT_SECRET', EnvValue.fromSecret(auth.gitlab.clientSecret)],
+      ...(auth.gitlab.mandatoryTopics?.length ? [['GITLAB_MANDATORY_TOPICS', EnvValue.literal(auth.gitlab.mandatoryTopics.join(','))]] as Array<[string, EnvValue]> : []),
+    ] : [];
+    const resources = props.resources ?? { requests: { cpu: '100m', memory: '512Mi' }, limits: { cpu: '1000m', memory: '2Gi' } };
+
+    const migrate: ContainerSpec = {
+      name: 'db-upgrade',
+      image,
+      // The URI holds no password, so it may be an argument.
+      command: ['mlflow', 'db', 'upgrade', '$(MLFLOW_BACKEND_STORE_URI)'],
+      env: [['HOME', EnvValue.literal(HOME)], ...dbEnv],
+      resources,
+      writableDirs: ['/tmp'],
+    };
+    const server: ContainerSpec = {
+      name: 'mlflow',
+      image,
+      command: [
+        'mlflow', 'server', '--app-name', 'sharinghub',
+        '--host', '0.0.0.0', '--port', String(PORT), '--workers', String(workers),
+        '--backend-store-uri', '$(MLFLOW_BACKEND_STORE_URI)',
+        '--serve-artifacts', '--artifacts-destination', props.artifacts.s3Uri(),
+      ],
+      env: [
+        ['HOME', EnvValue.literal(HOME)],
+        ...dbEnv,
+        ...s3Env,
+        ['SECRET_KEY', EnvValue.fromSecret(props.secretKey)],
+        ['SHARINGHUB_URL', EnvValue.literal(hub.url)],
+        ['SHARINGHUB_STAC_COLLECTION', EnvValue.literal(collection)],
+        ['SHARINGHUB_AUTH_DEFAULT_TOKEN', EnvValue.fromConfigMap(settings.name, 'auth-default-token')],
+        ...gitlabEnv,
+      ],
+      ports: { http: PORT },
+      resources,
+      startup: Probe.httpGet('/health', 'http', { periodSeconds: 5, failureThreshold: 60 }),
+      liveness: Probe.httpGet('/health', 'http', { periodSeconds: 15, failureThreshold: 4 }),
+      readiness: Probe.httpGet('/health', 'http', { periodSeconds: 5 }),
+      // The session files (cwd-relative `_sessions`) and the upload buffer.
+      writableDirs: [`${HOME}/_sessions`, { path: '/tmp', sizeLimit: scratchSize }],
+    };
+
+    renderService(this, 'Service', { name, labels: this.workload.labels, selector: this.workload.podSelector, ports: [{ name: 'http', port: PORT, targetPort: 'http' }] });
+    new k8s.KubeDeployment(this, 'Resource', {
+      metadata: { name, labels: this.workload.labels },
+      spec: {
+        replicas: 1,
+        revisionHistoryLimit: 5,
+        selector: { matchLabels: this.workload.podSelector },
+        // One pod at a time: the sessions of the old pod are gone with it anyway.
+        strategy: { type: 'Recreate' },
+        template: this.workload.podTemplate({ runAs: RUN_AS, longRunning: true, initContainers: [migrate], containers: [server] }),
+      },
+    });
+
+    this.workload.allowFrom(hub.controller, Port.tcp(PORT), 'ingress controller: MLflow under /mlflow');
+    new k8s.KubeIngress(this, 'Ingress', {
+      metadata: {
+        name,
+        labels: this.workload.labels,
+        // No cert-manager annotation: the SharingHub Ingress owns the host's certificate.
+        annotations: {
+          'nginx.ingress.kubernetes.io/use-regex': 'true',
+          'nginx.ingress.kubernetes.io/rewrite-target': '/$2',
+          'nginx.ingress.kubernetes.io/proxy-body-size': '0',
+          ...(props.forwardScriptName ? { 'nginx.ingress.kubernetes.io/configuration-snippet': `proxy_set_header X-Script-Name ${MLFLOW_SHARINGHUB_PATH};` } : {}),
+        },
+      },
+      spec: {
+        ingressClassName: hub.ingressClassName,
+        tls: [{ hosts: [hub.host], secretName: hub.tlsSecretName }],
+        rules: [{
+          host: hub.host,
+          http: { paths: [{ path: `${MLFLOW_SHARINGHUB_PATH}(/|$)(.*)`, pathType: 'ImplementationSpecific', backend: { service: { name, port: { name: 'http' } } } }] },
+        }],
+      },
+    });
+    // `/mlflow` without the slash would load the UI with its relative asset URLs resolved against
+    // `/`, which SharingHub serves: redirect it (an Exact location wins over the regex ones).
+    new k8s.KubeIngress(this, 'Redirect', {
+      metadata: {
+        name: `${name}-redirect`,
+        labels: this.workload.labels,
+        annotations: { 'nginx.ingress.kubernetes.io/permanent-redirect': `${this.url}/` },
+      },
+      spec: {
+        ingressClassName: hub.ingressClassName,
+        tls: [{ hosts: [hub.host], secretName: hub.tlsSecretName }],
+        rules: [{
+          host: hub.host,
+          http: { paths: [{ path: MLFLOW_SHARINGHUB_PATH, pathType: 'Exact', backend: { service: { name, port: { name: 'http' } } } }] },
+        }],
+      },
+    });
+  }
+}

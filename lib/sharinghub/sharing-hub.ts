@@ -1,0 +1,246 @@
+import { createHash } from 'crypto';
+import { Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import * as YAML from 'yaml';
+import { IWorkload, Peer } from '../core/connections';
+import { ContainerImage } from '../core/image';
+import { k8s } from '../core/k8s';
+import { ContainerSpec, EnvValue } from '../core/pod';
+import { Port } from '../core/port';
+import { Probe } from '../core/probe';
+import { ResourceRequirements } from '../core/resources';
+import { SecretValue } from '../core/secret-value';
+import { renderService } from '../core/service';
+import { checkDnsLabel, checkHostname, checkInteger, invalid } from '../core/validate';
+import { DisruptionBudget, Workload } from '../core/workload';
+import { IngressTls } from '../mlflow/tls';
+import { IBucket } from '../storage/object-store';
+import { renderSharingHubConfig, SharingHubConfigProps } from './config';
+import { IGitLab } from './gitlab';
+import { enableAppChecks } from '../core/app-checks';
+
+/** The version of sharinghub (chart 0.3.0, server 0.3.0) this construct renders settings for. */
+export const SHARINGHUB_VERSION = '0.3.0';
+
+/** Exposure of SharingHub (and, through {@link MlflowSharingHub}, MLflow under `/mlflow`). */
+export interface SharingHubIngress {
+  /** `sharinghub.example.com` */
+  readonly host: string;
+  /** `IngressTls.certManagerClusterIssuer('letsencrypt-prod')` or `IngressTls.existingSecret('sharinghub-tls')`. */
+  readonly tls: IngressTls;
+  /** @default "nginx" */
+  readonly className?: string;
+  /** Where the ingress controller runs, for the NetworkPolicy allows. @default Peer.namespace('ingress-nginx') */
+  readonly controller?: Peer;
+  /**
+   * Extra annotations.
+   * @default - `nginx.ingress.kubernetes.io/proxy-body-size: 10g` (the seed's, for large uploads to the store)
+   */
+  readonly annotations?: Record<string, string>;
+}
+
+/** The GitLab OAuth application SharingHub logs users in with (Admin Area > Applications). */
+export interface SharingHubOAuth {
+  readonly clientId: SecretValue;
+  readonly clientSecret: SecretValue;
+  /**
+   * A token used for anonymous visitors (`GITLAB_OAUTH_DEFAULT_TOKEN`, a read_api token of a robot account).
+   * @default - none: anonymous visitors see only what `allowPublic` shows
+   */
+  readonly defaultToken?: SecretValue;
+}
+
+/** The S3 store for large files (DVC), `s3.*` of the config file. */
+export interface SharingHubStore {
+  readonly bucket: IBucket;
+  /** `s3.presigned-expiration`, seconds. @default - the server's 3600 */
+  readonly presignedExpirationSeconds?: number;
+}
+
+export interface SharingHubProps {
+  readonly gitlab: IGitLab;
+  readonly ingress: SharingHubIngress;
+  /** Signs the session cookie (`SESSION_SECRET_KEY`). */
+  readonly sessionSecret: SecretValue;
+  readonly oauth: SharingHubOAuth;
+  /** The config file's catalog, tags and UI settings. */
+  readonly config: SharingHubConfigProps;
+  /** @default - no S3 store (the `store-s3` feature is unavailable) */
+  readonly store?: SharingHubStore;
+  /** @default "sharinghub" */
+  readonly name?: string;
+  /** @default "eoepca/sharinghub:0.3.0" */
+  readonly image?: string;
+  /** Sessions are signed cookies, so replicas share nothing. @default 1 */
+  readonly replicas?: number;
+  /** gunicorn workers (`GUNICORN_WORKERS`; the image's default is 2 per CPU of the node). @default 2 */
+  readonly workers?: number;
+  /** @default - 100m/1000m CPU, 256Mi/1Gi memory */
+  readonly resources?: ResourceRequirements;
+  /** @default - none */
+  readonly partOf?: string;
+}
+
+const PORT = 8000;
+/**
+ * The image's `app` user: `useradd -mrU` in a python:3.11-slim-bookworm stage, the first system
+ * uid and gid Debian hands out (999).
+ */
+const RUN_AS = { uid: 999, gid: 999 };
+const CONFIG_DIR = '/etc/sharinghub';
+
+/**
+ * SharingHub (server + web UI in one image): a Deployment whose config file is rendered from
+ * typed props into a ConfigMap at `CONFIG_PATH`, secrets from references in the environment, a
+ * Service on 8000, and an Ingress `sharinghub.<domain>`.
+ */
+export class SharingHub extends Construct {
+  public static readonly DEFAULT_IMAGE = `eoepca/sharinghub:${SHARINGHUB_VERSION}`;
+  public readonly port = PORT;
+  /** The pods, for connections. */
+  public readonly workload: Workload;
+  /** `https://sharinghub.example.com` */
+  public readonly url: string;
+  public readonly host: string;
+  /** The TLS Secret of the host (shared with the MLflow Ingress). */
+  public readonly tlsSecretName: string;
+  public readonly ingressClassName: string;
+  public readonly controller: Peer;
+  public readonly serviceName: string;
+  private mlflow?: { type: 'mlflow-sharinghub'; url: string };
+
+  constructor(scope: Construct, id: string, props: SharingHubProps) {
+    super(scope, id);
+    enableAppChecks(this);
+    const name = props.name ?? 'sharinghub';
+    this.workload = new Workload(this, 'Workload', { name: 'sharinghub', instance: name, component: 'server', partOf: props.partOf });
+    for (const p of ['gitlab', 'ingress', 'sessionSecret', 'oauth', 'config'] as const) {
+      if (!props[p]) invalid(this, p, 'is required', undefined, `pass ${p} (see SharingHubProps)`);
+    }
+    if (!(props.sessionSecret instanceof SecretValue)) {
+      invalid(this, 'sessionSecret', 'must be a SecretValue', '<redacted>', 'pass SecretValue.fromSecret("sharinghub", "session-secret-key") or an ExternalSecret value');
+    }
+    const replicas = checkInteger(this, 'replicas', props.replicas ?? 1, 1, 20);
+    const workers = checkInteger(this, 'workers', props.workers ?? 2, 1, 32);
+    const image = ContainerImage.fromReference(props.image ?? SharingHub.DEFAULT_IMAGE, this, 'image');
+    this.host = checkHostname(this, 'ingress.host', props.ingress.host);
+    this.url = `https://${this.host}`;
+    this.ingressClassName = checkDnsLabel(this, 'ingress.className', props.ingress.className ?? 'nginx');
+    this.controller = props.ingress.controller ?? Peer.namespace('ingress-nginx');
+    this.tlsSecretName = props.ingress.tls.secretName(name);
+    this.serviceName = name;
+
+    // Validate now (errors at construction, with the prop path); render at synth so a later
+    // attachMlflow() counts.
+    const wiring = () => ({
+      gitlabUrl: props.gitlab.url,
+      ...(this.mlflow ? { mlflow: this.mlflow } : {}),
+      ...(props.store ? {
+        s3: {
+          bucket: props.store.bucket.bucketName,
+          region: props.store.bucket.store.region,
+          endpoint: props.store.bucket.store.endpointUrl,
+          presignedExpirationSeconds: props.store.presignedExpirationSeconds,
+        },
+      } : {}),
+    });
+    renderSharingHubConfig(this, props.config, wiring());
+    const configMap = new k8s.KubeConfigMap(this, 'Config', {
+      metadata: { name: `${name}-config`, labels: this.workload.labels },
+      data: { 'config.yaml': Lazy.any({ produce: () => YAML.stringify(renderSharingHubConfig(this, props.config, wiring()), { lineWidth: 0 }) }) as unknown as string },
+    });
+
+    props.gitlab.grantConnect(this.workload, 'sharinghub: GitLab API (projects, topics, OAuth)');
+    const s3Env: Array<[string, EnvValue]> = [];
+    if (props.store) {
+      const store = props.store.bucket.store;
+      store.grantConnect(this.workload, 'sharinghub: S3 store for large files');
+      if (store.credentials) {
+        s3Env.push(['S3_ACCESS_KEY', EnvValue.fromSecret(store.credentials.accessKeyId)]);
+        s3Env.push(['S3_SECRET_KEY', EnvValue.fromSecret(store.credentials.secretAccessKey)]);
+      }
+    }
+    const resources = props.resources ?? { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1000m', memory: '1Gi' } };
+    const server: ContainerSpec = {
+      name: 'sharinghub',
+      image,
+      env: [
+        ['CONFIG_PATH', EnvValue.literal(`${CONFIG_DIR}/config.yaml`)],
+        ['GUNICORN_WORKERS', EnvValue.literal(String(workers))],
+        ['SESSION_SECRET_KEY', EnvValue.fromSecret(props.sessionSecret)],
+        ['GITLAB_OAUTH_CLIENT_ID', EnvValue.fromSecret(props.oauth.clientId)],
+        ['GITLAB_OAUTH_CLIENT_SECRET', EnvValue.fromSecret(props.oauth.clientSecret)],
+        ...(props.oauth.defaultToken ? [['GITLAB_OAUTH_DEFAULT_TOKEN', EnvValue.fromSecret(props.oauth.defaultToken)]] as Array<[string, EnvValue]> : []),
+        ...s3Env,
+      ],
+      ports: { http: PORT },
+      resources,
+      startup: Probe.httpGet('/status', 'http', { periodSeconds: 5, failureThreshold: 30 }),
+      liveness: Probe.httpGet('/status', 'http', { periodSeconds: 15, failureThreshold: 4 }),
+      readiness: Probe.httpGet('/status', 'http', { periodSeconds: 5 }),
+      volumeMounts: [{ name: 'config', mountPath: CONFIG_DIR, readOnly: true }],
+      // gunicorn's worker heartbeat files and Python's temporary files.
+      writableDirs: ['/tmp'],
+    };
+    renderService(this, 'Service', { name, labels: this.workload.labels, selector: this.workload.podSelector, ports: [{ name: 'http', port: PORT, targetPort: 'http' }] });
+    new k8s.KubeDeployment(this, 'Resource', {
+      metadata: { name, labels: this.workload.labels },
+      spec: {
+        replicas,
+        revisionHistoryLimit: 5,
+        selector: { matchLabels: this.workload.podSelector },
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) } },
+        template: {
+          ...this.workload.podTemplate({
+            runAs: RUN_AS,
+            longRunning: true,
+            containers: [server],
+            volumes: [{ name: 'config', configMap: { name: configMap.name } }],
+          }),
+          // A changed config file rolls the pods (the server reads it once, at start).
+          metadata: {
+            labels: this.workload.labels,
+            annotations: { 'checksum/config': Lazy.any({ produce: () => checksum(YAML.stringify(renderSharingHubConfig(this, props.config, wiring()))) }) as unknown as string },
+          },
+        },
+      },
+    });
+    if (replicas > 1) this.workload.addDisruptionBudget(DisruptionBudget.minAvailable(replicas - 1));
+
+    this.workload.allowFrom(this.controller, Port.tcp(PORT), 'ingress controller: SharingHub UI and API');
+    new k8s.KubeIngress(this, 'Ingress', {
+      metadata: {
+        name,
+        labels: this.workload.labels,
+        annotations: { ...(props.ingress.annotations ?? { 'nginx.ingress.kubernetes.io/proxy-body-size': '10g' }), ...props.ingress.tls.annotations },
+      },
+      spec: {
+        ingressClassName: this.ingressClassName,
+        tls: [{ hosts: [this.host], secretName: this.tlsSecretName }],
+        rules: [{ host: this.host, http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name, port: { name: 'http' } } } }] } }],
+      },
+    });
+  }
+
+  /**
+   * Points the config file's `mlflow` section at an MLflow SharingHub (called by
+   * {@link MlflowSharingHub}); SharingHub itself never calls it, the UI links to it.
+   * @internal
+   */
+  public _attachMlflow(url: string): void {
+    if (this.mlflow && this.mlflow.url !== url) {
+      invalid(this, 'mlflow', 'is already attached to another MLflow SharingHub', url, 'create one MlflowSharingHub per SharingHub');
+    }
+    this.mlflow = { type: 'mlflow-sharinghub', url };
+  }
+
+  /** Lets a workload of this app call SharingHub's API in the cluster. */
+  public grantConnect(client: IWorkload, description: string): void {
+    this.workload.allowFrom(Peer.workload(client), Port.tcp(PORT), description);
+  }
+}
+
+/** A short digest of the config file, to roll the pods when it changes. */
+function checksum(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 16);
+}

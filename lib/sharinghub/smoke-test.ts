@@ -1,0 +1,93 @@
+import { Construct } from 'constructs';
+import { ConnectionGraph, Peer } from '../core/connections';
+import { ContainerImage } from '../core/image';
+import { k8s } from '../core/k8s';
+import { EnvValue } from '../core/pod';
+import { Port } from '../core/port';
+import { checkInteger, invalid } from '../core/validate';
+import { Workload } from '../core/workload';
+import { MLFLOW_SHARINGHUB_PATH, MlflowSharingHub } from './mlflow-sharing-hub';
+import { loadSharingHubScript } from './scripts';
+import { SharingHub } from './sharing-hub';
+import { enableAppChecks } from '../core/app-checks';
+
+export interface SharingHubSmokeTestProps {
+  readonly sharingHub: SharingHub;
+  /** The MLflow served under `/mlflow` (its health is checked there). */
+  readonly mlflow: MlflowSharingHub;
+  /** @default "sharinghub-smoke-test" */
+  readonly name?: string;
+  /** Tries per check. @default 30 */
+  readonly attempts?: number;
+  /** Seconds between tries. @default 10 */
+  readonly intervalSeconds?: number;
+  /** An image with `curl` and `/bin/sh`. @default "curlimages/curl:8.11.1" (uid 100, gid 101) */
+  readonly image?: string;
+  /** @default - none */
+  readonly partOf?: string;
+}
+
+/**
+ * The guide's validation (`validation.sh` and its curl example) as an Argo CD PostSync hook: a
+ * Job that, through the public URL, GETs `/api/stac/collections` as JSON and `/mlflow/health`,
+ * and fails the sync when either does not answer 200 in time. Its script is
+ * `lib/sharinghub/scripts/smoke-test.sh`. With plain `kubectl apply`, it runs once; delete the Job
+ * to run it again.
+ */
+export class SharingHubSmokeTest extends Construct {
+  public static readonly DEFAULT_IMAGE = 'curlimages/curl:8.11.1';
+  public readonly workload: Workload;
+
+  constructor(scope: Construct, id: string, props: SharingHubSmokeTestProps) {
+    super(scope, id);
+    enableAppChecks(this);
+    const name = props.name ?? 'sharinghub-smoke-test';
+    this.workload = new Workload(this, 'Workload', { name: 'sharinghub-smoke-test', instance: name, component: 'smoke-test', partOf: props.partOf });
+    if (!(props.sharingHub instanceof SharingHub) || !(props.mlflow instanceof MlflowSharingHub)) {
+      invalid(this, props.sharingHub instanceof SharingHub ? 'mlflow' : 'sharingHub', 'must be the construct itself', undefined,
+        'pass sharingHub: <SharingHub> and mlflow: <MlflowSharingHub>');
+    }
+    const attempts = checkInteger(this, 'attempts', props.attempts ?? 30, 1, 1000);
+    const interval = checkInteger(this, 'intervalSeconds', props.intervalSeconds ?? 10, 1, 600);
+    const image = ContainerImage.fromReference(props.image ?? SharingHubSmokeTest.DEFAULT_IMAGE, this, 'image');
+    const hub = props.sharingHub;
+    // Through the ingress controller, like a user.
+    ConnectionGraph.of(this).allow(Peer.workload(this.workload), hub.controller, Port.tcp(443), 'smoke test: SharingHub and /mlflow through the Ingress');
+
+    const scripts = new k8s.KubeConfigMap(this, 'Script', {
+      metadata: { name, labels: this.workload.labels },
+      data: { 'smoke-test.sh': loadSharingHubScript('smoke-test.sh') },
+    });
+    new k8s.KubeJob(this, 'Resource', {
+      metadata: {
+        name,
+        labels: this.workload.labels,
+        annotations: { 'argocd.argoproj.io/hook': 'PostSync', 'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation' },
+      },
+      spec: {
+        backoffLimit: 0,
+        activeDeadlineSeconds: attempts * (interval + 10) * 2 + 60,
+        template: this.workload.podTemplate({
+          runAs: { uid: 100, gid: 101 },
+          longRunning: false,
+          restartPolicy: 'Never',
+          containers: [{
+            name: 'smoke-test',
+            image,
+            command: ['/bin/sh', '/scripts/smoke-test.sh'],
+            env: [
+              ['BASE_URL', EnvValue.literal(hub.url)],
+              ['MLFLOW_PATH', EnvValue.literal(MLFLOW_SHARINGHUB_PATH)],
+              ['ATTEMPTS', EnvValue.literal(String(attempts))],
+              ['INTERVAL', EnvValue.literal(String(interval))],
+            ],
+            resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '200m', memory: '64Mi' } },
+            volumeMounts: [{ name: 'scripts', mountPath: '/scripts', readOnly: true }],
+            writableDirs: ['/tmp'],
+          }],
+          volumes: [{ name: 'scripts', configMap: { name: scripts.name } }],
+        }),
+      },
+    });
+  }
+}
