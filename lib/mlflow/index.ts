@@ -5,3 +5,7 @@ export type { TrackingServerIngress, TrackingServerMetrics, TrackingServerProps,
 export { ArtifactRoot } from './artifact-root';
 export { MLFLOW_OIDC_AUTH_VERSION, MlflowAuth, MlflowOidcAuth, OidcAuthStore, OidcCache } from './oidc-auth';
 export type { MlflowAuthConfig, MlflowAuthContext, OidcAuthOptions, RedisCacheOptions } from './oidc-auth';
+export { GarbageCollection, GcRetention } from './gc-job';
+export type { GarbageCollectionProps } from './gc-job';
+export type { TrackingServerAutoscaling } from './autoscaling';
+export type { PodExtras } from './pod-extras';

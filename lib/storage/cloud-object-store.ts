@@ -166,9 +166,9 @@ export class CloudObjectStore {
   /** Amazon S3 with IRSA or EKS Pod Identity (boto3 and the AWS CLI pick the identity up). */
   public static s3(scope: Construct, id: string, props: S3WithIdentityProps): ICloudObjectStore {
     if (!/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/.test(props.region ?? '')) {
-      invalid(`CloudObjectStore.s3 "${id}"`, 'region', 'must be an AWS region', props.region, 'pass region: "eu-west-1"');
+      invalid(`${scope.node.path}/${id}`, 'region', 'must be an AWS region', props.region, 'pass region: "eu-west-1"');
     }
-    const identity = checkIdentity(`CloudObjectStore.s3 "${id}"`, props.identity, CloudProvider.AWS, 'pass identity: WorkloadIdentity.irsa("arn:aws:iam::123456789012:role/mlflow")');
+    const identity = checkIdentity(`${scope.node.path}/${id}`, props.identity, CloudProvider.AWS, 'pass identity: WorkloadIdentity.irsa("arn:aws:iam::123456789012:role/mlflow")');
     const endpoint = `https://s3.${props.region}.amazonaws.com`;
     return new CloudObjectStoreImpl(scope, id, 's3', endpoint, props.region, identity, [
       ['MLFLOW_S3_ENDPOINT_URL', EnvValue.literal(endpoint)],
@@ -177,7 +177,7 @@ export class CloudObjectStore {
   }
   /** Google Cloud Storage with GKE Workload Identity (the google-cloud-storage client's default credentials). */
   public static gcs(scope: Construct, id: string, props: GcsProps): ICloudObjectStore {
-    const identity = checkIdentity(`CloudObjectStore.gcs "${id}"`, props.identity, CloudProvider.GCP, 'pass identity: WorkloadIdentity.gke("mlflow@my-project.iam.gserviceaccount.com")');
+    const identity = checkIdentity(`${scope.node.path}/${id}`, props.identity, CloudProvider.GCP, 'pass identity: WorkloadIdentity.gke("mlflow@my-project.iam.gserviceaccount.com")');
     return new CloudObjectStoreImpl(scope, id, 'gs', 'https://storage.googleapis.com', 'auto', identity, []);
   }
   /**
@@ -186,9 +186,9 @@ export class CloudObjectStore {
    */
   public static azureBlob(scope: Construct, id: string, props: AzureBlobProps): ICloudObjectStore {
     if (!/^[a-z0-9]{3,24}$/.test(props.storageAccount ?? '')) {
-      invalid(`CloudObjectStore.azureBlob "${id}"`, 'storageAccount', 'must be 3 to 24 lower-case letters and digits', props.storageAccount, 'pass storageAccount: "mlflowartifacts"');
+      invalid(`${scope.node.path}/${id}`, 'storageAccount', 'must be 3 to 24 lower-case letters and digits', props.storageAccount, 'pass storageAccount: "mlflowartifacts"');
     }
-    const identity = checkIdentity(`CloudObjectStore.azureBlob "${id}"`, props.identity, CloudProvider.AZURE, 'pass identity: WorkloadIdentity.azure("<client id>")');
+    const identity = checkIdentity(`${scope.node.path}/${id}`, props.identity, CloudProvider.AZURE, 'pass identity: WorkloadIdentity.azure("<client id>")');
     return new CloudObjectStoreImpl(scope, id, 'wasbs', `https://${props.storageAccount}.blob.core.windows.net`, 'auto', identity, [], props.storageAccount);
   }
 }
