@@ -11,3 +11,5 @@ export { GarbageCollection, GcRetention } from './gc-job';
 export type { GarbageCollectionProps } from './gc-job';
 export type { TrackingServerAutoscaling } from './autoscaling';
 export type { PodExtras } from './pod-extras';
+export { GatewayRef } from './http-route';
+export type { TrackingServerHttpRoute } from './http-route';

@@ -22,6 +22,7 @@ import { MlflowAuth, MlflowAuthConfig } from './oidc-auth';
 import { IngressTls } from './tls';
 import { TrackingServerAutoscaling, renderAutoscaler, resolveAutoscaling } from './autoscaling';
 import { PodExtras, applyPodExtras } from './pod-extras';
+import { TrackingServerHttpRoute, renderHttpRoute, routeHostnames } from './http-route';
 
 /** Exposure through an Ingress. */
 export interface TrackingServerIngress {
@@ -105,6 +106,12 @@ export interface TrackingServerProps {
   readonly resources?: ResourceRequirements;
   /** @default - no Ingress (reach it with port-forward or from allowed namespaces) */
   readonly ingress?: TrackingServerIngress;
+  /**
+   * Exposure through a Gateway API HTTPRoute (gateway.networking.k8s.io/v1), TLS terminated by
+   * the referenced Gateway; an alternative (or, while migrating, an addition) to `ingress`.
+   * @default - no HTTPRoute
+   */
+  readonly httpRoute?: TrackingServerHttpRoute;
   /** @default - no metrics */
   readonly metrics?: TrackingServerMetrics;
   /** Who may call the API on 5000 besides the ingress controller (training namespaces). @default - nobody else */
@@ -256,7 +263,7 @@ export class TrackingServer extends WorkloadComponent implements ITrackingServer
     const ingressHost = props.ingress ? checkHostname(this, 'ingress.host', props.ingress.host) : undefined;
     const allowedHosts = props.allowedHosts ?? [
       name, `${name}.${this.namespace}`, `${name}.${this.namespace}.svc`, `${name}.${this.namespace}.svc.cluster.local`,
-      'localhost', '127.0.0.1', ...(ingressHost ? [ingressHost] : []),
+      'localhost', '127.0.0.1', ...(ingressHost ? [ingressHost] : []), ...routeHostnames(this, props.httpRoute),
     ];
     allowedHosts.forEach((h, i) => checkHostPattern(this, `allowedHosts[${i}]`, h));
     // The auth rules (shared session store, shared keys) hold for the most pods that can run.
@@ -357,6 +364,7 @@ export class TrackingServer extends WorkloadComponent implements ITrackingServer
       this.disruptionBudget = w.addDisruptionBudget(DisruptionBudget.minAvailable(replicas - 1));
     }
     if (autoscaling) renderAutoscaler(this, w, name, autoscaling);
+    if (props.httpRoute) renderHttpRoute(this, w, name, PORT, props.httpRoute);
 
     if (props.ingress) {
       const ing = props.ingress;

@@ -9,6 +9,7 @@ import { ContainerImage } from '../../lib/core/image';
 import { EnvValue } from '../../lib/core/pod';
 import { Probe } from '../../lib/core/probe';
 import { GarbageCollection, GcRetention } from '../../lib/mlflow/gc-job';
+import { GatewayRef } from '../../lib/mlflow/http-route';
 import { TrackingServer, TrackingServerProps } from '../../lib/mlflow/tracking-server';
 import { CloudObjectStore, WorkloadIdentity } from '../../lib/storage/cloud-object-store';
 import { Minio } from '../../lib/storage/minio';
@@ -254,5 +255,37 @@ describe('MySQL as the backend store', () => {
     expect(envOf(c)).toMatchObject({ DB_SCHEME: 'mysql+pymysql', DB_HOST: 'mysql.mlops.svc.cluster.local', DB_PORT: '3306', DB_PASSWORD: { secretKeyRef: { name: 'mysql', key: 'app' } } });
     expect(find(objs, 'NetworkPolicy', 'mysql-ingress').spec.ingress[0].ports).toEqual([{ protocol: 'TCP', port: 3306 }]);
     expect(loadValidator().validateAll(objs)).toEqual([]);
+  });
+});
+
+describe('Gateway API HTTPRoute', () => {
+  const objs = stack({ httpRoute: { hostnames: ['mlflow.example.com'], gateway: GatewayRef.of({ name: 'public', namespace: 'gateway', sectionName: 'https' }) } });
+  const route = find(objs, 'HTTPRoute', 'mlflow');
+
+  it('routes the host to the Service through the referenced Gateway listener', () => {
+    expect(route.apiVersion).toBe('gateway.networking.k8s.io/v1');
+    expect(route.spec).toEqual({
+      parentRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'public', namespace: 'gateway', sectionName: 'https' }],
+      hostnames: ['mlflow.example.com'],
+      rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/' } }], backendRefs: [{ kind: 'Service', name: 'mlflow', port: 5000 }] }],
+    });
+  });
+
+  it('lets the gateway namespace in on 5000 and accepts the host header', () => {
+    const ingress = find(objs, 'NetworkPolicy', 'mlflow-ingress').spec.ingress;
+    expect(ingress).toContainEqual({ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'gateway' } } }], ports: [{ protocol: 'TCP', port: 5000 }] });
+    expect(envOf(container(find(objs, 'Deployment', 'mlflow'), 'mlflow')).MLFLOW_SERVER_ALLOWED_HOSTS).toContain('mlflow.example.com:*');
+  });
+
+  it('validates strictly against the Gateway API CRD', () => {
+    expect(loadValidator().validateAll(objs)).toEqual([]);
+  });
+
+  it('refuses a missing gateway, no hostnames and a bad namespace', () => {
+    expect(() => stack({ httpRoute: { hostnames: ['mlflow.example.com'], gateway: 'public' as any } }))
+      .toThrowError(exactly('test/mlflow: httpRoute.gateway must be a GatewayRef, got "string". Fix: pass gateway: GatewayRef.of({ name: "public", namespace: "gateway", sectionName: "https" })'));
+    expect(() => stack({ httpRoute: { hostnames: [], gateway: GatewayRef.of({ name: 'public', namespace: 'gateway' }) } }))
+      .toThrowError(exactly('test/mlflow: httpRoute.hostnames must list at least one host name, got []. Fix: pass hostnames: ["mlflow.example.com"]'));
+    expect(() => GatewayRef.of({ name: 'public', namespace: 'Gateway' })).toThrowError(/^GatewayRef\.of: namespace /);
   });
 });
