@@ -9,7 +9,9 @@ import { BASIC_AUTH_DEFAULT_IMAGE, BasicAuthOptions, BasicAuthPermission } from 
 import { MlflowAuth, MlflowAuthConfig, MlflowAuthContext, MlflowBasicAuth } from '../../lib/mlflow/oidc-auth';
 import { TrackingServer } from '../../lib/mlflow/tracking-server';
 import { Database, DatabaseEngine, IDatabase } from '../../lib/storage/database';
-import { exactly, find, secretRef, synthChart } from '../support/synth';
+import { ObjectStore } from '../../lib/storage/object-store';
+import { loadValidator } from '../support/schema';
+import { container, exactly, find, secretRef, synthChart } from '../support/synth';
 
 const SCRIPT = path.resolve(__dirname, '../../lib/mlflow/basic/write_basic_auth_ini.py');
 let n = 0;
@@ -107,5 +109,27 @@ describe('write_basic_auth_ini.py', () => {
     expect(bad.r.status).toBe(1);
     expect(bad.r.stderr).toContain("DEFAULT_PERMISSION must be one of READ, EDIT, MANAGE, NO_PERMISSIONS, got 'ALL'");
     expect(run({ ADMIN_PASSWORD: '' }).r.status).toBe(1);
+  });
+});
+
+describe('basic auth on the TrackingServer', () => {
+  const build = (extra: Record<string, unknown>, withDb = true) => synthChart((chart) => {
+    const tracking = db(chart, 'mlflow');
+    const auth = MlflowAuth.basic({ adminPassword: secretRef('mlflow-auth', 'admin-password'), secretKey: secretRef('mlflow-auth', 'secret-key'), ...(withDb ? { database: db(chart, 'mlflow_auth') } : {}) });
+    const minio = ObjectStore.fromExisting(chart, 's3', { endpointUrl: 'https://s3.example.com', credentials: { accessKeyId: secretRef('s3', 'id'), secretAccessKey: secretRef('s3', 'key') } });
+    new TrackingServer(chart, 'mlflow', { database: tracking, artifacts: minio.bucket('mlflow'), auth, ...extra });
+  }, 'mlflow');
+
+  it('renders --app-name basic-auth, writes the ini before exec, with an autoscaler', () => {
+    const objs = build({ autoscaling: { maxReplicas: 4 } });
+    const c = container(find(objs, 'Deployment', 'mlflow'), 'mlflow');
+    expect(c.command[2]).toContain('python /mlflow/auth/write_basic_auth_ini.py\nexec mlflow server');
+    expect(c.command[2]).toContain('--app-name basic-auth');
+    expect(loadValidator().validateAll(objs)).toEqual([]);
+  });
+
+  it('an autoscaler that can run several pods needs the shared auth database', () => {
+    expect(() => build({ autoscaling: { minReplicas: 1, maxReplicas: 3 } }, false))
+      .toThrowError(/^test\/mlflow: auth\.database is required with 3 replicas/);
   });
 });
