@@ -62,9 +62,10 @@ describe('the npm package', () => {
 /**
  * Unpacked size budget of the tarball (bytes). Today about 12.7 MB (14.8 MB before bindings were
  * cut to the used kinds): the KServe InferenceService binding alone is 3.7 MB and Argo CD's 3.2 MB.
- * Raise it only deliberately, for a binding lib/ really loads.
+ * Raise it only deliberately, for a binding lib/ really loads: 13.5 MB since the Gateway API
+ * HTTPRoute binding (0.33 MB) that TrackingServer's httpRoute loads.
  */
-export const UNPACKED_SIZE_BUDGET = 13_000_000;
+export const UNPACKED_SIZE_BUDGET = 13_500_000;
 
 describe('the npm package size', () => {
   const packed = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' }))[0];

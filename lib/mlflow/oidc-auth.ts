@@ -9,6 +9,7 @@ import { checkDnsSubdomain, checkHostname, checkInteger, checkPort, invalid, isI
 import { IIdentityProvider } from '../identity/identity-provider';
 import { IDatabase } from '../storage/database';
 import { loadScript } from './scripts';
+import { BasicAuthOptions, bindBasicAuth } from './basic-auth';
 
 /** The plugin version the env names below were checked against (github mlflow-oidc/mlflow-oidc-auth, tag v7.18.0). */
 export const MLFLOW_OIDC_AUTH_VERSION = '7.18.0';
@@ -164,6 +165,13 @@ export abstract class MlflowAuth {
   public static oidc(options: OidcAuthOptions): MlflowOidcAuth {
     return new MlflowOidcAuth(options);
   }
+  /**
+   * MLflow's built-in basic authentication (`--app-name basic-auth`): users and permissions in a
+   * database of its own, the admin's password and Flask's secret key by reference.
+   */
+  public static basic(options: BasicAuthOptions): MlflowBasicAuth {
+    return new MlflowBasicAuth(options);
+  }
   /** Renders this mode for a tracking server; validates what needs the server's settings. */
   public abstract bind(scope: IConstruct, context: MlflowAuthContext): MlflowAuthConfig;
 }
@@ -293,5 +301,16 @@ export class MlflowOidcAuth extends MlflowAuth {
       mountPath: MOUNT,
       probes: { startup: '/health/startup', liveness: '/health/live', readiness: '/health/ready' },
     };
+  }
+}
+
+/** The basic-auth mode; create it with {@link MlflowAuth.basic} (rendered by basic-auth.ts). */
+export class MlflowBasicAuth extends MlflowAuth {
+  constructor(private readonly options: BasicAuthOptions) {
+    super();
+  }
+
+  public bind(scope: IConstruct, context: MlflowAuthContext): MlflowAuthConfig {
+    return bindBasicAuth(scope, context, this.options);
   }
 }

@@ -13,12 +13,16 @@ import { DisruptionBudget, SpreadPolicy, Workload } from '../core/workload';
 import { WorkloadComponent } from '../core/workload-component';
 import { ExistingHttpService, ExistingHttpServiceProps, IHttpService } from '../core/http-service';
 import { recordBucketUse } from '../storage/bucket-uses';
+import { artifactStoreEnv, artifactUriOf, identityOf } from '../storage/cloud-object-store';
 import { IDatabase } from '../storage/database';
 import { IBucket, IObjectStore } from '../storage/object-store';
 import { AccessMode, IVolumeClaim } from '../storage/volume-claim';
 import { ArtifactRoot } from './artifact-root';
 import { MlflowAuth, MlflowAuthConfig } from './oidc-auth';
 import { IngressTls } from './tls';
+import { TrackingServerAutoscaling, renderAutoscaler, resolveAutoscaling } from './autoscaling';
+import { PodExtras, applyPodExtras } from './pod-extras';
+import { TrackingServerHttpRoute, renderHttpRoute, routeHostnames } from './http-route';
 
 /** Exposure through an Ingress. */
 export interface TrackingServerIngress {
@@ -102,6 +106,12 @@ export interface TrackingServerProps {
   readonly resources?: ResourceRequirements;
   /** @default - no Ingress (reach it with port-forward or from allowed namespaces) */
   readonly ingress?: TrackingServerIngress;
+  /**
+   * Exposure through a Gateway API HTTPRoute (gateway.networking.k8s.io/v1), TLS terminated by
+   * the referenced Gateway; an alternative (or, while migrating, an addition) to `ingress`.
+   * @default - no HTTPRoute
+   */
+  readonly httpRoute?: TrackingServerHttpRoute;
   /** @default - no metrics */
   readonly metrics?: TrackingServerMetrics;
   /** Who may call the API on 5000 besides the ingress controller (training namespaces). @default - nobody else */
@@ -119,6 +129,18 @@ export interface TrackingServerProps {
    * @default "10Gi"
    */
   readonly scratchSize?: string;
+  /**
+   * A HorizontalPodAutoscaler (autoscaling/v2) on CPU and memory; conflicts with `replicas`.
+   * @default - a fixed number of replicas
+   */
+  readonly autoscaling?: TrackingServerAutoscaling;
+  /**
+   * Typed escape hatches for the pod: extra env, volumes and mounts, sidecars, init containers,
+   * pod labels and annotations, tolerations, affinity, node selector, priority class. Everything
+   * passes the same Pod Security and secret checks as the rest of the pod.
+   * @default - none
+   */
+  readonly pod?: PodExtras;
   /** @default - none */
   readonly partOf?: string;
 }
@@ -185,18 +207,29 @@ export class TrackingServer extends WorkloadComponent implements ITrackingServer
   public readonly service: k8s.KubeService;
   /** The PodDisruptionBudget, with more than one replica. */
   public readonly disruptionBudget?: k8s.KubePodDisruptionBudget;
+  /** The backend store, the artifact object store (none for a volume artifact root) and the image, for jobs on the same stores (`GarbageCollection`). */
+  public readonly database: IDatabase;
+  public readonly artifactStore?: IObjectStore;
+  public readonly image: ContainerImage;
+  /** The environment the server assembles its backend store URI from (secret references only). */
+  public readonly backendStoreEnv: Array<[string, EnvValue]>;
+  /** The most pods that can run at once: `replicas`, or the autoscaler's maximum. */
+  public readonly maxReplicas: number;
 
   constructor(scope: Construct, id: string, props: TrackingServerProps) {
     super(scope, id);
     const name = props.name ?? 'mlflow';
     const w = this.attachWorkload(new Workload(this, 'Workload', {
       owner: this, name: 'mlflow', instance: name, component: 'tracking-server', partOf: props.partOf,
+      serviceAccountAnnotations: identityOf(props.objectStore ?? (props.artifacts instanceof ArtifactRoot ? undefined : props.artifacts?.store))?.serviceAccountAnnotations,
     }));
     if (!props.database || !props.artifacts) {
       invalid(this, props.database ? 'artifacts' : 'database', 'is required', undefined,
         props.database ? 'pass artifacts: minio.addBucket("mlflow")' : 'pass database: a Postgres or Database.fromExisting(...)');
     }
-    const replicas = checkInteger(this, 'replicas', props.replicas ?? 1, 1, 50);
+    const autoscaling = resolveAutoscaling(this, props.autoscaling, props.replicas, props.resources);
+    const replicas = autoscaling?.minReplicas ?? checkInteger(this, 'replicas', props.replicas ?? 1, 1, 50);
+    this.maxReplicas = autoscaling?.maxReplicas ?? replicas;
     const scratchSize = checkQuantity(this, 'scratchSize', props.scratchSize ?? '10Gi', '10Gi');
     const workers = checkInteger(this, 'workers', props.workers ?? 2, 1, 32);
     if (props.auth && props.image) {
@@ -204,8 +237,10 @@ export class TrackingServer extends WorkloadComponent implements ITrackingServer
     }
     this.trackingUri = `http://${name}.${this.namespace}.svc.cluster.local:${PORT}`;
     const db = props.database;
-    const extras = resolveExtras(this, props, replicas);
+    const extras = resolveExtras(this, props, this.maxReplicas);
     const store = extras.store;
+    this.database = db;
+    this.artifactStore = store;
     db.grantConnect(this, 'mlflow backend store');
     store?.grantConnect(this, 'mlflow artifact store');
     if (!(props.artifacts instanceof ArtifactRoot)) recordBucketUse(this, 'artifacts', props.artifacts, 'artifacts');
@@ -219,23 +254,20 @@ export class TrackingServer extends WorkloadComponent implements ITrackingServer
       ['DB_PASSWORD', EnvValue.fromSecret(db.password)],
       ['HOME', EnvValue.literal('/tmp')],
     ];
+    this.backendStoreEnv = dbEnv;
     const s3Env: Array<[string, EnvValue]> = !store ? [] : [
-      ['MLFLOW_S3_ENDPOINT_URL', EnvValue.literal(store.endpointUrl)],
+      ...artifactStoreEnv(store),
       ...(props.s3IgnoreTls ? [['MLFLOW_S3_IGNORE_TLS', EnvValue.literal('true')]] as Array<[string, EnvValue]> : []),
-      ['AWS_DEFAULT_REGION', EnvValue.literal(store.region)],
-      ...(store.credentials ? [
-        ['AWS_ACCESS_KEY_ID', EnvValue.fromSecret(store.credentials.accessKeyId)],
-        ['AWS_SECRET_ACCESS_KEY', EnvValue.fromSecret(store.credentials.secretAccessKey)],
-      ] as Array<[string, EnvValue]> : []),
     ];
 
     const ingressHost = props.ingress ? checkHostname(this, 'ingress.host', props.ingress.host) : undefined;
     const allowedHosts = props.allowedHosts ?? [
       name, `${name}.${this.namespace}`, `${name}.${this.namespace}.svc`, `${name}.${this.namespace}.svc.cluster.local`,
-      'localhost', '127.0.0.1', ...(ingressHost ? [ingressHost] : []),
+      'localhost', '127.0.0.1', ...(ingressHost ? [ingressHost] : []), ...routeHostnames(this, props.httpRoute),
     ];
     allowedHosts.forEach((h, i) => checkHostPattern(this, `allowedHosts[${i}]`, h));
-    const auth = bindAuth(this, props, { workload: this, replicas, ingressHost, trackingDatabase: db });
+    // The auth rules (shared session store, shared keys) hold for the most pods that can run.
+    const auth = bindAuth(this, props, { workload: this, replicas: this.maxReplicas, ingressHost, trackingDatabase: db });
     const hostPatterns = [
       ...(props.allowedHosts ? allowedHosts : [...allowedHosts, '$(POD_IP)']).flatMap((h) => (/:(\d+|\*)$/.test(h) ? [h] : [h, `${h}:*`])),
     ];
@@ -250,6 +282,7 @@ export class TrackingServer extends WorkloadComponent implements ITrackingServer
       ...(auth?.serverArgs ?? []),
     ];
     const image = auth?.image ?? ContainerImage.fromReference(props.image ?? TrackingServer.DEFAULT_IMAGE, this, 'image');
+    this.image = image;
     const resources = props.resources ?? { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1000m', memory: '1Gi' } };
 
     const scripts = new k8s.KubeConfigMap(this, 'Scripts', {
@@ -307,28 +340,31 @@ export class TrackingServer extends WorkloadComponent implements ITrackingServer
     this.resource = new k8s.KubeDeployment(this, 'Resource', {
       metadata: { name, labels: w.labels },
       spec: {
-        replicas,
+        // With an autoscaler the HPA owns the count; a replicas field would reset it on every sync.
+        ...(autoscaling ? {} : { replicas }),
         revisionHistoryLimit: 5,
         selector: { matchLabels: w.podSelector },
         strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) } },
-        template: withPullSecrets(w.podTemplate({
+        template: withPullSecrets(applyPodExtras(this, 'pod', props.pod, identityOf(store)?.podLabels, (pe) => w.podTemplate({
           runAs: RUN_AS,
           longRunning: true,
-          initContainers: [migrate],
-          containers: [server],
-          volumes: podVolumes,
-          ...(replicas > 1 ? {
+          initContainers: [...pe.initContainers, migrate],
+          containers: [{ ...server, env: [...server.env!, ...pe.env], volumeMounts: [...server.volumeMounts!, ...pe.volumeMounts] }, ...pe.sidecars],
+          volumes: [...podVolumes, ...pe.volumes],
+          ...(this.maxReplicas > 1 ? {
             topologySpreadConstraints: [
               w.spreadAcross('kubernetes.io/hostname', SpreadPolicy.SCHEDULE_ANYWAY),
               w.spreadAcross('topology.kubernetes.io/zone', SpreadPolicy.SCHEDULE_ANYWAY),
             ],
           } : {}),
-        }), extras.imagePullSecrets),
+        })), extras.imagePullSecrets),
       },
     });
     if (replicas > 1) {
       this.disruptionBudget = w.addDisruptionBudget(DisruptionBudget.minAvailable(replicas - 1));
     }
+    if (autoscaling) renderAutoscaler(this, w, name, autoscaling);
+    if (props.httpRoute) renderHttpRoute(this, w, name, PORT, props.httpRoute);
 
     if (props.ingress) {
       const ing = props.ingress;
@@ -438,7 +474,7 @@ function resolveExtras(scope: TrackingServer, props: TrackingServerProps, replic
     artifactsDestination = root.uri;
     store = props.objectStore;
   } else {
-    artifactsDestination = props.artifacts.s3Uri();
+    artifactsDestination = artifactUriOf(props.artifacts);
     store = props.objectStore ?? props.artifacts.store;
   }
   const imagePullSecrets = (props.imagePullSecrets ?? []).map((n, i) => checkDnsSubdomain(scope, `imagePullSecrets[${i}]`, n));

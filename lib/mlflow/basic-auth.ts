@@ -1,0 +1,107 @@
+import { IConstruct } from 'constructs';
+import { ContainerImage } from '../core/image';
+import { EnvValue } from '../core/pod';
+import { SecretValue } from '../core/secret-value';
+import { invalid } from '../core/validate';
+import { IDatabase, checkSqlIdentifier } from '../storage/database';
+import type { MlflowAuthConfig, MlflowAuthContext } from './oidc-auth';
+import { loadScript } from './scripts';
+
+/** What users get on experiments and models they were given no explicit permission on. */
+export class BasicAuthPermission {
+  public static readonly READ = new BasicAuthPermission('READ');
+  public static readonly EDIT = new BasicAuthPermission('EDIT');
+  public static readonly MANAGE = new BasicAuthPermission('MANAGE');
+  public static readonly NO_PERMISSIONS = new BasicAuthPermission('NO_PERMISSIONS');
+  private constructor(public readonly value: string) {}
+}
+
+/** Options of {@link MlflowAuth.basic}. */
+export interface BasicAuthOptions {
+  /**
+   * Where users and permissions live: a database of its own (PostgreSQL or MySQL), shared by every
+   * replica, never the tracking database.
+   * @default - SQLite in the pod's scratch directory (one replica only; lost on restart)
+   */
+  readonly database?: IDatabase;
+  /** The admin MLflow creates on first start (later changes go through the users API). @default "admin" */
+  readonly adminUsername?: string;
+  /** The admin's initial password. */
+  readonly adminPassword: SecretValue;
+  /**
+   * Flask's `SECRET_KEY` (`MLFLOW_FLASK_SERVER_SECRET_KEY`), which signs CSRF tokens: the same for
+   * every gunicorn worker and every replica, or forms fail on the other ones.
+   */
+  readonly secretKey: SecretValue;
+  /** @default BasicAuthPermission.READ */
+  readonly defaultPermission?: BasicAuthPermission;
+  /** An image with `mlflow[auth]`. @default - the tracking server's default image (burakince/mlflow ships it) */
+  readonly image?: string;
+}
+
+/** The default tracking server image (kept equal to TrackingServer.DEFAULT_IMAGE by a test). */
+export const BASIC_AUTH_DEFAULT_IMAGE = 'burakince/mlflow:3.14.0';
+const MOUNT = '/mlflow/auth';
+const CONFIG_PATH = '/tmp/mlflow-auth/basic_auth.ini';
+
+/**
+ * @internal Renders MLflow's built-in authentication (`mlflow server --app-name basic-auth`): HTTP
+ * basic auth for the UI and the API, users and per-experiment / per-model permissions in a SQL
+ * database. The configuration file (`MLFLOW_AUTH_CONFIG_PATH`) is written in the pod at start from
+ * secret references. Users call `MlflowAuth.basic(...)`; this file imports only types from
+ * oidc-auth.ts, so there is no import cycle.
+ */
+export function bindBasicAuth(scope: IConstruct, context: MlflowAuthContext, options: BasicAuthOptions): MlflowAuthConfig {
+  const o = options ?? ({} as BasicAuthOptions);
+  for (const [prop, v] of [['auth.adminPassword', o.adminPassword], ['auth.secretKey', o.secretKey]] as const) {
+    if (!(v instanceof SecretValue)) {
+      invalid(scope, prop, 'must be a SecretValue, never a string', v, `pass SecretValue.fromSecret("mlflow-auth", "${prop === 'auth.secretKey' ? 'secret-key' : 'admin-password'}")`);
+    }
+  }
+  const adminUsername = o.adminUsername ?? 'admin';
+  if (!/^[A-Za-z0-9._@-]{1,64}$/.test(adminUsername)) {
+    invalid(scope, 'auth.adminUsername', 'must be 1 to 64 letters, digits, ".", "_", "@" or "-"', adminUsername, 'pass adminUsername: "admin"');
+  }
+  const permission = o.defaultPermission ?? BasicAuthPermission.READ;
+  if (!(permission instanceof BasicAuthPermission)) {
+    invalid(scope, 'auth.defaultPermission', 'must be a BasicAuthPermission', permission, 'pass BasicAuthPermission.READ');
+  }
+  const db = o.database;
+  if (!db && context.replicas > 1) {
+    invalid(scope, 'auth.database', `is required with ${context.replicas} replicas (users and permissions would live in one pod's SQLite file)`, undefined,
+      'pass database: a Postgres or Database.fromExisting(...) of its own, reached by every replica');
+  }
+  const tracking = context.trackingDatabase;
+  if (db && tracking && db.host === tracking.host && db.port === tracking.port && db.databaseName === tracking.databaseName) {
+    invalid(scope, 'auth.database', 'must be a database of its own, not the tracking database (basic auth runs its own migrations)', db.databaseName,
+      `create a second database such as "${checkSqlIdentifier(scope, 'database', `${tracking.databaseName}_auth`.slice(0, 63))}" and pass it`);
+  }
+  const image = ContainerImage.fromReference(o.image ?? BASIC_AUTH_DEFAULT_IMAGE, scope, 'auth.image');
+  db?.grantConnect(context.workload, 'mlflow basic-auth database');
+
+  const env: Array<[string, EnvValue]> = [
+    ['MLFLOW_AUTH_CONFIG_PATH', EnvValue.literal(CONFIG_PATH)],
+    ['MLFLOW_FLASK_SERVER_SECRET_KEY', EnvValue.fromSecret(o.secretKey)],
+    ['DEFAULT_PERMISSION', EnvValue.literal(permission.value)],
+    ['ADMIN_USERNAME', EnvValue.literal(adminUsername)],
+    ['ADMIN_PASSWORD', EnvValue.fromSecret(o.adminPassword)],
+    ...(db ? [
+      ['AUTH_DB_SCHEME', EnvValue.literal(db.engine.sqlalchemyScheme)],
+      ['AUTH_DB_HOST', EnvValue.literal(db.host)],
+      ['AUTH_DB_PORT', EnvValue.literal(String(db.port))],
+      ['AUTH_DB_NAME', EnvValue.literal(db.databaseName)],
+      ['AUTH_DB_USER', EnvValue.literal(db.username)],
+      ['AUTH_DB_PASSWORD', EnvValue.fromSecret(db.password)],
+    ] as Array<[string, EnvValue]> : []),
+  ];
+  return {
+    image,
+    serverArgs: ['--app-name', 'basic-auth'],
+    env,
+    preStart: [`python ${MOUNT}/write_basic_auth_ini.py`],
+    files: { 'write_basic_auth_ini.py': loadScript('basic', 'write_basic_auth_ini.py') },
+    mountPath: MOUNT,
+    // MLflow's basic auth leaves /health unauthenticated.
+    probes: { startup: '/health', liveness: '/health', readiness: '/health' },
+  };
+}

@@ -1,0 +1,119 @@
+import { JsonPatch } from 'cdk8s';
+import { Construct } from 'constructs';
+import { renderCronJob } from '../core/batch';
+import { EnvValue } from '../core/pod';
+import { k8s } from '../core/k8s';
+import { SecretValue } from '../core/secret-value';
+import { checkCron, checkInteger, invalid } from '../core/validate';
+import { Workload } from '../core/workload';
+import { WorkloadComponent } from '../core/workload-component';
+import { artifactStoreEnv, identityOf } from '../storage/cloud-object-store';
+import { loadScript } from './scripts';
+import { TrackingServer } from './tracking-server';
+
+/** How long a run or experiment stays in the `deleted` stage before `mlflow gc` removes it for good. */
+export class GcRetention {
+  public static days(n: number): GcRetention {
+    return new GcRetention(checkInteger('GcRetention.days', 'n', n, 1, 3650), 'd');
+  }
+  public static hours(n: number): GcRetention {
+    return new GcRetention(checkInteger('GcRetention.hours', 'n', n, 1, 87600), 'h');
+  }
+  private constructor(private readonly amount: number, private readonly unit: 'd' | 'h') {}
+  /** The `--older-than` value: `30d`, `12h`. */
+  public toString(): string {
+    return `${this.amount}${this.unit}`;
+  }
+}
+
+export interface GarbageCollectionProps {
+  /** The tracking server whose stores are cleaned (its database, artifact store and image). */
+  readonly server: TrackingServer;
+  /** @default GcRetention.days(30) */
+  readonly olderThan?: GcRetention;
+  /** @default "0 3 * * *" (daily 03:00) */
+  readonly schedule?: string;
+  /** @default "Etc/UTC" */
+  readonly timeZone?: string;
+  /**
+   * A user the job logs in to the tracking server as, when it requires authentication (basic
+   * auth): `MLFLOW_TRACKING_USERNAME` / `MLFLOW_TRACKING_PASSWORD`. Proxied artifacts are deleted
+   * through the server's API, which then checks this user's permissions.
+   * @default - none (a server without authentication)
+   */
+  readonly trackingCredentials?: { readonly username: SecretValue; readonly password: SecretValue };
+  /** @default - none */
+  readonly partOf?: string;
+}
+
+const RUN_AS = { uid: 1001, gid: 1001 };
+
+/**
+ * A CronJob running `mlflow gc`: permanently deletes runs and experiments that users deleted
+ * (the `deleted` lifecycle stage) more than `olderThan` ago, with their artifacts. It uses the
+ * server's database through the same environment (secret references, URI built in the process),
+ * and reaches proxied artifacts through the server's API, as `mlflow gc` requires.
+ */
+export class GarbageCollection extends WorkloadComponent {
+  /** The CronJob (also `node.defaultChild`). */
+  public readonly resource: k8s.KubeCronJob;
+
+  constructor(scope: Construct, id: string, props: GarbageCollectionProps) {
+    const server = props?.server;
+    if (!(server instanceof TrackingServer)) {
+      invalid(`${scope.node.path}/${id}`, 'server', 'must be a TrackingServer', typeof server, 'pass server: the TrackingServer whose runs to clean');
+    }
+    const store = server.artifactStore;
+    super(scope, id);
+    const w = this.attachWorkload(new Workload(this, 'Workload', {
+      owner: this, name: 'mlflow', instance: `${server.workloadName}-gc`, component: 'garbage-collection', partOf: props.partOf,
+      serviceAccountAnnotations: identityOf(store)?.serviceAccountAnnotations,
+    }));
+    const olderThan = props.olderThan ?? GcRetention.days(30);
+    if (!(olderThan instanceof GcRetention)) invalid(this, 'olderThan', 'must be a GcRetention', olderThan, 'pass olderThan: GcRetention.days(30)');
+    const creds = props.trackingCredentials;
+    if (creds && (!(creds.username instanceof SecretValue) || !(creds.password instanceof SecretValue))) {
+      invalid(this, 'trackingCredentials', 'must hold SecretValues, never strings', '<redacted>', 'pass { username: SecretValue.fromSecret("mlflow-gc", "username"), password: SecretValue.fromSecret("mlflow-gc", "password") }');
+    }
+    server.database.grantConnect(this, 'mlflow gc (backend store)');
+    store?.grantConnect(this, 'mlflow gc (artifacts)');
+    server.grantConnect(this, 'mlflow gc (proxied artifacts)');
+
+    const scripts = new k8s.KubeConfigMap(this, 'Scripts', {
+      metadata: { name: `${w.workloadName}-scripts`, labels: w.labels },
+      data: { 'gc.py': loadScript('scripts', 'gc.py') },
+    });
+    const cron = renderCronJob(w, {
+      schedule: checkCron(this, 'schedule', props.schedule ?? '0 3 * * *'),
+      timeZone: props.timeZone ?? 'Etc/UTC',
+      pod: {
+        runAs: RUN_AS,
+        containers: [{
+          name: 'gc',
+          image: server.image,
+          command: ['python', '/scripts/gc.py'],
+          env: [
+            ...server.backendStoreEnv,
+            ...(store ? artifactStoreEnv(store) : []),
+            ['MLFLOW_TRACKING_URI', EnvValue.literal(server.trackingUri)],
+            ['GC_OLDER_THAN', EnvValue.literal(olderThan.toString())],
+            ...(creds ? [
+              ['MLFLOW_TRACKING_USERNAME', EnvValue.fromSecret(creds.username)],
+              ['MLFLOW_TRACKING_PASSWORD', EnvValue.fromSecret(creds.password)],
+            ] as Array<[string, EnvValue]> : []),
+          ],
+          resources: { requests: { cpu: '50m', memory: '256Mi' }, limits: { cpu: '500m', memory: '1Gi' } },
+          volumeMounts: [{ name: 'scripts', mountPath: '/scripts', readOnly: true }],
+          writableDirs: ['/tmp'],
+        }],
+        volumes: [{ name: 'scripts', configMap: { name: scripts.name } }],
+      },
+    }, this);
+    this.resource = cron;
+    this.node.defaultChild = cron;
+    // Azure Workload ID needs its label on the pod (the webhook projects the token only then).
+    for (const [k, v] of Object.entries(identityOf(store)?.podLabels ?? {})) {
+      cron.addJsonPatch(JsonPatch.add(`/spec/jobTemplate/spec/template/metadata/labels/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`, v));
+    }
+  }
+}

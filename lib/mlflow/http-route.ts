@@ -1,0 +1,69 @@
+import { Construct, IConstruct } from 'constructs';
+import * as gw from '../../imports/gateway.networking.k8s.io';
+import { Peer } from '../core/connections';
+import { Port } from '../core/port';
+import { checkDnsLabel, checkDnsSubdomain, checkHostname, invalid } from '../core/validate';
+import { Workload } from '../core/workload';
+
+/** The Gateway (gateway.networking.k8s.io/v1) a route attaches to; the Gateway's listener terminates TLS. */
+export class GatewayRef {
+  /**
+   * A Gateway by name and namespace, optionally one listener (`sectionName`, such as `https`).
+   * The Gateway's listener must allow routes from MLflow's namespace (`allowedRoutes`).
+   */
+  public static of(props: { name: string; namespace: string; sectionName?: string }): GatewayRef {
+    checkDnsSubdomain('GatewayRef.of', 'name', props?.name);
+    checkDnsLabel('GatewayRef.of', 'namespace', props.namespace);
+    if (props.sectionName !== undefined) checkDnsLabel('GatewayRef.of', 'sectionName', props.sectionName);
+    return new GatewayRef(props.name, props.namespace, props.sectionName);
+  }
+  private constructor(public readonly name: string, public readonly namespace: string, public readonly sectionName?: string) {}
+}
+
+/** Exposure through a Gateway API HTTPRoute, an alternative to the Ingress. */
+export interface TrackingServerHttpRoute {
+  /** `mlflow.example.com`; the Gateway's listener for it holds the certificate. */
+  readonly hostnames: string[];
+  readonly gateway: GatewayRef;
+  /**
+   * The gateway's data-plane pods, for the NetworkPolicy allow.
+   * @default Peer.namespace(<the Gateway's namespace>)
+   */
+  readonly gatewayPods?: Peer;
+}
+
+/** @internal Checks the route's hostnames (also the server's allowed hosts). */
+export function routeHostnames(scope: IConstruct, route: TrackingServerHttpRoute | undefined): string[] {
+  if (route === undefined) return [];
+  if (!(route?.gateway instanceof GatewayRef)) {
+    invalid(scope, 'httpRoute.gateway', 'must be a GatewayRef', typeof route?.gateway, 'pass gateway: GatewayRef.of({ name: "public", namespace: "gateway", sectionName: "https" })');
+  }
+  if (!Array.isArray(route.hostnames) || route.hostnames.length === 0) {
+    invalid(scope, 'httpRoute.hostnames', 'must list at least one host name', route.hostnames, 'pass hostnames: ["mlflow.example.com"]');
+  }
+  return route.hostnames.map((h, i) => checkHostname(scope, `httpRoute.hostnames[${i}]`, h));
+}
+
+/** @internal The HTTPRoute to the Service `name` on `port`, and the allow from the gateway's pods. */
+export function renderHttpRoute(scope: Construct, w: Workload, name: string, port: number, route: TrackingServerHttpRoute): gw.HttpRoute {
+  const hostnames = routeHostnames(scope, route);
+  const g = route.gateway;
+  w.allowFrom(route.gatewayPods ?? Peer.namespace(g.namespace), Port.tcp(port), 'gateway api');
+  return new gw.HttpRoute(scope, 'HttpRoute', {
+    metadata: { name, labels: w.labels },
+    spec: {
+      parentRefs: [{
+        group: 'gateway.networking.k8s.io',
+        kind: 'Gateway',
+        name: g.name,
+        namespace: g.namespace,
+        ...(g.sectionName ? { sectionName: g.sectionName } : {}),
+      }],
+      hostnames,
+      rules: [{
+        matches: [{ path: { type: gw.HttpRouteSpecRulesMatchesPathType.PATH_PREFIX, value: '/' } }],
+        backendRefs: [{ kind: 'Service', name, port }],
+      }],
+    },
+  });
+}

@@ -1,0 +1,183 @@
+import { Construct } from 'constructs';
+import { IWorkload } from '../core/connections';
+import { ContainerImage } from '../core/image';
+import { k8s } from '../core/k8s';
+import { EnvValue } from '../core/pod';
+import { Port } from '../core/port';
+import { Probe } from '../core/probe';
+import { ResourceRequirements } from '../core/resources';
+import { readScript } from '../core/script-file';
+import { SecretValue } from '../core/secret-value';
+import { checkDnsSubdomain, checkQuantity, invalid } from '../core/validate';
+import { StatefulWorkload } from '../core/stateful-workload';
+import { WorkloadComponent } from '../core/workload-component';
+import { BackupOptions } from './backup';
+import { DatabaseEngine, IDatabase, checkSqlIdentifier } from './database';
+import { MYSQL_RUN_AS, MySqlBackup } from './mysql-backup';
+
+/** The database and user the application uses (created on first start). */
+export interface MySqlDatabaseProps {
+  /** @default "mlflow" */
+  readonly name?: string;
+  /** @default "mlflow" */
+  readonly user?: string;
+  /** The application user's password. */
+  readonly password: SecretValue;
+}
+
+export interface MySqlProps {
+  /**
+   * The stable name of the StatefulSet, Service and PVCs; it does not follow the construct id.
+   * @default "mysql"
+   */
+  readonly name?: string;
+  /**
+   * The MySQL version; selects the official `mysql:<version>` (Oracle Linux based, uid 999).
+   * @default MySql.DEFAULT_VERSION (8.4 LTS)
+   */
+  readonly version?: string;
+  /** The image, for a mirror or a digest. Conflicts with `version`. @default - mysql:<version> */
+  readonly image?: string;
+  /** The `root` password, used for bootstrap and administration only. */
+  readonly rootPassword: SecretValue;
+  /** The application database and user. */
+  readonly database: MySqlDatabaseProps;
+  /** @default "10Gi" */
+  readonly storageSize?: string;
+  /** @default - the cluster's default StorageClass */
+  readonly storageClass?: string;
+  /** @default - 100m/500m CPU, 512Mi/1Gi memory */
+  readonly resources?: ResourceRequirements;
+  /** A nightly `mysqldump` CronJob. @default - no backup */
+  readonly backup?: BackupOptions;
+  /** `app.kubernetes.io/part-of`. @default - none */
+  readonly partOf?: string;
+}
+
+/** The PVC is mounted here; the data directory is a subdirectory (a fresh volume's lost+found would stop `--initialize`). */
+const VOLUME_DIR = '/var/lib/mysql';
+const DATA_DIR = `${VOLUME_DIR}/data`;
+
+/**
+ * A single-instance MySQL (the official image, 8.4 LTS by default) for Kubeflow Pipelines-style
+ * deployments that standardise on MySQL: a StatefulSet with a volumeClaimTemplate, a Service on
+ * 3306, and on first start a database and a user with rights on it alone, both from secret
+ * references (an init script the image's entrypoint sources). Pod Security "restricted", read-only
+ * root filesystem (socket, tmp and secure-file-priv directories are sized emptyDirs), and
+ * `mysqladmin ping` probes that carry no password. For high availability use an operator (MySQL
+ * Operator, Percona) or a managed service and `Database.fromExisting`.
+ *
+ * Data: the PVC outlives the StatefulSet (`whenDeleted: Retain`).
+ */
+export class MySql extends WorkloadComponent implements IDatabase {
+  public static readonly DEFAULT_VERSION = '8.4.6';
+  public readonly engine = DatabaseEngine.MYSQL;
+  public readonly host: string;
+  public readonly port = 3306;
+  public readonly databaseName: string;
+  public readonly username: string;
+  public readonly password: SecretValue;
+  public readonly rootPassword: SecretValue;
+  public readonly image: ContainerImage;
+  /** The ClusterIP Service clients connect to. */
+  public readonly service: k8s.KubeService;
+  /** The StatefulSet (also `node.defaultChild`), for escape hatches such as `addJsonPatch`. */
+  public readonly resource: k8s.KubeStatefulSet;
+  /** The backup CronJob, when `backup` is set. */
+  public readonly backup?: MySqlBackup;
+
+  constructor(scope: Construct, id: string, props: MySqlProps) {
+    super(scope, id);
+    const name = props.name ?? 'mysql';
+    if (props.version !== undefined && props.image !== undefined) {
+      invalid(this, 'version', 'conflicts with image (the image already fixes the version)', props.version,
+        'remove version, or remove image to use mysql:<version>');
+    }
+    const version = props.version ?? MySql.DEFAULT_VERSION;
+    if (!/^8\.(0|4)\.\d+$|^9\.\d+\.\d+$/.test(version)) {
+      invalid(this, 'version', 'must be a full MySQL 8.0, 8.4 or 9.x version such as "8.4.6"', version, 'pass version: "8.4.6"');
+    }
+    this.image = ContainerImage.fromReference(props.image ?? `mysql:${version}`, this, 'image');
+    for (const [prop, v] of [['rootPassword', props.rootPassword], ['database.password', props.database?.password]] as const) {
+      if (!(v instanceof SecretValue)) {
+        invalid(this, prop, 'must be a SecretValue, never a string', typeof v === 'string' ? '<redacted>' : v,
+          'pass SecretValue.fromSecret("mysql", "password") or an ExternalSecret value');
+      }
+    }
+    this.databaseName = checkSqlIdentifier(this, 'database.name', props.database.name ?? 'mlflow');
+    this.username = checkSqlIdentifier(this, 'database.user', props.database.user ?? 'mlflow');
+    if (this.username === 'root') {
+      invalid(this, 'database.user', 'must not be root (the application gets a user of its own)', this.username, 'pass user: "mlflow"');
+    }
+    this.password = props.database.password;
+    this.rootPassword = props.rootPassword;
+    const storageSize = checkQuantity(this, 'storageSize', props.storageSize ?? '10Gi', '10Gi');
+    if (props.storageClass !== undefined) checkDnsSubdomain(this, 'storageClass', props.storageClass);
+
+    const initdb = `${name}-initdb`;
+    // mysqladmin ping exits 0 whenever the server answers, even "Access denied": no credential is
+    // needed, so none is in the probe's argv. TCP, so the entrypoint's socket-only bootstrap server
+    // does not count as ready.
+    const ping = ['mysqladmin', 'ping', '--protocol=TCP', '--host=127.0.0.1', '--port=3306', '--connect-timeout=3', '--silent'];
+    const stateful = new StatefulWorkload(this, 'Stateful', {
+      owner: this,
+      name: 'mysql', instance: name, component: 'database', partOf: props.partOf,
+      ports: [{ name: 'mysql', port: this.port, targetPort: 'mysql' }],
+      claims: [{ name: 'data', size: storageSize, storageClass: props.storageClass }],
+      pod: () => ({
+        runAs: MYSQL_RUN_AS,
+        containers: [{
+          name: 'mysql',
+          image: this.image,
+          args: ['mysqld', `--datadir=${DATA_DIR}`],
+          env: [
+            ['MYSQL_ROOT_PASSWORD', EnvValue.fromSecret(props.rootPassword)],
+            ['APP_DATABASE', EnvValue.literal(this.databaseName)],
+            ['APP_USER', EnvValue.literal(this.username)],
+            ['APP_PASSWORD', EnvValue.fromSecret(this.password)],
+          ],
+          ports: { mysql: this.port },
+          resources: props.resources ?? {
+            requests: { cpu: '100m', memory: '512Mi' },
+            limits: { cpu: '500m', memory: '1Gi' },
+          },
+          startup: Probe.exec(ping, { periodSeconds: 5, failureThreshold: 120 }),
+          liveness: Probe.exec(ping, { periodSeconds: 10, failureThreshold: 6 }),
+          readiness: Probe.exec(ping, { periodSeconds: 5 }),
+          volumeMounts: [
+            { name: 'data', mountPath: VOLUME_DIR },
+            { name: 'initdb', mountPath: '/docker-entrypoint-initdb.d', readOnly: true },
+          ],
+          writableDirs: [
+            { path: '/var/run/mysqld', sizeLimit: '16Mi' },
+            { path: '/var/lib/mysql-files', sizeLimit: '1Gi' },
+            { path: '/tmp', sizeLimit: '2Gi' },
+          ],
+        }],
+        volumes: [
+          // Not executable: the entrypoint sources it, so it can use docker_process_sql.
+          { name: 'initdb', configMap: { name: initdb, defaultMode: 0o444 } },
+        ],
+      }),
+    });
+    this.attachWorkload(stateful.workload);
+    this.resource = stateful.statefulSet;
+    this.service = stateful.service;
+    this.node.defaultChild = this.resource;
+    this.host = stateful.host;
+
+    new k8s.KubeConfigMap(this, 'InitScripts', {
+      metadata: { name: initdb, labels: this.workload.labels },
+      data: { '10-app-database.sh': readScript(__dirname, 'mysql-initdb-app.sh') },
+    });
+
+    if (props.backup) {
+      this.backup = new MySqlBackup(this, 'Backup', { database: this, ...props.backup, partOf: props.partOf });
+    }
+  }
+
+  /** Declares that `client` connects to MySQL on 3306. */
+  public grantConnect(client: IWorkload, description: string): void {
+    this.workload.allowFrom(client, Port.tcp(this.port), description);
+  }
+}

@@ -1,0 +1,135 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Chart } from 'cdk8s';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Workload } from '../../lib/core/workload';
+import { BASIC_AUTH_DEFAULT_IMAGE, BasicAuthOptions, BasicAuthPermission } from '../../lib/mlflow/basic-auth';
+import { MlflowAuth, MlflowAuthConfig, MlflowAuthContext, MlflowBasicAuth } from '../../lib/mlflow/oidc-auth';
+import { TrackingServer } from '../../lib/mlflow/tracking-server';
+import { Database, DatabaseEngine, IDatabase } from '../../lib/storage/database';
+import { ObjectStore } from '../../lib/storage/object-store';
+import { loadValidator } from '../support/schema';
+import { container, exactly, find, secretRef, synthChart } from '../support/synth';
+
+const SCRIPT = path.resolve(__dirname, '../../lib/mlflow/basic/write_basic_auth_ini.py');
+let n = 0;
+const db = (chart: Chart, databaseName: string): IDatabase => Database.fromExisting(chart, `db-${databaseName}-${n++}`, {
+  engine: DatabaseEngine.POSTGRESQL, host: 'pg.db.svc.cluster.local', databaseName, username: databaseName, password: secretRef(`${databaseName.replace(/_/g, '-')}-db`, 'password'),
+});
+
+function bind(opts: (chart: Chart) => Partial<BasicAuthOptions> = () => ({}), ctx: (chart: Chart) => Partial<MlflowAuthContext> = () => ({})) {
+  let config!: MlflowAuthConfig;
+  const objs = synthChart((chart) => {
+    const workload = new Workload(chart, 'mlflow', { name: 'mlflow', instance: 'mlflow', component: 'tracking-server' });
+    const auth = MlflowAuth.basic({ adminPassword: secretRef('mlflow-auth', 'admin-password'), secretKey: secretRef('mlflow-auth', 'secret-key'), ...opts(chart) });
+    config = auth.bind(workload, { workload, replicas: 1, ...ctx(chart) });
+  }, 'mlflow');
+  return { config, objs, env: Object.fromEntries(config.env.map(([k, v]) => [k, v.source])) };
+}
+
+describe('MlflowAuth.basic', () => {
+  it('runs --app-name basic-auth with the config path, the Flask key and the admin by reference', () => {
+    const { config, env } = bind();
+    expect(MlflowAuth.basic({ adminPassword: secretRef('a', 'b'), secretKey: secretRef('a', 'c') })).toBeInstanceOf(MlflowBasicAuth);
+    expect(config.serverArgs).toEqual(['--app-name', 'basic-auth']);
+    expect(config.image.reference).toBe(TrackingServer.DEFAULT_IMAGE);
+    expect(BASIC_AUTH_DEFAULT_IMAGE).toBe(TrackingServer.DEFAULT_IMAGE);
+    expect(env).toEqual({
+      MLFLOW_AUTH_CONFIG_PATH: { value: '/tmp/mlflow-auth/basic_auth.ini' },
+      MLFLOW_FLASK_SERVER_SECRET_KEY: { valueFrom: { secretKeyRef: { name: 'mlflow-auth', key: 'secret-key' } } },
+      DEFAULT_PERMISSION: { value: 'READ' },
+      ADMIN_USERNAME: { value: 'admin' },
+      ADMIN_PASSWORD: { valueFrom: { secretKeyRef: { name: 'mlflow-auth', key: 'admin-password' } } },
+    });
+    expect(config.preStart).toEqual(['python /mlflow/auth/write_basic_auth_ini.py']);
+    expect(config.files['write_basic_auth_ini.py']).toBe(fs.readFileSync(SCRIPT, 'utf8'));
+    expect(config.probes).toEqual({ startup: '/health', liveness: '/health', readiness: '/health' });
+  });
+
+  it('holds with several replicas on an auth database of its own, reachable from the server', () => {
+    const { env, objs } = bind((chart) => ({ database: db(chart, 'mlflow_auth'), defaultPermission: BasicAuthPermission.NO_PERMISSIONS }),
+      (chart) => ({ replicas: 3, trackingDatabase: db(chart, 'mlflow') }));
+    expect(env).toMatchObject({
+      DEFAULT_PERMISSION: { value: 'NO_PERMISSIONS' },
+      AUTH_DB_SCHEME: { value: 'postgresql+psycopg2' }, AUTH_DB_HOST: { value: 'pg.db.svc.cluster.local' }, AUTH_DB_NAME: { value: 'mlflow_auth' },
+      AUTH_DB_PASSWORD: { valueFrom: { secretKeyRef: { name: 'mlflow-auth-db', key: 'password' } } },
+    });
+    expect(find(objs, 'NetworkPolicy', 'mlflow-egress').spec.egress.flatMap((e: any) => e.ports)).toContainEqual({ protocol: 'TCP', port: 5432 });
+  });
+
+  it('refuses bad combinations with exact messages', () => {
+    expect(() => bind(() => ({}), () => ({ replicas: 2 })))
+      .toThrowError(exactly('test/mlflow: auth.database is required with 2 replicas (users and permissions would live in one pod\'s SQLite file), got undefined. Fix: pass database: a Postgres or Database.fromExisting(...) of its own, reached by every replica'));
+    expect(() => bind((chart) => ({ database: db(chart, 'mlflow') }), (chart) => ({ trackingDatabase: db(chart, 'mlflow') })))
+      .toThrowError(/^test\/mlflow: auth\.database must be a database of its own/);
+    expect(() => bind(() => ({ adminPassword: 'hunter2' as any })))
+      .toThrowError(exactly('test/mlflow: auth.adminPassword must be a SecretValue, never a string, got "<redacted>". Fix: pass SecretValue.fromSecret("mlflow-auth", "admin-password")'));
+    expect(() => bind(() => ({ secretKey: undefined as any })))
+      .toThrowError(exactly('test/mlflow: auth.secretKey must be a SecretValue, never a string, got undefined. Fix: pass SecretValue.fromSecret("mlflow-auth", "secret-key")'));
+    expect(() => bind(() => ({ adminUsername: 'ad min' })))
+      .toThrowError(exactly('test/mlflow: auth.adminUsername must be 1 to 64 letters, digits, ".", "_", "@" or "-", got "ad min". Fix: pass adminUsername: "admin"'));
+  });
+});
+
+describe('write_basic_auth_ini.py', () => {
+  const temps: string[] = [];
+  afterAll(() => temps.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+  const run = (env: Record<string, string>) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'basic-auth-'));
+    temps.push(dir);
+    const file = path.join(dir, 'auth', 'basic_auth.ini');
+    const r = spawnSync('python3', [SCRIPT], { env: { PATH: process.env.PATH!, MLFLOW_AUTH_CONFIG_PATH: file, ...env }, encoding: 'utf8' });
+    return { r, file };
+  };
+
+  it('writes a 0600 ini that configparser reads back exactly (percent signs doubled)', () => {
+    const { r, file } = run({
+      ADMIN_USERNAME: 'admin', ADMIN_PASSWORD: '100%sure', DEFAULT_PERMISSION: 'EDIT',
+      AUTH_DB_SCHEME: 'postgresql+psycopg2', AUTH_DB_HOST: 'pg', AUTH_DB_PORT: '5432', AUTH_DB_NAME: 'mlflow_auth', AUTH_DB_USER: 'auth', AUTH_DB_PASSWORD: 'p@ss%',
+    });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    const read = spawnSync('python3', ['-c', 'import configparser,json,sys;c=configparser.ConfigParser();c.read(sys.argv[1]);print(json.dumps(dict(c["mlflow"])))', file], { encoding: 'utf8' });
+    expect(JSON.parse(read.stdout)).toEqual({
+      default_permission: 'EDIT',
+      database_uri: 'postgresql+psycopg2://auth:p%40ss%25@pg:5432/mlflow_auth',
+      admin_username: 'admin',
+      admin_password: '100%sure',
+      authorization_function: 'mlflow.server.auth:authenticate_request_basic_auth',
+    });
+  });
+
+  it('falls back to SQLite on scratch space, and fails on a bad permission or an empty password', () => {
+    const ok = run({ ADMIN_PASSWORD: 'x' });
+    expect(fs.readFileSync(ok.file, 'utf8')).toContain('database_uri = sqlite:////tmp/mlflow-auth/basic_auth.db');
+    const bad = run({ ADMIN_PASSWORD: 'x', DEFAULT_PERMISSION: 'ALL' });
+    expect(bad.r.status).toBe(1);
+    expect(bad.r.stderr).toContain("DEFAULT_PERMISSION must be one of READ, EDIT, MANAGE, NO_PERMISSIONS, got 'ALL'");
+    expect(run({ ADMIN_PASSWORD: '' }).r.status).toBe(1);
+  });
+});
+
+describe('basic auth on the TrackingServer', () => {
+  const build = (extra: Record<string, unknown>, withDb = true) => synthChart((chart) => {
+    const tracking = db(chart, 'mlflow');
+    const auth = MlflowAuth.basic({ adminPassword: secretRef('mlflow-auth', 'admin-password'), secretKey: secretRef('mlflow-auth', 'secret-key'), ...(withDb ? { database: db(chart, 'mlflow_auth') } : {}) });
+    const minio = ObjectStore.fromExisting(chart, 's3', { endpointUrl: 'https://s3.example.com', credentials: { accessKeyId: secretRef('s3', 'id'), secretAccessKey: secretRef('s3', 'key') } });
+    new TrackingServer(chart, 'mlflow', { database: tracking, artifacts: minio.bucket('mlflow'), auth, ...extra });
+  }, 'mlflow');
+
+  it('renders --app-name basic-auth, writes the ini before exec, with an autoscaler', () => {
+    const objs = build({ autoscaling: { maxReplicas: 4 } });
+    const c = container(find(objs, 'Deployment', 'mlflow'), 'mlflow');
+    expect(c.command[2]).toContain('python /mlflow/auth/write_basic_auth_ini.py\nexec mlflow server');
+    expect(c.command[2]).toContain('--app-name basic-auth');
+    expect(loadValidator().validateAll(objs)).toEqual([]);
+  });
+
+  it('an autoscaler that can run several pods needs the shared auth database', () => {
+    expect(() => build({ autoscaling: { minReplicas: 1, maxReplicas: 3 } }, false))
+      .toThrowError(/^test\/mlflow: auth\.database is required with 3 replicas/);
+  });
+});
