@@ -16,3 +16,6 @@ export * from './batch';
 export * from './network-policy-renderer';
 export * from './mermaid';
 export * from './script-file';
+export * from './quantity';
+export * from './resource-quota';
+export * from './limit-range';

@@ -2,10 +2,13 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App } from 'cdk8s';
 import * as YAML from 'yaml';
+import { ConnectionGraph } from '../core/connections';
 import { checkDnsLabel } from '../core/validate';
+import { renderAppReadme } from './app-readme';
 import { checkApp, Prerequisites } from './manifest-checks';
 import { DistLockOptions, recoverInterruptedSwap, stagingDirFor, swapIntoPlace, withDistLock } from './dist-swap';
 import type { ManifestObject } from './manifest';
+import { withSyncWave } from './sync-waves';
 import { stringifyYaml } from './yaml';
 
 export type { ManifestObject } from './manifest';
@@ -91,6 +94,7 @@ export function writeKustomizeDir(outdir: string, objects: ManifestObject[]): Ma
  * plus the objects in file order. Fails when two objects would share a file.
  */
 export function renderKustomizeDir(objects: ManifestObject[]): { files: Map<string, string>; objects: ManifestObject[] } {
+  objects = objects.map(withSyncWave); // Argo CD sync waves, from one table (sync-waves.ts)
   const namespaces = new Set(objects.map((o) => o.metadata.namespace).filter(Boolean));
   const byFile = new Map<string, ManifestObject>();
   for (const obj of objects) {
@@ -115,7 +119,10 @@ export function cdk8sTarget(name: string, build: (app: App) => void, prerequisit
     synth(outdir: string) {
       const app = new App({ outdir });
       build(app);
-      return writeKustomizeDir(outdir, synthObjects(app));
+      const objects = writeKustomizeDir(outdir, synthObjects(app));
+      // Not a resource of the kustomization: a picture of the app for reviewers.
+      fs.writeFileSync(path.join(outdir, 'README.md'), renderAppReadme(name, objects, ConnectionGraph.of(app).connections));
+      return objects;
     },
   };
 }
