@@ -199,8 +199,9 @@ function diffLines(a: string, b: string, p: string, ctx: Ctx): void {
     ctx.out.push({ path: `${p} (line order)`, before: `${before.length} lines`, after: `${after.length} lines` });
     return;
   }
-  for (const l of removed) ctx.out.push({ path: `${p} (line)`, before: JSON.stringify(mask(l)) });
-  for (const l of added) ctx.out.push({ path: `${p} (line)`, after: JSON.stringify(mask(l)) });
+  const at = p ? `${p} (line)` : 'line';
+  for (const l of removed) ctx.out.push({ path: at, before: JSON.stringify(mask(l)) });
+  for (const l of added) ctx.out.push({ path: at, after: JSON.stringify(mask(l)) });
 }
 
 function nameKeyed(list: unknown[]): Map<string, unknown> | undefined {
@@ -284,7 +285,7 @@ function byDir(d: DistDiff): Map<string, ObjectDiff[]> {
 }
 
 function fieldText(f: FieldChange): string {
-  const path = f.path.replace(/ \(line\)$/, '').trim() || '(text)';
+  const path = f.path;
   if (f.before === undefined) return `+ ${path}: ${f.after}`;
   if (f.after === undefined) return `- ${path}: ${f.before}`;
   return `~ ${path}: ${f.before} → ${f.after}`;
@@ -327,7 +328,7 @@ export function formatMarkdown(d: DistDiff, label = 'dist/'): string {
     for (const o of objs) {
       body.push(`- ${icon[o.change]} ${code(o.title)}`);
       for (const f of o.fields) {
-        const p = code(f.path.replace(/ \(line\)$/, '').trim() || '(text)');
+        const p = code(f.path);
         if (f.before === undefined) body.push(`  - ${p} added ${code(f.after!)}`);
         else if (f.after === undefined) body.push(`  - ${p} removed ${code(f.before)}`);
         else body.push(`  - ${p}: ${code(f.before)} → ${code(f.after)}`);
