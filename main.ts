@@ -1,44 +1,83 @@
 /**
- * `npm run synth`: every reference deployment into dist/<app>/ (a kustomize directory each), plus
- * dist/argocd/ with one Argo CD Application per app. dist/ is replaced only when everything
- * synthesized and passed its checks.
+ * `npm run synth`: every reference deployment into dist/<app>/ (a kustomize directory each, with
+ * a generated README.md), plus dist/argocd/: the Argo CD app of apps (a root Application and one
+ * Application per deployable directory). dist/ is replaced only when everything synthesized and
+ * passed its checks.
  *
  * Usage: node build/main.js [distDir]. Under `cdk8s synth` (which empties its own output directory
  * first), dist/ is still written safely and then copied to $CDK8S_OUTDIR for cdk8s' listing and
- * validation plugins.
+ * validation plugins. `npm run diff` synthesizes through {@link synthesize} into a scratch directory.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import { referenceApps } from './apps';
-import { ArgoApplication, cdk8sTarget, safeSynth } from './lib';
+import { AppOfApps, AutomatedSync, cdk8sTarget, GitSource, safeSynth, SynthTarget } from './lib';
 
-/**
- * Where Argo CD reads dist/ from. A placeholder (the project has no public repository URL): set it
- * to your fork or mirror before deploying dist/argocd/.
- */
-const GITOPS_SOURCE = { repoUrl: 'https://github.com/example-org/mlops-platform.git', targetRevision: 'main' };
-
-function argocdApps(app: App) {
-  const chart = new Chart(app, 'argocd', { namespace: 'argocd', disableResourceNameHashes: true });
-  for (const t of referenceApps) {
-    for (const d of t.deployables ?? [{ name: t.name, dir: '.' }]) {
-      new ArgoApplication(chart, d.name, {
-        name: d.name,
-        source: GITOPS_SOURCE,
-        path: path.posix.join('dist', t.name, d.dir),
-        destinationNamespace: 'default',
-        ...(d.cluster ? { destinationCluster: d.cluster } : {}),
-      });
-    }
-  }
+/** Where and how Argo CD deploys dist/: the one place to change for your repository. */
+export interface GitOpsSource extends GitSource {
+  /** Where dist/ is in the repository. */
+  readonly distPath: string;
+  /** Automated sync (prune, self-heal), or false for manual sync. */
+  readonly automated: boolean | AutomatedSync;
 }
 
-const distDir = path.resolve(process.argv[2] ?? 'dist');
-const { warnings } = safeSynth(distDir, [...referenceApps, cdk8sTarget('argocd', argocdApps)], {
-  onLockWait: (holder) => console.error(`synth: waiting for another synth writing ${path.relative(process.cwd(), distDir) || '.'}/ (${holder})`),
-});
-for (const w of warnings) console.error(`synth: warning: ${w}`);
-const cdk8sOut = process.env.CDK8S_OUTDIR ? path.resolve(process.env.CDK8S_OUTDIR) : undefined;
-if (cdk8sOut && cdk8sOut !== distDir) fs.cpSync(distDir, cdk8sOut, { recursive: true });
-console.log(`synthesized ${referenceApps.length} reference apps into ${path.relative(process.cwd(), distDir) || '.'}/`);
+/**
+ * A placeholder (the project has no public repository URL): set it to your fork or mirror before
+ * deploying dist/argocd/.
+ */
+export const GITOPS_SOURCE: GitOpsSource = {
+  repoUrl: 'https://github.com/example-org/mlops-platform.git',
+  targetRevision: 'main',
+  distPath: 'dist',
+  automated: { prune: true, selfHeal: true },
+};
+
+/** The dist/argocd/ target: the root Application and one Application per deployable of `apps`. */
+export function argocdTarget(apps: readonly SynthTarget[], source: GitOpsSource = GITOPS_SOURCE): SynthTarget {
+  return cdk8sTarget('argocd', (app: App) => {
+    const chart = new Chart(app, 'argocd', { namespace: 'argocd', disableResourceNameHashes: true });
+    const appOfApps = new AppOfApps(chart, 'apps', {
+      source,
+      path: path.posix.join(source.distPath, 'argocd'),
+      automated: source.automated,
+    });
+    for (const t of apps) {
+      for (const d of t.deployables ?? [{ name: t.name, dir: '.' }]) {
+        appOfApps.addApplication({
+          name: d.name,
+          path: path.posix.join(source.distPath, t.name, d.dir),
+          destinationNamespace: 'default',
+          ...(d.cluster ? { destinationCluster: d.cluster } : {}),
+        });
+      }
+    }
+  });
+}
+
+/** Every target `npm run synth` writes: the reference apps and the app of apps. */
+export function synthTargets(apps: readonly SynthTarget[] = referenceApps): SynthTarget[] {
+  return [...apps, argocdTarget(apps)];
+}
+
+/**
+ * Synthesizes every target into `distDir` (safely: a lock, a staging directory, checks, a swap)
+ * and returns the warnings of a failure after the swap.
+ */
+export function synthesize(distDir: string, targets: SynthTarget[] = synthTargets()): readonly string[] {
+  const { warnings } = safeSynth(distDir, targets, {
+    onLockWait: (holder) => console.error(`synth: waiting for another synth writing ${path.relative(process.cwd(), distDir) || '.'}/ (${holder})`),
+  });
+  return warnings;
+}
+
+/** The command line: `[distDir]`. */
+export function run(args: readonly string[]): void {
+  const distDir = path.resolve(args[0] ?? 'dist');
+  for (const w of synthesize(distDir)) console.error(`synth: warning: ${w}`);
+  const cdk8sOut = process.env.CDK8S_OUTDIR ? path.resolve(process.env.CDK8S_OUTDIR) : undefined;
+  if (cdk8sOut && cdk8sOut !== distDir) fs.cpSync(distDir, cdk8sOut, { recursive: true });
+  console.log(`synthesized ${referenceApps.length} reference apps into ${path.relative(process.cwd(), distDir) || '.'}/`);
+}
+
+if (require.main === module) run(process.argv.slice(2));

@@ -11,6 +11,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App as CdktfApp } from 'cdktf';
 import { assertNoMachinePaths } from '../lib/synth/machine-paths';
+import { renderAppReadme } from '../lib/synth/app-readme';
 import { ManifestObject, toYaml } from '../lib/synth/synth';
 import { EnvironmentName, ENVIRONMENT_NAMES, kfpEnvironment, SiteSettings } from '../lib/infra/environments';
 import { KfpEnvironmentStack } from '../lib/infra/kfp-environment-stack';
@@ -74,6 +75,8 @@ export function synthGcpKfp(outdir: string): ManifestObject[] {
         if (file !== 'kustomization.yaml') written.push(obj);
       }
     }
+    // The picture per app: the overlays patch upstream manifests; their graph declares no connections.
+    fs.writeFileSync(path.join(outdir, 'README.md'), renderAppReadme('gcp-kfp', written, []));
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }

@@ -5,6 +5,7 @@ import { KUBEFLOW_MLFLOW_PREREQUISITES, kubeflowMlflow } from './kubeflow-mlflow
 import { eoepcaMlops, SHARINGHUB_OAUTH_SECRET } from './eoepca-mlops';
 import { mlflowMinioPostgres } from './mlflow-minio-postgres';
 import { thinkubeMlflow } from './thinkube-mlflow';
+import { teamsTarget } from './teams';
 
 /** The reference deployments main.ts writes to dist/<name>/. */
 export const referenceApps: SynthTarget[] = [
@@ -19,4 +20,6 @@ export const referenceApps: SynthTarget[] = [
     // terraform/<env>/ is applied with terraform; each kfp/<env>/ overlay goes to that environment's cluster.
     deployables: ENVIRONMENT_NAMES.map((env) => ({ name: `gcp-kfp-${env}`, dir: `kfp/${env}`, cluster: `kfp-${env}` })),
   },
+  // One MLflow stack per team namespace (apps/teams.ts), a directory and an Application each.
+  teamsTarget('mlflow-teams'),
 ];

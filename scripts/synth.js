@@ -25,4 +25,4 @@ if (!built || inputs.some((i) => newestMtime(path.join(root, i)) > built)) {
   if (r.status !== 0) process.exit(r.status ?? 1);
   fs.utimesSync(stamp, new Date(), new Date()); // tsc -b leaves it untouched when nothing changed
 }
-require(path.join(root, 'build', 'main.js'));
+require(path.join(root, 'build', 'main.js')).run(process.argv.slice(2));

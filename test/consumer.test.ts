@@ -204,7 +204,9 @@ describe('the packed library in a cdk8s init project', { timeout: 120_000 }, () 
       'deployment-mlflow.yaml', 'ingress-mlflow.yaml', 'servicemonitor-mlflow.yaml', 'poddisruptionbudget-mlflow.yaml',
       'statefulset-postgresql.yaml', 'cronjob-postgresql-backup.yaml', 'statefulset-minio.yaml', 'job-minio-setup.yaml',
     ]));
-    expect(fs.readdirSync(dir).sort()).toEqual([...kustomization.resources, 'kustomization.yaml'].sort());
+    // Plus the generated picture of the app (not a resource).
+    expect(fs.readdirSync(dir).sort()).toEqual([...kustomization.resources, 'kustomization.yaml', 'README.md'].sort());
+    expect(fs.readFileSync(path.join(dir, 'README.md'), 'utf8')).toContain('```mermaid');
     const objs = kustomization.resources.map((f: string) => YAML.parse(fs.readFileSync(path.join(dir, f), 'utf8')));
     expect(objs.filter((o: any) => o.kind === 'Secret')).toEqual([]);
     expect(objs.every((o: any) => o.metadata.namespace === 'mlops' || o.kind === 'Namespace')).toBe(true);

@@ -33,3 +33,8 @@ export { WorkloadComponent } from './workload-component';
 export type { JobHook, JobOptions } from './batch';
 export { enableAppChecks, registerAppCheck, withoutAppChecks, appChecksEnabled } from './app-checks';
 export type { AppCheck } from './app-checks';
+export type { Amount } from './quantity';
+export { ResourceQuota } from './resource-quota';
+export type { ResourceQuotaProps } from './resource-quota';
+export { LimitRange } from './limit-range';
+export type { ContainerAmounts, LimitRangeProps } from './limit-range';

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { enableAppChecks } from '../core/app-checks';
 import * as argo from '../../imports/argoproj.io';
 import { MANAGED_BY } from '../core/labels';
-import { checkDnsLabel, invalid } from '../core/validate';
+import { checkDnsLabel, checkInteger, invalid } from '../core/validate';
 
 /** The Git repository Argo CD reads `dist/` from. */
 export interface GitSource {
@@ -30,11 +30,53 @@ export interface ArgoApplicationProps {
   /** @default "default" */
   readonly project?: string;
   /**
-   * Automated sync with pruning and self-heal. Pruning is safe because `dist/` is only ever
-   * replaced whole by a synth that succeeded.
+   * Automated sync; `false` for manual sync. `true` means pruning and self-heal on. Pruning is
+   * safe because `dist/` is only ever replaced whole by a synth that succeeded.
    * @default true
    */
-  readonly automated?: boolean;
+  readonly automated?: boolean | AutomatedSync;
+  /**
+   * Delete the app's objects when the Application is deleted (the `resources-finalizer`). Objects
+   * annotated `Delete=false` (namespaces, backup volumes) survive either way.
+   * @default true
+   */
+  readonly cascadeDelete?: boolean;
+  /** This Application's own `argocd.argoproj.io/sync-wave` in the app of apps. @default - none (wave 0) */
+  readonly syncWave?: number;
+}
+
+/** What an automated sync may do. */
+export interface AutomatedSync {
+  /** Delete objects that are no longer in Git. @default true */
+  readonly prune?: boolean;
+  /** Revert changes made in the cluster by hand. @default true */
+  readonly selfHeal?: boolean;
+}
+
+/** The `automated` block of a sync policy, or undefined for manual sync. */
+export function automatedSyncPolicy(automated: boolean | AutomatedSync | undefined): { prune: boolean; selfHeal: boolean; allowEmpty: false } | undefined {
+  if (automated === false) return undefined;
+  const a = automated === true || automated === undefined ? {} : automated;
+  return { prune: a.prune ?? true, selfHeal: a.selfHeal ?? true, allowEmpty: false };
+}
+
+/** The sync options and retry every Application of this library uses. */
+export const SYNC_OPTIONS = ['ServerSideApply=true', 'PruneLast=true'];
+export const SYNC_RETRY = { limit: 5, backoff: { duration: '10s', factor: 2, maxDuration: '5m' } };
+
+/** Checks a Git source at the public boundary. */
+export function checkGitSource(scope: Construct, source: GitSource): void {
+  if (!/^(https:\/\/|ssh:\/\/|git@)\S+$/.test(source?.repoUrl ?? '')) {
+    invalid(scope, 'source.repoUrl', 'must be an https://, ssh:// or git@ repository URL', source?.repoUrl,
+      'pass the URL Argo CD clones, such as "https://github.com/acme/mlops-platform.git"');
+  }
+}
+
+/** Checks a path inside the repository (with `*` only where a glob is allowed). */
+export function checkRepoPath(scope: Construct, prop: string, value: string, allowGlob = false): void {
+  if (!(allowGlob ? /^[A-Za-z0-9._\-/*]+$/ : /^[A-Za-z0-9._\-/]+$/).test(value ?? '') || value.startsWith('/') || value.split('/').includes('..')) {
+    invalid(scope, prop, 'must be a relative path inside the repository', value, 'use "dist/<app>"');
+  }
 }
 
 /** An Argo CD `Application` that syncs one kustomize directory of dist/. */
@@ -44,23 +86,20 @@ export class ArgoApplication extends Construct {
     enableAppChecks(this);
     checkDnsLabel(this, 'name', props.name);
     checkDnsLabel(this, 'destinationNamespace', props.destinationNamespace);
-    if (!/^(https:\/\/|ssh:\/\/|git@)\S+$/.test(props.source?.repoUrl ?? '')) {
-      invalid(this, 'source.repoUrl', 'must be an https://, ssh:// or git@ repository URL', props.source?.repoUrl,
-        'pass the URL Argo CD clones, such as "https://github.com/acme/mlops-platform.git"');
-    }
-    if (!/^[A-Za-z0-9._\-/]+$/.test(props.path ?? '') || props.path.startsWith('/') || props.path.split('/').includes('..')) {
-      invalid(this, 'path', 'must be a relative path inside the repository', props.path, 'use "dist/<app>"');
-    }
+    checkGitSource(this, props.source);
+    checkRepoPath(this, 'path', props.path);
     if (props.destinationServer !== undefined && props.destinationCluster !== undefined) {
       invalid(this, 'destinationCluster', 'conflicts with destinationServer (Argo CD takes one of them)', props.destinationCluster,
         'remove destinationServer or destinationCluster');
     }
-    const automated = props.automated ?? true;
+    const automated = automatedSyncPolicy(props.automated);
+    if (props.syncWave !== undefined) checkInteger(this, 'syncWave', props.syncWave, -100, 100);
     new argo.Application(this, 'Resource', {
       metadata: {
         name: props.name,
         labels: { 'app.kubernetes.io/name': props.name, 'app.kubernetes.io/managed-by': MANAGED_BY },
-        finalizers: ['resources-finalizer.argocd.argoproj.io'],
+        ...(props.syncWave !== undefined ? { annotations: { 'argocd.argoproj.io/sync-wave': String(props.syncWave) } } : {}),
+        ...(props.cascadeDelete ?? true ? { finalizers: ['resources-finalizer.argocd.argoproj.io'] } : {}),
       },
       spec: {
         project: props.project ?? 'default',
@@ -70,9 +109,9 @@ export class ArgoApplication extends Construct {
           namespace: props.destinationNamespace,
         },
         syncPolicy: {
-          ...(automated ? { automated: { prune: true, selfHeal: true, allowEmpty: false } } : {}),
-          syncOptions: ['ServerSideApply=true', 'PruneLast=true'],
-          retry: { limit: 5, backoff: { duration: '10s', factor: 2, maxDuration: '5m' } },
+          ...(automated ? { automated } : {}),
+          syncOptions: SYNC_OPTIONS,
+          retry: SYNC_RETRY,
         },
       },
     });

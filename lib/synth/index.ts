@@ -12,3 +12,7 @@ export { checkManifests, validateSchemas, renderedObjects, configureAppChecks, c
 export type { RenderedObject, ManifestCheckOptions } from './app-validation';
 export { MlopsValidation, SCHEMA_RULE, MANIFEST_RULE } from './cdk8s-plugin';
 export type { MlopsValidationProps, MlopsValidationContext } from './cdk8s-plugin';
+export { SYNC_WAVE_ANNOTATION, SYNC_WAVE_BY_KIND, SyncWave, syncWaveOf, withSyncWave } from './sync-waves';
+export { renderAppReadme } from './app-readme';
+export { diffTrees, formatMarkdown, formatText, readTreeFromDir, readTreeFromGit, MARKDOWN_MARKER } from './diff';
+export type { DistDiff, FieldChange, FileTree, ObjectDiff } from './diff';

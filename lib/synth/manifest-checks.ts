@@ -14,6 +14,11 @@ const LONG_RUNNING = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Replica
 /** user:password@ in a URL (not a `$VAR` or `%s` placeholder), a --password flag, a PGPASSWORD assignment. */
 const CREDENTIAL_IN_TEXT = /:\/\/[^/\s:@$%]+:[^@\s$%]+@|--password[= ]\S|PGPASSWORD=\S/;
 
+/** True when text embeds a credential (the check every synth runs; `npm run diff` masks the same). */
+export function embedsCredential(text: string): boolean {
+  return CREDENTIAL_IN_TEXT.test(text);
+}
+
 /** Every string in an object, with its JSON path. */
 function strings(value: unknown, at: string, out: Array<[string, string]> = []): Array<[string, string]> {
   if (typeof value === 'string') out.push([at, value]);

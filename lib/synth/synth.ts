@@ -5,9 +5,12 @@ import * as YAML from 'yaml';
 import { appChecksEnabled } from '../core/app-checks';
 import { checkDnsLabel } from '../core/validate';
 import { checkManifests, renderObject, validateSchemas, withRenderCache } from './app-validation';
+import { ConnectionGraph } from '../core/connections';
+import { renderAppReadme } from './app-readme';
 import { DistLockOptions, recoverInterruptedSwap, stagingDirFor, swapIntoPlace, withDistLock } from './dist-swap';
 import { Prerequisites } from './manifest-checks';
 import type { ManifestObject } from './manifest';
+import { withSyncWave } from './sync-waves';
 import { stringifyYaml } from './yaml';
 
 export type { ManifestObject } from './manifest';
@@ -124,6 +127,14 @@ export function writeKustomizeDir(outdir: string, objects: ManifestObject[]): Ma
  * plus the objects in file order. Fails when two objects would share a file.
  */
 export function renderKustomizeDir(objects: ManifestObject[]): { files: Map<string, string>; objects: ManifestObject[] } {
+  // Argo CD sync waves, from one table (sync-waves.ts). The copy keeps what synthObjects knows of
+  // the object (its construct path; whether it was schema-checked: annotations are plain strings).
+  objects = objects.map((o) => {
+    const waved = withSyncWave(o);
+    const known = rendered.get(o);
+    if (known && waved !== o) rendered.set(waved, known);
+    return waved;
+  });
   const namespaces = new Set(objects.map((o) => o.metadata.namespace).filter(Boolean));
   const byFile = new Map<string, ManifestObject>();
   for (const obj of objects) {
@@ -148,7 +159,10 @@ export function cdk8sTarget(name: string, build: (app: App) => void, prerequisit
     synth(outdir: string) {
       const app = new App({ outdir });
       build(app);
-      return writeKustomizeDir(outdir, synthObjects(app));
+      const objects = writeKustomizeDir(outdir, synthObjects(app));
+      // Not a resource of the kustomization: a picture of the app for reviewers.
+      fs.writeFileSync(path.join(outdir, 'README.md'), renderAppReadme(name, objects, ConnectionGraph.of(app).connections));
+      return objects;
     },
   };
 }

@@ -1,0 +1,56 @@
+import { Construct } from 'constructs';
+import { k8s } from './k8s';
+import { MANAGED_BY } from './labels';
+import { Amount, amountQuantity } from './quantity';
+import { checkDnsSubdomain, checkQuantity, invalid, parseQuantity } from './validate';
+import { enableAppChecks } from './app-checks';
+
+/** CPU and memory of one container. */
+export interface ContainerAmounts {
+  readonly cpu: string;
+  readonly memory: Amount;
+}
+
+export interface LimitRangeProps {
+  /** @default "container-defaults" */
+  readonly name?: string;
+  /** Requests of a container that sets none. */
+  readonly defaultRequest: ContainerAmounts;
+  /** Limits of a container that sets none (at least `defaultRequest`). */
+  readonly defaultLimit: ContainerAmounts;
+  /** The most one container may ask for. @default - no maximum */
+  readonly max?: ContainerAmounts;
+}
+
+/**
+ * A LimitRange for the chart's namespace: defaults for containers that set no resources (so a
+ * {@link ResourceQuota} can count them) and an optional per-container maximum. The library's own
+ * pods always set their resources; this covers what teams run beside them.
+ */
+export class LimitRange extends Construct {
+  constructor(scope: Construct, id: string, props: LimitRangeProps) {
+    super(scope, id);
+    enableAppChecks(this);
+    const name = checkDnsSubdomain(this, 'name', props.name ?? 'container-defaults');
+    const render = (prop: string, a: ContainerAmounts) => {
+      if (!a || typeof a !== 'object') invalid(this, prop, 'must set cpu and memory', a, `pass { cpu: "500m", memory: "512Mi" }`);
+      return { cpu: checkQuantity(this, `${prop}.cpu`, a.cpu, '500m'), memory: amountQuantity(this, `${prop}.memory`, a.memory, '512Mi') };
+    };
+    const request = render('defaultRequest', props.defaultRequest);
+    const limit = render('defaultLimit', props.defaultLimit);
+    const max = props.max ? render('max', props.max) : undefined;
+    for (const r of ['cpu', 'memory'] as const) {
+      if (parseQuantity(limit[r])! < parseQuantity(request[r])!) {
+        invalid(this, `defaultLimit.${r}`, `must be at least defaultRequest.${r} (${request[r]})`, limit[r], `raise defaultLimit.${r} or lower defaultRequest.${r}`);
+      }
+      if (max && parseQuantity(max[r])! < parseQuantity(limit[r])!) {
+        invalid(this, `max.${r}`, `must be at least defaultLimit.${r} (${limit[r]})`, max[r], `raise max.${r} or lower defaultLimit.${r}`);
+      }
+    }
+    const q = (a: { cpu: string; memory: string }) => ({ cpu: k8s.Quantity.fromString(a.cpu), memory: k8s.Quantity.fromString(a.memory) });
+    new k8s.KubeLimitRange(this, 'Resource', {
+      metadata: { name, labels: { 'app.kubernetes.io/name': name, 'app.kubernetes.io/component': 'limits', 'app.kubernetes.io/managed-by': MANAGED_BY } },
+      spec: { limits: [{ type: 'Container', defaultRequest: q(request), default: q(limit), ...(max ? { max: q(max) } : {}) }] },
+    });
+  }
+}
