@@ -58,6 +58,15 @@ describe('architecture', () => {
     expect(forbidden.map((e) => `${e.file}: ${e.from} -> ${e.to}`)).toEqual([]);
   });
 
+  it("the README's architecture diagram shows exactly the allowed area imports", () => {
+    const readme = read('README.md');
+    const section = readme.slice(readme.indexOf('## Architecture'));
+    const diagram = section.slice(section.indexOf('```mermaid'), section.indexOf('```', section.indexOf('```mermaid') + 3));
+    const drawn = [...diagram.matchAll(/^ {2}([a-z]+) --> ([a-z]+)$/gm)].map((m) => `${m[1]} -> ${m[2]}`).sort();
+    const allowed = Object.entries(ALLOWED_AREA_IMPORTS).flatMap(([from, tos]) => tos.map((to) => `${from} -> ${to}`)).sort();
+    expect(drawn).toEqual(allowed);
+  });
+
   it('the layer check sees a forbidden edge (core importing storage)', () => {
     const fake = { file: 'lib/core/x.ts', from: 'core', to: 'storage' };
     expect(ALLOWED_AREA_IMPORTS[fake.from].includes(fake.to)).toBe(false);
