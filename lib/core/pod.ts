@@ -72,6 +72,12 @@ export interface ContainerSpec {
    * @default - none
    */
   readonly writableDirs?: Array<string | WritableDir>;
+  /**
+   * The user and group of this container, when its image has a non-root user of its own (a
+   * distroless sidecar runs as 65532).
+   * @default - the pod's runAs
+   */
+  readonly runAs?: RunAs;
 }
 
 export interface PodSpecOptions {
@@ -115,8 +121,12 @@ export function writableVolumeName(path: string): string {
   return `w-${path.replace(/^\/+|\/+$/g, '').replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`.slice(0, 63).replace(/-+$/, '');
 }
 
-function renderContainer(scope: IConstruct, prefix: string, c: ContainerSpec, runAs: RunAs, longRunning: boolean): k8s.Container {
+function renderContainer(scope: IConstruct, prefix: string, c: ContainerSpec, podRunAs: RunAs, longRunning: boolean): k8s.Container {
   checkDnsLabel(scope, `${prefix}.name`, c.name);
+  const runAs = c.runAs ?? podRunAs;
+  if (!Number.isInteger(runAs.uid) || !Number.isInteger(runAs.gid) || runAs.uid <= 0 || runAs.gid <= 0) {
+    invalid(scope, `${prefix}.runAs`, 'must be a non-root uid and gid (positive integers)', runAs, 'run as the image\'s non-root user, such as { uid: 65532, gid: 65532 }');
+  }
   if (longRunning && (!c.liveness || !c.readiness)) {
     invalid(scope, `${prefix}.liveness/readiness`, 'must both be set for a long-running container', c.name,
       'pass liveness and readiness probes (Probe.httpGet, Probe.tcpSocket or Probe.exec)');

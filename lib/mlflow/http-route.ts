@@ -44,11 +44,14 @@ export function routeHostnames(scope: IConstruct, route: TrackingServerHttpRoute
   return route.hostnames.map((h, i) => checkHostname(scope, `httpRoute.hostnames[${i}]`, h));
 }
 
-/** @internal The HTTPRoute to the Service `name` on `port`, and the allow from the gateway's pods. */
-export function renderHttpRoute(scope: Construct, w: Workload, name: string, port: number, route: TrackingServerHttpRoute): gw.HttpRoute {
+/**
+ * @internal The HTTPRoute to the Service `name` on `port`, and the allow from the gateway's pods
+ * to `podPort` (the Service's target, when it differs: an auth proxy in front).
+ */
+export function renderHttpRoute(scope: Construct, w: Workload, name: string, port: number, route: TrackingServerHttpRoute, podPort = port): gw.HttpRoute {
   const hostnames = routeHostnames(scope, route);
   const g = route.gateway;
-  w.allowFrom(route.gatewayPods ?? Peer.namespace(g.namespace), Port.tcp(port), 'gateway api');
+  w.allowFrom(route.gatewayPods ?? Peer.namespace(g.namespace), Port.tcp(podPort), 'gateway api');
   return new gw.HttpRoute(scope, 'HttpRoute', {
     metadata: { name, labels: w.labels },
     spec: {

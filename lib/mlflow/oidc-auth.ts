@@ -10,6 +10,9 @@ import { IIdentityProvider } from '../identity/identity-provider';
 import { IDatabase } from '../storage/database';
 import { loadScript } from './scripts';
 import { BasicAuthOptions, bindBasicAuth } from './basic-auth';
+import { OAuth2ProxyOptions, bindOAuth2Proxy } from './oauth2-proxy';
+import { ContainerSpec } from '../core/pod';
+import { k8s } from '../core/k8s';
 
 /** The plugin version the env names below were checked against (github mlflow-oidc/mlflow-oidc-auth, tag v7.18.0). */
 export const MLFLOW_OIDC_AUTH_VERSION = '7.18.0';
@@ -131,12 +134,26 @@ export interface MlflowAuthContext {
   readonly ingressHost?: string;
   /** The tracking database, which the auth store must not be. @default - not checked */
   readonly trackingDatabase?: IDatabase;
+  /** The port `mlflow server` listens on. @default 5000 */
+  readonly serverPort?: number;
+}
+
+/** A proxy container in front of MLflow (oauth2-proxy). */
+export interface MlflowAuthSidecar {
+  /** The proxy; it may run as its image's own non-root user (`runAs`). */
+  readonly container: ContainerSpec;
+  /** Its container port, which the Service, Ingress, HTTPRoute and NetworkPolicies target. */
+  readonly port: number;
+  /** The name of that port in `container.ports`. */
+  readonly portName: string;
+  /** argv that checks MLflow on loopback from inside its container; the probe path is appended. */
+  readonly probeCommand: string[];
 }
 
 /** The pieces the tracking server renders for an auth mode. */
 export interface MlflowAuthConfig {
-  /** The image to run instead of the default. */
-  readonly image: ContainerImage;
+  /** The image to run instead of the default. @default - the server's image */
+  readonly image?: ContainerImage;
   /** Extra `mlflow server` arguments, as argv tokens. */
   readonly serverArgs: string[];
   /** Environment of the server container, in a stable order. */
@@ -151,6 +168,16 @@ export interface MlflowAuthConfig {
   readonly mountPath: string;
   /** Unauthenticated probe paths (the UI at `/` redirects to the provider once auth is on). */
   readonly probes: { readonly startup: string; readonly liveness: string; readonly readiness: string };
+  /**
+   * A proxy in front of MLflow: MLflow then listens on 127.0.0.1 only, its probes run in its
+   * container ({@link MlflowAuthSidecar.probeCommand}), and clients reach the proxy's port.
+   * @default - none: clients reach MLflow directly
+   */
+  readonly sidecar?: MlflowAuthSidecar;
+  /** Extra pod volumes (a projected service-account token). @default - none */
+  readonly volumes?: k8s.Volume[];
+  /** Their mounts into the server container. @default - none */
+  readonly volumeMounts?: k8s.VolumeMount[];
 }
 
 const MOUNT = '/mlflow/oidc';
@@ -171,6 +198,18 @@ export abstract class MlflowAuth {
    */
   public static basic(options: BasicAuthOptions): MlflowBasicAuth {
     return new MlflowBasicAuth(options);
+  }
+  /**
+   * oauth2-proxy as a sidecar in front of MLflow (the community-charts chart's `oauth2Proxy`):
+   * OIDC login with cookie sessions, group gate, bearer JWTs for programs; MLflow listens on
+   * 127.0.0.1 and runs without its own permissions (everyone admitted has every right).
+   */
+  public static oauth2Proxy(options: OAuth2ProxyOptions): MlflowOAuth2ProxyAuth {
+    return new MlflowOAuth2ProxyAuth(options);
+  }
+  /** @internal False when the mode keeps the server's image (`image` may then be set on the server). */
+  public get _replacesImage(): boolean {
+    return true;
   }
   /** Renders this mode for a tracking server; validates what needs the server's settings. */
   public abstract bind(scope: IConstruct, context: MlflowAuthContext): MlflowAuthConfig;
@@ -312,5 +351,21 @@ export class MlflowBasicAuth extends MlflowAuth {
 
   public bind(scope: IConstruct, context: MlflowAuthContext): MlflowAuthConfig {
     return bindBasicAuth(scope, context, this.options);
+  }
+}
+
+/** The oauth2-proxy sidecar mode; create it with {@link MlflowAuth.oauth2Proxy} (rendered by oauth2-proxy.ts). */
+export class MlflowOAuth2ProxyAuth extends MlflowAuth {
+  constructor(private readonly options: OAuth2ProxyOptions) {
+    super();
+  }
+
+  /** @internal */
+  public get _replacesImage(): boolean {
+    return false;
+  }
+
+  public bind(scope: IConstruct, context: MlflowAuthContext): MlflowAuthConfig {
+    return bindOAuth2Proxy(scope, context, this.options);
   }
 }

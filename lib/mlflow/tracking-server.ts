@@ -5,7 +5,7 @@ import { ContainerImage } from '../core/image';
 import { k8s } from '../core/k8s';
 import { ContainerSpec, EnvValue } from '../core/pod';
 import { Port } from '../core/port';
-import { Probe } from '../core/probe';
+import { Probe, ProbeOptions } from '../core/probe';
 import { ResourceRequirements } from '../core/resources';
 import { renderService } from '../core/service';
 import { checkDnsSubdomain, checkHostname, checkInteger, checkQuantity, invalid } from '../core/validate';
@@ -215,6 +215,8 @@ export class TrackingServer extends WorkloadComponent implements ITrackingServer
   public readonly backendStoreEnv: Array<[string, EnvValue]>;
   /** The most pods that can run at once: `replicas`, or the autoscaler's maximum. */
   public readonly maxReplicas: number;
+  /** The pod port clients connect to: 5000, or the auth proxy's when one is in front. */
+  private readonly podPort: number;
 
   constructor(scope: Construct, id: string, props: TrackingServerProps) {
     super(scope, id);
@@ -232,7 +234,7 @@ export class TrackingServer extends WorkloadComponent implements ITrackingServer
     this.maxReplicas = autoscaling?.maxReplicas ?? replicas;
     const scratchSize = checkQuantity(this, 'scratchSize', props.scratchSize ?? '10Gi', '10Gi');
     const workers = checkInteger(this, 'workers', props.workers ?? 2, 1, 32);
-    if (props.auth && props.image) {
+    if (props.auth instanceof MlflowAuth && props.auth._replacesImage && props.image) {
       invalid(this, 'image', 'must not be set with auth (the auth option brings the image with its plugin)', props.image, 'pass the image as auth: MlflowAuth.oidc({ image, ... })');
     }
     this.trackingUri = `http://${name}.${this.namespace}.svc.cluster.local:${PORT}`;
@@ -267,13 +269,22 @@ export class TrackingServer extends WorkloadComponent implements ITrackingServer
     ];
     allowedHosts.forEach((h, i) => checkHostPattern(this, `allowedHosts[${i}]`, h));
     // The auth rules (shared session store, shared keys) hold for the most pods that can run.
-    const auth = bindAuth(this, props, { workload: this, replicas: this.maxReplicas, ingressHost, trackingDatabase: db });
+    const auth = bindAuth(this, props, { workload: this, replicas: this.maxReplicas, ingressHost, trackingDatabase: db, serverPort: PORT });
+    // With a proxy in front (oauth2-proxy), MLflow listens on loopback and clients reach the proxy's port.
+    const sidecar = auth?.sidecar;
+    const podPort = sidecar?.port ?? PORT;
+    this.podPort = podPort;
+    if (sidecar && props.metrics) {
+      invalid(this, 'metrics', 'cannot be scraped behind the oauth2-proxy sidecar (MLflow listens on 127.0.0.1 and the proxy requires a login)', 'metrics',
+        'drop metrics, or use auth: MlflowAuth.oidc({ ... }), whose /metrics Prometheus reaches directly');
+    }
+    const mlflowProbe = (path: string, options: ProbeOptions) => (sidecar ? Probe.exec([...sidecar.probeCommand, path], options) : Probe.httpGet(path, 'http', options));
     const hostPatterns = [
       ...(props.allowedHosts ? allowedHosts : [...allowedHosts, '$(POD_IP)']).flatMap((h) => (/:(\d+|\*)$/.test(h) ? [h] : [h, `${h}:*`])),
     ];
     const serverArgs = [
       'mlflow server',
-      '--host 0.0.0.0',
+      `--host ${sidecar ? '127.0.0.1' : '0.0.0.0'}`,
       `--port ${PORT}`,
       `--workers ${workers}`,
       '--serve-artifacts',
@@ -318,12 +329,12 @@ export class TrackingServer extends WorkloadComponent implements ITrackingServer
         ['MLFLOW_SERVER_ALLOWED_HOSTS', EnvValue.literal(hostPatterns.join(','))],
         ...(auth?.env ?? []),
       ],
-      ports: { http: PORT },
+      ...(sidecar ? {} : { ports: { http: PORT } }),
       resources,
-      startup: Probe.httpGet(auth?.probes.startup ?? '/health', 'http', { periodSeconds: 5, failureThreshold: 60 }),
-      liveness: Probe.httpGet(auth?.probes.liveness ?? '/health', 'http', { periodSeconds: 15, failureThreshold: 4 }),
-      readiness: Probe.httpGet(auth?.probes.readiness ?? '/health', 'http', { periodSeconds: 5 }),
-      volumeMounts: [scriptsMount, ...extras.mounts, ...(auth ? [{ name: 'auth', mountPath: auth.mountPath, readOnly: true }] : [])],
+      startup: mlflowProbe(auth?.probes.startup ?? '/health', { periodSeconds: 5, failureThreshold: 60 }),
+      liveness: mlflowProbe(auth?.probes.liveness ?? '/health', { periodSeconds: 15, failureThreshold: 4 }),
+      readiness: mlflowProbe(auth?.probes.readiness ?? '/health', { periodSeconds: 5 }),
+      volumeMounts: [scriptsMount, ...extras.mounts, ...(auth ? [{ name: 'auth', mountPath: auth.mountPath, readOnly: true }, ...(auth.volumeMounts ?? [])] : [])],
       writableDirs: [{ path: '/tmp', sizeLimit: scratchSize }],
     };
 
@@ -335,8 +346,9 @@ export class TrackingServer extends WorkloadComponent implements ITrackingServer
       { name: 'scripts', configMap: { name: scripts.name } },
       ...extras.volumes,
       ...(auth ? [authFiles ? { name: 'auth', configMap: { name: authFiles.name } } : { name: 'auth', emptyDir: { sizeLimit: k8s.Quantity.fromString('1Mi') } }] : []),
+      ...(auth?.volumes ?? []),
     ];
-    this.service = renderService(this, 'Service', { name, labels: w.labels, selector: w.podSelector, ports: [{ name: 'http', port: PORT, targetPort: 'http' }] });
+    this.service = renderService(this, 'Service', { name, labels: w.labels, selector: w.podSelector, ports: [{ name: 'http', port: PORT, targetPort: sidecar?.portName ?? 'http' }] });
     this.resource = new k8s.KubeDeployment(this, 'Resource', {
       metadata: { name, labels: w.labels },
       spec: {
@@ -349,7 +361,7 @@ export class TrackingServer extends WorkloadComponent implements ITrackingServer
           runAs: RUN_AS,
           longRunning: true,
           initContainers: [...pe.initContainers, migrate],
-          containers: [{ ...server, env: [...server.env!, ...pe.env], volumeMounts: [...server.volumeMounts!, ...pe.volumeMounts] }, ...pe.sidecars],
+          containers: [{ ...server, env: [...server.env!, ...pe.env], volumeMounts: [...server.volumeMounts!, ...pe.volumeMounts] }, ...(sidecar ? [sidecar.container] : []), ...pe.sidecars],
           volumes: [...podVolumes, ...pe.volumes],
           ...(this.maxReplicas > 1 ? {
             topologySpreadConstraints: [
@@ -364,11 +376,11 @@ export class TrackingServer extends WorkloadComponent implements ITrackingServer
       this.disruptionBudget = w.addDisruptionBudget(DisruptionBudget.minAvailable(replicas - 1));
     }
     if (autoscaling) renderAutoscaler(this, w, name, autoscaling);
-    if (props.httpRoute) renderHttpRoute(this, w, name, PORT, props.httpRoute);
+    if (props.httpRoute) renderHttpRoute(this, w, name, PORT, props.httpRoute, podPort);
 
     if (props.ingress) {
       const ing = props.ingress;
-      w.allowFrom(ing.controller ?? Peer.namespace('ingress-nginx'), Port.tcp(PORT), 'ingress controller');
+      w.allowFrom(ing.controller ?? Peer.namespace('ingress-nginx'), Port.tcp(podPort), 'ingress controller');
       new k8s.KubeIngress(this, 'Ingress', {
         metadata: {
           name,
@@ -395,7 +407,7 @@ export class TrackingServer extends WorkloadComponent implements ITrackingServer
         },
       });
     }
-    for (const peer of props.clients ?? []) w.allowFrom(peer, Port.tcp(PORT), 'mlflow client');
+    for (const peer of props.clients ?? []) w.allowFrom(peer, Port.tcp(podPort), 'mlflow client');
   }
 
   /** The same as {@link trackingUri}. */
@@ -405,7 +417,7 @@ export class TrackingServer extends WorkloadComponent implements ITrackingServer
 
   /** Lets a workload of this app call the tracking API (a training Job, a pipeline step). */
   public grantConnect(client: IWorkload, description: string): void {
-    this.workload.allowFrom(client, Port.tcp(PORT), description);
+    this.workload.allowFrom(client, Port.tcp(this.podPort), description);
   }
 }
 

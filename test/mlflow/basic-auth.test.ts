@@ -34,7 +34,7 @@ describe('MlflowAuth.basic', () => {
     const { config, env } = bind();
     expect(MlflowAuth.basic({ adminPassword: secretRef('a', 'b'), secretKey: secretRef('a', 'c') })).toBeInstanceOf(MlflowBasicAuth);
     expect(config.serverArgs).toEqual(['--app-name', 'basic-auth']);
-    expect(config.image.reference).toBe(TrackingServer.DEFAULT_IMAGE);
+    expect(config.image!.reference).toBe(TrackingServer.DEFAULT_IMAGE);
     expect(BASIC_AUTH_DEFAULT_IMAGE).toBe(TrackingServer.DEFAULT_IMAGE);
     expect(env).toEqual({
       MLFLOW_AUTH_CONFIG_PATH: { value: '/tmp/mlflow-auth/basic_auth.ini' },

@@ -36,7 +36,7 @@ describe('MlflowAuth.oidc', () => {
   it('runs the plugin app with the seed\'s OIDC settings derived from the provider and the ingress host', () => {
     const { config, env } = bind();
     expect(config.serverArgs).toEqual(['--app-name', 'oidc-auth']);
-    expect(config.image.toString()).toBe(IMAGE);
+    expect(config.image!.toString()).toBe(IMAGE);
     expect(env).toMatchObject({
       OIDC_DISCOVERY_URL: { value: 'https://keycloak.example.com/realms/thinkube/.well-known/openid-configuration' },
       OIDC_ISSUER: { value: 'https://keycloak.example.com/realms/thinkube' },
