@@ -5,8 +5,8 @@ import { ContainerImage } from '../core/image';
 import { EnvValue } from '../core/pod';
 import { Port } from '../core/port';
 import { SecretValue } from '../core/secret-value';
-import { checkDnsSubdomain, checkHostname, checkInteger, checkPort, invalid, isIpv4 } from '../core/validate';
-import { IIdentityProvider } from '../identity/identity-provider';
+import { checkDnsLabel, checkDnsSubdomain, checkHostname, checkInteger, checkPort, invalid, isIpv4 } from '../core/validate';
+import { IIdentityProvider, parseHttpsUrl } from '../identity/identity-provider';
 import { IDatabase } from '../storage/database';
 import { loadScript } from './scripts';
 import { BasicAuthOptions, bindBasicAuth } from './basic-auth';
@@ -71,6 +71,30 @@ export class OidcCache {
   private constructor(public readonly redis: { host: string; port: number; db: number; password?: SecretValue; peer: Peer } | undefined) {}
 }
 
+/**
+ * Kubernetes service-account tokens as MLflow credentials: the plugin's `type: k8s` provider
+ * (mlflow-oidc-auth 7.18, `docs/kubernetes-auth.md`). A pod projects a token with {@link audience}
+ * and sends it as `Authorization: Bearer`; it becomes the user `<sa>.<namespace>@serviceaccount.cluster.local`
+ * in the group `k8s:<namespace>` (never an admin). MLflow fetches the cluster's keys from
+ * `https://kubernetes.default.svc/openid/v1/jwks` with its own token (`in_cluster`).
+ */
+export interface ServiceAccountTokenOptions {
+  /** Namespaces whose service accounts may authenticate (`namespace_allowlist`); each is also let in to MLflow's port. */
+  readonly namespaces: string[];
+  /** The `aud` the pods' projected tokens carry, which the provider pins. @default "mlflow-api" */
+  readonly audience?: string;
+  /**
+   * The cluster's service-account issuer, as tokens carry it in `iss`
+   * (`kubectl get --raw /.well-known/openid-configuration | jq -r .issuer`).
+   * @default "https://kubernetes.default.svc.cluster.local" (kubeadm, kind)
+   */
+  readonly issuer?: string;
+  /** Where the API server's endpoints are, for MLflow's egress. @default Peer.anyAddress() */
+  readonly apiServer?: Peer;
+  /** The API server endpoints' port (after the `kubernetes` Service's translation). @default 6443 */
+  readonly apiServerPort?: number;
+}
+
 /** Options of {@link MlflowAuth.oidc}. */
 export interface OidcAuthOptions {
   /** Who logs users in: a `KeycloakRealm`, or `IdentityProvider.fromIssuer(...)` / `fromExisting(...)`. */
@@ -123,6 +147,13 @@ export interface OidcAuthOptions {
   readonly provisionOnBearerAuth?: boolean;
   /** `DEFAULT_LANDING_PAGE_IS_PERMISSIONS`. @default false (MLflow's own start page) */
   readonly defaultLandingPageIsPermissions?: boolean;
+  /**
+   * Accept Kubernetes service-account tokens from these namespaces besides the provider's logins
+   * (`AUTH_PROVIDERS_FILE` with the OIDC provider and a `k8s` one, a projected token for MLflow's
+   * key fetch, and a ClusterRoleBinding to `system:service-account-issuer-discovery`).
+   * @default - none (only the provider's tokens)
+   */
+  readonly serviceAccountTokens?: ServiceAccountTokenOptions;
 }
 
 /** What the tracking server passes when it binds the auth option. */
@@ -136,6 +167,8 @@ export interface MlflowAuthContext {
   readonly trackingDatabase?: IDatabase;
   /** The port `mlflow server` listens on. @default 5000 */
   readonly serverPort?: number;
+  /** Labels for objects the mode adds (a ClusterRoleBinding). @default - none */
+  readonly labels?: Record<string, string>;
 }
 
 /** A proxy container in front of MLflow (oauth2-proxy). */
@@ -323,6 +356,11 @@ export class MlflowOidcAuth extends MlflowAuth {
       add('REDIS_PATH', String(redis.db));
       if (redis.password) add('REDIS_PASSWORD', EnvValue.fromSecret(redis.password));
     }
+    const k8sAuth = o.serviceAccountTokens === undefined ? undefined : bindServiceAccountTokens(scope, context, o.serviceAccountTokens, {
+      id: 'default', type: 'oidc', display_name: o.displayName ?? 'Login with OIDC', discovery_url: provider.discoveryUrl,
+      issuer: provider.issuerUrl, audience: o.audience ?? provider.clientId, client_id: provider.clientId,
+    });
+    if (k8sAuth) add('AUTH_PROVIDERS_FILE', `${MOUNT}/auth_providers.json`);
     const preStart = [
       ...(store.database ? [`OIDC_USERS_DB_URI="$(python ${MOUNT}/build_uri.py AUTH_DB)"`, 'export OIDC_USERS_DB_URI'] : []),
       ...(redis ? [`CACHE_REDIS_URL="$(python ${MOUNT}/build_uri.py REDIS)"`, 'export CACHE_REDIS_URL'] : []),
@@ -330,6 +368,7 @@ export class MlflowOidcAuth extends MlflowAuth {
     const files: Record<string, string> = {
       'build_uri.py': loadScript('oidc', 'build_uri.py'),
       ...(nested ? { 'mlflow_keycloak_groups.py': loadScript('oidc', 'mlflow_keycloak_groups.py') } : {}),
+      ...(k8sAuth ? { 'auth_providers.json': k8sAuth.providersJson } : {}),
     };
     return {
       image,
@@ -339,8 +378,64 @@ export class MlflowOidcAuth extends MlflowAuth {
       files,
       mountPath: MOUNT,
       probes: { startup: '/health/startup', liveness: '/health/live', readiness: '/health/ready' },
+      ...(k8sAuth ? { volumes: k8sAuth.volumes, volumeMounts: k8sAuth.volumeMounts } : {}),
     };
   }
+}
+
+/** Where the plugin reads MLflow's own token and the cluster CA (`kubernetes.py` IN_CLUSTER_*_PATH). */
+const SA_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+
+/**
+ * The `AUTH_PROVIDERS` registry with the OIDC provider (an explicit registry replaces the one the
+ * plugin synthesises from `OIDC_*`, so it must list the login provider too) and the `k8s` one;
+ * MLflow's projected token; the issuer-discovery ClusterRoleBinding; egress to the API server and
+ * the allowed namespaces' way in.
+ */
+function bindServiceAccountTokens(scope: IConstruct, context: MlflowAuthContext, t: ServiceAccountTokenOptions, oidcEntry: Record<string, string>) {
+  const prop = 'auth.serviceAccountTokens';
+  if (!t || typeof t !== 'object') invalid(scope, prop, 'must be an object', t, 'pass serviceAccountTokens: { namespaces: ["team-a"] }');
+  if (!Array.isArray(t.namespaces) || t.namespaces.length === 0) {
+    invalid(scope, `${prop}.namespaces`, 'must list at least one namespace (the plugin admits nobody with an empty list)', t.namespaces, 'pass namespaces: ["team-a"]');
+  }
+  const namespaces = t.namespaces.map((ns, i) => checkDnsLabel(scope, `${prop}.namespaces[${i}]`, ns));
+  if (new Set(namespaces).size !== namespaces.length) invalid(scope, `${prop}.namespaces`, 'must not repeat a namespace', namespaces, 'list each namespace once');
+  const audience = t.audience ?? 'mlflow-api';
+  if (!/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,252}$/.test(audience ?? '')) {
+    invalid(scope, `${prop}.audience`, 'must be letters, digits, ".", "_", ":", "/" or "-"', audience, 'pass audience: "mlflow-api"');
+  }
+  const issuer = parseHttpsUrl(scope, `${prop}.issuer`, t.issuer ?? 'https://kubernetes.default.svc.cluster.local', 'https://kubernetes.default.svc.cluster.local').url;
+  if (t.apiServer !== undefined && !(t.apiServer instanceof Peer)) invalid(scope, `${prop}.apiServer`, 'must be a Peer', typeof t.apiServer, "pass apiServer: Peer.cidr('10.0.0.10/32')");
+  const apiPort = Port.tcp(checkPort(scope, `${prop}.apiServerPort`, t.apiServerPort ?? 6443));
+  const w = context.workload;
+  const graph = ConnectionGraph.of(w);
+  graph.allow(Peer.workload(w), t.apiServer ?? Peer.anyAddress(), apiPort, 'mlflow oidc: Kubernetes service-account keys (/openid/v1/jwks)');
+  for (const ns of namespaces) graph.allow(Peer.namespace(ns), Peer.workload(w), Port.tcp(context.serverPort ?? 5000), 'mlflow client (Kubernetes service-account token)');
+  new k8s.KubeClusterRoleBinding(scope, 'IssuerDiscovery', {
+    metadata: { name: `${w.namespace}-${w.serviceAccountName}-issuer-discovery`, ...(context.labels ? { labels: context.labels } : {}) },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'system:service-account-issuer-discovery' },
+    subjects: [{ kind: 'ServiceAccount', name: w.serviceAccountName, namespace: w.namespace }],
+  });
+  const providers = [oidcEntry, {
+    id: 'kubernetes', type: 'k8s', display_name: 'Kubernetes', audience, issuer, namespace_allowlist: namespaces,
+    jwks_uri: 'https://kubernetes.default.svc/openid/v1/jwks', in_cluster: true,
+  }];
+  // What the kubelet mounts with automountServiceAccountToken (off in every pod here), for MLflow alone.
+  const volumes: k8s.Volume[] = [{
+    name: 'kube-api-access',
+    projected: {
+      defaultMode: 0o444,
+      sources: [
+        { serviceAccountToken: { path: 'token', expirationSeconds: 3607 } },
+        { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+      ],
+    },
+  }];
+  return {
+    providersJson: `${JSON.stringify(providers, null, 2)}\n`,
+    volumes,
+    volumeMounts: [{ name: 'kube-api-access', mountPath: SA_DIR, readOnly: true }] as k8s.VolumeMount[],
+  };
 }
 
 /** The basic-auth mode; create it with {@link MlflowAuth.basic} (rendered by basic-auth.ts). */

@@ -269,7 +269,7 @@ export class TrackingServer extends WorkloadComponent implements ITrackingServer
     ];
     allowedHosts.forEach((h, i) => checkHostPattern(this, `allowedHosts[${i}]`, h));
     // The auth rules (shared session store, shared keys) hold for the most pods that can run.
-    const auth = bindAuth(this, props, { workload: this, replicas: this.maxReplicas, ingressHost, trackingDatabase: db, serverPort: PORT });
+    const auth = bindAuth(this, props, { workload: this, replicas: this.maxReplicas, ingressHost, trackingDatabase: db, serverPort: PORT, labels: w.labels });
     // With a proxy in front (oauth2-proxy), MLflow listens on loopback and clients reach the proxy's port.
     const sidecar = auth?.sidecar;
     const podPort = sidecar?.port ?? PORT;
