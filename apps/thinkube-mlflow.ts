@@ -49,6 +49,12 @@ export interface ThinkubeMlflowOptions {
   readonly ingressController?: Peer;
   /** Render `thinkube-service-config` (the platform's service discovery). @default true */
   readonly serviceDiscovery?: boolean;
+  /**
+   * Namespaces whose pods may call MLflow with their Kubernetes service-account token (audience
+   * `mlflow-api`) instead of a client secret (the plugin's k8s provider; see the README).
+   * @default - none (programs use the mlflow-automation client)
+   */
+  readonly serviceAccountNamespaces?: string[];
 }
 
 /** The machine client programs use for tokens (client credentials). */
@@ -145,6 +151,7 @@ export function thinkubeMlflow(app: App, id: string, options: ThinkubeMlflowOpti
       automaticLoginRedirect: true,
       defaultLandingPageIsPermissions: false,
       provisionOnBearerAuth: true,
+      ...(options.serviceAccountNamespaces ? { serviceAccountTokens: { namespaces: options.serviceAccountNamespaces } } : {}),
     }),
     partOf,
   });

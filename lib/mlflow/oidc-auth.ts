@@ -1,3 +1,4 @@
+import { Chart, JsonPatch } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { IWorkload, Peer } from '../core/connections';
 import { ConnectionGraph } from '../core/connections';
@@ -411,11 +412,13 @@ function bindServiceAccountTokens(scope: IConstruct, context: MlflowAuthContext,
   const graph = ConnectionGraph.of(w);
   graph.allow(Peer.workload(w), t.apiServer ?? Peer.anyAddress(), apiPort, 'mlflow oidc: Kubernetes service-account keys (/openid/v1/jwks)');
   for (const ns of namespaces) graph.allow(Peer.namespace(ns), Peer.workload(w), Port.tcp(context.serverPort ?? 5000), 'mlflow client (Kubernetes service-account token)');
-  new k8s.KubeClusterRoleBinding(scope, 'IssuerDiscovery', {
+  const binding = new k8s.KubeClusterRoleBinding(scope, 'IssuerDiscovery', {
     metadata: { name: `${w.namespace}-${w.serviceAccountName}-issuer-discovery`, ...(context.labels ? { labels: context.labels } : {}) },
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'system:service-account-issuer-discovery' },
     subjects: [{ kind: 'ServiceAccount', name: w.serviceAccountName, namespace: w.namespace }],
   });
+  // Cluster-scoped: the chart's namespace does not belong on it.
+  if (Chart.of(scope).namespace) binding.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
   const providers = [oidcEntry, {
     id: 'kubernetes', type: 'k8s', display_name: 'Kubernetes', audience, issuer, namespace_allowlist: namespaces,
     jwks_uri: 'https://kubernetes.default.svc/openid/v1/jwks', in_cluster: true,

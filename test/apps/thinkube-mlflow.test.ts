@@ -296,3 +296,19 @@ describe('job scripts against stubs', () => {
     for (const f of files) expect(spawnSync('/bin/sh', ['-n', f], { cwd: path.resolve(__dirname, '../..') }).status).toBe(0);
   });
 });
+
+describe('thinkube-mlflow with service-account tokens', () => {
+  it('adds the k8s provider for the listed namespaces; the app checks and strict validation still pass', () => {
+    const with8s = synth({ serviceAccountNamespaces: ['ml-team'] });
+    const mlflow = find(with8s, 'Deployment', 'mlflow').spec.template.spec.containers.find((c: any) => c.name === 'mlflow');
+    expect(env(mlflow).AUTH_PROVIDERS_FILE).toBe('/mlflow/oidc/auth_providers.json');
+    const providers = JSON.parse(find(with8s, 'ConfigMap', 'mlflow-oidc').data['auth_providers.json']);
+    expect(providers.map((p: any) => [p.id, p.type])).toEqual([['default', 'oidc'], ['kubernetes', 'k8s']]);
+    expect(providers[0]).toMatchObject({ display_name: 'Login with Keycloak', client_id: 'mlflow', audience: 'mlflow' });
+    expect(providers[1].namespace_allowlist).toEqual(['ml-team']);
+    expect(find(with8s, 'ClusterRoleBinding', 'mlflow-mlflow-issuer-discovery').metadata.namespace).toBeUndefined();
+    const validator = loadValidator();
+    for (const o of with8s) expect(validator.validate(o), `${o.kind}/${o.metadata.name}`).toEqual([]);
+    expect(checkApp(with8s, { secrets: ['harbor-registry-secret'] })).toEqual([]);
+  });
+});
