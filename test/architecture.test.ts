@@ -108,7 +108,6 @@ describe('architecture', () => {
   it('stripInternal drops @internal helpers from the published declarations (npm test builds first)', () => {
     const dts = (f: string) => fs.readFileSync(path.join(root, 'build', f), 'utf8');
     expect(dts('lib/core/service.d.ts')).not.toContain('renderService');
-    expect(dts('lib/storage/s3-client.d.ts')).not.toContain('mcAliasCommand');
     expect(dts('lib/core/batch.d.ts')).not.toContain('renderJob');
     expect(dts('lib/mlflow/tracking-server.d.ts')).toContain('class TrackingServer');
   });

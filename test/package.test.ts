@@ -1,3 +1,4 @@
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { execFileSync } from 'child_process';
@@ -46,6 +47,18 @@ describe('the npm package', () => {
     expect(fs.readdirSync(path.join(root, 'lib/serving/scripts'))).toEqual(['smoke_test.py']);
   });
 
+  it('ships the scripts pods run beside build/, where loadScript finds them (tsc copies no non-TypeScript file)', () => {
+    const r = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    const files: string[] = JSON.parse(r.stdout)[0].files.map((f: { path: string }) => f.path);
+    const scripts = fs.readdirSync(path.join(root, 'lib')).flatMap((area) => {
+      const dir = path.join(root, 'lib', area, 'scripts');
+      return fs.existsSync(dir) ? fs.readdirSync(dir).map((f) => `lib/${area}/scripts/${f}`) : [];
+    });
+    expect(scripts.length).toBeGreaterThan(0);
+    expect(files).toEqual(expect.arrayContaining(scripts));
+    expect(files.filter((f) => f.startsWith('lib/') && f.endsWith('.ts'))).toEqual([]);
+  });
 
   it('exposes the constructs from the compiled entry point without loading cdktf', () => {
     const before = new Set(Object.keys(require.cache));

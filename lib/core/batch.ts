@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { k8s } from './k8s';
 import { PodSpecOptions } from './pod';
+import { checkCron, checkInteger, checkTimeZone } from './validate';
 import { Workload } from './workload';
 
 export interface CronJobSpec {
@@ -17,6 +18,9 @@ export interface CronJobSpec {
  * @internal
  */
 export function renderCronJob(w: Workload, spec: CronJobSpec, scope: Construct = w): k8s.KubeCronJob {
+  checkCron(w.peer, 'schedule', spec.schedule);
+  checkTimeZone(w.peer, 'timeZone', spec.timeZone);
+  if (spec.activeDeadlineSeconds !== undefined) checkInteger(w.peer, 'activeDeadlineSeconds', spec.activeDeadlineSeconds, 1);
   return new k8s.KubeCronJob(scope, 'Resource', {
     metadata: { name: w.workloadName, labels: w.labels },
     spec: {

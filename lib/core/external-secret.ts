@@ -3,7 +3,7 @@ import { enableAppChecks } from './app-checks';
 import * as eso from '../../imports/external-secrets.io';
 import { standardLabels } from './labels';
 import { SecretValue } from './secret-value';
-import { checkDnsSubdomain, invalid } from './validate';
+import { checkGoDuration, checkInstance, checkLabels, checkDnsSubdomain, invalid } from './validate';
 
 /** Which External Secrets Operator store an {@link ExternalSecret} reads from. */
 export class SecretStoreRef {
@@ -67,6 +67,9 @@ export class ExternalSecret extends Construct {
     super(scope, id);
     enableAppChecks(this);
     this.secretName = checkDnsSubdomain(this, 'name', props.name);
+    checkInstance(this, 'store', props.store, SecretStoreRef, 'a SecretStoreRef', 'pass SecretStoreRef.cluster("gcp-secret-manager")');
+    const refreshInterval = checkGoDuration(this, 'refreshInterval', props.refreshInterval ?? '1h', '1h');
+    checkLabels(this, 'labels', props.labels);
     this.keys = Object.keys(props.data ?? {}).sort();
     if (this.keys.length === 0) {
       invalid(this, 'data', 'must map at least one target key to a remote secret', props.data,
@@ -76,9 +79,15 @@ export class ExternalSecret extends Construct {
       if (!/^[-._a-zA-Z0-9]+$/.test(key)) {
         invalid(this, `data key`, 'must consist of alphanumerics, "-", "_" or "."', key, 'use a key such as "password"');
       }
-      if (!props.data[key].remoteKey) {
-        invalid(this, `data.${key}.remoteKey`, 'must name the secret in the store', props.data[key].remoteKey,
+      const remote = props.data[key];
+      if (typeof remote?.remoteKey !== 'string' || remote.remoteKey.trim() === '') {
+        invalid(this, `data.${key}.remoteKey`, 'must name the secret in the store', remote?.remoteKey,
           'set remoteKey to the secret id in your store');
+      }
+      for (const field of ['property', 'version'] as const) {
+        if (remote[field] !== undefined && (typeof remote[field] !== 'string' || remote[field] === '')) {
+          invalid(this, `data.${key}.${field}`, 'must be a non-empty string when set', remote[field], `remove ${field}, or set it to a string`);
+        }
       }
     }
     const annotations = props.targetAnnotations ?? {};
@@ -97,7 +106,7 @@ export class ExternalSecret extends Construct {
         labels: props.labels ?? standardLabels({ name: this.secretName, instance: this.secretName, component: 'external-secret' }),
       },
       spec: {
-        refreshInterval: props.refreshInterval ?? '1h',
+        refreshInterval,
         secretStoreRef: { name: props.store.name, kind: props.store.kind },
         target: {
           name: this.secretName,

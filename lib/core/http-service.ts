@@ -1,7 +1,7 @@
 import { Construct, IConstruct } from 'constructs';
 import { ConnectionGraph, IWorkload, Peer } from './connections';
 import { Port } from './port';
-import { checkDnsSubdomain, invalid, isIpv4 } from './validate';
+import { checkHost, invalid } from './validate';
 import { enableAppChecks } from './app-checks';
 
 /** An HTTP API that workloads of this app call: where it is and how to be allowed in. */
@@ -43,10 +43,10 @@ export class ExistingHttpService extends Construct implements IHttpService {
     if (!url || !/^https?:$/.test(url.protocol) || (url.pathname !== '/' && url.pathname !== '') || url.username || url.password || url.search) {
       invalid(this, 'url', 'must be an http(s) URL with no path, query or credentials', props.url, 'write it as "https://mlflow.example.com"');
     }
-    if (!isIpv4(url.hostname)) checkDnsSubdomain(this, 'url host', url.hostname);
+    checkHost(this, 'url host', url.hostname);
     this.url = `${url.protocol}//${url.host}`;
     this.port = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
-    this.peer = props.peer ?? (isIpv4(url.hostname) ? Peer.cidr(`${url.hostname}/32`) : Peer.anyAddress());
+    this.peer = props.peer ?? Peer.host(url.hostname);
   }
 
   public grantConnect(client: IWorkload, description: string): void {

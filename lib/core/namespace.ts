@@ -6,7 +6,7 @@ import { k8s } from './k8s';
 import { networkPolicyPeer, networkPolicyPort } from './network-policy-renderer';
 import { ARGOCD_SYNC_OPTIONS, KEEP_ON_DELETE, MANAGED_BY } from './labels';
 import { Port } from './port';
-import { checkDnsLabel, invalid } from './validate';
+import { checkDnsLabel, checkInstance, checkLabels, invalid } from './validate';
 
 export interface NamespaceProps {
   /**
@@ -89,7 +89,10 @@ export class Namespace extends Construct {
       invalid(this, 'name', 'is needed because its Chart has no namespace', undefined,
         `create the Chart with a namespace, new Chart(app, '${chart.node.id}', { namespace: 'mlops' }), or pass name: 'mlops'`);
     }
-    this.name = checkDnsLabel(this, 'name', props.name ?? chart.namespace!);
+    // A name taken from the Chart is the Chart's namespace prop: blame that, not `name`.
+    this.name = checkDnsLabel(props.name === undefined ? chart : this, props.name === undefined ? 'namespace' : 'name', props.name ?? chart.namespace!);
+    checkLabels(this, 'labels', props.labels);
+    if (props.dns !== undefined) checkInstance(this, 'dns', props.dns, Peer, 'a Peer', "pass Peer.namespace('kube-system', { 'k8s-app': 'kube-dns' })");
     const managed = { 'app.kubernetes.io/managed-by': MANAGED_BY };
     if (props.policyScope !== undefined && !(props.policyScope instanceof PolicyScope)) {
       invalid(this, 'policyScope', 'must be PolicyScope.ALL_PODS or PolicyScope.APP_PODS', props.policyScope, 'write policyScope: PolicyScope.APP_PODS');

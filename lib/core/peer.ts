@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
 import { Port } from './port';
-import { checkDnsLabel, checkDnsSubdomain, invalid } from './validate';
+import { checkCidr, checkDnsLabel, checkDnsSubdomain, checkLabels, hostCidr, invalid } from './validate';
 
 /**
  * A set of pods that the library renders: it has a stable name, a namespace, a selector and a
@@ -102,10 +102,15 @@ export class Peer {
   }
   /** Addresses outside the cluster, as a CIDR block (`10.20.0.0/16`). */
   public static cidr(cidr: string): Peer {
-    if (!/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$|^[0-9a-fA-F:]+\/\d{1,3}$/.test(cidr ?? '')) {
-      invalid('Peer.cidr', 'cidr', 'must be an IPv4 or IPv6 CIDR block', cidr, 'write it as "10.0.0.0/8"');
-    }
-    return new Peer({ kind: 'cidr', cidr });
+    return new Peer({ kind: 'cidr', cidr: checkCidr('Peer.cidr', 'cidr', cidr, { ipv6: true }) });
+  }
+  /**
+   * An endpoint outside the cluster by host: exactly that address for an IPv4 address, any address
+   * for a host name (which can resolve anywhere); the rule is still limited to the connection's port.
+   */
+  public static host(host: string): Peer {
+    const cidr = hostCidr(host);
+    return cidr ? Peer.cidr(cidr) : Peer.anyAddress();
   }
   /**
    * Any address. Use only for endpoints whose addresses you cannot know (a cloud object store);
@@ -158,6 +163,7 @@ function checkPodLabels(scope: string, labels: Record<string, string>): Record<s
   if (typeof labels !== 'object' || labels === null || Array.isArray(labels) || Object.values(labels).some((v) => typeof v !== 'string')) {
     invalid(scope, 'podLabels', 'must be an object of label keys to string values', labels, "write { app: 'prometheus' }");
   }
+  checkLabels(scope, 'podLabels', labels);
   return { ...labels };
 }
 

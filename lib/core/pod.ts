@@ -1,16 +1,57 @@
+import { Lazy } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { ContainerImage } from './image';
 import { k8s } from './k8s';
 import { Probe } from './probe';
 import { ResourceRequirements, renderResources } from './resources';
 import { SecretValue } from './secret-value';
-import { checkDnsLabel, checkPort, checkQuantity, invalid, looksLikeCredentialName, parseQuantity } from './validate';
+import {
+  checkByteQuantity, checkDnsLabel, checkInstance, credentialInValue, describeShape, invalid, looksLikeCredentialName, parseQuantity,
+  checkPort,
+} from './validate';
 
 /** The value of one environment variable: a literal, a secret reference, or a pod field. */
 export class EnvValue {
-  /** A plain value. Names that look like credentials are refused: use {@link EnvValue.fromSecret}. */
+  /**
+   * A plain value. A value that looks like a credential (a URL with a password, a known token
+   * prefix, a private key), or any value of a variable whose name looks like one (`DB_PASS`,
+   * `API_KEY`), fails synth: use {@link EnvValue.fromSecret}, or {@link EnvValue.notSecret} for a
+   * value you know is not a secret.
+   */
   public static literal(value: string): EnvValue {
+    if (typeof value !== 'string') {
+      invalid('EnvValue.literal', 'value', 'must be a string', typeof value === 'number' || typeof value === 'boolean' ? value : describeShape(value),
+        'pass a string (String(n) for numbers), or EnvValue.fromSecret(...) for a secret');
+    }
     return new EnvValue({ value });
+  }
+  /**
+   * A literal computed at synth, for values that grow after construction (the buckets of a store).
+   * The same credential checks apply when it is produced.
+   */
+  public static lazy(produce: () => string): EnvValue {
+    return new EnvValue({
+      value: Lazy.any({
+        produce: () => {
+          const value = produce();
+          const kind = credentialInValue(value);
+          if (kind) invalid('EnvValue.lazy', 'value', `holds ${kind} and must not be a literal value`, '<redacted>', 'pass EnvValue.fromSecret(...)');
+          return value;
+        },
+      }) as unknown as string,
+    });
+  }
+  /**
+   * A literal that is not a secret although its name or value looks like one (`TOKEN_URL`, a public
+   * key): the opt-out for one variable. `reason` says why, for reviewers; it is recorded in the pod
+   * template's `mlops-cdk8s.io/not-secret-env` annotation, which the manifest checks honour.
+   */
+  public static notSecret(value: string, reason: string): EnvValue {
+    if (typeof reason !== 'string' || reason.trim().length < 3) {
+      invalid('EnvValue.notSecret', 'reason', 'must say why the value is not a secret', reason, 'pass a reason such as "public OIDC token endpoint"');
+    }
+    const v = EnvValue.literal(value);
+    return new EnvValue(v.source, true);
   }
   /** A `secretKeyRef`: the pod reads the value at start; the manifest holds only the reference. */
   public static fromSecret(secret: SecretValue): EnvValue {
@@ -27,7 +68,11 @@ export class EnvValue {
   public static fromField(fieldPath: string): EnvValue {
     return new EnvValue({ valueFrom: { fieldRef: { fieldPath } } });
   }
-  private constructor(public readonly source: { value?: string; valueFrom?: k8s.EnvVarSource }) {}
+  private constructor(
+    public readonly source: { value?: string; valueFrom?: k8s.EnvVarSource },
+    /** True for {@link EnvValue.notSecret}: the credential checks skip it. */
+    public readonly declaredNotSecret = false,
+  ) {}
 }
 
 
@@ -131,13 +176,25 @@ function renderContainer(scope: IConstruct, prefix: string, c: ContainerSpec, po
     invalid(scope, `${prefix}.liveness/readiness`, 'must both be set for a long-running container', c.name,
       'pass liveness and readiness probes (Probe.httpGet, Probe.tcpSocket or Probe.exec)');
   }
-  const env = (c.env ?? []).map(([name, v]) => {
-    if (v.source.value !== undefined && looksLikeCredentialName(name)) {
-      invalid(scope, `${prefix}.env.${name}`, 'looks like a credential and must not be a literal value', v.source.value,
-        'pass EnvValue.fromSecret(SecretValue.fromSecret(name, key)) or an ExternalSecret value');
+  checkInstance(scope, `${prefix}.image`, c.image, ContainerImage, 'a ContainerImage', 'pass ContainerImage.fromReference("postgres:16.6-bookworm")');
+  const env = (c.env ?? []).map((entry, i) => {
+    const [name, v] = Array.isArray(entry) ? entry : [undefined, undefined];
+    if (typeof name !== 'string' || !/^[-._a-zA-Z][-._a-zA-Z0-9]*$/.test(name)) {
+      invalid(scope, `${prefix}.env[${i}] name`, 'must be a C identifier-like name (letters, digits, "_", "-", ".", not starting with a digit)', name, 'use a name such as "LOG_LEVEL"');
     }
+    checkInstance(scope, `${prefix}.env.${name}`, v, EnvValue, 'an EnvValue', 'pass EnvValue.literal("..."), EnvValue.fromSecret(secret) or EnvValue.fromField("...")');
+    checkLiteralIsNotSecret(scope, `${prefix}.env.${name}`, name, v);
     return { name, ...v.source } as k8s.EnvVar;
   });
+  for (const [what, list] of [['command', c.command], ['args', c.args]] as const) {
+    (list ?? []).forEach((a, i) => {
+      const kind = credentialInValue(a);
+      if (kind) {
+        invalid(scope, `${prefix}.${what}[${i}]`, `holds ${kind}; an argument is visible in /proc and in the manifest`, '<redacted>',
+          'pass the credential through an environment variable from EnvValue.fromSecret(...) and read it there');
+      }
+    });
+  }
   const ports = Object.entries(c.ports ?? {}).map(([name, containerPort]) => {
     checkDnsLabel(scope, `${prefix}.ports name`, name, 15);
     checkPort(scope, `${prefix}.ports.${name}`, containerPort);
@@ -165,12 +222,39 @@ function renderContainer(scope: IConstruct, prefix: string, c: ContainerSpec, po
 }
 
 /**
+ * Refuses a literal that is, or is named like, a credential, unless it was declared with
+ * {@link EnvValue.notSecret}. The message never shows the value.
+ */
+export function checkLiteralIsNotSecret(scope: IConstruct | string, prop: string, name: string, v: EnvValue): void {
+  if (v.source.value === undefined || v.declaredNotSecret) return;
+  const fix = `pass EnvValue.fromSecret(SecretValue.fromSecret("<secret>", "<key>")) or an ExternalSecret value; if it is not a secret, EnvValue.notSecret(value, "<why>")`;
+  if (looksLikeCredentialName(name)) invalid(scope, prop, 'is named like a credential and must not be a literal value', '<redacted>', fix);
+  const kind = credentialInValue(v.source.value);
+  if (kind) invalid(scope, prop, `holds ${kind} and must not be a literal value`, '<redacted>', fix);
+}
+
+/** The annotation that lists `<container>/<VAR>` literals declared {@link EnvValue.notSecret}. */
+export const NOT_SECRET_ENV_ANNOTATION = 'mlops-cdk8s.io/not-secret-env';
+
+/** The `<container>/<VAR>` entries of `o` declared with {@link EnvValue.notSecret}, sorted. */
+export function notSecretEnv(o: Pick<PodSpecOptions, 'containers' | 'initContainers'>): string[] {
+  return [...(o.initContainers ?? []), ...o.containers]
+    .flatMap((c) => (c.env ?? []).filter(([, v]) => v?.declaredNotSecret).map(([n]) => `${c.name}/${n}`)).sort();
+}
+
+/**
  * A pod spec that meets the Pod Security Standards "restricted" profile: non-root user,
  * no privilege escalation, all capabilities dropped, RuntimeDefault seccomp, read-only root
  * filesystem with an emptyDir per writable directory, and no service-account token mounted.
  * @internal
  */
 export function restrictedPodSpec(scope: IConstruct, o: PodSpecOptions): k8s.PodSpec {
+  if (!o || !Array.isArray(o.containers) || o.containers.length === 0) {
+    invalid(scope, 'containers', 'must list at least one container', o?.containers, 'pass containers: [{ name, image, resources, ... }]');
+  }
+  if (!o.runAs || !Number.isInteger(o.runAs.uid) || !Number.isInteger(o.runAs.gid) || o.runAs.uid < 0 || o.runAs.gid < 0) {
+    invalid(scope, 'runAs', 'must be { uid, gid } with non-negative integers', o.runAs, 'run as the image\'s non-root user, such as { uid: 1000, gid: 1000 }');
+  }
   if (o.runAs.uid === 0 || o.runAs.gid === 0) {
     invalid(scope, 'runAs', 'must not be root (uid/gid 0)', o.runAs, 'run as the image\'s non-root user, such as { uid: 1000, gid: 1000 }');
   }
@@ -180,7 +264,7 @@ export function restrictedPodSpec(scope: IConstruct, o: PodSpecOptions): k8s.Pod
   for (const c of all) {
     for (const dir of c.writableDirs ?? []) {
       const name = writableVolumeName(dirPath(dir));
-      const size = typeof dir === 'string' ? '1Gi' : checkQuantity(scope, `writableDirs ${dir.path} sizeLimit`, dir.sizeLimit, '10Gi');
+      const size = typeof dir === 'string' ? '1Gi' : checkByteQuantity(scope, `writableDirs ${dir.path} sizeLimit`, dir.sizeLimit, '10Gi');
       const existing = volumes.get(name)?.emptyDir?.sizeLimit?.value;
       // Shared by init and main containers: the largest size asked for wins.
       if (!existing || (parseQuantity(size) ?? 0) > (parseQuantity(String(existing)) ?? 0)) {

@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
 import { k8s } from './k8s';
-import { checkQuantity, invalid, parseQuantity } from './validate';
+import { checkByteQuantity, checkQuantity, invalid, parseQuantity } from './validate';
 
 /**
  * Compute resources of one container. A memory limit is required (an unbounded container
@@ -25,8 +25,8 @@ export function renderResources(scope: IConstruct, prop: string, r: ResourceRequ
       'pass { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "1Gi" } }');
   }
   checkQuantity(scope, `${prop}.requests.cpu`, r.requests.cpu, '100m');
-  checkQuantity(scope, `${prop}.requests.memory`, r.requests.memory, '256Mi');
-  checkQuantity(scope, `${prop}.limits.memory`, r.limits.memory, '1Gi');
+  checkByteQuantity(scope, `${prop}.requests.memory`, r.requests.memory, '256Mi');
+  checkByteQuantity(scope, `${prop}.limits.memory`, r.limits.memory, '1Gi');
   if (parseQuantity(r.limits.memory)! < parseQuantity(r.requests.memory)!) {
     invalid(scope, `${prop}.limits.memory`, `must be at least requests.memory (${r.requests.memory})`, r.limits.memory,
       `raise the limit or lower the request`);

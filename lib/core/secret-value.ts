@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { checkDnsSubdomain, invalid } from './validate';
+import { SECRET_MARK, checkDnsSubdomain, invalid } from './validate';
 
 /**
  * A secret that a pod reads at run time: a key of a Kubernetes Secret, never the value itself.
@@ -11,8 +11,8 @@ export class SecretValue {
   /** A key of a Secret that exists in the namespace before this app is applied. */
   public static fromSecret(secretName: string, key: string): SecretValue {
     checkDnsSubdomain('SecretValue.fromSecret', 'secretName', secretName);
-    if (!/^[-._a-zA-Z0-9]+$/.test(key ?? '')) {
-      invalid('SecretValue.fromSecret', 'key', 'must consist of alphanumerics, "-", "_" or "."', key, 'use a key such as "password"');
+    if (typeof key !== 'string' || key.length > 253 || !/^[-._a-zA-Z0-9]+$/.test(key)) {
+      invalid('SecretValue.fromSecret', 'key', 'must consist of at most 253 alphanumerics, "-", "_" or "."', key, 'use a key such as "password"');
     }
     return new SecretValue(secretName, key, undefined);
   }
@@ -21,6 +21,9 @@ export class SecretValue {
   public static _fromProducer(secretName: string, key: string, producer: IConstruct): SecretValue {
     return new SecretValue(secretName, key, producer);
   }
+
+  /** Marks this as secret: error messages show `<redacted>` for it. */
+  public readonly [SECRET_MARK] = true;
 
   private constructor(
     /** The name of the Kubernetes Secret. */

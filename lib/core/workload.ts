@@ -3,11 +3,11 @@ import { Construct } from 'constructs';
 import { enableAppChecks } from './app-checks';
 import { ConnectionGraph, IWorkload, Peer } from './connections';
 import { k8s } from './k8s';
-import { PodSpecOptions, restrictedPodSpec } from './pod';
+import { NOT_SECRET_ENV_ANNOTATION, PodSpecOptions, notSecretEnv, restrictedPodSpec } from './pod';
 import { ComponentIdentity, selectorLabels, standardLabels } from './labels';
 import { Port } from './port';
 import { renderServiceAccount } from './service';
-import { checkDnsLabel, describeConstruct, ValidationError } from './validate';
+import { ValidationError, checkDnsLabel, checkLabels, describeConstruct, invalid } from './validate';
 
 /** What a spread constraint does when it cannot be met. */
 export class SpreadPolicy {
@@ -68,11 +68,15 @@ export class Workload extends Construct implements IWorkload {
     enableAppChecks(this);
     const describeAs = props.owner ?? this;
     this.workloadName = checkDnsLabel(describeAs, 'name', props.instance, 52);
-    const namespace = Chart.of(this).namespace;
+    const chart = Chart.of(this);
+    const namespace = chart.namespace;
     if (!namespace) {
-      throw new ValidationError(`${describeConstruct(describeAs)}: its Chart has no namespace, got undefined. Fix: create the chart as new Chart(app, 'mlops', { namespace: 'mlops' }).`);
+      invalid(chart, 'namespace', `must be set on the Chart that holds ${describeConstruct(describeAs)} (its objects are namespaced)`, namespace,
+        `create the Chart with a namespace, as in new Chart(app, '${chart.node.id}', { namespace: 'mlops' })`);
     }
-    this.namespace = namespace;
+    // An invalid namespace is the Chart's prop: blame it, not a prop derived from it (allowedHosts).
+    this.namespace = checkDnsLabel(chart, 'namespace', namespace);
+    checkLabels(describeAs, 'partOf', props.partOf === undefined ? undefined : { 'app.kubernetes.io/part-of': props.partOf });
     this.labels = standardLabels(props);
     this.podSelector = selectorLabels(props);
     this.serviceAccountName = this.workloadName;
@@ -94,9 +98,11 @@ export class Workload extends Construct implements IWorkload {
 
   /** A restricted pod template carrying this workload's labels and ServiceAccount. */
   public podTemplate(options: Omit<PodSpecOptions, 'serviceAccountName'>): k8s.PodTemplateSpec {
+    const spec = restrictedPodSpec(this.peer, { ...options, serviceAccountName: this.serviceAccountName });
+    const notSecret = notSecretEnv(options);
     return {
-      metadata: { labels: this.labels },
-      spec: restrictedPodSpec(this.peer, { ...options, serviceAccountName: this.serviceAccountName }),
+      metadata: { labels: this.labels, ...(notSecret.length ? { annotations: { [NOT_SECRET_ENV_ANNOTATION]: notSecret.join(',') } } : {}) },
+      spec,
     };
   }
 

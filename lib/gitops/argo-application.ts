@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { enableAppChecks } from '../core/app-checks';
 import * as argo from '../../imports/argoproj.io';
 import { MANAGED_BY } from '../core/labels';
-import { checkDnsLabel, checkInteger, invalid } from '../core/validate';
+import { checkDnsLabel, checkDnsSubdomain, checkHostname, checkInteger, invalid } from '../core/validate';
 
 /** The Git repository Argo CD reads `dist/` from. */
 export interface GitSource {
@@ -70,6 +70,10 @@ export function checkGitSource(scope: Construct, source: GitSource): void {
     invalid(scope, 'source.repoUrl', 'must be an https://, ssh:// or git@ repository URL', source?.repoUrl,
       'pass the URL Argo CD clones, such as "https://github.com/acme/mlops-platform.git"');
   }
+  const rev = source.targetRevision;
+  if (rev !== undefined && (typeof rev !== 'string' || !/^[A-Za-z0-9._\-/]+$/.test(rev) || rev.includes('..'))) {
+    invalid(scope, 'source.targetRevision', 'must be a branch, tag or commit', rev, 'use "main", a tag such as "v1.2.0", or a commit sha');
+  }
 }
 
 /** Checks a path inside the repository (with `*` only where a glob is allowed). */
@@ -77,6 +81,22 @@ export function checkRepoPath(scope: Construct, prop: string, value: string, all
   if (!(allowGlob ? /^[A-Za-z0-9._\-/*]+$/ : /^[A-Za-z0-9._\-/]+$/).test(value ?? '') || value.startsWith('/') || value.split('/').includes('..')) {
     invalid(scope, prop, 'must be a relative path inside the repository', value, 'use "dist/<app>"');
   }
+}
+
+/** A cluster API server URL as Argo CD registers it: https, a host, an optional port and path. */
+function checkServerUrl(scope: Construct, value: string): void {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (!url || url.protocol !== 'https:' || url.username || url.password || url.search || url.hash) {
+    invalid(scope, 'destinationServer', 'must be an https:// API server URL without credentials, query or fragment', value,
+      'use "https://kubernetes.default.svc" or the URL `argocd cluster list` shows');
+  }
+  const host = url.hostname;
+  if (!/^\[.*\]$/.test(host) && !/^[0-9.]+$/.test(host) && host !== 'kubernetes.default.svc' && host.includes('.')) checkHostname(scope, 'destinationServer host', host);
 }
 
 /** An Argo CD `Application` that syncs one kustomize directory of dist/. */
@@ -88,6 +108,9 @@ export class ArgoApplication extends Construct {
     checkDnsLabel(this, 'destinationNamespace', props.destinationNamespace);
     checkGitSource(this, props.source);
     checkRepoPath(this, 'path', props.path);
+    if (props.destinationServer !== undefined) checkServerUrl(this, props.destinationServer);
+    if (props.destinationCluster !== undefined) checkDnsSubdomain(this, 'destinationCluster', props.destinationCluster);
+    if (props.project !== undefined) checkDnsSubdomain(this, 'project', props.project);
     if (props.destinationServer !== undefined && props.destinationCluster !== undefined) {
       invalid(this, 'destinationCluster', 'conflicts with destinationServer (Argo CD takes one of them)', props.destinationCluster,
         'remove destinationServer or destinationCluster');

@@ -3,7 +3,7 @@ import { enableAppChecks } from '../core/app-checks';
 import { ConnectionGraph, IWorkload, Peer } from '../core/connections';
 import { Port } from '../core/port';
 import { SecretValue } from '../core/secret-value';
-import { checkDnsSubdomain, invalid, isIpv4 } from '../core/validate';
+import { checkHost, checkSecretValue, invalid } from '../core/validate';
 
 /**
  * An OpenID Connect provider and one confidential client registered with it: what a relying
@@ -86,7 +86,7 @@ export function parseHttpsUrl(scope: IConstruct | string, prop: string, value: s
     invalid(scope, prop, 'must be an https URL without credentials, query or fragment', value, `write it as "${example}"`);
   }
   const host = parsed.hostname;
-  if (!isIpv4(host)) checkDnsSubdomain(scope, `${prop} host`, host);
+  checkHost(scope, `${prop} host`, host);
   const url = `${parsed.protocol}//${parsed.host}${parsed.pathname}`.replace(/\/+$/, '');
   return { url, host, port: parsed.port ? Number(parsed.port) : 443 };
 }
@@ -114,10 +114,7 @@ export function checkClient(scope: IConstruct, clientId: string, clientSecret: S
   if (typeof clientId !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._:-]{0,254}$/.test(clientId)) {
     invalid(scope, 'clientId', 'must be letters, digits, ".", "_", ":" or "-", starting with a letter or digit', clientId, 'use a client id such as "mlflow"');
   }
-  if (!(clientSecret instanceof SecretValue)) {
-    invalid(scope, 'clientSecret', 'must be a SecretValue, never a string', typeof clientSecret === 'string' ? '<redacted>' : clientSecret,
-      'pass SecretValue.fromSecret("mlflow-oidc", "client-secret") or an ExternalSecret value');
-  }
+  checkSecretValue(scope, 'clientSecret', clientSecret, SecretValue, 'pass SecretValue.fromSecret("mlflow-oidc", "client-secret") or an ExternalSecret value');
 }
 
 class ExternalIdentityProvider extends IdentityProviderBase {
@@ -139,7 +136,7 @@ class ExternalIdentityProvider extends IdentityProviderBase {
     this.clientId = props.clientId;
     this.clientSecret = props.clientSecret;
     this.port = Port.tcp(props.port ?? issuer.port, this, 'port');
-    this.peer = props.peer ?? (isIpv4(issuer.host) ? Peer.cidr(`${issuer.host}/32`) : Peer.anyAddress());
+    this.peer = props.peer ?? Peer.host(issuer.host);
   }
 }
 

@@ -7,7 +7,7 @@ import { k8s } from '../core/k8s';
 import { EnvValue } from '../core/pod';
 import { Port } from '../core/port';
 import { SecretValue } from '../core/secret-value';
-import { checkDnsSubdomain, checkHostname, invalid, isIpv4 } from '../core/validate';
+import { checkDnsSubdomain, checkHost, checkHostname, checkSecretValue, invalid } from '../core/validate';
 import { readScript } from '../core/script-file';
 import { Workload } from '../core/workload';
 import { IdentityProviderBase, checkClient, checkRealmName, parseHttpsUrl } from './identity-provider';
@@ -153,9 +153,7 @@ export class KeycloakClientSetup extends IdentityProviderBase {
     if (!props.admin || typeof props.admin.username !== 'string' || !/^[a-z0-9][a-z0-9._@+-]{0,254}$/.test(props.admin.username)) {
       invalid(this, 'admin.username', 'must be a lower-case Keycloak username', props.admin?.username, 'pass admin: { username: "admin", password: SecretValue.fromSecret("keycloak-admin", "password") }');
     }
-    if (!(props.admin.password instanceof SecretValue)) {
-      invalid(this, 'admin.password', 'must be a SecretValue, never a string', '<redacted>', 'pass SecretValue.fromSecret("keycloak-admin", "password")');
-    }
+    checkSecretValue(this, 'admin.password', props.admin.password, SecretValue, 'pass SecretValue.fromSecret("keycloak-admin", "password")');
     const adminRealm = checkRealmName(this, props.admin.realm ?? 'master');
     this.issuerUrl = `${base.url}/realms/${this.realm}`;
     this.tokenEndpoint = `${this.issuerUrl}/protocol/openid-connect/token`;
@@ -163,8 +161,8 @@ export class KeycloakClientSetup extends IdentityProviderBase {
     this.clientSecret = props.clientSecret;
     // The relying party talks to the public issuer URL; the Job to the admin URL.
     this.port = Port.tcp(props.port ?? base.port, this, 'port');
-    this.peer = props.peer ?? (isIpv4(base.host) ? Peer.cidr(`${base.host}/32`) : Peer.anyAddress());
-    const adminPeer = props.peer ?? (isIpv4(adminUrl.host) ? Peer.cidr(`${adminUrl.host}/32`) : Peer.anyAddress());
+    this.peer = props.peer ?? Peer.host(base.host);
+    const adminPeer = props.peer ?? Peer.host(adminUrl.host);
     const adminPort = Port.tcp(props.port ?? adminUrl.port, this, 'port');
 
     const roles = (props.realmRoles ?? []).map((r, i) => checkRole(this, r, i));
@@ -271,7 +269,7 @@ function parseAdminUrl(scope: Construct, value: string): { url: string; host: st
   if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.username || parsed.password || parsed.search || parsed.hash) {
     invalid(scope, 'adminUrl', 'must be an http(s) URL without credentials, query or fragment', value, 'write it as "http://keycloak.keycloak.svc:8080"');
   }
-  if (!isIpv4(parsed.hostname)) checkDnsSubdomain(scope, 'adminUrl host', parsed.hostname);
+  checkHost(scope, 'adminUrl host', parsed.hostname);
   const url = `${parsed.protocol}//${parsed.host}${parsed.pathname}`.replace(/\/+$/, '');
   return { url, host: parsed.hostname, port: parsed.port ? Number(parsed.port) : parsed.protocol === 'https:' ? 443 : 80 };
 }

@@ -5,7 +5,7 @@ import { Peer } from '../core/connections';
 import { standardLabels } from '../core/labels';
 import { Port } from '../core/port';
 import { SecretValue } from '../core/secret-value';
-import { checkDnsSubdomain, checkHostname, invalid, isIpv4 } from '../core/validate';
+import { checkDnsSubdomain, checkHostname, invalid } from '../core/validate';
 import { IdentityProviderBase, checkClient, checkRealmName, parseHttpsUrl } from './identity-provider';
 import { ProtocolMapper } from './protocol-mapper';
 
@@ -181,7 +181,7 @@ export class KeycloakRealm extends IdentityProviderBase {
     this.clientId = client.clientId;
     this.clientSecret = props.clientSecret;
     this.port = Port.tcp(props.port ?? base.port, this, 'port');
-    this.peer = props.peer ?? (isIpv4(base.host) ? Peer.cidr(`${base.host}/32`) : Peer.anyAddress());
+    this.peer = props.peer ?? Peer.host(base.host);
     this.secretPlaceholder = `${client.clientId.toUpperCase().replace(/[^A-Z0-9]+/g, '_').replace(/^_+|_+$/g, '')}_CLIENT_SECRET`;
 
     const roles = (props.realmRoles ?? []).map((r, i) => checkRole(this, r, i));

@@ -2,8 +2,8 @@ import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { StorageBucket } from '@cdktf/provider-google/lib/storage-bucket';
 import { StorageBucketIamMember } from '@cdktf/provider-google/lib/storage-bucket-iam-member';
-import { checkInteger, invalid } from '../core/validate';
-import { checkBucketName, checkProjectId } from './checks';
+import { checkGcsBucketName, checkInteger, invalid } from '../core/validate';
+import { checkProjectId } from './checks';
 
 export interface ArtifactBucketProps {
   readonly projectId: string;
@@ -34,7 +34,7 @@ export class ArtifactBucket extends Construct {
   constructor(scope: Construct, id: string, props: ArtifactBucketProps) {
     super(scope, id);
     this.projectId = checkProjectId(this, 'projectId', props.projectId);
-    this.bucketName = checkBucketName(this, 'name', props.name);
+    this.bucketName = checkGcsBucketName(this, 'name', props.name);
     if (typeof props.location !== 'string' || !/^[A-Za-z][-A-Za-z0-9]*[A-Za-z0-9]$/.test(props.location)) {
       invalid(this, 'location', 'must be an explicit Cloud Storage location', props.location, 'use a region such as "US-CENTRAL1" (next to the cluster) or a multi-region such as "US"');
     }

@@ -4,8 +4,8 @@ import { ContainerCluster } from '@cdktf/provider-google/lib/container-cluster';
 import { ContainerNodePool } from '@cdktf/provider-google/lib/container-node-pool';
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
-import { checkInteger, invalid } from '../core/validate';
-import { checkCidr, checkDisjointCidrs, checkLocation, checkProjectId, checkResourceName, checkServiceAccountId, parseCidr } from './checks';
+import { checkCidr, checkDisjointCidrs, checkInteger, invalid, parseCidr } from '../core/validate';
+import { checkLocation, checkProjectId, checkResourceName, checkServiceAccountId } from './checks';
 import { Network } from './network';
 
 /** A GKE release channel: how fast the control plane and nodes are upgraded. */
@@ -99,7 +99,7 @@ export class GkeCluster extends Construct {
     this.projectId = checkProjectId(this, 'projectId', props.projectId);
     this.name = checkResourceName(this, 'name', props.name, 40);
     this.location = checkLocation(this, 'location', props.location);
-    checkCidr(this, 'masterCidr', props.masterCidr, 28, 28);
+    checkCidr(this, 'masterCidr', props.masterCidr, { minPrefix: 28, maxPrefix: 28 });
     checkDisjointCidrs(this, { ...props.network.ranges, masterCidr: props.masterCidr });
     const networks = props.masterAuthorizedNetworks ?? [];
     if (networks.length === 0) {
@@ -107,7 +107,7 @@ export class GkeCluster extends Construct {
         'add { cidr: "203.0.113.0/24", displayName: "office-vpn" }');
     }
     networks.forEach((n, i) => {
-      checkCidr(this, `masterAuthorizedNetworks[${i}].cidr`, n.cidr, 0, 32);
+      checkCidr(this, `masterAuthorizedNetworks[${i}].cidr`, n.cidr);
       if (parseCidr(n.cidr)![1] < 8) {
         invalid(this, `masterAuthorizedNetworks[${i}].cidr`, 'must not open the control plane to the internet', n.cidr, 'list your VPN or office egress range instead');
       }

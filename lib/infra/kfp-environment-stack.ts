@@ -2,9 +2,9 @@ import { GcsBackend, TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import type { KfpGcpSettings } from '../kubeflow/kfp-gcp';
-import { invalid } from '../core/validate';
+import { checkGcsBucketName, invalid } from '../core/validate';
 import { ArtifactBucket } from './artifact-bucket';
-import { checkBucketName, checkProjectId, checkRegion, checkResourceName } from './checks';
+import { checkProjectId, checkRegion, checkResourceName } from './checks';
 import { CloudSqlMysql } from './cloud-sql-mysql';
 import { DEFAULT_NETWORK_PLAN, ENVIRONMENT_NAMES, ENVIRONMENT_PROFILES, KfpEnvironmentSettings } from './environments';
 import { GkeCluster } from './gke-cluster';
@@ -48,7 +48,7 @@ export class KfpEnvironmentStack extends ReadableStack {
     const projectId = checkProjectId(this, 'projectId', settings.projectId);
     const region = checkRegion(this, 'region', settings.region);
     const prefix = checkResourceName(this, 'namePrefix', settings.namePrefix, 17);
-    const stateBucket = checkBucketName(this, 'state.bucket', settings.state?.bucket);
+    const stateBucket = checkGcsBucketName(this, 'state.bucket', settings.state?.bucket);
     const statePrefix = settings.state.prefix ?? `kfp/${settings.environment}`;
     if (!/^[-a-zA-Z0-9_./]+$/.test(statePrefix) || statePrefix.startsWith('/')) {
       invalid(this, 'state.prefix', 'must be a relative object prefix', statePrefix, `use "kfp/${settings.environment}"`);

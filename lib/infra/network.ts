@@ -6,8 +6,8 @@ import { ComputeRouter } from '@cdktf/provider-google/lib/compute-router';
 import { ComputeRouterNat } from '@cdktf/provider-google/lib/compute-router-nat';
 import { ComputeSubnetwork } from '@cdktf/provider-google/lib/compute-subnetwork';
 import { ServiceNetworkingConnection } from '@cdktf/provider-google/lib/service-networking-connection';
-import { checkInteger, invalid } from '../core/validate';
-import { checkCidr, checkDisjointCidrs, checkProjectId, checkRegion, checkResourceName } from './checks';
+import { checkCidr, checkDisjointCidrs, checkInteger, invalid } from '../core/validate';
+import { checkProjectId, checkRegion, checkResourceName } from './checks';
 
 export interface NetworkProps {
   readonly projectId: string;
@@ -62,9 +62,9 @@ export class Network extends Construct {
     const project = checkProjectId(this, 'projectId', props.projectId);
     this.region = checkRegion(this, 'region', props.region);
     this.name = checkResourceName(this, 'name', props.name, 50);
-    checkCidr(this, 'subnetCidr', props.subnetCidr, 8, 29);
-    checkCidr(this, 'podsCidr', props.podsCidr, 8, 24);
-    checkCidr(this, 'servicesCidr', props.servicesCidr, 8, 27);
+    checkCidr(this, 'subnetCidr', props.subnetCidr, { minPrefix: 8, maxPrefix: 29 });
+    checkCidr(this, 'podsCidr', props.podsCidr, { minPrefix: 8, maxPrefix: 24 });
+    checkCidr(this, 'servicesCidr', props.servicesCidr, { minPrefix: 8, maxPrefix: 27 });
     this.ranges = { subnetCidr: props.subnetCidr, podsCidr: props.podsCidr, servicesCidr: props.servicesCidr };
     checkDisjointCidrs(this, this.ranges);
     const psaPrefix = checkInteger(this, 'privateServicesPrefixLength', props.privateServicesPrefixLength ?? 20, 8, 24);

@@ -10,7 +10,7 @@ import * as eso from '../../imports/external-secrets.io';
 import { ExternalSecret, SecretStoreRef } from '../core/external-secret';
 import { k8s } from '../core/k8s';
 import { standardLabels } from '../core/labels';
-import { checkDnsLabel, checkPort, invalid } from '../core/validate';
+import { checkDnsLabel, checkGcsBucketName, checkHost, checkPort, invalid } from '../core/validate';
 
 /** A Kubernetes ServiceAccount that acts as a Google service account (Workload Identity). */
 export interface KfpWorkloadIdentity {
@@ -124,7 +124,24 @@ export class KfpGcp extends Construct {
           'use "<account>@<project>.iam.gserviceaccount.com"');
       }
     }
-    const dbHost = props.dbHost ?? 'mysql';
+    checkGcsBucketName(this, 'settings.bucketName', s.bucketName);
+    if (typeof s.projectId !== 'string' || !/^[a-z][-a-z0-9]{4,28}[a-z0-9]$/.test(s.projectId)) {
+      invalid(this, 'settings.projectId', 'must be a Google Cloud project id (6 to 30 lower-case letters, digits or hyphens, starting with a letter)', s.projectId,
+        'pass KfpEnvironmentStack.kfpSettings() rather than writing it by hand');
+    }
+    if (typeof s.clusterLocation !== 'string' || !/^[a-z]+-[a-z]+[0-9]+(-[a-z])?$/.test(s.clusterLocation)) {
+      invalid(this, 'settings.clusterLocation', 'must be a Google Cloud region or zone', s.clusterLocation, 'use "us-central1" or "us-central1-a"');
+    }
+    checkDnsLabel(this, 'settings.clusterName', s.clusterName, 40);
+    for (const [k, v] of Object.entries(s.databases ?? {})) {
+      if (typeof v !== 'string' || !/^[A-Za-z0-9_]{1,64}$/.test(v)) {
+        invalid(this, `settings.databases.${k}`, 'must be a MySQL database name (1 to 64 letters, digits or "_")', v, 'use a name such as "mlpipeline"');
+      }
+    }
+    if (typeof s.databaseCredentialsSecret !== 'string' || !/^[A-Za-z0-9_-]{1,255}$/.test(s.databaseCredentialsSecret)) {
+      invalid(this, 'settings.databaseCredentialsSecret', 'must be a Secret Manager secret id (letters, digits, "_" or "-")', s.databaseCredentialsSecret, 'use an id such as "kfp-db-credentials"');
+    }
+    const dbHost = checkHost(this, 'dbHost', props.dbHost ?? 'mysql');
     const dbPort = checkPort(this, 'dbPort', props.dbPort ?? 3306);
     const storeName = checkDnsLabel(this, 'secretStoreName', props.secretStoreName ?? 'kfp-gcp-secret-manager');
     this.remoteBase = `github.com/kubeflow/pipelines/manifests/kustomize/env/gcp?ref=${s.kfpVersion}`;

@@ -2,7 +2,7 @@ import { IConstruct } from 'constructs';
 import { ContainerImage } from '../core/image';
 import { EnvValue } from '../core/pod';
 import { SecretValue } from '../core/secret-value';
-import { invalid } from '../core/validate';
+import { checkSecretValue, invalid } from '../core/validate';
 import { IDatabase, checkSqlIdentifier } from '../storage/database';
 import type { MlflowAuthConfig, MlflowAuthContext } from './oidc-auth';
 import { loadScript } from './scripts';
@@ -54,9 +54,7 @@ const CONFIG_PATH = '/tmp/mlflow-auth/basic_auth.ini';
 export function bindBasicAuth(scope: IConstruct, context: MlflowAuthContext, options: BasicAuthOptions): MlflowAuthConfig {
   const o = options ?? ({} as BasicAuthOptions);
   for (const [prop, v] of [['auth.adminPassword', o.adminPassword], ['auth.secretKey', o.secretKey]] as const) {
-    if (!(v instanceof SecretValue)) {
-      invalid(scope, prop, 'must be a SecretValue, never a string', v, `pass SecretValue.fromSecret("mlflow-auth", "${prop === 'auth.secretKey' ? 'secret-key' : 'admin-password'}")`);
-    }
+    checkSecretValue(scope, prop, v, SecretValue, `pass SecretValue.fromSecret("mlflow-auth", "${prop === 'auth.secretKey' ? 'secret-key' : 'admin-password'}")`);
   }
   const adminUsername = o.adminUsername ?? 'admin';
   if (!/^[A-Za-z0-9._@-]{1,64}$/.test(adminUsername)) {

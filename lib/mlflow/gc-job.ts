@@ -4,7 +4,7 @@ import { renderCronJob } from '../core/batch';
 import { EnvValue } from '../core/pod';
 import { k8s } from '../core/k8s';
 import { SecretValue } from '../core/secret-value';
-import { checkCron, checkInteger, invalid } from '../core/validate';
+import { checkCron, checkInteger, checkSecretValue, invalid } from '../core/validate';
 import { Workload } from '../core/workload';
 import { WorkloadComponent } from '../core/workload-component';
 import { artifactStoreEnv, identityOf } from '../storage/cloud-object-store';
@@ -72,8 +72,9 @@ export class GarbageCollection extends WorkloadComponent {
     const olderThan = props.olderThan ?? GcRetention.days(30);
     if (!(olderThan instanceof GcRetention)) invalid(this, 'olderThan', 'must be a GcRetention', olderThan, 'pass olderThan: GcRetention.days(30)');
     const creds = props.trackingCredentials;
-    if (creds && (!(creds.username instanceof SecretValue) || !(creds.password instanceof SecretValue))) {
-      invalid(this, 'trackingCredentials', 'must hold SecretValues, never strings', '<redacted>', 'pass { username: SecretValue.fromSecret("mlflow-gc", "username"), password: SecretValue.fromSecret("mlflow-gc", "password") }');
+    if (creds) {
+      checkSecretValue(this, 'trackingCredentials.username', creds.username, SecretValue, 'pass SecretValue.fromSecret("mlflow-gc", "username")');
+      checkSecretValue(this, 'trackingCredentials.password', creds.password, SecretValue, 'pass SecretValue.fromSecret("mlflow-gc", "password")');
     }
     server.database.grantConnect(this, 'mlflow gc (backend store)');
     store?.grantConnect(this, 'mlflow gc (artifacts)');
@@ -81,13 +82,15 @@ export class GarbageCollection extends WorkloadComponent {
 
     const scripts = new k8s.KubeConfigMap(this, 'Scripts', {
       metadata: { name: `${w.workloadName}-scripts`, labels: w.labels },
-      data: { 'gc.py': loadScript('scripts', 'gc.py') },
+      // The server's credentials writer runs here too: the URI holds no password.
+      data: { 'gc.py': loadScript('scripts', 'gc.py'), 'write_db_credentials.py': loadScript('scripts', 'write_db_credentials.py') },
     });
     const cron = renderCronJob(w, {
       schedule: checkCron(this, 'schedule', props.schedule ?? '0 3 * * *'),
       timeZone: props.timeZone ?? 'Etc/UTC',
       pod: {
         runAs: RUN_AS,
+        initContainers: [{ ...server.backendStoreCredentials, resources: { requests: { cpu: '10m', memory: '64Mi' }, limits: { cpu: '100m', memory: '128Mi' } } }],
         containers: [{
           name: 'gc',
           image: server.image,
@@ -103,10 +106,13 @@ export class GarbageCollection extends WorkloadComponent {
             ] as Array<[string, EnvValue]> : []),
           ],
           resources: { requests: { cpu: '50m', memory: '256Mi' }, limits: { cpu: '500m', memory: '1Gi' } },
-          volumeMounts: [{ name: 'scripts', mountPath: '/scripts', readOnly: true }],
+          volumeMounts: [{ name: 'scripts', mountPath: '/scripts', readOnly: true }, { name: 'db-credentials', mountPath: '/db-credentials', readOnly: true }],
           writableDirs: ['/tmp'],
         }],
-        volumes: [{ name: 'scripts', configMap: { name: scripts.name } }],
+        volumes: [
+          { name: 'scripts', configMap: { name: scripts.name } },
+          { name: 'db-credentials', emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString('1Mi') } },
+        ],
       },
     }, this);
     this.resource = cron;

@@ -6,7 +6,7 @@ import { ContainerImage } from '../core/image';
 import { EnvValue } from '../core/pod';
 import { Port } from '../core/port';
 import { SecretValue } from '../core/secret-value';
-import { checkDnsLabel, checkDnsSubdomain, checkHostname, checkInteger, checkPort, invalid, isIpv4 } from '../core/validate';
+import { checkDnsLabel, checkHost, checkHostname, checkInteger, checkPort, checkSecretValue, invalid } from '../core/validate';
 import { IIdentityProvider, parseHttpsUrl } from '../identity/identity-provider';
 import { IDatabase } from '../storage/database';
 import { loadScript } from './scripts';
@@ -61,13 +61,11 @@ export class OidcCache {
   /** A Redis-compatible server shared by every replica (the image needs the plugin's `cache` extra). */
   public static redis(options: RedisCacheOptions): OidcCache {
     const scope = 'OidcCache.redis';
-    const host = isIpv4(options.host) ? options.host : checkDnsSubdomain(scope, 'host', options.host);
+    const host = checkHost(scope, 'host', options.host);
     const port = checkPort(scope, 'port', options.port ?? 6379);
     const db = checkInteger(scope, 'db', options.db ?? 0, 0, 15);
-    if (options.password !== undefined && !(options.password instanceof SecretValue)) {
-      invalid(scope, 'password', 'must be a SecretValue, never a string', '<redacted>', 'pass SecretValue.fromSecret("redis", "password")');
-    }
-    return new OidcCache({ host, port, db, password: options.password, peer: options.peer ?? (isIpv4(host) ? Peer.cidr(`${host}/32`) : Peer.anyAddress()) });
+    if (options.password !== undefined) checkSecretValue(scope, 'password', options.password, SecretValue, 'pass SecretValue.fromSecret("redis", "password")');
+    return new OidcCache({ host, port, db, password: options.password, peer: options.peer ?? Peer.host(host) });
   }
   private constructor(public readonly redis: { host: string; port: number; db: number; password?: SecretValue; peer: Peer } | undefined) {}
 }
@@ -269,9 +267,7 @@ export class MlflowOidcAuth extends MlflowAuth {
     }
     const host = checkHostname(scope, 'ingress.host', context.ingressHost);
     const secretKey = o.secretKey;
-    if (secretKey !== undefined && !(secretKey instanceof SecretValue)) {
-      invalid(scope, 'auth.secretKey', 'must be a SecretValue, never a string', '<redacted>', 'pass SecretValue.fromSecret("mlflow-oidc", "secret-key")');
-    }
+    if (secretKey !== undefined) checkSecretValue(scope, 'auth.secretKey', secretKey, SecretValue, 'pass SecretValue.fromSecret("mlflow-oidc", "secret-key")');
     const store = o.store ?? OidcAuthStore.sqlite();
     if (replicas > 1 && !secretKey) {
       invalid(scope, 'auth.secretKey', `is required with ${replicas} replicas (each pod would sign session cookies with its own random key, so a session would work on one pod only)`,
@@ -287,9 +283,7 @@ export class MlflowOidcAuth extends MlflowAuth {
         `create a second database such as "${tracking.databaseName}_auth" and pass OidcAuthStore.database(...) for it`);
     }
     const clientSecret = o.clientSecret ?? provider.clientSecret;
-    if (!(clientSecret instanceof SecretValue)) {
-      invalid(scope, 'auth.clientSecret', 'must be a SecretValue, never a string', '<redacted>', 'pass SecretValue.fromSecret("mlflow-oidc", "client-secret")');
-    }
+    checkSecretValue(scope, 'auth.clientSecret', clientSecret, SecretValue, 'pass SecretValue.fromSecret("mlflow-oidc", "client-secret")');
     const groupsClaim = o.groupsClaim ?? 'realm_access.roles';
     if (!CLAIM.test(groupsClaim ?? '')) {
       invalid(scope, 'auth.groupsClaim', 'must be a claim name or a dotted path of claim names', groupsClaim, 'write it as "groups" or "realm_access.roles"');

@@ -8,7 +8,11 @@ import { Port } from '../core/port';
 import { Probe, ProbeOptions } from '../core/probe';
 import { ResourceRequirements } from '../core/resources';
 import { renderService } from '../core/service';
-import { checkDnsSubdomain, checkHostname, checkInteger, checkQuantity, invalid } from '../core/validate';
+import {
+  checkAnnotations, checkByteQuantity, checkConstruct, checkDnsSubdomain, checkHostname, checkInstance, checkInteger, checkLabels,
+  checkPrometheusDuration, invalid,
+} from '../core/validate';
+import { readScript } from '../core/script-file';
 import { DisruptionBudget, SpreadPolicy, Workload } from '../core/workload';
 import { WorkloadComponent } from '../core/workload-component';
 import { ExistingHttpService, ExistingHttpServiceProps, IHttpService } from '../core/http-service';
@@ -149,45 +153,15 @@ const PORT = 5000;
 /** The image's `mlflow` user (uid/gid 1001); HOME is on /tmp, as the root filesystem is read-only. */
 const RUN_AS = { uid: 1001, gid: 1001 };
 
-/** Reads DB_* from the environment and prints the SQLAlchemy URL, percent-encoding the credentials. */
-const BACKEND_URI_PY = `import os
-from urllib.parse import quote
-e = os.environ
-print("%s://%s:%s@%s:%s/%s" % (e["DB_SCHEME"], quote(e["DB_USER"], safe=""), quote(e["DB_PASSWORD"], safe=""),
-                               e["DB_HOST"], e["DB_PORT"], e["DB_NAME"]))
-`;
+/** Where the init container writes the database password for the driver (a memory volume). */
+const CREDENTIALS_DIR = '/db-credentials';
 
 /**
- * Runs `mlflow db upgrade` through click's API with the URL built in-process, so the password is
- * never in a process argument list (`/proc/<pid>/cmdline`).
- */
-const DB_UPGRADE_PY = `import os, sys
-from urllib.parse import quote
-from mlflow.cli import cli
-e = os.environ
-uri = "%s://%s:%s@%s:%s/%s" % (e["DB_SCHEME"], quote(e["DB_USER"], safe=""), quote(e["DB_PASSWORD"], safe=""),
-                               e["DB_HOST"], e["DB_PORT"], e["DB_NAME"])
-cli.main(args=["db", "upgrade", uri], prog_name="mlflow")
-`;
-
-/** Waits (up to five minutes) until the database accepts TCP connections. */
-const WAIT_FOR_DB_PY = `import os, socket, sys, time
-host, port = os.environ["DB_HOST"], int(os.environ["DB_PORT"])
-for attempt in range(150):
-    try:
-        socket.create_connection((host, port), 3).close()
-        sys.exit(0)
-    except OSError as err:
-        print("waiting for %s:%d (%d): %s" % (host, port, attempt, err), flush=True)
-        time.sleep(2)
-sys.exit("database %s:%d not reachable" % (host, port))
-`;
-
-/**
- * The MLflow tracking server and model registry: `mlflow server` with a SQL backend store whose
- * URL is assembled inside the pod from secret references, proxied artifacts on S3, an init
- * container that waits for the database and runs `mlflow db upgrade`, `/health` probes, a
- * Service on 5000, and optionally an Ingress, a ServiceMonitor and high availability.
+ * The MLflow tracking server and model registry: `mlflow server` with a SQL backend store,
+ * proxied artifacts on S3, init containers that write the database password into the file the
+ * driver reads (never into the URI, which MLflow logs), wait for the database and migrate an
+ * existing schema (an empty database gets its schema from the server's first start), `/health`
+ * probes, a Service on 5000, and optionally an Ingress, a ServiceMonitor and high availability.
  */
 export class TrackingServer extends WorkloadComponent implements ITrackingServer {
   /** MLflow with psycopg2, PyMySQL and boto3 (the image the community-charts chart uses). */
@@ -211,8 +185,15 @@ export class TrackingServer extends WorkloadComponent implements ITrackingServer
   public readonly database: IDatabase;
   public readonly artifactStore?: IObjectStore;
   public readonly image: ContainerImage;
-  /** The environment the server assembles its backend store URI from (secret references only). */
+  /**
+   * The environment of a process that uses the backend store: the URI (no password in it) and,
+   * for PostgreSQL, PGPASSFILE. The password itself is in the driver's file, which
+   * {@link backendStoreCredentials} writes; a pod that uses this env needs that init container and
+   * a `db-credentials` volume mounted at `/db-credentials`.
+   */
   public readonly backendStoreEnv: Array<[string, EnvValue]>;
+  /** The init container that writes the database password into the driver's file (`db-credentials`). */
+  public readonly backendStoreCredentials: ContainerSpec;
   /** The most pods that can run at once: `replicas`, or the autoscaler's maximum. */
   public readonly maxReplicas: number;
   /** The pod port clients connect to: 5000, or the auth proxy's when one is in front. */
@@ -225,14 +206,20 @@ export class TrackingServer extends WorkloadComponent implements ITrackingServer
       owner: this, name: 'mlflow', instance: name, component: 'tracking-server', partOf: props.partOf,
       serviceAccountAnnotations: identityOf(props.objectStore ?? (props.artifacts instanceof ArtifactRoot ? undefined : props.artifacts?.store))?.serviceAccountAnnotations,
     }));
-    if (!props.database || !props.artifacts) {
-      invalid(this, props.database ? 'artifacts' : 'database', 'is required', undefined,
-        props.database ? 'pass artifacts: minio.addBucket("mlflow")' : 'pass database: a Postgres or Database.fromExisting(...)');
+    checkConstruct(this, 'database', props.database, 'pass database: a Postgres or Database.fromExisting(...)');
+    const artifacts = props.artifacts as unknown;
+    if (!(artifacts instanceof ArtifactRoot)) {
+      const bucket = artifacts as IBucket | null | undefined;
+      if (bucket === null || typeof bucket !== 'object' || typeof bucket.s3Uri !== 'function') {
+        invalid(this, 'artifacts', 'must be a bucket or an ArtifactRoot', typeof artifacts === 'string' ? artifacts : undefined,
+          'pass artifacts: minio.addBucket("mlflow"), store.bucket("mlflow") or ArtifactRoot.onVolume("/models/artifacts")');
+      }
+      checkConstruct(this, 'artifacts.store', bucket.store, 'pass a bucket of an object store of this app');
     }
     const autoscaling = resolveAutoscaling(this, props.autoscaling, props.replicas, props.resources);
     const replicas = autoscaling?.minReplicas ?? checkInteger(this, 'replicas', props.replicas ?? 1, 1, 50);
     this.maxReplicas = autoscaling?.maxReplicas ?? replicas;
-    const scratchSize = checkQuantity(this, 'scratchSize', props.scratchSize ?? '10Gi', '10Gi');
+    const scratchSize = checkByteQuantity(this, 'scratchSize', props.scratchSize ?? '10Gi', '10Gi');
     const workers = checkInteger(this, 'workers', props.workers ?? 2, 1, 32);
     if (props.auth instanceof MlflowAuth && props.auth._replacesImage && props.image) {
       invalid(this, 'image', 'must not be set with auth (the auth option brings the image with its plugin)', props.image, 'pass the image as auth: MlflowAuth.oidc({ image, ... })');
@@ -247,13 +234,16 @@ export class TrackingServer extends WorkloadComponent implements ITrackingServer
     store?.grantConnect(this, 'mlflow artifact store');
     if (!(props.artifacts instanceof ArtifactRoot)) recordBucketUse(this, 'artifacts', props.artifacts, 'artifacts');
 
+    // The password is in neither the URI (MLflow logs it at start-up) nor the environment of the
+    // MLflow processes: an init container writes it into the file the driver reads, PGPASSFILE for
+    // libpq, `read_default_file` for PyMySQL.
+    const postgres = db.engine.name === 'postgresql';
+    const credentialsFile = `${CREDENTIALS_DIR}/${postgres ? 'pgpass' : 'my.cnf'}`;
+    const backendUri = `${db.engine.sqlalchemyScheme}://${encodeURIComponent(db.username)}@${db.host}:${db.port}/${db.databaseName}`
+      + (postgres ? '' : `?read_default_file=${credentialsFile}`);
     const dbEnv: Array<[string, EnvValue]> = [
-      ['DB_SCHEME', EnvValue.literal(db.engine.sqlalchemyScheme)],
-      ['DB_HOST', EnvValue.literal(db.host)],
-      ['DB_PORT', EnvValue.literal(String(db.port))],
-      ['DB_NAME', EnvValue.literal(db.databaseName)],
-      ['DB_USER', EnvValue.literal(db.username)],
-      ['DB_PASSWORD', EnvValue.fromSecret(db.password)],
+      ['MLFLOW_BACKEND_STORE_URI', EnvValue.literal(backendUri)],
+      ...(postgres ? [['PGPASSFILE', EnvValue.literal(credentialsFile)] as [string, EnvValue]] : []),
       ['HOME', EnvValue.literal('/tmp')],
     ];
     this.backendStoreEnv = dbEnv;
@@ -263,6 +253,24 @@ export class TrackingServer extends WorkloadComponent implements ITrackingServer
     ];
 
     const ingressHost = props.ingress ? checkHostname(this, 'ingress.host', props.ingress.host) : undefined;
+    if (props.ingress) {
+      checkInstance(this, 'ingress.tls', props.ingress.tls, IngressTls, 'an IngressTls', 'pass IngressTls.certManagerClusterIssuer("letsencrypt") or IngressTls.existingSecret("mlflow-tls")');
+      checkDnsSubdomain(this, 'ingress.className', props.ingress.className ?? 'nginx');
+      checkAnnotations(this, 'ingress.annotations', props.ingress.annotations);
+      if (props.ingress.controller !== undefined) checkInstance(this, 'ingress.controller', props.ingress.controller, Peer, 'a Peer', "pass Peer.namespace('ingress-nginx')");
+    }
+    if (props.metrics) {
+      checkPrometheusDuration(this, 'metrics.interval', props.metrics.interval ?? '30s', '30s');
+      checkLabels(this, 'metrics.labels', props.metrics.labels);
+      if (props.metrics.prometheus !== undefined) checkInstance(this, 'metrics.prometheus', props.metrics.prometheus, Peer, 'a Peer', "pass Peer.namespace('monitoring', { 'app.kubernetes.io/name': 'prometheus' })");
+    }
+    if (props.clients !== undefined && !Array.isArray(props.clients)) {
+      invalid(this, 'clients', 'must be an array of Peers', props.clients, "pass clients: [Peer.namespace('ml-team')]");
+    }
+    (props.clients ?? []).forEach((c, i) => checkInstance(this, `clients[${i}]`, c, Peer, 'a Peer', "pass Peer.namespace('ml-team')"));
+    if (props.allowedHosts !== undefined && !Array.isArray(props.allowedHosts)) {
+      invalid(this, 'allowedHosts', 'must be an array of host patterns', props.allowedHosts, 'pass allowedHosts: ["mlflow.example.com"]');
+    }
     const allowedHosts = props.allowedHosts ?? [
       name, `${name}.${this.namespace}`, `${name}.${this.namespace}.svc`, `${name}.${this.namespace}.svc.cluster.local`,
       'localhost', '127.0.0.1', ...(ingressHost ? [ingressHost] : []), ...routeHostnames(this, props.httpRoute),
@@ -283,13 +291,13 @@ export class TrackingServer extends WorkloadComponent implements ITrackingServer
       ...(props.allowedHosts ? allowedHosts : [...allowedHosts, '$(POD_IP)']).flatMap((h) => (/:(\d+|\*)$/.test(h) ? [h] : [h, `${h}:*`])),
     ];
     const serverArgs = [
-      'mlflow server',
-      `--host ${sidecar ? '127.0.0.1' : '0.0.0.0'}`,
-      `--port ${PORT}`,
-      `--workers ${workers}`,
+      'mlflow', 'server',
+      '--host', sidecar ? '127.0.0.1' : '0.0.0.0',
+      '--port', String(PORT),
+      '--workers', String(workers),
       '--serve-artifacts',
-      `--artifacts-destination ${extras.artifactsDestination}`,
-      ...(props.metrics ? ['--expose-prometheus /tmp/prometheus'] : []),
+      '--artifacts-destination', extras.artifactsDestination,
+      ...(props.metrics ? ['--expose-prometheus', '/tmp/prometheus'] : []),
       ...(auth?.serverArgs ?? []),
     ];
     const image = auth?.image ?? ContainerImage.fromReference(props.image ?? TrackingServer.DEFAULT_IMAGE, this, 'image');
@@ -298,30 +306,45 @@ export class TrackingServer extends WorkloadComponent implements ITrackingServer
 
     const scripts = new k8s.KubeConfigMap(this, 'Scripts', {
       metadata: { name: `${name}-scripts`, labels: w.labels },
-      data: { 'backend_uri.py': BACKEND_URI_PY, 'db_upgrade.py': DB_UPGRADE_PY, 'wait_for_db.py': WAIT_FOR_DB_PY },
+      data: Object.fromEntries(['db_upgrade.py', 'wait_for_db.py', 'write_db_credentials.py'].map((f) => [f, readScript(__dirname, f)])),
     });
     const scriptsMount = { name: 'scripts', mountPath: '/scripts', readOnly: true };
+    const credentialsMount = { name: 'db-credentials', mountPath: CREDENTIALS_DIR };
 
-    const migrate: ContainerSpec = {
-      name: 'db-upgrade',
+    this.backendStoreCredentials = {
+      name: 'db-credentials',
       image,
-      command: ['/bin/sh', '-ec', 'python /scripts/wait_for_db.py\npython /scripts/db_upgrade.py'],
-      env: dbEnv,
+      command: ['python', '/scripts/write_db_credentials.py'],
+      env: [
+        ['DB_ENGINE', EnvValue.literal(db.engine.name)],
+        ['DB_PASSWORD', EnvValue.fromSecret(db.password)],
+        ['DB_DRIVER_FILE', EnvValue.literal(credentialsFile)],
+      ],
+      resources,
+      volumeMounts: [scriptsMount, credentialsMount],
+    };
+    const initContainers: ContainerSpec[] = [this.backendStoreCredentials, {
+      name: 'wait-for-db',
+      image,
+      command: ['python', '/scripts/wait_for_db.py'],
+      env: [['DB_HOST', EnvValue.literal(db.host)], ['DB_PORT', EnvValue.literal(String(db.port))]],
       resources,
       volumeMounts: [scriptsMount],
+    }, {
+      name: 'db-upgrade',
+      image,
+      command: ['python', '/scripts/db_upgrade.py'],
+      env: dbEnv,
+      resources,
+      volumeMounts: [scriptsMount, { ...credentialsMount, readOnly: true }],
       writableDirs: ['/tmp'],
-    };
+    }];
     const server: ContainerSpec = {
       name: 'mlflow',
       image,
-      command: ['/bin/sh', '-ec', [
-        // The URL (with the password) exists only in this process's environment. Assigned first and
-        // exported after: `export X="$(cmd)"` would hide a failing cmd from `sh -e`.
-        'MLFLOW_BACKEND_STORE_URI="$(python /scripts/backend_uri.py)"',
-        'export MLFLOW_BACKEND_STORE_URI',
-        ...(auth?.preStart ?? []),
-        `exec ${serverArgs.join(' ')}`,
-      ].join('\n')],
+      // Exec form: nothing but the server runs. With OIDC auth, a shell first exports the URIs the plugin
+      // builds from its own variables (lib/mlflow/oidc/build_uri.py), then execs the server.
+      command: auth?.preStart.length ? ['/bin/sh', '-ec', [...auth.preStart, `exec ${serverArgs.join(' ')}`].join('\n')] : serverArgs,
       env: [
         ...dbEnv,
         ...s3Env,
@@ -334,7 +357,7 @@ export class TrackingServer extends WorkloadComponent implements ITrackingServer
       startup: mlflowProbe(auth?.probes.startup ?? '/health', { periodSeconds: 5, failureThreshold: 60 }),
       liveness: mlflowProbe(auth?.probes.liveness ?? '/health', { periodSeconds: 15, failureThreshold: 4 }),
       readiness: mlflowProbe(auth?.probes.readiness ?? '/health', { periodSeconds: 5 }),
-      volumeMounts: [scriptsMount, ...extras.mounts, ...(auth ? [{ name: 'auth', mountPath: auth.mountPath, readOnly: true }, ...(auth.volumeMounts ?? [])] : [])],
+      volumeMounts: [{ ...credentialsMount, readOnly: true }, ...extras.mounts, ...(auth ? [{ name: 'auth', mountPath: auth.mountPath, readOnly: true }, ...(auth.volumeMounts ?? [])] : [])],
       writableDirs: [{ path: '/tmp', sizeLimit: scratchSize }],
     };
 
@@ -344,6 +367,7 @@ export class TrackingServer extends WorkloadComponent implements ITrackingServer
     }) : undefined;
     const podVolumes: k8s.Volume[] = [
       { name: 'scripts', configMap: { name: scripts.name } },
+      { name: 'db-credentials', emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString('1Mi') } },
       ...extras.volumes,
       ...(auth ? [authFiles ? { name: 'auth', configMap: { name: authFiles.name } } : { name: 'auth', emptyDir: { sizeLimit: k8s.Quantity.fromString('1Mi') } }] : []),
       ...(auth?.volumes ?? []),
@@ -360,7 +384,7 @@ export class TrackingServer extends WorkloadComponent implements ITrackingServer
         template: withPullSecrets(applyPodExtras(this, 'pod', props.pod, identityOf(store)?.podLabels, (pe) => w.podTemplate({
           runAs: RUN_AS,
           longRunning: true,
-          initContainers: [...pe.initContainers, migrate],
+          initContainers: [...pe.initContainers, ...initContainers],
           containers: [{ ...server, env: [...server.env!, ...pe.env], volumeMounts: [...server.volumeMounts!, ...pe.volumeMounts] }, ...(sidecar ? [sidecar.container] : []), ...pe.sidecars],
           volumes: [...podVolumes, ...pe.volumes],
           ...(this.maxReplicas > 1 ? {

@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
-import { invalid } from '../core/validate';
-import { IObjectStore, checkBucketName } from '../storage/object-store';
+import { checkS3BucketName, invalid } from '../core/validate';
+import { IObjectStore } from '../storage/object-store';
 
 const RUN_ID = /^[0-9a-f]{32}$/;
 const MODEL_ID = /^m-[0-9a-f]{32}$/;
@@ -82,7 +82,7 @@ export class ModelLocation {
       invalid(scope, `${prop}.store`, 'must be an object store (an IObjectStore from lib/storage)', typeof l?.store,
         'pass store: minio, or ObjectStore.fromExisting(...)');
     }
-    checkBucketName(scope, `${prop}.bucket`, l.bucket);
+    checkS3BucketName(scope, `${prop}.bucket`, l.bucket);
     const prefix = (l.prefix ?? '').replace(/^\/+|\/+$/g, '');
     if (prefix && !prefix.split('/').every((s) => SEGMENT.test(s))) {
       invalid(scope, `${prop}.prefix`, 'must be "/"-separated path segments of letters, digits, ".", "_" or "-"', l.prefix, 'write it as "mlflow/artifacts", or leave it unset');

@@ -8,10 +8,10 @@ import { RemoteSecretKey, SecretStoreRef } from '../core/external-secret';
 import { k8s } from '../core/k8s';
 import { ARGOCD_SYNC_OPTIONS, KEEP_ON_DELETE, MANAGED_BY, standardLabels } from '../core/labels';
 import { Port } from '../core/port';
-import { checkDnsLabel, checkHostname, invalid } from '../core/validate';
+import { checkDnsLabel, checkHostname, checkS3BucketName, invalid } from '../core/validate';
 import { IIdentityProvider } from '../identity/identity-provider';
 import { IngressTls } from '../mlflow/tls';
-import { checkBucketName, IObjectStore } from '../storage/object-store';
+import { IObjectStore } from '../storage/object-store';
 import { IGitLab } from './gitlab';
 import { enableAppChecks } from '../core/app-checks';
 
@@ -90,9 +90,9 @@ export class GitLabChart extends Construct implements IGitLab {
     if (!/^\d+\.\d+\.\d+$/.test(version)) invalid(this, 'chartVersion', 'must be an exact chart version', version, `pin it, as in "${GITLAB_CHART_VERSION}"`);
     const os = props.objectStorage;
     const buckets = {
-      lfs: checkBucketName(this, 'objectStorage.lfsBucket', os.lfsBucket ?? 'gitlab-lfs-storage'),
-      backup: checkBucketName(this, 'objectStorage.backupBucket', os.backupBucket ?? 'gitlab-backup-storage'),
-      tmp: checkBucketName(this, 'objectStorage.tmpBucket', os.tmpBucket ?? 'gitlab-tmp-storage'),
+      lfs: checkS3BucketName(this, 'objectStorage.lfsBucket', os.lfsBucket ?? 'gitlab-lfs-storage'),
+      backup: checkS3BucketName(this, 'objectStorage.backupBucket', os.backupBucket ?? 'gitlab-backup-storage'),
+      tmp: checkS3BucketName(this, 'objectStorage.tmpBucket', os.tmpBucket ?? 'gitlab-tmp-storage'),
     };
     const idp = props.identityProvider;
     const label = props.oidcLabel ?? 'EOEPCA';

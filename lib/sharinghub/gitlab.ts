@@ -1,7 +1,7 @@
 import { Construct, IConstruct } from 'constructs';
 import { ConnectionGraph, IWorkload, Peer } from '../core/connections';
 import { Port } from '../core/port';
-import { checkHostname, invalid, isIpv4 } from '../core/validate';
+import { checkHostname, invalid } from '../core/validate';
 import { enableAppChecks } from '../core/app-checks';
 
 /**
@@ -48,7 +48,7 @@ export class GitLabEndpoint extends Construct implements IGitLab {
     checkHostname(this, 'url host', u.hostname);
     this.url = `https://${u.host}`;
     this.port = u.port ? Number(u.port) : 443;
-    this.peer = props.peer ?? (isIpv4(u.hostname) ? Peer.cidr(`${u.hostname}/32`) : Peer.anyAddress());
+    this.peer = props.peer ?? Peer.host(u.hostname);
   }
 
   public grantConnect(client: IWorkload, description: string): void {

@@ -11,7 +11,7 @@ import { Probe } from '../core/probe';
 import { ResourceRequirements } from '../core/resources';
 import { SecretValue } from '../core/secret-value';
 import { renderService } from '../core/service';
-import { checkDnsLabel, checkHostname, checkInteger, invalid } from '../core/validate';
+import { checkDnsLabel, checkHostname, checkInteger, checkSecretValue, invalid } from '../core/validate';
 import { DisruptionBudget, Workload } from '../core/workload';
 import { IngressTls } from '../mlflow/tls';
 import { IBucket } from '../storage/object-store';
@@ -117,9 +117,7 @@ export class SharingHub extends Construct {
     for (const p of ['gitlab', 'ingress', 'sessionSecret', 'oauth', 'config'] as const) {
       if (!props[p]) invalid(this, p, 'is required', undefined, `pass ${p} (see SharingHubProps)`);
     }
-    if (!(props.sessionSecret instanceof SecretValue)) {
-      invalid(this, 'sessionSecret', 'must be a SecretValue', '<redacted>', 'pass SecretValue.fromSecret("sharinghub", "session-secret-key") or an ExternalSecret value');
-    }
+    checkSecretValue(this, 'sessionSecret', props.sessionSecret, SecretValue, 'pass SecretValue.fromSecret("sharinghub", "session-secret-key") or an ExternalSecret value');
     const replicas = checkInteger(this, 'replicas', props.replicas ?? 1, 1, 20);
     const workers = checkInteger(this, 'workers', props.workers ?? 2, 1, 32);
     const image = ContainerImage.fromReference(props.image ?? SharingHub.DEFAULT_IMAGE, this, 'image');

@@ -3,8 +3,8 @@ import { enableAppChecks } from '../core/app-checks';
 import { ConnectionGraph, IWorkload, Peer } from '../core/connections';
 import { EnvValue } from '../core/pod';
 import { Port } from '../core/port';
-import { invalid } from '../core/validate';
-import { BucketRef, checkBucketName, IBucket, IObjectStore } from './object-store';
+import { checkS3BucketName, invalid } from '../core/validate';
+import { BucketRef, IBucket, IObjectStore } from './object-store';
 
 /** The cloud whose workload identity a pod uses. */
 export class CloudProvider {
@@ -133,7 +133,7 @@ class CloudObjectStoreImpl extends Construct implements ICloudObjectStore {
   }
 
   public bucket(name: string): IBucket {
-    return new CloudBucket(this, checkBucketName(this, 'bucket name', name));
+    return new CloudBucket(this, checkS3BucketName(this, 'bucket name', name));
   }
 
   public uriOf(bucket: string, prefix?: string): string {

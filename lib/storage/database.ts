@@ -3,7 +3,7 @@ import { enableAppChecks } from '../core/app-checks';
 import { ConnectionGraph, IWorkload, Peer } from '../core/connections';
 import { Port } from '../core/port';
 import { SecretValue } from '../core/secret-value';
-import { checkDnsSubdomain, checkPort, invalid, isIpv4 } from '../core/validate';
+import { checkConstruct, checkHost, checkInstance, checkPort, checkSecretValue, invalid } from '../core/validate';
 
 /** A SQL engine, with what clients need to reach it. */
 export class DatabaseEngine {
@@ -60,24 +60,21 @@ class ExistingDatabase extends Construct implements IDatabase {
   constructor(scope: Construct, id: string, props: ExistingDatabaseProps) {
     super(scope, id);
     enableAppChecks(this);
-    if (!(props.engine instanceof DatabaseEngine)) {
-      invalid(this, 'engine', 'must be DatabaseEngine.POSTGRESQL or DatabaseEngine.MYSQL', props.engine, 'pass engine: DatabaseEngine.POSTGRESQL');
-    }
-    if (!(props.password instanceof SecretValue)) {
-      invalid(this, 'password', 'must be a SecretValue, never a string', props.password,
-        'pass SecretValue.fromSecret("mlflow-db", "password") or an ExternalSecret value');
-    }
+    checkInstance(this, 'engine', props?.engine, DatabaseEngine, 'DatabaseEngine.POSTGRESQL or DatabaseEngine.MYSQL', 'pass engine: DatabaseEngine.POSTGRESQL');
+    checkSecretValue(this, 'password', props.password, SecretValue, 'pass SecretValue.fromSecret("mlflow-db", "password") or an ExternalSecret value');
+    if (props.peer !== undefined) checkInstance(this, 'peer', props.peer, Peer, 'a Peer', 'pass Peer.cidr("10.10.0.0/24") or Peer.namespace("db")');
     this.engine = props.engine;
-    this.host = isIpv4(props.host) ? props.host : checkDnsSubdomain(this, 'host', props.host);
+    this.host = checkHost(this, 'host', props.host);
     this.port = checkPort(this, 'port', props.port ?? props.engine.defaultPort);
     this.databaseName = checkSqlIdentifier(this, 'databaseName', props.databaseName);
     this.username = checkSqlIdentifier(this, 'username', props.username);
     this.password = props.password;
     // An IP address gets exactly that address; a host name can resolve anywhere (set `peer` to narrow it).
-    this.peer = props.peer ?? (isIpv4(this.host) ? Peer.cidr(`${this.host}/32`) : Peer.anyAddress());
+    this.peer = props.peer ?? Peer.host(this.host);
   }
 
   public grantConnect(client: IWorkload, description: string): void {
+    checkConstruct(this, 'grantConnect(client)', client, 'pass a workload of this app, such as a TrackingServer');
     ConnectionGraph.of(this).allow(Peer.workload(client), this.peer, Port.tcp(this.port), description);
   }
 }

@@ -1,15 +1,16 @@
-import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { renderCronJob } from '../core/batch';
 import { k8s } from '../core/k8s';
-import { checkCron } from '../core/validate';
+import { checkCron, checkInstance, checkTimeZone, invalid } from '../core/validate';
+import { EnvValue } from '../core/pod';
+import { readScript } from '../core/script-file';
 import { Workload } from '../core/workload';
 import { WorkloadComponent } from '../core/workload-component';
 import { BackupDestination } from './backup';
 import { renderBackupVolume } from './backup-volume';
 import { recordBucketUse } from './bucket-uses';
 import { IObjectStore } from './object-store';
-import { MC_RUN_AS, MC_WRITABLE_DIRS, mcAliasCommand, mcImage, s3AliasEnv } from './s3-client';
+import { MC_RUN_AS, MC_WRITABLE_DIRS, mcImage, s3AliasEnv } from './s3-client';
 
 /** An `mc mirror` of buckets to a backup destination. */
 export interface MinioBackupOptions {
@@ -50,39 +51,54 @@ export class MinioBackup extends WorkloadComponent {
       owner: this, name: 'minio', instance: `${props.source.workloadName}-backup`, component: 'backup', partOf: props.partOf,
     }));
     const schedule = checkCron(this, 'backup.schedule', props.schedule ?? '0 3 * * *');
-    const dest = props.destination;
+    const timeZone = checkTimeZone(this, 'backup.timeZone', props.timeZone ?? 'Etc/UTC');
+    const dest = checkInstance(this, 'backup.destination', props.destination, BackupDestination, 'a BackupDestination',
+      'pass BackupDestination.bucket(otherStore.bucket("backups")) or BackupDestination.volume({ size: "100Gi" })');
+    if (props.buckets !== undefined && !Array.isArray(props.buckets)) {
+      invalid(this, 'backup.buckets', 'must be an array of bucket names', props.buckets, 'pass buckets: ["mlflow"]');
+    }
     props.source.grantConnect(this, 'mirror backup (read)');
     const env = s3AliasEnv(this, 'source', props.source, 'SRC');
     const volumes: k8s.Volume[] = [];
     const mounts: k8s.VolumeMount[] = [];
-    const aliases = [mcAliasCommand('SRC')];
     if (dest.bucketRef) {
       dest.bucketRef.store.grantConnect(this, 'mirror backup (write)');
       recordBucketUse(this, 'backup.destination', dest.bucketRef, 'backups');
       env.push(...s3AliasEnv(this, 'backup.destination', dest.bucketRef.store, 'DST').filter(([n]) => n !== 'MC_CONFIG_DIR'));
-      aliases.push(mcAliasCommand('DST'));
     } else {
       volumes.push(renderBackupVolume(w, dest));
       mounts.push({ name: 'backup', mountPath: '/backup' });
     }
-    const flags = `--overwrite${props.removeDeleted ? ' --remove' : ''}`;
-    const script = Lazy.any({
-      produce: () => [...aliases, ...(props.buckets ?? props.allBuckets()).map((b) => `mc mirror ${flags} src/${b} ${dest.path(b)}`)].join('\n'),
-    }) as unknown as string;
+    env.push(
+      // Read at synth, once every bucket has been added.
+      ['BUCKETS', EnvValue.lazy(() => (props.buckets ?? props.allBuckets()).join(' '))],
+      ['DEST_ROOT', EnvValue.literal(dest.path(''))],
+      ['MIRROR_REMOVE', EnvValue.literal(props.removeDeleted ? 'true' : 'false')],
+    );
     this.node.addValidation({
-      validate: () => (props.buckets ?? []).filter((b) => !props.allBuckets().includes(b)).map((b) =>
-        `backup.buckets must name buckets this MinIO creates (${props.allBuckets().join(', ') || 'none'}), got "${b}". Fix: add it with minio.addBucket("${b}") or remove it from backup.buckets.`),
+      validate: () => {
+        const unknown = (props.buckets ?? []).filter((b) => !props.allBuckets().includes(b)).map((b) =>
+          `backup.buckets must name buckets this MinIO creates (${props.allBuckets().join(', ') || 'none'}), got "${b}". Fix: add it with minio.addBucket("${b}") or remove it from backup.buckets.`);
+        // Mirroring a bucket into itself (or into a bucket that is mirrored too) copies the copy on every run.
+        const target = dest.bucketRef;
+        const sameStore = target && (target.store === props.source || target.store.endpointUrl === props.source.endpointUrl);
+        const mirrored = props.buckets ?? props.allBuckets();
+        const self = sameStore && mirrored.includes(target.bucketName)
+          ? [`backup.destination must not be a bucket this backup mirrors (the copy would be copied into itself), got "${target.bucketName}" on the same MinIO. Fix: back up to a bucket of another object store, or list the other buckets in backup.buckets.`]
+          : [];
+        return [...unknown, ...self];
+      },
     });
     this.resource = renderCronJob(w, {
       schedule,
-      timeZone: props.timeZone ?? 'Etc/UTC',
+      timeZone,
       activeDeadlineSeconds: 6 * 3600,
       pod: {
         runAs: MC_RUN_AS,
         containers: [{
           name: 'mirror',
           image: mcImage(this),
-          command: ['/bin/sh', '-ec', script],
+          command: ['/bin/sh', '-ec', readScript(__dirname, 'minio-mirror.sh')],
           env,
           resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '1000m', memory: '512Mi' } },
           volumeMounts: mounts,

@@ -1,13 +1,13 @@
-import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { renderJob } from '../core/batch';
 import { k8s } from '../core/k8s';
 import { EnvValue } from '../core/pod';
+import { readScript } from '../core/script-file';
 import { Workload } from '../core/workload';
 import { WorkloadComponent } from '../core/workload-component';
 import { MinioUserScope } from './minio-user';
 import { IObjectStore } from './object-store';
-import { MC_RUN_AS, MC_WRITABLE_DIRS, mcAliasCommand, mcImage, s3AliasEnv } from './s3-client';
+import { MC_RUN_AS, MC_WRITABLE_DIRS, mcImage, s3AliasEnv } from './s3-client';
 
 export interface MinioSetupProps {
   /** The store to set up (its root credentials are used). */
@@ -40,29 +40,17 @@ export class MinioSetup extends WorkloadComponent {
       metadata: { name: `${props.store.workloadName}-policies`, labels: w.labels },
       data: Object.fromEntries(users.map((u) => [`${u.policyName}.json`, `${JSON.stringify(u.policyDocument(), null, 2)}\n`])),
     }) : undefined;
-    const script = Lazy.any({
-      produce: () => [
-        'for i in $(seq 1 60); do',
-        `  if ${mcAliasCommand('SRC')} && mc ls src >/dev/null 2>&1; then break; fi`,
-        '  echo "waiting for object store ($i/60)"; sleep 5',
-        'done',
-        ...this.bucketNames.map((b) => `mc mb --ignore-existing src/${b}`),
-        ...users.flatMap((u) => [
-          `mc admin policy create src ${u.policyName} /policies/${u.policyName}.json`,
-          `mc admin user add src "$${envName(u, 'ACCESS_KEY_ID')}" "$${envName(u, 'SECRET_ACCESS_KEY')}"`,
-          // attach fails when the policy is already attached: accept that case only.
-          `mc admin policy attach src ${u.policyName} --user "$${envName(u, 'ACCESS_KEY_ID')}" || mc admin user info src "$${envName(u, 'ACCESS_KEY_ID')}" | grep -q ${u.policyName}`,
-        ]),
-      ].join('\n'),
-    }) as unknown as string;
     this.resource = renderJob(w, {
       runAs: MC_RUN_AS,
       containers: [{
         name: 'setup',
         image: mcImage(this),
-        command: ['/bin/sh', '-ec', script],
+        command: ['/bin/sh', '-ec', readScript(__dirname, 'minio-setup.sh')],
         env: [
           ...s3AliasEnv(this, 'store', props.store, 'SRC'),
+          // Read at synth, once every bucket has been added.
+          ['BUCKETS', EnvValue.lazy(() => this.bucketNames.join(' '))],
+          ...(users.length ? [['USERS', EnvValue.literal(users.map((u) => `${u.policyName}:${envName(u, 'ACCESS_KEY_ID')}:${envName(u, 'SECRET_ACCESS_KEY')}`).join(' '))] as [string, EnvValue]] : []),
           ...users.flatMap((u): Array<[string, EnvValue]> => [
             [envName(u, 'ACCESS_KEY_ID'), EnvValue.fromSecret(u.credentials.accessKeyId)],
             [envName(u, 'SECRET_ACCESS_KEY'), EnvValue.fromSecret(u.credentials.secretAccessKey)],

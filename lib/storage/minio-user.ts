@@ -1,9 +1,8 @@
 import { Construct } from 'constructs';
 import { enableAppChecks } from '../core/app-checks';
 import { IWorkload } from '../core/connections';
-import { SecretValue } from '../core/secret-value';
 import { checkDnsLabel, invalid } from '../core/validate';
-import { BucketRef, IBucket, IObjectStore, S3Credentials } from './object-store';
+import { BucketRef, IBucket, IObjectStore, S3Credentials, checkS3Credentials } from './object-store';
 
 /** A MinIO user limited to some buckets. */
 export interface MinioUserProps {
@@ -59,12 +58,15 @@ export class MinioUser extends Construct implements MinioUserScope {
     this.store = store;
     this.userName = checkDnsLabel(this, 'users key', name, 40);
     this.policyName = `${name}-user`;
-    const c = props.credentials;
-    if (!(c?.accessKeyId instanceof SecretValue) || !(c?.secretAccessKey instanceof SecretValue)) {
-      invalid(this, `users.${name}.credentials`, 'must hold two SecretValues (accessKeyId, secretAccessKey)', c,
-        'pass { accessKeyId: secret.value("mlflow-access-key"), secretAccessKey: secret.value("mlflow-secret-key") }');
+    if (props === null || typeof props !== 'object') {
+      invalid(this, `users.${name}`, 'must be { credentials, readWrite?, readOnly? }', props, `pass users: { ${name}: { credentials, readWrite: ["${name}"] } }`);
     }
-    this.credentials = c;
+    this.credentials = checkS3Credentials(this, `users.${name}.credentials`, props.credentials);
+    for (const list of ['readWrite', 'readOnly'] as const) {
+      if (props[list] !== undefined && !Array.isArray(props[list])) {
+        invalid(this, `users.${name}.${list}`, 'must be an array of bucket names', props[list], `pass ${list}: ["${name}"]`);
+      }
+    }
     this.readWrite = [...(props.readWrite ?? [])].sort();
     this.readOnly = [...(props.readOnly ?? [])].sort();
     if (!this.readWrite.length && !this.readOnly.length) {
@@ -74,7 +76,7 @@ export class MinioUser extends Construct implements MinioUserScope {
     this.region = store.region;
     this.node.addValidation({
       validate: () => [...this.readWrite, ...this.readOnly].filter((b) => !store.bucketNames.includes(b)).map((b) =>
-        `users.${name} grants bucket "${b}", which this MinIO does not create (${store.bucketNames.join(', ') || 'none'}). Fix: add it with minio.addBucket("${b}").`),
+        `users.${name}.${this.readWrite.includes(b) ? 'readWrite' : 'readOnly'} must name buckets this MinIO creates (${store.bucketNames.join(', ') || 'none'}), got "${b}". Fix: add it with minio.addBucket("${b}") or buckets: ["${b}"].`),
     });
   }
 

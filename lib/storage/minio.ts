@@ -6,12 +6,11 @@ import { EnvValue } from '../core/pod';
 import { Port } from '../core/port';
 import { Probe } from '../core/probe';
 import { ResourceRequirements } from '../core/resources';
-import { SecretValue } from '../core/secret-value';
 import { PodManagementPolicy, StatefulWorkload } from '../core/stateful-workload';
 import { WorkloadComponent } from '../core/workload-component';
-import { checkDnsSubdomain, checkInteger, checkQuantity, invalid } from '../core/validate';
+import { checkByteQuantity, checkConstruct, checkDnsSubdomain, checkInstance, checkInteger, checkS3BucketName, invalid } from '../core/validate';
 import { DisruptionBudget, SpreadPolicy } from '../core/workload';
-import { BucketRef, IBucket, IObjectStore, S3Credentials, checkBucketName } from './object-store';
+import { BucketRef, IBucket, IObjectStore, S3Credentials, checkRegionName, checkS3Credentials } from './object-store';
 import { MinioBackup, MinioBackupOptions } from './minio-backup';
 import { MinioSetup } from './minio-setup';
 import { MinioUser, MinioUserProps } from './minio-user';
@@ -96,16 +95,19 @@ export class Minio extends WorkloadComponent implements IObjectStore {
   constructor(scope: Construct, id: string, props: MinioProps) {
     super(scope, id);
     const name = props.name ?? 'minio';
-    const creds = props.rootCredentials;
-    if (!(creds?.accessKeyId instanceof SecretValue) || !(creds?.secretAccessKey instanceof SecretValue)) {
-      invalid(this, 'rootCredentials', 'must hold two SecretValues (accessKeyId, secretAccessKey), never strings', creds,
-        'pass { accessKeyId: SecretValue.fromSecret("minio", "root-user"), secretAccessKey: SecretValue.fromSecret("minio", "root-password") }');
-    }
+    const creds = checkS3Credentials(this, 'rootCredentials', props.rootCredentials);
     this.credentials = creds;
-    this.topology = props.topology ?? MinioTopology.standalone();
-    this.region = props.region ?? 'us-east-1';
+    this.topology = checkInstance(this, 'topology', props.topology ?? MinioTopology.standalone(), MinioTopology, 'a MinioTopology',
+      'pass MinioTopology.standalone() or MinioTopology.distributed(4)');
+    this.region = checkRegionName(this, 'region', props.region ?? 'us-east-1');
+    if (props.buckets !== undefined && !Array.isArray(props.buckets)) {
+      invalid(this, 'buckets', 'must be an array of bucket names', props.buckets, 'pass buckets: ["mlflow"]');
+    }
+    if (props.users !== undefined && (props.users === null || typeof props.users !== 'object' || Array.isArray(props.users))) {
+      invalid(this, 'users', 'must map user names to { credentials, readWrite?, readOnly? }', undefined, 'pass users: { mlflow: { credentials, readWrite: ["mlflow"] } }');
+    }
     const image = ContainerImage.fromReference(props.image ?? Minio.DEFAULT_IMAGE, this, 'image');
-    const storageSize = checkQuantity(this, 'storageSize', props.storageSize ?? '50Gi', '50Gi');
+    const storageSize = checkByteQuantity(this, 'storageSize', props.storageSize ?? '50Gi', '50Gi');
     if (props.storageClass !== undefined) checkDnsSubdomain(this, 'storageClass', props.storageClass);
 
     const t = this.topology;
@@ -176,7 +178,7 @@ export class Minio extends WorkloadComponent implements IObjectStore {
 
   /** Creates a bucket (idempotently, with `mc mb --ignore-existing`) and returns it. */
   public addBucket(name: string): IBucket {
-    checkBucketName(this, 'bucket name', name);
+    checkS3BucketName(this, 'bucket name', name);
     this.setup().add(name);
     return new BucketRef(this, name);
   }
@@ -212,11 +214,13 @@ export class Minio extends WorkloadComponent implements IObjectStore {
 
   /** Declares that `client` uses the S3 API on 9000. */
   public grantConnect(client: IWorkload, description: string): void {
+    checkConstruct(this, 'grantConnect(client)', client, 'pass a workload of this app, such as a TrackingServer');
     this.workload.allowFrom(client, Port.tcp(Minio.API_PORT), description);
   }
 
   /** Opens the console (9001) to a peer, for example an ingress controller. */
   public allowConsoleFrom(peer: Peer): void {
+    checkInstance(this, 'allowConsoleFrom(peer)', peer, Peer, 'a Peer', "pass Peer.namespace('ingress-nginx')");
     this.workload.allowFrom(peer, Port.tcp(Minio.CONSOLE_PORT), 'minio console');
   }
 }

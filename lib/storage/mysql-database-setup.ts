@@ -4,7 +4,7 @@ import { ContainerImage } from '../core/image';
 import { EnvValue } from '../core/pod';
 import { readScript } from '../core/script-file';
 import { SecretValue } from '../core/secret-value';
-import { invalid } from '../core/validate';
+import { checkSecretValue, invalid } from '../core/validate';
 import { Workload } from '../core/workload';
 import { DatabaseEngine, IDatabase, checkSqlIdentifier } from './database';
 
@@ -59,10 +59,7 @@ export class MysqlDatabaseSetup extends Workload {
     if (db.engine !== DatabaseEngine.MYSQL) {
       invalid(this, 'database engine', 'must be DatabaseEngine.MYSQL', db.engine.name, 'create the database with engine: DatabaseEngine.MYSQL (PostgreSQL has its own setup)');
     }
-    if (!(props.adminPassword instanceof SecretValue)) {
-      invalid(this, 'adminPassword', 'must be a SecretValue, never a string', typeof props.adminPassword === 'string' ? '<redacted>' : props.adminPassword,
-        'pass SecretValue.fromSecret("mysql-secret", "password")');
-    }
+    checkSecretValue(this, 'adminPassword', props.adminPassword, SecretValue, 'pass SecretValue.fromSecret("mysql-secret", "password")');
     const adminUser = props.adminUser ?? 'root';
     if (typeof adminUser !== 'string' || !/^[A-Za-z0-9_.-]{1,32}$/.test(adminUser)) {
       invalid(this, 'adminUser', 'must be a MySQL account name (letters, digits, "_", "." or "-", at most 32 characters)', adminUser, 'leave it unset for "root"');

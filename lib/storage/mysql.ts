@@ -8,7 +8,7 @@ import { Probe } from '../core/probe';
 import { ResourceRequirements } from '../core/resources';
 import { readScript } from '../core/script-file';
 import { SecretValue } from '../core/secret-value';
-import { checkDnsSubdomain, checkQuantity, invalid } from '../core/validate';
+import { checkDnsSubdomain, checkQuantity, checkSecretValue, invalid } from '../core/validate';
 import { StatefulWorkload } from '../core/stateful-workload';
 import { WorkloadComponent } from '../core/workload-component';
 import { BackupOptions } from './backup';
@@ -99,10 +99,7 @@ export class MySql extends WorkloadComponent implements IDatabase {
     }
     this.image = ContainerImage.fromReference(props.image ?? `mysql:${version}`, this, 'image');
     for (const [prop, v] of [['rootPassword', props.rootPassword], ['database.password', props.database?.password]] as const) {
-      if (!(v instanceof SecretValue)) {
-        invalid(this, prop, 'must be a SecretValue, never a string', typeof v === 'string' ? '<redacted>' : v,
-          'pass SecretValue.fromSecret("mysql", "password") or an ExternalSecret value');
-      }
+      checkSecretValue(this, prop, v, SecretValue, 'pass SecretValue.fromSecret("mysql", "password") or an ExternalSecret value');
     }
     this.databaseName = checkSqlIdentifier(this, 'database.name', props.database.name ?? 'mlflow');
     this.username = checkSqlIdentifier(this, 'database.user', props.database.user ?? 'mlflow');

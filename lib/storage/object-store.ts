@@ -2,8 +2,8 @@ import { Construct, IConstruct } from 'constructs';
 import { enableAppChecks } from '../core/app-checks';
 import { ConnectionGraph, IWorkload, Peer } from '../core/connections';
 import { Port } from '../core/port';
+import { checkConstruct, checkHost, checkInstance, checkS3BucketName, checkSecretValue, invalid } from '../core/validate';
 import { SecretValue } from '../core/secret-value';
-import { checkDnsSubdomain, invalid, isIpv4 } from '../core/validate';
 
 /** S3 access keys, as references to a Secret. */
 export interface S3Credentials {
@@ -33,13 +33,22 @@ export interface IBucket {
   s3Uri(prefix?: string): string;
 }
 
-/** Checks an S3 bucket name (3–63 characters, lower case, digits, '-' and '.'). */
-export function checkBucketName(scope: IConstruct | string, prop: string, name: string): string {
-  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(name ?? '') || name.includes('..')) {
-    invalid(scope, prop, 'must be an S3 bucket name (3 to 63 lower-case letters, digits, "-" or ".")', name,
-      `use a name such as "${String(name ?? '').toLowerCase().replace(/[^a-z0-9.-]+/g, '-').replace(/^-+|-+$/g, '') || 'mlflow-artifacts'}"`);
+/** Two SecretValues (never strings): the check every store and user shares. */
+export function checkS3Credentials(scope: IConstruct, prop: string, c: S3Credentials): S3Credentials {
+  if (c === null || typeof c !== 'object') {
+    invalid(scope, prop, 'must be { accessKeyId, secretAccessKey }', c === undefined ? undefined : '<redacted>', 'pass { accessKeyId: SecretValue.fromSecret("minio", "access-key"), secretAccessKey: SecretValue.fromSecret("minio", "secret-key") }');
   }
-  return name;
+  checkSecretValue(scope, `${prop}.accessKeyId`, c.accessKeyId, SecretValue, 'pass SecretValue.fromSecret("<secret>", "access-key") or an ExternalSecret value');
+  checkSecretValue(scope, `${prop}.secretAccessKey`, c.secretAccessKey, SecretValue, 'pass SecretValue.fromSecret("<secret>", "secret-key") or an ExternalSecret value');
+  return c;
+}
+
+/** An S3 region name such as `us-east-1` (what clients send in the signature). */
+export function checkRegionName(scope: IConstruct, prop: string, value: string): string {
+  if (typeof value !== 'string' || !/^[a-z0-9][a-z0-9-]{0,62}$/.test(value)) {
+    invalid(scope, prop, 'must be a region name (lower-case letters, digits and "-")', value, 'write it as "us-east-1"');
+  }
+  return value;
 }
 
 /** A bucket reference; used by every store implementation. */
@@ -86,21 +95,24 @@ class ExistingObjectStore extends Construct implements IObjectStore {
       invalid(this, 'endpointUrl', 'must be an http(s) URL with no path and no credentials', props.endpointUrl,
         'write it as "https://s3.eu-west-1.amazonaws.com" and pass keys through credentials');
     }
-    if (!url.hostname.startsWith('[')) checkDnsSubdomain(this, 'endpointUrl host', url.hostname);
+    if (!url.hostname.startsWith('[')) checkHost(this, 'endpointUrl host', url.hostname);
+    if (props.credentials !== undefined) checkS3Credentials(this, 'credentials', props.credentials);
+    if (props.peer !== undefined) checkInstance(this, 'peer', props.peer, Peer, 'a Peer', 'pass Peer.cidr("10.10.0.0/24") or Peer.namespace("storage")');
     this.endpointUrl = `${url.protocol}//${url.host}`;
     this.port = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
-    this.region = props.region ?? 'us-east-1';
+    this.region = checkRegionName(this, 'region', props.region ?? 'us-east-1');
     this.credentials = props.credentials;
     // An IPv4 endpoint gets exactly that address; a host name can resolve anywhere (set `peer` to narrow it).
-    this.peer = props.peer ?? (isIpv4(url.hostname) ? Peer.cidr(`${url.hostname}/32`) : Peer.anyAddress());
+    this.peer = props.peer ?? Peer.host(url.hostname);
   }
 
   public grantConnect(client: IWorkload, description: string): void {
+    checkConstruct(this, 'grantConnect(client)', client, 'pass a workload of this app, such as a TrackingServer');
     ConnectionGraph.of(this).allow(Peer.workload(client), this.peer, Port.tcp(this.port), description);
   }
 
   public bucket(name: string): IBucket {
-    return new BucketRef(this, checkBucketName(this, 'bucket name', name));
+    return new BucketRef(this, checkS3BucketName(this, 'bucket name', name));
   }
 }
 

@@ -3,11 +3,13 @@ import { renderCronJob } from '../core/batch';
 import { EnvValue, ContainerSpec } from '../core/pod';
 import { k8s } from '../core/k8s';
 import { ContainerImage } from '../core/image';
+import { readScript } from '../core/script-file';
+import { checkConstruct } from '../core/validate';
 import { Workload } from '../core/workload';
 import { WorkloadComponent } from '../core/workload-component';
 import { BackupOptions, resolveBackup } from './backup';
 import { IDatabase } from './database';
-import { mcAliasCommand, mcImage, MC_WRITABLE_DIRS, s3AliasEnv } from './s3-client';
+import { mcImage, MC_WRITABLE_DIRS, s3AliasEnv } from './s3-client';
 import { renderBackupVolume } from './backup-volume';
 import { recordBucketUse } from './bucket-uses';
 
@@ -37,12 +39,11 @@ export class PostgresBackup extends WorkloadComponent {
   constructor(scope: Construct, id: string, props: PostgresBackupProps) {
     super(scope, id);
     const w = this.attachWorkload(new Workload(this, 'Workload', {
-      owner: this, name: 'postgresql', instance: `${props.database.workloadName}-backup`, component: 'backup', partOf: props.partOf,
+      owner: this, name: 'postgresql', instance: `${props?.database?.workloadName}-backup`, component: 'backup', partOf: props.partOf,
     }));
     const o = resolveBackup(this, 'backup', props);
-    const db = props.database;
+    const db = checkConstruct(this, 'database', props.database, 'pass the Postgres construct to back up');
     db.grantConnect(this, 'pg_dump backup');
-    const file = `${db.databaseName}-$(date -u +%Y%m%dT%H%M%SZ).dump`;
     const pgEnv: Array<[string, EnvValue]> = [
       ['PGHOST', EnvValue.literal(db.host)],
       ['PGPORT', EnvValue.literal(String(db.port))],
@@ -52,6 +53,7 @@ export class PostgresBackup extends WorkloadComponent {
     ];
     const dest = o.destination;
     const bucket = dest.bucketRef;
+    const dump = readScript(__dirname, 'pg-dump.sh');
     let containers: ContainerSpec[];
     let initContainers: ContainerSpec[] = [];
     let volumes: k8s.Volume[];
@@ -61,8 +63,8 @@ export class PostgresBackup extends WorkloadComponent {
       initContainers = [{
         name: 'dump',
         image: db.image,
-        command: ['/bin/sh', '-ec', `pg_dump --format=custom --no-owner --file="/work/${file}"`],
-        env: pgEnv,
+        command: ['/bin/sh', '-ec', dump],
+        env: [...pgEnv, ['DUMP_DIR', EnvValue.literal('/work')]],
         resources: RESOURCES,
         volumeMounts: [{ name: 'work', mountPath: '/work' }],
         writableDirs: ['/tmp'],
@@ -70,31 +72,27 @@ export class PostgresBackup extends WorkloadComponent {
       containers = [{
         name: 'upload',
         image: mcImage(this),
-        command: ['/bin/sh', '-ec', [
-          mcAliasCommand('DST'),
-          `mc cp /work/*.dump ${dest.path(db.databaseName)}/`,
-          // mc find exits 0 when nothing is old enough (mc rm --older-than would fail every run of the
-          // first week), while a real error (auth, network) still fails the Job.
-          `mc find ${dest.path(db.databaseName)}/ --name '*.dump' --older-than ${o.retentionDays}d --exec 'mc rm {}'`,
-        ].join('\n')],
-        env: s3AliasEnv(this, 'backup.destination', bucket.store, 'DST'),
+        command: ['/bin/sh', '-ec', readScript(__dirname, 'backup-upload.sh')],
+        env: [
+          ...s3AliasEnv(this, 'backup.destination', bucket.store, 'DST'),
+          ['DEST', EnvValue.literal(dest.path(db.databaseName))],
+          ['RETENTION_DAYS', EnvValue.literal(String(o.retentionDays))],
+        ],
         resources: RESOURCES,
         volumeMounts: [{ name: 'work', mountPath: '/work', readOnly: true }],
         writableDirs: MC_WRITABLE_DIRS,
       }];
       volumes = [{ name: 'work', emptyDir: { sizeLimit: k8s.Quantity.fromString('10Gi') } }];
     } else {
-      const dir = dest.path(db.databaseName);
       containers = [{
         name: 'dump',
         image: db.image,
-        command: ['/bin/sh', '-ec', [
-          `mkdir -p ${dir}`,
-          `pg_dump --format=custom --no-owner --file="${dir}/${file}"`,
-          // -mmin, not -mtime: -mtime +N keeps N+1 days; this keeps exactly retentionDays, like mc --older-than.
-          `find ${dir} -name '*.dump' -mmin +${o.retentionDays * 1440} -delete`,
-        ].join('\n')],
-        env: pgEnv,
+        command: ['/bin/sh', '-ec', dump],
+        env: [
+          ...pgEnv,
+          ['DUMP_DIR', EnvValue.literal(dest.path(db.databaseName))],
+          ['RETENTION_DAYS', EnvValue.literal(String(o.retentionDays))],
+        ],
         resources: RESOURCES,
         volumeMounts: [{ name: 'backup', mountPath: '/backup' }],
         writableDirs: ['/tmp'],

@@ -9,7 +9,8 @@ import { ResourceRequirements } from '../core/resources';
 import { SecretValue } from '../core/secret-value';
 import { StatefulWorkload } from '../core/stateful-workload';
 import { WorkloadComponent } from '../core/workload-component';
-import { invalid, checkQuantity, checkDnsSubdomain } from '../core/validate';
+import { checkByteQuantity, checkDnsSubdomain, checkSecretValue, invalid } from '../core/validate';
+import { readScript } from '../core/script-file';
 import { BackupOptions } from './backup';
 import { DatabaseEngine, IDatabase, checkSqlIdentifier } from './database';
 import { POSTGRES_RUN_AS, PostgresBackup } from './postgres-backup';
@@ -98,17 +99,26 @@ export class Postgres extends WorkloadComponent implements IDatabase {
       invalid(this, 'version', 'must be a PostgreSQL version such as "16.15" or "17"', version, 'pass version: "16.15"');
     }
     this.image = ContainerImage.fromReference(props.image ?? `postgres:${version}-alpine`, this, 'image');
-    for (const [prop, v] of [['superuserPassword', props.superuserPassword], ['database.password', props.database?.password]] as const) {
-      if (!(v instanceof SecretValue)) {
-        invalid(this, prop, 'must be a SecretValue, never a string', v,
-          'pass SecretValue.fromSecret("postgresql", "password") or an ExternalSecret value');
-      }
+    checkSecretValue(this, 'superuserPassword', props.superuserPassword, SecretValue, 'pass SecretValue.fromSecret("postgresql", "superuser-password") or an ExternalSecret value');
+    if (props.database === null || typeof props.database !== 'object') {
+      invalid(this, 'database', 'must be { name?, user?, password }', undefined, 'pass database: { password: SecretValue.fromSecret("postgresql", "password") }');
+    }
+    checkSecretValue(this, 'database.password', props.database.password, SecretValue, 'pass SecretValue.fromSecret("postgresql", "password") or an ExternalSecret value');
+    if (props.database.password.secretName === props.superuserPassword.secretName && props.database.password.key === props.superuserPassword.key) {
+      invalid(this, 'database.password', 'must not be the superuser password (the application role must not be able to log in as postgres)',
+        props.database.password, 'give the application role its own key, such as SecretValue.fromSecret("postgresql", "password")');
     }
     this.databaseName = checkSqlIdentifier(this, 'database.name', props.database.name ?? 'mlflow');
     this.username = checkSqlIdentifier(this, 'database.user', props.database.user ?? 'mlflow');
+    if (this.username === 'postgres' || this.username.startsWith('pg_')) {
+      invalid(this, 'database.user', 'must differ from the superuser "postgres" and must not start with "pg_" (reserved)', this.username, 'use an application role such as "mlflow"');
+    }
+    if (['postgres', 'template0', 'template1'].includes(this.databaseName)) {
+      invalid(this, 'database.name', 'must not be a database the server creates itself (postgres, template0, template1)', this.databaseName, 'use an application database such as "mlflow"');
+    }
     this.password = props.database.password;
     this.superuserPassword = props.superuserPassword;
-    const storageSize = checkQuantity(this, 'storageSize', props.storageSize ?? '10Gi', '10Gi');
+    const storageSize = checkByteQuantity(this, 'storageSize', props.storageSize ?? '10Gi', '10Gi');
     if (props.storageClass !== undefined) checkDnsSubdomain(this, 'storageClass', props.storageClass);
 
     const initdb = `${name}-initdb`;
@@ -162,21 +172,7 @@ export class Postgres extends WorkloadComponent implements IDatabase {
     new k8s.KubeConfigMap(this, 'InitScripts', {
       metadata: { name: initdb, labels: this.workload.labels },
       data: {
-        // Runs once, on an empty data directory. The password is read from the environment with
-        // \getenv, so it is never in a manifest, an argument or the psql history.
-        '10-app-database.sh': [
-          '#!/bin/bash',
-          'set -euo pipefail',
-          'psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname postgres <<\'EOSQL\'',
-          '\\getenv app_user APP_USER',
-          '\\getenv app_db APP_DATABASE',
-          '\\getenv app_password APP_PASSWORD',
-          'CREATE ROLE :"app_user" LOGIN PASSWORD :\'app_password\';',
-          'CREATE DATABASE :"app_db" OWNER :"app_user";',
-          'REVOKE ALL ON DATABASE :"app_db" FROM PUBLIC;',
-          'EOSQL',
-          '',
-        ].join('\n'),
+        '10-app-database.sh': readScript(__dirname, 'initdb-app-database.sh'),
       },
     });
 

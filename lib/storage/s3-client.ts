@@ -42,15 +42,6 @@ export function s3AliasEnv(scope: IConstruct, prop: string, store: IObjectStore,
 }
 
 /**
- * Shell that registers an `mc` alias from {@link s3AliasEnv}'s variables. The keys are read from
- * the environment inside the container, so no manifest holds them.
- * @internal
- */
-export function mcAliasCommand(alias: string): string {
-  return `mc alias set ${alias.toLowerCase()} "$${alias}_ENDPOINT" "$${alias}_ACCESS_KEY_ID" "$${alias}_SECRET_ACCESS_KEY" --api S3v4 >/dev/null`;
-}
-
-/**
  * The `mc` image as a checked reference.
  * @internal
  */

@@ -1,4 +1,5 @@
-import { looksLikeCredentialName } from '../core/validate';
+import { NOT_SECRET_ENV_ANNOTATION } from '../core/pod';
+import { credentialInValue, looksLikeCredentialName } from '../core/validate';
 import type { ManifestObject } from './manifest';
 
 /** Objects that live outside the app and may be referenced: the runbook's prerequisites. */
@@ -27,16 +28,21 @@ function strings(value: unknown, at: string, out: Array<[string, string]> = []):
   return out;
 }
 
-type Pod = { spec: any; labels: Record<string, string>; kind: string; name: string; namespace?: string };
+type Pod = { spec: any; labels: Record<string, string>; annotations?: Record<string, string>; kind: string; name: string; namespace?: string };
 
 /** The pod template of a workload object. */
 export function podOf(obj: ManifestObject): Pod | undefined {
   const o = obj as any;
   const meta = { kind: obj.kind, name: obj.metadata.name, namespace: obj.metadata.namespace };
   switch (obj.kind) {
-    case 'Pod': return { spec: o.spec, labels: o.metadata.labels ?? {}, ...meta };
-    case 'CronJob': return { spec: o.spec?.jobTemplate?.spec?.template?.spec, labels: o.spec?.jobTemplate?.spec?.template?.metadata?.labels ?? {}, ...meta };
-    default: return WORKLOAD_KINDS.has(obj.kind) ? { spec: o.spec?.template?.spec, labels: o.spec?.template?.metadata?.labels ?? {}, ...meta } : undefined;
+    case 'Pod': return { spec: o.spec, labels: o.metadata.labels ?? {}, annotations: o.metadata.annotations, ...meta };
+    case 'CronJob': {
+      const t = o.spec?.jobTemplate?.spec?.template;
+      return { spec: t?.spec, labels: t?.metadata?.labels ?? {}, annotations: t?.metadata?.annotations, ...meta };
+    }
+    default: return WORKLOAD_KINDS.has(obj.kind)
+      ? { spec: o.spec?.template?.spec, labels: o.spec?.template?.metadata?.labels ?? {}, annotations: o.spec?.template?.metadata?.annotations, ...meta }
+      : undefined;
   }
 }
 
@@ -53,6 +59,8 @@ export function checkPod(pod: Pod): string[] {
   if (s.hostNetwork || s.hostPID || s.hostIPC) errors.push(`${where}: uses host namespaces`);
   if (psc.seccompProfile?.type !== 'RuntimeDefault' && psc.seccompProfile?.type !== 'Localhost') errors.push(`${where}: pod seccompProfile must be RuntimeDefault`);
   for (const v of s.volumes ?? []) if (v.hostPath) errors.push(`${where}: volume "${v.name}" is a hostPath`);
+  // Literals declared EnvValue.notSecret(...) by the construct that rendered the pod.
+  const notSecret = new Set((pod.annotations?.[NOT_SECRET_ENV_ANNOTATION] ?? '').split(',').filter(Boolean));
   for (const { c, init } of containersOf(s)) {
     const at = `${where} container "${c.name}"`;
     const sc = c.securityContext ?? {};
@@ -69,11 +77,12 @@ export function checkPod(pod: Pod): string[] {
     if (!c.resources?.limits?.memory) errors.push(`${at}: needs a memory limit`);
     if (!init && LONG_RUNNING.has(pod.kind) && (!c.livenessProbe || !c.readinessProbe)) errors.push(`${at}: needs liveness and readiness probes`);
     for (const e of c.env ?? []) {
+      if (notSecret.has(`${c.name}/${e.name}`)) continue;
       if (e.value !== undefined && looksLikeCredentialName(e.name)) errors.push(`${at}: env ${e.name} holds a literal credential`);
-      if (typeof e.value === 'string' && CREDENTIAL_IN_TEXT.test(e.value)) errors.push(`${at}: env ${e.name} embeds a credential`);
+      else if (typeof e.value === 'string' && (CREDENTIAL_IN_TEXT.test(e.value) || credentialInValue(e.value))) errors.push(`${at}: env ${e.name} embeds a credential`);
     }
     for (const a of [...(c.command ?? []), ...(c.args ?? [])]) {
-      if (CREDENTIAL_IN_TEXT.test(a)) errors.push(`${at}: an argument embeds a credential`);
+      if (CREDENTIAL_IN_TEXT.test(a) || credentialInValue(a)) errors.push(`${at}: an argument embeds a credential`);
     }
   }
   return errors;

@@ -138,24 +138,27 @@ describe('seed 002: MLflow + MinIO + PostgreSQL', () => {
   it('wires MLflow to PostgreSQL and MinIO through references only', () => {
     const mlflow = container(get(objs, 'Deployment', 'mlflow'), 'mlflow');
     const env = Object.fromEntries(mlflow.env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
-    expect(env.DB_HOST).toBe('postgresql.mlops.svc.cluster.local');
-    expect(env.DB_PASSWORD).toEqual({ secretKeyRef: { name: 'postgresql-credentials', key: 'mlflow-password' } });
+    expect(env.MLFLOW_BACKEND_STORE_URI).toBe('postgresql+psycopg2://mlflow@postgresql.mlops.svc.cluster.local:5432/mlflow');
+    expect(env.DB_PASSWORD).toBeUndefined();
+    const writer = podSpec(get(objs, 'Deployment', 'mlflow')).initContainers.find((c: any) => c.name === 'db-credentials');
+    expect(writer.env.find((e: any) => e.name === 'DB_PASSWORD').valueFrom).toEqual({ secretKeyRef: { name: 'postgresql-credentials', key: 'mlflow-password' } });
     expect(env.MLFLOW_S3_ENDPOINT_URL).toBe('http://minio.mlops.svc.cluster.local:9000');
     // MLflow uses its scoped MinIO user, never the root credentials.
     expect(env.AWS_ACCESS_KEY_ID).toEqual({ secretKeyRef: { name: 'minio-credentials', key: 'mlflow-access-key' } });
     expect(env.AWS_SECRET_ACCESS_KEY).toEqual({ secretKeyRef: { name: 'minio-credentials', key: 'mlflow-secret-key' } });
     expect(mlflow.command.join(' ')).toContain('--artifacts-destination s3://mlflow');
-    expect(podSpec(get(objs, 'Deployment', 'mlflow')).initContainers[0].command[2]).toBe('python /scripts/wait_for_db.py\npython /scripts/db_upgrade.py');
+    expect(podSpec(get(objs, 'Deployment', 'mlflow')).initContainers.map((c: any) => c.name)).toEqual(['db-credentials', 'wait-for-db', 'db-upgrade']);
   });
 
   it('creates the mlflow bucket and takes both backups of the guide', () => {
-    expect(container(get(objs, 'Job', 'minio-setup'), 'setup').command[2]).toContain('mc mb --ignore-existing src/mlflow');
+    const envOf = (c: any) => Object.fromEntries(c.env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
+    expect(envOf(container(get(objs, 'Job', 'minio-setup'), 'setup')).BUCKETS).toBe('backups mlflow');
     const pg = get(objs, 'CronJob', 'postgresql-backup');
     expect(podSpec(pg).initContainers[0].command[2]).toContain('pg_dump --format=custom');
-    expect(container(pg, 'upload').command[2]).toContain("mc find dst/backups/postgresql/mlflow/ --name '*.dump' --older-than 7d --exec 'mc rm {}'");
+    expect(envOf(container(pg, 'upload'))).toMatchObject({ DEST: 'dst/backups/postgresql/mlflow', RETENTION_DAYS: '7' });
     const mirror = get(objs, 'CronJob', 'minio-backup');
-    expect(container(mirror, 'mirror').command[2]).toContain('mc mirror --overwrite src/mlflow /backup/mlflow');
-    expect(container(mirror, 'mirror').command[2]).not.toContain('src/backups');
+    // The dumps have their own retention: only the artifacts are mirrored.
+    expect(envOf(container(mirror, 'mirror'))).toMatchObject({ BUCKETS: 'mlflow', DEST_ROOT: '/backup' });
     expect(get(objs, 'PersistentVolumeClaim', 'minio-backup').spec.resources.requests.storage).toBe('50Gi');
   });
 

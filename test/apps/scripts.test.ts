@@ -1,91 +1,306 @@
-import { spawnSync } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
+import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { afterAll, describe, expect, it } from 'vitest';
 import { mlflowMinioPostgres } from '../../apps/mlflow-minio-postgres';
 import { MinioTopology } from '../../lib';
+import { readScript } from '../../lib/core/script-file';
 import { podOf } from '../../lib/synth/manifest-checks';
 import { synthObjects } from '../../lib/synth/synth';
 
+const root = path.resolve(__dirname, '..', '..');
 const app = new App();
 mlflowMinioPostgres(app, 'seed', { mlflowReplicas: 3, minioTopology: MinioTopology.distributed(4) });
 const objects = synthObjects(app) as any[];
 
-/** Every `/bin/sh -ec <script>` of every container, by owner/container. */
-const scripts: Array<[string, string]> = objects.flatMap((o) => {
+/** Every container of every pod, by kind/name/container. */
+const containers: Array<[string, any]> = objects.flatMap((o) => {
   const pod = podOf(o);
   if (!pod) return [];
-  return [...(pod.spec.initContainers ?? []), ...pod.spec.containers]
-    .filter((c: any) => c.command?.[0] === '/bin/sh' && c.command?.[1] === '-ec')
-    .map((c: any): [string, string] => [`${o.kind}/${o.metadata.name}/${c.name}`, c.command[2]]);
+  return [...(pod.spec.initContainers ?? []), ...pod.spec.containers].map((c: any): [string, any] => [`${o.kind}/${o.metadata.name}/${c.name}`, c]);
 });
+const container = (key: string) => containers.find(([k]) => k === key)![1];
+/** Every `/bin/sh -ec <script>` of every container. */
+const inline: Array<[string, string]> = containers
+  .filter(([, c]) => c.command?.[0] === '/bin/sh' && c.command?.[1] === '-ec')
+  .map(([k, c]) => [k, c.command[2]]);
+const script = (key: string) => inline.find(([k]) => k === key)![1];
 const configFiles: Array<[string, string]> = objects.filter((o) => o.kind === 'ConfigMap')
   .flatMap((o) => Object.entries(o.data as Record<string, string>).map(([k, v]): [string, string] => [`${o.metadata.name}/${k}`, v]));
 
+const loadScript = (area: string, file: string) => readScript(path.join(root, 'lib', area), file);
+/** The script files: lib/<area>/scripts/<name>. */
+const scriptFiles = fs.readdirSync(path.join(root, 'lib')).flatMap((area) => {
+  const dir = path.join(root, 'lib', area, 'scripts');
+  return fs.existsSync(dir) ? fs.readdirSync(dir).sort().map((f) => [area, f] as [string, string]) : [];
+});
+const fileTexts = new Set(scriptFiles.map(([area, f]) => loadScript(area, f)));
+
 const stubs = fs.mkdtempSync(path.join(os.tmpdir(), 'script-stubs-'));
 afterAll(() => fs.rmSync(stubs, { recursive: true, force: true }));
-/** Runs `sh -ec script` with only the stub commands given (each: shell body) plus the system PATH. */
-function runWithStubs(script: string, commands: Record<string, string>) {
+
+/** The environment a container gets: literals as written, secret and field references as placeholders. */
+function envOf(c: any, overrides: Record<string, string> = {}): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const e of c.env ?? []) env[e.name] = e.value ?? `from-${e.valueFrom?.secretKeyRef?.key ?? 'field'}`;
+  return { ...env, ...overrides };
+}
+
+/** Runs `program args` with the stub commands given (each: a shell body) first on the PATH. */
+function run(program: string, args: string[], commands: Record<string, string>, env: Record<string, string> = {}, input?: string) {
   const dir = fs.mkdtempSync(path.join(stubs, 'bin-'));
   for (const [name, body] of Object.entries(commands)) {
     fs.writeFileSync(path.join(dir, name), `#!/bin/sh\n${body}\n`, { mode: 0o755 });
   }
   const log = path.join(dir, 'calls.log');
-  return { ...spawnSync('/bin/sh', ['-ec', script], { encoding: 'utf8', env: { PATH: `${dir}:/usr/bin:/bin`, CALLS: log } }), calls: () => (fs.existsSync(log) ? fs.readFileSync(log, 'utf8') : '') };
+  const r = spawnSync(program, args, { encoding: 'utf8', input, env: { PATH: `${dir}:/usr/bin:/bin`, CALLS: log, HOME: dir, ...env } });
+  return { ...r, dir, calls: () => (fs.existsSync(log) ? fs.readFileSync(log, 'utf8') : '') };
 }
+const sh = (text: string, commands: Record<string, string>, env: Record<string, string> = {}) => run('/bin/sh', ['-ec', text], commands, env);
+const record = 'echo "$(basename "$0") $*" >> "$CALLS"';
 
-describe('rendered scripts', () => {
+describe('scripts live in their own files', () => {
   it('finds the scripts of every component', () => {
-    expect(scripts.map(([k]) => k).sort()).toEqual([
-      'CronJob/minio-backup/mirror', 'CronJob/postgresql-backup/dump', 'CronJob/postgresql-backup/upload',
-      'Deployment/mlflow/db-upgrade', 'Deployment/mlflow/mlflow', 'Job/minio-setup/setup',
+    expect(inline.map(([k]) => k).sort()).toEqual([
+      'CronJob/minio-backup/mirror', 'CronJob/postgresql-backup/dump', 'CronJob/postgresql-backup/upload', 'Job/minio-setup/setup',
     ]);
+    expect(scriptFiles.map(([a, f]) => `${a}/${f}`)).toEqual(expect.arrayContaining([
+      'mlflow/db_upgrade.py', 'mlflow/wait_for_db.py', 'mlflow/write_db_credentials.py',
+      'storage/backup-upload.sh', 'storage/initdb-app-database.sh', 'storage/minio-mirror.sh', 'storage/minio-setup.sh', 'storage/pg-dump.sh',
+    ]));
   });
 
-  it.each(scripts)('%s parses with sh -n', (_, script) => {
-    const r = spawnSync('/bin/sh', ['-n'], { input: script, encoding: 'utf8' });
-    expect(r.stderr).toBe('');
+  it.each(inline)('%s runs a script file verbatim (no script is assembled in TypeScript)', (_, text) => {
+    expect(fileTexts.has(text)).toBe(true);
+  });
+
+  it.each(configFiles.filter(([n]) => !n.endsWith('.json')))('%s is a script file verbatim', (_, text) => {
+    expect(fileTexts.has(text)).toBe(true);
+  });
+
+  it('is read from the source tree when running compiled from build/ (tsc copies no scripts)', () => {
+    const compiled = path.join(root, 'build', 'lib', 'core', 'script-file.js');
+    if (!fs.existsSync(compiled)) return; // npm test builds first
+    const areaDir = path.join(root, 'build', 'lib', 'storage');
+    const r = spawnSync(process.execPath, ['-e', `console.log(require(${JSON.stringify(compiled)}).readScript(${JSON.stringify(areaDir)}, 'pg-dump.sh'))`], { encoding: 'utf8' });
     expect(r.status).toBe(0);
+    expect(r.stdout).toBe(`${loadScript('storage', 'pg-dump.sh')}\n`);
   });
+});
 
-  it.each(configFiles)('%s parses', (name, text) => {
-    if (name.endsWith('.json')) {
-      expect(() => JSON.parse(text)).not.toThrow();
+describe('script lint', () => {
+  const shellcheck = spawnSync('shellcheck', ['--version']).status === 0;
+  it.each(scriptFiles.filter(([, f]) => f.endsWith('.sh')))('%s/scripts/%s passes shellcheck and sh -n', (area, file) => {
+    const p = path.join(root, 'lib', area, 'scripts', file);
+    const shell = fs.readFileSync(p, 'utf8').startsWith('#!/bin/bash') ? 'bash' : 'sh';
+    const parsed = spawnSync(shell, ['-n', p], { encoding: 'utf8' });
+    expect(parsed.stderr).toBe('');
+    expect(parsed.status).toBe(0);
+    if (!shellcheck) {
+      console.warn(`shellcheck is not installed: skipping the lint of ${area}/scripts/${file} (apt-get install -y shellcheck)`);
       return;
     }
-    const r = name.endsWith('.py')
-      ? spawnSync('python3', ['-c', 'import ast, sys; ast.parse(sys.stdin.read())'], { input: text, encoding: 'utf8' })
-      : spawnSync('bash', ['-n'], { input: text, encoding: 'utf8' });
+    const r = spawnSync('shellcheck', ['--severity=style', p], { encoding: 'utf8' });
+    expect(r.stdout).toBe('');
+    expect(r.status).toBe(0);
+  });
+
+  const everyPython = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    (e.isDirectory() ? everyPython(path.join(dir, e.name)) : e.name.endsWith('.py') ? [path.relative(root, path.join(dir, e.name))] : []));
+  it.each(everyPython(path.join(root, 'lib')).filter((f) => !f.includes('/scripts/')))('%s (outside a scripts directory) compiles', (file) => {
+    const r = spawnSync('python3', ['-c', 'import ast, sys; ast.parse(sys.stdin.read())'], { input: fs.readFileSync(path.join(root, file), 'utf8'), encoding: 'utf8' });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
   });
 
-  it('stops MLflow from starting when the backend URL cannot be built', () => {
-    const server = scripts.find(([k]) => k === 'Deployment/mlflow/mlflow')![1];
-    const r = runWithStubs(server, { python: 'exit 1', mlflow: 'echo mlflow "$@" >> "$CALLS"' });
-    expect(r.status).not.toBe(0);
-    expect(r.calls()).toBe('');
+  it.each(scriptFiles.filter(([, f]) => f.endsWith('.py')))('%s/scripts/%s compiles', (area, file) => {
+    const text = fs.readFileSync(path.join(root, 'lib', area, 'scripts', file), 'utf8');
+    const r = spawnSync('python3', ['-c', 'import ast, sys; ast.parse(sys.stdin.read())'], { input: text, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+});
+
+describe('minio-setup.sh', () => {
+  const setup = container('Job/minio-setup/setup');
+  const text = script('Job/minio-setup/setup');
+
+  it('creates every bucket, then each user with its policy, keys read from the variables it names', () => {
+    const r = sh(text, { mc: record, sleep: 'exit 0' }, envOf(setup));
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const calls = r.calls().trim().split('\n');
+    expect(calls.filter((l) => l.startsWith('mc mb'))).toEqual(['mc mb --ignore-existing src/backups', 'mc mb --ignore-existing src/mlflow']);
+    expect(calls).toContain('mc admin policy create src mlflow-user /policies/mlflow-user.json');
+    expect(calls).toContain('mc admin user add src from-mlflow-access-key from-mlflow-secret-key');
+    expect(calls).toContain('mc admin policy attach src mlflow-user --user from-mlflow-access-key');
   });
 
-  it('starts MLflow with the URL in its environment, not its arguments', () => {
-    const server = scripts.find(([k]) => k === 'Deployment/mlflow/mlflow')![1];
-    const r = runWithStubs(server, {
-      python: 'echo "postgresql+psycopg2://mlflow:s%40cret@db:5432/mlflow"',
-      mlflow: 'echo "args=$* uri=$MLFLOW_BACKEND_STORE_URI" >> "$CALLS"',
-    });
+  it('waits for the store, bounded, then goes on', () => {
+    // The first two tries fail (the store is not up yet), the third answers.
+    const r = sh(text, {
+      mc: `${record}\nif [ "$1" = alias ]; then n=$(cat "$CALLS.n" 2>/dev/null || echo 0); n=$((n + 1)); echo $n > "$CALLS.n"; [ $n -ge 3 ]; fi`,
+      sleep: 'exit 0',
+    }, envOf(setup));
     expect(r.status).toBe(0);
-    expect(r.calls()).toBe('args=server --host 0.0.0.0 --port 5000 --workers 2 --serve-artifacts --artifacts-destination s3://mlflow '
-      + 'uri=postgresql+psycopg2://mlflow:s%40cret@db:5432/mlflow\n');
+    expect(r.stdout).toContain('waiting for object store (1/60)\nwaiting for object store (2/60)\n');
+    expect(r.calls()).toContain('mc mb --ignore-existing src/mlflow');
+  });
+
+  it('exits non-zero when the store never answers, without touching it', () => {
+    const r = sh(text, { mc: `${record}\n[ "$1" != alias ]`, sleep: 'exit 0' }, envOf(setup, { WAIT_ATTEMPTS: '3', WAIT_SECONDS: '0' }));
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe('object store not reachable after 3 attempts\n');
+    expect(r.calls().split('\n').filter((l) => l && !l.startsWith('mc alias'))).toEqual([]);
+  });
+
+  it('accepts an already attached policy but fails on any other attach error', () => {
+    const attached = sh(text, { mc: `${record}\ncase "$*" in "admin policy attach"*) exit 1;; "admin user info"*) echo "PolicyName: mlflow-user backup-user";; esac`, sleep: 'exit 0' }, envOf(setup));
+    expect(attached.status).toBe(0);
+    const broken = sh(text, { mc: `${record}\ncase "$*" in "admin policy attach"*) exit 1;; "admin user info"*) echo "PolicyName: none";; esac`, sleep: 'exit 0' }, envOf(setup));
+    expect(broken.status).not.toBe(0);
+  });
+});
+
+describe('minio-mirror.sh', () => {
+  const mirror = container('CronJob/minio-backup/mirror');
+  const text = script('CronJob/minio-backup/mirror');
+
+  it('mirrors each chosen bucket into the destination, keeping deleted objects', () => {
+    const r = sh(text, { mc: record }, envOf(mirror));
+    expect(r.status).toBe(0);
+    expect(r.calls().split('\n').filter((l) => l.startsWith('mc mirror'))).toEqual(['mc mirror --overwrite src/mlflow /backup/mlflow']);
+  });
+
+  it('adds --remove when asked and mirrors to the DST alias when one is set', () => {
+    const r = sh(text, { mc: record }, envOf(mirror, { MIRROR_REMOVE: 'true', DST_ENDPOINT: 'https://s3.example.com', DST_ACCESS_KEY_ID: 'k', DST_SECRET_ACCESS_KEY: 's', BUCKETS: 'a b', DEST_ROOT: 'dst/backups' }));
+    const calls = r.calls().trim().split('\n');
+    expect(calls[1]).toMatch(/^mc alias set dst https:\/\/s3\.example\.com /);
+    expect(calls.slice(2)).toEqual(['mc mirror --overwrite --remove src/a dst/backups/a', 'mc mirror --overwrite --remove src/b dst/backups/b']);
+  });
+
+  it('fails the Job when a mirror fails', () => {
+    expect(sh(text, { mc: '[ "$1" != mirror ]' }, envOf(mirror)).status).not.toBe(0);
+  });
+});
+
+describe('pg-dump.sh and backup-upload.sh', () => {
+  const dump = container('CronJob/postgresql-backup/dump');
+  const upload = container('CronJob/postgresql-backup/upload');
+
+  it('dumps with libpq variables only: the password is never an argument', () => {
+    const out = fs.mkdtempSync(path.join(stubs, 'work-'));
+    const r = sh(script('CronJob/postgresql-backup/dump'), { pg_dump: `${record}\nfor a; do case "$a" in --file=*) : > "\${a#--file=}";; esac; done` }, envOf(dump, { DUMP_DIR: out }));
+    expect(r.status).toBe(0);
+    expect(r.calls()).toMatch(new RegExp(`^pg_dump --format=custom --no-owner --file=${out}/mlflow-\\d{8}T\\d{6}Z\\.dump\\n$`));
+    expect(r.calls()).not.toContain('from-');
+    expect(fs.readdirSync(out)).toHaveLength(1);
+  });
+
+  it('prunes old dumps in a volume when RETENTION_DAYS is set, and fails when pg_dump fails', () => {
+    const out = fs.mkdtempSync(path.join(stubs, 'vol-'));
+    const old = path.join(out, 'mlflow-old.dump');
+    fs.writeFileSync(old, '');
+    fs.utimesSync(old, new Date(Date.now() - 8 * 86400e3), new Date(Date.now() - 8 * 86400e3));
+    const ok = sh(script('CronJob/postgresql-backup/dump'), { pg_dump: 'exit 0' }, envOf(dump, { DUMP_DIR: out, RETENTION_DAYS: '7' }));
+    expect(ok.status).toBe(0);
+    expect(fs.existsSync(old)).toBe(false);
+    expect(sh(script('CronJob/postgresql-backup/dump'), { pg_dump: 'exit 1' }, envOf(dump, { DUMP_DIR: out })).status).not.toBe(0);
   });
 
   it('fails the backup when retention cannot run, but not when nothing is old enough', () => {
-    const upload = scripts.find(([k]) => k === 'CronJob/postgresql-backup/upload')![1];
-    const ok = runWithStubs(upload, { mc: 'echo "$@" >> "$CALLS"' });
+    const text = script('CronJob/postgresql-backup/upload');
+    const ok = sh(text, { mc: record }, envOf(upload));
     expect(ok.status).toBe(0);
-    expect(ok.calls().split('\n').map((l) => l.split(' ')[0])).toEqual(['alias', 'cp', 'find', '']);
-    const broken = runWithStubs(upload, { mc: '[ "$1" = find ] && exit 1; exit 0' });
+    expect(ok.calls().trim().split('\n').map((l) => l.split(' ').slice(0, 2).join(' '))).toEqual(['mc alias', 'mc cp', 'mc find']);
+    expect(ok.calls()).toContain("mc find dst/backups/postgresql/mlflow/ --name *.dump --older-than 7d --exec mc rm {}");
+    const broken = sh(text, { mc: '[ "$1" = find ] && exit 1; exit 0' }, envOf(upload));
     expect(broken.status).not.toBe(0);
+  });
+});
+
+describe('initdb-app-database.sh', () => {
+  it('creates the role and database from \\getenv, never from an argument, and revokes PUBLIC', () => {
+    const text = loadScript('storage', 'initdb-app-database.sh');
+    const r = run('/bin/bash', ['-c', text], { psql: `${record}\ncat >> "$CALLS"` }, { POSTGRES_USER: 'postgres', APP_PASSWORD: 's3cret', APP_USER: 'mlflow', APP_DATABASE: 'mlflow' });
+    expect(r.status).toBe(0);
+    expect(r.calls()).not.toContain('s3cret');
+    expect(r.calls()).toContain('\\getenv app_password APP_PASSWORD');
+    expect(r.calls()).toContain('REVOKE ALL ON DATABASE :"app_db" FROM PUBLIC;');
+  });
+});
+
+describe('the MLflow scripts', () => {
+  const py = (name: string, env: Record<string, string>, extraPath?: string) => spawnSync('python3', [path.join(root, 'lib', 'mlflow', 'scripts', name)], {
+    encoding: 'utf8', env: { PATH: '/usr/bin:/bin', ...(extraPath ? { PYTHONPATH: extraPath } : {}), ...env },
+  });
+
+  it('write_db_credentials.py writes a 0600 pgpass line with ":" and "\\" escaped, printing no password', () => {
+    const dir = fs.mkdtempSync(path.join(stubs, 'cred-'));
+    const file = path.join(dir, 'pgpass');
+    const r = py('write_db_credentials.py', { DB_ENGINE: 'postgresql', DB_PASSWORD: 'p:a\\ss', DB_DRIVER_FILE: file });
+    expect(r.status).toBe(0);
+    expect(fs.readFileSync(file, 'utf8')).toBe('*:*:*:*:p\\:a\\\\ss\n');
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    expect(r.stdout + r.stderr).not.toContain('p:a');
+  });
+
+  it('write_db_credentials.py writes a MySQL option file, and refuses a multi-line password', () => {
+    const dir = fs.mkdtempSync(path.join(stubs, 'cred-'));
+    const file = path.join(dir, 'my.cnf');
+    expect(py('write_db_credentials.py', { DB_ENGINE: 'mysql', DB_PASSWORD: ' pw ', DB_DRIVER_FILE: file }).status).toBe(0);
+    expect(fs.readFileSync(file, 'utf8')).toBe('[client]\npassword=" pw "\n');
+    const bad = py('write_db_credentials.py', { DB_ENGINE: 'mysql', DB_PASSWORD: 'a\nb', DB_DRIVER_FILE: path.join(dir, 'x') });
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toBe('the database password must be a single line\n');
+  });
+
+  it('wait_for_db.py returns once the port answers, and exits non-zero when it never does', async () => {
+    const server = net.createServer((s) => s.end());
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as net.AddressInfo).port;
+    const up = await new Promise<ReturnType<typeof spawnSync>>((resolve) => {
+      // Run asynchronously: the listening server lives in this process.
+      const p = spawn('python3', [path.join(root, 'lib', 'mlflow', 'scripts', 'wait_for_db.py')], { env: { PATH: '/usr/bin:/bin', DB_HOST: '127.0.0.1', DB_PORT: String(port) } });
+      p.on('exit', (status) => resolve({ status } as never));
+    });
+    server.close();
+    expect(up.status).toBe(0);
+    const down = py('wait_for_db.py', { DB_HOST: '127.0.0.1', DB_PORT: String(port), WAIT_ATTEMPTS: '2', WAIT_SECONDS: '0' });
+    expect(down.status).toBe(1);
+    expect(down.stdout).toMatch(/^waiting for 127\.0\.0\.1:\d+ \(1\/2\): .*\nwaiting for 127\.0\.0\.1:\d+ \(2\/2\): /);
+    expect(down.stderr).toBe(`database 127.0.0.1:${port} not reachable after 2 attempts\n`);
+  });
+
+  it('db_upgrade.py leaves an empty database to mlflow server and migrates an existing one', () => {
+    // Stub sqlalchemy and mlflow: the tables come from STUB_TABLES, the upgrade is recorded.
+    const lib = fs.mkdtempSync(path.join(stubs, 'py-'));
+    fs.mkdirSync(path.join(lib, 'mlflow'));
+    fs.writeFileSync(path.join(lib, 'sqlalchemy.py'), [
+      'import os',
+      'class _Engine:',
+      '    def dispose(self): pass',
+      'class _Inspector:',
+      '    def get_table_names(self): return [t for t in os.environ["STUB_TABLES"].split(",") if t]',
+      'def create_engine(uri): return _Engine()',
+      'def inspect(engine): return _Inspector()',
+      '',
+    ].join('\n'));
+    fs.writeFileSync(path.join(lib, 'mlflow', '__init__.py'), '');
+    fs.writeFileSync(path.join(lib, 'mlflow', 'cli.py'), [
+      'class _Cli:',
+      '    def main(self, args, prog_name): print("upgrade", args)',
+      'cli = _Cli()',
+      '',
+    ].join('\n'));
+    const uri = 'postgresql+psycopg2://mlflow@db:5432/mlflow';
+    const empty = py('db_upgrade.py', { MLFLOW_BACKEND_STORE_URI: uri, STUB_TABLES: 'alembic_version' }, lib);
+    expect(empty.stderr).toBe('');
+    expect(empty.stdout).toBe('empty backend store: mlflow server creates the schema on its first start\n');
+    const existing = py('db_upgrade.py', { MLFLOW_BACKEND_STORE_URI: uri, STUB_TABLES: 'alembic_version,experiments,runs' }, lib);
+    expect(existing.stdout).toBe(`upgrade ['db', 'upgrade', '${uri}']\n`);
   });
 });

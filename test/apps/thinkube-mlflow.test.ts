@@ -6,7 +6,7 @@ import { App } from 'cdk8s';
 import { afterAll, describe, expect, it } from 'vitest';
 import { thinkubeMlflow, ThinkubeMlflowOptions } from '../../apps/thinkube-mlflow';
 import {
-  AccessMode, ArtifactRoot, Database, DatabaseEngine, IdentityProvider, MlflowAuth, ObjectStore, Peer, SecretValue, StorageClass, TrackingServer, VolumeClaim,
+  AccessMode, ArtifactRoot, Database, DatabaseEngine, IdentityProvider, IngressTls, MlflowAuth, ObjectStore, Peer, SecretValue, StorageClass, TrackingServer, VolumeClaim,
 } from '../../lib';
 import { checkApp } from '../../lib/synth/manifest-checks';
 import { synthObjects, toYaml } from '../../lib/synth/synth';
@@ -186,7 +186,7 @@ describe('TrackingServer additions', () => {
     return new TrackingServer(chart, 'mlflow', { database: db, artifacts: store.bucket('mlflow'), clients: [Peer.namespace('ml')], ...extra });
   };
   const provider = (chart: any) => IdentityProvider.fromIssuer(chart, 'idp', { issuerUrl: 'https://sso.example.com/realms/x', clientId: 'mlflow', clientSecret: SecretValue.fromSecret('oidc', 'client-secret') });
-  const ingress = { host: 'mlflow.example.com', tls: { secretName: () => 'tls', annotations: {} } as any };
+  const ingress = { host: 'mlflow.example.com', tls: IngressTls.existingSecret('tls') };
 
   it('the replica rule: OIDC with several replicas needs a shared SECRET_KEY', () => {
     expect(() => synthChart((c) => base(c, { replicas: 2, ingress, auth: MlflowAuth.oidc({ provider: provider(c), image: 'reg.example.com/mlflow-oidc:1.0.0' }) }))).toThrow(

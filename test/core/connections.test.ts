@@ -125,8 +125,10 @@ describe('ConnectionGraph validation', () => {
     expect(() => Peer.namespace('Ingress_Nginx')).toThrowError(exactly(
       'Peer.namespace: namespace must be a DNS-1123 label (lower-case letters, digits and \'-\', starting and ending with a letter or digit, at most 63 characters), got "Ingress_Nginx". Fix: use a name such as "ingress-nginx"'));
     expect(() => Peer.cidr('10.0.0.0')).toThrowError(exactly(
-      'Peer.cidr: cidr must be an IPv4 or IPv6 CIDR block, got "10.0.0.0". Fix: write it as "10.0.0.0/8"'));
+      'Peer.cidr: cidr must be an IPv4 network in CIDR notation (four octets from 0 to 255, a prefix length from 0 to 32, no host bits set) or an IPv6 block, got "10.0.0.0". Fix: add a prefix length, as in "10.0.0.0/32" for that one address'));
     expect(Peer.cidr('fd00::/8').data).toEqual({ kind: 'cidr', cidr: 'fd00::/8' });
+    expect(Peer.host('10.1.2.3').data).toEqual({ kind: 'cidr', cidr: '10.1.2.3/32' });
+    expect(Peer.host('db.example.com').data).toEqual({ kind: 'cidr', cidr: '0.0.0.0/0' });
     expect(() => Port.tcp(0)).toThrowError(exactly('Port: port must be an integer from 1 to 65535, got 0. Fix: use a port such as 5000'));
     expect(() => Port.udp(65536, 'Thing', 'dnsPort')).toThrowError(exactly('Thing: dnsPort must be an integer from 1 to 65535, got 65536. Fix: use a port such as 5000'));
   });

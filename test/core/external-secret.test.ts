@@ -90,4 +90,13 @@ describe('ExternalSecret validation', () => {
       'SecretStoreRef.cluster: name must be a DNS-1123 subdomain (lower-case letters, digits, \'-\' and \'.\', at most 253 characters), got "GCP". Fix: use a name such as "gcp"'));
     expect(() => SecretStoreRef.namespaced('')).toThrowError(/^SecretStoreRef\.namespaced: name must be a DNS-1123 subdomain/);
   });
+
+  it('checks refreshInterval as a Go duration, the store and the labels', () => {
+    expect(build({ data: { password: { remoteKey: 'db' } }, refreshInterval: '1d' })).toThrowError(exactly(
+      'test/es: refreshInterval must be a Go duration (a number and a unit among ns, us, ms, s, m, h, such as "1h30m"), got "1d". Fix: write it as "1h"'));
+    expect(build({ data: { password: { remoteKey: 'db' } }, refreshInterval: '15m' })).not.toThrow();
+    expect(build({ data: { password: { remoteKey: 'db' } }, store: 'gcp-secret-manager' })).toThrowError(exactly(
+      'test/es: store must be a SecretStoreRef, got a string. Fix: pass SecretStoreRef.cluster("gcp-secret-manager")'));
+    expect(build({ data: { password: { remoteKey: 'db' } }, labels: { 'app.kubernetes.io/name': 'Creds!' } })).toThrow(/^test\/es: labels\.app\.kubernetes\.io\/name must be a label value/);
+  });
 });

@@ -78,6 +78,13 @@ describe('Namespace', () => {
     expect(find(objs2, 'Namespace', 'team-b').metadata.namespace).toBeUndefined();
     expect(find(objs2, 'NetworkPolicy', 'default-deny-all').metadata.namespace).toBe('team-b');
   });
+
+  it('checks its labels and its DNS peer', () => {
+    expect(() => synth((chart) => new Namespace(chart, 'ns', { labels: { 'istio-injection': 'on please' } }))).toThrowError(exactly(
+      'chart/ns: labels.istio-injection must be a label value (at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit), got "on please". Fix: use a value such as "on-please"'));
+    expect(() => synth((chart) => new Namespace(chart, 'ns', { dns: 'kube-system' as never }))).toThrowError(exactly(
+      "chart/ns: dns must be a Peer, got a string. Fix: pass Peer.namespace('kube-system', { 'k8s-app': 'kube-dns' })"));
+  });
 });
 
 describe('Namespace shared with another installation (PolicyScope.APP_PODS)', () => {

@@ -1,9 +1,10 @@
-import { App } from 'cdk8s';
+import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import { ContainerImage } from '../../lib/core/image';
 import { ContainerSpec, EnvValue, PodSpecOptions, restrictedPodSpec, restrictedSecurityContext, writableVolumeName } from '../../lib/core/pod';
 import { Probe } from '../../lib/core/probe';
+import { Workload } from '../../lib/core/workload';
 import { exactly, secretRef } from '../support/synth';
 
 class Thing extends Construct {}
@@ -111,11 +112,77 @@ describe('restrictedPodSpec', () => {
 describe('restrictedPodSpec validation', () => {
   it('refuses a credential-looking literal env value', () => {
     expect(() => render({ containers: [c({ env: [['AWS_SECRET_ACCESS_KEY', EnvValue.literal('hunter2')]] })] })).toThrowError(exactly(
-      'thing: containers[0].env.AWS_SECRET_ACCESS_KEY looks like a credential and must not be a literal value, got "<redacted>". Fix: pass EnvValue.fromSecret(SecretValue.fromSecret(name, key)) or an ExternalSecret value'));
+      'thing: containers[0].env.AWS_SECRET_ACCESS_KEY is named like a credential and must not be a literal value, got "<redacted>". Fix: pass EnvValue.fromSecret(SecretValue.fromSecret("<secret>", "<key>")) or an ExternalSecret value; if it is not a secret, EnvValue.notSecret(value, "<why>")'));
   });
 
-  it.each(['PGPASSWORD', 'api_token', 'MY_PRIVATE_KEY', 'GOOGLE_CREDENTIALS'])('refuses a literal %s', (name) => {
-    expect(() => render({ containers: [c({ env: [[name, EnvValue.literal('')]] })] })).toThrowError(/looks like a credential/);
+  it.each(['PGPASSWORD', 'api_token', 'MY_PRIVATE_KEY', 'GOOGLE_CREDENTIALS', 'DB_PASS', 'API_KEY', 'apikey', 'MYSQL_PWD'])('refuses a literal %s', (name) => {
+    expect(() => render({ containers: [c({ env: [[name, EnvValue.literal('')]] })] })).toThrowError(/is named like a credential and must not be a literal value, got "<redacted>"/);
+  });
+
+  it.each(['PWD', 'PASSTHROUGH', 'AUTHOR', 'KEYCLOAK_URL', 'DB_USER', 'PGPASSFILE', 'OIDC_PROVISION_ON_BEARER_AUTH'])('accepts a literal %s (not a credential name)', (name) => {
+    expect(() => render({ containers: [c({ env: [[name, EnvValue.literal('x')]] })] })).not.toThrow();
+  });
+
+  it.each([
+    ['a URL with a password', 'postgresql://mlflow:hunter2@db:5432/mlflow'],
+    ['a URL with a password', 'https://svc:p%40ss%3Aw0rd@api.example.com/v1'],
+    ['an API key (sk-)', 'sk-live-4f9a8b7c6d5e'],
+    ['an API key (sk-)', 'Bearer sk-proj-abcdefghijklmnop'],
+    ['a GitHub token', 'ghp_0123456789abcdefABCDEF0123456789abcd'],
+    ['a GitLab token', 'glpat-0123456789abcdefghij'],
+    ['a Slack token', 'xoxb-1234567890-abcdefghij'],
+    ['an AWS access key id', 'AKIAIOSFODNN7EXAMPLE'],
+    ['a private key', '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjE='],
+  ])('refuses a literal that holds %s, by value, without echoing it (%s)', (kind, value) => {
+    let message = '';
+    try {
+      render({ containers: [c({ env: [['SETTINGS', EnvValue.literal(value)]] })] });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toBe(`thing: containers[0].env.SETTINGS holds ${kind} and must not be a literal value, got "<redacted>". Fix: pass EnvValue.fromSecret(SecretValue.fromSecret("<secret>", "<key>")) or an ExternalSecret value; if it is not a secret, EnvValue.notSecret(value, "<why>")`);
+    expect(message).not.toContain(value.slice(4, 12));
+  });
+
+  it.each(['http://$(DB_USER):$(DB_PASSWORD)@db/x', 'https://user@example.com', 'sk-learn', 'postgres://u:%s@h/db', 'see https://example.com/a:b@c'])('accepts the literal %s (a placeholder or no credential)', (value) => {
+    expect(() => render({ containers: [c({ env: [['SETTINGS', EnvValue.literal(value)]] })] })).not.toThrow();
+  });
+
+  it('refuses a credential in an argument, without echoing it', () => {
+    expect(() => render({ containers: [c({ args: ['--token', 'ghp_0123456789abcdefABCDEF0123456789abcd'] })] })).toThrowError(exactly(
+      'thing: containers[0].args[1] holds a GitHub token; an argument is visible in /proc and in the manifest, got "<redacted>". Fix: pass the credential through an environment variable from EnvValue.fromSecret(...) and read it there'));
+  });
+
+  it('lets one named variable opt out, and records it for the manifest checks', () => {
+    const w = new Workload(new Chart(new App(), 'c', { namespace: 'c' }), 'w', { name: 'w', instance: 'w', component: 'x' });
+    const t = w.podTemplate({ runAs: { uid: 1000, gid: 1000 }, longRunning: false, containers: [c({ env: [
+      ['OIDC_TOKEN_URL', EnvValue.notSecret('https://idp.example.com/token', 'public OIDC endpoint')],
+      ['LOG_LEVEL', EnvValue.literal('info')],
+    ] })] });
+    expect(t.spec!.containers[0].env).toEqual([{ name: 'OIDC_TOKEN_URL', value: 'https://idp.example.com/token' }, { name: 'LOG_LEVEL', value: 'info' }]);
+    expect(t.metadata!.annotations).toEqual({ 'mlops-cdk8s.io/not-secret-env': 'main/OIDC_TOKEN_URL' });
+    expect(() => EnvValue.notSecret('x', '')).toThrowError(exactly(
+      'EnvValue.notSecret: reason must say why the value is not a secret, got "". Fix: pass a reason such as "public OIDC token endpoint"'));
+  });
+
+  it('gives JavaScript callers a clear error for a wrong env shape', () => {
+    expect(() => render({ containers: [c({ env: [['LOG_LEVEL', 'info' as never]] })] })).toThrowError(exactly(
+      'thing: containers[0].env.LOG_LEVEL must be an EnvValue, got a string. Fix: pass EnvValue.literal("..."), EnvValue.fromSecret(secret) or EnvValue.fromField("...")'));
+    expect(() => EnvValue.literal(5 as never)).toThrowError(exactly(
+      'EnvValue.literal: value must be a string, got 5. Fix: pass a string (String(n) for numbers), or EnvValue.fromSecret(...) for a secret'));
+    expect(() => render({ containers: [c({ image: 'postgres:16' as never })] })).toThrowError(exactly(
+      'thing: containers[0].image must be a ContainerImage, got a string. Fix: pass ContainerImage.fromReference("postgres:16.6-bookworm")'));
+  });
+
+  it('refuses negative probe timings and a probe on an unnamed port', () => {
+    expect(() => Probe.httpGet('/health', 'http', { timeoutSeconds: -1 })).toThrowError(exactly(
+      'Probe.httpGet: timeoutSeconds must be an integer from 1 to 3600, got -1. Fix: use a whole number from 1 to 3600'));
+    expect(() => Probe.tcpSocket('api', { initialDelaySeconds: -5 })).toThrowError(exactly(
+      'Probe.tcpSocket: initialDelaySeconds must be an integer from 0 to 3600, got -5. Fix: use a whole number from 0 to 3600'));
+    expect(() => Probe.exec(['true'], { periodSeconds: 0 })).toThrow(/^Probe\.exec: periodSeconds must be an integer from 1 to 3600/);
+    expect(() => Probe.httpGet('health', 'http')).toThrowError(exactly('Probe.httpGet: path must be an absolute URL path, got "health". Fix: write it as "/health"'));
+    expect(() => Probe.httpGet('/health', '5000')).toThrowError(exactly(
+      'Probe.httpGet: port must name a container port (it holds a letter), got "5000". Fix: pass the name of a port in ContainerSpec.ports, such as "http"'));
   });
 
   it('refuses root', () => {

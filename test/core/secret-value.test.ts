@@ -16,6 +16,6 @@ describe('SecretValue.fromSecret', () => {
 
   it('checks the key', () => {
     expect(() => SecretValue.fromSecret('mlflow-db', 'pass word')).toThrowError(exactly(
-      'SecretValue.fromSecret: key must consist of alphanumerics, "-", "_" or ".", got "pass word". Fix: use a key such as "password"'));
+      'SecretValue.fromSecret: key must consist of at most 253 alphanumerics, "-", "_" or ".", got "pass word". Fix: use a key such as "password"'));
   });
 });

@@ -70,7 +70,7 @@ describe('Workload validation', () => {
   it('requires a Chart namespace', () => {
     const chart = new Chart(new App(), 'nons');
     expect(() => new Workload(chart, 'w', identity)).toThrowError(exactly(
-      'nons/w: its Chart has no namespace, got undefined. Fix: create the chart as new Chart(app, \'mlops\', { namespace: \'mlops\' }).'));
+      'nons: namespace must be set on the Chart that holds nons/w (its objects are namespaced), got undefined. Fix: create the Chart with a namespace, as in new Chart(app, \'nons\', { namespace: \'mlops\' })'));
   });
 
   it('refuses two workloads with the same name in one namespace', () => {

@@ -96,3 +96,17 @@ describe('ArgoApplication safety properties', () => {
     expect(message).not.toContain('ghp_s3cr3t');
   });
 });
+
+describe('ArgoApplication server, cluster, project and revision', () => {
+  it('checks the server URL, the cluster name, the project and the revision', () => {
+    expect(() => synth({ destinationServer: 'http://kubernetes.default.svc' })).toThrowError(exactly(
+      'test/app: destinationServer must be an https:// API server URL without credentials, query or fragment, got "http://kubernetes.default.svc". Fix: use "https://kubernetes.default.svc" or the URL `argocd cluster list` shows'));
+    expect(() => synth({ destinationServer: 'https://admin:s3cret@k8s.example.com' })).toThrowError(/destinationServer must be an https:\/\/ API server URL without credentials, query or fragment, got "https:\/\/<redacted>@k8s\.example\.com"\./);
+    expect(() => synth({ destinationServer: 'https://k8s.example.com:6443' })).not.toThrow();
+    expect(() => synth({ project: 'ML Platform' })).toThrowError(exactly(
+      'test/app: project must be a DNS-1123 subdomain (lower-case letters, digits, \'-\' and \'.\', at most 253 characters), got "ML Platform". Fix: use a name such as "ml-platform"'));
+    expect(() => synth({ destinationCluster: 'Prod Cluster' })).toThrow(/^test\/app: destinationCluster must be a DNS-1123 subdomain/);
+    expect(() => synth({ source: { repoUrl: 'https://github.com/acme/x.git', targetRevision: 'main branch' } })).toThrowError(exactly(
+      'test/app: source.targetRevision must be a branch, tag or commit, got "main branch". Fix: use "main", a tag such as "v1.2.0", or a commit sha'));
+  });
+});

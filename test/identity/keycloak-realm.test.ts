@@ -156,7 +156,7 @@ describe('KeycloakRealm for any app', () => {
     expect(build({ realm: 'master' })).toThrowError(exactly(
       'test/realm: realm cannot be imported (Keycloak never imports the master realm), got "master". Fix: use a realm of its own, such as "platform"'));
     expect(build({ clientSecret: 'hunter2' as any })).toThrowError(exactly(
-      'test/realm: clientSecret must be a SecretValue, never a string, got "<redacted>". Fix: pass SecretValue.fromSecret("mlflow-oidc", "client-secret") or an ExternalSecret value'));
+      'test/realm: clientSecret must be a SecretValue, never a string, got a string. Fix: pass SecretValue.fromSecret("mlflow-oidc", "client-secret") or an ExternalSecret value'));
     expect(build({ client: { ...base.client, redirectUris: ['https://${KC_DB_PASSWORD}.example.com'] } })).toThrowError(exactly(
       'test/realm: client.redirectUris[0] must be an http(s) URL without "${", got "https://${KC_DB_PASSWORD}.example.com". Fix: write it as "https://app.example.com/callback"'));
     expect(build({ client: { ...base.client, redirectUris: [] } })).toThrowError(exactly(

@@ -124,18 +124,26 @@ describe('KfpGcp validation', () => {
     new KfpGcp(chart, 'kfp', { settings: { ...settings, ...change } });
   };
   it('kfpVersion is a release tag', () => {
-    expect(build({ kfpVersion: 'master' })).toThrow('/kfp: settings.kfpVersion must be a Kubeflow Pipelines release tag, got "master". Fix: use a tag such as "2.4.0" (never a branch: the base must not move)');
+    expect(build({ kfpVersion: 'master' })).toThrow('c/kfp: settings.kfpVersion must be a Kubeflow Pipelines release tag, got "master". Fix: use a tag such as "2.4.0" (never a branch: the base must not move)');
   });
   it('the chart namespace is the settings namespace', () => {
-    expect(build({}, 'default')).toThrow('/kfp: settings.namespace must be the namespace of the enclosing Chart (default), got "kubeflow". Fix: create the Chart with { namespace: "kubeflow" }');
+    expect(build({}, 'default')).toThrow('c/kfp: settings.namespace must be the namespace of the enclosing Chart (default), got "kubeflow". Fix: create the Chart with { namespace: "kubeflow" }');
   });
   it('sqlConnectionName is project:region:instance', () => {
-    expect(build({ sqlConnectionName: '10.1.2.3' })).toThrow('/kfp: settings.sqlConnectionName must be a Cloud SQL connection name "project:region:instance", got "10.1.2.3". Fix: pass KfpEnvironmentStack.kfpSettings() rather than writing it by hand');
+    expect(build({ sqlConnectionName: '10.1.2.3' })).toThrow('c/kfp: settings.sqlConnectionName must be a Cloud SQL connection name "project:region:instance", got "10.1.2.3". Fix: pass KfpEnvironmentStack.kfpSettings() rather than writing it by hand');
   });
   it('workload identity names a user-managed service account', () => {
-    expect(build({ workloadIdentity: [{ kubernetesServiceAccount: 'pipeline-runner', gcpServiceAccount: '123-compute@developer.gserviceaccount.com' }] })).toThrow('/kfp: settings.workloadIdentity[].gcpServiceAccount must be a user-managed service account email, got "123-compute@developer.gserviceaccount.com". Fix: use "<account>@<project>.iam.gserviceaccount.com"');
+    expect(build({ workloadIdentity: [{ kubernetesServiceAccount: 'pipeline-runner', gcpServiceAccount: '123-compute@developer.gserviceaccount.com' }] })).toThrow('c/kfp: settings.workloadIdentity[].gcpServiceAccount must be a user-managed service account email, got "123-compute@developer.gserviceaccount.com". Fix: use "<account>@<project>.iam.gserviceaccount.com"');
   });
   it('at least one workload identity binding', () => {
-    expect(build({ workloadIdentity: [] })).toThrow('/kfp: settings.workloadIdentity must bind at least one KFP ServiceAccount to a Google service account, got []. Fix: pass KfpEnvironmentStack.kfpSettings() rather than writing it by hand');
+    expect(build({ workloadIdentity: [] })).toThrow('c/kfp: settings.workloadIdentity must bind at least one KFP ServiceAccount to a Google service account, got []. Fix: pass KfpEnvironmentStack.kfpSettings() rather than writing it by hand');
+  });
+
+  it('the bucket is a Cloud Storage bucket name and the database host a host name', () => {
+    expect(build({ bucketName: 'gs://acme-kfp' })).toThrow('c/kfp: settings.bucketName must be a Cloud Storage bucket name (3 to 63 lower-case letters, digits, "-" or "_", without "goog" or "google"), got "gs://acme-kfp". Fix: use a globally unique name such as "acme-kfp-dev-artifacts"');
+    expect(() => new KfpGcp(new Chart(new App(), 'c', { namespace: 'kubeflow' }), 'kfp', { settings, dbHost: 'mysql:3306' })).toThrow(
+      'c/kfp: dbHost must be a host name or IPv4 address only, without scheme, credentials, port or path, got "mysql:3306". Fix: write "mysql" (the port and credentials have their own props)');
+    expect(build({ projectId: 'Acme' })).toThrow('c/kfp: settings.projectId must be a Google Cloud project id');
+    expect(build({ databases: { ...settings.databases, cache: 'cache-db' } })).toThrow('c/kfp: settings.databases.cache must be a MySQL database name (1 to 64 letters, digits or "_"), got "cache-db". Fix: use a name such as "mlpipeline"');
   });
 });

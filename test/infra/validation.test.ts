@@ -65,7 +65,7 @@ describe('Network validation', () => {
     expect(stack({ networkPlan: { ...DEFAULT_NETWORK_PLAN, podsCidr: '10.10.0.0/16' } })).toThrow('/network: podsCidr must not overlap subnetCidr (10.10.0.0/20), got "10.10.0.0/16". Fix: pick disjoint ranges for the subnet, pods, services and control plane');
   });
   it('ranges have no host bits', () => {
-    expect(stack({ networkPlan: { ...DEFAULT_NETWORK_PLAN, subnetCidr: '10.10.0.1/20' } })).toThrow('/network: subnetCidr must be an IPv4 network in CIDR notation with no host bits set, got "10.10.0.1/20". Fix: write it as "10.10.0.0/20"');
+    expect(stack({ networkPlan: { ...DEFAULT_NETWORK_PLAN, subnetCidr: '10.10.0.1/20' } })).toThrow('/network: subnetCidr must be an IPv4 network in CIDR notation (four octets from 0 to 255, a prefix length from 0 to 32, no host bits set), got "10.10.0.1/20". Fix: write the network address, "10.10.0.0/20"');
   });
   it('flowLogSampling is in (0, 1]', () => {
     expect(() => new Network(scope(), 'n', { ...netProps, flowLogSampling: 0 })).toThrow('/n: flowLogSampling must be a number greater than 0 and at most 1, got 0. Fix: use 0.5 to sample half of the flows');
@@ -127,7 +127,7 @@ describe('lib/infra validations without a test before', () => {
     expect(cluster({ nodeServiceAccountId: 'Nodes' })).toThrow('/gke: nodeServiceAccountId must be a service account id');
   });
   it('GkeCluster authorized networks are CIDR blocks', () => {
-    expect(cluster({ masterAuthorizedNetworks: [{ cidr: '203.0.113.7', displayName: 'vpn' }] })).toThrow('/gke: masterAuthorizedNetworks[0].cidr must be an IPv4 network in CIDR notation with no host bits set, got "203.0.113.7". Fix: write it as "10.10.0.0/20"');
+    expect(cluster({ masterAuthorizedNetworks: [{ cidr: '203.0.113.7', displayName: 'vpn' }] })).toThrow('/gke: masterAuthorizedNetworks[0].cidr must be an IPv4 network in CIDR notation (four octets from 0 to 255, a prefix length from 0 to 32, no host bits set), got "203.0.113.7". Fix: add a prefix length, as in "203.0.113.7/32" for that one address');
   });
   it('CloudSqlMysql database names', () => {
     expect(sql({ databases: ['ml-pipeline'] })).toThrow('/db: databases must hold MySQL database names (lower-case letters, digits and "_"), got "ml-pipeline". Fix: use a name such as "mlpipeline"');

@@ -65,7 +65,7 @@ describe('MlflowAuth.basic', () => {
     expect(() => bind((chart) => ({ database: db(chart, 'mlflow') }), (chart) => ({ trackingDatabase: db(chart, 'mlflow') })))
       .toThrowError(/^test\/mlflow: auth\.database must be a database of its own/);
     expect(() => bind(() => ({ adminPassword: 'hunter2' as any })))
-      .toThrowError(exactly('test/mlflow: auth.adminPassword must be a SecretValue, never a string, got "<redacted>". Fix: pass SecretValue.fromSecret("mlflow-auth", "admin-password")'));
+      .toThrowError(exactly('test/mlflow: auth.adminPassword must be a SecretValue, never a string, got a string. Fix: pass SecretValue.fromSecret("mlflow-auth", "admin-password")'));
     expect(() => bind(() => ({ secretKey: undefined as any })))
       .toThrowError(exactly('test/mlflow: auth.secretKey must be a SecretValue, never a string, got undefined. Fix: pass SecretValue.fromSecret("mlflow-auth", "secret-key")'));
     expect(() => bind(() => ({ adminUsername: 'ad min' })))

@@ -48,9 +48,10 @@ describe('MlflowAuth.oauth2Proxy', () => {
     const spec = podSpec(deployment(objs));
     expect(spec.containers.map((c: any) => c.name)).toEqual(['mlflow', 'oauth2-proxy']);
     const mlflow = container(deployment(objs), 'mlflow');
-    expect(mlflow.command[2]).toContain('exec mlflow server --host 127.0.0.1 --port 5000 ');
-    expect(mlflow.command[2]).not.toContain('0.0.0.0');
-    expect(mlflow.command[2]).not.toContain('--app-name');
+    // Exec form (no shell): the server binds loopback only, without the plugin's app.
+    expect(mlflow.command.slice(0, 6)).toEqual(['mlflow', 'server', '--host', '127.0.0.1', '--port', '5000']);
+    expect(mlflow.command).not.toContain('0.0.0.0');
+    expect(mlflow.command).not.toContain('--app-name');
     expect(mlflow.ports).toBeUndefined();
     expect(mlflow.image).toBe(TrackingServer.DEFAULT_IMAGE);
     const p = proxy(objs);

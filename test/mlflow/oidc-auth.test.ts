@@ -135,7 +135,7 @@ describe('MlflowAuth.oidc', () => {
     expect(() => bind(() => ({}), { ingressHost: undefined })).toThrowError(exactly(
       'test/mlflow: ingress is required with OIDC auth (the provider redirects the browser back to https://<host>/callback), got undefined. Fix: pass ingress: { host: "mlflow.example.com", tls: ... }'));
     expect(() => bind(() => ({ secretKey: 'changeme' as any }))).toThrowError(exactly(
-      'test/mlflow: auth.secretKey must be a SecretValue, never a string, got "<redacted>". Fix: pass SecretValue.fromSecret("mlflow-oidc", "secret-key")'));
+      'test/mlflow: auth.secretKey must be a SecretValue, never a string, got a string. Fix: pass SecretValue.fromSecret("mlflow-oidc", "secret-key")'));
     expect(() => bind(() => ({ groupsClaim: 'realm_access roles' }))).toThrowError(exactly(
       'test/mlflow: auth.groupsClaim must be a claim name or a dotted path of claim names, got "realm_access roles". Fix: write it as "groups" or "realm_access.roles"'));
     expect(() => bind(() => ({ scopes: ['profile'] }))).toThrowError(exactly(
@@ -143,7 +143,7 @@ describe('MlflowAuth.oidc', () => {
     expect(() => bind(() => ({ userGroups: [] }))).toThrowError(exactly(
       'test/mlflow: auth.userGroups must list at least one group, got []. Fix: pass userGroups: ["mlflow-user"]'));
     expect(() => OidcCache.redis({ host: 'redis', password: 'pw' as any })).toThrowError(exactly(
-      'OidcCache.redis: password must be a SecretValue, never a string, got "<redacted>". Fix: pass SecretValue.fromSecret("redis", "password")'));
+      'OidcCache.redis: password must be a SecretValue, never a string, got a string. Fix: pass SecretValue.fromSecret("redis", "password")'));
   });
 });
 
@@ -162,7 +162,7 @@ describe('IdentityProvider', () => {
     expect(build({ issuerUrl: 'http://sso.example.com' })).toThrowError(exactly(
       'test/idp: issuerUrl must be an https URL without credentials, query or fragment, got "http://sso.example.com". Fix: write it as "https://keycloak.example.com/realms/platform"'));
     expect(build({ clientSecret: 's3cret' })).toThrowError(exactly(
-      'test/idp: clientSecret must be a SecretValue, never a string, got "<redacted>". Fix: pass SecretValue.fromSecret("mlflow-oidc", "client-secret") or an ExternalSecret value'));
+      'test/idp: clientSecret must be a SecretValue, never a string, got a string. Fix: pass SecretValue.fromSecret("mlflow-oidc", "client-secret") or an ExternalSecret value'));
     expect(() => synthChart((chart) => IdentityProvider.fromExisting(chart, 'kc', { keycloakUrl: 'https://kc.example.com', realm: 'my realm', clientId: 'x', clientSecret: secretRef('s', 'k') }))).toThrowError(exactly(
       'IdentityProvider.fromExisting "kc": realm must be letters, digits, ".", "_" or "-", starting with a letter or digit, got "my realm". Fix: use a realm name such as "platform"'));
   });

@@ -82,7 +82,7 @@ describe('cloud object stores without keys', () => {
   it('GCS through GKE Workload Identity: gs:// destination, annotated ServiceAccount, no key, metadata server egress', () => {
     const objs = stack({}, (chart) => CloudObjectStore.gcs(chart, 'gcs', { identity: WorkloadIdentity.gke('mlflow@my-project.iam.gserviceaccount.com') }).bucket('mlflow-artifacts'));
     const c = container(find(objs, 'Deployment', 'mlflow'), 'mlflow');
-    expect(c.command[2]).toContain('--artifacts-destination gs://mlflow-artifacts');
+    expect(c.command.join(' ')).toContain('--artifacts-destination gs://mlflow-artifacts');
     expect(Object.keys(envOf(c)).filter((k) => /^AWS_|MLFLOW_S3|GOOGLE_APPLICATION_CREDENTIALS/.test(k))).toEqual([]);
     expect(find(objs, 'ServiceAccount', 'mlflow').metadata.annotations).toEqual({ 'iam.gke.io/gcp-service-account': 'mlflow@my-project.iam.gserviceaccount.com' });
     const egress = find(objs, 'NetworkPolicy', 'mlflow-egress').spec.egress;
@@ -93,7 +93,7 @@ describe('cloud object stores without keys', () => {
   it('S3 through IRSA: s3:// destination, role annotation, regional endpoint, no keys', () => {
     const objs = stack({}, (chart) => CloudObjectStore.s3(chart, 's3', { region: 'eu-west-1', identity: WorkloadIdentity.irsa('arn:aws:iam::123456789012:role/mlflow') }).bucket('mlflow-artifacts'));
     const c = container(find(objs, 'Deployment', 'mlflow'), 'mlflow');
-    expect(c.command[2]).toContain('--artifacts-destination s3://mlflow-artifacts');
+    expect(c.command.join(' ')).toContain('--artifacts-destination s3://mlflow-artifacts');
     expect(envOf(c)).toMatchObject({ MLFLOW_S3_ENDPOINT_URL: 'https://s3.eu-west-1.amazonaws.com', AWS_DEFAULT_REGION: 'eu-west-1' });
     expect(envOf(c).AWS_ACCESS_KEY_ID).toBeUndefined();
     expect(find(objs, 'ServiceAccount', 'mlflow').metadata.annotations).toEqual({ 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/mlflow' });
@@ -108,7 +108,7 @@ describe('cloud object stores without keys', () => {
   it('Azure Blob through Workload ID: wasbs:// destination, client-id annotation and the use label on the pod', () => {
     const objs = stack({}, (chart) => CloudObjectStore.azureBlob(chart, 'az', { storageAccount: 'mlflowartifacts', identity: WorkloadIdentity.azure('0b3c1d2e-1111-2222-3333-444455556666') }).bucket('mlflow'));
     const deploy = find(objs, 'Deployment', 'mlflow');
-    expect(container(deploy, 'mlflow').command[2]).toContain('--artifacts-destination wasbs://mlflow@mlflowartifacts.blob.core.windows.net/');
+    expect(container(deploy, 'mlflow').command.join(' ')).toContain('--artifacts-destination wasbs://mlflow@mlflowartifacts.blob.core.windows.net/');
     expect(deploy.spec.template.metadata.labels['azure.workload.identity/use']).toBe('true');
     expect(deploy.spec.selector.matchLabels['azure.workload.identity/use']).toBeUndefined();
     expect(find(objs, 'ServiceAccount', 'mlflow').metadata.annotations).toEqual({ 'azure.workload.identity/client-id': '0b3c1d2e-1111-2222-3333-444455556666' });
@@ -153,7 +153,7 @@ describe('pod escape hatches', () => {
     expect(c.volumeMounts).toContainEqual({ name: 'ca', mountPath: '/etc/ssl/corp', readOnly: true });
     expect(spec.volumes).toContainEqual({ name: 'ca', configMap: { name: 'corp-ca' } });
     expect(spec.containers.map((x: any) => x.name)).toEqual(['mlflow', 'proxy']);
-    expect(spec.initContainers.map((x: any) => x.name)).toEqual(['warm', 'db-upgrade']);
+    expect(spec.initContainers.map((x: any) => x.name)).toEqual(['warm', 'db-credentials', 'wait-for-db', 'db-upgrade']);
     for (const x of [...spec.containers, ...spec.initContainers]) expect(x.securityContext).toMatchObject({ runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
   });
 
@@ -173,7 +173,7 @@ describe('pod escape hatches', () => {
 
   it('refuses what would break the checks, with exact messages', () => {
     expect(() => stack({ pod: { env: { DB_PASSWORD: EnvValue.literal('hunter2') } } }))
-      .toThrowError(exactly('test/mlflow: containers[0].env.DB_PASSWORD looks like a credential and must not be a literal value, got "<redacted>". Fix: pass EnvValue.fromSecret(SecretValue.fromSecret(name, key)) or an ExternalSecret value'));
+      .toThrowError(exactly('test/mlflow: containers[0].env.DB_PASSWORD is named like a credential and must not be a literal value, got "<redacted>". Fix: pass EnvValue.fromSecret(SecretValue.fromSecret("<secret>", "<key>")) or an ExternalSecret value; if it is not a secret, EnvValue.notSecret(value, "<why>")'));
     expect(() => stack({ pod: { volumes: [{ name: 'host', hostPath: { path: '/var/run' } }] } }))
       .toThrowError(exactly('test/mlflow: pod.volumes[0] must be exactly one of configMap, secret, emptyDir, persistentVolumeClaim, projected, downwardAPI, csi, ephemeral (Pod Security "restricted"), got "hostPath". Fix: use a persistentVolumeClaim instead of a hostPath or node-local volume'));
     expect(() => stack({ pod: { volumes: [{ name: 'big', emptyDir: {} }] } }))
@@ -193,17 +193,21 @@ describe('GarbageCollection', () => {
   const cron = find(objs, 'CronJob', 'mlflow-gc');
   const c = container(cron, 'gc');
 
-  it('runs mlflow gc daily with the server image, database env from secret refs, and the tracking URI', () => {
+  it('runs mlflow gc daily with the server image, the password in the driver\'s file (never the URI), and the tracking URI', () => {
     expect(cron.spec.schedule).toBe('0 3 * * *');
     expect(c.image).toBe(TrackingServer.DEFAULT_IMAGE);
     expect(c.command).toEqual(['python', '/scripts/gc.py']);
+    const writer = container(cron, 'db-credentials');
+    expect(envOf(writer)).toMatchObject({ DB_PASSWORD: { secretKeyRef: { name: 'pg', key: 'mlflow' } }, DB_DRIVER_FILE: '/db-credentials/pgpass' });
+    expect(envOf(c).DB_PASSWORD).toBeUndefined();
     expect(envOf(c)).toMatchObject({
-      DB_PASSWORD: { secretKeyRef: { name: 'pg', key: 'mlflow' } },
+      MLFLOW_BACKEND_STORE_URI: 'postgresql+psycopg2://mlflow@postgresql.mlops.svc.cluster.local:5432/mlflow',
+      PGPASSFILE: '/db-credentials/pgpass',
       AWS_SECRET_ACCESS_KEY: { secretKeyRef: { name: 'minio', key: 'password' } },
       MLFLOW_TRACKING_URI: 'http://mlflow.mlops.svc.cluster.local:5000',
       GC_OLDER_THAN: '14d',
     });
-    expect(JSON.stringify(c)).not.toMatch(/postgresql\+psycopg2:\/\//);
+    expect(JSON.stringify(c)).not.toMatch(/postgresql\+psycopg2:\/\/[^@"]*:[^@"]*@/);
   });
 
   it('may reach the database, the store and the server', () => {
@@ -230,12 +234,12 @@ describe('GarbageCollection', () => {
     fs.writeFileSync(path.join(dir, 'mlflow', '__init__.py'), '');
     fs.writeFileSync(path.join(dir, 'mlflow', 'cli.py'), 'import json, sys\nclass _C:\n    def main(self, args, prog_name):\n        print(json.dumps({"args": args, "argv": sys.argv}))\ncli = _C()\n');
     const script = path.resolve(__dirname, '../../lib/mlflow/scripts/gc.py');
-    const env = { PATH: process.env.PATH!, PYTHONPATH: dir, DB_SCHEME: 'postgresql+psycopg2', DB_USER: 'mlflow', DB_PASSWORD: 'p@ss/word', DB_HOST: 'db', DB_PORT: '5432', DB_NAME: 'mlflow', GC_OLDER_THAN: '30d', MLFLOW_TRACKING_URI: 'http://mlflow:5000' };
+    const env = { PATH: process.env.PATH!, PYTHONPATH: dir, MLFLOW_BACKEND_STORE_URI: 'postgresql+psycopg2://mlflow@db:5432/mlflow', PGPASSFILE: '/db-credentials/pgpass', GC_OLDER_THAN: '30d', MLFLOW_TRACKING_URI: 'http://mlflow:5000' };
     const ok = spawnSync('python3', [script], { env, encoding: 'utf8' });
     expect(ok.status).toBe(0);
     const out = JSON.parse(ok.stdout);
-    expect(out.args).toEqual(['gc', '--backend-store-uri', 'postgresql+psycopg2://mlflow:p%40ss%2Fword@db:5432/mlflow', '--older-than', '30d']);
-    expect(out.argv.join(' ')).not.toContain('p@ss');
+    expect(out.args).toEqual(['gc', '--backend-store-uri', 'postgresql+psycopg2://mlflow@db:5432/mlflow', '--older-than', '30d']);
+    expect(out.argv.join(' ')).not.toContain('postgresql');
     const bad = spawnSync('python3', [script], { env: { ...env, GC_OLDER_THAN: '30 days' }, encoding: 'utf8' });
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain("GC_OLDER_THAN must look like 30d or 12h, got '30 days'");
@@ -252,7 +256,8 @@ describe('MySQL as the backend store', () => {
       new TrackingServer(chart, 'mlflow', { database: db, artifacts: minio.bucket('mlflow') });
     }, 'mlops');
     const c = container(find(objs, 'Deployment', 'mlflow'), 'mlflow');
-    expect(envOf(c)).toMatchObject({ DB_SCHEME: 'mysql+pymysql', DB_HOST: 'mysql.mlops.svc.cluster.local', DB_PORT: '3306', DB_PASSWORD: { secretKeyRef: { name: 'mysql', key: 'app' } } });
+    expect(envOf(c)).toMatchObject({ MLFLOW_BACKEND_STORE_URI: 'mysql+pymysql://mlflow@mysql.mlops.svc.cluster.local:3306/mlflow?read_default_file=/db-credentials/my.cnf' });
+    expect(envOf(container(find(objs, 'Deployment', 'mlflow'), 'db-credentials'))).toMatchObject({ DB_ENGINE: 'mysql', DB_PASSWORD: { secretKeyRef: { name: 'mysql', key: 'app' } } });
     expect(find(objs, 'NetworkPolicy', 'mysql-ingress').spec.ingress[0].ports).toEqual([{ protocol: 'TCP', port: 3306 }]);
     expect(loadValidator().validateAll(objs)).toEqual([]);
   });

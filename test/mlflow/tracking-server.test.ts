@@ -1,4 +1,4 @@
-import { Chart } from 'cdk8s';
+import { App, Chart } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { Peer } from '../../lib/core/connections';
 import { Workload } from '../../lib/core/workload';
@@ -29,12 +29,9 @@ describe('TrackingServer with defaults', () => {
   const { objs, server } = stack();
   const deploy = find(objs, 'Deployment', 'mlflow');
   const main = container(deploy, 'mlflow');
-  const script: string = main.command[2];
 
   it('serves artifacts proxied from the bucket', () => {
-    expect(main.command.slice(0, 2)).toEqual(['/bin/sh', '-ec']);
-    expect(script.split('\n')[2]).toBe('exec mlflow server --host 0.0.0.0 --port 5000 --workers 2 --serve-artifacts --artifacts-destination s3://mlflow');
-    expect(script).not.toContain('--expose-prometheus');
+    expect(main.command).toEqual(['mlflow', 'server', '--host', '0.0.0.0', '--port', '5000', '--workers', '2', '--serve-artifacts', '--artifacts-destination', 's3://mlflow']);
     expect(envOf(main)).toMatchObject({
       MLFLOW_S3_ENDPOINT_URL: 'http://minio.mlops.svc.cluster.local:9000',
       AWS_DEFAULT_REGION: 'us-east-1',
@@ -43,14 +40,22 @@ describe('TrackingServer with defaults', () => {
     });
   });
 
-  it('assembles the backend store URL inside the pod from a secretKeyRef', () => {
+  it('keeps the password out of the backend store URI and out of the MLflow processes', () => {
+    // MLflow logs the backend store URI at start-up: it holds no password, and libpq reads it from PGPASSFILE.
     expect(envOf(main)).toMatchObject({
-      DB_SCHEME: 'postgresql+psycopg2', DB_HOST: 'postgresql.mlops.svc.cluster.local', DB_PORT: '5432', DB_NAME: 'mlflow', DB_USER: 'mlflow',
-      DB_PASSWORD: { secretKeyRef: { name: 'pg', key: 'mlflow' } },
+      MLFLOW_BACKEND_STORE_URI: 'postgresql+psycopg2://mlflow@postgresql.mlops.svc.cluster.local:5432/mlflow',
+      PGPASSFILE: '/db-credentials/pgpass',
     });
-    // Assigned, then exported: `export X="$(cmd)"` would hide a failing cmd from sh -e.
-    expect(script.split('\n').slice(0, 2)).toEqual(['MLFLOW_BACKEND_STORE_URI="$(python /scripts/backend_uri.py)"', 'export MLFLOW_BACKEND_STORE_URI']);
-    expect(find(objs, 'ConfigMap', 'mlflow-scripts').data['backend_uri.py']).toContain('quote(e["DB_PASSWORD"], safe="")');
+    const init = podSpec(deploy).initContainers;
+    for (const c of [main, ...init.filter((i: any) => i.name !== 'db-credentials')]) {
+      expect(JSON.stringify(c.env), c.name).not.toContain('secretKeyRef":{"name":"pg"');
+    }
+    // Only the init container that writes the driver's file sees the password, as a secretKeyRef.
+    const writer = init.find((c: any) => c.name === 'db-credentials');
+    expect(envOf(writer)).toEqual({ DB_ENGINE: 'postgresql', DB_PASSWORD: { secretKeyRef: { name: 'pg', key: 'mlflow' } }, DB_DRIVER_FILE: '/db-credentials/pgpass' });
+    expect(writer.command).toEqual(['python', '/scripts/write_db_credentials.py']);
+    expect(podSpec(deploy).volumes).toContainEqual({ name: 'db-credentials', emptyDir: { medium: 'Memory', sizeLimit: '1Mi' } });
+    expect(main.volumeMounts).toContainEqual({ name: 'db-credentials', mountPath: '/db-credentials', readOnly: true });
   });
 
   it('puts no password in any argument, command or literal env value', () => {
@@ -62,18 +67,22 @@ describe('TrackingServer with defaults', () => {
         if (CREDENTIAL.test(e.name)) expect(e, `${owner} ${e.name}`).toEqual({ name: e.name, valueFrom: { secretKeyRef: expect.any(Object) } });
       }
     }
-    expect(JSON.stringify(objs)).not.toMatch(/postgresql\+psycopg2:\/\/[^%"]/);
+    expect(JSON.stringify(objs)).not.toMatch(/postgresql\+psycopg2:\/\/[^@"]*:[^@"]*@/);
   });
 
-  it('waits for the database and runs mlflow db upgrade in an init container', () => {
+  it('writes the driver file, waits for the database, then migrates an existing schema', () => {
     const init = podSpec(deploy).initContainers;
-    expect(init.map((c: any) => c.name)).toEqual(['db-upgrade']);
-    expect(init[0].command[2]).toBe('python /scripts/wait_for_db.py\npython /scripts/db_upgrade.py');
-    // The URL is built inside python and handed to click: it is never a process argument.
+    expect(init.map((c: any) => [c.name, c.command])).toEqual([
+      ['db-credentials', ['python', '/scripts/write_db_credentials.py']],
+      ['wait-for-db', ['python', '/scripts/wait_for_db.py']],
+      ['db-upgrade', ['python', '/scripts/db_upgrade.py']],
+    ]);
+    expect(envOf(init[1])).toEqual({ DB_HOST: 'postgresql.mlops.svc.cluster.local', DB_PORT: '5432' });
+    expect(envOf(init[2])).toMatchObject({ MLFLOW_BACKEND_STORE_URI: envOf(main).MLFLOW_BACKEND_STORE_URI, PGPASSFILE: '/db-credentials/pgpass' });
     const upgrade: string = find(objs, 'ConfigMap', 'mlflow-scripts').data['db_upgrade.py'];
+    // An empty database is left to `mlflow server`, which creates the schema; `db upgrade` alone fails there.
+    expect(upgrade).toContain('if "experiments" not in tables:');
     expect(upgrade).toContain('cli.main(args=["db", "upgrade", uri], prog_name="mlflow")');
-    expect(upgrade).toContain('quote(e["DB_PASSWORD"], safe="")');
-    expect(envOf(init[0]).DB_PASSWORD).toEqual({ secretKeyRef: { name: 'pg', key: 'mlflow' } });
   });
 
   it('probes /health on the named http port', () => {
@@ -90,7 +99,7 @@ describe('TrackingServer with defaults', () => {
   });
 
   it('answers only to its own host names and pod IP (MLflow 3.5+ allowed hosts)', () => {
-    expect(script).not.toContain('--allowed-hosts');
+    expect(main.command).not.toContain('--allowed-hosts');
     expect(envOf(main).MLFLOW_SERVER_ALLOWED_HOSTS).toBe('mlflow,mlflow:*,mlflow.mlops,mlflow.mlops:*,mlflow.mlops.svc,mlflow.mlops.svc:*,'
       + 'mlflow.mlops.svc.cluster.local,mlflow.mlops.svc.cluster.local:*,localhost,localhost:*,127.0.0.1,127.0.0.1:*,$(POD_IP),$(POD_IP):*');
     // $(POD_IP) is expanded by the kubelet only from a variable defined earlier in the list.
@@ -142,7 +151,7 @@ describe('TrackingServer, highly available, exposed and scraped', () => {
       ['topology.kubernetes.io/zone', 'ScheduleAnyway', selector],
     ]);
     expect(find(objs, 'PodDisruptionBudget', 'mlflow').spec).toEqual({ minAvailable: 2, selector: { matchLabels: selector } });
-    expect(container(deploy, 'mlflow').command[2]).toContain('--workers 4');
+    expect(container(deploy, 'mlflow').command.join(' ')).toContain('--workers 4');
   });
 
   it('renders an Ingress with a cert-manager certificate', () => {
@@ -157,7 +166,7 @@ describe('TrackingServer, highly available, exposed and scraped', () => {
   });
 
   it('exposes Prometheus metrics through a ServiceMonitor', () => {
-    expect(container(deploy, 'mlflow').command[2]).toContain(' --expose-prometheus /tmp/prometheus');
+    expect(container(deploy, 'mlflow').command.join(' ')).toContain(' --expose-prometheus /tmp/prometheus');
     const sm = find(objs, 'ServiceMonitor', 'mlflow');
     expect(sm.apiVersion).toBe('monitoring.coreos.com/v1');
     expect(sm.spec).toEqual({ selector: { matchLabels: selector }, endpoints: [{ port: 'http', path: '/metrics', interval: '1m' }] });
@@ -211,9 +220,15 @@ describe('TrackingServer options', () => {
       server.grantConnect(new Workload(chart, 'train', { name: 'trainer', instance: 'trainer', component: 'job' }), 'training → mlflow');
     });
     const main = container(find(objs, 'Deployment', 'tracking'), 'mlflow');
-    expect(envOf(main)).toMatchObject({ DB_SCHEME: 'mysql+pymysql', DB_PORT: '3306', MLFLOW_S3_ENDPOINT_URL: 'https://s3.eu-west-1.amazonaws.com', AWS_DEFAULT_REGION: 'eu-west-1' });
+    // PyMySQL reads no password variable: the URI names the option file the init container writes.
+    expect(envOf(main)).toMatchObject({
+      MLFLOW_BACKEND_STORE_URI: 'mysql+pymysql://mlflow@mysql.example.com:3306/mlflow?read_default_file=/db-credentials/my.cnf',
+      MLFLOW_S3_ENDPOINT_URL: 'https://s3.eu-west-1.amazonaws.com', AWS_DEFAULT_REGION: 'eu-west-1',
+    });
+    expect(envOf(main).PGPASSFILE).toBeUndefined();
+    expect(envOf(container(find(objs, 'Deployment', 'tracking'), 'db-credentials'))).toMatchObject({ DB_ENGINE: 'mysql', DB_DRIVER_FILE: '/db-credentials/my.cnf' });
     expect(envOf(main).AWS_ACCESS_KEY_ID).toBeUndefined();
-    expect(main.command[2].endsWith('--artifacts-destination s3://acme-mlflow')).toBe(true);
+    expect(main.command.slice(-2)).toEqual(['--artifacts-destination', 's3://acme-mlflow']);
     expect(find(objs, 'NetworkPolicy', 'tracking-ingress').spec.ingress).toEqual([{
       from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'trainer', 'app.kubernetes.io/instance': 'trainer', 'app.kubernetes.io/component': 'job' } } }],
       ports: [{ protocol: 'TCP', port: 5000 }],
@@ -263,8 +278,41 @@ describe('TrackingServer validation', () => {
 
   it('requires a database and an artifact bucket', () => {
     expect(build({ database: undefined })).toThrowError(exactly(
-      'test/mlflow: database is required, got undefined. Fix: pass database: a Postgres or Database.fromExisting(...)'));
+      'test/mlflow: database must be a construct, got undefined. Fix: pass database: a Postgres or Database.fromExisting(...)'));
+    expect(build({ database: 'postgresql://db' as never })).toThrowError(exactly(
+      'test/mlflow: database must be a construct, got a string. Fix: pass database: a Postgres or Database.fromExisting(...)'));
     expect(build({ artifacts: undefined })).toThrowError(exactly(
-      'test/mlflow: artifacts is required, got undefined. Fix: pass artifacts: minio.addBucket("mlflow")'));
+      'test/mlflow: artifacts must be a bucket or an ArtifactRoot, got undefined. Fix: pass artifacts: minio.addBucket("mlflow"), store.bucket("mlflow") or ArtifactRoot.onVolume("/models/artifacts")'));
+    expect(build({ artifacts: 's3://mlflow' as never })).toThrowError(exactly(
+      'test/mlflow: artifacts must be a bucket or an ArtifactRoot, got "s3://mlflow". Fix: pass artifacts: minio.addBucket("mlflow"), store.bucket("mlflow") or ArtifactRoot.onVolume("/models/artifacts")'));
+  });
+
+  it('refuses a database of another App', () => {
+    const other = new Chart(new App(), 'other', { namespace: 'mlops' });
+    const foreign = Database.fromExisting(other, 'db', { engine: DatabaseEngine.POSTGRESQL, host: 'db.example.com', databaseName: 'mlflow', username: 'mlflow', password: secretRef('pg', 'mlflow') });
+    expect(build({ database: foreign })).toThrowError(exactly(
+      'test/mlflow: database must belong to the same App, got the construct other/db of another App. Fix: create it in this App (one App per synth), or use a fromExisting(...) reference to it'));
+  });
+
+  it('checks the ingress TLS option, class and annotations, and the metrics interval and labels', () => {
+    const ingress = { host: 'mlflow.example.com', tls: IngressTls.existingSecret('tls') };
+    expect(build({ ingress: { ...ingress, tls: 'letsencrypt' as never } })).toThrowError(exactly(
+      'test/mlflow: ingress.tls must be an IngressTls, got a string. Fix: pass IngressTls.certManagerClusterIssuer("letsencrypt") or IngressTls.existingSecret("mlflow-tls")'));
+    expect(build({ ingress: { ...ingress, tls: { secretName: () => 'x', annotations: {} } as never } })).toThrowError(/ingress\.tls must be an IngressTls, got a plain object\./);
+    expect(build({ ingress: { ...ingress, className: 'Nginx Public' } })).toThrowError(exactly(
+      'test/mlflow: ingress.className must be a DNS-1123 subdomain (lower-case letters, digits, \'-\' and \'.\', at most 253 characters), got "Nginx Public". Fix: use a name such as "nginx-public"'));
+    expect(build({ ingress: { ...ingress, annotations: { 'nginx.ingress.kubernetes.io/proxy body size': '0' } } })).toThrowError(exactly(
+      'test/mlflow: ingress.annotations key must be an annotation key ([prefix/]name) but has a name that is not 1 to 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit, got "nginx.ingress.kubernetes.io/proxy body size". Fix: use a key such as "example.com/note"'));
+    expect(build({ metrics: { interval: '1.5m' } })).toThrowError(exactly(
+      'test/mlflow: metrics.interval must be a Prometheus duration (whole numbers with units y, w, d, h, m, s, ms in that order, such as "1m30s"), got "1.5m". Fix: write it as "30s"'));
+    expect(build({ metrics: { labels: { release: 'kube prometheus' } } })).toThrowError(exactly(
+      'test/mlflow: metrics.labels.release must be a label value (at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit), got "kube prometheus". Fix: use a value such as "kube-prometheus"'));
+    expect(build({ clients: ['training' as never] })).toThrowError(exactly(
+      "test/mlflow: clients[0] must be a Peer, got a string. Fix: pass Peer.namespace('ml-team')"));
+  });
+
+  it('blames the Chart, not allowedHosts, for an invalid chart namespace', () => {
+    expect(() => stack({}, 'ML_Ops')).toThrowError(exactly(
+      'test: namespace must be a DNS-1123 label (lower-case letters, digits and \'-\', starting and ending with a letter or digit, at most 63 characters), got "ML_Ops". Fix: use a name such as "ml-ops"'));
   });
 });

@@ -26,8 +26,8 @@ describe('ModelLocation', () => {
   it.each([
     ['a short run id', { runId: 'd88a93df' }, 'c: model.runId must be an MLflow run id (32 lower-case hexadecimal characters), got "d88a93df". Fix: copy the run id from the run page, such as "d88a93df67ac4d8282894ebeadc0956a"'],
     ['an upper-case run id', { runId: RUN_ID.toUpperCase() }, `c: model.runId must be an MLflow run id (32 lower-case hexadecimal characters), got "${RUN_ID.toUpperCase()}". Fix: copy the run id from the run page, such as "d88a93df67ac4d8282894ebeadc0956a"`],
-    ['a bucket with upper case', { bucket: 'MLflow_Artifacts' }, 'c: model.bucket must be an S3 bucket name (3 to 63 lower-case letters, digits, "-" or "."), got "MLflow_Artifacts". Fix: use a name such as "mlflow-artifacts"'],
-    ['a bucket given as a URI', { bucket: 's3://mlflow-artifacts' }, 'c: model.bucket must be an S3 bucket name (3 to 63 lower-case letters, digits, "-" or "."), got "s3://mlflow-artifacts". Fix: use a name such as "s3-mlflow-artifacts"'],
+    ['a bucket with upper case', { bucket: 'MLflow_Artifacts' }, 'c: model.bucket must be an S3 bucket name (3 to 63 lower-case letters, digits, "-" or ".", starting and ending with a letter or digit, not an IP address), got "MLflow_Artifacts". Fix: use a name such as "mlflow-artifacts"'],
+    ['a bucket given as a URI', { bucket: 's3://mlflow-artifacts' }, 'c: model.bucket must be an S3 bucket name (3 to 63 lower-case letters, digits, "-" or ".", starting and ending with a letter or digit, not an IP address), got "s3://mlflow-artifacts". Fix: use a name such as "s3-mlflow-artifacts"'],
     ['a named experiment', { experimentId: 'churn' }, 'c: model.experimentId must be an MLflow experiment id (digits), got "churn". Fix: copy the experiment id from the MLflow UI, such as "1"'],
     ['an artifact path escaping the run', { artifactPath: '../other' }, 'c: model.artifactPath must be a relative artifact path of letters, digits, ".", "_" or "-" segments, got "../other". Fix: use the name given to log_model, such as "model"'],
   ])('refuses %s', (_, override, message) => {

@@ -69,18 +69,22 @@ describe('Database.fromExisting validation', () => {
 
   it('refuses a host that is not a DNS name or IPv4 address', () => {
     expect(build({ host: 'postgres://db.example.internal:5432' })).toThrowError(exactly(
-      'test/db: host must be a DNS-1123 subdomain (lower-case letters, digits, \'-\' and \'.\', at most 253 characters), got "postgres://db.example.internal:5432". Fix: use a name such as "postgres-db-example-internal-5432"'));
+      'test/db: host must be a host name or IPv4 address only, without scheme, credentials, port or path, got "postgres://db.example.internal:5432". Fix: write "db.example.internal" (the port and credentials have their own props)'));
+    // The password of a URL never reaches the message.
+    expect(build({ host: 'postgres://mlflow:hunter2@db.example.internal' })).toThrowError(/got "postgres:\/\/<redacted>@db\.example\.internal"\. Fix: write "db\.example\.internal"/);
+    expect(build({ host: '10.0.0.300' })).toThrowError(exactly(
+      'test/db: host must be an IPv4 address with four octets from 0 to 255, or a DNS name, got "10.0.0.300". Fix: write an address such as "10.20.0.7" or a name such as "db.example.internal"'));
     expect(build({ host: 'DB_Host' })).toThrowError(/^test\/db: host must be a DNS-1123 subdomain .*, got "DB_Host"\. Fix: use a name such as "db-host"$/);
   });
 
   it('refuses a string password', () => {
     expect(build({ password: 's3cret' as any })).toThrowError(exactly(
-      'test/db: password must be a SecretValue, never a string, got "<redacted>". Fix: pass SecretValue.fromSecret("mlflow-db", "password") or an ExternalSecret value'));
+      'test/db: password must be a SecretValue, never a string, got a string. Fix: pass SecretValue.fromSecret("mlflow-db", "password") or an ExternalSecret value'));
   });
 
   it('refuses an unknown engine', () => {
     expect(build({ engine: 'postgres' as any })).toThrowError(exactly(
-      'test/db: engine must be DatabaseEngine.POSTGRESQL or DatabaseEngine.MYSQL, got "postgres". Fix: pass engine: DatabaseEngine.POSTGRESQL'));
+      'test/db: engine must be DatabaseEngine.POSTGRESQL or DatabaseEngine.MYSQL, got a string. Fix: pass engine: DatabaseEngine.POSTGRESQL'));
   });
 
   it('checks port, database name and user name', () => {

@@ -67,7 +67,7 @@ describe('MysqlDatabaseSetup', () => {
     expect(attempt((chart) => new MysqlDatabaseSetup(chart, 'setup', { database: kubeflowDb(chart, DatabaseEngine.POSTGRESQL), adminPassword: SecretValue.fromSecret('s', 'k') }))).toThrow(
       'test/setup: database engine must be DatabaseEngine.MYSQL, got "postgresql". Fix: create the database with engine: DatabaseEngine.MYSQL (PostgreSQL has its own setup)');
     expect(attempt((chart) => new MysqlDatabaseSetup(chart, 'setup', { database: kubeflowDb(chart), adminPassword: 'hunter2' as any }))).toThrow(
-      'test/setup: adminPassword must be a SecretValue, never a string, got "<redacted>". Fix: pass SecretValue.fromSecret("mysql-secret", "password")');
+      'test/setup: adminPassword must be a SecretValue, never a string, got a string. Fix: pass SecretValue.fromSecret("mysql-secret", "password")');
     expect(attempt((chart) => new MysqlDatabaseSetup(chart, 'setup', { database: kubeflowDb(chart), adminPassword: SecretValue.fromSecret('s', 'k'), adminUser: 'root; DROP' }))).toThrow(
       'test/setup: adminUser must be a MySQL account name (letters, digits, "_", "." or "-", at most 32 characters), got "root; DROP". Fix: leave it unset for "root"');
     expect(attempt((chart) => new MysqlDatabaseSetup(chart, 'setup', { database: 'mysql.kubeflow' as any, adminPassword: SecretValue.fromSecret('s', 'k') }))).toThrow(

@@ -69,7 +69,7 @@ describe('MySql', () => {
 
   it('refuses a string password, root as the app user, and a partial version', () => {
     expect(() => synthChart((chart) => new MySql(chart, 'db', { rootPassword: 'hunter2' as any, database: { password: secretRef('m', 'p') } })))
-      .toThrowError(exactly('test/db: rootPassword must be a SecretValue, never a string, got "<redacted>". Fix: pass SecretValue.fromSecret("mysql", "password") or an ExternalSecret value'));
+      .toThrowError(exactly('test/db: rootPassword must be a SecretValue, never a string, got a string. Fix: pass SecretValue.fromSecret("mysql", "password") or an ExternalSecret value'));
     expect(() => synthChart((chart) => mysql(chart, { database: { user: 'root', password: secretRef('m', 'p') } })))
       .toThrowError(exactly('test/db: database.user must not be root (the application gets a user of its own), got "root". Fix: pass user: "mlflow"'));
     expect(() => synthChart((chart) => mysql(chart, { version: '8.4' })))

@@ -43,7 +43,7 @@ describe('ObjectStore.fromExisting', () => {
     const bucket = store.bucket('acme-mlflow');
     expect([bucket.bucketName, bucket.store, bucket.s3Uri(), bucket.s3Uri('runs/1/')]).toEqual(['acme-mlflow', store, 's3://acme-mlflow', 's3://acme-mlflow/runs/1']);
     expect(() => store.bucket('Acme_MLflow')).toThrowError(exactly(
-      'test/s3: bucket name must be an S3 bucket name (3 to 63 lower-case letters, digits, "-" or "."), got "Acme_MLflow". Fix: use a name such as "acme-mlflow"'));
+      'test/s3: bucket name must be an S3 bucket name (3 to 63 lower-case letters, digits, "-" or ".", starting and ending with a letter or digit, not an IP address), got "Acme_MLflow". Fix: use a name such as "acme-mlflow"'));
   });
 
   it('matches the snapshot', () => {
@@ -65,6 +65,6 @@ describe('ObjectStore.fromExisting validation', () => {
 
   it('refuses a host that is not a DNS name', () => {
     expect(build('https://s3_bucket.example.com')).toThrowError(exactly(
-      'test/s3: endpointUrl host must be a DNS-1123 subdomain (lower-case letters, digits, \'-\' and \'.\', at most 253 characters), got "s3_bucket.example.com". Fix: use a name such as "s3-bucket-example-com"'));
+      'test/s3: endpointUrl host must be a DNS-1123 subdomain (lower-case letters, digits, \'-\' and \'.\', at most 253 characters), got "s3_bucket.example.com". Fix: use a name such as "s3-bucket.example.com"'));
   });
 });

@@ -24,14 +24,13 @@ describe('PostgresBackup to a volume', () => {
 
   it('runs pg_dump as the application role into the PVC and prunes old dumps', () => {
     expect(dump.image).toBe('postgres:16.15-alpine');
-    expect(script).toBe([
-      'mkdir -p /backup/mlflow',
-      'pg_dump --format=custom --no-owner --file="/backup/mlflow/mlflow-$(date -u +%Y%m%dT%H%M%SZ).dump"',
-      'find /backup/mlflow -name \'*.dump\' -mmin +10080 -delete',
-    ].join('\n'));
+    // lib/storage/scripts/pg-dump.sh, run against stubs in test/apps/scripts.test.ts.
+    expect(script).toContain('pg_dump --format=custom --no-owner --file="$file"');
+    expect(script).toContain('find "$DUMP_DIR" -name \'*.dump\' -mmin +"$((RETENTION_DAYS * 1440))" -delete');
     expect(envOf(dump)).toEqual({
       PGHOST: 'postgresql.test.svc.cluster.local', PGPORT: '5432', PGDATABASE: 'mlflow', PGUSER: 'mlflow',
       PGPASSWORD: { secretKeyRef: { name: 'pg', key: 'app' } },
+      DUMP_DIR: '/backup/mlflow', RETENTION_DAYS: '7',
     });
   });
 
@@ -64,19 +63,17 @@ describe('PostgresBackup to a bucket', () => {
 
   it('dumps in an init container and uploads with mc, deleting dumps older than the retention', () => {
     expect(cron.spec).toMatchObject({ schedule: '30 1 * * 0', timeZone: 'Europe/Berlin' });
-    expect(container(cron, 'dump').command[2]).toBe('pg_dump --format=custom --no-owner --file="/work/mlflow-$(date -u +%Y%m%dT%H%M%SZ).dump"');
+    expect(envOf(container(cron, 'dump'))).toMatchObject({ DUMP_DIR: '/work' });
+    expect(envOf(container(cron, 'dump')).RETENTION_DAYS).toBeUndefined();
     expect(podSpec(cron).initContainers.map((c: any) => c.name)).toEqual(['dump']);
     const upload = container(cron, 'upload');
-    expect(upload.command[2].split('\n')).toEqual([
-      'mc alias set dst "$DST_ENDPOINT" "$DST_ACCESS_KEY_ID" "$DST_SECRET_ACCESS_KEY" --api S3v4 >/dev/null',
-      'mc cp /work/*.dump dst/acme-backups/pg/mlflow/',
-      'mc find dst/acme-backups/pg/mlflow/ --name \'*.dump\' --older-than 30d --exec \'mc rm {}\'',
-    ]);
+    expect(upload.command[2]).toContain('mc find "$DEST/" --name \'*.dump\' --older-than "${RETENTION_DAYS}d" --exec \'mc rm {}\'');
     expect(envOf(upload)).toEqual({
       DST_ENDPOINT: 'https://s3.eu-west-1.amazonaws.com',
       DST_ACCESS_KEY_ID: { secretKeyRef: { name: 'backup-s3', key: 'access-key' } },
       DST_SECRET_ACCESS_KEY: { secretKeyRef: { name: 'backup-s3', key: 'secret-key' } },
       MC_CONFIG_DIR: '/tmp/.mc',
+      DEST: 'dst/acme-backups/pg/mlflow', RETENTION_DAYS: '30',
     });
     expect(upload.volumeMounts).toContainEqual({ name: 'work', mountPath: '/work', readOnly: true });
   });
@@ -91,7 +88,7 @@ describe('PostgresBackup to a bucket', () => {
       const s3 = ObjectStore.fromExisting(chart, 's3', { endpointUrl: 'https://s3.example.com', credentials: creds });
       postgres(chart, { destination: BackupDestination.bucket(s3.bucket('backups')) });
     });
-    expect(container(find(objs2, 'CronJob', 'postgresql-backup'), 'upload').command[2]).toContain("mc find dst/backups/mlflow/ --name '*.dump' --older-than 7d --exec 'mc rm {}'");
+    expect(envOf(container(find(objs2, 'CronJob', 'postgresql-backup'), 'upload'))).toMatchObject({ DEST: 'dst/backups/mlflow', RETENTION_DAYS: '7' });
   });
 
   it('matches the snapshot', () => {
@@ -105,6 +102,20 @@ describe('PostgresBackup validation', () => {
   it('checks the schedule', () => {
     expect(() => synthChart((chart) => postgres(chart, { destination: volume, schedule: 'daily' }))).toThrowError(exactly(
       'test/db/Backup: backup.schedule must be a five-field cron expression, got "daily". Fix: write it as "0 2 * * *" (daily at 02:00)'));
+  });
+
+  it('checks the schedule fields and the time zone', () => {
+    expect(() => synthChart((chart) => postgres(chart, { destination: volume, schedule: '0 25 * * *' }))).toThrowError(exactly(
+      'test/db/Backup: backup.schedule must be a valid cron expression (hour "25" is outside 0-23), got "0 25 * * *". Fix: write it as "0 2 * * *" (daily at 02:00)'));
+    expect(() => synthChart((chart) => postgres(chart, { destination: volume, timeZone: 'Europe/Atlantis' }))).toThrowError(exactly(
+      'test/db/Backup: backup.timeZone must be an IANA time zone name, got "Europe/Atlantis". Fix: write a zone such as "Etc/UTC" or "Europe/Berlin"'));
+  });
+
+  it('refuses a destination that is not a BackupDestination, and a bucket that is a string', () => {
+    expect(() => synthChart((chart) => postgres(chart, { destination: { bucketRef: undefined, prefix: '', volumeProps: { size: '1Gi' } } as never }))).toThrowError(exactly(
+      'test/db/Backup: backup.destination must be a BackupDestination, got a plain object. Fix: pass BackupDestination.bucket(store.bucket("backups")) or BackupDestination.volume({ size: "20Gi" })'));
+    expect(() => BackupDestination.bucket('backups' as never)).toThrowError(exactly(
+      'BackupDestination.bucket: bucket must be a bucket of an object store, got "backups". Fix: pass store.bucket("backups") or minio.addBucket("backups")'));
   });
 
   it('checks the retention', () => {

@@ -122,12 +122,12 @@ describe('Postgres validation', () => {
 
   it('refuses a plain string as the application password, without echoing it', () => {
     expect(build({ database: { password: 'hunter2' as any } })).toThrowError(exactly(
-      'test/db: database.password must be a SecretValue, never a string, got "<redacted>". Fix: pass SecretValue.fromSecret("postgresql", "password") or an ExternalSecret value'));
+      'test/db: database.password must be a SecretValue, never a string, got a string. Fix: pass SecretValue.fromSecret("postgresql", "password") or an ExternalSecret value'));
   });
 
   it('refuses a plain string as the superuser password', () => {
     expect(build({ superuserPassword: 'hunter2' as any })).toThrowError(exactly(
-      'test/db: superuserPassword must be a SecretValue, never a string, got "<redacted>". Fix: pass SecretValue.fromSecret("postgresql", "password") or an ExternalSecret value'));
+      'test/db: superuserPassword must be a SecretValue, never a string, got a string. Fix: pass SecretValue.fromSecret("postgresql", "superuser-password") or an ExternalSecret value'));
   });
 
   it('refuses database and user names that are not SQL identifiers', () => {
@@ -144,5 +144,27 @@ describe('Postgres validation', () => {
       'test/db: storageClass must be a DNS-1123 subdomain (lower-case letters, digits, \'-\' and \'.\', at most 253 characters), got "Fast SSD". Fix: use a name such as "fast-ssd"'));
     expect(build({ name: 'Postgres' })).toThrowError(exactly(
       'test/db: name must be a DNS-1123 label (lower-case letters, digits and \'-\', starting and ending with a letter or digit, at most 52 characters), got "Postgres". Fix: use a name such as "postgres"'));
+  });
+
+  it('refuses a floating tag that names no version', () => {
+    expect(build({ image: 'postgres:alpine' })).toThrowError(exactly(
+      'test/db: image must be pinned: the tag "alpine" names no version and moves, got "postgres:alpine". Fix: pin a version, as in "postgres:1.2.3", or add @sha256:<digest>'));
+    expect(build({ image: 'postgres:alpine@sha256:' + 'a'.repeat(64) })).not.toThrow();
+  });
+
+  it('refuses an application role that is the superuser, and the superuser password reused', () => {
+    expect(build({ database: { user: 'postgres', password: secretRef('pg', 'app') } })).toThrowError(exactly(
+      'test/db: database.user must differ from the superuser "postgres" and must not start with "pg_" (reserved), got "postgres". Fix: use an application role such as "mlflow"'));
+    expect(build({ database: { user: 'pg_monitor', password: secretRef('pg', 'app') } })).toThrow(/database\.user must differ from the superuser/);
+    expect(build({ database: { name: 'template1', password: secretRef('pg', 'app') } })).toThrowError(exactly(
+      'test/db: database.name must not be a database the server creates itself (postgres, template0, template1), got "template1". Fix: use an application database such as "mlflow"'));
+    const same = secretRef('pg', 'password');
+    expect(build({ superuserPassword: same, database: { password: secretRef('pg', 'password') } })).toThrowError(exactly(
+      'test/db: database.password must not be the superuser password (the application role must not be able to log in as postgres), got <redacted>. Fix: give the application role its own key, such as SecretValue.fromSecret("postgresql", "password")'));
+  });
+
+  it('refuses a memory quantity with the milli suffix', () => {
+    expect(build({ resources: { requests: { cpu: '100m', memory: '512m' }, limits: { memory: '1Gi' } } })).toThrowError(exactly(
+      'test/db: containers[0].resources.requests.memory must be a whole number of bytes (the suffix "m" means thousandths, not mebibytes), got "512m". Fix: write "512Mi" for mebibytes'));
   });
 });

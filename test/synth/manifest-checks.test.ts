@@ -29,7 +29,10 @@ describe('checkApp catches what would be unsafe in a cluster', () => {
     ['no probes', (o) => { delete mlflow(o).containers[0].readinessProbe; }, 'Deployment "mlflow" container "mlflow": needs liveness and readiness probes'],
     ['literal password env', (o) => { mlflow(o).containers[0].env.push({ name: 'DB_PASSWORD2', value: 'hunter2' }); }, 'Deployment "mlflow" container "mlflow": env DB_PASSWORD2 holds a literal credential'],
     ['credential in URL', (o) => { mlflow(o).containers[0].args = ['--backend-store-uri', 'postgresql://mlflow:hunter2@db/mlflow']; }, 'Deployment "mlflow" container "mlflow": an argument embeds a credential'],
-    ['missing secret', (o) => { mlflow(o).containers[0].env.find((e: any) => e.name === 'DB_PASSWORD').valueFrom.secretKeyRef.name = 'nope'; }, 'Deployment "mlflow": Secret "nope" is neither rendered nor a prerequisite'],
+    ['a token value under a harmless name', (o) => { mlflow(o).containers[0].env.push({ name: 'SETTINGS', value: 'key=sk-live-abcdef1234567890' }); }, 'Deployment "mlflow" container "mlflow": env SETTINGS embeds a credential'],
+    ['a percent-encoded password in a URL', (o) => { mlflow(o).containers[0].env.push({ name: 'UPSTREAM', value: 'https://svc:p%40ss%3Aword@api.example.com' }); }, 'Deployment "mlflow" container "mlflow": env UPSTREAM embeds a credential'],
+    ['a private key', (o) => { mlflow(o).containers[0].env.push({ name: 'TLS', value: '-----BEGIN RSA PRIVATE KEY-----\nMIIE' }); }, 'Deployment "mlflow" container "mlflow": env TLS embeds a credential'],
+    ['missing secret', (o) => { mlflow(o).containers[0].env.find((e: any) => e.name === 'AWS_SECRET_ACCESS_KEY').valueFrom.secretKeyRef.name = 'nope'; }, 'Deployment "mlflow": Secret "nope" is neither rendered nor a prerequisite'],
     ['missing configmap', (o) => { mlflow(o).volumes.find((v: any) => v.configMap).configMap.name = 'nope'; }, 'Deployment "mlflow": ConfigMap "nope" is neither rendered nor a prerequisite'],
     ['missing service account', (o) => { mlflow(o).serviceAccountName = 'nope'; }, 'Deployment "mlflow": ServiceAccount "nope" is not rendered'],
     ['service selects nothing', (o) => { o.find((x: any) => x.kind === 'Service' && x.metadata.name === 'mlflow').spec.selector = { app: 'nope' }; }, 'Service "mlflow": selects no pods'],
@@ -46,9 +49,17 @@ describe('checkApp catches what would be unsafe in a cluster', () => {
     });
   }
 
+  it('honours the not-secret annotation for exactly the variables it names', () => {
+    const objs = objects();
+    const template = objs.find((x: any) => x.kind === 'Deployment' && x.metadata.name === 'mlflow').spec.template;
+    template.spec.containers[0].env.push({ name: 'TOKEN_URL', value: 'https://idp.example.com/token' }, { name: 'API_TOKEN', value: 'x' });
+    template.metadata.annotations = { 'mlops-cdk8s.io/not-secret-env': 'mlflow/TOKEN_URL' };
+    expect(checkApp(objs)).toEqual(['Deployment "mlflow" container "mlflow": env API_TOKEN holds a literal credential']);
+  });
+
   it('accepts a Secret declared as a prerequisite', () => {
     const objs = objects();
-    mlflow(objs).containers[0].env.find((e: any) => e.name === 'DB_PASSWORD').valueFrom.secretKeyRef.name = 'db-from-runbook';
+    mlflow(objs).containers[0].env.find((e: any) => e.name === 'AWS_SECRET_ACCESS_KEY').valueFrom.secretKeyRef.name = 'db-from-runbook';
     expect(checkApp(objs, { secrets: ['db-from-runbook'] })).toEqual([]);
   });
 });
