@@ -1,3 +1,4 @@
+import * as os from 'os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -5,8 +6,15 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // Builds once, and fails the run if a test leaves anything in os.tmpdir().
     globalSetup: ['test/support/global-setup.ts'],
-    // cdktf and the CRD schemas are heavy to load: two forks (one per core) share the suites.
+    // cdktf and the CRD schemas are heavy to load: one fork per core (vitest's default leaves one
+    // core to its main process, which idles here: one fork on 2 cores) shares the suites, and
+    // the files of one fork share its loaded modules (isolate: false; importing cdk8s, cdk8s-plus,
+    // cdktf and the bindings afresh per file was about half the CPU time of the run). A test file
+    // must not depend on being the first to load a module: it resets what it mocks
+    // (test/synth/safe-synth-late-failure.test.ts) and cleans up per test, not per module.
     pool: 'forks',
+    maxWorkers: os.availableParallelism(),
+    isolate: false,
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

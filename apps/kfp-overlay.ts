@@ -1,5 +1,5 @@
 import { ApiObject, App, Chart } from 'cdk8s';
-import { synthObjects, ManifestObject } from '../lib/synth/synth';
+import { byCodePoint, synthObjects, ManifestObject } from '../lib/synth/synth';
 import { KfpGcp, KfpGcpSettings } from '../lib/kubeflow/kfp-gcp';
 
 /**
@@ -10,14 +10,15 @@ export function kfpOverlay(settings: KfpGcpSettings): Array<[string, ManifestObj
   const app = new App();
   const chart = new Chart(app, 'kfp', { namespace: settings.namespace, disableResourceNameHashes: true });
   const kfp = new KfpGcp(chart, 'kfp', { settings });
-  synthObjects(app); // runs every construct validation
+  // Runs every construct validation; the objects, rendered once, come in construct order.
+  const rendered = synthObjects(app);
   const files = new Map<string, ManifestObject>();
   const fileOf = (o: ApiObject) => `${kfp.isPatch(o) ? 'patch-' : ''}${o.kind.toLowerCase()}-${o.name}.yaml`;
-  for (const obj of app.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c))) {
+  app.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c)).forEach((obj, i) => {
     const file = fileOf(obj);
     if (files.has(file)) throw new Error(`Two objects would be written to ${file}. Fix: give one of them another name.`);
-    files.set(file, obj.toJson() as ManifestObject);
-  }
+    files.set(file, rendered[i]);
+  });
   files.set('kustomization.yaml', kfp.kustomization(fileOf) as ManifestObject);
-  return [...files].sort(([a], [b]) => a.localeCompare(b));
+  return [...files].sort(([a], [b]) => byCodePoint(a, b));
 }

@@ -125,8 +125,15 @@ function deepEqual(a: any, b: any): boolean {
   return ka.length === kb.length && ka.every((k) => deepEqual(a[k], b[k]));
 }
 
+// Field keys repeat across objects: their JSON-path suffix is worked out once.
+const keySuffixes = new Map<string, string>();
 function childPath(p: string, key: string): string {
-  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key) ? `${p}.${key}` : `${p}[${JSON.stringify(key)}]`;
+  let suffix = keySuffixes.get(key);
+  if (suffix === undefined) {
+    suffix = /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
+    if (keySuffixes.size < 10_000) keySuffixes.set(key, suffix);
+  }
+  return p + suffix;
 }
 
 const regexCache = new Map<string, RegExp | null>();
@@ -376,9 +383,11 @@ export class SchemaValidator {
   }
 
   private checkString(v: string, s: Schema, err: (m: string) => void): void {
-    const len = [...v].length;
-    if (typeof s.minLength === 'number' && len < s.minLength) err(`string shorter than minLength ${s.minLength}`);
-    if (typeof s.maxLength === 'number' && len > s.maxLength) err(`string longer than maxLength ${s.maxLength} (${len})`);
+    if (typeof s.minLength === 'number' || typeof s.maxLength === 'number') {
+      const len = [...v].length; // code points, as the API server counts them
+      if (typeof s.minLength === 'number' && len < s.minLength) err(`string shorter than minLength ${s.minLength}`);
+      if (typeof s.maxLength === 'number' && len > s.maxLength) err(`string longer than maxLength ${s.maxLength} (${len})`);
+    }
     if (typeof s.pattern === 'string') {
       const re = compilePattern(s.pattern);
       if (re && !re.test(v)) err(`${describe(v)} does not match pattern ${s.pattern}`);

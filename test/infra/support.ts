@@ -1,20 +1,17 @@
 import * as fs from 'fs';
 import { App, Testing } from 'cdktf';
-import { afterAll } from 'vitest';
 import { GCP_KFP_SITES } from '../../apps/gcp-kfp';
 import { EnvironmentName, kfpEnvironment, KfpEnvironmentSettings } from '../../lib/infra/environments';
 import { KfpEnvironmentStack } from '../../lib/infra/kfp-environment-stack';
 
-const outdirs: string[] = [];
-// Testing.app() makes a temporary output directory per app and never removes it.
-afterAll(() => {
-  for (const d of outdirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
-});
-
-/** A cdktf app like production's (no future flags); its temporary outdir goes when the file's tests end. */
+/**
+ * A cdktf app like production's (no future flags). Testing.app() makes a temporary output
+ * directory and never removes it; nothing here writes to it (Testing.synth renders in memory), so
+ * it goes at once (a hook per file would not do: test files share this module, see vitest.config.mts).
+ */
 export function testApp(): App {
   const app = Testing.app({ enableFutureFlags: false });
-  outdirs.push(app.outdir);
+  fs.rmSync(app.outdir, { recursive: true, force: true });
   return app;
 }
 

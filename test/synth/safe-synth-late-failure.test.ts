@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { safeSynth, SynthTarget } from '../../lib/synth/synth';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { SynthTarget } from '../../lib/synth/synth';
 
 // Root ignores file modes, so a failing delete is injected: rmSync throws for paths matching `failOn`.
 const failOn = vi.hoisted(() => ({ pattern: undefined as RegExp | undefined }));
@@ -13,6 +13,14 @@ vi.mock('fs', async (importOriginal) => {
     return real.rmSync(p, options);
   };
   return { ...real, default: { ...real, rmSync }, rmSync };
+});
+
+// Test files share a worker's modules (vitest.config.mts: isolate false), so lib/synth may already
+// be loaded with the real fs: load it afresh, after the mock.
+let safeSynth: typeof import('../../lib/synth/synth').safeSynth;
+beforeAll(async () => {
+  vi.resetModules();
+  ({ safeSynth } = await import('../../lib/synth/synth'));
 });
 
 const tiny = (marker: string): SynthTarget => ({ name: 'tiny', synth: (out) => { fs.writeFileSync(path.join(out, `${marker}.txt`), marker); } });
