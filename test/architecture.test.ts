@@ -74,6 +74,21 @@ describe('architecture', () => {
     expect(areaEdges().some((e) => e.from === 'storage' && e.to === 'core')).toBe(true);
   });
 
+  it('components hold their Workload: no class extends Workload, and a Workload child names its owner', () => {
+    // A component is an IWorkload by delegation (WorkloadComponent); the exceptions build blocks for
+    // others (StatefulWorkload, passed an owner) or are no workload themselves (an identity provider's Job).
+    const ownerless = new Set([path.join('lib', 'core', 'stateful-workload.ts'), path.join('lib', 'identity', 'keycloak-client-setup.ts')]);
+    const offenders = tsFiles('lib').flatMap((f) => {
+      const text = read(f);
+      const out = [...text.matchAll(/class (\w+) extends Workload\b/g)].map((m) => `${f}: ${m[1]} extends Workload`);
+      if (!ownerless.has(f)) {
+        out.push(...[...text.matchAll(/new Workload\(this, '\w+', \{([^}]*)/g)].filter((m) => !/\bowner: this\b/.test(m[1])).map(() => `${f}: Workload child without owner`));
+      }
+      return out;
+    });
+    expect(offenders).toEqual([]);
+  });
+
   it('no construct library code creates its own cdk8s App', () => {
     const offenders = tsFiles('lib').filter((f) => !f.startsWith(path.join('lib', 'synth')) && /new App\(/.test(read(f)));
     expect(offenders).toEqual([]);

@@ -1,7 +1,7 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { renderJob } from '../core/batch';
-import { Peer } from '../core/connections';
+import { IWorkload, Peer } from '../core/connections';
 import { ContainerImage } from '../core/image';
 import { k8s } from '../core/k8s';
 import { EnvValue } from '../core/pod';
@@ -138,8 +138,10 @@ export class KeycloakClientSetup extends IdentityProviderBase {
   public readonly realm: string;
   /** The machine clients' ids, in order. */
   public readonly machineClientIds: string[];
-  /** The Job's pods (for egress rules and the NetworkPolicy of the Job). */
-  public readonly job: Workload;
+  /** The Job's pods, for connections (its egress to Keycloak is declared already). */
+  public readonly job: IWorkload;
+  /** The keycloak-config-cli Job (also `node.defaultChild`). */
+  public readonly resource: k8s.KubeJob;
 
   constructor(scope: Construct, id: string, props: KeycloakClientSetupProps) {
     super(scope, id);
@@ -217,13 +219,15 @@ export class KeycloakClientSetup extends IdentityProviderBase {
     };
 
     const name = checkDnsSubdomain(this, 'name', props.name ?? `${this.clientId.toLowerCase().replace(/[^a-z0-9-]+/g, '-')}-keycloak-setup`);
-    this.job = new Workload(this, 'Job', { name: 'keycloak-config-cli', instance: name, component: 'identity-setup', partOf: props.partOf });
-    this.job.connectTo(adminPeer, adminPort, 'keycloak admin API (client setup)');
+    // The Job's building blocks stay private: the setup is an identity provider, its Job a peer.
+    const job = new Workload(this, 'Job', { name: 'keycloak-config-cli', instance: name, component: 'identity-setup', partOf: props.partOf });
+    this.job = job;
+    job.connectTo(adminPeer, adminPort, 'keycloak admin API (client setup)');
     const config = new k8s.KubeConfigMap(this, 'Config', {
-      metadata: { name, labels: this.job.labels },
+      metadata: { name, labels: job.labels },
       data: { [`${this.realm}.json`]: `${JSON.stringify(realmFile, null, 2)}\n` },
     });
-    renderJob(this.job, {
+    this.resource = renderJob(job, {
       runAs: RUN_AS,
       containers: [{
         name: 'keycloak-config-cli',
@@ -251,7 +255,7 @@ export class KeycloakClientSetup extends IdentityProviderBase {
         writableDirs: ['/tmp'],
       }],
       volumes: [{ name: 'config', configMap: { name: config.name } }],
-    });
+    }, {}, this);
     if (!Chart.of(this).namespace) {
       invalid(this, 'namespace', 'is required', undefined, "create the chart with a namespace: new Chart(app, 'x', { namespace: 'mlflow' })");
     }

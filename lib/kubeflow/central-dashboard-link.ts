@@ -8,6 +8,7 @@ import { EnvValue } from '../core/pod';
 import { Port } from '../core/port';
 import { readScript } from '../core/script-file';
 import { Workload } from '../core/workload';
+import { WorkloadComponent } from '../core/workload-component';
 import { checkDnsLabel, checkDnsSubdomain, invalid } from '../core/validate';
 
 /** One item of the dashboard's left-hand menu (`links.menuLinks[]` of `centraldashboard-config`). */
@@ -54,7 +55,7 @@ const ICON = /^[a-z0-9-]+(:[a-z0-9-]+)?$/;
  *
  * The entry is not removed when the app is deleted: remove it from the ConfigMap by hand.
  */
-export class CentralDashboardLink extends Workload {
+export class CentralDashboardLink extends WorkloadComponent {
   /** Python with the standard library: all the script needs. */
   public static readonly DEFAULT_IMAGE = 'python:3.12.10-alpine3.21';
   /** The seed's MLflow entry. */
@@ -67,11 +68,16 @@ export class CentralDashboardLink extends Workload {
 
   public readonly item: DashboardMenuItem;
   public readonly configMapName: string;
+  /** The Job (also `node.defaultChild`). */
+  public readonly resource: k8s.KubeJob;
 
   constructor(scope: Construct, id: string, props: CentralDashboardLinkProps) {
     const item = props?.item;
     const slug = typeof item?.text === 'string' ? item.text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 37) : '';
-    super(scope, id, { name: 'kubeflow', instance: props?.name ?? `dashboard-link-${slug || 'item'}`, component: 'dashboard-link' });
+    super(scope, id);
+    const w = this.attachWorkload(new Workload(this, 'Workload', {
+      owner: this, name: 'kubeflow', instance: props?.name ?? `dashboard-link-${slug || 'item'}`, component: 'dashboard-link',
+    }));
     if (!item || typeof item.text !== 'string' || item.text.trim() === '' || item.text.length > 64) {
       invalid(this, 'item.text', 'must be a non-empty menu text of at most 64 characters', item?.text, 'write it as "MLflow"');
     }
@@ -97,20 +103,20 @@ export class CentralDashboardLink extends Workload {
     }
 
     const role = new k8s.KubeRole(this, 'Role', {
-      metadata: { name: this.workloadName, labels: this.labels },
+      metadata: { name: w.workloadName, labels: w.labels },
       rules: [{ apiGroups: [''], resources: ['configmaps'], resourceNames: [this.configMapName], verbs: ['get', 'patch'] }],
     });
     new k8s.KubeRoleBinding(this, 'RoleBinding', {
-      metadata: { name: this.workloadName, labels: this.labels },
+      metadata: { name: w.workloadName, labels: w.labels },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role.name },
       subjects: [{ kind: 'ServiceAccount', name: this.serviceAccountName, namespace: this.namespace }],
     });
     const script = new k8s.KubeConfigMap(this, 'Script', {
-      metadata: { name: `${this.workloadName}-script`, labels: this.labels },
+      metadata: { name: `${w.workloadName}-script`, labels: w.labels },
       data: { 'dashboard_link.py': readScript(__dirname, 'dashboard_link.py') },
     });
 
-    renderJob(this, {
+    this.resource = renderJob(w, {
       runAs: { uid: 65534, gid: 65534 },
       containers: [{
         name: 'add-link',
@@ -149,6 +155,6 @@ export class CentralDashboardLink extends Workload {
       activeDeadlineSeconds: 600,
       // Kubeflow's namespace has sidecar injection on; a sidecar would keep the Job from completing.
       podAnnotations: { 'sidecar.istio.io/inject': 'false' },
-    });
+    }, this);
   }
 }

@@ -6,6 +6,7 @@ import { EnvValue } from '../core/pod';
 import { readScript } from '../core/script-file';
 import { checkInteger, invalid } from '../core/validate';
 import { Workload } from '../core/workload';
+import { WorkloadComponent } from '../core/workload-component';
 import { InferenceService } from './inference-service';
 import { ExpectedOutput, InputSchema, V2Datatype } from './input-schema';
 
@@ -37,14 +38,19 @@ export interface InferenceSmokeTestProps {
  * shapes). Its traffic is a declared connection of the graph, so the namespace's default deny
  * admits exactly it. With `kubectl apply -k` it runs once; delete the Job to run it again.
  */
-export class InferenceSmokeTest extends Workload {
+export class InferenceSmokeTest extends WorkloadComponent {
   public static readonly DEFAULT_IMAGE = 'python:3.12.10-alpine3.21';
+  /** The Job (also `node.defaultChild`). */
+  public readonly resource: k8s.KubeJob;
 
   constructor(scope: Construct, id: string, props: InferenceSmokeTestProps) {
     if (!(props?.service instanceof InferenceService)) {
-      invalid(`InferenceSmokeTest "${id}"`, 'service', 'must be an InferenceService', typeof props?.service, 'pass service: the InferenceService construct');
+      invalid(`${scope.node.path}/${id}`, 'service', 'must be an InferenceService', typeof props?.service, 'pass service: the InferenceService construct');
     }
-    super(scope, id, { name: 'kserve', instance: `${props.service.workloadName}-smoke-test`, component: 'smoke-test' });
+    super(scope, id);
+    const w = this.attachWorkload(new Workload(this, 'Workload', {
+      owner: this, name: 'kserve', instance: `${props.service.workloadName}-smoke-test`, component: 'smoke-test',
+    }));
     if (!(props.schema instanceof InputSchema)) {
       invalid(this, 'schema', 'must be made with InputSchema.of(...)', typeof props.schema, 'pass schema: InputSchema.BANK_CHURN or InputSchema.of([...])');
     }
@@ -65,10 +71,10 @@ export class InferenceSmokeTest extends Workload {
     props.service.allowFrom(this, 'smoke test');
 
     const script = new k8s.KubeConfigMap(this, 'Script', {
-      metadata: { name: `${this.workloadName}-script`, labels: this.labels },
+      metadata: { name: `${w.workloadName}-script`, labels: w.labels },
       data: { 'smoke_test.py': readScript(__dirname, 'smoke_test.py') },
     });
-    renderJob(this, {
+    this.resource = renderJob(w, {
       runAs: { uid: 65534, gid: 65534 },
       containers: [{
         name: 'infer',
@@ -97,6 +103,6 @@ export class InferenceSmokeTest extends Workload {
       podAnnotations: props.mesh
         ? { 'sidecar.istio.io/inject': 'true', 'sidecar.istio.io/nativeSidecar': 'true' }
         : { 'sidecar.istio.io/inject': 'false' },
-    });
+    }, this);
   }
 }

@@ -10,11 +10,11 @@ import { SecretValue } from '../core/secret-value';
 import { renderService } from '../core/service';
 import { checkInteger, checkQuantity, invalid } from '../core/validate';
 import { Workload } from '../core/workload';
+import { WorkloadComponent } from '../core/workload-component';
 import { DatabaseEngine, IDatabase } from '../storage/database';
 import { IBucket } from '../storage/object-store';
 import { IGitLab } from './gitlab';
 import { SharingHub } from './sharing-hub';
-import { enableAppChecks } from '../core/app-checks';
 
 /** The version of mlflow-sharinghub (chart 0.2.0, MLflow 2.14) this construct renders settings for. */
 export const MLFLOW_SHARINGHUB_VERSION = '0.2.0';
@@ -108,10 +108,11 @@ export const MLFLOW_SHARINGHUB_PATH = '/mlflow';
  * backend store (schema migrated by an init container), S3 artifacts, `/health` probes, a Service
  * on 5000, and an Ingress on the SharingHub host that serves it at `/mlflow/` (rewritten to `/`).
  */
-export class MlflowSharingHub extends Construct {
+export class MlflowSharingHub extends WorkloadComponent {
   public static readonly DEFAULT_IMAGE = `eoepca/mlflow-sharinghub:${MLFLOW_SHARINGHUB_VERSION}`;
   public readonly port = PORT;
-  public readonly workload: Workload;
+  /** The Deployment (also `node.defaultChild`). */
+  public readonly resource: k8s.KubeDeployment;
   /** `https://sharinghub.example.com/mlflow` */
   public readonly url: string;
   /** In-cluster tracking URI. */
@@ -119,9 +120,8 @@ export class MlflowSharingHub extends Construct {
 
   constructor(scope: Construct, id: string, props: MlflowSharingHubProps) {
     super(scope, id);
-    enableAppChecks(this);
     const name = props.name ?? 'mlflow-sharinghub';
-    this.workload = new Workload(this, 'Workload', { name: 'mlflow-sharinghub', instance: name, component: 'tracking-server', partOf: props.partOf });
+    this.attachWorkload(new Workload(this, 'Workload', { owner: this, name: 'mlflow-sharinghub', instance: name, component: 'tracking-server', partOf: props.partOf }));
     if (!(props.sharingHub instanceof SharingHub)) {
       invalid(this, 'sharingHub', 'must be a SharingHub construct', typeof props.sharingHub, 'pass sharingHub: new SharingHub(chart, "sharinghub", { ... })');
     }
@@ -152,12 +152,12 @@ export class MlflowSharingHub extends Construct {
     hub._attachMlflow(this.url);
 
     const store = props.artifacts.store;
-    db.grantConnect(this.workload, 'mlflow-sharinghub backend store');
-    store.grantConnect(this.workload, 'mlflow-sharinghub artifact store');
+    db.grantConnect(this, 'mlflow-sharinghub backend store');
+    store.grantConnect(this, 'mlflow-sharinghub artifact store');
     // SHARINGHUB_URL is the public URL (the browser is redirected to its login), so the server's
     // calls to /api/auth/info and the STAC API go through the ingress controller.
-    ConnectionGraph.of(this).allow(Peer.workload(this.workload), hub.controller, Port.tcp(443), 'mlflow-sharinghub: SharingHub API (auth, projects) at SHARINGHUB_URL');
-    if (auth.gitlab) auth.gitlab.gitlab.grantConnect(this.workload, 'mlflow-sharinghub: GitLab API and OAuth');
+    ConnectionGraph.of(this).allow(Peer.workload(this), hub.controller, Port.tcp(443), 'mlflow-sharinghub: SharingHub API (auth, projects) at SHARINGHUB_URL');
+    if (auth.gitlab) auth.gitlab.gitlab.grantConnect(this, 'mlflow-sharinghub: GitLab API and OAuth');
 
     const settings = new k8s.KubeConfigMap(this, 'Settings', {
       metadata: { name: `${name}-settings`, labels: this.workload.labels },
@@ -223,7 +223,7 @@ export class MlflowSharingHub extends Construct {
     };
 
     renderService(this, 'Service', { name, labels: this.workload.labels, selector: this.workload.podSelector, ports: [{ name: 'http', port: PORT, targetPort: 'http' }] });
-    new k8s.KubeDeployment(this, 'Resource', {
+    this.resource = new k8s.KubeDeployment(this, 'Resource', {
       metadata: { name, labels: this.workload.labels },
       spec: {
         replicas: 1,

@@ -13,11 +13,11 @@ import { SecretValue } from '../core/secret-value';
 import { renderService } from '../core/service';
 import { checkDnsLabel, checkHostname, checkInteger, checkSecretValue, invalid } from '../core/validate';
 import { DisruptionBudget, Workload } from '../core/workload';
+import { WorkloadComponent } from '../core/workload-component';
 import { IngressTls } from '../mlflow/tls';
 import { IBucket } from '../storage/object-store';
 import { renderSharingHubConfig, SharingHubConfigProps } from './config';
 import { IGitLab } from './gitlab';
-import { enableAppChecks } from '../core/app-checks';
 
 /** The version of sharinghub (chart 0.3.0, server 0.3.0) this construct renders settings for. */
 export const SHARINGHUB_VERSION = '0.3.0';
@@ -94,11 +94,11 @@ const CONFIG_DIR = '/etc/sharinghub';
  * typed props into a ConfigMap at `CONFIG_PATH`, secrets from references in the environment, a
  * Service on 8000, and an Ingress `sharinghub.<domain>`.
  */
-export class SharingHub extends Construct {
+export class SharingHub extends WorkloadComponent {
   public static readonly DEFAULT_IMAGE = `eoepca/sharinghub:${SHARINGHUB_VERSION}`;
   public readonly port = PORT;
-  /** The pods, for connections. */
-  public readonly workload: Workload;
+  /** The Deployment (also `node.defaultChild`). */
+  public readonly resource: k8s.KubeDeployment;
   /** `https://sharinghub.example.com` */
   public readonly url: string;
   public readonly host: string;
@@ -111,9 +111,8 @@ export class SharingHub extends Construct {
 
   constructor(scope: Construct, id: string, props: SharingHubProps) {
     super(scope, id);
-    enableAppChecks(this);
     const name = props.name ?? 'sharinghub';
-    this.workload = new Workload(this, 'Workload', { name: 'sharinghub', instance: name, component: 'server', partOf: props.partOf });
+    this.attachWorkload(new Workload(this, 'Workload', { owner: this, name: 'sharinghub', instance: name, component: 'server', partOf: props.partOf }));
     for (const p of ['gitlab', 'ingress', 'sessionSecret', 'oauth', 'config'] as const) {
       if (!props[p]) invalid(this, p, 'is required', undefined, `pass ${p} (see SharingHubProps)`);
     }
@@ -148,11 +147,11 @@ export class SharingHub extends Construct {
       data: { 'config.yaml': Lazy.any({ produce: () => YAML.stringify(renderSharingHubConfig(this, props.config, wiring()), { lineWidth: 0 }) }) as unknown as string },
     });
 
-    props.gitlab.grantConnect(this.workload, 'sharinghub: GitLab API (projects, topics, OAuth)');
+    props.gitlab.grantConnect(this, 'sharinghub: GitLab API (projects, topics, OAuth)');
     const s3Env: Array<[string, EnvValue]> = [];
     if (props.store) {
       const store = props.store.bucket.store;
-      store.grantConnect(this.workload, 'sharinghub: S3 store for large files');
+      store.grantConnect(this, 'sharinghub: S3 store for large files');
       if (store.credentials) {
         s3Env.push(['S3_ACCESS_KEY', EnvValue.fromSecret(store.credentials.accessKeyId)]);
         s3Env.push(['S3_SECRET_KEY', EnvValue.fromSecret(store.credentials.secretAccessKey)]);
@@ -181,7 +180,7 @@ export class SharingHub extends Construct {
       writableDirs: ['/tmp'],
     };
     renderService(this, 'Service', { name, labels: this.workload.labels, selector: this.workload.podSelector, ports: [{ name: 'http', port: PORT, targetPort: 'http' }] });
-    new k8s.KubeDeployment(this, 'Resource', {
+    this.resource = new k8s.KubeDeployment(this, 'Resource', {
       metadata: { name, labels: this.workload.labels },
       spec: {
         replicas,

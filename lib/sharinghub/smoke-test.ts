@@ -6,10 +6,10 @@ import { EnvValue } from '../core/pod';
 import { Port } from '../core/port';
 import { checkInteger, invalid } from '../core/validate';
 import { Workload } from '../core/workload';
+import { WorkloadComponent } from '../core/workload-component';
 import { MLFLOW_SHARINGHUB_PATH, MlflowSharingHub } from './mlflow-sharing-hub';
 import { loadSharingHubScript } from './scripts';
 import { SharingHub } from './sharing-hub';
-import { enableAppChecks } from '../core/app-checks';
 
 export interface SharingHubSmokeTestProps {
   readonly sharingHub: SharingHub;
@@ -34,15 +34,15 @@ export interface SharingHubSmokeTestProps {
  * `lib/sharinghub/scripts/smoke-test.sh`. With plain `kubectl apply`, it runs once; delete the Job
  * to run it again.
  */
-export class SharingHubSmokeTest extends Construct {
+export class SharingHubSmokeTest extends WorkloadComponent {
   public static readonly DEFAULT_IMAGE = 'curlimages/curl:8.11.1';
-  public readonly workload: Workload;
+  /** The Job (also `node.defaultChild`). */
+  public readonly resource: k8s.KubeJob;
 
   constructor(scope: Construct, id: string, props: SharingHubSmokeTestProps) {
     super(scope, id);
-    enableAppChecks(this);
     const name = props.name ?? 'sharinghub-smoke-test';
-    this.workload = new Workload(this, 'Workload', { name: 'sharinghub-smoke-test', instance: name, component: 'smoke-test', partOf: props.partOf });
+    this.attachWorkload(new Workload(this, 'Workload', { owner: this, name: 'sharinghub-smoke-test', instance: name, component: 'smoke-test', partOf: props.partOf }));
     if (!(props.sharingHub instanceof SharingHub) || !(props.mlflow instanceof MlflowSharingHub)) {
       invalid(this, props.sharingHub instanceof SharingHub ? 'mlflow' : 'sharingHub', 'must be the construct itself', undefined,
         'pass sharingHub: <SharingHub> and mlflow: <MlflowSharingHub>');
@@ -52,13 +52,13 @@ export class SharingHubSmokeTest extends Construct {
     const image = ContainerImage.fromReference(props.image ?? SharingHubSmokeTest.DEFAULT_IMAGE, this, 'image');
     const hub = props.sharingHub;
     // Through the ingress controller, like a user.
-    ConnectionGraph.of(this).allow(Peer.workload(this.workload), hub.controller, Port.tcp(443), 'smoke test: SharingHub and /mlflow through the Ingress');
+    ConnectionGraph.of(this).allow(Peer.workload(this), hub.controller, Port.tcp(443), 'smoke test: SharingHub and /mlflow through the Ingress');
 
     const scripts = new k8s.KubeConfigMap(this, 'Script', {
       metadata: { name, labels: this.workload.labels },
       data: { 'smoke-test.sh': loadSharingHubScript('smoke-test.sh') },
     });
-    new k8s.KubeJob(this, 'Resource', {
+    this.resource = new k8s.KubeJob(this, 'Resource', {
       metadata: {
         name,
         labels: this.workload.labels,

@@ -3,7 +3,9 @@ import { renderJob } from '../core/batch';
 import { EnvValue } from '../core/pod';
 import { readScript } from '../core/script-file';
 import { invalid } from '../core/validate';
+import { k8s } from '../core/k8s';
 import { Workload } from '../core/workload';
+import { WorkloadComponent } from '../core/workload-component';
 import { IBucket, IObjectStore } from './object-store';
 import { MC_RUN_AS, MC_WRITABLE_DIRS, mcImage } from './s3-client';
 
@@ -25,12 +27,17 @@ export interface BucketSetupProps {
  * existing MinIO), idempotently, on every sync: waits (bounded) for the endpoint, then
  * `mc mb --ignore-existing`. The keys come from Secret references into the environment only.
  */
-export class BucketSetup extends Workload {
+export class BucketSetup extends WorkloadComponent {
   public readonly store: IObjectStore;
+  /** The Job (also `node.defaultChild`). */
+  public readonly resource: k8s.KubeJob;
 
   constructor(scope: Construct, id: string, props: BucketSetupProps) {
     const first = props.buckets?.[0]?.bucketName ?? 'app';
-    super(scope, id, { name: 's3', instance: props.name ?? `${first.replace(/\./g, '-')}-bucket-setup`, component: 'bucket-setup', partOf: props.partOf });
+    super(scope, id);
+    const w = this.attachWorkload(new Workload(this, 'Workload', {
+      owner: this, name: 's3', instance: props.name ?? `${first.replace(/\./g, '-')}-bucket-setup`, component: 'bucket-setup', partOf: props.partOf,
+    }));
     if (!Array.isArray(props.buckets) || props.buckets.length === 0) {
       invalid(this, 'buckets', 'must list at least one bucket', props.buckets, 'pass buckets: [store.bucket("mlflow")]');
     }
@@ -44,7 +51,7 @@ export class BucketSetup extends Workload {
     this.store = store;
     store.grantConnect(this, 'create buckets');
     const names = [...new Set(props.buckets.map((b) => b.bucketName))].sort();
-    renderJob(this, {
+    this.resource = renderJob(w, {
       runAs: MC_RUN_AS,
       containers: [{
         name: 'create-buckets',
@@ -61,6 +68,6 @@ export class BucketSetup extends Workload {
         resources: { requests: { cpu: '10m', memory: '64Mi' }, limits: { cpu: '200m', memory: '256Mi' } },
         writableDirs: MC_WRITABLE_DIRS,
       }],
-    });
+    }, {}, this);
   }
 }

@@ -4,7 +4,9 @@ import { ContainerImage } from '../core/image';
 import { EnvValue } from '../core/pod';
 import { readScript } from '../core/script-file';
 import { invalid } from '../core/validate';
+import { k8s } from '../core/k8s';
 import { Workload } from '../core/workload';
+import { WorkloadComponent } from '../core/workload-component';
 import { DatabaseEngine, IDatabase } from './database';
 import { POSTGRES_RUN_AS } from './postgres-backup';
 
@@ -30,10 +32,16 @@ export interface DatabaseSetupProps {
  * for each one that does not exist, and revokes PUBLIC's default rights on it. The admin password
  * reaches psql as PGPASSWORD from a Secret reference: it is in no URI, argument or manifest.
  */
-export class DatabaseSetup extends Workload {
+export class DatabaseSetup extends WorkloadComponent {
+  /** The Job (also `node.defaultChild`). */
+  public readonly resource: k8s.KubeJob;
+
   constructor(scope: Construct, id: string, props: DatabaseSetupProps) {
     const first = props.databases?.[0]?.databaseName ?? 'app';
-    super(scope, id, { name: 'postgresql', instance: props.name ?? `${first.replace(/_/g, '-')}-db-setup`, component: 'database-setup', partOf: props.partOf });
+    super(scope, id);
+    const w = this.attachWorkload(new Workload(this, 'Workload', {
+      owner: this, name: 'postgresql', instance: props.name ?? `${first.replace(/_/g, '-')}-db-setup`, component: 'database-setup', partOf: props.partOf,
+    }));
     const admin = props.admin;
     if (!admin || typeof admin.grantConnect !== 'function') {
       invalid(this, 'admin', 'must be an IDatabase', typeof admin, 'pass admin: Database.fromExisting(chart, "pg-admin", { databaseName: "postgres", username: "admin", ... })');
@@ -54,7 +62,7 @@ export class DatabaseSetup extends Workload {
     const dup = names.find((n, i) => names.indexOf(n) !== i);
     if (dup) invalid(this, 'databases', 'must not repeat a database', dup, `list "${dup}" once`);
     admin.grantConnect(this, 'create databases');
-    renderJob(this, {
+    this.resource = renderJob(w, {
       runAs: POSTGRES_RUN_AS,
       containers: [{
         name: 'create-databases',
@@ -72,6 +80,6 @@ export class DatabaseSetup extends Workload {
         resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { cpu: '200m', memory: '128Mi' } },
         writableDirs: ['/tmp'],
       }],
-    });
+    }, {}, this);
   }
 }

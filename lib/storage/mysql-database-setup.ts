@@ -5,7 +5,9 @@ import { EnvValue } from '../core/pod';
 import { readScript } from '../core/script-file';
 import { SecretValue } from '../core/secret-value';
 import { checkSecretValue, invalid } from '../core/validate';
+import { k8s } from '../core/k8s';
 import { Workload } from '../core/workload';
+import { WorkloadComponent } from '../core/workload-component';
 import { DatabaseEngine, IDatabase, checkSqlIdentifier } from './database';
 
 export interface MysqlDatabaseSetupProps {
@@ -44,15 +46,20 @@ export interface MysqlDatabaseSetupProps {
  * client reads itself; the user's password goes to MySQL on stdin. Neither is ever an argument.
  * The script is `lib/storage/scripts/mysql-create-database.sh`.
  */
-export class MysqlDatabaseSetup extends Workload {
+export class MysqlDatabaseSetup extends WorkloadComponent {
   /** The official MySQL image, for its `mysql` client (uid 999). */
   public static readonly DEFAULT_IMAGE = 'mysql:8.0.39';
   public readonly database: IDatabase;
+  /** The Job (also `node.defaultChild`). */
+  public readonly resource: k8s.KubeJob;
 
   constructor(scope: Construct, id: string, props: MysqlDatabaseSetupProps) {
     const db = props?.database;
     const dbName = typeof db?.databaseName === 'string' ? db.databaseName : 'database';
-    super(scope, id, { name: 'mysql', instance: props?.name ?? `${dbName.replace(/_/g, '-')}-db-setup`, component: 'database-setup', partOf: props?.partOf });
+    super(scope, id);
+    const w = this.attachWorkload(new Workload(this, 'Workload', {
+      owner: this, name: 'mysql', instance: props?.name ?? `${dbName.replace(/_/g, '-')}-db-setup`, component: 'database-setup', partOf: props?.partOf,
+    }));
     if (!db || typeof db.grantConnect !== 'function' || !(db.engine instanceof DatabaseEngine)) {
       invalid(this, 'database', 'must be a database (an IDatabase from lib/storage)', typeof db, 'pass database: Database.fromExisting(chart, "db", { engine: DatabaseEngine.MYSQL, ... })');
     }
@@ -69,7 +76,7 @@ export class MysqlDatabaseSetup extends Workload {
     this.database = db;
     db.grantConnect(this, `create database ${db.databaseName} and user ${db.username}`);
 
-    renderJob(this, {
+    this.resource = renderJob(w, {
       runAs: { uid: 999, gid: 999 },
       containers: [{
         name: 'create-database',
@@ -95,6 +102,6 @@ export class MysqlDatabaseSetup extends Workload {
       podAnnotations: props.mesh
         ? { 'sidecar.istio.io/inject': 'true', 'sidecar.istio.io/nativeSidecar': 'true' }
         : { 'sidecar.istio.io/inject': 'false' },
-    });
+    }, this);
   }
 }

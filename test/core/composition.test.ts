@@ -14,6 +14,10 @@ import { Minio } from '../../lib/storage/minio';
 import { Postgres } from '../../lib/storage/postgres';
 import { PostgresBackup } from '../../lib/storage/postgres-backup';
 import { BackupDestination } from '../../lib/storage/backup';
+import { BucketSetup } from '../../lib/storage/bucket-setup';
+import { Database, DatabaseEngine } from '../../lib/storage/database';
+import { DatabaseSetup } from '../../lib/storage/database-setup';
+import { MysqlDatabaseSetup } from '../../lib/storage/mysql-database-setup';
 import { exactly, find, ofKind, secretRef, synthChart } from '../support/synth';
 
 /** The next stateful component, as short as the core construct makes it. */
@@ -119,6 +123,26 @@ describe('escape hatches', () => {
       expect(server.node.defaultChild).toBe(server.resource);
       expect((db.backup as PostgresBackup).node.defaultChild).toBe(db.backup!.resource);
       expect([db.resource.kind, store.resource.kind, server.resource.kind, db.backup!.resource.kind]).toEqual(['StatefulSet', 'StatefulSet', 'Deployment', 'CronJob']);
+    });
+  });
+
+  it('setup Jobs are components too: the Job is node.defaultChild, the workload blocks stay private', () => {
+    synthChart((chart) => {
+      const pgAdmin = Database.fromExisting(chart, 'pg-admin', { engine: DatabaseEngine.POSTGRESQL, host: 'pg.example.com', databaseName: 'postgres', username: 'admin', password: secretRef('pg', 'admin') });
+      const pgApp = Database.fromExisting(chart, 'pg-app', { engine: DatabaseEngine.POSTGRESQL, host: 'pg.example.com', databaseName: 'mlflow', username: 'mlflow', password: secretRef('pg', 'mlflow') });
+      const my = Database.fromExisting(chart, 'my', { engine: DatabaseEngine.MYSQL, host: 'mysql.example.com', databaseName: 'mlflow', username: 'mlflow', password: secretRef('my', 'p') });
+      const store = minio(chart);
+      const setups = [
+        new DatabaseSetup(chart, 'dbs', { admin: pgAdmin, databases: [pgApp] }),
+        new MysqlDatabaseSetup(chart, 'mys', { database: my, adminPassword: secretRef('my', 'root'), name: 'mlflow-mysql-setup' }),
+        new BucketSetup(chart, 'buckets', { buckets: [store.bucket('mlflow')] }),
+      ];
+      for (const c of setups) {
+        expect(c.node.defaultChild, c.node.path).toBe(c.resource);
+        expect(c.resource.kind).toBe('Job');
+        for (const m of ['podTemplate', 'claimTemplate', 'connectTo', 'addDisruptionBudget', 'labels']) expect(m in c, `${c.node.path}.${m}`).toBe(false);
+      }
+      expect(setups.map((c) => c.workloadName)).toEqual(['mlflow-db-setup', 'mlflow-mysql-setup', 'mlflow-bucket-setup']);
     });
   });
 
