@@ -12,7 +12,7 @@ import { identityOf } from './cloud-object-store';
 import { IDatabase } from './database';
 import { dumpUploadContainer } from './dump-upload';
 
-export interface MySqlBackupProps extends BackupOptions {
+export interface MysqlBackupProps extends BackupOptions {
   /** The database to dump, as its application user (so the dump holds that database only). */
   readonly database: IDatabase & { readonly image: ContainerImage; readonly workloadName: string };
   /** @default - none */
@@ -31,11 +31,11 @@ const OPTION_FILE = '/run/mysql-client/backup.cnf';
  * Identity) and pruned. To a volume: written and pruned in place.
  * Restore: `gunzip -c <file> | mysql --defaults-extra-file=<cnf> <db>`.
  */
-export class MySqlBackup extends WorkloadComponent {
+export class MysqlBackup extends WorkloadComponent {
   /** The CronJob (also `node.defaultChild`). */
   public readonly resource: k8s.KubeCronJob;
 
-  constructor(scope: Construct, id: string, props: MySqlBackupProps) {
+  constructor(scope: Construct, id: string, props: MysqlBackupProps) {
     super(scope, id);
     const bucketStore = props.destination?.bucketRef?.store;
     const w = this.attachWorkload(new Workload(this, 'Workload', {

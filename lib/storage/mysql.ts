@@ -13,10 +13,10 @@ import { StatefulWorkload } from '../core/stateful-workload';
 import { WorkloadComponent } from '../core/workload-component';
 import { BackupOptions } from './backup';
 import { DatabaseEngine, IDatabase, checkSqlIdentifier } from './database';
-import { MYSQL_RUN_AS, MySqlBackup } from './mysql-backup';
+import { MYSQL_RUN_AS, MysqlBackup } from './mysql-backup';
 
 /** The database and user the application uses (created on first start). */
-export interface MySqlDatabaseProps {
+export interface MysqlDatabaseProps {
   /** @default "mlflow" */
   readonly name?: string;
   /** @default "mlflow" */
@@ -25,7 +25,7 @@ export interface MySqlDatabaseProps {
   readonly password: SecretValue;
 }
 
-export interface MySqlProps {
+export interface MysqlProps {
   /**
    * The stable name of the StatefulSet, Service and PVCs; it does not follow the construct id.
    * @default "mysql"
@@ -33,7 +33,7 @@ export interface MySqlProps {
   readonly name?: string;
   /**
    * The MySQL version; selects the official `mysql:<version>` (Oracle Linux based, uid 999).
-   * @default MySql.DEFAULT_VERSION (8.4 LTS)
+   * @default Mysql.DEFAULT_VERSION (8.4 LTS)
    */
   readonly version?: string;
   /** The image, for a mirror or a digest. Conflicts with `version`. @default - mysql:<version> */
@@ -41,7 +41,7 @@ export interface MySqlProps {
   /** The `root` password, used for bootstrap and administration only. */
   readonly rootPassword: SecretValue;
   /** The application database and user. */
-  readonly database: MySqlDatabaseProps;
+  readonly database: MysqlDatabaseProps;
   /** @default "10Gi" */
   readonly storageSize?: string;
   /** @default - the cluster's default StorageClass */
@@ -69,7 +69,7 @@ const DATA_DIR = `${VOLUME_DIR}/data`;
  *
  * Data: the PVC outlives the StatefulSet (`whenDeleted: Retain`).
  */
-export class MySql extends WorkloadComponent implements IDatabase {
+export class Mysql extends WorkloadComponent implements IDatabase {
   public static readonly DEFAULT_VERSION = '8.4.6';
   public readonly engine = DatabaseEngine.MYSQL;
   public readonly host: string;
@@ -84,16 +84,16 @@ export class MySql extends WorkloadComponent implements IDatabase {
   /** The StatefulSet (also `node.defaultChild`), for escape hatches such as `addJsonPatch`. */
   public readonly resource: k8s.KubeStatefulSet;
   /** The backup CronJob, when `backup` is set. */
-  public readonly backup?: MySqlBackup;
+  public readonly backup?: MysqlBackup;
 
-  constructor(scope: Construct, id: string, props: MySqlProps) {
+  constructor(scope: Construct, id: string, props: MysqlProps) {
     super(scope, id);
     const name = props.name ?? 'mysql';
     if (props.version !== undefined && props.image !== undefined) {
       invalid(this, 'version', 'conflicts with image (the image already fixes the version)', props.version,
         'remove version, or remove image to use mysql:<version>');
     }
-    const version = props.version ?? MySql.DEFAULT_VERSION;
+    const version = props.version ?? Mysql.DEFAULT_VERSION;
     if (!/^8\.(0|4)\.\d+$|^9\.\d+\.\d+$/.test(version)) {
       invalid(this, 'version', 'must be a full MySQL 8.0, 8.4 or 9.x version such as "8.4.6"', version, 'pass version: "8.4.6"');
     }
@@ -169,7 +169,7 @@ export class MySql extends WorkloadComponent implements IDatabase {
     });
 
     if (props.backup) {
-      this.backup = new MySqlBackup(this, 'Backup', { database: this, ...props.backup, partOf: props.partOf });
+      this.backup = new MysqlBackup(this, 'Backup', { database: this, ...props.backup, partOf: props.partOf });
     }
   }
 

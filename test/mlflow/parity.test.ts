@@ -13,7 +13,7 @@ import { GatewayRef } from '../../lib/mlflow/http-route';
 import { TrackingServer, TrackingServerProps } from '../../lib/mlflow/tracking-server';
 import { CloudObjectStore, WorkloadIdentity } from '../../lib/storage/cloud-object-store';
 import { Minio } from '../../lib/storage/minio';
-import { MySql } from '../../lib/storage/mysql';
+import { Mysql } from '../../lib/storage/mysql';
 import { IBucket } from '../../lib/storage/object-store';
 import { Postgres } from '../../lib/storage/postgres';
 import { loadValidator } from '../support/schema';
@@ -249,9 +249,9 @@ describe('GarbageCollection', () => {
 });
 
 describe('MySQL as the backend store', () => {
-  it('the tracking server uses mysql+pymysql against the MySql construct', () => {
+  it('the tracking server uses mysql+pymysql against the Mysql construct', () => {
     const objs = synthChart((chart) => {
-      const db = new MySql(chart, 'db', { rootPassword: secretRef('mysql', 'root'), database: { password: secretRef('mysql', 'app') } });
+      const db = new Mysql(chart, 'db', { rootPassword: secretRef('mysql', 'root'), database: { password: secretRef('mysql', 'app') } });
       const minio = new Minio(chart, 'minio', { rootCredentials: { accessKeyId: secretRef('minio', 'user'), secretAccessKey: secretRef('minio', 'password') }, buckets: ['mlflow'] });
       new TrackingServer(chart, 'mlflow', { database: db, artifacts: minio.bucket('mlflow') });
     }, 'mlops');

@@ -5,7 +5,7 @@ import * as path from 'path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BackupDestination } from '../../lib/storage/backup';
 import { CloudObjectStore, WorkloadIdentity } from '../../lib/storage/cloud-object-store';
-import { MySql } from '../../lib/storage/mysql';
+import { Mysql } from '../../lib/storage/mysql';
 import { ObjectStore } from '../../lib/storage/object-store';
 import { loadValidator } from '../support/schema';
 import { container, envOf, exactly, find, podSpec, secretRef, synthChart } from '../support/synth';
@@ -14,13 +14,13 @@ const temps: string[] = [];
 afterAll(() => temps.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 const tmp = (prefix: string) => { const d = fs.mkdtempSync(path.join(os.tmpdir(), prefix)); temps.push(d); return d; };
 const SCRIPTS = path.resolve(__dirname, '../../lib/storage/scripts');
-const mysql = (chart: any, extra: Record<string, unknown> = {}) => new MySql(chart, 'db', {
+const mysql = (chart: any, extra: Record<string, unknown> = {}) => new Mysql(chart, 'db', {
   rootPassword: secretRef('mysql', 'root'),
   database: { password: secretRef('mysql', 'app') },
   ...extra,
 });
 
-describe('MySql', () => {
+describe('Mysql', () => {
   const objs = synthChart((chart) => mysql(chart));
   const sts = find(objs, 'StatefulSet', 'mysql');
   const c = container(sts, 'mysql');
@@ -68,7 +68,7 @@ describe('MySql', () => {
   });
 
   it('refuses a string password, root as the app user, and a partial version', () => {
-    expect(() => synthChart((chart) => new MySql(chart, 'db', { rootPassword: 'hunter2' as any, database: { password: secretRef('m', 'p') } })))
+    expect(() => synthChart((chart) => new Mysql(chart, 'db', { rootPassword: 'hunter2' as any, database: { password: secretRef('m', 'p') } })))
       .toThrowError(exactly('test/db: rootPassword must be a SecretValue, never a string, got a string. Fix: pass SecretValue.fromSecret("mysql", "password") or an ExternalSecret value'));
     expect(() => synthChart((chart) => mysql(chart, { database: { user: 'root', password: secretRef('m', 'p') } })))
       .toThrowError(exactly('test/db: database.user must not be root (the application gets a user of its own), got "root". Fix: pass user: "mlflow"'));
@@ -79,7 +79,7 @@ describe('MySql', () => {
   });
 });
 
-describe('MySqlBackup', () => {
+describe('MysqlBackup', () => {
   it('to a volume: mysqldump into the PVC, pruned after the retention', () => {
     const objs = synthChart((chart) => mysql(chart, { backup: { destination: BackupDestination.volume({ size: '20Gi' }), retentionDays: 3 } }));
     const cron = find(objs, 'CronJob', 'mysql-backup');
