@@ -7,12 +7,12 @@ import { k8s } from '../core/k8s';
 import { EnvValue } from '../core/pod';
 import { Port } from '../core/port';
 import { SecretValue } from '../core/secret-value';
-import { checkDnsSubdomain, checkHost, checkHostname, checkSecretValue, invalid } from '../core/validate';
+import { checkDnsSubdomain, checkHost, checkHostname, checkSecretValue, checkUnique, invalid } from '../core/validate';
 import { readScript } from '../core/script-file';
 import { Workload } from '../core/workload';
 import { IdentityProviderBase, checkClient, checkRealmName, parseHttpsUrl } from './identity-provider';
 import {
-  MLFLOW_ADMIN_ROLE, MLFLOW_REALM_ROLES, MLFLOW_USER_ROLE, OidcClientOptions, RealmRole, RealmUser, checkRole, checkUser, mlflowClientOptions, renderClient,
+  MLFLOW_ADMIN_ROLE, MLFLOW_REALM_ROLES, MLFLOW_USER_ROLE, OidcClientOptions, RealmRole, RealmUser, checkRealmRoles, checkUser, clientSecretVariable, mlflowClientOptions, renderClient,
 } from './keycloak-realm';
 import { ProtocolMapper } from './protocol-mapper';
 
@@ -167,10 +167,8 @@ export class KeycloakClientSetup extends IdentityProviderBase {
     const adminPeer = props.peer ?? Peer.host(adminUrl.host);
     const adminPort = Port.tcp(props.port ?? adminUrl.port, this, 'port');
 
-    const roles = (props.realmRoles ?? []).map((r, i) => checkRole(this, r, i));
+    const roles = checkRealmRoles(this, props.realmRoles);
     const roleNames = roles.map((r) => r.name!);
-    const dup = roleNames.find((r, i) => roleNames.indexOf(r) !== i);
-    if (dup) invalid(this, 'realmRoles', 'must not repeat a role', dup, `declare "${dup}" once`);
     // Roles of the existing realm may be assigned too: they are not known here, so any role name is accepted.
     const anyRole = (u: RealmUser) => [...roleNames, ...(u.realmRoles ?? [])];
     const users = (props.users ?? []).map((u, i) => checkUser(this, this.realm, u, i, anyRole(u)));
@@ -182,12 +180,10 @@ export class KeycloakClientSetup extends IdentityProviderBase {
       }
       return m;
     });
-    const ids = [this.clientId, ...machines.map((m) => m.clientId)];
-    const dupId = ids.find((c, i) => ids.indexOf(c) !== i);
-    if (dupId) invalid(this, 'machineClients', 'must not repeat a client id', dupId, `list "${dupId}" once`);
+    checkUnique(this, 'machineClients', [this.clientId, ...machines.map((m) => m.clientId)], 'must not repeat a client id', (c) => `list "${c}" once`);
     this.machineClientIds = machines.map((m) => m.clientId);
 
-    const envOf = (clientId: string) => `${clientId.toUpperCase().replace(/[^A-Z0-9]+/g, '_').replace(/^_+|_+$/g, '')}_CLIENT_SECRET`;
+    const envOf = clientSecretVariable;
     const clients = [
       renderClient(this, props.client, `$(env:${envOf(this.clientId)})`),
       ...machines.map((m) => renderClient(this, {
@@ -255,7 +251,8 @@ export class KeycloakClientSetup extends IdentityProviderBase {
         writableDirs: ['/tmp'],
       }],
       volumes: [{ name: 'config', configMap: { name: config.name } }],
-    }, {}, this);
+    });
+    this.node.defaultChild = this.resource;
     if (!Chart.of(this).namespace) {
       invalid(this, 'namespace', 'is required', undefined, "create the chart with a namespace: new Chart(app, 'x', { namespace: 'mlflow' })");
     }
