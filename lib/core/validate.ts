@@ -553,3 +553,9 @@ function suggestBucket(value: unknown): string {
   const s = String(value ?? '').toLowerCase().replace(/[^a-z0-9.-]+/g, '-').replace(/\.+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63);
   return s.length >= 3 && s !== value && !looksLikeIpv4(s) ? s : 'mlflow-artifacts';
 }
+
+/** Refuses a list that names the same thing twice (roles, users, client ids, databases), naming the first repeat. */
+export function checkUnique(scope: IConstruct | string, prop: string, values: readonly string[], problem: string, fix: (repeated: string) => string): void {
+  const repeated = values.find((v, i) => values.indexOf(v) !== i);
+  if (repeated !== undefined) invalid(scope, prop, problem, repeated, fix(repeated));
+}

@@ -5,7 +5,7 @@ import { Peer } from '../core/connections';
 import { standardLabels } from '../core/labels';
 import { Port } from '../core/port';
 import { SecretValue } from '../core/secret-value';
-import { checkDnsSubdomain, checkHostname, invalid } from '../core/validate';
+import { checkDnsSubdomain, checkHostname, checkUnique, invalid } from '../core/validate';
 import { IdentityProviderBase, checkClient, checkRealmName, parseHttpsUrl } from './identity-provider';
 import { ProtocolMapper } from './protocol-mapper';
 
@@ -182,16 +182,12 @@ export class KeycloakRealm extends IdentityProviderBase {
     this.clientSecret = props.clientSecret;
     this.port = Port.tcp(props.port ?? base.port, this, 'port');
     this.peer = props.peer ?? Peer.host(base.host);
-    this.secretPlaceholder = `${client.clientId.toUpperCase().replace(/[^A-Z0-9]+/g, '_').replace(/^_+|_+$/g, '')}_CLIENT_SECRET`;
+    this.secretPlaceholder = clientSecretVariable(client.clientId);
 
-    const roles = (props.realmRoles ?? []).map((r, i) => checkRole(this, r, i));
+    const roles = checkRealmRoles(this, props.realmRoles);
     const roleNames = roles.map((r) => r.name!);
-    const dup = roleNames.find((r, i) => roleNames.indexOf(r) !== i);
-    if (dup) invalid(this, 'realmRoles', 'must not repeat a role', dup, `declare "${dup}" once`);
     const users = (props.users ?? []).map((u, i) => checkUser(this, this.realm, u, i, roleNames));
-    const userNames = users.map((u) => u.username);
-    const dupUser = userNames.find((u, i) => userNames.indexOf(u) !== i);
-    if (dupUser) invalid(this, 'users', 'must not repeat a user', dupUser, `list "${dupUser}" once, with all of its roles`);
+    checkUnique(this, 'users', users.map((u) => u.username!), 'must not repeat a user', (u) => `list "${u}" once, with all of its roles`);
 
     this.resource = new kc.KeycloakRealmImport(this, 'Resource', {
       metadata: {
@@ -225,6 +221,19 @@ export class KeycloakRealm extends IdentityProviderBase {
   }
 }
 
+/** The realm roles, checked, none declared twice. @internal */
+export function checkRealmRoles(scope: IConstruct, realmRoles: RealmRole[] | undefined): kc.KeycloakRealmImportSpecRealmRolesRealm[] {
+  if (realmRoles !== undefined && !Array.isArray(realmRoles)) invalid(scope, 'realmRoles', 'must be a list of roles', realmRoles, 'pass realmRoles: [{ name: "mlflow-user" }]');
+  const roles = (realmRoles ?? []).map((r, i) => checkRole(scope, r, i));
+  checkUnique(scope, 'realmRoles', roles.map((r) => r.name!), 'must not repeat a role', (r) => `declare "${r}" once`);
+  return roles;
+}
+
+/** The variable a client's secret is substituted from: `MLFLOW_CLIENT_SECRET` for client `mlflow`. @internal */
+export function clientSecretVariable(clientId: string): string {
+  return `${clientId.toUpperCase().replace(/[^A-Z0-9]+/g, '_').replace(/^_+|_+$/g, '')}_CLIENT_SECRET`;
+}
+
 /** A confidential client as a realm representation; `secret` is what the importer substitutes. @internal */
 export function renderClient(scope: IConstruct, c: OidcClientOptions, secret: string): kc.KeycloakRealmImportSpecRealmClients {
   const uris = (prop: string, list: string[] | undefined, allowPlus: boolean) => (list ?? []).map((u, i) => {
@@ -249,9 +258,7 @@ export function renderClient(scope: IConstruct, c: OidcClientOptions, secret: st
     if (!(m instanceof ProtocolMapper)) invalid(scope, `client.protocolMappers[${i}]`, 'must be a ProtocolMapper', m, 'use ProtocolMapper.realmRoles({ name: "roles" })');
     return m.render();
   });
-  const names = mappers.map((m) => m.name);
-  const dup = names.find((n, i) => names.indexOf(n) !== i);
-  if (dup) invalid(scope, 'client.protocolMappers', 'must have unique names', dup, `rename one of the mappers called "${dup}"`);
+  checkUnique(scope, 'client.protocolMappers', mappers.map((m) => m.name!), 'must have unique names', (n) => `rename one of the mappers called "${n}"`);
 
   let lifespan: number | undefined;
   if (c.accessTokenLifespan !== undefined) {

@@ -1,6 +1,6 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { renderJob } from '../core/batch';
+import { renderJob, renderScriptVolume } from '../core/batch';
 import { ConnectionGraph, Peer } from '../core/connections';
 import { ContainerImage } from '../core/image';
 import { k8s } from '../core/k8s';
@@ -111,17 +111,14 @@ export class CentralDashboardLink extends WorkloadComponent {
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role.name },
       subjects: [{ kind: 'ServiceAccount', name: this.serviceAccountName, namespace: this.namespace }],
     });
-    const script = new k8s.KubeConfigMap(this, 'Script', {
-      metadata: { name: `${w.workloadName}-script`, labels: w.labels },
-      data: { 'dashboard_link.py': readScript(__dirname, 'dashboard_link.py') },
-    });
+    const script = renderScriptVolume(this, 'Script', w, { name: `${w.workloadName}-script`, file: 'dashboard_link.py', content: readScript(__dirname, 'dashboard_link.py') });
 
     this.resource = renderJob(w, {
       runAs: { uid: 65534, gid: 65534 },
       containers: [{
         name: 'add-link',
         image: ContainerImage.fromReference(props.image ?? CentralDashboardLink.DEFAULT_IMAGE, this, 'image'),
-        command: ['python3', '/scripts/dashboard_link.py'],
+        command: ['python3', script.path],
         env: [
           ['NAMESPACE', EnvValue.literal(this.namespace)],
           ['CONFIGMAP', EnvValue.literal(this.configMapName)],
@@ -130,13 +127,13 @@ export class CentralDashboardLink extends WorkloadComponent {
         ],
         resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { cpu: '200m', memory: '64Mi' } },
         volumeMounts: [
-          { name: 'script', mountPath: '/scripts', readOnly: true },
+          script.mount,
           { name: 'api-token', mountPath: '/var/run/secrets/kubernetes.io/serviceaccount', readOnly: true },
         ],
         writableDirs: ['/tmp'],
       }],
       volumes: [
-        { name: 'script', configMap: { name: script.name } },
+        script.volume,
         // What automounting would give, but explicit and short-lived: the token, the cluster CA.
         {
           name: 'api-token',

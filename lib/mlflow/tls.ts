@@ -1,3 +1,5 @@
+import { Construct } from 'constructs';
+import { k8s } from '../core/k8s';
 import { checkDnsSubdomain } from '../core/validate';
 
 /** How an Ingress gets its certificate. */
@@ -20,4 +22,39 @@ export class IngressTls {
   public secretName(ingressName: string): string {
     return this.secret ?? `${ingressName}-tls`;
   }
+}
+
+/** One host and path of an Ingress, routed to a Service port named `http`. */
+export interface IngressRouteSpec {
+  readonly name: string;
+  readonly labels: Record<string, string>;
+  /** @default - none */
+  readonly annotations?: Record<string, string>;
+  readonly className: string;
+  readonly host: string;
+  readonly tlsSecretName: string;
+  /** @default "/" */
+  readonly path?: string;
+  /** @default "Prefix" */
+  readonly pathType?: 'Prefix' | 'Exact' | 'ImplementationSpecific';
+  readonly serviceName: string;
+}
+
+/**
+ * The Ingress every HTTP front end here renders: one TLS host, one path to the Service's `http`
+ * port. TrackingServer, SharingHub and MLflow SharingHub (with its `/mlflow` rewrite and redirect).
+ * @internal
+ */
+export function renderIngress(scope: Construct, id: string, spec: IngressRouteSpec): k8s.KubeIngress {
+  return new k8s.KubeIngress(scope, id, {
+    metadata: { name: spec.name, labels: spec.labels, ...(spec.annotations ? { annotations: spec.annotations } : {}) },
+    spec: {
+      ingressClassName: spec.className,
+      tls: [{ hosts: [spec.host], secretName: spec.tlsSecretName }],
+      rules: [{
+        host: spec.host,
+        http: { paths: [{ path: spec.path ?? '/', pathType: spec.pathType ?? 'Prefix', backend: { service: { name: spec.serviceName, port: { name: 'http' } } } }] },
+      }],
+    },
+  });
 }

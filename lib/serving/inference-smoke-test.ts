@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { renderJob } from '../core/batch';
+import { renderJob, renderScriptVolume } from '../core/batch';
 import { ContainerImage } from '../core/image';
 import { k8s } from '../core/k8s';
 import { EnvValue } from '../core/pod';
@@ -70,16 +70,13 @@ export class InferenceSmokeTest extends WorkloadComponent {
     const attempts = checkInteger(this, 'attempts', props.attempts ?? 5, 1, 60);
     props.service.allowFrom(this, 'smoke test');
 
-    const script = new k8s.KubeConfigMap(this, 'Script', {
-      metadata: { name: `${w.workloadName}-script`, labels: w.labels },
-      data: { 'smoke_test.py': readScript(__dirname, 'smoke_test.py') },
-    });
+    const script = renderScriptVolume(this, 'Script', w, { name: `${w.workloadName}-script`, file: 'smoke_test.py', content: readScript(__dirname, 'smoke_test.py') });
     this.resource = renderJob(w, {
       runAs: { uid: 65534, gid: 65534 },
       containers: [{
         name: 'infer',
         image: ContainerImage.fromReference(props.image ?? InferenceSmokeTest.DEFAULT_IMAGE, this, 'image'),
-        command: ['python3', '/scripts/smoke_test.py'],
+        command: ['python3', script.path],
         env: [
           ['URL', EnvValue.literal(props.service.inferUrl)],
           ['MODEL_NAME', EnvValue.literal(props.service.workloadName)],
@@ -91,10 +88,10 @@ export class InferenceSmokeTest extends WorkloadComponent {
           ['PYTHONDONTWRITEBYTECODE', EnvValue.literal('1')],
         ],
         resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { cpu: '200m', memory: '64Mi' } },
-        volumeMounts: [{ name: 'script', mountPath: '/scripts', readOnly: true }],
+        volumeMounts: [script.mount],
         writableDirs: ['/tmp'],
       }],
-      volumes: [{ name: 'script', configMap: { name: script.name } }],
+      volumes: [script.volume],
       restartPolicy: 'Never',
     }, {
       hook: 'PostSync',

@@ -12,9 +12,11 @@ import { checkInteger, checkQuantity, invalid } from '../core/validate';
 import { Workload } from '../core/workload';
 import { WorkloadComponent } from '../core/workload-component';
 import { DatabaseEngine, IDatabase } from '../storage/database';
+import { artifactStoreEnv, identityOf } from '../storage/cloud-object-store';
 import { IBucket } from '../storage/object-store';
 import { IGitLab } from './gitlab';
 import { SharingHub } from './sharing-hub';
+import { renderIngress } from '../mlflow/tls';
 
 /** The version of mlflow-sharinghub (chart 0.2.0, MLflow 2.14) this construct renders settings for. */
 export const MLFLOW_SHARINGHUB_VERSION = '0.2.0';
@@ -152,6 +154,10 @@ export class MlflowSharingHub extends WorkloadComponent {
     hub._attachMlflow(this.url);
 
     const store = props.artifacts.store;
+    if (identityOf(store)) {
+      invalid(this, 'artifacts', 'must be on a store with access keys or none (mlflow-sharinghub gets no workload identity: its ServiceAccount carries no cloud annotations)',
+        props.artifacts.bucketName, 'pass a bucket of a Minio, or of ObjectStore.fromExisting(...) with credentials');
+    }
     db.grantConnect(this, 'mlflow-sharinghub backend store');
     store.grantConnect(this, 'mlflow-sharinghub artifact store');
     // SHARINGHUB_URL is the public URL (the browser is redirected to its login), so the server's
@@ -169,14 +175,7 @@ export class MlflowSharingHub extends WorkloadComponent {
       ['MLFLOW_BACKEND_STORE_URI', EnvValue.literal(backendUri)],
       ['PGPASSWORD', EnvValue.fromSecret(db.password)],
     ];
-    const s3Env: Array<[string, EnvValue]> = [
-      ['MLFLOW_S3_ENDPOINT_URL', EnvValue.literal(store.endpointUrl)],
-      ['AWS_DEFAULT_REGION', EnvValue.literal(store.region)],
-      ...(store.credentials ? [
-        ['AWS_ACCESS_KEY_ID', EnvValue.fromSecret(store.credentials.accessKeyId)],
-        ['AWS_SECRET_ACCESS_KEY', EnvValue.fromSecret(store.credentials.secretAccessKey)],
-      ] as Array<[string, EnvValue]> : []),
-    ];
+    const s3Env = artifactStoreEnv(store);
     const gitlabEnv: Array<[string, EnvValue]> = auth.gitlab ? [
       ['GITLAB_URL', EnvValue.literal(auth.gitlab.gitlab.url)],
       ['GITLAB_OAUTH_CLIENT_ID', EnvValue.fromSecret(auth.gitlab.clientId)],
@@ -236,43 +235,29 @@ export class MlflowSharingHub extends WorkloadComponent {
     });
 
     this.workload.allowFrom(hub.controller, Port.tcp(PORT), 'ingress controller: MLflow under /mlflow');
-    new k8s.KubeIngress(this, 'Ingress', {
-      metadata: {
-        name,
-        labels: this.workload.labels,
-        // No cert-manager annotation: the SharingHub Ingress owns the host's certificate.
-        annotations: {
-          'nginx.ingress.kubernetes.io/use-regex': 'true',
-          'nginx.ingress.kubernetes.io/rewrite-target': '/$2',
-          'nginx.ingress.kubernetes.io/proxy-body-size': '0',
-          ...(props.forwardScriptName ? { 'nginx.ingress.kubernetes.io/configuration-snippet': `proxy_set_header X-Script-Name ${MLFLOW_SHARINGHUB_PATH};` } : {}),
-        },
+    // The SharingHub host, its class and its certificate.
+    const onHub = { labels: this.workload.labels, className: hub.ingressClassName, host: hub.host, tlsSecretName: hub.tlsSecretName, serviceName: name };
+    renderIngress(this, 'Ingress', {
+      ...onHub,
+      name,
+      // No cert-manager annotation: the SharingHub Ingress owns the host's certificate.
+      annotations: {
+        'nginx.ingress.kubernetes.io/use-regex': 'true',
+        'nginx.ingress.kubernetes.io/rewrite-target': '/$2',
+        'nginx.ingress.kubernetes.io/proxy-body-size': '0',
+        ...(props.forwardScriptName ? { 'nginx.ingress.kubernetes.io/configuration-snippet': `proxy_set_header X-Script-Name ${MLFLOW_SHARINGHUB_PATH};` } : {}),
       },
-      spec: {
-        ingressClassName: hub.ingressClassName,
-        tls: [{ hosts: [hub.host], secretName: hub.tlsSecretName }],
-        rules: [{
-          host: hub.host,
-          http: { paths: [{ path: `${MLFLOW_SHARINGHUB_PATH}(/|$)(.*)`, pathType: 'ImplementationSpecific', backend: { service: { name, port: { name: 'http' } } } }] },
-        }],
-      },
+      path: `${MLFLOW_SHARINGHUB_PATH}(/|$)(.*)`,
+      pathType: 'ImplementationSpecific',
     });
     // `/mlflow` without the slash would load the UI with its relative asset URLs resolved against
     // `/`, which SharingHub serves: redirect it (an Exact location wins over the regex ones).
-    new k8s.KubeIngress(this, 'Redirect', {
-      metadata: {
-        name: `${name}-redirect`,
-        labels: this.workload.labels,
-        annotations: { 'nginx.ingress.kubernetes.io/permanent-redirect': `${this.url}/` },
-      },
-      spec: {
-        ingressClassName: hub.ingressClassName,
-        tls: [{ hosts: [hub.host], secretName: hub.tlsSecretName }],
-        rules: [{
-          host: hub.host,
-          http: { paths: [{ path: MLFLOW_SHARINGHUB_PATH, pathType: 'Exact', backend: { service: { name, port: { name: 'http' } } } }] },
-        }],
-      },
+    renderIngress(this, 'Redirect', {
+      ...onHub,
+      name: `${name}-redirect`,
+      annotations: { 'nginx.ingress.kubernetes.io/permanent-redirect': `${this.url}/` },
+      path: MLFLOW_SHARINGHUB_PATH,
+      pathType: 'Exact',
     });
   }
 }

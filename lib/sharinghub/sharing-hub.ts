@@ -14,7 +14,7 @@ import { renderService } from '../core/service';
 import { checkDnsLabel, checkHostname, checkInteger, checkSecretValue, invalid } from '../core/validate';
 import { DisruptionBudget, Workload } from '../core/workload';
 import { WorkloadComponent } from '../core/workload-component';
-import { IngressTls } from '../mlflow/tls';
+import { IngressTls, renderIngress } from '../mlflow/tls';
 import { IBucket } from '../storage/object-store';
 import { renderSharingHubConfig, SharingHubConfigProps } from './config';
 import { IGitLab } from './gitlab';
@@ -205,17 +205,14 @@ export class SharingHub extends WorkloadComponent {
     if (replicas > 1) this.workload.addDisruptionBudget(DisruptionBudget.minAvailable(replicas - 1));
 
     this.workload.allowFrom(this.controller, Port.tcp(PORT), 'ingress controller: SharingHub UI and API');
-    new k8s.KubeIngress(this, 'Ingress', {
-      metadata: {
-        name,
-        labels: this.workload.labels,
-        annotations: { ...(props.ingress.annotations ?? { 'nginx.ingress.kubernetes.io/proxy-body-size': '10g' }), ...props.ingress.tls.annotations },
-      },
-      spec: {
-        ingressClassName: this.ingressClassName,
-        tls: [{ hosts: [this.host], secretName: this.tlsSecretName }],
-        rules: [{ host: this.host, http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name, port: { name: 'http' } } } }] } }],
-      },
+    renderIngress(this, 'Ingress', {
+      name,
+      labels: this.workload.labels,
+      annotations: { ...(props.ingress.annotations ?? { 'nginx.ingress.kubernetes.io/proxy-body-size': '10g' }), ...props.ingress.tls.annotations },
+      className: this.ingressClassName,
+      host: this.host,
+      tlsSecretName: this.tlsSecretName,
+      serviceName: name,
     });
   }
 

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { ConnectionGraph, Peer } from '../core/connections';
+import { renderJob, renderScriptVolume } from '../core/batch';
 import { ContainerImage } from '../core/image';
 import { k8s } from '../core/k8s';
 import { EnvValue } from '../core/pod';
@@ -54,40 +55,25 @@ export class SharingHubSmokeTest extends WorkloadComponent {
     // Through the ingress controller, like a user.
     ConnectionGraph.of(this).allow(Peer.workload(this), hub.controller, Port.tcp(443), 'smoke test: SharingHub and /mlflow through the Ingress');
 
-    const scripts = new k8s.KubeConfigMap(this, 'Script', {
-      metadata: { name, labels: this.workload.labels },
-      data: { 'smoke-test.sh': loadSharingHubScript('smoke-test.sh') },
-    });
-    this.resource = new k8s.KubeJob(this, 'Resource', {
-      metadata: {
-        name,
-        labels: this.workload.labels,
-        annotations: { 'argocd.argoproj.io/hook': 'PostSync', 'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation' },
-      },
-      spec: {
-        backoffLimit: 0,
-        activeDeadlineSeconds: attempts * (interval + 10) * 2 + 60,
-        template: this.workload.podTemplate({
-          runAs: { uid: 100, gid: 101 },
-          longRunning: false,
-          restartPolicy: 'Never',
-          containers: [{
-            name: 'smoke-test',
-            image,
-            command: ['/bin/sh', '/scripts/smoke-test.sh'],
-            env: [
-              ['BASE_URL', EnvValue.literal(hub.url)],
-              ['MLFLOW_PATH', EnvValue.literal(MLFLOW_SHARINGHUB_PATH)],
-              ['ATTEMPTS', EnvValue.literal(String(attempts))],
-              ['INTERVAL', EnvValue.literal(String(interval))],
-            ],
-            resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '200m', memory: '64Mi' } },
-            volumeMounts: [{ name: 'scripts', mountPath: '/scripts', readOnly: true }],
-            writableDirs: ['/tmp'],
-          }],
-          volumes: [{ name: 'scripts', configMap: { name: scripts.name } }],
-        }),
-      },
-    });
+    const script = renderScriptVolume(this, 'Script', this.workload, { name, file: 'smoke-test.sh', content: loadSharingHubScript('smoke-test.sh'), volumeName: 'scripts' });
+    this.resource = renderJob(this.workload, {
+      runAs: { uid: 100, gid: 101 },
+      restartPolicy: 'Never',
+      containers: [{
+        name: 'smoke-test',
+        image,
+        command: ['/bin/sh', script.path],
+        env: [
+          ['BASE_URL', EnvValue.literal(hub.url)],
+          ['MLFLOW_PATH', EnvValue.literal(MLFLOW_SHARINGHUB_PATH)],
+          ['ATTEMPTS', EnvValue.literal(String(attempts))],
+          ['INTERVAL', EnvValue.literal(String(interval))],
+        ],
+        resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '200m', memory: '64Mi' } },
+        volumeMounts: [script.mount],
+        writableDirs: ['/tmp'],
+      }],
+      volumes: [script.volume],
+    }, { hook: 'PostSync', backoffLimit: 0, activeDeadlineSeconds: attempts * (interval + 10) * 2 + 60 }, this);
   }
 }

@@ -3,7 +3,7 @@ import { renderJob } from '../core/batch';
 import { ContainerImage } from '../core/image';
 import { EnvValue } from '../core/pod';
 import { readScript } from '../core/script-file';
-import { invalid } from '../core/validate';
+import { checkUnique, invalid } from '../core/validate';
 import { k8s } from '../core/k8s';
 import { Workload } from '../core/workload';
 import { WorkloadComponent } from '../core/workload-component';
@@ -58,9 +58,7 @@ export class DatabaseSetup extends WorkloadComponent {
         invalid(this, `databases[${i}]`, `must be on the admin's server ${admin.host}:${admin.port}`, `${d.host}:${d.port}`, 'create a DatabaseSetup per server');
       }
     });
-    const names = props.databases.map((d) => d.databaseName);
-    const dup = names.find((n, i) => names.indexOf(n) !== i);
-    if (dup) invalid(this, 'databases', 'must not repeat a database', dup, `list "${dup}" once`);
+    checkUnique(this, 'databases', props.databases.map((d) => d.databaseName), 'must not repeat a database', (d) => `list "${d}" once`);
     admin.grantConnect(this, 'create databases');
     this.resource = renderJob(w, {
       runAs: POSTGRES_RUN_AS,
