@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { k8s } from './k8s';
 import { MANAGED_BY } from './labels';
 import { Amount, amountQuantity } from './quantity';
-import { checkDnsSubdomain, checkQuantity, invalid, parseQuantity } from './validate';
+import { checkDnsSubdomain, checkProps, checkQuantity, invalid, parseQuantity } from './validate';
 import { enableAppChecks } from './app-checks';
 
 /** CPU and memory of one container. */
@@ -30,6 +30,7 @@ export interface LimitRangeProps {
 export class LimitRange extends Construct {
   constructor(scope: Construct, id: string, props: LimitRangeProps) {
     super(scope, id);
+    checkProps(this, props, 'pass { defaultRequest, defaultLimit } (see LimitRangeProps)');
     enableAppChecks(this);
     const name = checkDnsSubdomain(this, 'name', props.name ?? 'container-defaults');
     const render = (prop: string, a: ContainerAmounts) => {

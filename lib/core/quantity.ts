@@ -1,6 +1,6 @@
 import { Size } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { checkQuantity, invalid } from './validate';
+import { checkByteQuantity, invalid } from './validate';
 
 /**
  * A memory or storage amount: a cdk8s `Size` (`Size.gibibytes(4)`) or a Kubernetes quantity
@@ -15,5 +15,5 @@ export function amountQuantity(scope: IConstruct, prop: string, value: Amount, e
     if (!(mi > 0)) invalid(scope, prop, 'must be a positive size', `${mi}Mi`, `pass Size.gibibytes(4) or "${example}"`);
     return mi % 1024 === 0 ? `${mi / 1024}Gi` : `${mi}Mi`;
   }
-  return checkQuantity(scope, prop, value, example);
+  return checkByteQuantity(scope, prop, value, example);
 }

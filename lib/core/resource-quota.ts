@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { k8s } from './k8s';
 import { MANAGED_BY } from './labels';
 import { Amount, amountQuantity } from './quantity';
-import { checkDnsSubdomain, checkInteger, checkQuantity, invalid, parseQuantity } from './validate';
+import { checkDnsSubdomain, checkInteger, checkProps, checkQuantity, invalid, parseQuantity } from './validate';
 import { enableAppChecks } from './app-checks';
 
 export interface ResourceQuotaProps {
@@ -32,6 +32,7 @@ export interface ResourceQuotaProps {
 export class ResourceQuota extends Construct {
   constructor(scope: Construct, id: string, props: ResourceQuotaProps) {
     super(scope, id);
+    checkProps(this, props, 'pass { requestsCpu, requestsMemory, limitsMemory } (see ResourceQuotaProps)');
     enableAppChecks(this);
     const name = checkDnsSubdomain(this, 'name', props.name ?? 'compute');
     const hard: Record<string, string> = {

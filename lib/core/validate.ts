@@ -559,3 +559,23 @@ export function checkUnique(scope: IConstruct | string, prop: string, values: re
   const repeated = values.find((v, i) => values.indexOf(v) !== i);
   if (repeated !== undefined) invalid(scope, prop, problem, repeated, fix(repeated));
 }
+
+/** The props object of a construct whose props are required (JavaScript callers may pass none). */
+export function checkProps<T>(scope: IConstruct | string, props: T, fix: string): T {
+  if (props === null || typeof props !== 'object' || Array.isArray(props)) {
+    throw new ValidationError(`${describeConstruct(scope)}: props must be an object, got ${describeShape(props)}. Fix: ${fix}`);
+  }
+  return props;
+}
+
+/**
+ * An object that offers `method` (an interface value such as `IDatabase`, `IGitLab`, `IBucket`):
+ * a string or a plain object without it is refused with the fix, never a TypeError later.
+ */
+export function checkInterface<T>(scope: IConstruct | string, prop: string, value: T, method: string, what: string, fix: string): T {
+  const v = value as unknown as Record<string, unknown> | undefined;
+  if (v === null || typeof v !== 'object' || typeof v[method] !== 'function') {
+    throw new ValidationError(`${describeConstruct(scope)}: ${prop} must be ${what}, got ${describeShape(value)}. Fix: ${fix}`);
+  }
+  return value;
+}

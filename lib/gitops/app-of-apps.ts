@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { checkDnsLabel } from '../core/validate';
+import { checkDnsLabel, checkDnsSubdomain, checkProps } from '../core/validate';
 import { ArgoApplication, ArgoApplicationProps, AutomatedSync, checkGitSource, checkRepoPath, GitSource } from './argo-application';
 import { enableAppChecks } from '../core/app-checks';
 
@@ -32,9 +32,11 @@ export class AppOfApps extends Construct {
 
   constructor(scope: Construct, id: string, props: AppOfAppsProps) {
     super(scope, id);
+    checkProps(this, props, 'pass { source, path } (see AppOfAppsProps)');
     enableAppChecks(this);
     checkGitSource(this, props.source);
     checkRepoPath(this, 'path', props.path);
+    if (props.project !== undefined) checkDnsSubdomain(this, 'project', props.project);
     this.props = props;
     this.root = new ArgoApplication(this, 'root', {
       name: checkDnsLabel(this, 'name', props.name ?? 'root'),

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import * as argo from '../../imports/argoproj.io';
 import { MANAGED_BY } from '../core/labels';
-import { checkDnsLabel, invalid } from '../core/validate';
+import { checkDnsLabel, checkDnsSubdomain, checkProps, invalid } from '../core/validate';
 import { automatedSyncPolicy, AutomatedSync, checkGitSource, checkRepoPath, GitSource, SYNC_OPTIONS, SYNC_RETRY } from './argo-application';
 import { enableAppChecks } from '../core/app-checks';
 
@@ -36,6 +36,7 @@ export interface DirectoryApplicationSetProps {
 export class DirectoryApplicationSet extends Construct {
   constructor(scope: Construct, id: string, props: DirectoryApplicationSetProps) {
     super(scope, id);
+    checkProps(this, props, 'pass { name, source, directories } (see DirectoryApplicationSetProps)');
     enableAppChecks(this);
     checkDnsLabel(this, 'name', props.name);
     checkGitSource(this, props.source);
@@ -43,6 +44,15 @@ export class DirectoryApplicationSet extends Construct {
       invalid(this, 'directories', 'must list at least one directory', props.directories, 'pass ["dist/<app>/*"]');
     }
     props.directories.forEach((d, i) => checkRepoPath(this, `directories[${i}]`, d, true));
+    checkDnsLabel(this, 'destinationNamespace', props.destinationNamespace ?? 'default');
+    if (props.project !== undefined) checkDnsSubdomain(this, 'project', props.project);
+    if (props.applicationName !== undefined) {
+      // Go template actions ({{ ... }}) are filled per directory; what is around them must already fit an object name.
+      const literal = typeof props.applicationName === 'string' ? props.applicationName.replace(/\{\{[^}]*\}\}/g, 'x') : '';
+      if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(literal) || literal.length > 253) {
+        invalid(this, 'applicationName', 'must be a DNS-1123 subdomain around its {{ }} template actions', props.applicationName, 'write it as "{{ .path.basenameNormalized }}" or "team-{{ .path.basenameNormalized }}"');
+      }
+    }
     const automated = automatedSyncPolicy(props.automated);
     new argo.ApplicationSet(this, 'Resource', {
       metadata: { name: props.name, labels: { 'app.kubernetes.io/name': props.name, 'app.kubernetes.io/managed-by': MANAGED_BY } },

@@ -7,7 +7,7 @@ import { k8s } from '../core/k8s';
 import { EnvValue } from '../core/pod';
 import { Port } from '../core/port';
 import { SecretValue } from '../core/secret-value';
-import { checkDnsSubdomain, checkHost, checkHostname, checkSecretValue, checkUnique, invalid } from '../core/validate';
+import { checkDnsSubdomain, checkHost, checkHostname, checkProps, checkSecretValue, checkUnique, invalid } from '../core/validate';
 import { readScript } from '../core/script-file';
 import { Workload } from '../core/workload';
 import { IdentityProviderBase, checkClient, checkRealmName, parseHttpsUrl } from './identity-provider';
@@ -145,6 +145,7 @@ export class KeycloakClientSetup extends IdentityProviderBase {
 
   constructor(scope: Construct, id: string, props: KeycloakClientSetupProps) {
     super(scope, id);
+    checkProps(this, props, 'pass { keycloakUrl, realm, admin, client, clientSecret } (see KeycloakClientSetupProps)');
     if (!props.client || typeof props.client !== 'object') {
       invalid(this, 'client', 'is required', props.client, 'pass client: { clientId: "myapp", redirectUris: ["https://myapp.example.com/callback"] }');
     }

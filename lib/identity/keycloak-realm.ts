@@ -5,7 +5,7 @@ import { Peer } from '../core/connections';
 import { standardLabels } from '../core/labels';
 import { Port } from '../core/port';
 import { SecretValue } from '../core/secret-value';
-import { checkDnsSubdomain, checkHostname, checkUnique, invalid } from '../core/validate';
+import { checkDnsSubdomain, checkHostname, checkProps, checkUnique, invalid } from '../core/validate';
 import { IdentityProviderBase, checkClient, checkRealmName, parseHttpsUrl } from './identity-provider';
 import { ProtocolMapper } from './protocol-mapper';
 
@@ -165,6 +165,7 @@ export class KeycloakRealm extends IdentityProviderBase {
 
   constructor(scope: Construct, id: string, props: KeycloakRealmProps) {
     super(scope, id);
+    checkProps(this, props, 'pass { keycloakUrl, realm, client, clientSecret } (see KeycloakRealmProps)');
     if (!props.client || typeof props.client !== 'object') {
       invalid(this, 'client', 'is required', props.client, 'pass client: { clientId: "myapp", redirectUris: ["https://myapp.example.com/callback"] }');
     }

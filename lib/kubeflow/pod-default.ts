@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import * as kf from '../../imports/kubeflow.org';
 import { standardLabels } from '../core/labels';
 import { EnvValue } from '../core/pod';
-import { checkDnsLabel, checkDnsSubdomain, checkInteger, invalid, looksLikeCredentialName } from '../core/validate';
+import { checkDnsLabel, checkDnsSubdomain, checkInteger, checkProps, invalid, looksLikeCredentialName } from '../core/validate';
 import { enableAppChecks } from '../core/app-checks';
 
 /** The label key syntax of Kubernetes: an optional DNS-subdomain prefix, then a name of at most 63 characters. */
@@ -157,6 +157,7 @@ export class PodDefault extends Construct {
 
   constructor(scope: Construct, id: string, props: PodDefaultProps) {
     super(scope, id);
+    checkProps(this, props, 'pass { name, desc, ... } (see PodDefaultProps)');
     enableAppChecks(this);
     this.name = checkDnsSubdomain(this, 'name', props.name);
     const namespace = props.namespace ?? Chart.of(this).namespace;

@@ -8,7 +8,7 @@ import { RemoteSecretKey, SecretStoreRef } from '../core/external-secret';
 import { k8s } from '../core/k8s';
 import { ARGOCD_SYNC_OPTIONS, KEEP_ON_DELETE, MANAGED_BY, standardLabels } from '../core/labels';
 import { Port } from '../core/port';
-import { checkDnsLabel, checkHostname, checkS3BucketName, invalid } from '../core/validate';
+import { checkDnsLabel, checkHostname, checkProps, checkS3BucketName, invalid } from '../core/validate';
 import { IIdentityProvider } from '../identity/identity-provider';
 import { IngressTls } from '../mlflow/tls';
 import { IObjectStore } from '../storage/object-store';
@@ -78,6 +78,7 @@ export class GitLabChart extends Construct implements IGitLab {
 
   constructor(scope: Construct, id: string, props: GitLabChartProps) {
     super(scope, id);
+    checkProps(this, props, 'pass { domain, ... } (see GitLabChartProps)');
     enableAppChecks(this);
     const domain = checkHostname(this, 'domain', props.domain);
     this.host = `gitlab.${domain}`;

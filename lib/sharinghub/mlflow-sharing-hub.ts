@@ -8,7 +8,7 @@ import { Probe } from '../core/probe';
 import { ResourceRequirements } from '../core/resources';
 import { SecretValue } from '../core/secret-value';
 import { renderService } from '../core/service';
-import { checkInteger, checkQuantity, invalid } from '../core/validate';
+import { checkByteQuantity, checkInstance, checkInteger, checkInterface, checkProps, checkSecretValue, invalid } from '../core/validate';
 import { Workload } from '../core/workload';
 import { WorkloadComponent } from '../core/workload-component';
 import { DatabaseEngine, IDatabase } from '../storage/database';
@@ -122,6 +122,7 @@ export class MlflowSharingHub extends WorkloadComponent {
 
   constructor(scope: Construct, id: string, props: MlflowSharingHubProps) {
     super(scope, id);
+    checkProps(this, props, 'pass { sharingHub, database, artifacts, secretKey } (see MlflowSharingHubProps)');
     const name = props.name ?? 'mlflow-sharinghub';
     this.attachWorkload(new Workload(this, 'Workload', { owner: this, name: 'mlflow-sharinghub', instance: name, component: 'tracking-server', partOf: props.partOf }));
     if (!(props.sharingHub instanceof SharingHub)) {
@@ -130,6 +131,9 @@ export class MlflowSharingHub extends WorkloadComponent {
     for (const p of ['database', 'artifacts', 'secretKey'] as const) {
       if (!props[p]) invalid(this, p, 'is required', undefined, `pass ${p} (see MlflowSharingHubProps)`);
     }
+    checkInterface(this, 'database', props.database, 'grantConnect', 'a database (an IDatabase)', 'pass a Postgres, or Database.fromExisting(..., { engine: DatabaseEngine.POSTGRESQL, ... })');
+    checkInterface(this, 'artifacts', props.artifacts, 's3Uri', 'a bucket (an IBucket)', 'pass artifacts: store.bucket("mlflow")');
+    checkSecretValue(this, 'secretKey', props.secretKey, SecretValue, 'pass SecretValue.fromSecret("mlflow-sharinghub", "secret-key")');
     const db = props.database;
     if (db.engine !== DatabaseEngine.POSTGRESQL) {
       invalid(this, 'database', 'must be PostgreSQL (the password reaches libpq as PGPASSWORD, which only PostgreSQL reads)', db.engine.sqlalchemyScheme,
@@ -141,14 +145,23 @@ export class MlflowSharingHub extends WorkloadComponent {
         'remove replicas (scale the gunicorn workers with workers instead)');
     }
     const workers = checkInteger(this, 'workers', props.workers ?? 4, 1, 32);
-    const scratchSize = checkQuantity(this, 'scratchSize', props.scratchSize ?? '10Gi', '10Gi');
+    const scratchSize = checkByteQuantity(this, 'scratchSize', props.scratchSize ?? '10Gi', '10Gi');
     const collection = props.stacCollection ?? 'ai-model';
-    if (!/^[a-z0-9][a-z0-9-]*$/.test(collection)) {
+    if (typeof collection !== 'string' || collection.length > 63 || !/^[a-z0-9][a-z0-9-]*$/.test(collection)) {
       invalid(this, 'stacCollection', 'must be a SharingHub category id', collection, 'use a category id such as "ai-model"');
     }
     const image = ContainerImage.fromReference(props.image ?? MlflowSharingHub.DEFAULT_IMAGE, this, 'image');
     const hub = props.sharingHub;
-    const auth = props.auth ?? MlflowSharingHubAuth.sharingHub();
+    const auth = checkInstance(this, 'auth', props.auth ?? MlflowSharingHubAuth.sharingHub(), MlflowSharingHubAuth, 'an MlflowSharingHubAuth',
+      'pass MlflowSharingHubAuth.sharingHub() or MlflowSharingHubAuth.gitlab({ gitlab, clientId, clientSecret })');
+    if (auth.gitlab) {
+      checkInterface(this, 'auth.gitlab.gitlab', auth.gitlab.gitlab, 'grantConnect', 'a GitLab (an IGitLab)', 'pass GitLab.fromExisting(chart, "gitlab", { url: "https://gitlab.example.com" })');
+      checkSecretValue(this, 'auth.gitlab.clientId', auth.gitlab.clientId, SecretValue, 'pass SecretValue.fromSecret("mlflow-gitlab-oauth", "client-id")');
+      checkSecretValue(this, 'auth.gitlab.clientSecret', auth.gitlab.clientSecret, SecretValue, 'pass SecretValue.fromSecret("mlflow-gitlab-oauth", "client-secret")');
+      (auth.gitlab.mandatoryTopics ?? []).forEach((t, i) => {
+        if (typeof t !== 'string' || t === '' || t.includes(',')) invalid(this, `auth.gitlab.mandatoryTopics[${i}]`, 'must be a GitLab topic without ","', t, 'write it as "sharinghub:aimodel"');
+      });
+    }
     this.url = `${hub.url}${MLFLOW_SHARINGHUB_PATH}`;
     this.trackingUri = `http://${name}.${this.workload.namespace}.svc.cluster.local:${PORT}`;
     hub._attachMlflow(this.url);

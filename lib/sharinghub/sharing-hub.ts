@@ -11,7 +11,7 @@ import { Probe } from '../core/probe';
 import { ResourceRequirements } from '../core/resources';
 import { SecretValue } from '../core/secret-value';
 import { renderService } from '../core/service';
-import { checkDnsLabel, checkHostname, checkInteger, checkSecretValue, invalid } from '../core/validate';
+import { checkDnsLabel, checkHostname, checkInstance, checkInteger, checkInterface, checkProps, checkSecretValue, invalid } from '../core/validate';
 import { DisruptionBudget, Workload } from '../core/workload';
 import { WorkloadComponent } from '../core/workload-component';
 import { IngressTls, renderIngress } from '../mlflow/tls';
@@ -111,12 +111,28 @@ export class SharingHub extends WorkloadComponent {
 
   constructor(scope: Construct, id: string, props: SharingHubProps) {
     super(scope, id);
+    checkProps(this, props, 'pass { gitlab, ingress, sessionSecret, oauth, config } (see SharingHubProps)');
     const name = props.name ?? 'sharinghub';
     this.attachWorkload(new Workload(this, 'Workload', { owner: this, name: 'sharinghub', instance: name, component: 'server', partOf: props.partOf }));
     for (const p of ['gitlab', 'ingress', 'sessionSecret', 'oauth', 'config'] as const) {
       if (!props[p]) invalid(this, p, 'is required', undefined, `pass ${p} (see SharingHubProps)`);
     }
     checkSecretValue(this, 'sessionSecret', props.sessionSecret, SecretValue, 'pass SecretValue.fromSecret("sharinghub", "session-secret-key") or an ExternalSecret value');
+    checkInterface(this, 'gitlab', props.gitlab, 'grantConnect', 'a GitLab (an IGitLab)', 'pass GitLab.fromExisting(chart, "gitlab", { url: "https://gitlab.example.com" }) or a GitLabChart');
+    checkSecretValue(this, 'oauth.clientId', props.oauth.clientId, SecretValue, 'pass SecretValue.fromSecret("sharinghub-oidc", "client-id")');
+    checkSecretValue(this, 'oauth.clientSecret', props.oauth.clientSecret, SecretValue, 'pass SecretValue.fromSecret("sharinghub-oidc", "client-secret")');
+    if (props.oauth.defaultToken !== undefined) {
+      checkSecretValue(this, 'oauth.defaultToken', props.oauth.defaultToken, SecretValue, 'pass SecretValue.fromSecret("sharinghub-oidc", "default-token")');
+    }
+    checkInstance(this, 'ingress.tls', props.ingress.tls, IngressTls, 'an IngressTls', 'pass IngressTls.certManagerClusterIssuer("letsencrypt-prod") or IngressTls.existingSecret("sharinghub-tls")');
+    if (props.ingress.controller !== undefined) {
+      checkInstance(this, 'ingress.controller', props.ingress.controller, Peer, 'a Peer', 'pass Peer.namespace("ingress-nginx")');
+    }
+    if (props.store !== undefined) {
+      checkInterface(this, 'store.bucket', props.store.bucket, 's3Uri', 'a bucket (an IBucket)', 'pass bucket: store.bucket("sharinghub")');
+      // S3 presigned URLs live at most 7 days (SigV4).
+      if (props.store.presignedExpirationSeconds !== undefined) checkInteger(this, 'store.presignedExpirationSeconds', props.store.presignedExpirationSeconds, 1, 604800);
+    }
     const replicas = checkInteger(this, 'replicas', props.replicas ?? 1, 1, 20);
     const workers = checkInteger(this, 'workers', props.workers ?? 2, 1, 32);
     const image = ContainerImage.fromReference(props.image ?? SharingHub.DEFAULT_IMAGE, this, 'image');

@@ -5,7 +5,7 @@ import { ContainerImage } from '../core/image';
 import { k8s } from '../core/k8s';
 import { EnvValue } from '../core/pod';
 import { Port } from '../core/port';
-import { checkInteger, invalid } from '../core/validate';
+import { checkInteger, checkProps, invalid } from '../core/validate';
 import { Workload } from '../core/workload';
 import { WorkloadComponent } from '../core/workload-component';
 import { MLFLOW_SHARINGHUB_PATH, MlflowSharingHub } from './mlflow-sharing-hub';
@@ -42,6 +42,7 @@ export class SharingHubSmokeTest extends WorkloadComponent {
 
   constructor(scope: Construct, id: string, props: SharingHubSmokeTestProps) {
     super(scope, id);
+    checkProps(this, props, 'pass { sharingHub, mlflow } (see SharingHubSmokeTestProps)');
     const name = props.name ?? 'sharinghub-smoke-test';
     this.attachWorkload(new Workload(this, 'Workload', { owner: this, name: 'sharinghub-smoke-test', instance: name, component: 'smoke-test', partOf: props.partOf }));
     if (!(props.sharingHub instanceof SharingHub) || !(props.mlflow instanceof MlflowSharingHub)) {

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { renderJob } from '../core/batch';
 import { EnvValue } from '../core/pod';
 import { readScript } from '../core/script-file';
-import { invalid } from '../core/validate';
+import { checkInterface, checkProps, invalid } from '../core/validate';
 import { k8s } from '../core/k8s';
 import { Workload } from '../core/workload';
 import { WorkloadComponent } from '../core/workload-component';
@@ -33,14 +33,16 @@ export class BucketSetup extends WorkloadComponent {
   public readonly resource: k8s.KubeJob;
 
   constructor(scope: Construct, id: string, props: BucketSetupProps) {
-    const first = props.buckets?.[0]?.bucketName ?? 'app';
+    const first = props?.buckets?.[0]?.bucketName ?? 'app';
     super(scope, id);
+    checkProps(this, props, 'pass { buckets: [store.bucket("mlflow")] }');
     const w = this.attachWorkload(new Workload(this, 'Workload', {
       owner: this, name: 's3', instance: props.name ?? `${first.replace(/\./g, '-')}-bucket-setup`, component: 'bucket-setup', partOf: props.partOf,
     }));
     if (!Array.isArray(props.buckets) || props.buckets.length === 0) {
       invalid(this, 'buckets', 'must list at least one bucket', props.buckets, 'pass buckets: [store.bucket("mlflow")]');
     }
+    props.buckets.forEach((b, i) => checkInterface(this, `buckets[${i}]`, b, 's3Uri', 'a bucket (an IBucket)', 'pass store.bucket("mlflow")'));
     const store = props.buckets[0].store;
     props.buckets.forEach((b, i) => {
       if (!b || b.store !== store) invalid(this, `buckets[${i}]`, 'must be a bucket of the same store as buckets[0]', b?.bucketName, 'create a BucketSetup per store');

@@ -3,7 +3,7 @@ import { renderJob } from '../core/batch';
 import { ContainerImage } from '../core/image';
 import { EnvValue } from '../core/pod';
 import { readScript } from '../core/script-file';
-import { checkUnique, invalid } from '../core/validate';
+import { checkProps, checkUnique, invalid } from '../core/validate';
 import { k8s } from '../core/k8s';
 import { Workload } from '../core/workload';
 import { WorkloadComponent } from '../core/workload-component';
@@ -37,8 +37,9 @@ export class DatabaseSetup extends WorkloadComponent {
   public readonly resource: k8s.KubeJob;
 
   constructor(scope: Construct, id: string, props: DatabaseSetupProps) {
-    const first = props.databases?.[0]?.databaseName ?? 'app';
+    const first = props?.databases?.[0]?.databaseName ?? 'app';
     super(scope, id);
+    checkProps(this, props, 'pass { admin, databases } (see DatabaseSetupProps)');
     const w = this.attachWorkload(new Workload(this, 'Workload', {
       owner: this, name: 'postgresql', instance: props.name ?? `${first.replace(/_/g, '-')}-db-setup`, component: 'database-setup', partOf: props.partOf,
     }));

@@ -8,7 +8,7 @@ import { Probe } from '../core/probe';
 import { ResourceRequirements } from '../core/resources';
 import { readScript } from '../core/script-file';
 import { SecretValue } from '../core/secret-value';
-import { checkDnsSubdomain, checkQuantity, checkSecretValue, invalid } from '../core/validate';
+import { checkByteQuantity, checkDnsSubdomain, checkProps, checkSecretValue, invalid } from '../core/validate';
 import { StatefulWorkload } from '../core/stateful-workload';
 import { WorkloadComponent } from '../core/workload-component';
 import { BackupOptions } from './backup';
@@ -88,6 +88,10 @@ export class Mysql extends WorkloadComponent implements IDatabase {
 
   constructor(scope: Construct, id: string, props: MysqlProps) {
     super(scope, id);
+    checkProps(this, props, 'pass { rootPassword, database: { password } } (see MysqlProps)');
+    if (props.database === null || typeof props.database !== 'object') {
+      invalid(this, 'database', 'must be the application database\'s settings', props.database, 'pass database: { password: SecretValue.fromSecret("mysql", "password") }');
+    }
     const name = props.name ?? 'mysql';
     if (props.version !== undefined && props.image !== undefined) {
       invalid(this, 'version', 'conflicts with image (the image already fixes the version)', props.version,
@@ -108,7 +112,7 @@ export class Mysql extends WorkloadComponent implements IDatabase {
     }
     this.password = props.database.password;
     this.rootPassword = props.rootPassword;
-    const storageSize = checkQuantity(this, 'storageSize', props.storageSize ?? '10Gi', '10Gi');
+    const storageSize = checkByteQuantity(this, 'storageSize', props.storageSize ?? '10Gi', '10Gi');
     if (props.storageClass !== undefined) checkDnsSubdomain(this, 'storageClass', props.storageClass);
 
     const initdb = `${name}-initdb`;

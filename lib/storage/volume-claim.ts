@@ -2,7 +2,7 @@ import { Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { k8s } from '../core/k8s';
 import { ARGOCD_SYNC_OPTIONS, KEEP_ON_DELETE, standardLabels } from '../core/labels';
-import { checkDnsSubdomain, checkQuantity, invalid } from '../core/validate';
+import { checkByteQuantity, checkDnsSubdomain, checkProps, invalid } from '../core/validate';
 import { enableAppChecks } from '../core/app-checks';
 
 /** How many nodes may mount a volume, and how (`spec.accessModes` of a claim). */
@@ -114,9 +114,10 @@ export class VolumeClaim extends Construct implements IVolumeClaim {
 
   constructor(scope: Construct, id: string, props: VolumeClaimProps) {
     super(scope, id);
+    checkProps(this, props, 'pass { name, size } (see VolumeClaimProps)');
     enableAppChecks(this);
     this.claimName = checkDnsSubdomain(this, 'name', props.name);
-    const size = checkQuantity(this, 'size', props.size, '10Gi');
+    const size = checkByteQuantity(this, 'size', props.size, '10Gi');
     const mode = props.accessMode ?? AccessMode.READ_WRITE_ONCE;
     if (!(mode instanceof AccessMode)) invalid(this, 'accessMode', 'must be an AccessMode', mode, 'pass accessMode: AccessMode.READ_WRITE_MANY');
     const storageClass = props.storageClass ?? StorageClass.clusterDefault();
