@@ -5,10 +5,10 @@
  * endpoint for the store and the artifacts, GitLab (an existing instance, or the official chart
  * through Argo CD), and the guide's validation as a PostSync smoke test.
  */
-import { App, Chart } from 'cdk8s';
+import { App, Chart, Duration } from 'cdk8s';
 import {
   ExternalSecret, GitLab, GitLabChart, IdentityProvider, IGitLab, IngressTls, invalid, MlflowSharingHub, Namespace, ObjectStore, Peer, Postgres,
-  SecretStoreRef, SecretValue, SharingHub, SharingHubConfigProps, SharingHubFeature, SharingHubSmokeTest,
+  SecretStoreRef, SecretValue, SharingHub, SharingHubAlertType, SharingHubConfigProps, SharingHubFeature, SharingHubSmokeTest,
 } from '../lib';
 
 export interface EoepcaMlopsOptions {
@@ -65,7 +65,7 @@ export function eoepcaSharingHubConfig(domain: string): SharingHubConfigProps {
     docsUrl: 'https://sharinghub.p2.csgroup.space/docs/',
     jupyterlabUrl: `https://applicationhub.${domain}`,
     stac: {
-      projectsCacheTimeoutSeconds: 30,
+      projectsCacheTimeout: Duration.seconds(30),
       extensions: {
         'eo': 'https://stac-extensions.github.io/eo/v1.1.0/schema.json',
         'label': 'https://stac-extensions.github.io/label/v1.0.1/schema.json',
@@ -115,8 +115,8 @@ export function eoepcaSharingHubConfig(domain: string): SharingHubConfigProps {
       ],
     },
     alert: {
-      timeoutDays: 3,
-      type: 'info',
+      timeout: Duration.days(3),
+      type: SharingHubAlertType.INFO,
       title: 'Welcome to SharingHub',
       message: 'To see all projects and unlock all features, please login...',
       locales: { fr: { title: 'Bienvenue sur le SharingHub', message: 'Pour voir tous les projets et débloquer toutes les fonctionnalités, veuillez vous connecter...' } },

@@ -11,7 +11,7 @@
  * Both namespaces belong to Kubeflow, so their default deny selects only this app's pods
  * (PolicyScope.APP_PODS): Kubeflow's pods keep the policies Kubeflow gives them.
  */
-import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
+import { ApiObject, App, Chart, Duration, JsonPatch } from 'cdk8s';
 import {
   BucketSetup, CentralDashboardLink, ConnectionGraph, Database, DatabaseEngine, EnvValue, ExternalSecret, InferenceService, InferenceSmokeTest,
   InputSchema, Kubeflow, MeshNamespace, ModelLocation, ModelStorageCredentials, MysqlDatabaseSetup, Namespace, ObjectStore, Peer, PodDefault,
@@ -135,7 +135,7 @@ export function kubeflowMlflow(app: App, id: string, options: KubeflowMlflowOpti
   annotatePods(mlflow, NATIVE_SIDECAR);
 
   // Seed "Create Virtual Service", plus the redirect of /mlflow without its slash.
-  new VirtualService(kf, 'mlflow-route', { gateway: Kubeflow.gateway(), destination: mlflow, pathPrefix: '/mlflow/', timeoutSeconds: 300 });
+  new VirtualService(kf, 'mlflow-route', { gateway: Kubeflow.gateway(), destination: mlflow, pathPrefix: '/mlflow/', timeout: Duration.minutes(5) });
   CentralDashboardLink.mlflow(kf, 'dashboard-link');
   new ProfileAccess(kf, 'profile-access', { profile: profileName });
 

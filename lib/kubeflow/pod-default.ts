@@ -1,10 +1,11 @@
-import { Chart } from 'cdk8s';
+import { Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as kf from '../../imports/kubeflow.org';
 import { standardLabels } from '../core/labels';
 import { EnvValue } from '../core/pod';
-import { checkDnsLabel, checkDnsSubdomain, checkInteger, checkProps, invalid, looksLikeCredentialName } from '../core/validate';
+import { checkDnsLabel, checkDnsSubdomain, checkProps, invalid, looksLikeCredentialName } from '../core/validate';
 import { enableAppChecks } from '../core/app-checks';
+import { durationIn } from '../core/duration';
 
 /** The label key syntax of Kubernetes: an optional DNS-subdomain prefix, then a name of at most 63 characters. */
 const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
@@ -18,11 +19,11 @@ export interface ServiceAccountTokenOptions {
   /** Who the token is for (`pipelines.kubeflow.org`); the receiver checks it. */
   readonly audience: string;
   /**
-   * Lifetime in seconds; the kubelet renews the file before it expires. At least 600 (the API
-   * server's minimum).
-   * @default 3600
+   * Lifetime, in whole seconds; the kubelet renews the file before it expires. At least 10 minutes
+   * (the API server's minimum).
+   * @default Duration.hours(1)
    */
-  readonly expirationSeconds?: number;
+  readonly expiration?: Duration;
   /** The file name inside the mount. @default "token" */
   readonly path?: string;
 }
@@ -65,7 +66,7 @@ export class PodDefaultVolume {
         if (typeof o.audience !== 'string' || !/^\S+$/.test(o.audience)) {
           invalid(scope, `${prop}.audience`, 'must be a non-empty string without spaces', o.audience, 'set the audience the receiver checks, such as "pipelines.kubeflow.org"');
         }
-        const expirationSeconds = checkInteger(scope, `${prop}.expirationSeconds`, o.expirationSeconds ?? 3600, 600, 2 ** 32);
+        const expirationSeconds = durationIn(scope, `${prop}.expiration`, o.expiration ?? Duration.hours(1), 'seconds', 600, 2 ** 32);
         const path = o.path ?? 'token';
         if (!RELATIVE_PATH.test(path)) {
           invalid(scope, `${prop}.path`, 'must be a relative file path without ".." segments', path, 'use a file name such as "token"');
@@ -115,8 +116,8 @@ export interface PodDefaultProps {
 export interface AccessMlPipelineOptions {
   /** @default - the chart's namespace */
   readonly namespace?: string;
-  /** @default 7200 */
-  readonly expirationSeconds?: number;
+  /** The token's lifetime. @default Duration.hours(2) */
+  readonly expiration?: Duration;
 }
 
 /**
@@ -137,7 +138,7 @@ export class PodDefault extends Construct {
   public static accessMlPipeline(scope: Construct, id: string, options: AccessMlPipelineOptions = {}): PodDefault {
     const token = PodDefaultVolume.serviceAccountToken('volume-kf-pipeline-token', {
       audience: 'pipelines.kubeflow.org',
-      expirationSeconds: options.expirationSeconds ?? 7200,
+      expiration: options.expiration ?? Duration.hours(2),
       path: 'token',
     });
     return new PodDefault(scope, id, {

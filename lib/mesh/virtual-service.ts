@@ -3,9 +3,11 @@ import * as net from '../../imports/networking.istio.io';
 import { ConnectionGraph, IWorkload, Peer } from '../core/connections';
 import { standardLabels } from '../core/labels';
 import { HttpAccess, Port } from '../core/port';
-import { checkDnsLabel, checkHostname, checkInteger, invalid } from '../core/validate';
+import { checkDnsLabel, checkHostname, invalid } from '../core/validate';
 import { IstioGateway } from './istio-gateway';
 import { enableAppChecks } from '../core/app-checks';
+import { Duration } from 'cdk8s';
+import { durationIn } from '../core/duration';
 
 /**
  * An HTTP Service of this app that a gateway can route to: a workload (so the route becomes a
@@ -34,11 +36,11 @@ export interface VirtualServiceProps {
   /** Host names the route matches. @default ["*"] (every host the gateway serves, as Kubeflow's own routes) */
   readonly hosts?: string[];
   /**
-   * Upper bound of one request, in seconds (large artifact uploads through the tracking server take
-   * long).
-   * @default 300
+   * Upper bound of one request (large artifact uploads through the tracking server take long), in
+   * whole seconds.
+   * @default Duration.minutes(5)
    */
-  readonly timeoutSeconds?: number;
+  readonly timeout?: Duration;
   /**
    * What the gateway may do on the destination's port, enforced by the destination's
    * AuthorizationPolicy (methods and paths as seen after the rewrite).
@@ -104,7 +106,7 @@ export class VirtualService extends Construct {
     hosts.forEach((h, i) => {
       if (h !== '*') checkHostname(this, `hosts[${i}]`, typeof h === 'string' && h.startsWith('*.') ? h.slice(2) : h);
     });
-    const timeout = checkInteger(this, 'timeoutSeconds', props.timeoutSeconds ?? 300, 1, 3600);
+    const timeout = durationIn(this, 'timeout', props.timeout ?? Duration.minutes(5), 'seconds', 1, 3600);
     const port = props.http ? Port.tcp(this.destinationPort, this, 'destination port').withHttp(props.http) : Port.tcp(this.destinationPort, this, 'destination port');
 
     ConnectionGraph.of(this).allow(props.gateway.pods, Peer.workload(d), port, `${props.gateway.reference} ${prefix} → ${d.workloadName}`);

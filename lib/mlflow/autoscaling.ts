@@ -3,6 +3,8 @@ import { k8s } from '../core/k8s';
 import { ResourceRequirements } from '../core/resources';
 import { checkInteger, invalid } from '../core/validate';
 import { Workload } from '../core/workload';
+import { Duration } from 'cdk8s';
+import { durationIn } from '../core/duration';
 
 /** A HorizontalPodAutoscaler for the tracking server (what the charts' `autoscaling` block sets). */
 export interface TrackingServerAutoscaling {
@@ -14,8 +16,8 @@ export interface TrackingServerAutoscaling {
   readonly cpuUtilization?: number;
   /** Average memory use as a percentage of the memory request. @default 80 */
   readonly memoryUtilization?: number;
-  /** How long the load must stay low before pods are removed. @default 300 */
-  readonly scaleDownStabilizationSeconds?: number;
+  /** How long the load must stay low before pods are removed, in whole seconds (at most 1 hour). @default Duration.minutes(5) */
+  readonly scaleDownStabilization?: Duration;
 }
 
 /** @internal Autoscaling with defaults applied and checked. */
@@ -51,7 +53,7 @@ export function resolveAutoscaling(w: IConstruct, a: TrackingServerAutoscaling |
     maxReplicas,
     cpuUtilization: checkInteger(w, 'autoscaling.cpuUtilization', a.cpuUtilization ?? 80, 10, 100),
     memoryUtilization: checkInteger(w, 'autoscaling.memoryUtilization', a.memoryUtilization ?? 80, 10, 100),
-    scaleDownStabilizationSeconds: checkInteger(w, 'autoscaling.scaleDownStabilizationSeconds', a.scaleDownStabilizationSeconds ?? 300, 0, 3600),
+    scaleDownStabilizationSeconds: durationIn(w, 'autoscaling.scaleDownStabilization', a.scaleDownStabilization ?? Duration.minutes(5), 'seconds', 0, 3600),
   };
 }
 

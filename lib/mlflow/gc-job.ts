@@ -1,36 +1,26 @@
-import { JsonPatch } from 'cdk8s';
+import { Duration, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { renderCronJob } from '../core/batch';
 import { EnvValue } from '../core/pod';
 import { k8s } from '../core/k8s';
 import { SecretValue } from '../core/secret-value';
-import { checkCron, checkInteger, checkSecretValue, invalid } from '../core/validate';
+import { checkCron, checkSecretValue, invalid } from '../core/validate';
+import { durationIn } from '../core/duration';
 import { Workload } from '../core/workload';
 import { WorkloadComponent } from '../core/workload-component';
 import { artifactStoreEnv, identityOf } from '../storage/cloud-object-store';
 import { loadScript } from './scripts';
 import { TrackingServer } from './tracking-server';
 
-/** How long a run or experiment stays in the `deleted` stage before `mlflow gc` removes it for good. */
-export class GcRetention {
-  public static days(n: number): GcRetention {
-    return new GcRetention(checkInteger('GcRetention.days', 'n', n, 1, 3650), 'd');
-  }
-  public static hours(n: number): GcRetention {
-    return new GcRetention(checkInteger('GcRetention.hours', 'n', n, 1, 87600), 'h');
-  }
-  private constructor(private readonly amount: number, private readonly unit: 'd' | 'h') {}
-  /** The `--older-than` value: `30d`, `12h`. */
-  public toString(): string {
-    return `${this.amount}${this.unit}`;
-  }
-}
-
 export interface GarbageCollectionProps {
   /** The tracking server whose stores are cleaned (its database, artifact store and image). */
   readonly server: TrackingServer;
-  /** @default GcRetention.days(30) */
-  readonly olderThan?: GcRetention;
+  /**
+   * How long a run or experiment stays in the `deleted` stage before `mlflow gc` removes it for
+   * good, in whole hours (at most 10 years).
+   * @default Duration.days(30)
+   */
+  readonly olderThan?: Duration;
   /** @default "0 3 * * *" (daily 03:00) */
   readonly schedule?: string;
   /** @default "Etc/UTC" */
@@ -69,8 +59,9 @@ export class GarbageCollection extends WorkloadComponent {
       owner: this, name: 'mlflow', instance: `${server.workloadName}-gc`, component: 'garbage-collection', partOf: props.partOf,
       serviceAccountAnnotations: identityOf(store)?.serviceAccountAnnotations,
     }));
-    const olderThan = props.olderThan ?? GcRetention.days(30);
-    if (!(olderThan instanceof GcRetention)) invalid(this, 'olderThan', 'must be a GcRetention', olderThan, 'pass olderThan: GcRetention.days(30)');
+    const hours = durationIn(this, 'olderThan', props.olderThan ?? Duration.days(30), 'hours', 1, 87600);
+    // The `--older-than` value: `30d`, `12h`.
+    const olderThan = hours % 24 === 0 ? `${hours / 24}d` : `${hours}h`;
     const creds = props.trackingCredentials;
     if (creds) {
       checkSecretValue(this, 'trackingCredentials.username', creds.username, SecretValue, 'pass SecretValue.fromSecret("mlflow-gc", "username")');
@@ -99,7 +90,7 @@ export class GarbageCollection extends WorkloadComponent {
             ...server.backendStoreEnv,
             ...(store ? artifactStoreEnv(store) : []),
             ['MLFLOW_TRACKING_URI', EnvValue.literal(server.trackingUri)],
-            ['GC_OLDER_THAN', EnvValue.literal(olderThan.toString())],
+            ['GC_OLDER_THAN', EnvValue.literal(olderThan)],
             ...(creds ? [
               ['MLFLOW_TRACKING_USERNAME', EnvValue.fromSecret(creds.username)],
               ['MLFLOW_TRACKING_PASSWORD', EnvValue.fromSecret(creds.password)],

@@ -9,6 +9,8 @@ import { Workload } from '../core/workload';
 import { WorkloadComponent } from '../core/workload-component';
 import { InferenceService } from './inference-service';
 import { ExpectedOutput, InputSchema, V2Datatype } from './input-schema';
+import { Duration } from 'cdk8s';
+import { durationIn } from '../core/duration';
 
 export interface InferenceSmokeTestProps {
   /** The model to test. */
@@ -17,8 +19,8 @@ export interface InferenceSmokeTestProps {
   readonly schema: InputSchema;
   /** The outputs the answer must have, in order. */
   readonly expect: ExpectedOutput[];
-  /** Seconds to wait for one answer. @default 10 */
-  readonly timeoutSeconds?: number;
+  /** How long to wait for one answer, in whole seconds. @default Duration.seconds(10) */
+  readonly timeout?: Duration;
   /** Tries before failing on HTTP errors and timeouts (a model may still be loading). @default 5 */
   readonly attempts?: number;
   /**
@@ -66,7 +68,7 @@ export class InferenceSmokeTest extends WorkloadComponent {
       }
       return { ...(o.name ? { name: o.name } : {}), ...(o.datatype ? { datatype: o.datatype } : {}), shape: [...o.shape] };
     });
-    const timeout = checkInteger(this, 'timeoutSeconds', props.timeoutSeconds ?? 10, 1, 300);
+    const timeout = durationIn(this, 'timeout', props.timeout ?? Duration.seconds(10), 'seconds', 1, 300);
     const attempts = checkInteger(this, 'attempts', props.attempts ?? 5, 1, 60);
     props.service.allowFrom(this, 'smoke test');
 

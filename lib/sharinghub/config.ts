@@ -1,5 +1,7 @@
 import { IConstruct } from 'constructs';
-import { checkInteger, invalid } from '../core/validate';
+import { checkInstance, checkInteger, invalid } from '../core/validate';
+import { Duration } from 'cdk8s';
+import { durationIn } from '../core/duration';
 
 /**
  * The SharingHub server configuration file (`config.yaml`, read from `CONFIG_PATH`), as typed
@@ -20,6 +22,27 @@ export class SharingHubFeature {
   public static readonly ENABLE = new SharingHubFeature('enable');
   public static readonly DISABLE = new SharingHubFeature('disable');
   private constructor(public readonly value: 'enable' | 'disable') {}
+}
+
+/** The style of the visitors' banner (a Bootstrap contextual class). */
+export class SharingHubAlertType {
+  public static readonly INFO = new SharingHubAlertType('info');
+  public static readonly SUCCESS = new SharingHubAlertType('success');
+  public static readonly WARNING = new SharingHubAlertType('warning');
+  public static readonly DANGER = new SharingHubAlertType('danger');
+  public static readonly PRIMARY = new SharingHubAlertType('primary');
+  public static readonly SECONDARY = new SharingHubAlertType('secondary');
+  public static readonly DARK = new SharingHubAlertType('dark');
+  private constructor(public readonly value: string) {}
+}
+
+/** `server.log-level` of the SharingHub server. */
+export class SharingHubLogLevel {
+  public static readonly DEBUG = new SharingHubLogLevel('DEBUG');
+  public static readonly INFO = new SharingHubLogLevel('INFO');
+  public static readonly WARNING = new SharingHubLogLevel('WARNING');
+  public static readonly ERROR = new SharingHubLogLevel('ERROR');
+  private constructor(public readonly value: string) {}
 }
 
 /** `stac.categories.[entry].features` */
@@ -72,8 +95,8 @@ export interface SharingHubStac {
   readonly categories: SharingHubCategory[];
   /** STAC extension name → schema URL (`stac.extensions`). @default - none */
   readonly extensions?: Record<string, string>;
-  /** `stac.projects.cache-timeout`, seconds. @default 300 (the server's default) */
-  readonly projectsCacheTimeoutSeconds?: number;
+  /** `stac.projects.cache-timeout`, in whole seconds, at most a day. @default Duration.minutes(5) (the server's default) */
+  readonly projectsCacheTimeout?: Duration;
   /** `stac.search.page-size`. @default - the server's 12 */
   readonly searchPageSize?: number;
 }
@@ -95,10 +118,10 @@ export interface SharingHubTags {
 
 /** The banner shown to visitors (`alerts`). */
 export interface SharingHubAlert {
-  /** Days before it shows again. */
-  readonly timeoutDays: number;
-  /** `info`, `danger`, `success`, `warning`, `primary`, `dark` or `secondary`. */
-  readonly type: 'info' | 'danger' | 'success' | 'warning' | 'primary' | 'dark' | 'secondary';
+  /** How long before it shows again, in whole days. */
+  readonly timeout: Duration;
+  /** `SharingHubAlertType.INFO`, `.WARNING`, ... */
+  readonly type: SharingHubAlertType;
   readonly title: string;
   readonly message: string;
   /** @default - none */
@@ -136,8 +159,8 @@ export interface SharingHubConfigProps {
   readonly docsUrl?: string;
   /** `jupyterlab.url`. @default - none */
   readonly jupyterlabUrl?: string;
-  /** `server.log-level`. @default "INFO" */
-  readonly logLevel?: 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR';
+  /** `server.log-level`. @default SharingHubLogLevel.INFO */
+  readonly logLevel?: SharingHubLogLevel;
 }
 
 /** The wired parts: URLs and the S3 store, filled in by {@link SharingHub}. */
@@ -211,7 +234,7 @@ export function renderSharingHubConfig(scope: IConstruct, props: SharingHubConfi
   (props.externalUrls ?? []).forEach((u, i) => checkUrl(scope, `config.externalUrls[${i}].url`, u.url));
   if (props.docsUrl) checkUrl(scope, 'config.docsUrl', props.docsUrl);
   if (props.jupyterlabUrl) checkUrl(scope, 'config.jupyterlabUrl', props.jupyterlabUrl);
-  const cacheTimeout = checkInteger(scope, 'config.stac.projectsCacheTimeoutSeconds', stac.projectsCacheTimeoutSeconds ?? 300, 0, 86400);
+  const cacheTimeout = durationIn(scope, 'config.stac.projectsCacheTimeout', stac.projectsCacheTimeout ?? Duration.minutes(5), 'seconds', 0, 86400);
   const features = (f?: SharingHubCategoryFeatures) => {
     const entries: Array<[string, SharingHubFeature | undefined]> = [
       ['map-viewer', f?.mapViewer], ['store-s3', f?.storeS3], ['mlflow', f?.mlflow], ['jupyter', f?.jupyter], ['deployment-spaces', f?.deploymentSpaces],
@@ -222,7 +245,7 @@ export function renderSharingHubConfig(scope: IConstruct, props: SharingHubConfi
 
   return {
     server: {
-      'log-level': props.logLevel ?? 'INFO',
+      'log-level': checkInstance(scope, 'config.logLevel', props.logLevel ?? SharingHubLogLevel.INFO, SharingHubLogLevel, 'a SharingHubLogLevel', 'pass SharingHubLogLevel.INFO').value,
       ...(props.allowedOrigins?.length ? { 'allowed-origins': [...props.allowedOrigins] } : {}),
     },
     gitlab: {
@@ -274,8 +297,8 @@ export function renderSharingHubConfig(scope: IConstruct, props: SharingHubConfi
     } : {}),
     ...(props.alert ? {
       alerts: {
-        timeout: checkInteger(scope, 'config.alert.timeoutDays', props.alert.timeoutDays, 0, 3650),
-        type: props.alert.type,
+        timeout: durationIn(scope, 'config.alert.timeout', props.alert.timeout, 'days', 0, 3650),
+        type: checkInstance(scope, 'config.alert.type', props.alert.type, SharingHubAlertType, 'a SharingHubAlertType', 'pass SharingHubAlertType.INFO').value,
         title: props.alert.title,
         message: props.alert.message,
         ...(props.alert.locales ? { locales: props.alert.locales } : {}),

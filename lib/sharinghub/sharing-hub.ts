@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { Lazy } from 'cdk8s';
+import { Duration, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as YAML from 'yaml';
 import { IWorkload, Peer } from '../core/connections';
@@ -18,6 +18,7 @@ import { IngressTls, renderIngress } from '../mlflow/tls';
 import { IBucket } from '../storage/object-store';
 import { renderSharingHubConfig, SharingHubConfigProps } from './config';
 import { IGitLab } from './gitlab';
+import { durationIn } from '../core/duration';
 
 /** The version of sharinghub (chart 0.3.0, server 0.3.0) this construct renders settings for. */
 export const SHARINGHUB_VERSION = '0.3.0';
@@ -53,8 +54,8 @@ export interface SharingHubOAuth {
 /** The S3 store for large files (DVC), `s3.*` of the config file. */
 export interface SharingHubStore {
   readonly bucket: IBucket;
-  /** `s3.presigned-expiration`, seconds. @default - the server's 3600 */
-  readonly presignedExpirationSeconds?: number;
+  /** `s3.presigned-expiration`, in whole seconds; S3 allows at most 7 days. @default - the server's 1 hour */
+  readonly presignedExpiration?: Duration;
 }
 
 export interface SharingHubProps {
@@ -131,7 +132,7 @@ export class SharingHub extends WorkloadComponent {
     if (props.store !== undefined) {
       checkInterface(this, 'store.bucket', props.store.bucket, 's3Uri', 'a bucket (an IBucket)', 'pass bucket: store.bucket("sharinghub")');
       // S3 presigned URLs live at most 7 days (SigV4).
-      if (props.store.presignedExpirationSeconds !== undefined) checkInteger(this, 'store.presignedExpirationSeconds', props.store.presignedExpirationSeconds, 1, 604800);
+      if (props.store.presignedExpiration !== undefined) durationIn(this, 'store.presignedExpiration', props.store.presignedExpiration, 'seconds', 1, 604800);
     }
     const replicas = checkInteger(this, 'replicas', props.replicas ?? 1, 1, 20);
     const workers = checkInteger(this, 'workers', props.workers ?? 2, 1, 32);
@@ -153,7 +154,7 @@ export class SharingHub extends WorkloadComponent {
           bucket: props.store.bucket.bucketName,
           region: props.store.bucket.store.region,
           endpoint: props.store.bucket.store.endpointUrl,
-          presignedExpirationSeconds: props.store.presignedExpirationSeconds,
+          presignedExpirationSeconds: props.store.presignedExpiration?.toSeconds(),
         },
       } : {}),
     });

@@ -11,6 +11,8 @@ import { WorkloadComponent } from '../core/workload-component';
 import { MLFLOW_SHARINGHUB_PATH, MlflowSharingHub } from './mlflow-sharing-hub';
 import { loadSharingHubScript } from './scripts';
 import { SharingHub } from './sharing-hub';
+import { Duration } from 'cdk8s';
+import { durationIn } from '../core/duration';
 
 export interface SharingHubSmokeTestProps {
   readonly sharingHub: SharingHub;
@@ -20,8 +22,8 @@ export interface SharingHubSmokeTestProps {
   readonly name?: string;
   /** Tries per check. @default 30 */
   readonly attempts?: number;
-  /** Seconds between tries. @default 10 */
-  readonly intervalSeconds?: number;
+  /** The pause between tries, in whole seconds. @default Duration.seconds(10) */
+  readonly interval?: Duration;
   /** An image with `curl` and `/bin/sh`. @default "curlimages/curl:8.11.1" (uid 100, gid 101) */
   readonly image?: string;
   /** @default - none */
@@ -50,7 +52,7 @@ export class SharingHubSmokeTest extends WorkloadComponent {
         'pass sharingHub: <SharingHub> and mlflow: <MlflowSharingHub>');
     }
     const attempts = checkInteger(this, 'attempts', props.attempts ?? 30, 1, 1000);
-    const interval = checkInteger(this, 'intervalSeconds', props.intervalSeconds ?? 10, 1, 600);
+    const interval = durationIn(this, 'interval', props.interval ?? Duration.seconds(10), 'seconds', 1, 600);
     const image = ContainerImage.fromReference(props.image ?? SharingHubSmokeTest.DEFAULT_IMAGE, this, 'image');
     const hub = props.sharingHub;
     // Through the ingress controller, like a user.

@@ -8,7 +8,8 @@ import { Probe } from '../core/probe';
 import { ResourceRequirements } from '../core/resources';
 import { readScript } from '../core/script-file';
 import { SecretValue } from '../core/secret-value';
-import { checkByteQuantity, checkDnsSubdomain, checkProps, checkSecretValue, invalid } from '../core/validate';
+import { checkDnsSubdomain, checkProps, checkSecretValue, invalid } from '../core/validate';
+import { Amount, amountQuantity } from '../core/quantity';
 import { StatefulWorkload } from '../core/stateful-workload';
 import { WorkloadComponent } from '../core/workload-component';
 import { BackupOptions } from './backup';
@@ -42,8 +43,8 @@ export interface MysqlProps {
   readonly rootPassword: SecretValue;
   /** The application database and user. */
   readonly database: MysqlDatabaseProps;
-  /** @default "10Gi" */
-  readonly storageSize?: string;
+  /** The data volume: `Size.gibibytes(20)` or a quantity such as `"20Gi"`. @default Size.gibibytes(10) */
+  readonly storageSize?: Amount;
   /** @default - the cluster's default StorageClass */
   readonly storageClass?: string;
   /** @default - 100m/500m CPU, 512Mi/1Gi memory */
@@ -112,7 +113,7 @@ export class Mysql extends WorkloadComponent implements IDatabase {
     }
     this.password = props.database.password;
     this.rootPassword = props.rootPassword;
-    const storageSize = checkByteQuantity(this, 'storageSize', props.storageSize ?? '10Gi', '10Gi');
+    const storageSize = amountQuantity(this, 'storageSize', props.storageSize ?? '10Gi', '10Gi');
     if (props.storageClass !== undefined) checkDnsSubdomain(this, 'storageClass', props.storageClass);
 
     const initdb = `${name}-initdb`;

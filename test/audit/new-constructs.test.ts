@@ -1,9 +1,10 @@
+import { Duration, Size } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import {
   AppOfApps, BucketSetup, CloudObjectStore, DatabaseSetup, Database, DatabaseEngine, DirectoryApplicationSet, IngressTls, LimitRange, MlflowSharingHub,
-  MlflowSharingHubAuth, Mysql, ObjectStore, ResourceQuota, SharingHub, VolumeClaim, WorkloadIdentity,
+  MlflowSharingHubAuth, Mysql, ObjectStore, ResourceQuota, SharingHub, SharingHubAlertType, VolumeClaim, WorkloadIdentity,
 } from '../../lib';
-import { hub } from '../sharinghub/fixtures';
+import { CONFIG, hub } from '../sharinghub/fixtures';
 import { exactly, secretRef, synthChart } from '../support/synth';
 
 /** Runs `build` in a fresh chart and returns what it throws (the message a user sees). */
@@ -59,11 +60,30 @@ describe('input audit of the new constructs (issue 6 §3)', () => {
       'test/mlflow: scratchSize must be a whole number of bytes (the suffix "m" means thousandths, not mebibytes), got "512m". Fix: write "512Mi" for mebibytes'));
   });
 
+  it('sizes take a cdk8s Size as well as a quantity', () => {
+    const objs = synthChart((c) => {
+      new Mysql(c, 'mysql', { rootPassword: secretRef('m', 'root'), database: { password: secretRef('m', 'app') }, storageSize: Size.gibibytes(20) });
+      new VolumeClaim(c, 'models', { name: 'models', size: Size.mebibytes(512) });
+    });
+    expect(objs.find((o) => o.kind === 'StatefulSet').spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe('20Gi');
+    expect(objs.find((o) => o.kind === 'PersistentVolumeClaim').spec.resources.requests.storage).toBe('512Mi');
+  });
+
+  it('enum-like classes instead of string unions refuse the bare string', () => {
+    const config = (over: object) => ({ ...CONFIG, ...over });
+    expect(attempt((c) => hub(c, { config: config({ alert: { timeout: Duration.days(3), type: 'info', title: 't', message: 'm' } }) as any }, false))).toThrowError(exactly(
+      'test/sharinghub: config.alert.type must be a SharingHubAlertType, got a string. Fix: pass SharingHubAlertType.INFO'));
+    expect(attempt((c) => hub(c, { config: config({ logLevel: 'DEBUG' }) as any }, false))).toThrowError(exactly(
+      'test/sharinghub: config.logLevel must be a SharingHubLogLevel, got a string. Fix: pass SharingHubLogLevel.INFO'));
+    expect(attempt((c) => hub(c, { config: config({ alert: { timeout: 3, type: SharingHubAlertType.INFO, title: 't', message: 'm' } }) as any }, false))).toThrowError(exactly(
+      'test/sharinghub: config.alert.timeout must be a Duration, got a number. Fix: pass Duration.days(1)'));
+  });
+
   it('ranges the store enforces: an S3 presigned URL lives at most 7 days', () => {
     expect(attempt((c) => {
       const s3 = ObjectStore.fromExisting(c, 's3b', { endpointUrl: 'https://minio.example.com', credentials: { accessKeyId: secretRef('s', 'a'), secretAccessKey: secretRef('s', 'b') } });
-      hub(c, { store: { bucket: s3.bucket('sharinghub'), presignedExpirationSeconds: 30 * 86400 } }, false);
-    })).toThrowError(exactly('test/sharinghub: store.presignedExpirationSeconds must be an integer from 1 to 604800, got 2592000. Fix: use a whole number from 1 to 604800'));
+      hub(c, { store: { bucket: s3.bucket('sharinghub'), presignedExpiration: Duration.days(30) } }, false);
+    })).toThrowError(exactly('test/sharinghub: store.presignedExpiration must be a whole number of seconds from 1 to 604800, got "30 days". Fix: pass Duration.seconds(n) with n from 1 to 604800'));
   });
 
   it('Argo CD names: the ApplicationSet destination namespace, project and application name template', () => {

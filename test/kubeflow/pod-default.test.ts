@@ -1,3 +1,4 @@
+import { Duration } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { EnvValue } from '../../lib/core/pod';
 import { SecretValue } from '../../lib/core/secret-value';
@@ -79,8 +80,8 @@ describe('PodDefault', () => {
       'test/pd: mounts[0].mountPath must be an absolute path without ".." segments, got "etc". Fix: write it as "/var/run/secrets/kubeflow/pipelines"'],
     ['a plain-object volume', { mounts: [{ volume: { name: 'v', secret: {} }, mountPath: '/v' }] },
       'test/pd: mounts[0].volume must be made with PodDefaultVolume.serviceAccountToken/secret/configMap, got "object". Fix: pass volume: PodDefaultVolume.serviceAccountToken("token", { audience: "..." })'],
-    ['a token expiring in under 10 minutes', { mounts: [{ volume: PodDefaultVolume.serviceAccountToken('t', { audience: 'a', expirationSeconds: 60 }), mountPath: '/t' }] },
-      'test/pd: mounts[0].volume.expirationSeconds must be an integer from 600 to 4294967296, got 60. Fix: use a whole number from 600 to 4294967296'],
+    ['a token expiring in under 10 minutes', { mounts: [{ volume: PodDefaultVolume.serviceAccountToken('t', { audience: 'a', expiration: Duration.minutes(1) }), mountPath: '/t' }] },
+      'test/pd: mounts[0].volume.expiration must be a whole number of seconds from 600 to 4294967296, got "1 minute". Fix: pass Duration.seconds(n) with n from 600 to 4294967296'],
     ['a token without audience', { mounts: [{ volume: PodDefaultVolume.serviceAccountToken('t', { audience: '' }), mountPath: '/t' }] },
       'test/pd: mounts[0].volume.audience must be a non-empty string without spaces, got "". Fix: set the audience the receiver checks, such as "pipelines.kubeflow.org"'],
     ['two mounts on one path', { mounts: [{ volume: PodDefaultVolume.secret('a', 'a'), mountPath: '/m' }, { volume: PodDefaultVolume.secret('b', 'b'), mountPath: '/m' }] },

@@ -1,4 +1,4 @@
-import { App, Chart } from 'cdk8s';
+import { App, Chart, Duration } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { Peer } from '../../lib/core/connections';
 import { Port } from '../../lib/core/port';
@@ -78,7 +78,7 @@ describe('VirtualService on kubeflow/kubeflow-gateway', () => {
   });
 
   it('limits what the gateway may do when http is given, and takes hosts, timeout, no redirect', () => {
-    const o = build(true, { http: { methods: ['GET', 'POST'] }, hosts: ['kubeflow.example.com'], timeoutSeconds: 60, redirectWithoutSlash: false });
+    const o = build(true, { http: { methods: ['GET', 'POST'] }, hosts: ['kubeflow.example.com'], timeout: Duration.seconds(60), redirectWithoutSlash: false });
     const v = find(o, 'VirtualService', 'mlflow');
     expect(v.spec.hosts).toEqual(['kubeflow.example.com']);
     expect(v.spec.http.map((r: any) => r.name)).toEqual(['mlflow']);
@@ -127,7 +127,8 @@ describe('VirtualService props', () => {
   it('refuses a bad rewrite, host and timeout', () => {
     expect(attempt({ rewrite: 'x' })).toThrow('kf/route: rewrite must be a path that starts and ends with "/", got "x". Fix: write it as "/"');
     expect(attempt({ hosts: ['Kubeflow'] })).toThrow('kf/route: hosts[0] must be a fully qualified lower-case host name without scheme, port or path, got "Kubeflow"');
-    expect(attempt({ timeoutSeconds: 0 })).toThrow('kf/route: timeoutSeconds');
+    expect(attempt({ timeout: Duration.seconds(0) })).toThrow('kf/route: timeout must be a whole number of seconds from 1 to 3600, got "0 seconds". Fix: pass Duration.seconds(n) with n from 1 to 3600');
+    expect(attempt({ timeout: 300 as any })).toThrow('kf/route: timeout must be a Duration, got a number. Fix: pass Duration.seconds(1)');
   });
 
   it('IstioGateway.fromExisting checks its names and pods', () => {

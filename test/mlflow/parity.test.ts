@@ -1,4 +1,4 @@
-import { Chart } from 'cdk8s';
+import { Chart, Duration } from 'cdk8s';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -8,7 +8,7 @@ import { k8s } from '../../lib/core/k8s';
 import { ContainerImage } from '../../lib/core/image';
 import { EnvValue } from '../../lib/core/pod';
 import { Probe } from '../../lib/core/probe';
-import { GarbageCollection, GcRetention } from '../../lib/mlflow/gc-job';
+import { GarbageCollection } from '../../lib/mlflow/gc-job';
 import { GatewayRef } from '../../lib/mlflow/http-route';
 import { TrackingServer, TrackingServerProps } from '../../lib/mlflow/tracking-server';
 import { CloudObjectStore, WorkloadIdentity } from '../../lib/storage/cloud-object-store';
@@ -189,7 +189,7 @@ describe('pod escape hatches', () => {
 });
 
 describe('GarbageCollection', () => {
-  const objs = stack({}, undefined, (chart, server) => new GarbageCollection(chart, 'gc', { server, olderThan: GcRetention.days(14) }));
+  const objs = stack({}, undefined, (chart, server) => new GarbageCollection(chart, 'gc', { server, olderThan: Duration.days(14) }));
   const cron = find(objs, 'CronJob', 'mlflow-gc');
   const c = container(cron, 'gc');
 
@@ -220,7 +220,10 @@ describe('GarbageCollection', () => {
   });
 
   it('refuses a retention out of range and a missing server', () => {
-    expect(() => GcRetention.days(0)).toThrowError(exactly('GcRetention.days: n must be an integer from 1 to 3650, got 0. Fix: use a whole number from 1 to 3650'));
+    expect(() => stack({}, undefined, (chart, server) => new GarbageCollection(chart, 'gc', { server, olderThan: Duration.minutes(90) })))
+      .toThrowError(exactly('test/gc: olderThan must be a whole number of hours from 1 to 87600, got "1 hour 30 minutes". Fix: pass Duration.hours(n) with n from 1 to 87600'));
+    expect(() => stack({}, undefined, (chart, server) => new GarbageCollection(chart, 'gc', { server, olderThan: '30d' as any })))
+      .toThrowError(exactly('test/gc: olderThan must be a Duration, got a string. Fix: pass Duration.hours(1)'));
     expect(() => synthChart((chart) => new GarbageCollection(chart, 'gc', { server: 'mlflow' as any })))
       .toThrowError(exactly('test/gc: server must be a TrackingServer, got "string". Fix: pass server: the TrackingServer whose runs to clean'));
   });

@@ -1,4 +1,4 @@
-import { Chart } from 'cdk8s';
+import { Chart, Duration } from 'cdk8s';
 import {
   GitLab, IngressTls, MlflowSharingHub, MlflowSharingHubProps, ObjectStore, Peer, Postgres, SharingHub, SharingHubConfigProps, SharingHubFeature, SharingHubProps,
 } from '../../lib';
@@ -7,7 +7,7 @@ import { secretRef } from '../support/synth';
 export const CONFIG: SharingHubConfigProps = {
   allowedOrigins: ['https://eoepca.readthedocs.io'],
   stac: {
-    projectsCacheTimeoutSeconds: 30,
+    projectsCacheTimeout: Duration.seconds(30),
     extensions: { 'ml-model': 'https://stac-extensions.github.io/ml-model/v1.0.0/schema.json' },
     root: { title: 'Catalog', description: 'Projects', locales: { fr: { title: 'Catalogue' } } },
     categories: [
