@@ -76,9 +76,10 @@ describe('the npm package', () => {
  * Unpacked size budget of the tarball (bytes). Today about 12.7 MB (14.8 MB before bindings were
  * cut to the used kinds): the KServe InferenceService binding alone is 3.7 MB and Argo CD's 3.2 MB.
  * Raise it only deliberately, for a binding lib/ really loads: 13.5 MB since the Gateway API
- * HTTPRoute binding (0.33 MB) that TrackingServer's httpRoute loads.
+ * HTTPRoute binding (0.33 MB) that TrackingServer's httpRoute loads; 13.6 MB since the input
+ * checks and typed values of the new constructs (about 15 KB of lib/ code) left no headroom.
  */
-export const UNPACKED_SIZE_BUDGET = 13_500_000;
+export const UNPACKED_SIZE_BUDGET = 13_600_000;
 
 describe('the npm package size', () => {
   const packed = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' }))[0];
