@@ -11,7 +11,7 @@ import { Probe } from '../core/probe';
 import { ResourceRequirements } from '../core/resources';
 import { SecretValue } from '../core/secret-value';
 import { renderService } from '../core/service';
-import { checkDnsLabel, checkHostname, checkInstance, checkInteger, checkInterface, checkProps, checkSecretValue, invalid } from '../core/validate';
+import { checkAnnotations, checkDnsLabel, checkHostname, checkInstance, checkInteger, checkInterface, checkProps, checkSecretValue, invalid } from '../core/validate';
 import { DisruptionBudget, Workload } from '../core/workload';
 import { WorkloadComponent } from '../core/workload-component';
 import { IngressTls, renderIngress } from '../mlflow/tls';
@@ -126,6 +126,7 @@ export class SharingHub extends WorkloadComponent {
       checkSecretValue(this, 'oauth.defaultToken', props.oauth.defaultToken, SecretValue, 'pass SecretValue.fromSecret("sharinghub-oidc", "default-token")');
     }
     checkInstance(this, 'ingress.tls', props.ingress.tls, IngressTls, 'an IngressTls', 'pass IngressTls.certManagerClusterIssuer("letsencrypt-prod") or IngressTls.existingSecret("sharinghub-tls")');
+    checkAnnotations(this, 'ingress.annotations', props.ingress.annotations);
     if (props.ingress.controller !== undefined) {
       checkInstance(this, 'ingress.controller', props.ingress.controller, Peer, 'a Peer', 'pass Peer.namespace("ingress-nginx")');
     }

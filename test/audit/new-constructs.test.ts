@@ -38,6 +38,11 @@ describe('input audit of the new constructs (issue 6 §3)', () => {
       'test/mlflow: auth.gitlab.gitlab must be a GitLab (an IGitLab), got a string. Fix: pass GitLab.fromExisting(chart, "gitlab", { url: "https://gitlab.example.com" })'));
   });
 
+  it('annotation keys the API server would reject fail at synth', () => {
+    expect(attempt((c) => hub(c, { ingress: { host: 'sharinghub.example.com', tls: IngressTls.existingSecret('tls'), annotations: { 'proxy body size': '10g' } } }, false))).toThrowError(exactly(
+      'test/sharinghub: ingress.annotations key must be an annotation key ([prefix/]name) but has a name that is not 1 to 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit, got "proxy body size". Fix: use a key such as "example.com/note"'));
+  });
+
   it('a string where a construct or interface value is expected is refused', () => {
     expect(attempt((c) => hub(c, {}, { database: 'postgresql://mlflow@db:5432/mlflow' as any }))).toThrowError(exactly(
       'test/mlflow: database must be a database (an IDatabase), got a string. Fix: pass a Postgres, or Database.fromExisting(..., { engine: DatabaseEngine.POSTGRESQL, ... })'));
