@@ -84,41 +84,42 @@ export function renderJob(w: Workload, pod: Omit<PodSpecOptions, 'serviceAccount
   });
 }
 
-/** A script a container runs from a ConfigMap: the volume, its read-only mount, the script's path. */
+/** Scripts a container runs from a ConfigMap: the volume, its read-only mount at `/scripts`, their paths. */
 export interface ScriptVolume {
   readonly configMap: k8s.KubeConfigMap;
   readonly volume: k8s.Volume;
   readonly mount: k8s.VolumeMount;
-  /** `/scripts/<file>`, for the container's command. */
-  readonly path: string;
+  /** `/scripts/<file>`, for a container's command. */
+  path(file: string): string;
 }
 
 export interface ScriptVolumeOptions {
   /** The ConfigMap's name. */
   readonly name: string;
-  /** The file name in the ConfigMap and under `/scripts`. */
-  readonly file: string;
-  /** The script's text (`readScript(__dirname, file)` of the caller's area). */
-  readonly content: string;
+  /** File name → the script's text (`readScript(__dirname, file)` of the caller's area). */
+  readonly files: Record<string, string>;
   /** @default "script" */
   readonly volumeName?: string;
 }
 
 /**
- * The ConfigMap holding one script a Job or CronJob runs, with the workload's labels, and the
- * read-only volume and mount at `/scripts` that carry it into the container.
+ * The ConfigMap holding the scripts a Job or CronJob runs, with the workload's labels, and the
+ * read-only volume and mount at `/scripts` that carry them into the containers.
  * @internal
  */
 export function renderScriptVolume(scope: Construct, id: string, w: Workload, options: ScriptVolumeOptions): ScriptVolume {
   const configMap = new k8s.KubeConfigMap(scope, id, {
     metadata: { name: options.name, labels: w.labels },
-    data: { [options.file]: options.content },
+    data: { ...options.files },
   });
   const volumeName = options.volumeName ?? 'script';
   return {
     configMap,
     volume: { name: volumeName, configMap: { name: configMap.name } },
     mount: { name: volumeName, mountPath: '/scripts', readOnly: true },
-    path: `/scripts/${options.file}`,
+    path: (file: string) => {
+      if (!(file in options.files)) throw new Error(`renderScriptVolume: no script ${file} in ${options.name}`);
+      return `/scripts/${file}`;
+    },
   };
 }

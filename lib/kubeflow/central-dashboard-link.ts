@@ -111,14 +111,14 @@ export class CentralDashboardLink extends WorkloadComponent {
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role.name },
       subjects: [{ kind: 'ServiceAccount', name: this.serviceAccountName, namespace: this.namespace }],
     });
-    const script = renderScriptVolume(this, 'Script', w, { name: `${w.workloadName}-script`, file: 'dashboard_link.py', content: readScript(__dirname, 'dashboard_link.py') });
+    const script = renderScriptVolume(this, 'Script', w, { name: `${w.workloadName}-script`, files: { 'dashboard_link.py': readScript(__dirname, 'dashboard_link.py') } });
 
     this.resource = renderJob(w, {
       runAs: { uid: 65534, gid: 65534 },
       containers: [{
         name: 'add-link',
         image: ContainerImage.fromReference(props.image ?? CentralDashboardLink.DEFAULT_IMAGE, this, 'image'),
-        command: ['python3', script.path],
+        command: ['python3', script.path('dashboard_link.py')],
         env: [
           ['NAMESPACE', EnvValue.literal(this.namespace)],
           ['CONFIGMAP', EnvValue.literal(this.configMapName)],

@@ -1,6 +1,6 @@
 import { Duration, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
-import { renderCronJob } from '../core/batch';
+import { renderCronJob, renderScriptVolume } from '../core/batch';
 import { EnvValue } from '../core/pod';
 import { k8s } from '../core/k8s';
 import { SecretValue } from '../core/secret-value';
@@ -71,10 +71,11 @@ export class GarbageCollection extends WorkloadComponent {
     store?.grantConnect(this, 'mlflow gc (artifacts)');
     server.grantConnect(this, 'mlflow gc (proxied artifacts)');
 
-    const scripts = new k8s.KubeConfigMap(this, 'Scripts', {
-      metadata: { name: `${w.workloadName}-scripts`, labels: w.labels },
+    const scripts = renderScriptVolume(this, 'Scripts', w, {
+      name: `${w.workloadName}-scripts`,
+      volumeName: 'scripts',
       // The server's credentials writer runs here too: the URI holds no password.
-      data: { 'gc.py': loadScript('scripts', 'gc.py'), 'write_db_credentials.py': loadScript('scripts', 'write_db_credentials.py') },
+      files: { 'gc.py': loadScript('scripts', 'gc.py'), 'write_db_credentials.py': loadScript('scripts', 'write_db_credentials.py') },
     });
     const cron = renderCronJob(w, {
       schedule: checkCron(this, 'schedule', props.schedule ?? '0 3 * * *'),
@@ -85,7 +86,7 @@ export class GarbageCollection extends WorkloadComponent {
         containers: [{
           name: 'gc',
           image: server.image,
-          command: ['python', '/scripts/gc.py'],
+          command: ['python', scripts.path('gc.py')],
           env: [
             ...server.backendStoreEnv,
             ...(store ? artifactStoreEnv(store) : []),
@@ -97,11 +98,11 @@ export class GarbageCollection extends WorkloadComponent {
             ] as Array<[string, EnvValue]> : []),
           ],
           resources: { requests: { cpu: '50m', memory: '256Mi' }, limits: { cpu: '500m', memory: '1Gi' } },
-          volumeMounts: [{ name: 'scripts', mountPath: '/scripts', readOnly: true }, { name: 'db-credentials', mountPath: '/db-credentials', readOnly: true }],
+          volumeMounts: [scripts.mount, { name: 'db-credentials', mountPath: '/db-credentials', readOnly: true }],
           writableDirs: ['/tmp'],
         }],
         volumes: [
-          { name: 'scripts', configMap: { name: scripts.name } },
+          scripts.volume,
           { name: 'db-credentials', emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString('1Mi') } },
         ],
       },

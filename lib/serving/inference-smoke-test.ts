@@ -72,13 +72,13 @@ export class InferenceSmokeTest extends WorkloadComponent {
     const attempts = checkInteger(this, 'attempts', props.attempts ?? 5, 1, 60);
     props.service.allowFrom(this, 'smoke test');
 
-    const script = renderScriptVolume(this, 'Script', w, { name: `${w.workloadName}-script`, file: 'smoke_test.py', content: readScript(__dirname, 'smoke_test.py') });
+    const script = renderScriptVolume(this, 'Script', w, { name: `${w.workloadName}-script`, files: { 'smoke_test.py': readScript(__dirname, 'smoke_test.py') } });
     this.resource = renderJob(w, {
       runAs: { uid: 65534, gid: 65534 },
       containers: [{
         name: 'infer',
         image: ContainerImage.fromReference(props.image ?? InferenceSmokeTest.DEFAULT_IMAGE, this, 'image'),
-        command: ['python3', script.path],
+        command: ['python3', script.path('smoke_test.py')],
         env: [
           ['URL', EnvValue.literal(props.service.inferUrl)],
           ['MODEL_NAME', EnvValue.literal(props.service.workloadName)],

@@ -58,14 +58,14 @@ export class SharingHubSmokeTest extends WorkloadComponent {
     // Through the ingress controller, like a user.
     ConnectionGraph.of(this).allow(Peer.workload(this), hub.controller, Port.tcp(443), 'smoke test: SharingHub and /mlflow through the Ingress');
 
-    const script = renderScriptVolume(this, 'Script', this.workload, { name, file: 'smoke-test.sh', content: loadSharingHubScript('smoke-test.sh'), volumeName: 'scripts' });
+    const script = renderScriptVolume(this, 'Script', this.workload, { name, files: { 'smoke-test.sh': loadSharingHubScript('smoke-test.sh') }, volumeName: 'scripts' });
     this.resource = renderJob(this.workload, {
       runAs: { uid: 100, gid: 101 },
       restartPolicy: 'Never',
       containers: [{
         name: 'smoke-test',
         image,
-        command: ['/bin/sh', script.path],
+        command: ['/bin/sh', script.path('smoke-test.sh')],
         env: [
           ['BASE_URL', EnvValue.literal(hub.url)],
           ['MLFLOW_PATH', EnvValue.literal(MLFLOW_SHARINGHUB_PATH)],
