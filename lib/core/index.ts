@@ -34,6 +34,8 @@ export type { JobHook, JobOptions } from './batch';
 export { enableAppChecks, registerAppCheck, withoutAppChecks, appChecksEnabled } from './app-checks';
 export type { AppCheck } from './app-checks';
 export type { Amount } from './quantity';
+export { DayOfWeek, Schedule } from './schedule';
+export type { ScheduleOptions, HourlyOptions, DailyOptions, WeeklyOptions } from './schedule';
 export { ResourceQuota } from './resource-quota';
 export type { ResourceQuotaProps } from './resource-quota';
 export { LimitRange } from './limit-range';
