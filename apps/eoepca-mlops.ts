@@ -5,7 +5,7 @@
  * endpoint for the store and the artifacts, GitLab (an existing instance, or the official chart
  * through Argo CD), and the guide's validation as a PostSync smoke test.
  */
-import { App, Chart, Duration } from 'cdk8s';
+import { App, Chart, Duration, Size } from 'cdk8s';
 import {
   ExternalSecret, GitLab, GitLabChart, IdentityProvider, IGitLab, IngressTls, invalid, MlflowSharingHub, Namespace, ObjectStore, Peer, Postgres,
   SecretStoreRef, SecretValue, SharingHub, SharingHubAlertType, SharingHubConfigProps, SharingHubFeature, SharingHubSmokeTest,
@@ -200,7 +200,7 @@ export function eoepcaMlops(app: App, id: string, options: EoepcaMlopsOptions = 
     name: 'mlflow-postgres',
     superuserPassword: pgSecret.value('postgres-password'),
     database: { name: 'mlflow', user: 'mlflow', password: pgSecret.value('password') },
-    storageSize: '10Gi',
+    storageSize: Size.gibibytes(10),
     storageClass: options.storageClass,
     partOf,
   });

@@ -3,9 +3,9 @@
  * as artifact store, in namespace `mlops`, with the guide's resources, storage, scaling options
  * and backups. Secrets come from a ClusterSecretStore through ExternalSecrets.
  */
-import { App, Chart } from 'cdk8s';
+import { App, Chart, Duration, Size } from 'cdk8s';
 import {
-  BackupDestination, ExternalSecret, invalid, Minio, MinioTopology, Namespace, Peer, Postgres, SecretStoreRef, TrackingServer, TrackingServerIngress,
+  BackupDestination, ExternalSecret, invalid, Minio, MinioTopology, Namespace, Peer, Postgres, Schedule, SecretStoreRef, TrackingServer, TrackingServerIngress,
 } from '../lib';
 
 export interface MlflowMinioPostgresOptions {
@@ -70,7 +70,7 @@ export function mlflowMinioPostgres(app: App, id: string, options: MlflowMinioPo
   const minio = new Minio(chart, 'minio', {
     rootCredentials: { accessKeyId: minioSecret.value('root-user'), secretAccessKey: minioSecret.value('root-password') },
     topology: options.minioTopology ?? MinioTopology.standalone(),
-    storageSize: '50Gi',
+    storageSize: Size.gibibytes(50),
     partOf,
     buckets: ['mlflow', 'backups'],
     // Scoped users: MLflow cannot touch the database dumps, the dump job cannot touch artifacts.
@@ -80,17 +80,17 @@ export function mlflowMinioPostgres(app: App, id: string, options: MlflowMinioPo
     },
     // Seed "Backup & Recovery": mc mirror of the artifacts to /backup (the database dumps have their
     // own retention in the `backups` bucket; mirroring them too would grow the volume without bound).
-    backup: { destination: BackupDestination.volume({ size: '50Gi' }), schedule: '0 3 * * *', buckets: ['mlflow'] },
+    backup: { destination: BackupDestination.volume({ size: Size.gibibytes(50) }), schedule: Schedule.daily({ hour: 3 }), buckets: ['mlflow'] },
   });
   const artifacts = minio.user('mlflow').bucket('mlflow');
 
   const postgres = new Postgres(chart, 'postgres', {
     superuserPassword: dbSecret.value('superuser-password'),
     database: { name: 'mlflow', user: 'mlflow', password: dbSecret.value('mlflow-password') },
-    storageSize: '10Gi',
+    storageSize: Size.gibibytes(10),
     partOf,
     // Seed "Backup & Recovery": pg_dump of the mlflow database, kept 7 days.
-    backup: { destination: BackupDestination.bucket(minio.user('backup').bucket('backups'), 'postgresql'), schedule: '0 2 * * *', retentionDays: 7 },
+    backup: { destination: BackupDestination.bucket(minio.user('backup').bucket('backups'), 'postgresql'), schedule: Schedule.daily({ hour: 2 }), retention: Duration.days(7) },
   });
 
   const mlflowClients = options.mlflowClients ?? [Peer.namespace(DEFAULT_MLFLOW_CLIENT_NAMESPACE)];

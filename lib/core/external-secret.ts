@@ -1,9 +1,11 @@
+import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
+import { checkDuration, durationText } from './duration';
 import { enableAppChecks } from './app-checks';
 import * as eso from '../../imports/external-secrets.io';
 import { standardLabels } from './labels';
 import { SecretValue } from './secret-value';
-import { checkGoDuration, checkInstance, checkLabels, checkDnsSubdomain, invalid } from './validate';
+import { checkInstance, checkLabels, checkDnsSubdomain, invalid } from './validate';
 
 /** Which External Secrets Operator store an {@link ExternalSecret} reads from. */
 export class SecretStoreRef {
@@ -41,8 +43,11 @@ export interface ExternalSecretProps {
   readonly store: SecretStoreRef;
   /** Target key → where it comes from. */
   readonly data: Record<string, RemoteSecretKey>;
-  /** @default "1h" */
-  readonly refreshInterval?: string;
+  /**
+   * How often the operator reads the store again; `Duration.seconds(0)` reads it once.
+   * @default Duration.hours(1)
+   */
+  readonly refreshInterval?: Duration;
   /** @default - labels of an `external-secret` component named after the Secret */
   readonly labels?: Record<string, string>;
   /**
@@ -68,7 +73,7 @@ export class ExternalSecret extends Construct {
     enableAppChecks(this);
     this.secretName = checkDnsSubdomain(this, 'name', props.name);
     checkInstance(this, 'store', props.store, SecretStoreRef, 'a SecretStoreRef', 'pass SecretStoreRef.cluster("gcp-secret-manager")');
-    const refreshInterval = checkGoDuration(this, 'refreshInterval', props.refreshInterval ?? '1h', '1h');
+    const refreshInterval = durationText(this, 'refreshInterval', checkDuration(this, 'refreshInterval', props.refreshInterval, Duration.hours(1)));
     checkLabels(this, 'labels', props.labels);
     this.keys = Object.keys(props.data ?? {}).sort();
     if (this.keys.length === 0) {

@@ -1,15 +1,40 @@
+import { Duration } from 'cdk8s';
+import { checkDuration, durationIn } from './duration';
 import { k8s } from './k8s';
 import { checkDnsLabel, checkInteger, invalid } from './validate';
 
 /** Timing of a probe; the defaults suit a server that answers within a second. */
 export interface ProbeOptions {
-  /** @default 0 (use a startup probe for slow starters) */
-  readonly initialDelaySeconds?: number;
-  /** @default 10 */
-  readonly periodSeconds?: number;
-  /** @default 5 */
-  readonly timeoutSeconds?: number;
+  /** Whole seconds, 0 to 3600. @default - none (use a startup probe for slow starters) */
+  readonly initialDelay?: Duration;
+  /** Whole seconds, 1 to 3600. @default Duration.seconds(10) */
+  readonly period?: Duration;
+  /** Whole seconds, 1 to 3600. @default Duration.seconds(5) */
+  readonly timeout?: Duration;
   /** @default 3 */
+  readonly failureThreshold?: number;
+  /**
+   * @deprecated use `initialDelay: Duration.seconds(n)`; kept while the newer constructs migrate.
+   * @default - none
+   */
+  readonly initialDelaySeconds?: number;
+  /**
+   * @deprecated use `period: Duration.seconds(n)`; kept while the newer constructs migrate.
+   * @default 10
+   */
+  readonly periodSeconds?: number;
+  /**
+   * @deprecated use `timeout: Duration.seconds(n)`; kept while the newer constructs migrate.
+   * @default 5
+   */
+  readonly timeoutSeconds?: number;
+}
+
+/** Probe timings in whole seconds, as the Kubernetes `Probe` takes them. */
+interface Timings {
+  readonly initialDelaySeconds?: number;
+  readonly periodSeconds?: number;
+  readonly timeoutSeconds?: number;
   readonly failureThreshold?: number;
 }
 
@@ -20,14 +45,27 @@ function checkPortName(scope: string, port: string): string {
   return port;
 }
 
+/** One timing: the Duration (whole seconds within bounds), or its deprecated number of seconds; never both. */
+function seconds(scope: string, o: ProbeOptions, prop: 'initialDelay' | 'period' | 'timeout', min: number): number | undefined {
+  const legacy = `${prop}Seconds` as const;
+  if (o[prop] !== undefined && o[legacy] !== undefined) {
+    invalid(scope, legacy, `conflicts with ${prop} (both set the same timing)`, o[legacy], `remove ${legacy} and keep ${prop}`);
+  }
+  if (o[legacy] !== undefined) return checkInteger(scope, legacy, o[legacy], min, 3600);
+  if (o[prop] === undefined) return undefined;
+  return durationIn(scope, prop, checkDuration(scope, prop, o[prop], Duration.seconds(Math.max(min, 1))), 'seconds', min, 3600);
+}
+
 /** Probe timings as the API server accepts them: no negative delay, every period and threshold at least 1. */
-function checkTimings(scope: string, o: ProbeOptions): ProbeOptions {
-  if (o === null || typeof o !== 'object') invalid(scope, 'options', 'must be an object of probe timings', o, 'pass { periodSeconds: 10 }');
-  if (o.initialDelaySeconds !== undefined) checkInteger(scope, 'initialDelaySeconds', o.initialDelaySeconds, 0, 3600);
-  if (o.periodSeconds !== undefined) checkInteger(scope, 'periodSeconds', o.periodSeconds, 1, 3600);
-  if (o.timeoutSeconds !== undefined) checkInteger(scope, 'timeoutSeconds', o.timeoutSeconds, 1, 3600);
+function checkTimings(scope: string, o: ProbeOptions): Timings {
+  if (o === null || typeof o !== 'object') invalid(scope, 'options', 'must be an object of probe timings', o, 'pass { period: Duration.seconds(10) }');
   if (o.failureThreshold !== undefined) checkInteger(scope, 'failureThreshold', o.failureThreshold, 1, 1000);
-  return { ...o };
+  return {
+    initialDelaySeconds: seconds(scope, o, 'initialDelay', 0),
+    periodSeconds: seconds(scope, o, 'period', 1),
+    timeoutSeconds: seconds(scope, o, 'timeout', 1),
+    failureThreshold: o.failureThreshold,
+  };
 }
 
 /** A liveness, readiness or startup check. */
@@ -50,7 +88,7 @@ export class Probe {
     }
     return new Probe({ exec: { command: [...command] } }, checkTimings('Probe.exec', options));
   }
-  private constructor(private readonly handler: k8s.Probe, private readonly options: ProbeOptions) {}
+  private constructor(private readonly handler: k8s.Probe, private readonly options: Timings) {}
 
   /** The Kubernetes `Probe` object. */
   public render(): k8s.Probe {

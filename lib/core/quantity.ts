@@ -1,6 +1,6 @@
-import { Size } from 'cdk8s';
+import { Size, SizeRoundingBehavior } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { checkByteQuantity, invalid } from './validate';
+import { checkByteQuantity, checkTypedValue, invalid } from './validate';
 
 /**
  * A memory or storage amount: a cdk8s `Size` (`Size.gibibytes(4)`) or a Kubernetes quantity
@@ -8,12 +8,45 @@ import { checkByteQuantity, invalid } from './validate';
  */
 export type Amount = Size | string;
 
-/** Renders an {@link Amount} as a quantity string (a Size in whole Mi), checking it is positive. */
-export function amountQuantity(scope: IConstruct, prop: string, value: Amount, example = '4Gi'): string {
-  if (value instanceof Size) {
-    const mi = value.toMebibytes();
-    if (!(mi > 0)) invalid(scope, prop, 'must be a positive size', `${mi}Mi`, `pass Size.gibibytes(4) or "${example}"`);
-    return mi % 1024 === 0 ? `${mi / 1024}Gi` : `${mi}Mi`;
+/** Binary suffixes, largest first, with their size in KiB and the cdk8s factory that makes them. */
+const BINARY: Array<[string, number, string]> = [
+  ['Pi', 1024 ** 4, 'pebibyte'], ['Ti', 1024 ** 3, 'tebibytes'], ['Gi', 1024 ** 2, 'gibibytes'], ['Mi', 1024, 'mebibytes'], ['Ki', 1, 'kibibytes'],
+];
+
+/** The `Size.<unit>(n)` call for a number of KiB, in the largest unit that divides it. */
+function factoryCall(kib: number): string {
+  const [, size, factory] = BINARY.find(([, f]) => kib % f === 0) ?? BINARY[BINARY.length - 1];
+  return `Size.${factory}(${kib / size})`;
+}
+
+/**
+ * A cdk8s `Size` at the public boundary, or `fallback` when undefined. A quantity string
+ * (`"10Gi"`) is refused with the `Size.gibibytes(10)` to write instead.
+ * @internal
+ */
+export function checkSize(scope: IConstruct | string, prop: string, value: Size | undefined, fallback: Size): Size {
+  if (value === undefined) return fallback;
+  const m = typeof value === 'string' ? /^([0-9]+)(Ki|Mi|Gi|Ti|Pi)$/.exec(value) : null;
+  const kib = m ? Number(m[1]) * BINARY.find(([s]) => s === m[2])![1] : fallback.toKibibytes({ rounding: SizeRoundingBehavior.NONE });
+  return checkTypedValue(scope, prop, value, Size, 'a Size', `write ${prop.split('.').pop()}: ${factoryCall(kib)}`);
+}
+
+/**
+ * A positive `Size` as a Kubernetes quantity in the largest binary unit that holds it exactly
+ * (`10Gi`, `1536Mi`, `2Ti`). Fractions of a KiB are refused.
+ * @internal
+ */
+export function sizeQuantity(scope: IConstruct | string, prop: string, size: Size): string {
+  const kib = size.toKibibytes({ rounding: SizeRoundingBehavior.NONE });
+  if (!Number.isInteger(kib) || kib <= 0) {
+    invalid(scope, prop, 'must be a positive whole number of KiB', `${kib} KiB`, `write ${prop.split('.').pop()}: ${factoryCall(Math.max(1, Math.ceil(Number.isFinite(kib) ? kib : 1)))}`);
   }
+  const [suffix, factor] = BINARY.find(([, f]) => kib % f === 0)!;
+  return `${kib / factor}${suffix}`;
+}
+
+/** Renders an {@link Amount} as a quantity string, checking it is positive. */
+export function amountQuantity(scope: IConstruct, prop: string, value: Amount, example = '4Gi'): string {
+  if (value instanceof Size) return sizeQuantity(scope, prop, value);
   return checkByteQuantity(scope, prop, value, example);
 }

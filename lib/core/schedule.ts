@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { checkCron, checkInteger, checkTimeZone, describeShape, invalid, ValidationError, describeConstruct } from './validate';
+import { checkCron, checkInteger, checkTimeZone, checkTypedValue, describeShape, invalid } from './validate';
 
 /** The time zone every {@link Schedule} runs in unless it names one. */
 const DEFAULT_TIME_ZONE = 'Etc/UTC';
@@ -123,17 +123,16 @@ function timeOf(factory: string, options: DailyOptions): [number, number] {
  */
 export function checkSchedule(scope: IConstruct | string, prop: string, value: Schedule | undefined, fallback: Schedule): Schedule {
   if (value === undefined) return fallback;
-  if (value instanceof Schedule) return value;
   const v = value as unknown;
+  let cron: string | undefined;
   if (typeof v === 'string') {
-    let valid = true;
     try {
-      checkCron(scope, prop, v);
+      cron = checkCron(scope, prop, v).trim();
     } catch {
-      valid = false;
+      cron = undefined;
     }
-    invalid(scope, prop, 'must be a Schedule, not a string', v,
-      valid ? `write ${prop.split('.').pop()}: Schedule.cron(${JSON.stringify(v.trim())})` : `write ${prop.split('.').pop()}: Schedule.cron("0 2 * * *") or Schedule.daily({ hour: 2 })`);
   }
-  throw new ValidationError(`${describeConstruct(scope)}: ${prop} must be a Schedule, got ${describeShape(v)}. Fix: write ${prop.split('.').pop()}: Schedule.daily({ hour: 2 })`);
+  const name = prop.split('.').pop();
+  return checkTypedValue(scope, prop, v, Schedule, 'a Schedule',
+    cron ? `write ${name}: Schedule.cron(${JSON.stringify(cron)})` : `write ${name}: Schedule.daily({ hour: 2 }) or Schedule.cron("0 2 * * *")`);
 }

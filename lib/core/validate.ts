@@ -101,6 +101,20 @@ export function checkInstance<T>(scope: IConstruct | string, prop: string, value
   return value as T;
 }
 
+/**
+ * A typed value (a `Duration`, a `Size`, a `Schedule`) at the public boundary. Its untyped form (a
+ * JavaScript caller's `"30s"`, `"10Gi"`, `"0 2 * * *"`) is shown, since such values are never
+ * secret, and `fix` says which factory call to write instead; anything else is described by its type.
+ */
+export function checkTypedValue<T>(scope: IConstruct | string, prop: string, value: unknown,
+  type: ClassOf<T>, what: string, fix: string): T {
+  if (value instanceof (type as unknown as new () => T)) return value as T;
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+    invalid(scope, prop, `must be ${what}, not a ${typeof value}`, value, fix);
+  }
+  throw new ValidationError(`${describeConstruct(scope)}: ${prop} must be ${what}, got ${describeShape(value)}. Fix: ${fix}`);
+}
+
 /** A `SecretValue` (never a string): the one check every secret prop uses. */
 export function checkSecretValue<T>(scope: IConstruct | string, prop: string, value: unknown,
   type: ClassOf<T>, fix = 'pass SecretValue.fromSecret("<secret>", "<key>") or an ExternalSecret value'): T {

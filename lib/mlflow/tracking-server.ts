@@ -1,16 +1,18 @@
+import { Duration, Size } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import * as prom from '../../imports/monitoring.coreos.com';
 import { IWorkload, Peer } from '../core/connections';
+import { checkDuration, durationText } from '../core/duration';
 import { ContainerImage } from '../core/image';
 import { k8s } from '../core/k8s';
 import { ContainerSpec, EnvValue } from '../core/pod';
 import { Port } from '../core/port';
 import { Probe, ProbeOptions } from '../core/probe';
+import { checkSize, sizeQuantity } from '../core/quantity';
 import { ResourceRequirements } from '../core/resources';
 import { renderService } from '../core/service';
 import {
-  checkAnnotations, checkByteQuantity, checkConstruct, checkDnsSubdomain, checkHostname, checkInstance, checkInteger, checkLabels,
-  checkPrometheusDuration, invalid,
+  checkAnnotations, checkConstruct, checkDnsSubdomain, checkHostname, checkInstance, checkInteger, checkLabels, invalid,
 } from '../core/validate';
 import { readScript } from '../core/script-file';
 import { DisruptionBudget, SpreadPolicy, Workload } from '../core/workload';
@@ -54,8 +56,8 @@ export interface TrackingServerMetrics {
    * @default - none
    */
   readonly labels?: Record<string, string>;
-  /** @default "30s" */
-  readonly interval?: string;
+  /** How often Prometheus scrapes, at least a second. @default Duration.seconds(30) */
+  readonly interval?: Duration;
 }
 
 /** A claim mounted into the server container. */
@@ -130,9 +132,9 @@ export interface TrackingServerProps {
   /**
    * Scratch space (`/tmp`): the server buffers proxied artifact uploads there, so it must hold the
    * largest model you log.
-   * @default "10Gi"
+   * @default Size.gibibytes(10)
    */
-  readonly scratchSize?: string;
+  readonly scratchSize?: Size;
   /**
    * A HorizontalPodAutoscaler (autoscaling/v2) on CPU and memory; conflicts with `replicas`.
    * @default - a fixed number of replicas
@@ -219,7 +221,7 @@ export class TrackingServer extends WorkloadComponent implements ITrackingServer
     const autoscaling = resolveAutoscaling(this, props.autoscaling, props.replicas, props.resources);
     const replicas = autoscaling?.minReplicas ?? checkInteger(this, 'replicas', props.replicas ?? 1, 1, 50);
     this.maxReplicas = autoscaling?.maxReplicas ?? replicas;
-    const scratchSize = checkByteQuantity(this, 'scratchSize', props.scratchSize ?? '10Gi', '10Gi');
+    const scratchSize = sizeQuantity(this, 'scratchSize', checkSize(this, 'scratchSize', props.scratchSize, Size.gibibytes(10)));
     const workers = checkInteger(this, 'workers', props.workers ?? 2, 1, 32);
     if (props.auth instanceof MlflowAuth && props.auth._replacesImage && props.image) {
       invalid(this, 'image', 'must not be set with auth (the auth option brings the image with its plugin)', props.image, 'pass the image as auth: MlflowAuth.oidc({ image, ... })');
@@ -259,8 +261,10 @@ export class TrackingServer extends WorkloadComponent implements ITrackingServer
       checkAnnotations(this, 'ingress.annotations', props.ingress.annotations);
       if (props.ingress.controller !== undefined) checkInstance(this, 'ingress.controller', props.ingress.controller, Peer, 'a Peer', "pass Peer.namespace('ingress-nginx')");
     }
+    const scrapeInterval = props.metrics
+      ? durationText(this, 'metrics.interval', checkDuration(this, 'metrics.interval', props.metrics.interval, Duration.seconds(30)), { min: Duration.seconds(1) })
+      : undefined;
     if (props.metrics) {
-      checkPrometheusDuration(this, 'metrics.interval', props.metrics.interval ?? '30s', '30s');
       checkLabels(this, 'metrics.labels', props.metrics.labels);
       if (props.metrics.prometheus !== undefined) checkInstance(this, 'metrics.prometheus', props.metrics.prometheus, Peer, 'a Peer', "pass Peer.namespace('monitoring', { 'app.kubernetes.io/name': 'prometheus' })");
     }
@@ -354,9 +358,9 @@ export class TrackingServer extends WorkloadComponent implements ITrackingServer
       ],
       ...(sidecar ? {} : { ports: { http: PORT } }),
       resources,
-      startup: mlflowProbe(auth?.probes.startup ?? '/health', { periodSeconds: 5, failureThreshold: 60 }),
-      liveness: mlflowProbe(auth?.probes.liveness ?? '/health', { periodSeconds: 15, failureThreshold: 4 }),
-      readiness: mlflowProbe(auth?.probes.readiness ?? '/health', { periodSeconds: 5 }),
+      startup: mlflowProbe(auth?.probes.startup ?? '/health', { period: Duration.seconds(5), failureThreshold: 60 }),
+      liveness: mlflowProbe(auth?.probes.liveness ?? '/health', { period: Duration.seconds(15), failureThreshold: 4 }),
+      readiness: mlflowProbe(auth?.probes.readiness ?? '/health', { period: Duration.seconds(5) }),
       volumeMounts: [{ ...credentialsMount, readOnly: true }, ...extras.mounts, ...(auth ? [{ name: 'auth', mountPath: auth.mountPath, readOnly: true }, ...(auth.volumeMounts ?? [])] : [])],
       writableDirs: [{ path: '/tmp', sizeLimit: scratchSize }],
     };
@@ -427,7 +431,7 @@ export class TrackingServer extends WorkloadComponent implements ITrackingServer
         metadata: { name, labels: { ...props.metrics.labels, ...w.labels } },
         spec: {
           selector: { matchLabels: w.podSelector },
-          endpoints: [{ port: 'http', path: '/metrics', interval: props.metrics.interval ?? '30s' }],
+          endpoints: [{ port: 'http', path: '/metrics', interval: scrapeInterval }],
         },
       });
     }

@@ -1,5 +1,9 @@
+import { Duration, Size } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { checkByteQuantity, checkCron, checkDnsSubdomain, checkInstance, checkInteger, checkTimeZone, invalid } from '../core/validate';
+import { checkDuration, durationIn } from '../core/duration';
+import { checkSize, sizeQuantity } from '../core/quantity';
+import { Schedule, checkSchedule } from '../core/schedule';
+import { checkDnsSubdomain, checkInstance, describeShape, invalid } from '../core/validate';
 import { IBucket } from './object-store';
 
 /** Where a backup CronJob writes. */
@@ -19,14 +23,19 @@ export class BackupDestination {
     return new BackupDestination(bucket, p, undefined);
   }
   /** A PersistentVolumeClaim the CronJob mounts at `/backup` (the seed's `/backup` directory). */
-  public static volume(props: { size: string; storageClass?: string }): BackupDestination {
-    checkByteQuantity('BackupDestination.volume', 'size', props?.size, '20Gi');
+  public static volume(props: BackupVolumeProps): BackupDestination {
+    if (props === null || typeof props !== 'object') {
+      invalid('BackupDestination.volume', 'props', 'must be { size, storageClass? }', describeShape(props), 'pass BackupDestination.volume({ size: Size.gibibytes(20) })');
+    }
+    if (props.size === undefined) invalid('BackupDestination.volume', 'size', 'is required', undefined, 'pass size: Size.gibibytes(20)');
+    const size = sizeQuantity('BackupDestination.volume', 'size', checkSize('BackupDestination.volume', 'size', props.size, Size.gibibytes(20)));
     if (props.storageClass !== undefined) checkDnsSubdomain('BackupDestination.volume', 'storageClass', props.storageClass);
-    return new BackupDestination(undefined, '', props);
+    return new BackupDestination(undefined, '', { size, storageClass: props.storageClass });
   }
   private constructor(
     public readonly bucketRef: IBucket | undefined,
     public readonly prefix: string,
+    /** The claim of a volume destination, its size rendered as a quantity (`20Gi`). */
     public readonly volumeProps: { size: string; storageClass?: string } | undefined,
   ) {}
 
@@ -37,28 +46,59 @@ export class BackupDestination {
   }
 }
 
+/** The claim of {@link BackupDestination.volume}. */
+export interface BackupVolumeProps {
+  /** `Size.gibibytes(20)` */
+  readonly size: Size;
+  /** @default - the cluster's default StorageClass */
+  readonly storageClass?: string;
+}
+
 /** Schedule and retention of a backup CronJob. */
 export interface BackupOptions {
   /** Where to write. */
   readonly destination: BackupDestination;
-  /** Cron schedule, in the cluster's time zone unless `timeZone` is set. @default "0 2 * * *" (daily 02:00) */
-  readonly schedule?: string;
-  /** @default "Etc/UTC" */
-  readonly timeZone?: string;
-  /** Days to keep old backups. @default 7 */
-  readonly retentionDays?: number;
+  /**
+   * When it runs, with its time zone: `Schedule.daily({ hour: 2, timeZone: 'Europe/Paris' })`.
+   * @default Schedule.daily({ hour: 2 }) (02:00 Etc/UTC)
+   */
+  readonly schedule?: Schedule;
+  /** How long old backups are kept, in whole days (1 to 3650). @default Duration.days(7) */
+  readonly retention?: Duration;
 }
+
+/**
+ * Props that a JavaScript caller (or code written before they were typed) may still pass: each is
+ * refused with what replaces it, rather than ignored. A retention that is silently dropped would
+ * delete backups the user meant to keep.
+ * @internal
+ */
+export function refuseRemovedProps(scope: IConstruct, prop: string, o: object, removed: Record<string, (value: unknown) => string>): void {
+  for (const [name, fix] of Object.entries(removed)) {
+    const value = (o as Record<string, unknown>)[name];
+    if (value !== undefined) invalid(scope, `${prop}.${name}`, 'is no longer a prop', value, fix(value));
+  }
+}
+
+/** What replaced the untyped backup props, for {@link refuseRemovedProps}. */
+export const REMOVED_BACKUP_PROPS: Record<string, (value: unknown) => string> = {
+  timeZone: (v) => `set the time zone in the schedule, as in schedule: Schedule.daily({ hour: 2, timeZone: ${JSON.stringify(v)} })`,
+  retentionDays: (v) => `write retention: Duration.days(${typeof v === 'number' ? v : 7})`,
+};
 
 /**
  * Defaults resolved and checked once.
  * @internal
  */
 export function resolveBackup(scope: IConstruct, prop: string, o: BackupOptions) {
-  checkInstance(scope, `${prop}.destination`, o?.destination, BackupDestination, 'a BackupDestination', 'pass BackupDestination.bucket(store.bucket("backups")) or BackupDestination.volume({ size: "20Gi" })');
+  checkInstance(scope, `${prop}.destination`, o?.destination, BackupDestination, 'a BackupDestination', 'pass BackupDestination.bucket(store.bucket("backups")) or BackupDestination.volume({ size: Size.gibibytes(20) })');
+  refuseRemovedProps(scope, prop, o, REMOVED_BACKUP_PROPS);
+  const schedule = checkSchedule(scope, `${prop}.schedule`, o.schedule, Schedule.daily({ hour: 2 }));
+  const retention = checkDuration(scope, `${prop}.retention`, o.retention, Duration.days(7));
   return {
     destination: o.destination,
-    schedule: checkCron(scope, `${prop}.schedule`, o.schedule ?? '0 2 * * *'),
-    timeZone: checkTimeZone(scope, `${prop}.timeZone`, o.timeZone ?? 'Etc/UTC'),
-    retentionDays: checkInteger(scope, `${prop}.retentionDays`, o.retentionDays ?? 7, 1, 3650),
+    schedule: schedule.expression,
+    timeZone: schedule.timeZone,
+    retentionDays: durationIn(scope, `${prop}.retention`, retention, 'days', 1, 3650),
   };
 }

@@ -4,7 +4,7 @@ export type { IDatabase, ExistingDatabaseProps } from './database';
 export { ObjectStore } from './object-store';
 export type { S3Credentials, IObjectStore, IBucket, ExistingObjectStoreProps } from './object-store';
 export { BackupDestination } from './backup';
-export type { BackupOptions } from './backup';
+export type { BackupOptions, BackupVolumeProps } from './backup';
 export { Postgres } from './postgres';
 export type { PostgresDatabaseProps, PostgresProps } from './postgres';
 export { PostgresBackup } from './postgres-backup';

@@ -1,12 +1,13 @@
 import { Construct } from 'constructs';
 import { renderCronJob } from '../core/batch';
 import { k8s } from '../core/k8s';
-import { checkCron, checkInstance, checkTimeZone, invalid } from '../core/validate';
+import { Schedule, checkSchedule } from '../core/schedule';
+import { checkInstance, invalid } from '../core/validate';
 import { EnvValue } from '../core/pod';
 import { readScript } from '../core/script-file';
 import { Workload } from '../core/workload';
 import { WorkloadComponent } from '../core/workload-component';
-import { BackupDestination } from './backup';
+import { BackupDestination, REMOVED_BACKUP_PROPS, refuseRemovedProps } from './backup';
 import { renderBackupVolume } from './backup-volume';
 import { recordBucketUse } from './bucket-uses';
 import { IObjectStore } from './object-store';
@@ -16,10 +17,11 @@ import { MC_RUN_AS, MC_WRITABLE_DIRS, mcImage, s3AliasEnv } from './s3-client';
 export interface MinioBackupOptions {
   /** A bucket on another store, or a volume (the seed's `/backup`). */
   readonly destination: BackupDestination;
-  /** @default "0 3 * * *" (daily 03:00) */
-  readonly schedule?: string;
-  /** @default "Etc/UTC" */
-  readonly timeZone?: string;
+  /**
+   * When it runs, with its time zone.
+   * @default Schedule.daily({ hour: 3 }) (03:00 Etc/UTC)
+   */
+  readonly schedule?: Schedule;
   /**
    * The buckets to mirror; each must be one this MinIO creates.
    * @default - every bucket
@@ -50,10 +52,10 @@ export class MinioBackup extends WorkloadComponent {
     const w = this.attachWorkload(new Workload(this, 'Workload', {
       owner: this, name: 'minio', instance: `${props.source.workloadName}-backup`, component: 'backup', partOf: props.partOf,
     }));
-    const schedule = checkCron(this, 'backup.schedule', props.schedule ?? '0 3 * * *');
-    const timeZone = checkTimeZone(this, 'backup.timeZone', props.timeZone ?? 'Etc/UTC');
+    refuseRemovedProps(this, 'backup', props, { timeZone: REMOVED_BACKUP_PROPS.timeZone });
+    const schedule = checkSchedule(this, 'backup.schedule', props.schedule, Schedule.daily({ hour: 3 }));
     const dest = checkInstance(this, 'backup.destination', props.destination, BackupDestination, 'a BackupDestination',
-      'pass BackupDestination.bucket(otherStore.bucket("backups")) or BackupDestination.volume({ size: "100Gi" })');
+      'pass BackupDestination.bucket(otherStore.bucket("backups")) or BackupDestination.volume({ size: Size.gibibytes(100) })');
     if (props.buckets !== undefined && !Array.isArray(props.buckets)) {
       invalid(this, 'backup.buckets', 'must be an array of bucket names', props.buckets, 'pass buckets: ["mlflow"]');
     }
@@ -90,8 +92,8 @@ export class MinioBackup extends WorkloadComponent {
       },
     });
     this.resource = renderCronJob(w, {
-      schedule,
-      timeZone,
+      schedule: schedule.expression,
+      timeZone: schedule.timeZone,
       activeDeadlineSeconds: 6 * 3600,
       pod: {
         runAs: MC_RUN_AS,

@@ -1,3 +1,4 @@
+import { Duration, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IWorkload, Peer } from '../core/connections';
 import { ContainerImage } from '../core/image';
@@ -8,7 +9,8 @@ import { Probe } from '../core/probe';
 import { ResourceRequirements } from '../core/resources';
 import { PodManagementPolicy, StatefulWorkload } from '../core/stateful-workload';
 import { WorkloadComponent } from '../core/workload-component';
-import { checkByteQuantity, checkConstruct, checkDnsSubdomain, checkInstance, checkInteger, checkS3BucketName, invalid } from '../core/validate';
+import { checkSize, sizeQuantity } from '../core/quantity';
+import { checkConstruct, checkDnsSubdomain, checkInstance, checkInteger, checkS3BucketName, invalid } from '../core/validate';
 import { DisruptionBudget, SpreadPolicy } from '../core/workload';
 import { BucketRef, IBucket, IObjectStore, S3Credentials, checkRegionName, checkS3Credentials } from './object-store';
 import { MinioBackup, MinioBackupOptions } from './minio-backup';
@@ -45,8 +47,8 @@ export interface MinioProps {
   readonly rootCredentials: S3Credentials;
   /** @default MinioTopology.standalone() */
   readonly topology?: MinioTopology;
-  /** Size of each drive's PVC. @default "50Gi" */
-  readonly storageSize?: string;
+  /** Size of each drive's PVC. @default Size.gibibytes(50) */
+  readonly storageSize?: Size;
   /** @default - the cluster's default StorageClass */
   readonly storageClass?: string;
   /** @default - 100m/1000m CPU, 256Mi/2Gi memory (seed 002) */
@@ -107,7 +109,7 @@ export class Minio extends WorkloadComponent implements IObjectStore {
       invalid(this, 'users', 'must map user names to { credentials, readWrite?, readOnly? }', undefined, 'pass users: { mlflow: { credentials, readWrite: ["mlflow"] } }');
     }
     const image = ContainerImage.fromReference(props.image ?? Minio.DEFAULT_IMAGE, this, 'image');
-    const storageSize = checkByteQuantity(this, 'storageSize', props.storageSize ?? '50Gi', '50Gi');
+    const storageSize = sizeQuantity(this, 'storageSize', checkSize(this, 'storageSize', props.storageSize, Size.gibibytes(50)));
     if (props.storageClass !== undefined) checkDnsSubdomain(this, 'storageClass', props.storageClass);
 
     const t = this.topology;
@@ -145,9 +147,9 @@ export class Minio extends WorkloadComponent implements IObjectStore {
             requests: { cpu: '100m', memory: '256Mi' },
             limits: { cpu: '1000m', memory: '2Gi' },
           },
-          startup: Probe.httpGet('/minio/health/live', 'api', { periodSeconds: 5, failureThreshold: 60 }),
+          startup: Probe.httpGet('/minio/health/live', 'api', { period: Duration.seconds(5), failureThreshold: 60 }),
           liveness: Probe.httpGet('/minio/health/live', 'api'),
-          readiness: Probe.httpGet('/minio/health/ready', 'api', { periodSeconds: 5 }),
+          readiness: Probe.httpGet('/minio/health/ready', 'api', { period: Duration.seconds(5) }),
           volumeMounts: drives.map((d) => ({ name: d, mountPath: `/${d}` })),
           writableDirs: ['/tmp'],
         }],

@@ -1,3 +1,4 @@
+import { Duration, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import { k8s } from '../core/k8s';
 import { ContainerImage } from '../core/image';
@@ -9,7 +10,8 @@ import { ResourceRequirements } from '../core/resources';
 import { SecretValue } from '../core/secret-value';
 import { StatefulWorkload } from '../core/stateful-workload';
 import { WorkloadComponent } from '../core/workload-component';
-import { checkByteQuantity, checkDnsSubdomain, checkSecretValue, invalid } from '../core/validate';
+import { checkSize, sizeQuantity } from '../core/quantity';
+import { checkDnsSubdomain, checkSecretValue, invalid } from '../core/validate';
 import { readScript } from '../core/script-file';
 import { BackupOptions } from './backup';
 import { DatabaseEngine, IDatabase, checkSqlIdentifier } from './database';
@@ -46,8 +48,8 @@ export interface PostgresProps {
   readonly superuserPassword: SecretValue;
   /** The application database and role. */
   readonly database: PostgresDatabaseProps;
-  /** @default "10Gi" */
-  readonly storageSize?: string;
+  /** The data volume. @default Size.gibibytes(10) */
+  readonly storageSize?: Size;
   /** @default - the cluster's default StorageClass */
   readonly storageClass?: string;
   /** @default - 100m/500m CPU, 256Mi/1Gi memory (seed 002) */
@@ -118,7 +120,7 @@ export class Postgres extends WorkloadComponent implements IDatabase {
     }
     this.password = props.database.password;
     this.superuserPassword = props.superuserPassword;
-    const storageSize = checkByteQuantity(this, 'storageSize', props.storageSize ?? '10Gi', '10Gi');
+    const storageSize = sizeQuantity(this, 'storageSize', checkSize(this, 'storageSize', props.storageSize, Size.gibibytes(10)));
     if (props.storageClass !== undefined) checkDnsSubdomain(this, 'storageClass', props.storageClass);
 
     const initdb = `${name}-initdb`;
@@ -147,9 +149,9 @@ export class Postgres extends WorkloadComponent implements IDatabase {
             requests: { cpu: '100m', memory: '256Mi' },
             limits: { cpu: '500m', memory: '1Gi' },
           },
-          startup: Probe.exec(isReady, { periodSeconds: 5, failureThreshold: 60 }),
-          liveness: Probe.exec(isReady, { periodSeconds: 10, failureThreshold: 6 }),
-          readiness: Probe.exec(isReady, { periodSeconds: 5 }),
+          startup: Probe.exec(isReady, { period: Duration.seconds(5), failureThreshold: 60 }),
+          liveness: Probe.exec(isReady, { period: Duration.seconds(10), failureThreshold: 6 }),
+          readiness: Probe.exec(isReady, { period: Duration.seconds(5) }),
           volumeMounts: [
             { name: 'data', mountPath: DATA_DIR },
             { name: 'initdb', mountPath: '/docker-entrypoint-initdb.d', readOnly: true },

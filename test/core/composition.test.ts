@@ -1,4 +1,4 @@
-import { JsonPatch } from 'cdk8s';
+import { JsonPatch, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import { IWorkload } from '../../lib/core/connections';
@@ -48,7 +48,7 @@ class Redis extends WorkloadComponent {
 
 const pg = (chart: Construct, backup = false) => new Postgres(chart, 'db', {
   superuserPassword: secretRef('pg', 'superuser'), database: { password: secretRef('pg', 'mlflow') },
-  ...(backup ? { backup: { destination: BackupDestination.volume({ size: '5Gi' }) } } : {}),
+  ...(backup ? { backup: { destination: BackupDestination.volume({ size: Size.gibibytes(5) }) } } : {}),
 });
 const minio = (chart: Construct) => new Minio(chart, 'minio', { rootCredentials: { accessKeyId: secretRef('m', 'u'), secretAccessKey: secretRef('m', 'p') }, buckets: ['mlflow'] });
 

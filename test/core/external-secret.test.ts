@@ -1,3 +1,4 @@
+import { Duration } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { ExternalSecret, SecretStoreRef } from '../../lib/core/external-secret';
 import { exactly, find, synthChart } from '../support/synth';
@@ -43,7 +44,7 @@ describe('ExternalSecret', () => {
   it('reads from a namespaced SecretStore, with custom refresh and labels', () => {
     const es = find(synthChart((chart) => new ExternalSecret(chart, 'x', {
       name: 'minio', store: SecretStoreRef.namespaced('vault'), data: { 'root-user': { remoteKey: 'minio/user' } },
-      refreshInterval: '15m', labels: { team: 'ml' },
+      refreshInterval: Duration.minutes(15), labels: { team: 'ml' },
     })), 'ExternalSecret', 'minio');
     expect(es.metadata.labels).toEqual({ team: 'ml' });
     expect(es.spec).toMatchObject({ refreshInterval: '15m', secretStoreRef: { name: 'vault', kind: 'SecretStore' } });
@@ -91,10 +92,24 @@ describe('ExternalSecret validation', () => {
     expect(() => SecretStoreRef.namespaced('')).toThrowError(/^SecretStoreRef\.namespaced: name must be a DNS-1123 subdomain/);
   });
 
-  it('checks refreshInterval as a Go duration, the store and the labels', () => {
-    expect(build({ data: { password: { remoteKey: 'db' } }, refreshInterval: '1d' })).toThrowError(exactly(
-      'test/es: refreshInterval must be a Go duration (a number and a unit among ns, us, ms, s, m, h, such as "1h30m"), got "1d". Fix: write it as "1h"'));
-    expect(build({ data: { password: { remoteKey: 'db' } }, refreshInterval: '15m' })).not.toThrow();
+  it('renders refreshInterval as the Go duration text of the Duration', () => {
+    const interval = (d?: Duration) => find(synthChart((chart) => new ExternalSecret(chart, 'x', {
+      name: 'minio', store: SecretStoreRef.cluster('vault'), data: { u: { remoteKey: 'minio/user' } }, refreshInterval: d,
+    })), 'ExternalSecret', 'minio').spec.refreshInterval;
+    expect(interval()).toBe('1h');
+    expect(interval(Duration.days(1))).toBe('24h');
+    expect(interval(Duration.seconds(90))).toBe('1m30s');
+    expect(interval(Duration.millis(1500))).toBe('1s500ms');
+    expect(interval(Duration.seconds(0))).toBe('0s');
+  });
+
+  it('checks refreshInterval is a Duration, the store and the labels', () => {
+    expect(build({ data: { password: { remoteKey: 'db' } }, refreshInterval: '1d' as never })).toThrowError(exactly(
+      'test/es: refreshInterval must be a Duration, not a string, got "1d". Fix: write refreshInterval: Duration.days(1)'));
+    expect(build({ data: { password: { remoteKey: 'db' } }, refreshInterval: 3600 as never })).toThrowError(exactly(
+      'test/es: refreshInterval must be a Duration, not a number, got 3600. Fix: write refreshInterval: Duration.hours(1)'));
+    expect(build({ data: { password: { remoteKey: 'db' } }, refreshInterval: Duration.millis(0.5) })).toThrowError(exactly(
+      'test/es: refreshInterval must be a whole, non-negative number of milliseconds, got "0.5 millis". Fix: write refreshInterval: Duration.millis(1)'));
     expect(build({ data: { password: { remoteKey: 'db' } }, store: 'gcp-secret-manager' })).toThrowError(exactly(
       'test/es: store must be a SecretStoreRef, got a string. Fix: pass SecretStoreRef.cluster("gcp-secret-manager")'));
     expect(build({ data: { password: { remoteKey: 'db' } }, labels: { 'app.kubernetes.io/name': 'Creds!' } })).toThrow(/^test\/es: labels\.app\.kubernetes\.io\/name must be a label value/);

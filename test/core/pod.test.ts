@@ -1,4 +1,4 @@
-import { App, Chart } from 'cdk8s';
+import { App, Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import { ContainerImage } from '../../lib/core/image';
@@ -91,7 +91,7 @@ describe('restrictedPodSpec', () => {
       ports: { http: 8080 },
       command: ['run'],
       args: ['--flag'],
-      liveness: Probe.httpGet('/health', 'http', { initialDelaySeconds: 5 }),
+      liveness: Probe.httpGet('/health', 'http', { initialDelay: Duration.seconds(5) }),
       readiness: Probe.exec(['true']),
     })] });
     const main = spec.containers[0];
@@ -174,12 +174,30 @@ describe('restrictedPodSpec validation', () => {
       'thing: containers[0].image must be a ContainerImage, got a string. Fix: pass ContainerImage.fromReference("postgres:16.6-bookworm")'));
   });
 
-  it('refuses negative probe timings and a probe on an unnamed port', () => {
+  it('renders probe Durations as whole seconds', () => {
+    expect(Probe.tcpSocket('api', { initialDelay: Duration.minutes(1), period: Duration.seconds(15), timeout: Duration.seconds(2), failureThreshold: 4 }).render())
+      .toMatchObject({ initialDelaySeconds: 60, periodSeconds: 15, timeoutSeconds: 2, failureThreshold: 4 });
+    expect(Probe.exec(['true'], { period: Duration.seconds(5) }).render()).toEqual({ exec: { command: ['true'] }, periodSeconds: 5, timeoutSeconds: 5, failureThreshold: 3 });
+    // The deprecated numbers of seconds render the same, while the newer constructs migrate.
+    expect(Probe.exec(['true'], { periodSeconds: 5 }).render()).toEqual(Probe.exec(['true'], { period: Duration.seconds(5) }).render());
+  });
+
+  it('refuses probe timings that are not whole seconds in range, strings, and both forms of one timing', () => {
+    expect(() => Probe.httpGet('/health', 'http', { timeout: Duration.millis(1500) })).toThrowError(exactly(
+      'Probe.httpGet: timeout must be a whole number of seconds from 1 to 3600, got "1 second 500 millis". Fix: pass Duration.seconds(n) with n from 1 to 3600'));
+    expect(() => Probe.httpGet('/health', 'http', { period: Duration.seconds(0) })).toThrowError(exactly(
+      'Probe.httpGet: period must be a whole number of seconds from 1 to 3600, got "0 seconds". Fix: pass Duration.seconds(n) with n from 1 to 3600'));
+    expect(() => Probe.tcpSocket('api', { initialDelay: Duration.minutes(90) })).toThrowError(exactly(
+      'Probe.tcpSocket: initialDelay must be a whole number of seconds from 0 to 3600, got "1 hour 30 minutes". Fix: pass Duration.seconds(n) with n from 0 to 3600'));
+    expect(() => Probe.tcpSocket('api', { period: '10s' as never })).toThrowError(exactly(
+      'Probe.tcpSocket: period must be a Duration, not a string, got "10s". Fix: write period: Duration.seconds(10)'));
+    expect(() => Probe.tcpSocket('api', { period: Duration.seconds(5), periodSeconds: 5 })).toThrowError(exactly(
+      'Probe.tcpSocket: periodSeconds conflicts with period (both set the same timing), got 5. Fix: remove periodSeconds and keep period'));
     expect(() => Probe.httpGet('/health', 'http', { timeoutSeconds: -1 })).toThrowError(exactly(
       'Probe.httpGet: timeoutSeconds must be an integer from 1 to 3600, got -1. Fix: use a whole number from 1 to 3600'));
-    expect(() => Probe.tcpSocket('api', { initialDelaySeconds: -5 })).toThrowError(exactly(
-      'Probe.tcpSocket: initialDelaySeconds must be an integer from 0 to 3600, got -5. Fix: use a whole number from 0 to 3600'));
-    expect(() => Probe.exec(['true'], { periodSeconds: 0 })).toThrow(/^Probe\.exec: periodSeconds must be an integer from 1 to 3600/);
+  });
+
+  it('refuses a probe on an unnamed port or path', () => {
     expect(() => Probe.httpGet('health', 'http')).toThrowError(exactly('Probe.httpGet: path must be an absolute URL path, got "health". Fix: write it as "/health"'));
     expect(() => Probe.httpGet('/health', '5000')).toThrowError(exactly(
       'Probe.httpGet: port must name a container port (it holds a letter), got "5000". Fix: pass the name of a port in ContainerSpec.ports, such as "http"'));

@@ -40,8 +40,8 @@ describe('Schedule', () => {
     expect(() => checkSchedule('mlops/db/Backup', 'backup.schedule', '0 3 * * *' as never, fallback)).toThrowError(exactly(
       'mlops/db/Backup: backup.schedule must be a Schedule, not a string, got "0 3 * * *". Fix: write schedule: Schedule.cron("0 3 * * *")'));
     expect(() => checkSchedule('mlops/db/Backup', 'backup.schedule', 'nightly' as never, fallback)).toThrowError(exactly(
-      'mlops/db/Backup: backup.schedule must be a Schedule, not a string, got "nightly". Fix: write schedule: Schedule.cron("0 2 * * *") or Schedule.daily({ hour: 2 })'));
+      'mlops/db/Backup: backup.schedule must be a Schedule, not a string, got "nightly". Fix: write schedule: Schedule.daily({ hour: 2 }) or Schedule.cron("0 2 * * *")'));
     expect(() => checkSchedule('mlops/db/Backup', 'backup.schedule', { expression: '0 2 * * *', timeZone: 'Etc/UTC' } as never, fallback)).toThrowError(exactly(
-      'mlops/db/Backup: backup.schedule must be a Schedule, got a plain object. Fix: write schedule: Schedule.daily({ hour: 2 })'));
+      'mlops/db/Backup: backup.schedule must be a Schedule, got a plain object. Fix: write schedule: Schedule.daily({ hour: 2 }) or Schedule.cron("0 2 * * *")'));
   });
 });

@@ -1,4 +1,4 @@
-import { App, Chart } from 'cdk8s';
+import { App, Chart, Duration, Size } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { Peer } from '../../lib/core/connections';
 import { Workload } from '../../lib/core/workload';
@@ -94,7 +94,7 @@ describe('TrackingServer with defaults', () => {
 
   it('buffers proxied uploads on a 10Gi /tmp by default, sized by scratchSize', () => {
     expect(podSpec(deploy).volumes.find((v: any) => v.name === 'w-tmp').emptyDir.sizeLimit).toBe('10Gi');
-    const big = find(stack({ scratchSize: '50Gi' }).objs, 'Deployment', 'mlflow');
+    const big = find(stack({ scratchSize: Size.gibibytes(50) }).objs, 'Deployment', 'mlflow');
     expect(podSpec(big).volumes.find((v: any) => v.name === 'w-tmp').emptyDir.sizeLimit).toBe('50Gi');
   });
 
@@ -138,7 +138,7 @@ describe('TrackingServer, highly available, exposed and scraped', () => {
     replicas: 3,
     workers: 4,
     ingress: { host: 'mlflow.example.com', tls: IngressTls.certManagerClusterIssuer('letsencrypt'), annotations: { 'nginx.ingress.kubernetes.io/proxy-body-size': '0' } },
-    metrics: { interval: '1m' },
+    metrics: { interval: Duration.minutes(1) },
     clients: [Peer.namespace('training')],
     partOf: 'mlops',
   });
@@ -303,8 +303,16 @@ describe('TrackingServer validation', () => {
       'test/mlflow: ingress.className must be a DNS-1123 subdomain (lower-case letters, digits, \'-\' and \'.\', at most 253 characters), got "Nginx Public". Fix: use a name such as "nginx-public"'));
     expect(build({ ingress: { ...ingress, annotations: { 'nginx.ingress.kubernetes.io/proxy body size': '0' } } })).toThrowError(exactly(
       'test/mlflow: ingress.annotations key must be an annotation key ([prefix/]name) but has a name that is not 1 to 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit, got "nginx.ingress.kubernetes.io/proxy body size". Fix: use a key such as "example.com/note"'));
-    expect(build({ metrics: { interval: '1.5m' } })).toThrowError(exactly(
-      'test/mlflow: metrics.interval must be a Prometheus duration (whole numbers with units y, w, d, h, m, s, ms in that order, such as "1m30s"), got "1.5m". Fix: write it as "30s"'));
+    expect(build({ metrics: { interval: '1.5m' as never } })).toThrowError(exactly(
+      'test/mlflow: metrics.interval must be a Duration, not a string, got "1.5m". Fix: write interval: Duration.seconds(30)'));
+    expect(build({ metrics: { interval: '90s' as never } })).toThrowError(exactly(
+      'test/mlflow: metrics.interval must be a Duration, not a string, got "90s". Fix: write interval: Duration.seconds(90)'));
+    expect(build({ metrics: { interval: Duration.millis(500) } })).toThrowError(exactly(
+      'test/mlflow: metrics.interval must be a whole number of milliseconds, at least 1s, got "500ms". Fix: write interval: Duration.seconds(1)'));
+    expect(build({ scratchSize: '50Gi' as never })).toThrowError(exactly(
+      'test/mlflow: scratchSize must be a Size, not a string, got "50Gi". Fix: write scratchSize: Size.gibibytes(50)'));
+    expect(build({ scratchSize: Size.kibibytes(0.5) })).toThrowError(exactly(
+      'test/mlflow: scratchSize must be a positive whole number of KiB, got "0.5 KiB". Fix: write scratchSize: Size.kibibytes(1)'));
     expect(build({ metrics: { labels: { release: 'kube prometheus' } } })).toThrowError(exactly(
       'test/mlflow: metrics.labels.release must be a label value (at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit), got "kube prometheus". Fix: use a value such as "kube-prometheus"'));
     expect(build({ clients: ['training' as never] })).toThrowError(exactly(

@@ -1,3 +1,5 @@
+import { Size } from 'cdk8s';
+import { Schedule } from '../../lib/core/schedule';
 import { describe, expect, it } from 'vitest';
 import { BackupDestination } from '../../lib/storage/backup';
 import { Minio } from '../../lib/storage/minio';
@@ -9,7 +11,7 @@ const rootCredentials = { accessKeyId: secretRef('minio', 'root-user'), secretAc
 
 describe('MinioBackup to a volume', () => {
   const objs = synthChart((chart) => {
-    const minio = new Minio(chart, 'minio', { rootCredentials, buckets: ['mlflow'], backup: { destination: BackupDestination.volume({ size: '100Gi' }) } });
+    const minio = new Minio(chart, 'minio', { rootCredentials, buckets: ['mlflow'], backup: { destination: BackupDestination.volume({ size: Size.gibibytes(100) }) } });
     // Buckets added after the backup was declared are mirrored too.
     minio.addBucket('datasets');
   });
@@ -53,7 +55,7 @@ describe('MinioBackup to another store', () => {
     });
     new Minio(chart, 'minio', {
       rootCredentials, buckets: ['mlflow'],
-      backup: { destination: BackupDestination.bucket(offsite.bucket('acme-dr'), 'minio'), schedule: '15 4 * * *', timeZone: 'Europe/Paris', removeDeleted: true },
+      backup: { destination: BackupDestination.bucket(offsite.bucket('acme-dr'), 'minio'), schedule: Schedule.cron('15 4 * * *', { timeZone: 'Europe/Paris' }), removeDeleted: true },
     });
   });
   const cron = find(objs, 'CronJob', 'minio-backup');
@@ -89,18 +91,21 @@ describe('MinioBackup to another store', () => {
 });
 
 describe('MinioBackup validation', () => {
-  it('checks the schedule', () => {
-    expect(() => synthChart((chart) => new Minio(chart, 'minio', { rootCredentials, backup: { destination: BackupDestination.volume({ size: '1Gi' }), schedule: '0 3 * * * *' } }))).toThrowError(exactly(
-      'test/minio/Backup: backup.schedule must be a five-field cron expression, got "0 3 * * * *". Fix: write it as "0 2 * * *" (daily at 02:00)'));
+  it('checks the schedule is a Schedule, and refuses the removed timeZone prop', () => {
+    const destination = BackupDestination.volume({ size: Size.gibibytes(1) });
+    expect(() => synthChart((chart) => new Minio(chart, 'minio', { rootCredentials, backup: { destination, schedule: '0 3 * * *' as never } }))).toThrowError(exactly(
+      'test/minio/Backup: backup.schedule must be a Schedule, not a string, got "0 3 * * *". Fix: write schedule: Schedule.cron("0 3 * * *")'));
+    expect(() => synthChart((chart) => new Minio(chart, 'minio', { rootCredentials, backup: { destination, timeZone: 'Europe/Paris' } as never }))).toThrowError(exactly(
+      'test/minio/Backup: backup.timeZone is no longer a prop, got "Europe/Paris". Fix: set the time zone in the schedule, as in schedule: Schedule.daily({ hour: 2, timeZone: "Europe/Paris" })'));
   });
 
   it('mirrors only the chosen buckets, which must exist', () => {
     const objs = synthChart((chart) => {
-      new Minio(chart, 'minio', { rootCredentials, buckets: ['mlflow', 'backups'], backup: { destination: BackupDestination.volume({ size: '5Gi' }), buckets: ['mlflow'] } });
+      new Minio(chart, 'minio', { rootCredentials, buckets: ['mlflow', 'backups'], backup: { destination: BackupDestination.volume({ size: Size.gibibytes(5) }), buckets: ['mlflow'] } });
     });
     expect(envOf(find(objs, 'CronJob', 'minio-backup').spec.jobTemplate.spec.template.spec.containers[0]).BUCKETS).toBe('mlflow');
     expect(() => synthChart((chart) => {
-      new Minio(chart, 'minio', { rootCredentials, buckets: ['mlflow'], backup: { destination: BackupDestination.volume({ size: '5Gi' }), buckets: ['mlfow'] } });
+      new Minio(chart, 'minio', { rootCredentials, buckets: ['mlflow'], backup: { destination: BackupDestination.volume({ size: Size.gibibytes(5) }), buckets: ['mlfow'] } });
     })).toThrow('test/minio/Backup: backup.buckets must name buckets this MinIO creates (mlflow), got "mlfow". Fix: add it with minio.addBucket("mlfow") or remove it from backup.buckets.');
   });
 

@@ -1,3 +1,4 @@
+import { Size } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { Peer } from '../../lib/core/connections';
 import { Workload } from '../../lib/core/workload';
@@ -81,7 +82,7 @@ describe('Minio standalone', () => {
 
 describe('Minio distributed', () => {
   const objs = synthChart((chart) => {
-    const minio = new Minio(chart, 'store', { rootCredentials, topology: MinioTopology.distributed(4), storageSize: '100Gi', storageClass: 'ssd', region: 'eu-west-1' });
+    const minio = new Minio(chart, 'store', { rootCredentials, topology: MinioTopology.distributed(4), storageSize: Size.gibibytes(100), storageClass: 'ssd', region: 'eu-west-1' });
     minio.allowConsoleFrom(Peer.namespace('ingress-nginx'));
     minio.grantConnect(new Workload(chart, 'client', { name: 'app', instance: 'app', component: 'client' }), 'app → minio');
   }, 'storage');
@@ -176,10 +177,10 @@ describe('Minio validation', () => {
   it('checks image, storage size and storage class', () => {
     expect(build({ image: 'quay.io/minio/minio:latest' })).toThrowError(exactly(
       'test/minio: image must not use the mutable tag "latest", got "quay.io/minio/minio:latest". Fix: pin a version, as in "quay.io/minio/minio:1.2.3", or add @sha256:<digest>'));
-    expect(build({ storageSize: '50G B' })).toThrowError(exactly(
-      'test/minio: storageSize must be a positive Kubernetes quantity, got "50G B". Fix: write it as "50Gi"'));
-    expect(build({ storageSize: '500m' })).toThrowError(exactly(
-      'test/minio: storageSize must be a whole number of bytes (the suffix "m" means thousandths, not mebibytes), got "500m". Fix: write "500Mi" for mebibytes'));
+    expect(build({ storageSize: '50G B' as never })).toThrowError(exactly(
+      'test/minio: storageSize must be a Size, not a string, got "50G B". Fix: write storageSize: Size.gibibytes(50)'));
+    expect(build({ storageSize: '500Mi' as never })).toThrowError(exactly(
+      'test/minio: storageSize must be a Size, not a string, got "500Mi". Fix: write storageSize: Size.mebibytes(500)'));
     expect(build({ storageClass: 'SSD' })).toThrowError(/^test\/minio: storageClass must be a DNS-1123 subdomain/);
   });
 });

@@ -2,6 +2,7 @@ import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { Duration, Size } from 'cdk8s';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BackupDestination } from '../../lib/storage/backup';
 import { CloudObjectStore, WorkloadIdentity } from '../../lib/storage/cloud-object-store';
@@ -81,7 +82,7 @@ describe('Mysql', () => {
 
 describe('MysqlBackup', () => {
   it('to a volume: mysqldump into the PVC, pruned after the retention', () => {
-    const objs = synthChart((chart) => mysql(chart, { backup: { destination: BackupDestination.volume({ size: '20Gi' }), retentionDays: 3 } }));
+    const objs = synthChart((chart) => mysql(chart, { backup: { destination: BackupDestination.volume({ size: Size.gibibytes(20) }), retention: Duration.days(3) } }));
     const cron = find(objs, 'CronJob', 'mysql-backup');
     const dump = container(cron, 'dump');
     expect(dump.image).toBe('mysql:8.4.6');

@@ -1,3 +1,5 @@
+import { Duration, Size } from 'cdk8s';
+import { DayOfWeek, Schedule } from '../../lib/core/schedule';
 import { describe, expect, it } from 'vitest';
 import { BackupDestination, BackupOptions } from '../../lib/storage/backup';
 import { ObjectStore } from '../../lib/storage/object-store';
@@ -13,7 +15,7 @@ const postgres = (chart: any, backup: BackupOptions | undefined) => new Postgres
 });
 
 describe('PostgresBackup to a volume', () => {
-  const objs = synthChart((chart) => postgres(chart, { destination: BackupDestination.volume({ size: '30Gi', storageClass: 'standard' }) }));
+  const objs = synthChart((chart) => postgres(chart, { destination: BackupDestination.volume({ size: Size.gibibytes(30), storageClass: 'standard' }) }));
   const cron = find(objs, 'CronJob', 'postgresql-backup');
   const dump = container(cron, 'dump');
   const script = dump.command[2];
@@ -57,7 +59,7 @@ describe('PostgresBackup to a volume', () => {
 describe('PostgresBackup to a bucket', () => {
   const objs = synthChart((chart) => {
     const s3 = ObjectStore.fromExisting(chart, 's3', { endpointUrl: 'https://s3.eu-west-1.amazonaws.com', credentials: creds });
-    postgres(chart, { destination: BackupDestination.bucket(s3.bucket('acme-backups'), '/pg/'), schedule: '30 1 * * 0', timeZone: 'Europe/Berlin', retentionDays: 30 });
+    postgres(chart, { destination: BackupDestination.bucket(s3.bucket('acme-backups'), '/pg/'), schedule: Schedule.weekly({ day: DayOfWeek.SUNDAY, hour: 1, minute: 30, timeZone: 'Europe/Berlin' }), retention: Duration.days(30) });
   });
   const cron = find(objs, 'CronJob', 'postgresql-backup');
 
@@ -97,35 +99,47 @@ describe('PostgresBackup to a bucket', () => {
 });
 
 describe('PostgresBackup validation', () => {
-  const volume = BackupDestination.volume({ size: '1Gi' });
+  const volume = BackupDestination.volume({ size: Size.gibibytes(1) });
 
-  it('checks the schedule', () => {
-    expect(() => synthChart((chart) => postgres(chart, { destination: volume, schedule: 'daily' }))).toThrowError(exactly(
-      'test/db/Backup: backup.schedule must be a five-field cron expression, got "daily". Fix: write it as "0 2 * * *" (daily at 02:00)'));
+  it('checks the schedule is a Schedule (a string gets the Schedule.cron call to write)', () => {
+    expect(() => synthChart((chart) => postgres(chart, { destination: volume, schedule: 'daily' as never }))).toThrowError(exactly(
+      'test/db/Backup: backup.schedule must be a Schedule, not a string, got "daily". Fix: write schedule: Schedule.daily({ hour: 2 }) or Schedule.cron("0 2 * * *")'));
+    expect(() => synthChart((chart) => postgres(chart, { destination: volume, schedule: '30 1 * * 0' as never }))).toThrowError(exactly(
+      'test/db/Backup: backup.schedule must be a Schedule, not a string, got "30 1 * * 0". Fix: write schedule: Schedule.cron("30 1 * * 0")'));
   });
 
-  it('checks the schedule fields and the time zone', () => {
-    expect(() => synthChart((chart) => postgres(chart, { destination: volume, schedule: '0 25 * * *' }))).toThrowError(exactly(
-      'test/db/Backup: backup.schedule must be a valid cron expression (hour "25" is outside 0-23), got "0 25 * * *". Fix: write it as "0 2 * * *" (daily at 02:00)'));
-    expect(() => synthChart((chart) => postgres(chart, { destination: volume, timeZone: 'Europe/Atlantis' }))).toThrowError(exactly(
-      'test/db/Backup: backup.timeZone must be an IANA time zone name, got "Europe/Atlantis". Fix: write a zone such as "Etc/UTC" or "Europe/Berlin"'));
+  it('refuses the removed timeZone and retentionDays props rather than ignoring them', () => {
+    expect(() => synthChart((chart) => postgres(chart, { destination: volume, timeZone: 'Europe/Berlin' } as never))).toThrowError(exactly(
+      'test/db/Backup: backup.timeZone is no longer a prop, got "Europe/Berlin". Fix: set the time zone in the schedule, as in schedule: Schedule.daily({ hour: 2, timeZone: "Europe/Berlin" })'));
+    expect(() => synthChart((chart) => postgres(chart, { destination: volume, retentionDays: 30 } as never))).toThrowError(exactly(
+      'test/db/Backup: backup.retentionDays is no longer a prop, got 30. Fix: write retention: Duration.days(30)'));
   });
 
   it('refuses a destination that is not a BackupDestination, and a bucket that is a string', () => {
     expect(() => synthChart((chart) => postgres(chart, { destination: { bucketRef: undefined, prefix: '', volumeProps: { size: '1Gi' } } as never }))).toThrowError(exactly(
-      'test/db/Backup: backup.destination must be a BackupDestination, got a plain object. Fix: pass BackupDestination.bucket(store.bucket("backups")) or BackupDestination.volume({ size: "20Gi" })'));
+      'test/db/Backup: backup.destination must be a BackupDestination, got a plain object. Fix: pass BackupDestination.bucket(store.bucket("backups")) or BackupDestination.volume({ size: Size.gibibytes(20) })'));
     expect(() => BackupDestination.bucket('backups' as never)).toThrowError(exactly(
       'BackupDestination.bucket: bucket must be a bucket of an object store, got "backups". Fix: pass store.bucket("backups") or minio.addBucket("backups")'));
   });
 
   it('checks the retention', () => {
-    expect(() => synthChart((chart) => postgres(chart, { destination: volume, retentionDays: 0 }))).toThrowError(exactly(
-      'test/db/Backup: backup.retentionDays must be an integer from 1 to 3650, got 0. Fix: use a whole number from 1 to 3650'));
+    expect(() => synthChart((chart) => postgres(chart, { destination: volume, retention: Duration.hours(36) }))).toThrowError(exactly(
+      'test/db/Backup: backup.retention must be a whole number of days from 1 to 3650, got "1 day 12 hours". Fix: pass Duration.days(n) with n from 1 to 3650'));
+    expect(() => synthChart((chart) => postgres(chart, { destination: volume, retention: Duration.days(0) }))).toThrowError(exactly(
+      'test/db/Backup: backup.retention must be a whole number of days from 1 to 3650, got "0 days". Fix: pass Duration.days(n) with n from 1 to 3650'));
+    expect(() => synthChart((chart) => postgres(chart, { destination: volume, retention: 7 as never }))).toThrowError(exactly(
+      'test/db/Backup: backup.retention must be a Duration, not a number, got 7. Fix: write retention: Duration.days(7)'));
   });
 
   it('checks the volume size', () => {
-    expect(() => BackupDestination.volume({ size: 'big' })).toThrowError(exactly(
-      'BackupDestination.volume: size must be a positive Kubernetes quantity, got "big". Fix: write it as "20Gi"'));
+    expect(() => BackupDestination.volume({ size: 'big' as never })).toThrowError(exactly(
+      'BackupDestination.volume: size must be a Size, not a string, got "big". Fix: write size: Size.gibibytes(20)'));
+    expect(() => BackupDestination.volume({ size: '30Gi' as never })).toThrowError(exactly(
+      'BackupDestination.volume: size must be a Size, not a string, got "30Gi". Fix: write size: Size.gibibytes(30)'));
+    expect(() => BackupDestination.volume({} as never)).toThrowError(exactly(
+      'BackupDestination.volume: size is required, got undefined. Fix: pass size: Size.gibibytes(20)'));
+    expect(BackupDestination.volume({ size: Size.mebibytes(1536) }).volumeProps).toEqual({ size: '1536Mi', storageClass: undefined });
+    expect(BackupDestination.volume({ size: Size.tebibytes(2) }).volumeProps?.size).toBe('2Ti');
   });
 
   it('checks the bucket prefix, which ends up in shell commands', () => {

@@ -1,3 +1,4 @@
+import { Size } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { Workload } from '../../lib/core/workload';
 import { Postgres, PostgresProps } from '../../lib/storage/postgres';
@@ -11,7 +12,7 @@ const base = (): PostgresProps => ({
 describe('Postgres', () => {
   let pg!: Postgres;
   const objs = synthChart((chart) => {
-    pg = new Postgres(chart, 'db', { ...base(), storageSize: '20Gi', storageClass: 'premium-rwo', partOf: 'mlops' });
+    pg = new Postgres(chart, 'db', { ...base(), storageSize: Size.gibibytes(20), storageClass: 'premium-rwo', partOf: 'mlops' });
     pg.grantConnect(new Workload(chart, 'client', { name: 'app', instance: 'app', component: 'client' }), 'app → db');
   });
   const sts = find(objs, 'StatefulSet', 'postgresql');
@@ -138,8 +139,10 @@ describe('Postgres validation', () => {
   });
 
   it('checks storage size, storage class and name', () => {
-    expect(build({ storageSize: '10GB' })).toThrowError(exactly(
-      'test/db: storageSize must be a positive Kubernetes quantity, got "10GB". Fix: write it as "10Gi"'));
+    expect(build({ storageSize: '10GB' as never })).toThrowError(exactly(
+      'test/db: storageSize must be a Size, not a string, got "10GB". Fix: write storageSize: Size.gibibytes(10)'));
+    expect(build({ storageSize: Size.gibibytes(0) })).toThrowError(exactly(
+      'test/db: storageSize must be a positive whole number of KiB, got "0 KiB". Fix: write storageSize: Size.kibibytes(1)'));
     expect(build({ storageClass: 'Fast SSD' })).toThrowError(exactly(
       'test/db: storageClass must be a DNS-1123 subdomain (lower-case letters, digits, \'-\' and \'.\', at most 253 characters), got "Fast SSD". Fix: use a name such as "fast-ssd"'));
     expect(build({ name: 'Postgres' })).toThrowError(exactly(
