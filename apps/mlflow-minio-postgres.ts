@@ -6,6 +6,7 @@
 import { App, Chart, Duration, Size } from 'cdk8s';
 import {
   BackupDestination, ExternalSecret, invalid, Minio, MinioTopology, Namespace, Peer, Postgres, Schedule, SecretStoreRef, TrackingServer, TrackingServerIngress,
+  TrackingServerSmokeTest,
 } from '../lib';
 
 export interface MlflowMinioPostgresOptions {
@@ -98,7 +99,7 @@ export function mlflowMinioPostgres(app: App, id: string, options: MlflowMinioPo
     invalid(chart, 'mlflowClients', 'must admit at least one client of MLflow when there is no ingress', mlflowClients,
       `list the namespaces of your notebooks and training jobs, such as [Peer.namespace('${DEFAULT_MLFLOW_CLIENT_NAMESPACE}')], or set ingress`);
   }
-  new TrackingServer(chart, 'mlflow', {
+  const server = new TrackingServer(chart, 'mlflow', {
     database: postgres,
     artifacts,
     replicas: options.mlflowReplicas ?? 1,
@@ -106,6 +107,8 @@ export function mlflowMinioPostgres(app: App, id: string, options: MlflowMinioPo
     clients: mlflowClients,
     ...(options.ingress ? { ingress: options.ingress } : {}),
   });
+  // Seed "Verify Installation", after the sync: /health answers OK and the REST API answers JSON.
+  new TrackingServerSmokeTest(chart, 'smoke-test', { server, partOf });
   for (const peer of options.minioConsoleClients ?? []) minio.allowConsoleFrom(peer);
   return chart;
 }

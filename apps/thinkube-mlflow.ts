@@ -9,7 +9,7 @@
 import { App, Chart } from 'cdk8s';
 import {
   BucketSetup, Database, DatabaseEngine, DatabaseSetup, ExternalSecret, IngressTls, KeycloakClientSetup, MlflowAuth, Namespace, ObjectStore,
-  OidcAuthStore, Peer, SecretStoreRef, StorageClass, AccessMode, TrackingServer, VolumeClaim, ArtifactRoot, k8s, standardLabels,
+  OidcAuthStore, Peer, SecretStoreRef, StorageClass, AccessMode, TrackingServer, TrackingServerSmokeTest, VolumeClaim, ArtifactRoot, k8s, standardLabels,
 } from '../lib';
 import { checkHostname } from '../lib/core/validate';
 import { stringifyYaml } from '../lib/synth/yaml';
@@ -155,6 +155,10 @@ export function thinkubeMlflow(app: App, id: string, options: ThinkubeMlflowOpti
     }),
     partOf,
   });
+
+  // Seed "Test MLflow API", after the sync: /health answers OK (the discovery's health endpoint) and
+  // the API refuses a call without a token (single sign-on is on); the Job holds no credentials.
+  new TrackingServerSmokeTest(chart, 'smoke-test', { server, partOf });
 
   const labels = (component: string) => standardLabels({ name: 'mlflow', instance: 'mlflow', component, partOf });
   const clientEnv = {

@@ -15,3 +15,5 @@ export type { TrackingServerAutoscaling } from './autoscaling';
 export type { PodExtras } from './pod-extras';
 export { GatewayRef } from './http-route';
 export type { TrackingServerHttpRoute } from './http-route';
+export { SmokeTestApiCheck, TrackingServerSmokeTest } from './smoke-test';
+export type { TrackingServerSmokeTestProps } from './smoke-test';

@@ -198,6 +198,8 @@ export class TrackingServer extends WorkloadComponent implements ITrackingServer
   public readonly backendStoreCredentials: ContainerSpec;
   /** The most pods that can run at once: `replicas`, or the autoscaler's maximum. */
   public readonly maxReplicas: number;
+  /** Whether the API refuses calls without credentials (`auth` is set). */
+  public readonly requiresLogin: boolean;
   /** The pod port clients connect to: 5000, or the auth proxy's when one is in front. */
   private readonly podPort: number;
 
@@ -221,6 +223,7 @@ export class TrackingServer extends WorkloadComponent implements ITrackingServer
     const autoscaling = resolveAutoscaling(this, props.autoscaling, props.replicas, props.resources);
     const replicas = autoscaling?.minReplicas ?? checkInteger(this, 'replicas', props.replicas ?? 1, 1, 50);
     this.maxReplicas = autoscaling?.maxReplicas ?? replicas;
+    this.requiresLogin = props.auth !== undefined;
     const scratchSize = sizeQuantity(this, 'scratchSize', checkSize(this, 'scratchSize', props.scratchSize, Size.gibibytes(10)));
     const workers = checkInteger(this, 'workers', props.workers ?? 2, 1, 32);
     if (props.auth instanceof MlflowAuth && props.auth._replacesImage && props.image) {
