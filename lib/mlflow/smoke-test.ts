@@ -1,7 +1,9 @@
+import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { renderJob } from '../core/batch';
+import { renderJob, renderScriptVolume } from '../core/batch';
 import { ContainerImage } from '../core/image';
 import { k8s } from '../core/k8s';
+import { durationIn } from '../core/duration';
 import { EnvValue } from '../core/pod';
 import { readScript } from '../core/script-file';
 import { checkInteger, invalid } from '../core/validate';
@@ -39,10 +41,10 @@ export interface TrackingServerSmokeTestProps {
   readonly api?: SmokeTestApiCheck;
   /** Tries per check while the server is starting (refused, timed out, HTTP 5xx or 429). @default 30 */
   readonly attempts?: number;
-  /** Seconds between tries. @default 10 */
-  readonly intervalSeconds?: number;
-  /** Seconds to wait for one answer. @default 10 */
-  readonly timeoutSeconds?: number;
+  /** The pause between tries, in whole seconds. @default Duration.seconds(10) */
+  readonly interval?: Duration;
+  /** How long to wait for one answer, in whole seconds. @default Duration.seconds(10) */
+  readonly timeout?: Duration;
   /**
    * Run the Job inside the mesh: a native Istio sidecar (`sidecar.istio.io/nativeSidecar`, Istio
    * 1.22+ on Kubernetes 1.29+) so the Job still completes. Needed when the server accepts only mTLS.
@@ -85,22 +87,19 @@ export class TrackingServerSmokeTest extends WorkloadComponent {
     }
     const api = props.api ?? (s instanceof TrackingServer && s.requiresLogin ? SmokeTestApiCheck.loginRequired() : SmokeTestApiCheck.anonymous());
     const attempts = checkInteger(this, 'attempts', props.attempts ?? 30, 1, 1000);
-    const interval = checkInteger(this, 'intervalSeconds', props.intervalSeconds ?? 10, 1, 600);
-    const timeout = checkInteger(this, 'timeoutSeconds', props.timeoutSeconds ?? 10, 1, 300);
+    const interval = durationIn(this, 'interval', props.interval ?? Duration.seconds(10), 'seconds', 1, 600);
+    const timeout = durationIn(this, 'timeout', props.timeout ?? Duration.seconds(10), 'seconds', 1, 300);
     const image = ContainerImage.fromReference(props.image ?? TrackingServerSmokeTest.DEFAULT_IMAGE, this, 'image');
     s.grantConnect(this, 'smoke test: /health and the REST API');
 
-    const script = new k8s.KubeConfigMap(this, 'Script', {
-      metadata: { name: `${w.workloadName}-script`, labels: w.labels },
-      data: { 'smoke_test.py': readScript(__dirname, 'smoke_test.py') },
-    });
+    const script = renderScriptVolume(this, 'Script', w, { name: `${w.workloadName}-script`, files: { 'smoke_test.py': readScript(__dirname, 'smoke_test.py') } });
     const checks = api.mode === 'skip' ? 1 : 2;
     this.resource = renderJob(w, {
       runAs: { uid: 65534, gid: 65534 },
       containers: [{
         name: 'smoke-test',
         image,
-        command: ['python3', '/scripts/smoke_test.py'],
+        command: ['python3', script.path('smoke_test.py')],
         env: [
           ['BASE_URL', EnvValue.literal(s.url)],
           ['API_CHECK', EnvValue.literal(api.mode)],
@@ -110,10 +109,10 @@ export class TrackingServerSmokeTest extends WorkloadComponent {
           ['PYTHONDONTWRITEBYTECODE', EnvValue.literal('1')],
         ],
         resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { cpu: '200m', memory: '64Mi' } },
-        volumeMounts: [{ name: 'script', mountPath: '/scripts', readOnly: true }],
+        volumeMounts: [script.mount],
         writableDirs: ['/tmp'],
       }],
-      volumes: [{ name: 'script', configMap: { name: script.name } }],
+      volumes: [script.volume],
       restartPolicy: 'Never',
     }, {
       hook: 'PostSync',

@@ -31,7 +31,9 @@ export function renderAppReadme(name: string, objects: readonly ManifestObject[]
   for (const o of objects) {
     const pod = podOf(o);
     const wave = syncWaveOf(o);
-    const waveText = wave === undefined ? '' : String(wave);
+    // A hook has no wave: Argo CD runs it around the sync (a smoke test after it, PostSync).
+    const hook = (o.metadata.annotations as Record<string, string> | undefined)?.['argocd.argoproj.io/hook'];
+    const waveText = wave !== undefined ? String(wave) : hook && hook !== 'Sync' ? `${hook} hook` : '';
     if (pod?.spec) {
       const containers = [...(pod.spec.initContainers ?? []), ...(pod.spec.containers ?? [])] as Array<{ image?: string; ports?: Array<{ containerPort: number; name?: string }> }>;
       const images = [...new Set(containers.map((c) => c.image).filter(Boolean))].map((i) => `\`${i}\``).join(', ');

@@ -168,6 +168,8 @@ describe('seed 002: MLflow + MinIO + PostgreSQL', () => {
     expect(ingressFrom('postgresql')).toEqual(['mlflow:5432', 'postgresql-backup:5432']);
     expect(ingressFrom('minio')).toEqual(['minio-backup:9000', 'minio-setup:9000', 'mlflow:9000', 'postgresql-backup:9000']);
     expect(get(objs, 'NetworkPolicy', 'mlflow-ingress').spec.ingress).toEqual([
+      // The PostSync smoke test (seed "Verify Installation"), from its own pods only.
+      { from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/component': 'smoke-test', 'app.kubernetes.io/instance': 'mlflow-smoke-test', 'app.kubernetes.io/name': 'mlflow' } } }], ports: [{ protocol: 'TCP', port: 5000 }] },
       { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ml-training' } } }], ports: [{ protocol: 'TCP', port: 5000 }] },
     ]);
   });
@@ -184,6 +186,8 @@ describe('seed 002: MLflow + MinIO + PostgreSQL', () => {
       'mlflow -> minio:9000 (mlflow-egress)',
       'mlflow -> postgresql:5432 (mlflow-egress)',
       'mlflow -> postgresql:5432 (postgresql-ingress)',
+      'mlflow-smoke-test -> mlflow:5000 (mlflow-ingress)',
+      'mlflow-smoke-test -> mlflow:5000 (mlflow-smoke-test-egress)',
       'ns:ml-training -> mlflow:5000 (mlflow-ingress)',
       'postgresql-backup -> minio:9000 (minio-ingress)',
       'postgresql-backup -> minio:9000 (postgresql-backup-egress)',

@@ -29,7 +29,10 @@ describe('one MLflow stack per team', () => {
 
   it('admits only the team\'s own training namespace to its MLflow', () => {
     const policy: any = of('team-a', 'NetworkPolicy').find((o) => o.metadata.name === 'mlflow-ingress');
-    expect(policy.spec.ingress.flatMap((r: any) => r.from.map((f: any) => f.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name']))).toEqual(['team-a-training']);
+    const from = policy.spec.ingress.flatMap((r: any) => r.from);
+    // Other namespaces: only the team's training namespace. Pods of its own: only the smoke test.
+    expect(from.filter((f: any) => f.namespaceSelector).map((f: any) => f.namespaceSelector.matchLabels['kubernetes.io/metadata.name'])).toEqual(['team-a-training']);
+    expect(from.filter((f: any) => !f.namespaceSelector).map((f: any) => f.podSelector.matchLabels['app.kubernetes.io/instance'])).toEqual(['mlflow-smoke-test']);
   });
 
   it('writes a kustomize directory with a README per team, the README not among the resources', () => {

@@ -103,7 +103,11 @@ describe('thinkube-mlflow (seed 003)', () => {
 
   it('admits the ingress controller to MLflow, and lets MLflow reach PostgreSQL, SeaweedFS and the issuer, nothing else', () => {
     const np = (name: string) => find(objs, 'NetworkPolicy', name).spec;
-    expect(np('mlflow-ingress').ingress).toEqual([{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress' } } }], ports: [{ port: 5000, protocol: 'TCP' }] }]);
+    expect(np('mlflow-ingress').ingress).toEqual([
+      { from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/component': 'smoke-test', 'app.kubernetes.io/instance': 'mlflow-smoke-test', 'app.kubernetes.io/name': 'mlflow' } } }], ports: [{ port: 5000, protocol: 'TCP' }] },
+      { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress' } } }], ports: [{ port: 5000, protocol: 'TCP' }] },
+    ]);
+    expect(np('mlflow-smoke-test-egress').egress).toEqual([{ ports: [{ port: 5000, protocol: 'TCP' }], to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/component': 'tracking-server', 'app.kubernetes.io/instance': 'mlflow', 'app.kubernetes.io/name': 'mlflow' } } }] }]);
     expect(np('mlflow-egress').egress).toEqual([
       { ports: [{ port: 5432, protocol: 'TCP' }], to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'postgres' } } }] },
       { ports: [{ port: 8333, protocol: 'TCP' }], to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'seaweedfs' } } }] },
@@ -113,6 +117,7 @@ describe('thinkube-mlflow (seed 003)', () => {
     expect(np('mlflow-bucket-setup-egress').egress).toEqual([{ ports: [{ port: 8333, protocol: 'TCP' }], to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'seaweedfs' } } }] }]);
     expect(objs.filter((o) => o.kind === 'NetworkPolicy').map((o) => o.metadata.name).sort()).toEqual([
       'allow-dns', 'default-deny-all', 'mlflow-bucket-setup-egress', 'mlflow-db-setup-egress', 'mlflow-egress', 'mlflow-ingress', 'mlflow-keycloak-setup-egress',
+      'mlflow-smoke-test-egress',
     ]);
   });
 

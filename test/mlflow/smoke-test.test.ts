@@ -1,6 +1,6 @@
 import { spawnSync } from 'child_process';
 import type { ServerResponse } from 'http';
-import { App } from 'cdk8s';
+import { App, Duration } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { mlflowMinioPostgres } from '../../apps/mlflow-minio-postgres';
 import { thinkubeMlflow } from '../../apps/thinkube-mlflow';
@@ -80,7 +80,7 @@ describe('TrackingServerSmokeTest', () => {
   it('expects a login for a server with auth, and takes an explicit API check', () => {
     expect(literalEnv(container(find(stack({}, true), 'Job', 'mlflow-smoke-test'), 'smoke-test')).API_CHECK).toBe('login-required');
     expect(literalEnv(container(find(stack({ api: SmokeTestApiCheck.skip() }, true), 'Job', 'mlflow-smoke-test'), 'smoke-test')).API_CHECK).toBe('skip');
-    const skip = find(stack({ api: SmokeTestApiCheck.skip(), attempts: 3, intervalSeconds: 2, timeoutSeconds: 5 }), 'Job', 'mlflow-smoke-test');
+    const skip = find(stack({ api: SmokeTestApiCheck.skip(), attempts: 3, interval: Duration.seconds(2), timeout: Duration.seconds(5) }), 'Job', 'mlflow-smoke-test');
     expect(skip.spec.activeDeadlineSeconds).toBe(1 * 3 * 7 + 120);
   });
 
@@ -101,6 +101,8 @@ describe('TrackingServerSmokeTest', () => {
 
   it.each([
     [{ attempts: 0 }, 'test/smoke: attempts must be an integer from 1 to 1000, got 0. Fix: use a whole number from 1 to 1000'],
+    [{ timeout: Duration.millis(1500) }, 'test/smoke: timeout must be a whole number of seconds from 1 to 300, got "1 second 500 millis". Fix: pass Duration.seconds(n) with n from 1 to 300'],
+    [{ interval: 10 }, 'test/smoke: interval must be a Duration, got a number. Fix: pass Duration.seconds(1)'],
     [{ api: 'anonymous' }, 'test/smoke: api must be a SmokeTestApiCheck, got "anonymous". Fix: pass api: SmokeTestApiCheck.loginRequired(), .anonymous() or .skip()'],
     [{ image: 'python:latest' }, 'test/smoke: image must not use the mutable tag "latest", got "python:latest". Fix: pin a version, as in "python:1.2.3", or add @sha256:<digest>'],
   ])('refuses %j', (override, message) => {
@@ -206,7 +208,7 @@ describe('smoke_test.py against a stub server on 127.0.0.1', () => {
   });
 
   it('fails after its retries when the server keeps answering 503', async () => {
-    const r = await smoke((req, res) => void res.writeHead(503).end('down'));
+    const r = await smoke((_req, res) => void res.writeHead(503).end('down'));
     expect(r.status).toBe(1);
     expect(r.stderr).toBe('waiting: MLflow health (/health): HTTP 503 (1/2)\nwaiting: MLflow health (/health): HTTP 503 (2/2)\nFAIL: MLflow health (/health): no answer after 2 attempts\n');
     expect(r.requests).toHaveLength(2);

@@ -144,13 +144,13 @@ describe('npm run diff', () => {
     const d = diffTrees(readTreeFromDir(dist), readTreeFromDir(out));
     expect(d.objects.map((o) => [o.change, o.dir, o.title, o.fields.map((f) => [f.path, f.before, f.after])])).toEqual([
       ['changed', 'mlflow-minio-postgres', 'file README.md', [
-        ['line', '"  p7(\\"namespace ml-training\\")"', undefined],
+        ['line', '"  p8(\\"namespace ml-training\\")"', undefined],
         ['line', '"| namespace ml-training | mlflow (mlops) | TCP 5000 | mlflow client |"', undefined],
-        ['line', undefined, '"  p7(\\"namespace ml-research\\")"'],
+        ['line', undefined, '"  p8(\\"namespace ml-research\\")"'],
         ['line', undefined, '"| namespace ml-research | mlflow (mlops) | TCP 5000 | mlflow client |"'],
       ]],
       ['changed', 'mlflow-minio-postgres', 'networking.k8s.io/v1 NetworkPolicy mlops/mlflow-ingress', [
-        ['spec.ingress[0].from[0].namespaceSelector.matchLabels["kubernetes.io/metadata.name"]', '"ml-training"', '"ml-research"'],
+        ['spec.ingress[1].from[0].namespaceSelector.matchLabels["kubernetes.io/metadata.name"]', '"ml-training"', '"ml-research"'],
       ]],
     ]);
   });

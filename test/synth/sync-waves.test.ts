@@ -24,6 +24,14 @@ describe('sync waves', () => {
     expect(waveOf('NetworkPolicy', 'default-deny-all')).toBeLessThan(waveOf('StatefulSet', 'postgresql'));
   });
 
+  it('the MLflow smoke test runs after the sync (PostSync, no wave); what it needs is applied in the sync', () => {
+    const job = readManifests(dist).map(([, m]) => m).find((m) => m.kind === 'Job' && m.metadata.name === 'mlflow-smoke-test')!;
+    expect(job.metadata.annotations).toEqual({ 'argocd.argoproj.io/hook': 'PostSync', 'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation' });
+    for (const [kind, name] of [['ConfigMap', 'mlflow-smoke-test-script'], ['ServiceAccount', 'mlflow-smoke-test'], ['NetworkPolicy', 'mlflow-smoke-test-egress']]) {
+      expect(Number.isInteger(waveOf(kind, name)), `${kind}/${name}`).toBe(true);
+    }
+  });
+
   it('every object of every kustomize directory carries a wave, except Applications and PostSync hooks', () => {
     const all = readManifests(path.join(dist, '..')).map(([f, m]) => [f, m] as const).filter(([f]) => !f.includes(`${path.sep}gcp-kfp${path.sep}`));
     const postSync = (m: any) => m.metadata.annotations?.['argocd.argoproj.io/hook'] === 'PostSync';
