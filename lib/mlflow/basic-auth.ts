@@ -5,7 +5,8 @@ import { SecretValue } from '../core/secret-value';
 import { checkSecretValue, invalid } from '../core/validate';
 import { IDatabase, checkSqlIdentifier } from '../storage/database';
 import type { MlflowAuthConfig, MlflowAuthContext } from './oidc-auth';
-import { loadScript } from './scripts';
+import { readScript } from '../core/script-file';
+import { CREDENTIALS_DIR, databaseConnection } from './driver-credentials';
 
 /** What users get on experiments and models they were given no explicit permission on. */
 export class BasicAuthPermission {
@@ -42,13 +43,17 @@ export interface BasicAuthOptions {
 /** The default tracking server image (kept equal to TrackingServer.DEFAULT_IMAGE by a test). */
 export const BASIC_AUTH_DEFAULT_IMAGE = 'burakince/mlflow:3.14.0';
 const MOUNT = '/mlflow/auth';
-const CONFIG_PATH = '/tmp/mlflow-auth/basic_auth.ini';
+/** On the pod's credentials memory volume: the file holds the admin's initial password. */
+const CONFIG_PATH = `${CREDENTIALS_DIR}/basic_auth.ini`;
 
 /**
  * @internal Renders MLflow's built-in authentication (`mlflow server --app-name basic-auth`): HTTP
  * basic auth for the UI and the API, users and per-experiment / per-model permissions in a SQL
- * database. The configuration file (`MLFLOW_AUTH_CONFIG_PATH`) is written in the pod at start from
- * secret references. Users call `MlflowAuth.basic(...)`; this file imports only types from
+ * database. An init container writes the configuration file (`MLFLOW_AUTH_CONFIG_PATH`, 0600 on
+ * the credentials memory volume) from secret references: MLflow reads the admin's initial
+ * password from that file only (mlflow/server/auth/config.py has no other source), while the
+ * database URI in it carries no password (libpq's pgpass file, PyMySQL's option file). The
+ * server's environment holds neither password. Users call `MlflowAuth.basic(...)`; this file imports only types from
  * oidc-auth.ts, so there is no import cycle.
  */
 export function bindBasicAuth(scope: IConstruct, context: MlflowAuthContext, options: BasicAuthOptions): MlflowAuthConfig {
@@ -77,27 +82,24 @@ export function bindBasicAuth(scope: IConstruct, context: MlflowAuthContext, opt
   const image = ContainerImage.fromReference(o.image ?? BASIC_AUTH_DEFAULT_IMAGE, scope, 'auth.image');
   db?.grantConnect(context.workload, 'mlflow basic-auth database');
 
-  const env: Array<[string, EnvValue]> = [
-    ['MLFLOW_AUTH_CONFIG_PATH', EnvValue.literal(CONFIG_PATH)],
-    ['MLFLOW_FLASK_SERVER_SECRET_KEY', EnvValue.fromSecret(o.secretKey)],
-    ['DEFAULT_PERMISSION', EnvValue.literal(permission.value)],
-    ['ADMIN_USERNAME', EnvValue.literal(adminUsername)],
-    ['ADMIN_PASSWORD', EnvValue.fromSecret(o.adminPassword)],
-    ...(db ? [
-      ['AUTH_DB_SCHEME', EnvValue.literal(db.engine.sqlalchemyScheme)],
-      ['AUTH_DB_HOST', EnvValue.literal(db.host)],
-      ['AUTH_DB_PORT', EnvValue.literal(String(db.port))],
-      ['AUTH_DB_NAME', EnvValue.literal(db.databaseName)],
-      ['AUTH_DB_USER', EnvValue.literal(db.username)],
-      ['AUTH_DB_PASSWORD', EnvValue.fromSecret(db.password)],
-    ] as Array<[string, EnvValue]> : []),
-  ];
+  const connection = db ? databaseConnection(db, 'AUTH_DB', 'auth-my.cnf', true) : undefined;
+  const configPath: [string, EnvValue] = ['MLFLOW_AUTH_CONFIG_PATH', EnvValue.literal(CONFIG_PATH)];
   return {
     image,
     serverArgs: ['--app-name', 'basic-auth'],
-    env,
-    preStart: [`python ${MOUNT}/write_basic_auth_ini.py`],
-    files: { 'write_basic_auth_ini.py': loadScript('basic', 'write_basic_auth_ini.py') },
+    env: [configPath, ['MLFLOW_FLASK_SERVER_SECRET_KEY', EnvValue.fromSecret(o.secretKey)]],
+    ...(connection ? { credentials: [connection.credential] } : {}),
+    setup: {
+      command: ['python', `${MOUNT}/write_basic_auth_ini.py`],
+      env: [
+        configPath,
+        ['DEFAULT_PERMISSION', EnvValue.literal(permission.value)],
+        ['ADMIN_USERNAME', EnvValue.literal(adminUsername)],
+        ['ADMIN_PASSWORD', EnvValue.fromSecret(o.adminPassword)],
+        ...(connection ? [['AUTH_DB_URI', EnvValue.literal(connection.uri)]] as Array<[string, EnvValue]> : []),
+      ],
+    },
+    files: { 'write_basic_auth_ini.py': readScript(__dirname, 'write_basic_auth_ini.py') },
     mountPath: MOUNT,
     // MLflow's basic auth leaves /health unauthenticated.
     probes: { startup: '/health', liveness: '/health', readiness: '/health' },

@@ -9,7 +9,7 @@ import { durationIn } from '../core/duration';
 import { Workload } from '../core/workload';
 import { WorkloadComponent } from '../core/workload-component';
 import { artifactStoreEnv, identityOf } from '../storage/cloud-object-store';
-import { loadScript } from './scripts';
+import { readScript } from '../core/script-file';
 import { TrackingServer } from './tracking-server';
 
 export interface GarbageCollectionProps {
@@ -75,7 +75,7 @@ export class GarbageCollection extends WorkloadComponent {
       name: `${w.workloadName}-scripts`,
       volumeName: 'scripts',
       // The server's credentials writer runs here too: the URI holds no password.
-      files: { 'gc.py': loadScript('scripts', 'gc.py'), 'write_db_credentials.py': loadScript('scripts', 'write_db_credentials.py') },
+      files: { 'gc.py': readScript(__dirname, 'gc.py'), 'write_db_credentials.py': readScript(__dirname, 'write_db_credentials.py') },
     });
     const cron = renderCronJob(w, {
       schedule: checkCron(this, 'schedule', props.schedule ?? '0 3 * * *'),

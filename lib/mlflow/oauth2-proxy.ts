@@ -7,7 +7,7 @@ import { SecretValue } from '../core/secret-value';
 import { checkHostname, checkInteger, invalid } from '../core/validate';
 import { IIdentityProvider } from '../identity/identity-provider';
 import type { MlflowAuthConfig, MlflowAuthContext } from './oidc-auth';
-import { loadScript } from './scripts';
+import { readScript } from '../core/script-file';
 
 /** oauth2-proxy's release the flags and variables below were checked against (github oauth2-proxy/oauth2-proxy, tag v7.15.3). */
 export const OAUTH2_PROXY_DEFAULT_IMAGE = 'quay.io/oauth2-proxy/oauth2-proxy:v7.15.3';
@@ -158,8 +158,7 @@ export function bindOAuth2Proxy(scope: IConstruct, context: MlflowAuthContext, o
   return {
     serverArgs: [],
     env: [],
-    preStart: [],
-    files: { 'probe_mlflow.py': loadScript('oauth2-proxy', 'probe_mlflow.py') },
+    files: { 'probe_mlflow.py': readScript(__dirname, 'probe_mlflow.py') },
     mountPath: MOUNT,
     probes: { startup: '/health', liveness: '/health', readiness: '/health' },
     sidecar: { container, port: OAUTH2_PROXY_PORT, portName: 'proxy', probeCommand: ['python', `${MOUNT}/probe_mlflow.py`, String(serverPort)] },

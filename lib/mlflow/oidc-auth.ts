@@ -9,7 +9,8 @@ import { SecretValue } from '../core/secret-value';
 import { checkDnsLabel, checkHost, checkHostname, checkInteger, checkPort, checkSecretValue, invalid } from '../core/validate';
 import { IIdentityProvider, parseHttpsUrl } from '../identity/identity-provider';
 import { IDatabase } from '../storage/database';
-import { loadScript } from './scripts';
+import { readScript } from '../core/script-file';
+import { CREDENTIALS_DIR, DriverCredential, databaseConnection } from './driver-credentials';
 import { BasicAuthOptions, bindBasicAuth } from './basic-auth';
 import { OAuth2ProxyOptions, bindOAuth2Proxy } from './oauth2-proxy';
 import { ContainerSpec } from '../core/pod';
@@ -191,10 +192,18 @@ export interface MlflowAuthConfig {
   /** Environment of the server container, in a stable order. */
   readonly env: Array<[string, EnvValue]>;
   /**
-   * Shell lines the wrapper runs before `exec mlflow server`: they assemble URIs that carry
-   * credentials from parts, inside the process (see `build_uri.py`).
+   * Passwords the pod's credentials init container writes into the files their client
+   * libraries read (a pgpass line, a MySQL option file, a password file), so none is in a URI,
+   * an argument or the environment of the server.
+   * @default - none
    */
-  readonly preStart: string[];
+  readonly credentials?: DriverCredential[];
+  /**
+   * An init container (the server's image, the auth files at {@link mountPath}, the credentials
+   * directory writable) that prepares the mode's configuration before the server starts.
+   * @default - none
+   */
+  readonly setup?: { readonly command: string[]; readonly env: Array<[string, EnvValue]> };
   /** Files for a ConfigMap mounted read-only at {@link mountPath}. */
   readonly files: Record<string, string>;
   readonly mountPath: string;
@@ -322,54 +331,52 @@ export class MlflowOidcAuth extends MlflowAuth {
     add('OIDC_GROUP_NAME', userGroups);
     add('OIDC_ADMIN_GROUP_NAME', adminGroups);
     add('OIDC_GROUPS_ATTRIBUTE', groupsClaim);
-    if (nested) {
-      add('OIDC_GROUP_DETECTION_PLUGIN', 'mlflow_keycloak_groups');
-      add('PYTHONPATH', MOUNT);
-    }
+    const redisPassword = redis?.password;
+    if (nested) add('OIDC_GROUP_DETECTION_PLUGIN', 'mlflow_keycloak_groups');
+    // Our modules: the group detection, and sitecustomize.py, which hands redis-py its password.
+    if (nested || redisPassword) add('PYTHONPATH', MOUNT);
     add('AUTOMATIC_LOGIN_REDIRECT', String(o.automaticLoginRedirect ?? true));
     add('DEFAULT_LANDING_PAGE_IS_PERMISSIONS', String(o.defaultLandingPageIsPermissions ?? false));
     add('SESSION_COOKIE_SECURE', 'true');
     if (o.provisionOnBearerAuth) add('OIDC_PROVISION_ON_BEARER_AUTH', 'true');
     if (secretKey) add('SECRET_KEY', EnvValue.fromSecret(secretKey));
+    const credentials: DriverCredential[] = [];
     if (store.database) {
-      const db = store.database;
-      add('AUTH_DB_SCHEME', db.engine.sqlalchemyScheme);
-      add('AUTH_DB_HOST', db.host);
-      add('AUTH_DB_PORT', String(db.port));
-      add('AUTH_DB_PATH', db.databaseName);
-      add('AUTH_DB_USER', db.username);
-      add('AUTH_DB_PASSWORD', EnvValue.fromSecret(db.password));
+      // No password in the URI: libpq reads it from the pod's pgpass file (a line for this
+      // database), PyMySQL from the option file the URI names.
+      const auth = databaseConnection(store.database, 'AUTH_DB', 'auth-my.cnf', true);
+      credentials.push(auth.credential);
+      add('OIDC_USERS_DB_URI', auth.uri);
     } else {
       // The root filesystem is read-only: the SQLite file goes to the scratch emptyDir.
       add('OIDC_USERS_DB_URI', 'sqlite:////tmp/mlflow-oidc-auth.db');
     }
     if (redis) {
       add('CACHE_BACKEND', 'redis');
-      add('REDIS_SCHEME', 'redis');
-      add('REDIS_HOST', redis.host);
-      add('REDIS_PORT', String(redis.port));
-      add('REDIS_PATH', String(redis.db));
-      if (redis.password) add('REDIS_PASSWORD', EnvValue.fromSecret(redis.password));
+      // The plugin logs this URL, so it carries no password: sitecustomize.py passes redis-py the
+      // password from the file the credentials init container writes.
+      add('CACHE_REDIS_URL', `redis://${redis.host}:${redis.port}/${redis.db}`);
+      if (redisPassword) {
+        const file = `${CREDENTIALS_DIR}/redis-password`;
+        credentials.push({ prefix: 'REDIS', engine: 'password', password: redisPassword, file });
+        add('MLFLOW_OIDC_REDIS_AUTH_FILE', file);
+      }
     }
     const k8sAuth = o.serviceAccountTokens === undefined ? undefined : bindServiceAccountTokens(scope, context, o.serviceAccountTokens, {
       id: 'default', type: 'oidc', display_name: o.displayName ?? 'Login with OIDC', discovery_url: provider.discoveryUrl,
       issuer: provider.issuerUrl, audience: o.audience ?? provider.clientId, client_id: provider.clientId,
     });
     if (k8sAuth) add('AUTH_PROVIDERS_FILE', `${MOUNT}/auth_providers.json`);
-    const preStart = [
-      ...(store.database ? [`OIDC_USERS_DB_URI="$(python ${MOUNT}/build_uri.py AUTH_DB)"`, 'export OIDC_USERS_DB_URI'] : []),
-      ...(redis ? [`CACHE_REDIS_URL="$(python ${MOUNT}/build_uri.py REDIS)"`, 'export CACHE_REDIS_URL'] : []),
-    ];
     const files: Record<string, string> = {
-      'build_uri.py': loadScript('oidc', 'build_uri.py'),
-      ...(nested ? { 'mlflow_keycloak_groups.py': loadScript('oidc', 'mlflow_keycloak_groups.py') } : {}),
+      ...(nested ? { 'mlflow_keycloak_groups.py': readScript(__dirname, 'mlflow_keycloak_groups.py') } : {}),
+      ...(redisPassword ? { 'sitecustomize.py': readScript(__dirname, 'sitecustomize.py') } : {}),
       ...(k8sAuth ? { 'auth_providers.json': k8sAuth.providersJson } : {}),
     };
     return {
       image,
       serverArgs: ['--app-name', 'oidc-auth'],
       env,
-      preStart,
+      ...(credentials.length ? { credentials } : {}),
       files,
       mountPath: MOUNT,
       probes: { startup: '/health/startup', liveness: '/health/live', readiness: '/health/ready' },

@@ -28,6 +28,7 @@ import { MlflowAuth, MlflowAuthConfig } from './oidc-auth';
 import { IngressTls } from './tls';
 import { TrackingServerAutoscaling, renderAutoscaler, resolveAutoscaling } from './autoscaling';
 import { PodExtras, applyPodExtras } from './pod-extras';
+import { CREDENTIALS_DIR, PGPASS_FILE, credentialsWriterEnv, databaseConnection } from './driver-credentials';
 import { TrackingServerHttpRoute, renderHttpRoute, routeHostnames } from './http-route';
 
 /** Exposure through an Ingress. */
@@ -155,9 +156,6 @@ const PORT = 5000;
 /** The image's `mlflow` user (uid/gid 1001); HOME is on /tmp, as the root filesystem is read-only. */
 const RUN_AS = { uid: 1001, gid: 1001 };
 
-/** Where the init container writes the database password for the driver (a memory volume). */
-const CREDENTIALS_DIR = '/db-credentials';
-
 /**
  * The MLflow tracking server and model registry: `mlflow server` with a SQL backend store,
  * proxied artifacts on S3, init containers that write the database password into the file the
@@ -242,13 +240,11 @@ export class TrackingServer extends WorkloadComponent implements ITrackingServer
     // The password is in neither the URI (MLflow logs it at start-up) nor the environment of the
     // MLflow processes: an init container writes it into the file the driver reads, PGPASSFILE for
     // libpq, `read_default_file` for PyMySQL.
-    const postgres = db.engine.name === 'postgresql';
-    const credentialsFile = `${CREDENTIALS_DIR}/${postgres ? 'pgpass' : 'my.cnf'}`;
-    const backendUri = `${db.engine.sqlalchemyScheme}://${encodeURIComponent(db.username)}@${db.host}:${db.port}/${db.databaseName}`
-      + (postgres ? '' : `?read_default_file=${credentialsFile}`);
+    const backend = databaseConnection(db, 'DB', 'my.cnf', false);
+    const postgres = backend.credential.engine === 'postgresql';
     const dbEnv: Array<[string, EnvValue]> = [
-      ['MLFLOW_BACKEND_STORE_URI', EnvValue.literal(backendUri)],
-      ...(postgres ? [['PGPASSFILE', EnvValue.literal(credentialsFile)] as [string, EnvValue]] : []),
+      ['MLFLOW_BACKEND_STORE_URI', EnvValue.literal(backend.uri)],
+      ...(postgres ? [['PGPASSFILE', EnvValue.literal(PGPASS_FILE)] as [string, EnvValue]] : []),
       ['HOME', EnvValue.literal('/tmp')],
     ];
     this.backendStoreEnv = dbEnv;
@@ -322,15 +318,23 @@ export class TrackingServer extends WorkloadComponent implements ITrackingServer
       name: 'db-credentials',
       image,
       command: ['python', '/scripts/write_db_credentials.py'],
-      env: [
-        ['DB_ENGINE', EnvValue.literal(db.engine.name)],
-        ['DB_PASSWORD', EnvValue.fromSecret(db.password)],
-        ['DB_DRIVER_FILE', EnvValue.literal(credentialsFile)],
-      ],
+      env: credentialsWriterEnv([backend.credential]),
       resources,
       volumeMounts: [scriptsMount, credentialsMount],
     };
-    const initContainers: ContainerSpec[] = [this.backendStoreCredentials, {
+    // The auth mode's passwords (its database, a cache) go into the same directory, by the same writer.
+    const authCredentials = auth?.credentials ?? [];
+    const authMount = auth ? { name: 'auth', mountPath: auth.mountPath, readOnly: true } : undefined;
+    const initContainers: ContainerSpec[] = [
+      authCredentials.length ? { ...this.backendStoreCredentials, env: credentialsWriterEnv([backend.credential, ...authCredentials]) } : this.backendStoreCredentials,
+      ...(auth?.setup ? [{
+        name: 'auth-config',
+        image,
+        command: auth.setup.command,
+        env: auth.setup.env,
+        resources,
+        volumeMounts: [authMount!, credentialsMount],
+      }] : []), {
       name: 'wait-for-db',
       image,
       command: ['python', '/scripts/wait_for_db.py'],
@@ -346,14 +350,17 @@ export class TrackingServer extends WorkloadComponent implements ITrackingServer
       volumeMounts: [scriptsMount, { ...credentialsMount, readOnly: true }],
       writableDirs: ['/tmp'],
     }];
+    // libpq finds an auth database's line in the shared pgpass file, also beside a MySQL backend store.
+    const authPgpass: Array<[string, EnvValue]> = !postgres && authCredentials.some((c) => c.engine === 'postgresql')
+      ? [['PGPASSFILE', EnvValue.literal(PGPASS_FILE)]] : [];
     const server: ContainerSpec = {
       name: 'mlflow',
       image,
-      // Exec form: nothing but the server runs. With OIDC auth, a shell first exports the URIs the plugin
-      // builds from its own variables (lib/mlflow/oidc/build_uri.py), then execs the server.
-      command: auth?.preStart.length ? ['/bin/sh', '-ec', [...auth.preStart, `exec ${serverArgs.join(' ')}`].join('\n')] : serverArgs,
+      // Exec form: nothing but the server runs, and no credential is in its arguments or environment.
+      command: serverArgs,
       env: [
         ...dbEnv,
+        ...authPgpass,
         ...s3Env,
         ['POD_IP', EnvValue.fromField('status.podIP')],
         ['MLFLOW_SERVER_ALLOWED_HOSTS', EnvValue.literal(hostPatterns.join(','))],
@@ -364,7 +371,7 @@ export class TrackingServer extends WorkloadComponent implements ITrackingServer
       startup: mlflowProbe(auth?.probes.startup ?? '/health', { period: Duration.seconds(5), failureThreshold: 60 }),
       liveness: mlflowProbe(auth?.probes.liveness ?? '/health', { period: Duration.seconds(15), failureThreshold: 4 }),
       readiness: mlflowProbe(auth?.probes.readiness ?? '/health', { period: Duration.seconds(5) }),
-      volumeMounts: [{ ...credentialsMount, readOnly: true }, ...extras.mounts, ...(auth ? [{ name: 'auth', mountPath: auth.mountPath, readOnly: true }, ...(auth.volumeMounts ?? [])] : [])],
+      volumeMounts: [{ ...credentialsMount, readOnly: true }, ...extras.mounts, ...(auth ? [authMount!, ...(auth.volumeMounts ?? [])] : [])],
       writableDirs: [{ path: '/tmp', sizeLimit: scratchSize }],
     };
 
@@ -481,7 +488,7 @@ interface ResolvedExtras {
   readonly imagePullSecrets: string[];
 }
 
-const RESERVED_MOUNTS = ['/tmp', '/scripts', '/mlflow/oidc'];
+const RESERVED_MOUNTS = ['/tmp', '/scripts', '/mlflow/oidc', '/mlflow/auth', '/mlflow/oauth2-proxy', CREDENTIALS_DIR];
 
 function resolveExtras(scope: TrackingServer, props: TrackingServerProps, replicas: number): ResolvedExtras {
   const volumes: k8s.Volume[] = [];

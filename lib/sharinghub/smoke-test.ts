@@ -9,7 +9,7 @@ import { checkInteger, checkProps, invalid } from '../core/validate';
 import { Workload } from '../core/workload';
 import { WorkloadComponent } from '../core/workload-component';
 import { MLFLOW_SHARINGHUB_PATH, MlflowSharingHub } from './mlflow-sharing-hub';
-import { loadSharingHubScript } from './scripts';
+import { readScript } from '../core/script-file';
 import { SharingHub } from './sharing-hub';
 import { Duration } from 'cdk8s';
 import { durationIn } from '../core/duration';
@@ -58,7 +58,7 @@ export class SharingHubSmokeTest extends WorkloadComponent {
     // Through the ingress controller, like a user.
     ConnectionGraph.of(this).allow(Peer.workload(this), hub.controller, Port.tcp(443), 'smoke test: SharingHub and /mlflow through the Ingress');
 
-    const script = renderScriptVolume(this, 'Script', this.workload, { name, files: { 'smoke-test.sh': loadSharingHubScript('smoke-test.sh') }, volumeName: 'scripts' });
+    const script = renderScriptVolume(this, 'Script', this.workload, { name, files: { 'smoke-test.sh': readScript(__dirname, 'smoke-test.sh') }, volumeName: 'scripts' });
     this.resource = renderJob(this.workload, {
       runAs: { uid: 100, gid: 101 },
       restartPolicy: 'Never',

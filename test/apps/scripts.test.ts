@@ -255,7 +255,40 @@ describe('the MLflow scripts', () => {
     expect(fs.readFileSync(file, 'utf8')).toBe('[client]\npassword=" pw "\n');
     const bad = py('write_db_credentials.py', { DB_ENGINE: 'mysql', DB_PASSWORD: 'a\nb', DB_DRIVER_FILE: path.join(dir, 'x') });
     expect(bad.status).toBe(1);
-    expect(bad.stderr).toBe('the database password must be a single line\n');
+    expect(bad.stderr).toBe('DB: the password must be a single line\n');
+  });
+
+  it('write_db_credentials.py writes every prefix of DRIVER_FILES: specific pgpass lines first, a MySQL file, a password file', () => {
+    const dir = fs.mkdtempSync(path.join(stubs, 'cred-'));
+    const env = {
+      DRIVER_FILES: 'DB AUTH_DB SECOND REDIS',
+      DB_ENGINE: 'postgresql', DB_PASSWORD: 'tracking-pw', DB_DRIVER_FILE: `${dir}/pgpass`,
+      AUTH_DB_ENGINE: 'postgresql', AUTH_DB_PASSWORD: 'auth:pw', AUTH_DB_DRIVER_FILE: `${dir}/pgpass`,
+      AUTH_DB_HOST: 'pg.db', AUTH_DB_PORT: '5432', AUTH_DB_NAME: 'mlflow_auth', AUTH_DB_USER: 'a:b',
+      SECOND_ENGINE: 'mysql', SECOND_PASSWORD: 'my-pw', SECOND_DRIVER_FILE: `${dir}/auth-my.cnf`,
+      REDIS_ENGINE: 'password', REDIS_PASSWORD: 'redis-pw', REDIS_DRIVER_FILE: `${dir}/redis-password`,
+    };
+    const r = py('write_db_credentials.py', env);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(fs.readFileSync(`${dir}/pgpass`, 'utf8')).toBe('pg.db:5432:mlflow_auth:a\\:b:auth\\:pw\n*:*:*:*:tracking-pw\n');
+    expect(fs.readFileSync(`${dir}/auth-my.cnf`, 'utf8')).toBe('[client]\npassword="my-pw"\n');
+    expect(fs.readFileSync(`${dir}/redis-password`, 'utf8')).toBe('redis-pw\n');
+    for (const f of fs.readdirSync(dir)) expect(fs.statSync(path.join(dir, f)).mode & 0o777).toBe(0o600);
+    for (const pw of ['tracking-pw', 'auth:pw', 'my-pw', 'redis-pw']) expect(r.stdout + r.stderr).not.toContain(pw);
+  });
+
+  it('write_db_credentials.py writes nothing when one prefix is incomplete or unknown, naming it but no value', () => {
+    const dir = fs.mkdtempSync(path.join(stubs, 'cred-'));
+    const base = { DRIVER_FILES: 'DB REDIS', DB_ENGINE: 'postgresql', DB_PASSWORD: 'tracking-pw', DB_DRIVER_FILE: `${dir}/pgpass` };
+    const missing = py('write_db_credentials.py', { ...base, REDIS_ENGINE: 'password', REDIS_DRIVER_FILE: `${dir}/redis-password` });
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toBe('REDIS_PASSWORD is not set\n');
+    const unknown = py('write_db_credentials.py', { ...base, REDIS_ENGINE: 'sqlite', REDIS_PASSWORD: 'redis-pw', REDIS_DRIVER_FILE: `${dir}/redis-password` });
+    expect(unknown.status).toBe(1);
+    expect(unknown.stderr).toBe("REDIS_ENGINE: unknown engine 'sqlite' (expected postgresql, mysql or password)\n");
+    expect(fs.readdirSync(dir)).toEqual([]);
+    expect(missing.stderr + unknown.stderr).not.toContain('-pw');
   });
 
   it('wait_for_db.py returns once the port answers, and exits non-zero when it never does', async () => {

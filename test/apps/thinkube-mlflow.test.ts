@@ -62,12 +62,20 @@ describe('thinkube-mlflow (seed 003)', () => {
       DEFAULT_LANDING_PAGE_IS_PERMISSIONS: 'false',
       OIDC_PROVISION_ON_BEARER_AUTH: 'true',
       SECRET_KEY: { secretKeyRef: { name: 'mlflow-oidc', key: 'session-secret-key' } },
-      AUTH_DB_PATH: 'mlflow_auth',
+      OIDC_USERS_DB_URI: 'postgresql+psycopg2://admin@postgresql-official.postgres.svc.cluster.local:5432/mlflow_auth',
+      PGPASSFILE: '/db-credentials/pgpass',
       MLFLOW_S3_ENDPOINT_URL: 'http://seaweedfs-filer.seaweedfs:8333',
     });
     expect(e.MLFLOW_S3_IGNORE_TLS).toBeUndefined();
-    expect(server.command[2]).toMatch(/exec mlflow server .*--artifacts-destination file:\/\/\/models\/mlflow-artifacts --app-name oidc-auth$/);
-    expect(server.command[2]).toContain('OIDC_USERS_DB_URI="$(python /mlflow/oidc/build_uri.py AUTH_DB)"');
+    // Exec form: no shell assembles a URI with a password; the auth database's line is in the pgpass file.
+    expect(server.command.join(' ')).toMatch(/^mlflow server .*--artifacts-destination file:\/\/\/models\/mlflow-artifacts --app-name oidc-auth$/);
+    const writer = find(objs, 'Deployment', 'mlflow').spec.template.spec.initContainers.find((c: any) => c.name === 'db-credentials');
+    expect(env(writer)).toMatchObject({
+      DRIVER_FILES: 'DB AUTH_DB', AUTH_DB_ENGINE: 'postgresql', AUTH_DB_DRIVER_FILE: '/db-credentials/pgpass',
+      AUTH_DB_HOST: 'postgresql-official.postgres.svc.cluster.local', AUTH_DB_PORT: '5432', AUTH_DB_NAME: 'mlflow_auth', AUTH_DB_USER: 'admin',
+    });
+    expect(env(writer).AUTH_DB_PASSWORD.secretKeyRef).toBeDefined();
+    expect(Object.keys(env(server)).filter((k) => /PASSWORD/.test(k))).toEqual([]);
     expect([server.startupProbe, server.livenessProbe, server.readinessProbe].map((p) => p.httpGet.path)).toEqual(['/health/startup', '/health/live', '/health/ready']);
     expect(server.image).toBe('harbor.example.com/library/mlflow-oidc:3.14.0-7.18.0');
     expect(find(objs, 'ConfigMap', 'mlflow-oidc').data['mlflow_keycloak_groups.py']).toContain('def get_user_groups');
@@ -96,7 +104,7 @@ describe('thinkube-mlflow (seed 003)', () => {
   it('offers S3 artifacts and MLFLOW_S3_IGNORE_TLS only when asked', () => {
     const s3 = synth({ artifactsOnS3: true, s3IgnoreTls: true });
     const c = find(s3, 'Deployment', 'mlflow').spec.template.spec.containers[0];
-    expect(c.command[2]).toContain('--artifacts-destination s3://mlflow');
+    expect(c.command.join(' ')).toContain('--artifacts-destination s3://mlflow');
     expect(env(c).MLFLOW_S3_IGNORE_TLS).toBe('true');
     expect(env(find(s3, 'Job', 'mlflow-bucket-setup').spec.template.spec.containers[0]).S3_INSECURE).toBe('true');
   });

@@ -16,7 +16,7 @@ import { loadValidator } from '../support/schema';
 import { stubServer } from '../support/run-script';
 import { container, envOf, exactly, find, ofKind, podSpec, secretRef, synthChart } from '../support/synth';
 
-const PROBE = path.resolve(__dirname, '../../lib/mlflow/oauth2-proxy/probe_mlflow.py');
+const PROBE = path.resolve(__dirname, '../../lib/mlflow/scripts/probe_mlflow.py');
 const COOKIE = secretRef('mlflow-oauth2-proxy', 'cookie-secret');
 
 function build(auth: (chart: Chart) => Partial<OAuth2ProxyOptions> = () => ({}), server: Partial<TrackingServerProps> = {}) {

@@ -12,7 +12,7 @@ import { Database, DatabaseEngine } from '../../lib/storage/database';
 import { exactly, find, secretRef, synthChart } from '../support/synth';
 
 const IMAGE = 'registry.example.com/mlflow-oidc-auth:3.14.0-7.18.0';
-const SCRIPTS = path.resolve(__dirname, '../../lib/mlflow/oidc');
+const SCRIPTS = path.resolve(__dirname, '../../lib/mlflow/scripts');
 
 /** Binds the OIDC option to a workload in a fresh chart; returns the config and the synthesized objects. */
 function bind(opts: (chart: Chart) => Partial<OidcAuthOptions> = () => ({}), ctx: Partial<MlflowAuthContext> = {}) {
@@ -89,30 +89,49 @@ describe('MlflowAuth.oidc', () => {
     const { config, env } = bind(() => ({ groupsClaim: 'groups', userGroups: ['ml', 'data'], adminGroups: ['ml-admins'], scopes: ['openid', 'groups'] }));
     expect(env.OIDC_GROUP_DETECTION_PLUGIN).toBeUndefined();
     expect(env.PYTHONPATH).toBeUndefined();
-    expect(Object.keys(config.files)).toEqual(['build_uri.py']);
+    expect(Object.keys(config.files)).toEqual([]);
     expect([env.OIDC_GROUP_NAME, env.OIDC_ADMIN_GROUP_NAME, env.OIDC_SCOPE]).toEqual([{ value: 'ml,data' }, { value: 'ml-admins' }, { value: 'openid groups' }]);
   });
 
-  it('assembles the auth database and Redis URIs inside the pod, from parts and secret references', () => {
+  it('reaches the auth database and Redis with URIs that carry no password: the drivers read it from files', () => {
     const { config, env, objs } = bind((chart) => ({
       secretKey: secretRef('mlflow-oidc', 'secret-key'),
       store: OidcAuthStore.database(authDb(chart)),
       cache: OidcCache.redis({ host: 'redis.cache.svc.cluster.local', password: secretRef('redis', 'password') }),
     }), { replicas: 3 });
     expect(env).toMatchObject({
-      AUTH_DB_SCHEME: { value: 'postgresql+psycopg2' }, AUTH_DB_HOST: { value: 'postgresql-official.postgres.svc.cluster.local' },
-      AUTH_DB_PORT: { value: '5432' }, AUTH_DB_PATH: { value: 'mlflow_auth' }, AUTH_DB_USER: { value: 'mlflow_auth' },
-      AUTH_DB_PASSWORD: { valueFrom: { secretKeyRef: { name: 'mlflow-auth-db', key: 'password' } } },
-      CACHE_BACKEND: { value: 'redis' }, REDIS_HOST: { value: 'redis.cache.svc.cluster.local' }, REDIS_PORT: { value: '6379' }, REDIS_PATH: { value: '0' },
-      REDIS_PASSWORD: { valueFrom: { secretKeyRef: { name: 'redis', key: 'password' } } },
+      OIDC_USERS_DB_URI: { value: 'postgresql+psycopg2://mlflow_auth@postgresql-official.postgres.svc.cluster.local:5432/mlflow_auth' },
+      CACHE_BACKEND: { value: 'redis' },
+      CACHE_REDIS_URL: { value: 'redis://redis.cache.svc.cluster.local:6379/0' },
+      MLFLOW_OIDC_REDIS_AUTH_FILE: { value: '/db-credentials/redis-password' },
+      PYTHONPATH: { value: '/mlflow/oidc' },
     });
-    expect(env.OIDC_USERS_DB_URI).toBeUndefined();
-    expect(config.preStart).toEqual([
-      'OIDC_USERS_DB_URI="$(python /mlflow/oidc/build_uri.py AUTH_DB)"', 'export OIDC_USERS_DB_URI',
-      'CACHE_REDIS_URL="$(python /mlflow/oidc/build_uri.py REDIS)"', 'export CACHE_REDIS_URL',
+    // Neither password is in the server's environment: the credentials init container writes them.
+    const secretEnv = Object.entries(env).filter(([, v]) => (v as any).valueFrom).map(([k]) => k);
+    expect(secretEnv).toEqual(['OIDC_CLIENT_SECRET', 'SECRET_KEY']);
+    expect(config.credentials!.map((c) => [c.prefix, c.engine, c.file, c.password.secretName, c.password.key, c.match?.database])).toEqual([
+      ['AUTH_DB', 'postgresql', '/db-credentials/pgpass', 'mlflow-auth-db', 'password', 'mlflow_auth'],
+      ['REDIS', 'password', '/db-credentials/redis-password', 'redis', 'password', undefined],
     ]);
+    expect(Object.keys(config.files)).toEqual(['mlflow_keycloak_groups.py', 'sitecustomize.py']);
     // egress: the issuer (443), the auth database (5432) and Redis (6379), nothing else
     expect(find(objs, 'NetworkPolicy', 'mlflow-egress').spec.egress.flatMap((r: any) => r.ports.map((x: any) => x.port)).sort()).toEqual([443, 5432, 6379]);
+  });
+
+  it('names a MySQL auth database\'s own option file in its URI, and a Redis without password needs no module', () => {
+    const { config, env } = bind((chart) => ({
+      store: OidcAuthStore.database(Database.fromExisting(chart, 'mysql-auth', {
+        engine: DatabaseEngine.MYSQL, host: 'mysql.db.svc.cluster.local', databaseName: 'mlflow_auth', username: 'mlflow_auth', password: secretRef('mysql', 'auth'),
+      })),
+      cache: OidcCache.redis({ host: 'redis.cache.svc.cluster.local' }),
+      groupsClaim: 'groups',
+    }));
+    expect(env.OIDC_USERS_DB_URI).toEqual({ value: 'mysql+pymysql://mlflow_auth@mysql.db.svc.cluster.local:3306/mlflow_auth?read_default_file=/db-credentials/auth-my.cnf' });
+    expect(config.credentials!.map((c) => [c.prefix, c.engine, c.file])).toEqual([['AUTH_DB', 'mysql', '/db-credentials/auth-my.cnf']]);
+    expect(env.CACHE_REDIS_URL).toEqual({ value: 'redis://redis.cache.svc.cluster.local:6379/0' });
+    expect(env.MLFLOW_OIDC_REDIS_AUTH_FILE).toBeUndefined();
+    expect(env.PYTHONPATH).toBeUndefined();
+    expect(config.files).toEqual({});
   });
 
   it('fails synth with more than one replica unless SECRET_KEY and the session store are shared', () => {
@@ -207,35 +226,56 @@ describe('mlflow_keycloak_groups.py (run with python3)', () => {
   });
 
   it('parses as Python (ast)', () => {
-    for (const f of ['mlflow_keycloak_groups.py', 'build_uri.py']) {
+    for (const f of ['mlflow_keycloak_groups.py', 'sitecustomize.py']) {
       expect(python(`import ast; ast.parse(open(${JSON.stringify(f)}).read()); print("ok")`)).toBe('ok');
     }
   });
 });
 
-describe('build_uri.py (run with python3)', () => {
-  it('percent-encodes the credentials', () => {
-    expect(python('import build_uri, os; print(build_uri.build("AUTH_DB", os.environ))', {
-      AUTH_DB_SCHEME: 'postgresql+psycopg2', AUTH_DB_HOST: 'db', AUTH_DB_PORT: '5432', AUTH_DB_PATH: 'mlflow_auth', AUTH_DB_USER: 'u@x', AUTH_DB_PASSWORD: 'p:/@%w',
-    })).toBe('postgresql+psycopg2://u%40x:p%3A%2F%40%25w@db:5432/mlflow_auth');
-    expect(python('import build_uri, os; print(build_uri.build("REDIS", os.environ))', { REDIS_SCHEME: 'redis', REDIS_HOST: 'redis', REDIS_PORT: '6379', REDIS_PATH: '0', REDIS_PASSWORD: 'pw' }))
-      .toBe('redis://:pw@redis:6379/0');
-    expect(python('import build_uri, os; print(build_uri.build("REDIS", os.environ))', { REDIS_SCHEME: 'redis', REDIS_HOST: 'redis', REDIS_PORT: '6379', REDIS_PATH: '0' }))
-      .toBe('redis://redis:6379/0');
-  });
-
-  it('exits non-zero, naming the variable but no value, when a part is missing', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'build-uri-'));
-    let err: any;
+describe('sitecustomize.py (run with python3, redis-py stubbed)', () => {
+  /** Runs `code` with a stub `redis` module that prints what from_url received. */
+  function withStubRedis(code: string, env: Record<string, string>): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stub-redis-'));
     try {
-      execFileSync('python3', [path.join(SCRIPTS, 'build_uri.py'), 'AUTH_DB'], { cwd: dir, env: { PATH: process.env.PATH ?? '', PYTHONDONTWRITEBYTECODE: '1', AUTH_DB_SCHEME: 'postgresql', AUTH_DB_PASSWORD: 'topsecret' }, encoding: 'utf8', stdio: 'pipe' });
-    } catch (e) {
-      err = e;
+      fs.writeFileSync(path.join(dir, 'redis.py'), [
+        'import json',
+        'class Redis:',
+        '    @classmethod',
+        '    def from_url(cls, url, **kwargs):',
+        '        print(json.dumps([cls.__name__, url, kwargs], sort_keys=True))',
+        'class StrictRedis(Redis): pass',
+        'def from_url(url, **kwargs): return Redis.from_url(url, **kwargs)',
+        '',
+      ].join('\n'));
+      return execFileSync('python3', ['-c', code], {
+        cwd: dir, env: { PATH: process.env.PATH ?? '', PYTHONDONTWRITEBYTECODE: '1', PYTHONPATH: `${SCRIPTS}:${dir}`, ...env }, encoding: 'utf8', stdio: 'pipe',
+      }).trim();
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
-    expect(err?.status).toBe(1);
-    expect(String(err.stderr)).toContain('AUTH_DB_HOST is not set');
-    expect(String(err.stderr) + String(err.stdout)).not.toContain('topsecret');
+  }
+
+  it('passes redis-py the password from the file, keeps an explicit one, and prints nothing itself', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'redis-pw-'));
+    const file = path.join(dir, 'redis-password');
+    fs.writeFileSync(file, 'pa:ss@w/rd\n', { mode: 0o600 });
+    const out = withStubRedis([
+      'import redis',
+      'redis.Redis.from_url("redis://redis:6379/0", decode_responses=False)',
+      'redis.from_url("redis://redis:6379/1")',
+      'redis.StrictRedis.from_url("redis://redis:6379/2", password="explicit")',
+    ].join('\n'), { MLFLOW_OIDC_REDIS_AUTH_FILE: file });
+    fs.rmSync(dir, { recursive: true, force: true });
+    expect(out.split('\n').map((l) => JSON.parse(l))).toEqual([
+      ['Redis', 'redis://redis:6379/0', { decode_responses: false, password: 'pa:ss@w/rd' }],
+      ['Redis', 'redis://redis:6379/1', { password: 'pa:ss@w/rd' }],
+      ['StrictRedis', 'redis://redis:6379/2', { password: 'explicit' }],
+    ]);
+  });
+
+  it('leaves redis-py alone without MLFLOW_OIDC_REDIS_AUTH_FILE, and fails loudly when the file is missing', () => {
+    expect(withStubRedis('import redis; redis.Redis.from_url("redis://redis:6379/0")', {})).toBe('["Redis", "redis://redis:6379/0", {}]');
+    expect(() => withStubRedis('import redis; redis.Redis.from_url("redis://redis:6379/0")', { MLFLOW_OIDC_REDIS_AUTH_FILE: '/nonexistent/redis-password' }))
+      .toThrow(/No such file or directory: '\/nonexistent\/redis-password'/);
   });
 });

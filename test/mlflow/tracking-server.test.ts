@@ -2,12 +2,16 @@ import { App, Chart, Duration, Size } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { Peer } from '../../lib/core/connections';
 import { Workload } from '../../lib/core/workload';
+import { ArtifactRoot } from '../../lib/mlflow/artifact-root';
+import { GarbageCollection } from '../../lib/mlflow/gc-job';
+import { MlflowAuth } from '../../lib/mlflow/oidc-auth';
 import { IngressTls } from '../../lib/mlflow/tls';
 import { TrackingServer, TrackingServerProps } from '../../lib/mlflow/tracking-server';
 import { Database, DatabaseEngine } from '../../lib/storage/database';
 import { Minio } from '../../lib/storage/minio';
 import { ObjectStore } from '../../lib/storage/object-store';
 import { Postgres } from '../../lib/storage/postgres';
+import { VolumeClaim } from '../../lib/storage/volume-claim';
 import { allContainers, container, envOf, exactly, find, ofKind, podSpec, secretRef, synthChart } from '../support/synth';
 
 const selector = { 'app.kubernetes.io/name': 'mlflow', 'app.kubernetes.io/instance': 'mlflow', 'app.kubernetes.io/component': 'tracking-server' };
@@ -210,6 +214,41 @@ describe('TrackingServer options', () => {
     const { objs } = stack({ ingress: { host: 'ml.example.com', tls: IngressTls.certManagerIssuer('internal-ca') }, allowedHosts: ['ml.example.com'] });
     expect(find(objs, 'Ingress', 'mlflow').metadata.annotations).toEqual({ 'cert-manager.io/issuer': 'internal-ca' });
     expect(envOf(container(find(objs, 'Deployment', 'mlflow'), 'mlflow')).MLFLOW_SERVER_ALLOWED_HOSTS).toBe('ml.example.com,ml.example.com:*');
+  });
+
+  it('gives a PostgreSQL auth store beside a MySQL backend store its pgpass line, and the garbage collector only the tracking password', () => {
+    const objs = synthChart((chart) => {
+      const db = Database.fromExisting(chart, 'db', { engine: DatabaseEngine.MYSQL, host: 'mysql.example.com', databaseName: 'mlflow', username: 'mlflow', password: secretRef('mysql', 'password') });
+      const authDb = Database.fromExisting(chart, 'auth-db', { engine: DatabaseEngine.POSTGRESQL, host: 'pg.example.com', databaseName: 'mlflow_auth', username: 'auth', password: secretRef('pg', 'auth') });
+      const s3 = ObjectStore.fromExisting(chart, 's3', { endpointUrl: 'https://s3.eu-west-1.amazonaws.com', region: 'eu-west-1' });
+      const server = new TrackingServer(chart, 'mlflow', {
+        database: db, artifacts: s3.bucket('acme-mlflow'),
+        auth: MlflowAuth.basic({ database: authDb, adminPassword: secretRef('mlflow-auth', 'admin'), secretKey: secretRef('mlflow-auth', 'key') }),
+      });
+      new GarbageCollection(chart, 'gc', { server });
+    });
+    const deploy = find(objs, 'Deployment', 'mlflow');
+    expect(envOf(container(deploy, 'mlflow'))).toMatchObject({ PGPASSFILE: '/db-credentials/pgpass' });
+    expect(envOf(container(deploy, 'db-credentials'))).toEqual({
+      DRIVER_FILES: 'DB AUTH_DB',
+      DB_ENGINE: 'mysql', DB_PASSWORD: { secretKeyRef: { name: 'mysql', key: 'password' } }, DB_DRIVER_FILE: '/db-credentials/my.cnf',
+      AUTH_DB_ENGINE: 'postgresql', AUTH_DB_PASSWORD: { secretKeyRef: { name: 'pg', key: 'auth' } }, AUTH_DB_DRIVER_FILE: '/db-credentials/pgpass',
+      AUTH_DB_HOST: 'pg.example.com', AUTH_DB_PORT: '5432', AUTH_DB_NAME: 'mlflow_auth', AUTH_DB_USER: 'auth',
+    });
+    const gc = find(objs, 'CronJob', 'mlflow-gc').spec.jobTemplate.spec.template.spec;
+    expect(envOf(gc.initContainers.find((c: any) => c.name === 'db-credentials'))).toEqual({
+      DB_ENGINE: 'mysql', DB_PASSWORD: { secretKeyRef: { name: 'mysql', key: 'password' } }, DB_DRIVER_FILE: '/db-credentials/my.cnf',
+    });
+  });
+
+  it('reserves the credentials directory', () => {
+    expect(() => synthChart((chart) => {
+      const db = Database.fromExisting(chart, 'db', { engine: DatabaseEngine.POSTGRESQL, host: 'pg.example.com', databaseName: 'mlflow', username: 'mlflow', password: secretRef('pg', 'pw') });
+      new TrackingServer(chart, 'mlflow', {
+        database: db, artifacts: ArtifactRoot.onVolume('/db-credentials/artifacts'),
+        volumes: [{ claim: new VolumeClaim(chart, 'v', { name: 'models', size: '1Gi' }), mountPath: '/db-credentials' }],
+      });
+    })).toThrowError(/volumes\[0\]\.mountPath must be an absolute path that does not overlap \/tmp, \/scripts, \/mlflow\/oidc, \/mlflow\/auth, \/mlflow\/oauth2-proxy, \/db-credentials, got "\/db-credentials"/);
   });
 
   it('lets workloads of the app in with grantConnect', () => {

@@ -1,13 +1,15 @@
 """Writes MLflow's basic-auth configuration (MLFLOW_AUTH_CONFIG_PATH) from the environment.
 
-The file holds the auth database URI and the initial admin password, so it is written at start
-into the pod's scratch directory (mode 0600), never into a ConfigMap. MLflow reads it with
-configparser's default interpolation, so every "%" (the URI's percent-encoding, a password) is
-doubled.
+Run by an init container. The file holds the initial admin password (MLflow reads it from this
+file only), so it is written 0600 on the pod's credentials memory volume, never into a
+ConfigMap. AUTH_DB_URI, the auth database, carries no password: the driver reads it from the
+pgpass or option file beside this one. Without AUTH_DB_URI the store is SQLite in /tmp. MLflow
+reads the file with configparser's default interpolation, so every "%" is doubled. Nothing
+secret is printed.
 """
 import os
+import re
 import sys
-from urllib.parse import quote
 
 PERMISSIONS = ("READ", "EDIT", "MANAGE", "NO_PERMISSIONS")
 
@@ -19,12 +21,11 @@ def ini_value(value):
 
 
 def database_uri(env):
-    if not env.get("AUTH_DB_HOST"):
-        return "sqlite:////tmp/mlflow-auth/basic_auth.db"
-    return "%s://%s:%s@%s:%s/%s" % (
-        env["AUTH_DB_SCHEME"], quote(env["AUTH_DB_USER"], safe=""), quote(env["AUTH_DB_PASSWORD"], safe=""),
-        env["AUTH_DB_HOST"], env["AUTH_DB_PORT"], env["AUTH_DB_NAME"],
-    )
+    uri = env.get("AUTH_DB_URI") or "sqlite:////tmp/basic_auth.db"
+    # a user name followed by ":" and "@" carries a password, which belongs in the driver's file
+    if re.match(r"^[^:/]+://[^/@]*:[^/@]*@", uri):
+        sys.exit("basic auth: AUTH_DB_URI must not carry a password (the driver reads it from its file)")
+    return uri
 
 
 def render(env):
@@ -47,11 +48,12 @@ def render(env):
 
 def main():
     path = os.environ["MLFLOW_AUTH_CONFIG_PATH"]
-    os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
     text = render(os.environ)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as f:
         f.write(text)
+    os.chmod(path, 0o600)
+    print("wrote the basic-auth configuration %s" % path)
 
 
 if __name__ == "__main__":
