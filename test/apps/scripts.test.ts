@@ -61,6 +61,11 @@ function run(program: string, args: string[], commands: Record<string, string>, 
 }
 const sh = (text: string, commands: Record<string, string>, env: Record<string, string> = {}) => run('/bin/sh', ['-ec', text], commands, env);
 const record = 'echo "$(basename "$0") $*" >> "$CALLS"';
+/** An `mc` stub that records its argv, the MC_HOST_* aliases it sees and what `admin user add` reads on stdin. */
+const mcRecord = `${record}\nenv | grep '^MC_HOST_' | sort >> "$CALLS.env"\nif [ "$1 $2 $3" = "admin user add" ]; then cat >> "$CALLS.stdin"; fi`;
+const sidecar = (r: { dir: string }, ext: string) => { const f = path.join(r.dir, `calls.log.${ext}`); return fs.existsSync(f) ? fs.readFileSync(f, 'utf8') : ''; };
+/** The values a container gets from Secrets (as envOf renders them). */
+const secretValues = (c: any) => (c.env ?? []).filter((e: any) => e.valueFrom?.secretKeyRef).map((e: any) => `from-${e.valueFrom.secretKeyRef.key}`);
 
 describe('scripts live in their own files', () => {
   it('finds the scripts of every component', () => {
@@ -126,23 +131,53 @@ describe('script lint', () => {
 
 describe('minio-setup.sh', () => {
   const setup = container('Job/minio-setup/setup');
+  const rootKey = (c: any, name: string) => c.env.find((e: any) => e.name === name).valueFrom.secretKeyRef.key;
   const text = script('Job/minio-setup/setup');
 
   it('creates every bucket, then each user with its policy, keys read from the variables it names', () => {
-    const r = sh(text, { mc: record, sleep: 'exit 0' }, envOf(setup));
+    const r = sh(text, { mc: mcRecord, sleep: 'exit 0' }, envOf(setup));
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const calls = r.calls().trim().split('\n');
     expect(calls.filter((l) => l.startsWith('mc mb'))).toEqual(['mc mb --ignore-existing src/backups', 'mc mb --ignore-existing src/mlflow']);
     expect(calls).toContain('mc admin policy create src mlflow-user /policies/mlflow-user.json');
-    expect(calls).toContain('mc admin user add src from-mlflow-access-key from-mlflow-secret-key');
+    // The secret key goes to mc on stdin; the access key (the user's name) is the only key in argv.
+    expect(calls).toContain('mc admin user add src from-mlflow-access-key');
+    expect(sidecar(r, 'stdin').split('\n')).toContain('from-mlflow-secret-key');
     expect(calls).toContain('mc admin policy attach src mlflow-user --user from-mlflow-access-key');
+    // The root keys reach mc through MC_HOST_src only.
+    expect(new Set(sidecar(r, 'env').trim().split('\n'))).toEqual(new Set([`MC_HOST_src=http://from-${rootKey(setup, 'SRC_ACCESS_KEY_ID')}:from-${rootKey(setup, 'SRC_SECRET_ACCESS_KEY')}@minio.mlops.svc.cluster.local:9000`]));
+    expect(calls.some((l) => l.startsWith('mc alias'))).toBe(false);
+  });
+
+  it('puts no secret key and no root key in any argv', () => {
+    const r = sh(text, { mc: mcRecord, sleep: 'exit 0' }, envOf(setup));
+    const userAccessKeys = (envOf(setup).USERS ?? '').split(' ').map((u) => envOf(setup)[u.split(':')[1]]);
+    const forbidden = secretValues(setup).filter((v: string) => !userAccessKeys.includes(v));
+    expect(forbidden.length).toBeGreaterThan(2);
+    for (const v of forbidden) expect(r.calls()).not.toContain(v);
+  });
+
+  it('refuses keys mc cannot carry in MC_HOST_src, and an endpoint without scheme, echoing no key', () => {
+    const colon = sh(text, { mc: mcRecord, sleep: 'exit 0' }, envOf(setup, { SRC_SECRET_ACCESS_KEY: 'se:cret' }));
+    expect(colon.status).toBe(1);
+    expect(colon.stderr).toBe('the SRC keys must not contain ":" (mc\'s MC_HOST_src cannot carry it)\n');
+    expect(colon.calls()).toBe('');
+    const bare = sh(text, { mc: mcRecord, sleep: 'exit 0' }, envOf(setup, { SRC_ENDPOINT: 'minio:9000' }));
+    expect(bare.status).toBe(1);
+    expect(bare.stderr).toBe('SRC_ENDPOINT must be an http(s) URL\n');
+  });
+
+  it('fails when a user cannot be added', () => {
+    const r = sh(text, { mc: `${mcRecord}\n[ "$1 $2 $3" != "admin user add" ]`, sleep: 'exit 0' }, envOf(setup));
+    expect(r.status).not.toBe(0);
+    expect(r.calls()).not.toContain('admin policy attach');
   });
 
   it('waits for the store, bounded, then goes on', () => {
     // The first two tries fail (the store is not up yet), the third answers.
     const r = sh(text, {
-      mc: `${record}\nif [ "$1" = alias ]; then n=$(cat "$CALLS.n" 2>/dev/null || echo 0); n=$((n + 1)); echo $n > "$CALLS.n"; [ $n -ge 3 ]; fi`,
+      mc: `${record}\nif [ "$1" = ls ]; then n=$(cat "$CALLS.n" 2>/dev/null || echo 0); n=$((n + 1)); echo $n > "$CALLS.n"; [ $n -ge 3 ]; fi`,
       sleep: 'exit 0',
     }, envOf(setup));
     expect(r.status).toBe(0);
@@ -151,10 +186,10 @@ describe('minio-setup.sh', () => {
   });
 
   it('exits non-zero when the store never answers, without touching it', () => {
-    const r = sh(text, { mc: `${record}\n[ "$1" != alias ]`, sleep: 'exit 0' }, envOf(setup, { WAIT_ATTEMPTS: '3', WAIT_SECONDS: '0' }));
+    const r = sh(text, { mc: `${record}\n[ "$1" != ls ]`, sleep: 'exit 0' }, envOf(setup, { WAIT_ATTEMPTS: '3', WAIT_SECONDS: '0' }));
     expect(r.status).toBe(1);
     expect(r.stderr).toBe('object store not reachable after 3 attempts\n');
-    expect(r.calls().split('\n').filter((l) => l && !l.startsWith('mc alias'))).toEqual([]);
+    expect(r.calls().split('\n').filter((l) => l && !l.startsWith('mc ls src'))).toEqual([]);
   });
 
   it('accepts an already attached policy but fails on any other attach error', () => {
@@ -176,10 +211,14 @@ describe('minio-mirror.sh', () => {
   });
 
   it('adds --remove when asked and mirrors to the DST alias when one is set', () => {
-    const r = sh(text, { mc: record }, envOf(mirror, { MIRROR_REMOVE: 'true', DST_ENDPOINT: 'https://s3.example.com', DST_ACCESS_KEY_ID: 'k', DST_SECRET_ACCESS_KEY: 's', BUCKETS: 'a b', DEST_ROOT: 'dst/backups' }));
+    const r = sh(text, { mc: mcRecord }, envOf(mirror, { MIRROR_REMOVE: 'true', DST_ENDPOINT: 'https://s3.example.com', DST_ACCESS_KEY_ID: 'dst-key-id', DST_SECRET_ACCESS_KEY: 'dst-secret', BUCKETS: 'a b', DEST_ROOT: 'dst/backups' }));
+    expect(r.status).toBe(0);
     const calls = r.calls().trim().split('\n');
-    expect(calls[1]).toMatch(/^mc alias set dst https:\/\/s3\.example\.com /);
-    expect(calls.slice(2)).toEqual(['mc mirror --overwrite --remove src/a dst/backups/a', 'mc mirror --overwrite --remove src/b dst/backups/b']);
+    expect(calls).toEqual(['mc mirror --overwrite --remove src/a dst/backups/a', 'mc mirror --overwrite --remove src/b dst/backups/b']);
+    const aliases = sidecar(r, 'env').trim().split('\n');
+    expect(aliases).toContain('MC_HOST_dst=https://dst-key-id:dst-secret@s3.example.com');
+    expect(aliases.filter((l) => l.startsWith('MC_HOST_src=http://from-'))).toHaveLength(2);
+    for (const v of [...secretValues(mirror), 'dst-key-id', 'dst-secret']) expect(r.calls()).not.toContain(v);
   });
 
   it('fails the Job when a mirror fails', () => {
@@ -213,9 +252,11 @@ describe('pg-dump.sh and backup-upload.sh', () => {
 
   it('fails the backup when retention cannot run, but not when nothing is old enough', () => {
     const text = script('CronJob/postgresql-backup/upload');
-    const ok = sh(text, { mc: record }, envOf(upload));
+    const ok = sh(text, { mc: mcRecord }, envOf(upload));
     expect(ok.status).toBe(0);
-    expect(ok.calls().trim().split('\n').map((l) => l.split(' ').slice(0, 2).join(' '))).toEqual(['mc alias', 'mc cp', 'mc find']);
+    expect(ok.calls().trim().split('\n').map((l) => l.split(' ').slice(0, 2).join(' '))).toEqual(['mc cp', 'mc find']);
+    expect(sidecar(ok, 'env')).toMatch(/^MC_HOST_dst=http:\/\/from-[^:]+:from-[^@]+@minio\.mlops\.svc\.cluster\.local:9000\n/);
+    for (const v of secretValues(upload)) expect(ok.calls()).not.toContain(v);
     expect(ok.calls()).toContain("mc find dst/backups/postgresql/mlflow/ --name *.dump --older-than 7d --exec mc rm {}");
     const broken = sh(text, { mc: '[ "$1" = find ] && exit 1; exit 0' }, envOf(upload));
     expect(broken.status).not.toBe(0);

@@ -267,13 +267,21 @@ describe('job scripts against stubs', () => {
     expect(r.stderr).toContain('could not create database mlflow');
   });
 
-  const s3Env = { S3_ENDPOINT: 'http://s3:8333', S3_ACCESS_KEY_ID: 'ak', S3_SECRET_ACCESS_KEY: 'sk', BUCKETS: 'mlflow', S3_INSECURE: 'false' };
-  it('create-buckets creates the bucket idempotently, --insecure only when asked', () => {
-    const ok = run(scriptOf('mlflow-bucket-setup'), { mc: 'echo "mc $*" >> "$CALLS"' }, s3Env);
+  const s3Env = { S3_ENDPOINT: 'http://s3:8333', S3_ACCESS_KEY_ID: 'weed-access-id', S3_SECRET_ACCESS_KEY: 'weed-secret-key', BUCKETS: 'mlflow', S3_INSECURE: 'false' };
+  it('create-buckets creates the bucket idempotently, --insecure only when asked, the keys in MC_HOST_s3 only', () => {
+    const ok = run(scriptOf('mlflow-bucket-setup'), { mc: 'echo "mc $* host=$MC_HOST_s3" >> "$CALLS"' }, s3Env);
     expect(ok.status).toBe(0);
-    expect(ok.calls).toContain('mc mb --ignore-existing s3/mlflow');
+    expect(ok.calls).toContain('mc mb --ignore-existing s3/mlflow host=http://weed-access-id:weed-secret-key@s3:8333');
+    expect(ok.calls.split('\n').filter(Boolean).every((l) => !l.replace(/ host=\S+$/, '').includes('weed-'))).toBe(true);
     expect(ok.calls).not.toContain('--insecure');
     expect(run(scriptOf('mlflow-bucket-setup'), { mc: 'echo "mc $*" >> "$CALLS"' }, { ...s3Env, S3_INSECURE: 'true' }).calls).toContain('mc --insecure mb --ignore-existing s3/mlflow');
+  });
+
+  it('create-buckets refuses a key with ":" (mc would split it wrongly) without echoing it', () => {
+    const r = run(scriptOf('mlflow-bucket-setup'), { mc: 'echo "mc $*" >> "$CALLS"' }, { ...s3Env, S3_SECRET_ACCESS_KEY: 'weed:secret' });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe('the S3 keys must not contain ":" (mc\'s MC_HOST_s3 cannot carry it)\n');
+    expect(r.calls).toBe('');
   });
 
   it('create-buckets gives up, non-zero, when the store is unreachable', () => {

@@ -217,4 +217,24 @@ describe('mysql scripts against stubs', () => {
     const bad = spawnSync('sh', ['-c', script], { env: { ...env, FAIL_CP: '1' }, encoding: 'utf8' });
     expect(bad.status).not.toBe(0);
   });
+  it('mc upload reaches the store through MC_HOST_dst, no key in any argv; fails on an upload error or a key mc cannot carry', () => {
+    const work = tmp('mc-up-');
+    const bin = stubs({ mc: 'echo "host=$MC_HOST_dst" >>"$STUB_LOG"\n[ "${FAIL_CP:-}" = 1 ] && [ "$1" = cp ] && exit 1\nexit 0' });
+    const script = fs.readFileSync(path.join(SCRIPTS, 'dump-upload-mc.sh'), 'utf8');
+    const env = {
+      PATH: `${bin}:${process.env.PATH}`, STUB_LOG: path.join(work, 'log'), DEST: 'dst/backups/mlflow', PATTERN: '*.sql.gz', RETENTION_DAYS: '7',
+      DST_ENDPOINT: 'https://s3.example.com', DST_ACCESS_KEY_ID: 'backup-access-id', DST_SECRET_ACCESS_KEY: 'backup-secret-key',
+    };
+    const ok = spawnSync('sh', ['-c', script], { env, encoding: 'utf8' });
+    expect(ok.stderr).toBe('');
+    expect(ok.status).toBe(0);
+    const log = fs.readFileSync(path.join(work, 'log'), 'utf8').trim().split('\n');
+    expect(log.filter((l) => l.startsWith('mc ')).map((l) => l.split(' ').slice(0, 2).join(' '))).toEqual(['mc cp', 'mc find']);
+    expect(log.filter((l) => l.startsWith('host='))).toEqual(['host=https://backup-access-id:backup-secret-key@s3.example.com', 'host=https://backup-access-id:backup-secret-key@s3.example.com']);
+    for (const l of log.filter((x) => x.startsWith('mc '))) expect(l).not.toMatch(/backup-(access-id|secret-key)/);
+    expect(spawnSync('sh', ['-c', script], { env: { ...env, FAIL_CP: '1' }, encoding: 'utf8' }).status).not.toBe(0);
+    const colon = spawnSync('sh', ['-c', script], { env: { ...env, DST_ACCESS_KEY_ID: 'a:b' }, encoding: 'utf8' });
+    expect(colon.status).toBe(1);
+    expect(colon.stderr).toBe('the DST keys must not contain ":" (mc\'s MC_HOST_dst cannot carry it)\n');
+  });
 });

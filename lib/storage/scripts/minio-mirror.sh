@@ -7,9 +7,19 @@
 #   MIRROR_REMOVE    "true": also delete from the copy what was deleted from the source
 set -eu
 : "${DEST_ROOT:?DEST_ROOT is not set}"
-mc alias set src "$SRC_ENDPOINT" "$SRC_ACCESS_KEY_ID" "$SRC_SECRET_ACCESS_KEY" --api S3v4 >/dev/null
+# mc reads the alias from MC_HOST_src (scheme://$key:$secret@host), so no key is an argument. mc
+# splits it at the first ":" and the last "@" without decoding, so no key may hold ":".
+case "$SRC_ENDPOINT" in http://* | https://*) ;; *) echo "SRC_ENDPOINT must be an http(s) URL" >&2; exit 1 ;; esac
+case "$SRC_ACCESS_KEY_ID$SRC_SECRET_ACCESS_KEY" in *:*) echo "the SRC keys must not contain \":\" (mc's MC_HOST_src cannot carry it)" >&2; exit 1 ;; esac
+MC_HOST_src="${SRC_ENDPOINT%%://*}://$SRC_ACCESS_KEY_ID:$SRC_SECRET_ACCESS_KEY@${SRC_ENDPOINT#*://}"
+export MC_HOST_src
 if [ -n "${DST_ENDPOINT:-}" ]; then
-  mc alias set dst "$DST_ENDPOINT" "$DST_ACCESS_KEY_ID" "$DST_SECRET_ACCESS_KEY" --api S3v4 >/dev/null
+  # mc reads the alias from MC_HOST_dst (scheme://$key:$secret@host), so no key is an argument. mc
+  # splits it at the first ":" and the last "@" without decoding, so no key may hold ":".
+  case "$DST_ENDPOINT" in http://* | https://*) ;; *) echo "DST_ENDPOINT must be an http(s) URL" >&2; exit 1 ;; esac
+  case "$DST_ACCESS_KEY_ID$DST_SECRET_ACCESS_KEY" in *:*) echo "the DST keys must not contain \":\" (mc's MC_HOST_dst cannot carry it)" >&2; exit 1 ;; esac
+  MC_HOST_dst="${DST_ENDPOINT%%://*}://$DST_ACCESS_KEY_ID:$DST_SECRET_ACCESS_KEY@${DST_ENDPOINT#*://}"
+  export MC_HOST_dst
 fi
 remove=''
 if [ "${MIRROR_REMOVE:-false}" = true ]; then remove='--remove'; fi
