@@ -12,16 +12,17 @@ export const CREDENTIALS_DIR = '/db-credentials';
 export const PGPASS_FILE = `${CREDENTIALS_DIR}/pgpass`;
 
 /**
- * @internal A password that `write_db_credentials.py` writes into the file its client reads:
+ * A password that the tracking server's credentials init container (`write_db_credentials.py`)
+ * writes into the file its client reads, for an auth mode (`MlflowAuthConfig.credentials`):
  * a pgpass line (libpq), a MySQL option file (PyMySQL) or the bare password (redis-py, through
- * `lib/mlflow/oidc/sitecustomize.py`). Never part of a URI, an argument or a log line.
+ * `lib/mlflow/scripts/sitecustomize.py`). Never part of a URI, an argument or a log line.
  */
 export interface DriverCredential {
   /** The environment prefix in the init container (upper case): `DB`, `AUTH_DB`, `REDIS`. */
   readonly prefix: string;
   readonly engine: 'postgresql' | 'mysql' | 'password';
   readonly password: SecretValue;
-  /** The absolute path of the file, under {@link CREDENTIALS_DIR}. */
+  /** The absolute path of the file, under `/db-credentials` (the pod's credentials memory volume). */
   readonly file: string;
   /** PostgreSQL: the pgpass line matches this host:port:database:user. @default - any ("*") */
   readonly match?: { readonly host: string; readonly port: number; readonly database: string; readonly user: string };

@@ -9,6 +9,7 @@ export type { OAuth2ProxyOptions } from './oauth2-proxy';
 export { BasicAuthPermission } from './basic-auth';
 export type { BasicAuthOptions } from './basic-auth';
 export type { MlflowAuthConfig, MlflowAuthContext, MlflowAuthSidecar, OidcAuthOptions, RedisCacheOptions } from './oidc-auth';
+export type { DriverCredential } from './driver-credentials';
 export { GarbageCollection } from './gc-job';
 export type { GarbageCollectionProps } from './gc-job';
 export type { TrackingServerAutoscaling } from './autoscaling';
