@@ -44,3 +44,31 @@ export class ContainerImage {
     return this.reference;
   }
 }
+
+/** How a component that takes either a `version` or an `image` turns a version into an image. */
+export interface VersionedImageOptions {
+  readonly defaultVersion: string;
+  /** The versions accepted. */
+  readonly pattern: RegExp;
+  /** What {@link pattern} accepts, for the error: `a PostgreSQL version such as "16.15" or "17"`. */
+  readonly describe: string;
+  /** The image of a version: `(v) => \`postgres:${v}-alpine\``. */
+  readonly imageOf: (version: string) => string;
+}
+
+/**
+ * The image of a component with `version` and `image` props: they conflict (an image already fixes
+ * the version); a version must match the pattern; neither gives the default version's image.
+ * @internal
+ */
+export function versionedImage(scope: IConstruct, props: { readonly version?: string; readonly image?: string }, o: VersionedImageOptions): ContainerImage {
+  if (props.version !== undefined && props.image !== undefined) {
+    invalid(scope, 'version', 'conflicts with image (the image already fixes the version)', props.version,
+      `remove version, or remove image to use ${o.imageOf('<version>')}`);
+  }
+  const version = props.version ?? o.defaultVersion;
+  if (!o.pattern.test(version)) {
+    invalid(scope, 'version', `must be ${o.describe}`, version, `pass version: "${o.defaultVersion}"`);
+  }
+  return ContainerImage.fromReference(props.image ?? o.imageOf(version), scope, 'image');
+}

@@ -27,7 +27,7 @@ export { HttpService } from './http-service';
 export type { IHttpService, ExistingHttpServiceProps } from './http-service';
 export { Peer } from './peer';
 export type { IWorkload, WorkloadPeerData, ExternalWorkloadPeerData, NamespacePeerData, CidrPeerData, PeerData, ExternalWorkloadOptions, Connection } from './peer';
-export { PodManagementPolicy, StatefulWorkload } from './stateful-workload';
+export { PodManagementPolicy, StatefulComponent, StatefulWorkload } from './stateful-workload';
 export type { ClaimTemplate, StatefulPodOptions, StatefulWorkloadProps } from './stateful-workload';
 export { WorkloadComponent } from './workload-component';
 export type { JobHook, JobOptions } from './batch';

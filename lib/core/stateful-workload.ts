@@ -3,6 +3,7 @@ import { k8s } from './k8s';
 import { PodSpecOptions } from './pod';
 import { renderService, ServicePortSpec } from './service';
 import { Workload, WorkloadProps } from './workload';
+import { WorkloadComponent } from './workload-component';
 import { enableAppChecks } from './app-checks';
 
 /** How a StatefulSet starts and stops its pods. */
@@ -84,5 +85,44 @@ export class StatefulWorkload extends Construct {
         volumeClaimTemplates: props.claims.map((c) => w.claimTemplate(c.name, c.size, c.storageClass)),
       },
     });
+  }
+}
+
+/**
+ * A component whose pods are a {@link StatefulWorkload} (Postgres, MySQL, MinIO): it creates it
+ * with {@link attachStateful} and exposes its Service and StatefulSet.
+ */
+export abstract class StatefulComponent extends WorkloadComponent {
+  private stateful?: StatefulWorkload;
+
+  /**
+   * Creates the StatefulWorkload (child `Stateful`, owned by this component), attaches its
+   * workload and makes the StatefulSet `node.defaultChild`.
+   */
+  protected attachStateful(props: Omit<StatefulWorkloadProps, 'owner'>): StatefulWorkload {
+    const stateful = this.stateful = new StatefulWorkload(this, 'Stateful', { ...props, owner: this });
+    this.attachWorkload(stateful.workload);
+    this.node.defaultChild = stateful.statefulSet;
+    return stateful;
+  }
+
+  private get attachedStateful(): StatefulWorkload {
+    if (!this.stateful) throw new Error(`${this.node.path}: attachStateful() was not called`);
+    return this.stateful;
+  }
+
+  /** The ClusterIP Service clients connect to. */
+  public get service(): k8s.KubeService {
+    return this.attachedStateful.service;
+  }
+
+  /** The StatefulSet (also `node.defaultChild`), for escape hatches such as `addJsonPatch`. */
+  public get resource(): k8s.KubeStatefulSet {
+    return this.attachedStateful.statefulSet;
+  }
+
+  /** `<name>.<namespace>.svc.cluster.local` */
+  protected get statefulHost(): string {
+    return this.attachedStateful.host;
   }
 }

@@ -2,13 +2,11 @@ import { Duration, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IWorkload, Peer } from '../core/connections';
 import { ContainerImage } from '../core/image';
-import { k8s } from '../core/k8s';
 import { EnvValue } from '../core/pod';
 import { Port } from '../core/port';
 import { Probe } from '../core/probe';
 import { ResourceRequirements } from '../core/resources';
-import { PodManagementPolicy, StatefulWorkload } from '../core/stateful-workload';
-import { WorkloadComponent } from '../core/workload-component';
+import { PodManagementPolicy, StatefulComponent } from '../core/stateful-workload';
 import { checkSize, sizeQuantity } from '../core/quantity';
 import { checkConstruct, checkDnsSubdomain, checkInstance, checkInteger, checkS3BucketName, invalid } from '../core/validate';
 import { DisruptionBudget, SpreadPolicy } from '../core/workload';
@@ -76,7 +74,7 @@ const RUN_AS = { uid: 1000, gid: 1000 };
  * Service on 9000 and the console on 9001, one PVC per drive, a bucket Job and an optional
  * mirror backup. Data: PVCs are retained when the StatefulSet is deleted or scaled down.
  */
-export class Minio extends WorkloadComponent implements IObjectStore {
+export class Minio extends StatefulComponent implements IObjectStore {
   public static readonly DEFAULT_IMAGE = 'quay.io/minio/minio:RELEASE.2025-09-07T16-13-09Z';
   public static readonly API_PORT = 9000;
   public static readonly CONSOLE_PORT = 9001;
@@ -84,11 +82,6 @@ export class Minio extends WorkloadComponent implements IObjectStore {
   public readonly region: string;
   public readonly credentials: S3Credentials;
   public readonly topology: MinioTopology;
-  /** The ClusterIP Service clients connect to. */
-  public readonly service: k8s.KubeService;
-  private readonly stateful: StatefulWorkload;
-  /** The StatefulSet (also `node.defaultChild`), for escape hatches such as `addJsonPatch`. */
-  public readonly resource: k8s.KubeStatefulSet;
   private setupJob?: MinioSetup;
   private readonly users = new Map<string, MinioUser>();
   public readonly backup?: MinioBackup;
@@ -116,8 +109,7 @@ export class Minio extends WorkloadComponent implements IObjectStore {
     const drives = Array.from({ length: t.drivesPerNode }, (_, i) => (t.drivesPerNode === 1 ? 'data' : `data-${i}`));
     const driveArg = t.drivesPerNode === 1 ? '/data' : `/data-{0...${t.drivesPerNode - 1}}`;
 
-    this.stateful = new StatefulWorkload(this, 'Stateful', {
-      owner: this,
+    this.attachStateful({
       name: 'minio', instance: name, component: 'object-store', partOf: props.partOf,
       ports: [
         { name: 'api', port: Minio.API_PORT, targetPort: 'api' },
@@ -155,11 +147,7 @@ export class Minio extends WorkloadComponent implements IObjectStore {
         }],
       }),
     });
-    this.attachWorkload(this.stateful.workload);
-    this.resource = this.stateful.statefulSet;
-    this.service = this.stateful.service;
-    this.node.defaultChild = this.resource;
-    this.endpointUrl = `http://${this.stateful.host}:${Minio.API_PORT}`;
+    this.endpointUrl = `http://${this.statefulHost}:${Minio.API_PORT}`;
 
     if (t.distributed) {
       // The nodes of a distributed set talk to each other on the API port.

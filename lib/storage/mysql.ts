@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { IWorkload } from '../core/connections';
-import { ContainerImage } from '../core/image';
+import { ContainerImage, versionedImage } from '../core/image';
 import { k8s } from '../core/k8s';
 import { EnvValue } from '../core/pod';
 import { Port } from '../core/port';
@@ -10,8 +10,7 @@ import { readScript } from '../core/script-file';
 import { SecretValue } from '../core/secret-value';
 import { checkDnsSubdomain, checkProps, checkSecretValue, invalid } from '../core/validate';
 import { Amount, amountQuantity } from '../core/quantity';
-import { StatefulWorkload } from '../core/stateful-workload';
-import { WorkloadComponent } from '../core/workload-component';
+import { StatefulComponent } from '../core/stateful-workload';
 import { BackupOptions } from './backup';
 import { DatabaseEngine, IDatabase, checkSqlIdentifier } from './database';
 import { MYSQL_RUN_AS, MysqlBackup } from './mysql-backup';
@@ -70,7 +69,7 @@ const DATA_DIR = `${VOLUME_DIR}/data`;
  *
  * Data: the PVC outlives the StatefulSet (`whenDeleted: Retain`).
  */
-export class Mysql extends WorkloadComponent implements IDatabase {
+export class Mysql extends StatefulComponent implements IDatabase {
   public static readonly DEFAULT_VERSION = '8.4.6';
   public readonly engine = DatabaseEngine.MYSQL;
   public readonly host: string;
@@ -80,10 +79,6 @@ export class Mysql extends WorkloadComponent implements IDatabase {
   public readonly password: SecretValue;
   public readonly rootPassword: SecretValue;
   public readonly image: ContainerImage;
-  /** The ClusterIP Service clients connect to. */
-  public readonly service: k8s.KubeService;
-  /** The StatefulSet (also `node.defaultChild`), for escape hatches such as `addJsonPatch`. */
-  public readonly resource: k8s.KubeStatefulSet;
   /** The backup CronJob, when `backup` is set. */
   public readonly backup?: MysqlBackup;
 
@@ -94,15 +89,12 @@ export class Mysql extends WorkloadComponent implements IDatabase {
       invalid(this, 'database', 'must be the application database\'s settings', props.database, 'pass database: { password: SecretValue.fromSecret("mysql", "password") }');
     }
     const name = props.name ?? 'mysql';
-    if (props.version !== undefined && props.image !== undefined) {
-      invalid(this, 'version', 'conflicts with image (the image already fixes the version)', props.version,
-        'remove version, or remove image to use mysql:<version>');
-    }
-    const version = props.version ?? Mysql.DEFAULT_VERSION;
-    if (!/^8\.(0|4)\.\d+$|^9\.\d+\.\d+$/.test(version)) {
-      invalid(this, 'version', 'must be a full MySQL 8.0, 8.4 or 9.x version such as "8.4.6"', version, 'pass version: "8.4.6"');
-    }
-    this.image = ContainerImage.fromReference(props.image ?? `mysql:${version}`, this, 'image');
+    this.image = versionedImage(this, props, {
+      defaultVersion: Mysql.DEFAULT_VERSION,
+      pattern: /^8\.(0|4)\.\d+$|^9\.\d+\.\d+$/,
+      describe: 'a full MySQL 8.0, 8.4 or 9.x version such as "8.4.6"',
+      imageOf: (v) => `mysql:${v}`,
+    });
     for (const [prop, v] of [['rootPassword', props.rootPassword], ['database.password', props.database?.password]] as const) {
       checkSecretValue(this, prop, v, SecretValue, 'pass SecretValue.fromSecret("mysql", "password") or an ExternalSecret value');
     }
@@ -121,8 +113,7 @@ export class Mysql extends WorkloadComponent implements IDatabase {
     // needed, so none is in the probe's argv. TCP, so the entrypoint's socket-only bootstrap server
     // does not count as ready.
     const ping = ['mysqladmin', 'ping', '--protocol=TCP', '--host=127.0.0.1', '--port=3306', '--connect-timeout=3', '--silent'];
-    const stateful = new StatefulWorkload(this, 'Stateful', {
-      owner: this,
+    this.attachStateful({
       name: 'mysql', instance: name, component: 'database', partOf: props.partOf,
       ports: [{ name: 'mysql', port: this.port, targetPort: 'mysql' }],
       claims: [{ name: 'data', size: storageSize, storageClass: props.storageClass }],
@@ -162,11 +153,7 @@ export class Mysql extends WorkloadComponent implements IDatabase {
         ],
       }),
     });
-    this.attachWorkload(stateful.workload);
-    this.resource = stateful.statefulSet;
-    this.service = stateful.service;
-    this.node.defaultChild = this.resource;
-    this.host = stateful.host;
+    this.host = this.statefulHost;
 
     new k8s.KubeConfigMap(this, 'InitScripts', {
       metadata: { name: initdb, labels: this.workload.labels },

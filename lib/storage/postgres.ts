@@ -1,15 +1,14 @@
 import { Duration, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import { k8s } from '../core/k8s';
-import { ContainerImage } from '../core/image';
+import { ContainerImage, versionedImage } from '../core/image';
 import { EnvValue } from '../core/pod';
 import { IWorkload } from '../core/connections';
 import { Port } from '../core/port';
 import { Probe } from '../core/probe';
 import { ResourceRequirements } from '../core/resources';
 import { SecretValue } from '../core/secret-value';
-import { StatefulWorkload } from '../core/stateful-workload';
-import { WorkloadComponent } from '../core/workload-component';
+import { StatefulComponent } from '../core/stateful-workload';
 import { checkSize, sizeQuantity } from '../core/quantity';
 import { checkDnsSubdomain, checkSecretValue, invalid } from '../core/validate';
 import { readScript } from '../core/script-file';
@@ -71,7 +70,7 @@ const DATA_DIR = '/var/lib/postgresql/data';
  * Data: the PVC outlives the StatefulSet (`whenDeleted: Retain`): deleting this construct never
  * deletes the database's volume.
  */
-export class Postgres extends WorkloadComponent implements IDatabase {
+export class Postgres extends StatefulComponent implements IDatabase {
   public static readonly DEFAULT_VERSION = '16.15';
   public readonly engine = DatabaseEngine.POSTGRESQL;
   public readonly host: string;
@@ -81,26 +80,18 @@ export class Postgres extends WorkloadComponent implements IDatabase {
   public readonly password: SecretValue;
   public readonly superuserPassword: SecretValue;
   public readonly image: ContainerImage;
-  /** The ClusterIP Service clients connect to. */
-  public readonly service: k8s.KubeService;
-  private readonly stateful: StatefulWorkload;
-  /** The StatefulSet (also `node.defaultChild`), for escape hatches such as `addJsonPatch`. */
-  public readonly resource: k8s.KubeStatefulSet;
   /** The backup CronJob, when `backup` is set. */
   public readonly backup?: PostgresBackup;
 
   constructor(scope: Construct, id: string, props: PostgresProps) {
     super(scope, id);
     const name = props.name ?? 'postgresql';
-    if (props.version !== undefined && props.image !== undefined) {
-      invalid(this, 'version', 'conflicts with image (the image already fixes the version)', props.version,
-        'remove version, or remove image to use postgres:<version>-alpine');
-    }
-    const version = props.version ?? Postgres.DEFAULT_VERSION;
-    if (!/^\d{2}(\.\d+)?$/.test(version)) {
-      invalid(this, 'version', 'must be a PostgreSQL version such as "16.15" or "17"', version, 'pass version: "16.15"');
-    }
-    this.image = ContainerImage.fromReference(props.image ?? `postgres:${version}-alpine`, this, 'image');
+    this.image = versionedImage(this, props, {
+      defaultVersion: Postgres.DEFAULT_VERSION,
+      pattern: /^\d{2}(\.\d+)?$/,
+      describe: 'a PostgreSQL version such as "16.15" or "17"',
+      imageOf: (v) => `postgres:${v}-alpine`,
+    });
     checkSecretValue(this, 'superuserPassword', props.superuserPassword, SecretValue, 'pass SecretValue.fromSecret("postgresql", "superuser-password") or an ExternalSecret value');
     if (props.database === null || typeof props.database !== 'object') {
       invalid(this, 'database', 'must be { name?, user?, password }', undefined, 'pass database: { password: SecretValue.fromSecret("postgresql", "password") }');
@@ -126,8 +117,7 @@ export class Postgres extends WorkloadComponent implements IDatabase {
     const initdb = `${name}-initdb`;
     const isReady = ['pg_isready', '--host=127.0.0.1', '--port=5432', '--username=postgres', '--dbname=postgres'];
     const ports = [{ name: 'postgresql', port: this.port, targetPort: 'postgresql' }];
-    this.stateful = new StatefulWorkload(this, 'Stateful', {
-      owner: this,
+    this.attachStateful({
       name: 'postgresql', instance: name, component: 'database', partOf: props.partOf,
       ports,
       claims: [{ name: 'data', size: storageSize, storageClass: props.storageClass }],
@@ -165,11 +155,7 @@ export class Postgres extends WorkloadComponent implements IDatabase {
         ],
       }),
     });
-    this.attachWorkload(this.stateful.workload);
-    this.resource = this.stateful.statefulSet;
-    this.service = this.stateful.service;
-    this.node.defaultChild = this.resource;
-    this.host = this.stateful.host;
+    this.host = this.statefulHost;
 
     new k8s.KubeConfigMap(this, 'InitScripts', {
       metadata: { name: initdb, labels: this.workload.labels },

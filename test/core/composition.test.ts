@@ -6,9 +6,8 @@ import { HttpService } from '../../lib/core/http-service';
 import { ContainerImage } from '../../lib/core/image';
 import { Port } from '../../lib/core/port';
 import { Probe } from '../../lib/core/probe';
-import { StatefulWorkload } from '../../lib/core/stateful-workload';
+import { StatefulComponent } from '../../lib/core/stateful-workload';
 import { DisruptionBudget, Workload } from '../../lib/core/workload';
-import { WorkloadComponent } from '../../lib/core/workload-component';
 import { TrackingServer } from '../../lib/mlflow/tracking-server';
 import { Minio } from '../../lib/storage/minio';
 import { Postgres } from '../../lib/storage/postgres';
@@ -21,12 +20,11 @@ import { MysqlDatabaseSetup } from '../../lib/storage/mysql-database-setup';
 import { exactly, find, ofKind, secretRef, synthChart } from '../support/synth';
 
 /** The next stateful component, as short as the core construct makes it. */
-class Redis extends WorkloadComponent {
-  private readonly stateful: StatefulWorkload;
+class Redis extends StatefulComponent {
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    this.stateful = new StatefulWorkload(this, 'Stateful', {
-      owner: this, name: 'redis', instance: 'redis', component: 'cache',
+    this.attachStateful({
+      name: 'redis', instance: 'redis', component: 'cache',
       ports: [{ name: 'redis', port: 6379, targetPort: 'redis' }],
       claims: [{ name: 'data', size: '1Gi' }],
       pod: () => ({
@@ -39,7 +37,6 @@ class Redis extends WorkloadComponent {
         }],
       }),
     });
-    this.attachWorkload(this.stateful.workload);
   }
   public grantConnect(client: IWorkload): void {
     this.workload.allowFrom(client, Port.tcp(6379), 'cache');
@@ -56,6 +53,15 @@ describe('StatefulWorkload', () => {
   const objs = synthChart((chart) => {
     const redis = new Redis(chart, 'redis');
     redis.grantConnect(new Workload(chart, 'app', { name: 'app', instance: 'app', component: 'client' }));
+  });
+
+  it('a StatefulComponent exposes its Service and StatefulSet, the StatefulSet as node.defaultChild', () => {
+    synthChart((chart) => {
+      const redis = new Redis(chart, 'redis');
+      expect(redis.node.defaultChild).toBe(redis.resource);
+      expect(redis.resource.kind).toBe('StatefulSet');
+      expect(redis.service.name).toBe('redis');
+    });
   });
 
   it('renders the StatefulSet, both Services and retained claims for a new component', () => {
