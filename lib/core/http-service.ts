@@ -1,8 +1,7 @@
 import { Construct, IConstruct } from 'constructs';
-import { ConnectionGraph, IWorkload, Peer } from './connections';
-import { Port } from './port';
+import { IWorkload, Peer } from './connections';
+import { ExternalEndpoint, parseUrl } from './external-endpoint';
 import { checkHost, invalid } from './validate';
-import { enableAppChecks } from './app-checks';
 
 /** An HTTP API that workloads of this app call: where it is and how to be allowed in. */
 export interface IHttpService extends IConstruct {
@@ -26,31 +25,20 @@ export interface ExistingHttpServiceProps {
 }
 
 /** @internal */
-export class ExistingHttpService extends Construct implements IHttpService {
+export class ExistingHttpService extends ExternalEndpoint implements IHttpService {
   public readonly url: string;
   public readonly port: number;
-  private readonly peer: Peer;
 
   constructor(scope: Construct, id: string, props: ExistingHttpServiceProps) {
     super(scope, id);
-    enableAppChecks(this);
-    let url: URL | undefined;
-    try {
-      url = new URL(props.url);
-    } catch {
-      url = undefined;
-    }
+    const url = parseUrl(props.url);
     if (!url || !/^https?:$/.test(url.protocol) || (url.pathname !== '/' && url.pathname !== '') || url.username || url.password || url.search) {
       invalid(this, 'url', 'must be an http(s) URL with no path, query or credentials', props.url, 'write it as "https://mlflow.example.com"');
     }
     checkHost(this, 'url host', url.hostname);
     this.url = `${url.protocol}//${url.host}`;
     this.port = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
-    this.peer = props.peer ?? Peer.host(url.hostname);
-  }
-
-  public grantConnect(client: IWorkload, description: string): void {
-    ConnectionGraph.of(this).allow(Peer.workload(client), this.peer, Port.tcp(this.port), description);
+    this.reachAt(props.peer ?? Peer.host(url.hostname), this.port);
   }
 }
 

@@ -1,8 +1,7 @@
 import { Construct, IConstruct } from 'constructs';
-import { ConnectionGraph, IWorkload, Peer } from '../core/connections';
-import { Port } from '../core/port';
+import { IWorkload, Peer } from '../core/connections';
+import { ExternalEndpoint, parseUrl } from '../core/external-endpoint';
 import { checkHostname, invalid } from '../core/validate';
-import { enableAppChecks } from '../core/app-checks';
 
 /**
  * A GitLab instance SharingHub builds its catalog from. Its URL is used both by the servers (API
@@ -27,32 +26,19 @@ export interface ExistingGitLabProps {
 }
 
 /** @internal the shared implementation of a GitLab reached at a public URL. */
-export class GitLabEndpoint extends Construct implements IGitLab {
+export class GitLabEndpoint extends ExternalEndpoint implements IGitLab {
   public readonly url: string;
-  private readonly peer: Peer;
-  private readonly port: number;
 
   constructor(scope: Construct, id: string, props: ExistingGitLabProps) {
     super(scope, id);
-    enableAppChecks(this);
-    let u: URL | undefined;
-    try {
-      u = new URL(props.url);
-    } catch {
-      u = undefined;
-    }
+    const u = parseUrl(props.url);
     if (!u || u.protocol !== 'https:' || (u.pathname !== '/' && u.pathname !== '') || u.username || u.password || u.search) {
       invalid(this, 'url', 'must be an https URL with no path, query or credentials', u && (u.username || u.password) ? '<redacted>' : props.url,
         'write it as "https://gitlab.example.com"');
     }
     checkHostname(this, 'url host', u.hostname);
     this.url = `https://${u.host}`;
-    this.port = u.port ? Number(u.port) : 443;
-    this.peer = props.peer ?? Peer.host(u.hostname);
-  }
-
-  public grantConnect(client: IWorkload, description: string): void {
-    ConnectionGraph.of(this).allow(Peer.workload(client), this.peer, Port.tcp(this.port), description);
+    this.reachAt(props.peer ?? Peer.host(u.hostname), u.port ? Number(u.port) : 443);
   }
 }
 

@@ -1,9 +1,8 @@
 import { Construct, IConstruct } from 'constructs';
-import { enableAppChecks } from '../core/app-checks';
-import { ConnectionGraph, IWorkload, Peer } from '../core/connections';
-import { Port } from '../core/port';
+import { IWorkload, Peer } from '../core/connections';
+import { ExternalEndpoint } from '../core/external-endpoint';
 import { SecretValue } from '../core/secret-value';
-import { checkConstruct, checkHost, checkInstance, checkPort, checkSecretValue, invalid } from '../core/validate';
+import { checkHost, checkInstance, checkPort, checkSecretValue, invalid } from '../core/validate';
 
 /** A SQL engine, with what clients need to reach it. */
 export class DatabaseEngine {
@@ -48,18 +47,16 @@ export interface ExistingDatabaseProps {
   readonly peer?: Peer;
 }
 
-class ExistingDatabase extends Construct implements IDatabase {
+class ExistingDatabase extends ExternalEndpoint implements IDatabase {
   public readonly engine: DatabaseEngine;
   public readonly host: string;
   public readonly port: number;
   public readonly databaseName: string;
   public readonly username: string;
   public readonly password: SecretValue;
-  private readonly peer: Peer;
 
   constructor(scope: Construct, id: string, props: ExistingDatabaseProps) {
     super(scope, id);
-    enableAppChecks(this);
     checkInstance(this, 'engine', props?.engine, DatabaseEngine, 'DatabaseEngine.POSTGRESQL or DatabaseEngine.MYSQL', 'pass engine: DatabaseEngine.POSTGRESQL');
     checkSecretValue(this, 'password', props.password, SecretValue, 'pass SecretValue.fromSecret("mlflow-db", "password") or an ExternalSecret value');
     if (props.peer !== undefined) checkInstance(this, 'peer', props.peer, Peer, 'a Peer', 'pass Peer.cidr("10.10.0.0/24") or Peer.namespace("db")');
@@ -70,12 +67,7 @@ class ExistingDatabase extends Construct implements IDatabase {
     this.username = checkSqlIdentifier(this, 'username', props.username);
     this.password = props.password;
     // An IP address gets exactly that address; a host name can resolve anywhere (set `peer` to narrow it).
-    this.peer = props.peer ?? Peer.host(this.host);
-  }
-
-  public grantConnect(client: IWorkload, description: string): void {
-    checkConstruct(this, 'grantConnect(client)', client, 'pass a workload of this app, such as a TrackingServer');
-    ConnectionGraph.of(this).allow(Peer.workload(client), this.peer, Port.tcp(this.port), description);
+    this.reachAt(props.peer ?? Peer.host(this.host), this.port);
   }
 }
 

@@ -1,8 +1,7 @@
 import { Construct, IConstruct } from 'constructs';
-import { enableAppChecks } from '../core/app-checks';
-import { ConnectionGraph, IWorkload, Peer } from '../core/connections';
-import { Port } from '../core/port';
-import { checkConstruct, checkHost, checkInstance, checkS3BucketName, checkSecretValue, invalid } from '../core/validate';
+import { ExternalEndpoint, parseUrl } from '../core/external-endpoint';
+import { IWorkload, Peer } from '../core/connections';
+import { checkHost, checkInstance, checkS3BucketName, checkSecretValue, invalid } from '../core/validate';
 import { SecretValue } from '../core/secret-value';
 
 /** S3 access keys, as references to a Secret. */
@@ -74,22 +73,14 @@ export interface ExistingObjectStoreProps {
   readonly peer?: Peer;
 }
 
-class ExistingObjectStore extends Construct implements IObjectStore {
+class ExistingObjectStore extends ExternalEndpoint implements IObjectStore {
   public readonly endpointUrl: string;
   public readonly region: string;
   public readonly credentials?: S3Credentials;
-  private readonly peer: Peer;
-  private readonly port: number;
 
   constructor(scope: Construct, id: string, props: ExistingObjectStoreProps) {
     super(scope, id);
-    enableAppChecks(this);
-    let url: URL | undefined;
-    try {
-      url = new URL(props.endpointUrl);
-    } catch {
-      url = undefined;
-    }
+    const url = parseUrl(props.endpointUrl);
     if (!url || !/^https?:$/.test(url.protocol) || (url.pathname !== '/' && url.pathname !== '') || url.username || url.password) {
       // invalid() redacts credentials embedded in the URL, so they never reach an error (or CI logs).
       invalid(this, 'endpointUrl', 'must be an http(s) URL with no path and no credentials', props.endpointUrl,
@@ -99,16 +90,11 @@ class ExistingObjectStore extends Construct implements IObjectStore {
     if (props.credentials !== undefined) checkS3Credentials(this, 'credentials', props.credentials);
     if (props.peer !== undefined) checkInstance(this, 'peer', props.peer, Peer, 'a Peer', 'pass Peer.cidr("10.10.0.0/24") or Peer.namespace("storage")');
     this.endpointUrl = `${url.protocol}//${url.host}`;
-    this.port = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
+    const port = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
     this.region = checkRegionName(this, 'region', props.region ?? 'us-east-1');
     this.credentials = props.credentials;
     // An IPv4 endpoint gets exactly that address; a host name can resolve anywhere (set `peer` to narrow it).
-    this.peer = props.peer ?? Peer.host(url.hostname);
-  }
-
-  public grantConnect(client: IWorkload, description: string): void {
-    checkConstruct(this, 'grantConnect(client)', client, 'pass a workload of this app, such as a TrackingServer');
-    ConnectionGraph.of(this).allow(Peer.workload(client), this.peer, Port.tcp(this.port), description);
+    this.reachAt(props.peer ?? Peer.host(url.hostname), port);
   }
 
   public bucket(name: string): IBucket {

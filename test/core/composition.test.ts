@@ -187,4 +187,11 @@ describe('existing HTTP services', () => {
     expect(() => synthChart((chart) => HttpService.fromExisting(chart, 'api', { url: 'https://bob:hunter2@api.example.com' }))).toThrowError(exactly(
       'test/api: url must be an http(s) URL with no path, query or credentials, got "https://<redacted>@api.example.com". Fix: write it as "https://mlflow.example.com"'));
   });
+
+  it('every external endpoint checks the client of grantConnect the same way', () => {
+    expect(() => synthChart((chart) => {
+      const api = HttpService.fromExisting(chart, 'api', { url: 'https://api.example.com' });
+      api.grantConnect('trainer' as unknown as IWorkload, 'api');
+    })).toThrowError(exactly('test/api: grantConnect(client) must be a construct, got a string. Fix: pass a workload of this app, such as a TrackingServer'));
+  });
 });
