@@ -8,6 +8,7 @@ import { k8s } from '../core/k8s';
 import { Workload } from '../core/workload';
 import { WorkloadComponent } from '../core/workload-component';
 import { DatabaseEngine, IDatabase } from './database';
+import { libpqEnv } from './database-client-env';
 import { POSTGRES_RUN_AS } from './postgres-backup';
 
 export interface DatabaseSetupProps {
@@ -68,11 +69,7 @@ export class DatabaseSetup extends WorkloadComponent {
         image: ContainerImage.fromReference(props.image ?? 'postgres:16.15-alpine', this, 'image'),
         command: ['/bin/sh', '-ec', readScript(__dirname, 'create-databases.sh')],
         env: [
-          ['PGHOST', EnvValue.literal(admin.host)],
-          ['PGPORT', EnvValue.literal(String(admin.port))],
-          ['PGDATABASE', EnvValue.literal(admin.databaseName)],
-          ['PGUSER', EnvValue.literal(admin.username)],
-          ['PGPASSWORD', EnvValue.fromSecret(admin.password)],
+          ...libpqEnv(admin),
           ['PGCONNECT_TIMEOUT', EnvValue.literal('10')],
           ['DATABASES', EnvValue.literal(props.databases.map((d) => `${d.databaseName}:${d.username}`).join(' '))],
         ],

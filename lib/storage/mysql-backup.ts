@@ -10,6 +10,7 @@ import { BackupOptions, resolveBackup } from './backup';
 import { renderBackupVolume } from './backup-volume';
 import { identityOf } from './cloud-object-store';
 import { IDatabase } from './database';
+import { mysqlScriptEnv } from './database-client-env';
 import { dumpUploadContainer } from './dump-upload';
 
 export interface MysqlBackupProps extends BackupOptions {
@@ -53,11 +54,7 @@ export class MysqlBackup extends WorkloadComponent {
       image: db.image,
       command: ['/bin/bash', '-c', readScript(__dirname, 'mysql-dump.sh'), 'mysql-dump'],
       env: [
-        ['DB_HOST', EnvValue.literal(db.host)],
-        ['DB_PORT', EnvValue.literal(String(db.port))],
-        ['DB_NAME', EnvValue.literal(db.databaseName)],
-        ['DB_USER', EnvValue.literal(db.username)],
-        ['MYSQL_BACKUP_PASSWORD', EnvValue.fromSecret(db.password)],
+        ...mysqlScriptEnv(db, 'MYSQL_BACKUP_PASSWORD'),
         ['DUMP_DIR', EnvValue.literal(dumpDir)],
         ['OPTION_FILE', EnvValue.literal(OPTION_FILE)],
         ...(toBucket ? [] : [['RETENTION_MINUTES', EnvValue.literal(String(o.retentionDays * 1440))] as [string, EnvValue]]),

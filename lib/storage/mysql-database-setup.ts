@@ -9,6 +9,7 @@ import { k8s } from '../core/k8s';
 import { Workload } from '../core/workload';
 import { WorkloadComponent } from '../core/workload-component';
 import { DatabaseEngine, IDatabase, checkSqlIdentifier } from './database';
+import { mysqlScriptEnv } from './database-client-env';
 
 export interface MysqlDatabaseSetupProps {
   /**
@@ -83,11 +84,7 @@ export class MysqlDatabaseSetup extends WorkloadComponent {
         image: ContainerImage.fromReference(props.image ?? MysqlDatabaseSetup.DEFAULT_IMAGE, this, 'image'),
         command: ['/bin/sh', '-ec', readScript(__dirname, 'mysql-create-database.sh')],
         env: [
-          ['DB_HOST', EnvValue.literal(db.host)],
-          ['DB_PORT', EnvValue.literal(String(db.port))],
-          ['DB_NAME', EnvValue.literal(db.databaseName)],
-          ['DB_USER', EnvValue.literal(db.username)],
-          ['DB_PASSWORD', EnvValue.fromSecret(db.password)],
+          ...mysqlScriptEnv(db, 'DB_PASSWORD'),
           ['ADMIN_USER', EnvValue.literal(adminUser)],
           ['MYSQL_PWD', EnvValue.fromSecret(props.adminPassword)],
           ['HOME', EnvValue.literal('/tmp')],

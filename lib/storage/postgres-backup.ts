@@ -9,6 +9,7 @@ import { Workload } from '../core/workload';
 import { WorkloadComponent } from '../core/workload-component';
 import { BackupOptions, resolveBackup } from './backup';
 import { IDatabase } from './database';
+import { libpqEnv } from './database-client-env';
 import { mcImage, MC_WRITABLE_DIRS, s3AliasEnv } from './s3-client';
 import { renderBackupVolume } from './backup-volume';
 import { recordBucketUse } from './bucket-uses';
@@ -44,13 +45,7 @@ export class PostgresBackup extends WorkloadComponent {
     const o = resolveBackup(this, 'backup', props);
     const db = checkConstruct(this, 'database', props.database, 'pass the Postgres construct to back up');
     db.grantConnect(this, 'pg_dump backup');
-    const pgEnv: Array<[string, EnvValue]> = [
-      ['PGHOST', EnvValue.literal(db.host)],
-      ['PGPORT', EnvValue.literal(String(db.port))],
-      ['PGDATABASE', EnvValue.literal(db.databaseName)],
-      ['PGUSER', EnvValue.literal(db.username)],
-      ['PGPASSWORD', EnvValue.fromSecret(db.password)],
-    ];
+    const pgEnv = libpqEnv(db);
     const dest = o.destination;
     const bucket = dest.bucketRef;
     const dump = readScript(__dirname, 'pg-dump.sh');
