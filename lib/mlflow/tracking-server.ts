@@ -25,7 +25,7 @@ import { IBucket, IObjectStore } from '../storage/object-store';
 import { AccessMode, IVolumeClaim } from '../storage/volume-claim';
 import { ArtifactRoot } from './artifact-root';
 import { MlflowAuth, MlflowAuthConfig } from './oidc-auth';
-import { IngressTls } from './tls';
+import { IngressTls, renderIngress } from './tls';
 import { TrackingServerAutoscaling, renderAutoscaler, resolveAutoscaling } from './autoscaling';
 import { PodExtras, applyPodExtras } from './pod-extras';
 import { CREDENTIALS_DIR, PGPASS_FILE, credentialsWriterEnv, databaseConnection } from './driver-credentials';
@@ -419,20 +419,14 @@ export class TrackingServer extends WorkloadComponent implements ITrackingServer
     if (props.ingress) {
       const ing = props.ingress;
       w.allowFrom(ing.controller ?? Peer.namespace('ingress-nginx'), Port.tcp(podPort), 'ingress controller');
-      new k8s.KubeIngress(this, 'Ingress', {
-        metadata: {
-          name,
-          labels: w.labels,
-          annotations: { ...ing.annotations, ...ing.tls.annotations },
-        },
-        spec: {
-          ingressClassName: ing.className ?? 'nginx',
-          tls: [{ hosts: [ingressHost!], secretName: ing.tls.secretName(name) }],
-          rules: [{
-            host: ingressHost,
-            http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name, port: { name: 'http' } } } }] },
-          }],
-        },
+      renderIngress(this, 'Ingress', {
+        name,
+        labels: w.labels,
+        annotations: { ...ing.annotations, ...ing.tls.annotations },
+        className: ing.className ?? 'nginx',
+        host: ingressHost!,
+        tlsSecretName: ing.tls.secretName(name),
+        serviceName: name,
       });
     }
     if (props.metrics) {
