@@ -1,18 +1,16 @@
 import { Construct } from 'constructs';
 import { IWorkload } from '../core/connections';
 import { ContainerImage, versionedImage } from '../core/image';
-import { k8s } from '../core/k8s';
 import { EnvValue } from '../core/pod';
 import { Port } from '../core/port';
-import { Probe } from '../core/probe';
 import { ResourceRequirements } from '../core/resources';
-import { readScript } from '../core/script-file';
 import { SecretValue } from '../core/secret-value';
 import { checkDnsSubdomain, checkProps, checkSecretValue, invalid } from '../core/validate';
 import { Amount, amountQuantity } from '../core/quantity';
 import { StatefulComponent } from '../core/stateful-workload';
 import { BackupOptions } from './backup';
 import { DatabaseEngine, IDatabase, checkSqlIdentifier } from './database';
+import { appDatabaseEnv, databaseServerProbes, initScriptsVolume, renderInitScripts } from './database-server';
 import { MYSQL_RUN_AS, MysqlBackup } from './mysql-backup';
 
 /** The database and user the application uses (created on first start). */
@@ -108,7 +106,7 @@ export class Mysql extends StatefulComponent implements IDatabase {
     const storageSize = amountQuantity(this, 'storageSize', props.storageSize ?? '10Gi', '10Gi');
     if (props.storageClass !== undefined) checkDnsSubdomain(this, 'storageClass', props.storageClass);
 
-    const initdb = `${name}-initdb`;
+    const initdb = initScriptsVolume(name, 0o444);
     // mysqladmin ping exits 0 whenever the server answers, even "Access denied": no credential is
     // needed, so none is in the probe's argv. TCP, so the entrypoint's socket-only bootstrap server
     // does not count as ready.
@@ -125,40 +123,28 @@ export class Mysql extends StatefulComponent implements IDatabase {
           args: ['mysqld', `--datadir=${DATA_DIR}`],
           env: [
             ['MYSQL_ROOT_PASSWORD', EnvValue.fromSecret(props.rootPassword)],
-            ['APP_DATABASE', EnvValue.literal(this.databaseName)],
-            ['APP_USER', EnvValue.literal(this.username)],
-            ['APP_PASSWORD', EnvValue.fromSecret(this.password)],
+            ...appDatabaseEnv(this),
           ],
           ports: { mysql: this.port },
           resources: props.resources ?? {
             requests: { cpu: '100m', memory: '512Mi' },
             limits: { cpu: '500m', memory: '1Gi' },
           },
-          startup: Probe.exec(ping, { periodSeconds: 5, failureThreshold: 120 }),
-          liveness: Probe.exec(ping, { periodSeconds: 10, failureThreshold: 6 }),
-          readiness: Probe.exec(ping, { periodSeconds: 5 }),
-          volumeMounts: [
-            { name: 'data', mountPath: VOLUME_DIR },
-            { name: 'initdb', mountPath: '/docker-entrypoint-initdb.d', readOnly: true },
-          ],
+          ...databaseServerProbes(ping, 120),
+          volumeMounts: [{ name: 'data', mountPath: VOLUME_DIR }, initdb.mount],
           writableDirs: [
             { path: '/var/run/mysqld', sizeLimit: '16Mi' },
             { path: '/var/lib/mysql-files', sizeLimit: '1Gi' },
             { path: '/tmp', sizeLimit: '2Gi' },
           ],
         }],
-        volumes: [
-          // Not executable: the entrypoint sources it, so it can use docker_process_sql.
-          { name: 'initdb', configMap: { name: initdb, defaultMode: 0o444 } },
-        ],
+        // Not executable (0444 above): the entrypoint sources it, so it can use docker_process_sql.
+        volumes: [initdb.volume],
       }),
     });
     this.host = this.statefulHost;
 
-    new k8s.KubeConfigMap(this, 'InitScripts', {
-      metadata: { name: initdb, labels: this.workload.labels },
-      data: { '10-app-database.sh': readScript(__dirname, 'mysql-initdb-app.sh') },
-    });
+    renderInitScripts(this, name, this.workload.labels, 'mysql-initdb-app.sh');
 
     if (props.backup) {
       this.backup = new MysqlBackup(this, 'Backup', { database: this, ...props.backup, partOf: props.partOf });

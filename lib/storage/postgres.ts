@@ -1,19 +1,18 @@
-import { Duration, Size } from 'cdk8s';
+import { Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import { k8s } from '../core/k8s';
 import { ContainerImage, versionedImage } from '../core/image';
 import { EnvValue } from '../core/pod';
 import { IWorkload } from '../core/connections';
 import { Port } from '../core/port';
-import { Probe } from '../core/probe';
 import { ResourceRequirements } from '../core/resources';
 import { SecretValue } from '../core/secret-value';
 import { StatefulComponent } from '../core/stateful-workload';
 import { checkSize, sizeQuantity } from '../core/quantity';
 import { checkDnsSubdomain, checkSecretValue, invalid } from '../core/validate';
-import { readScript } from '../core/script-file';
 import { BackupOptions } from './backup';
 import { DatabaseEngine, IDatabase, checkSqlIdentifier } from './database';
+import { appDatabaseEnv, databaseServerProbes, initScriptsVolume, renderInitScripts } from './database-server';
 import { POSTGRES_RUN_AS, PostgresBackup } from './postgres-backup';
 
 /** The database and role the application uses (created on first start). */
@@ -114,7 +113,7 @@ export class Postgres extends StatefulComponent implements IDatabase {
     const storageSize = sizeQuantity(this, 'storageSize', checkSize(this, 'storageSize', props.storageSize, Size.gibibytes(10)));
     if (props.storageClass !== undefined) checkDnsSubdomain(this, 'storageClass', props.storageClass);
 
-    const initdb = `${name}-initdb`;
+    const initdb = initScriptsVolume(name, 0o555);
     const isReady = ['pg_isready', '--host=127.0.0.1', '--port=5432', '--username=postgres', '--dbname=postgres'];
     const ports = [{ name: 'postgresql', port: this.port, targetPort: 'postgresql' }];
     this.attachStateful({
@@ -130,39 +129,26 @@ export class Postgres extends StatefulComponent implements IDatabase {
             ['POSTGRES_USER', EnvValue.literal('postgres')],
             ['POSTGRES_PASSWORD', EnvValue.fromSecret(props.superuserPassword)],
             ['PGDATA', EnvValue.literal(`${DATA_DIR}/pgdata`)],
-            ['APP_DATABASE', EnvValue.literal(this.databaseName)],
-            ['APP_USER', EnvValue.literal(this.username)],
-            ['APP_PASSWORD', EnvValue.fromSecret(this.password)],
+            ...appDatabaseEnv(this),
           ],
           ports: { postgresql: this.port },
           resources: props.resources ?? {
             requests: { cpu: '100m', memory: '256Mi' },
             limits: { cpu: '500m', memory: '1Gi' },
           },
-          startup: Probe.exec(isReady, { period: Duration.seconds(5), failureThreshold: 60 }),
-          liveness: Probe.exec(isReady, { period: Duration.seconds(10), failureThreshold: 6 }),
-          readiness: Probe.exec(isReady, { period: Duration.seconds(5) }),
-          volumeMounts: [
-            { name: 'data', mountPath: DATA_DIR },
-            { name: 'initdb', mountPath: '/docker-entrypoint-initdb.d', readOnly: true },
-            { name: 'dshm', mountPath: '/dev/shm' },
-          ],
+          ...databaseServerProbes(isReady, 60),
+          volumeMounts: [{ name: 'data', mountPath: DATA_DIR }, initdb.mount, { name: 'dshm', mountPath: '/dev/shm' }],
           writableDirs: ['/var/run/postgresql', '/tmp'],
         }],
         volumes: [
-          { name: 'initdb', configMap: { name: initdb, defaultMode: 0o555 } },
+          initdb.volume,
           { name: 'dshm', emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString('256Mi') } },
         ],
       }),
     });
     this.host = this.statefulHost;
 
-    new k8s.KubeConfigMap(this, 'InitScripts', {
-      metadata: { name: initdb, labels: this.workload.labels },
-      data: {
-        '10-app-database.sh': readScript(__dirname, 'initdb-app-database.sh'),
-      },
-    });
+    renderInitScripts(this, name, this.workload.labels, 'initdb-app-database.sh');
 
     if (props.backup) {
       this.backup = new PostgresBackup(this, 'Backup', { database: this, ...props.backup, partOf: props.partOf });
