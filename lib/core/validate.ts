@@ -593,3 +593,16 @@ export function checkInterface<T>(scope: IConstruct | string, prop: string, valu
   }
   return value;
 }
+
+/**
+ * Props that a JavaScript caller (or code written before they were typed) may still pass: each is
+ * refused with what replaces it, rather than ignored. A retention that is silently dropped would
+ * delete backups the user meant to keep. `prop` prefixes each name (`backup.timeZone`); `''` for none.
+ * @internal
+ */
+export function refuseRemovedProps(scope: IConstruct | string, prop: string, o: object, removed: Record<string, (value: unknown) => string>): void {
+  for (const [name, fix] of Object.entries(removed)) {
+    const value = (o as Record<string, unknown>)[name];
+    if (value !== undefined) invalid(scope, prop ? `${prop}.${name}` : name, 'is no longer a prop', value, fix(value));
+  }
+}

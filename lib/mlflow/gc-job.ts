@@ -4,8 +4,9 @@ import { renderCronJob, renderScriptVolume } from '../core/batch';
 import { EnvValue } from '../core/pod';
 import { k8s } from '../core/k8s';
 import { SecretValue } from '../core/secret-value';
-import { checkCron, checkSecretValue, invalid } from '../core/validate';
+import { checkSecretValue, invalid, refuseRemovedProps } from '../core/validate';
 import { durationIn } from '../core/duration';
+import { Schedule, checkSchedule } from '../core/schedule';
 import { Workload } from '../core/workload';
 import { WorkloadComponent } from '../core/workload-component';
 import { artifactStoreEnv, identityOf } from '../storage/cloud-object-store';
@@ -21,10 +22,11 @@ export interface GarbageCollectionProps {
    * @default Duration.days(30)
    */
   readonly olderThan?: Duration;
-  /** @default "0 3 * * *" (daily 03:00) */
-  readonly schedule?: string;
-  /** @default "Etc/UTC" */
-  readonly timeZone?: string;
+  /**
+   * When it runs, with its time zone: `Schedule.daily({ hour: 3, timeZone: 'Europe/Paris' })`.
+   * @default Schedule.daily({ hour: 3 }) (03:00 Etc/UTC)
+   */
+  readonly schedule?: Schedule;
   /**
    * A user the job logs in to the tracking server as, when it requires authentication (basic
    * auth): `MLFLOW_TRACKING_USERNAME` / `MLFLOW_TRACKING_PASSWORD`. Proxied artifacts are deleted
@@ -59,6 +61,10 @@ export class GarbageCollection extends WorkloadComponent {
       owner: this, name: 'mlflow', instance: `${server.workloadName}-gc`, component: 'garbage-collection', partOf: props.partOf,
       serviceAccountAnnotations: identityOf(store)?.serviceAccountAnnotations,
     }));
+    refuseRemovedProps(this, '', props, {
+      timeZone: (v) => `set the time zone in the schedule, as in schedule: Schedule.daily({ hour: 3, timeZone: ${JSON.stringify(v)} })`,
+    });
+    const schedule = checkSchedule(this, 'schedule', props.schedule, Schedule.daily({ hour: 3 }));
     const hours = durationIn(this, 'olderThan', props.olderThan ?? Duration.days(30), 'hours', 1, 87600);
     // The `--older-than` value: `30d`, `12h`.
     const olderThan = hours % 24 === 0 ? `${hours / 24}d` : `${hours}h`;
@@ -78,8 +84,8 @@ export class GarbageCollection extends WorkloadComponent {
       files: { 'gc.py': readScript(__dirname, 'gc.py'), 'write_db_credentials.py': readScript(__dirname, 'write_db_credentials.py') },
     });
     const cron = renderCronJob(w, {
-      schedule: checkCron(this, 'schedule', props.schedule ?? '0 3 * * *'),
-      timeZone: props.timeZone ?? 'Etc/UTC',
+      schedule: schedule.expression,
+      timeZone: schedule.timeZone,
       pod: {
         runAs: RUN_AS,
         initContainers: [{ ...server.backendStoreCredentials, resources: { requests: { cpu: '10m', memory: '64Mi' }, limits: { cpu: '100m', memory: '128Mi' } } }],

@@ -3,7 +3,7 @@ import { IConstruct } from 'constructs';
 import { checkDuration, durationIn } from '../core/duration';
 import { checkSize, sizeQuantity } from '../core/quantity';
 import { Schedule, checkSchedule } from '../core/schedule';
-import { checkDnsSubdomain, checkInstance, describeShape, invalid } from '../core/validate';
+import { checkDnsSubdomain, checkInstance, describeShape, invalid, refuseRemovedProps } from '../core/validate';
 import { IBucket } from './object-store';
 
 /** Where a backup CronJob writes. */
@@ -67,18 +67,7 @@ export interface BackupOptions {
   readonly retention?: Duration;
 }
 
-/**
- * Props that a JavaScript caller (or code written before they were typed) may still pass: each is
- * refused with what replaces it, rather than ignored. A retention that is silently dropped would
- * delete backups the user meant to keep.
- * @internal
- */
-export function refuseRemovedProps(scope: IConstruct, prop: string, o: object, removed: Record<string, (value: unknown) => string>): void {
-  for (const [name, fix] of Object.entries(removed)) {
-    const value = (o as Record<string, unknown>)[name];
-    if (value !== undefined) invalid(scope, `${prop}.${name}`, 'is no longer a prop', value, fix(value));
-  }
-}
+export { refuseRemovedProps };
 
 /** What replaced the untyped backup props, for {@link refuseRemovedProps}. */
 export const REMOVED_BACKUP_PROPS: Record<string, (value: unknown) => string> = {

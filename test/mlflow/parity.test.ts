@@ -8,6 +8,7 @@ import { k8s } from '../../lib/core/k8s';
 import { ContainerImage } from '../../lib/core/image';
 import { EnvValue } from '../../lib/core/pod';
 import { Probe } from '../../lib/core/probe';
+import { DayOfWeek, Schedule } from '../../lib/core/schedule';
 import { GarbageCollection } from '../../lib/mlflow/gc-job';
 import { GatewayRef } from '../../lib/mlflow/http-route';
 import { TrackingServer, TrackingServerProps } from '../../lib/mlflow/tracking-server';
@@ -226,6 +227,18 @@ describe('GarbageCollection', () => {
       .toThrowError(exactly('test/gc: olderThan must be a Duration, got a string. Fix: pass Duration.hours(1)'));
     expect(() => synthChart((chart) => new GarbageCollection(chart, 'gc', { server: 'mlflow' as any })))
       .toThrowError(exactly('test/gc: server must be a TrackingServer, got "string". Fix: pass server: the TrackingServer whose runs to clean'));
+  });
+
+  it('runs on a typed Schedule in its time zone, and refuses a cron string and the removed timeZone', () => {
+    const weekly = find(stack({}, undefined, (chart, server) => new GarbageCollection(chart, 'gc', {
+      server, schedule: Schedule.weekly({ day: DayOfWeek.SATURDAY, hour: 4, timeZone: 'Europe/Paris' }),
+    })), 'CronJob', 'mlflow-gc');
+    expect(weekly.spec).toMatchObject({ schedule: '0 4 * * 6', timeZone: 'Europe/Paris' });
+    expect(cron.spec).toMatchObject({ schedule: '0 3 * * *', timeZone: 'Etc/UTC' });
+    expect(() => stack({}, undefined, (chart, server) => new GarbageCollection(chart, 'gc', { server, schedule: '0 3 * * *' as any })))
+      .toThrowError(exactly('test/gc: schedule must be a Schedule, not a string, got "0 3 * * *". Fix: write schedule: Schedule.cron("0 3 * * *")'));
+    expect(() => stack({}, undefined, (chart, server) => new GarbageCollection(chart, 'gc', { server, timeZone: 'Europe/Paris' } as any)))
+      .toThrowError(exactly('test/gc: timeZone is no longer a prop, got "Europe/Paris". Fix: set the time zone in the schedule, as in schedule: Schedule.daily({ hour: 3, timeZone: "Europe/Paris" })'));
   });
 
   const temps: string[] = [];
