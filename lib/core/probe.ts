@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import { checkDuration, durationIn } from './duration';
 import { k8s } from './k8s';
-import { checkDnsLabel, checkInteger, invalid } from './validate';
+import { checkDnsLabel, checkInteger, invalid, refuseRemovedProps } from './validate';
 
 /** Timing of a probe; the defaults suit a server that answers within a second. */
 export interface ProbeOptions {
@@ -13,21 +13,6 @@ export interface ProbeOptions {
   readonly timeout?: Duration;
   /** @default 3 */
   readonly failureThreshold?: number;
-  /**
-   * @deprecated use `initialDelay: Duration.seconds(n)`; kept while the newer constructs migrate.
-   * @default - none
-   */
-  readonly initialDelaySeconds?: number;
-  /**
-   * @deprecated use `period: Duration.seconds(n)`; kept while the newer constructs migrate.
-   * @default 10
-   */
-  readonly periodSeconds?: number;
-  /**
-   * @deprecated use `timeout: Duration.seconds(n)`; kept while the newer constructs migrate.
-   * @default 5
-   */
-  readonly timeoutSeconds?: number;
 }
 
 /** Probe timings in whole seconds, as the Kubernetes `Probe` takes them. */
@@ -45,20 +30,20 @@ function checkPortName(scope: string, port: string): string {
   return port;
 }
 
-/** One timing: the Duration (whole seconds within bounds), or its deprecated number of seconds; never both. */
+/** One timing: a Duration in whole seconds within bounds. */
 function seconds(scope: string, o: ProbeOptions, prop: 'initialDelay' | 'period' | 'timeout', min: number): number | undefined {
-  const legacy = `${prop}Seconds` as const;
-  if (o[prop] !== undefined && o[legacy] !== undefined) {
-    invalid(scope, legacy, `conflicts with ${prop} (both set the same timing)`, o[legacy], `remove ${legacy} and keep ${prop}`);
-  }
-  if (o[legacy] !== undefined) return checkInteger(scope, legacy, o[legacy], min, 3600);
   if (o[prop] === undefined) return undefined;
   return durationIn(scope, prop, checkDuration(scope, prop, o[prop], Duration.seconds(Math.max(min, 1))), 'seconds', min, 3600);
 }
 
+/** The removed numbers of seconds, refused with the Duration to write (a dropped timeout would silently be 5 s). */
+const REMOVED_TIMINGS = Object.fromEntries(([['initialDelay', 10], ['period', 10], ['timeout', 5]] as const).map(([p, example]) => [`${p}Seconds`,
+  (v: unknown) => `write ${p}: Duration.seconds(${Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 3600 ? v : example})`]));
+
 /** Probe timings as the API server accepts them: no negative delay, every period and threshold at least 1. */
 function checkTimings(scope: string, o: ProbeOptions): Timings {
   if (o === null || typeof o !== 'object') invalid(scope, 'options', 'must be an object of probe timings', o, 'pass { period: Duration.seconds(10) }');
+  refuseRemovedProps(scope, '', o, REMOVED_TIMINGS);
   if (o.failureThreshold !== undefined) checkInteger(scope, 'failureThreshold', o.failureThreshold, 1, 1000);
   return {
     initialDelaySeconds: seconds(scope, o, 'initialDelay', 0),

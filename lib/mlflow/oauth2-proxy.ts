@@ -1,3 +1,4 @@
+import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { ContainerImage } from '../core/image';
 import { ContainerSpec, EnvValue } from '../core/pod';
@@ -151,8 +152,8 @@ export function bindOAuth2Proxy(scope: IConstruct, context: MlflowAuthContext, o
     env,
     ports: { proxy: OAUTH2_PROXY_PORT },
     resources: o.resources ?? { requests: { cpu: '10m', memory: '32Mi' }, limits: { cpu: '500m', memory: '128Mi' } },
-    liveness: Probe.httpGet('/ping', 'proxy', { periodSeconds: 15, failureThreshold: 4 }),
-    readiness: Probe.httpGet('/ready', 'proxy', { periodSeconds: 5 }),
+    liveness: Probe.httpGet('/ping', 'proxy', { period: Duration.seconds(15), failureThreshold: 4 }),
+    readiness: Probe.httpGet('/ready', 'proxy', { period: Duration.seconds(5) }),
     runAs,
   };
   return {

@@ -1,3 +1,4 @@
+import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ConnectionGraph, Peer } from '../core/connections';
 import { ContainerImage } from '../core/image';
@@ -228,9 +229,9 @@ export class MlflowSharingHub extends WorkloadComponent {
       ],
       ports: { http: PORT },
       resources,
-      startup: Probe.httpGet('/health', 'http', { periodSeconds: 5, failureThreshold: 60 }),
-      liveness: Probe.httpGet('/health', 'http', { periodSeconds: 15, failureThreshold: 4 }),
-      readiness: Probe.httpGet('/health', 'http', { periodSeconds: 5 }),
+      startup: Probe.httpGet('/health', 'http', { period: Duration.seconds(5), failureThreshold: 60 }),
+      liveness: Probe.httpGet('/health', 'http', { period: Duration.seconds(15), failureThreshold: 4 }),
+      readiness: Probe.httpGet('/health', 'http', { period: Duration.seconds(5) }),
       // The session files (cwd-relative `_sessions`) and the upload buffer.
       writableDirs: [`${HOME}/_sessions`, { path: '/tmp', sizeLimit: scratchSize }],
     };

@@ -190,9 +190,9 @@ export class SharingHub extends WorkloadComponent {
       ],
       ports: { http: PORT },
       resources,
-      startup: Probe.httpGet('/status', 'http', { periodSeconds: 5, failureThreshold: 30 }),
-      liveness: Probe.httpGet('/status', 'http', { periodSeconds: 15, failureThreshold: 4 }),
-      readiness: Probe.httpGet('/status', 'http', { periodSeconds: 5 }),
+      startup: Probe.httpGet('/status', 'http', { period: Duration.seconds(5), failureThreshold: 30 }),
+      liveness: Probe.httpGet('/status', 'http', { period: Duration.seconds(15), failureThreshold: 4 }),
+      readiness: Probe.httpGet('/status', 'http', { period: Duration.seconds(5) }),
       volumeMounts: [{ name: 'config', mountPath: CONFIG_DIR, readOnly: true }],
       // gunicorn's worker heartbeat files and Python's temporary files.
       writableDirs: ['/tmp'],

@@ -178,11 +178,9 @@ describe('restrictedPodSpec validation', () => {
     expect(Probe.tcpSocket('api', { initialDelay: Duration.minutes(1), period: Duration.seconds(15), timeout: Duration.seconds(2), failureThreshold: 4 }).render())
       .toMatchObject({ initialDelaySeconds: 60, periodSeconds: 15, timeoutSeconds: 2, failureThreshold: 4 });
     expect(Probe.exec(['true'], { period: Duration.seconds(5) }).render()).toEqual({ exec: { command: ['true'] }, periodSeconds: 5, timeoutSeconds: 5, failureThreshold: 3 });
-    // The deprecated numbers of seconds render the same, while the newer constructs migrate.
-    expect(Probe.exec(['true'], { periodSeconds: 5 }).render()).toEqual(Probe.exec(['true'], { period: Duration.seconds(5) }).render());
   });
 
-  it('refuses probe timings that are not whole seconds in range, strings, and both forms of one timing', () => {
+  it('refuses probe timings that are not whole seconds in range, strings, and the removed numbers of seconds', () => {
     expect(() => Probe.httpGet('/health', 'http', { timeout: Duration.millis(1500) })).toThrowError(exactly(
       'Probe.httpGet: timeout must be a whole number of seconds from 1 to 3600, got "1 second 500 millis". Fix: pass Duration.seconds(n) with n from 1 to 3600'));
     expect(() => Probe.httpGet('/health', 'http', { period: Duration.seconds(0) })).toThrowError(exactly(
@@ -191,10 +189,12 @@ describe('restrictedPodSpec validation', () => {
       'Probe.tcpSocket: initialDelay must be a whole number of seconds from 0 to 3600, got "1 hour 30 minutes". Fix: pass Duration.seconds(n) with n from 0 to 3600'));
     expect(() => Probe.tcpSocket('api', { period: '10s' as never })).toThrowError(exactly(
       'Probe.tcpSocket: period must be a Duration, not a string, got "10s". Fix: write period: Duration.seconds(10)'));
-    expect(() => Probe.tcpSocket('api', { period: Duration.seconds(5), periodSeconds: 5 })).toThrowError(exactly(
-      'Probe.tcpSocket: periodSeconds conflicts with period (both set the same timing), got 5. Fix: remove periodSeconds and keep period'));
-    expect(() => Probe.httpGet('/health', 'http', { timeoutSeconds: -1 })).toThrowError(exactly(
-      'Probe.httpGet: timeoutSeconds must be an integer from 1 to 3600, got -1. Fix: use a whole number from 1 to 3600'));
+    expect(() => Probe.tcpSocket('api', { periodSeconds: 15 } as never)).toThrowError(exactly(
+      'Probe.tcpSocket: periodSeconds is no longer a prop, got 15. Fix: write period: Duration.seconds(15)'));
+    expect(() => Probe.httpGet('/health', 'http', { timeoutSeconds: -1 } as never)).toThrowError(exactly(
+      'Probe.httpGet: timeoutSeconds is no longer a prop, got -1. Fix: write timeout: Duration.seconds(5)'));
+    expect(() => Probe.exec(['true'], { period: Duration.seconds(5), initialDelaySeconds: 30 } as never)).toThrowError(exactly(
+      'Probe.exec: initialDelaySeconds is no longer a prop, got 30. Fix: write initialDelay: Duration.seconds(30)'));
   });
 
   it('refuses a probe on an unnamed port or path', () => {
