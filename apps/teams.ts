@@ -7,7 +7,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Chart } from 'cdk8s';
+import { App, Chart, Size } from 'cdk8s';
 import {
   ConnectionGraph, ContainerAmounts, LimitRange, Peer, ResourceQuota, ResourceQuotaProps,
   invalid, renderAppReadme, renderKustomizeDir, synthObjects,
@@ -36,17 +36,17 @@ export interface TeamSpec {
  */
 export const DEFAULT_TEAM_QUOTA: Omit<ResourceQuotaProps, 'name'> = {
   requestsCpu: '4',
-  requestsMemory: '8Gi',
+  requestsMemory: Size.gibibytes(8),
   limitsCpu: '16',
-  limitsMemory: '24Gi',
-  requestsStorage: '250Gi',
+  limitsMemory: Size.gibibytes(24),
+  requestsStorage: Size.gibibytes(250),
   persistentVolumeClaims: 10,
   pods: 40,
 };
 
 export const DEFAULT_CONTAINER_DEFAULTS = {
-  request: { cpu: '100m', memory: '256Mi' },
-  limit: { cpu: '1', memory: '1Gi' },
+  request: { cpu: '100m', memory: Size.mebibytes(256) },
+  limit: { cpu: '1', memory: Size.gibibytes(1) },
 };
 
 /** The example teams of `dist/mlflow-teams/`. */

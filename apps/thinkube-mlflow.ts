@@ -6,7 +6,7 @@
  * is a Job that runs on every sync (databases, bucket, Keycloak client); every secret is an
  * ExternalSecret of a ClusterSecretStore.
  */
-import { App, Chart } from 'cdk8s';
+import { App, Chart, Size } from 'cdk8s';
 import {
   BucketSetup, Database, DatabaseEngine, DatabaseSetup, ExternalSecret, IngressTls, KeycloakClientSetup, MlflowAuth, Namespace, ObjectStore,
   OidcAuthStore, Peer, SecretStoreRef, StorageClass, AccessMode, TrackingServer, TrackingServerSmokeTest, VolumeClaim, ArtifactRoot, k8s, standardLabels,
@@ -110,11 +110,11 @@ export function thinkubeMlflow(app: App, id: string, options: ThinkubeMlflowOpti
   });
 
   const local = new VolumeClaim(chart, 'local-artifacts', {
-    name: 'mlflow-storage', size: '1Gi', accessMode: AccessMode.READ_WRITE_ONCE,
+    name: 'mlflow-storage', size: Size.gibibytes(1), accessMode: AccessMode.READ_WRITE_ONCE,
     storageClass: options.localStorageClass ?? StorageClass.hostPath('k8s-hostpath'), partOf,
   });
   const models = new VolumeClaim(chart, 'shared-models', {
-    name: 'thinkube-models', size: '500Gi', accessMode: AccessMode.READ_WRITE_MANY,
+    name: 'thinkube-models', size: Size.gibibytes(500), accessMode: AccessMode.READ_WRITE_MANY,
     storageClass: options.sharedModelsStorageClass ?? StorageClass.juicefs('juicefs-rwx'),
     labels: { 'app.kubernetes.io/name': 'ml-models', 'app.kubernetes.io/managed-by': 'thinkube' },
     partOf,

@@ -33,7 +33,6 @@ export { WorkloadComponent } from './workload-component';
 export type { JobHook, JobOptions } from './batch';
 export { enableAppChecks, registerAppCheck, withoutAppChecks, appChecksEnabled } from './app-checks';
 export type { AppCheck } from './app-checks';
-export type { Amount } from './quantity';
 export { DayOfWeek, Schedule } from './schedule';
 export type { ScheduleOptions, HourlyOptions, DailyOptions, WeeklyOptions } from './schedule';
 export { ResourceQuota } from './resource-quota';

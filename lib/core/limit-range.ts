@@ -1,14 +1,17 @@
+import { Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import { k8s } from './k8s';
 import { MANAGED_BY } from './labels';
-import { Amount, amountQuantity } from './quantity';
+import { sizeProp } from './quantity';
 import { checkDnsSubdomain, checkProps, checkQuantity, invalid, parseQuantity } from './validate';
 import { enableAppChecks } from './app-checks';
 
 /** CPU and memory of one container. */
 export interface ContainerAmounts {
+  /** A CPU quantity: `"500m"`, `"2"`. */
   readonly cpu: string;
-  readonly memory: Amount;
+  /** `Size.mebibytes(512)` */
+  readonly memory: Size;
 }
 
 export interface LimitRangeProps {
@@ -34,8 +37,8 @@ export class LimitRange extends Construct {
     enableAppChecks(this);
     const name = checkDnsSubdomain(this, 'name', props.name ?? 'container-defaults');
     const render = (prop: string, a: ContainerAmounts) => {
-      if (!a || typeof a !== 'object') invalid(this, prop, 'must set cpu and memory', a, `pass { cpu: "500m", memory: "512Mi" }`);
-      return { cpu: checkQuantity(this, `${prop}.cpu`, a.cpu, '500m'), memory: amountQuantity(this, `${prop}.memory`, a.memory, '512Mi') };
+      if (!a || typeof a !== 'object') invalid(this, prop, 'must set cpu and memory', a, 'pass { cpu: "500m", memory: Size.mebibytes(512) }');
+      return { cpu: checkQuantity(this, `${prop}.cpu`, a.cpu, '500m'), memory: sizeProp(this, `${prop}.memory`, a.memory, undefined, Size.mebibytes(512)) };
     };
     const request = render('defaultRequest', props.defaultRequest);
     const limit = render('defaultLimit', props.defaultLimit);

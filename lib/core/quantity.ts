@@ -1,12 +1,6 @@
 import { Size, SizeRoundingBehavior } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { checkByteQuantity, checkTypedValue, invalid } from './validate';
-
-/**
- * A memory or storage amount: a cdk8s `Size` (`Size.gibibytes(4)`) or a Kubernetes quantity
- * string (`"4Gi"`). CPU stays a quantity string (`"500m"`, `"2"`), as in container resources.
- */
-export type Amount = Size | string;
+import { checkTypedValue, invalid } from './validate';
 
 /** Binary suffixes, largest first, with their size in KiB and the cdk8s factory that makes them. */
 const BINARY: Array<[string, number, string]> = [
@@ -21,13 +15,15 @@ function factoryCall(kib: number): string {
 
 /**
  * A cdk8s `Size` at the public boundary, or `fallback` when undefined. A quantity string
- * (`"10Gi"`) is refused with the `Size.gibibytes(10)` to write instead.
+ * (`"10Gi"`) is refused with the `Size.gibibytes(10)` to write instead (`"512m"`, thousandths of a
+ * byte, is read as the mebibytes it was meant to be).
  * @internal
  */
 export function checkSize(scope: IConstruct | string, prop: string, value: Size | undefined, fallback: Size): Size {
   if (value === undefined) return fallback;
-  const m = typeof value === 'string' ? /^([0-9]+)(Ki|Mi|Gi|Ti|Pi)$/.exec(value) : null;
-  const kib = m ? Number(m[1]) * BINARY.find(([s]) => s === m[2])![1] : fallback.toKibibytes({ rounding: SizeRoundingBehavior.NONE });
+  const m = typeof value === 'string' ? /^([0-9]+)(Ki|Mi|Gi|Ti|Pi|m)$/.exec(value) : null;
+  const unit = m?.[2] === 'm' ? 'Mi' : m?.[2];
+  const kib = m ? Number(m[1]) * BINARY.find(([s]) => s === unit)![1] : fallback.toKibibytes({ rounding: SizeRoundingBehavior.NONE });
   return checkTypedValue(scope, prop, value, Size, 'a Size', `write ${prop.split('.').pop()}: ${factoryCall(kib)}`);
 }
 
@@ -45,8 +41,14 @@ export function sizeQuantity(scope: IConstruct | string, prop: string, size: Siz
   return `${kib / factor}${suffix}`;
 }
 
-/** Renders an {@link Amount} as a quantity string, checking it is positive. */
-export function amountQuantity(scope: IConstruct, prop: string, value: Amount, example = '4Gi'): string {
-  if (value instanceof Size) return sizeQuantity(scope, prop, value);
-  return checkByteQuantity(scope, prop, value, example);
+/**
+ * A `Size` prop checked and rendered as a quantity (`10Gi`): `fallback` when it is optional and
+ * unset; a required one (no `fallback`) that is missing is refused with `example` to write.
+ * @internal
+ */
+export function sizeProp(scope: IConstruct | string, prop: string, value: Size | undefined, fallback: Size | undefined, example: Size = fallback ?? Size.gibibytes(10)): string {
+  if (value === undefined && fallback === undefined) {
+    invalid(scope, prop, 'is required', undefined, `write ${prop.split('.').pop()}: ${factoryCall(example.toKibibytes({ rounding: SizeRoundingBehavior.NONE }))}`);
+  }
+  return sizeQuantity(scope, prop, checkSize(scope, prop, value, fallback ?? example));
 }

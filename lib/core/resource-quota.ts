@@ -1,7 +1,8 @@
+import { Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import { k8s } from './k8s';
 import { MANAGED_BY } from './labels';
-import { Amount, amountQuantity } from './quantity';
+import { sizeProp } from './quantity';
 import { checkDnsSubdomain, checkInteger, checkProps, checkQuantity, invalid, parseQuantity } from './validate';
 import { enableAppChecks } from './app-checks';
 
@@ -10,14 +11,14 @@ export interface ResourceQuotaProps {
   readonly name?: string;
   /** Total CPU all pods of the namespace may request, such as `"4"`. */
   readonly requestsCpu: string;
-  /** Total memory all pods may request. */
-  readonly requestsMemory: Amount;
+  /** Total memory all pods may request: `Size.gibibytes(8)`. */
+  readonly requestsMemory: Size;
   /** Total CPU limit. @default - no CPU limit quota */
   readonly limitsCpu?: string;
-  /** Total memory limit (every pod has one). */
-  readonly limitsMemory: Amount;
-  /** Total storage all PersistentVolumeClaims may request. @default - no storage quota */
-  readonly requestsStorage?: Amount;
+  /** Total memory limit (every pod has one): `Size.gibibytes(16)`. */
+  readonly limitsMemory: Size;
+  /** Total storage all PersistentVolumeClaims may request: `Size.gibibytes(200)`. @default - no storage quota */
+  readonly requestsStorage?: Size;
   /** @default - no limit */
   readonly persistentVolumeClaims?: number;
   /** @default - no limit */
@@ -37,8 +38,8 @@ export class ResourceQuota extends Construct {
     const name = checkDnsSubdomain(this, 'name', props.name ?? 'compute');
     const hard: Record<string, string> = {
       'requests.cpu': checkQuantity(this, 'requestsCpu', props.requestsCpu, '4'),
-      'requests.memory': amountQuantity(this, 'requestsMemory', props.requestsMemory, '8Gi'),
-      'limits.memory': amountQuantity(this, 'limitsMemory', props.limitsMemory, '16Gi'),
+      'requests.memory': sizeProp(this, 'requestsMemory', props.requestsMemory, undefined, Size.gibibytes(8)),
+      'limits.memory': sizeProp(this, 'limitsMemory', props.limitsMemory, undefined, Size.gibibytes(16)),
     };
     if (parseQuantity(hard['limits.memory'])! < parseQuantity(hard['requests.memory'])!) {
       invalid(this, 'limitsMemory', `must be at least requestsMemory (${hard['requests.memory']})`, hard['limits.memory'], 'raise limitsMemory or lower requestsMemory');
@@ -49,7 +50,7 @@ export class ResourceQuota extends Construct {
         invalid(this, 'limitsCpu', `must be at least requestsCpu (${props.requestsCpu})`, props.limitsCpu, 'raise limitsCpu or lower requestsCpu');
       }
     }
-    if (props.requestsStorage !== undefined) hard['requests.storage'] = amountQuantity(this, 'requestsStorage', props.requestsStorage, '200Gi');
+    if (props.requestsStorage !== undefined) hard['requests.storage'] = sizeProp(this, 'requestsStorage', props.requestsStorage, undefined, Size.gibibytes(200));
     if (props.persistentVolumeClaims !== undefined) hard.persistentvolumeclaims = String(checkInteger(this, 'persistentVolumeClaims', props.persistentVolumeClaims, 0));
     if (props.pods !== undefined) hard.pods = String(checkInteger(this, 'pods', props.pods, 0));
     new k8s.KubeResourceQuota(this, 'Resource', {

@@ -1,4 +1,4 @@
-import { Duration } from 'cdk8s';
+import { Duration, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ConnectionGraph, Peer } from '../core/connections';
 import { ContainerImage } from '../core/image';
@@ -10,7 +10,7 @@ import { ResourceRequirements } from '../core/resources';
 import { SecretValue } from '../core/secret-value';
 import { renderService } from '../core/service';
 import { checkInstance, checkInteger, checkInterface, checkProps, checkSecretValue, invalid } from '../core/validate';
-import { Amount, amountQuantity } from '../core/quantity';
+import { sizeProp } from '../core/quantity';
 import { Workload } from '../core/workload';
 import { WorkloadComponent } from '../core/workload-component';
 import { DatabaseEngine, IDatabase } from '../storage/database';
@@ -86,8 +86,8 @@ export interface MlflowSharingHubProps {
   readonly workers?: number;
   /** @default - 100m/1000m CPU, 512Mi/2Gi memory */
   readonly resources?: ResourceRequirements;
-  /** `/tmp`, where proxied artifact uploads are buffered: `Size.gibibytes(10)` or `"10Gi"`. @default Size.gibibytes(10) */
-  readonly scratchSize?: Amount;
+  /** `/tmp`, where proxied artifact uploads are buffered: `Size.gibibytes(10)`. @default Size.gibibytes(10) */
+  readonly scratchSize?: Size;
   /**
    * Also send `X-Script-Name: /mlflow`, which the plugin prefixes to its own redirects (login,
    * logout). It needs an ingress-nginx that allows snippet annotations (`allow-snippet-annotations`,
@@ -147,7 +147,7 @@ export class MlflowSharingHub extends WorkloadComponent {
         'remove replicas (scale the gunicorn workers with workers instead)');
     }
     const workers = checkInteger(this, 'workers', props.workers ?? 4, 1, 32);
-    const scratchSize = amountQuantity(this, 'scratchSize', props.scratchSize ?? '10Gi', '10Gi');
+    const scratchSize = sizeProp(this, 'scratchSize', props.scratchSize, Size.gibibytes(10));
     const collection = props.stacCollection ?? 'ai-model';
     if (typeof collection !== 'string' || collection.length > 63 || !/^[a-z0-9][a-z0-9-]*$/.test(collection)) {
       invalid(this, 'stacCollection', 'must be a SharingHub category id', collection, 'use a category id such as "ai-model"');

@@ -1,3 +1,4 @@
+import { Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IWorkload } from '../core/connections';
 import { ContainerImage, versionedImage } from '../core/image';
@@ -6,7 +7,7 @@ import { Port } from '../core/port';
 import { ResourceRequirements } from '../core/resources';
 import { SecretValue } from '../core/secret-value';
 import { checkDnsSubdomain, checkProps, checkSecretValue, invalid } from '../core/validate';
-import { Amount, amountQuantity } from '../core/quantity';
+import { sizeProp } from '../core/quantity';
 import { StatefulComponent } from '../core/stateful-workload';
 import { BackupOptions } from './backup';
 import { DatabaseEngine, IDatabase, checkSqlIdentifier } from './database';
@@ -40,8 +41,8 @@ export interface MysqlProps {
   readonly rootPassword: SecretValue;
   /** The application database and user. */
   readonly database: MysqlDatabaseProps;
-  /** The data volume: `Size.gibibytes(20)` or a quantity such as `"20Gi"`. @default Size.gibibytes(10) */
-  readonly storageSize?: Amount;
+  /** The data volume: `Size.gibibytes(20)`. @default Size.gibibytes(10) */
+  readonly storageSize?: Size;
   /** @default - the cluster's default StorageClass */
   readonly storageClass?: string;
   /** @default - 100m/500m CPU, 512Mi/1Gi memory */
@@ -103,7 +104,7 @@ export class Mysql extends StatefulComponent implements IDatabase {
     }
     this.password = props.database.password;
     this.rootPassword = props.rootPassword;
-    const storageSize = amountQuantity(this, 'storageSize', props.storageSize ?? '10Gi', '10Gi');
+    const storageSize = sizeProp(this, 'storageSize', props.storageSize, Size.gibibytes(10));
     if (props.storageClass !== undefined) checkDnsSubdomain(this, 'storageClass', props.storageClass);
 
     const initdb = initScriptsVolume(name, 0o444);

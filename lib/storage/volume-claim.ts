@@ -1,9 +1,9 @@
-import { Chart } from 'cdk8s';
+import { Chart, Size } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { k8s } from '../core/k8s';
 import { ARGOCD_SYNC_OPTIONS, KEEP_ON_DELETE, standardLabels } from '../core/labels';
 import { checkDnsSubdomain, checkProps, invalid } from '../core/validate';
-import { Amount, amountQuantity } from '../core/quantity';
+import { sizeProp } from '../core/quantity';
 import { enableAppChecks } from '../core/app-checks';
 
 /** How many nodes may mount a volume, and how (`spec.accessModes` of a claim). */
@@ -82,8 +82,8 @@ export interface IVolumeClaim extends IConstruct {
 export interface VolumeClaimProps {
   /** The claim's name (stable: renaming it is a new, empty volume). */
   readonly name: string;
-  /** `Size.gibibytes(500)` or a quantity such as `"500Gi"`. */
-  readonly size: Amount;
+  /** `Size.gibibytes(500)` */
+  readonly size: Size;
   /** @default AccessMode.READ_WRITE_ONCE */
   readonly accessMode?: AccessMode;
   /** @default StorageClass.clusterDefault() */
@@ -118,7 +118,7 @@ export class VolumeClaim extends Construct implements IVolumeClaim {
     checkProps(this, props, 'pass { name, size } (see VolumeClaimProps)');
     enableAppChecks(this);
     this.claimName = checkDnsSubdomain(this, 'name', props.name);
-    const size = amountQuantity(this, 'size', props.size, '10Gi');
+    const size = sizeProp(this, 'size', props.size, undefined, Size.gibibytes(10));
     const mode = props.accessMode ?? AccessMode.READ_WRITE_ONCE;
     if (!(mode instanceof AccessMode)) invalid(this, 'accessMode', 'must be an AccessMode', mode, 'pass accessMode: AccessMode.READ_WRITE_MANY');
     const storageClass = props.storageClass ?? StorageClass.clusterDefault();

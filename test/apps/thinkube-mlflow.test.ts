@@ -2,7 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App } from 'cdk8s';
+import { App, Size } from 'cdk8s';
 import { afterAll, describe, expect, it } from 'vitest';
 import { thinkubeMlflow, ThinkubeMlflowOptions } from '../../apps/thinkube-mlflow';
 import {
@@ -209,14 +209,14 @@ describe('TrackingServer additions', () => {
 
   it('refuses a ReadWriteOnce volume with several replicas', () => {
     expect(() => synthChart((c) => {
-      const claim = new VolumeClaim(c, 'local', { name: 'local', size: '1Gi' });
+      const claim = new VolumeClaim(c, 'local', { name: 'local', size: Size.gibibytes(1) });
       base(c, { replicas: 2, volumes: [{ claim, mountPath: '/data' }] });
     })).toThrow('test/mlflow: volumes[0].claim is ReadWriteOnce and cannot be mounted by 2 replicas on different nodes, got "local". '
       + 'Fix: use a ReadWriteMany claim (AccessMode.READ_WRITE_MANY on a shared class such as StorageClass.juicefs()), or replicas: 1');
   });
 
   it('accepts RWX on a class whose modes are unknown, and refuses an artifact root outside the volumes', () => {
-    expect(() => synthChart((c) => new VolumeClaim(c, 'x', { name: 'x', size: '1Gi', accessMode: AccessMode.READ_WRITE_MANY, storageClass: StorageClass.named('nfs') }))).not.toThrow();
+    expect(() => synthChart((c) => new VolumeClaim(c, 'x', { name: 'x', size: Size.gibibytes(1), accessMode: AccessMode.READ_WRITE_MANY, storageClass: StorageClass.named('nfs') }))).not.toThrow();
     expect(() => synthChart((c) => base(c, { artifacts: ArtifactRoot.onVolume('/models/a') }))).toThrow(
       'test/mlflow: artifacts must be a directory under one of volumes[].mountPath, got "/models/a". Fix: mount a claim there, as in volumes: [{ claim: models, mountPath: "/models" }]');
   });

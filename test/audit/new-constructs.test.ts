@@ -52,20 +52,22 @@ describe('input audit of the new constructs (issue 6 §3)', () => {
       'test/buckets: buckets[0] must be a bucket (an IBucket), got a string. Fix: pass store.bucket("mlflow")'));
   });
 
-  it('memory and storage amounts refuse the milli suffix', () => {
-    expect(attempt((c) => new ResourceQuota(c, 'quota', { requestsCpu: '4', requestsMemory: '512m', limitsMemory: '16Gi' }))).toThrowError(exactly(
-      'test/quota: requestsMemory must be a whole number of bytes (the suffix "m" means thousandths, not mebibytes), got "512m". Fix: write "512Mi" for mebibytes'));
-    expect(attempt((c) => new LimitRange(c, 'limits', { defaultRequest: { cpu: '100m', memory: '128m' }, defaultLimit: { cpu: '1', memory: '1Gi' } }))).toThrowError(exactly(
-      'test/limits: defaultRequest.memory must be a whole number of bytes (the suffix "m" means thousandths, not mebibytes), got "128m". Fix: write "128Mi" for mebibytes'));
-    expect(attempt((c) => new VolumeClaim(c, 'models', { name: 'models', size: '10m' }))).toThrowError(exactly(
-      'test/models: size must be a whole number of bytes (the suffix "m" means thousandths, not mebibytes), got "10m". Fix: write "10Mi" for mebibytes'));
-    expect(attempt((c) => new Mysql(c, 'mysql', { rootPassword: secretRef('m', 'root'), database: { password: secretRef('m', 'app') }, storageSize: '20m' }))).toThrowError(exactly(
-      'test/mysql: storageSize must be a whole number of bytes (the suffix "m" means thousandths, not mebibytes), got "20m". Fix: write "20Mi" for mebibytes'));
-    expect(attempt((c) => hub(c, {}, { scratchSize: '512m' }))).toThrowError(exactly(
-      'test/mlflow: scratchSize must be a whole number of bytes (the suffix "m" means thousandths, not mebibytes), got "512m". Fix: write "512Mi" for mebibytes'));
+  it('memory and storage amounts are Sizes: a quantity string is refused with the Size to write (the milli suffix read as mebibytes)', () => {
+    expect(attempt((c) => new ResourceQuota(c, 'quota', { requestsCpu: '4', requestsMemory: '512m' as never, limitsMemory: Size.gibibytes(16) }))).toThrowError(exactly(
+      'test/quota: requestsMemory must be a Size, not a string, got "512m". Fix: write requestsMemory: Size.mebibytes(512)'));
+    expect(attempt((c) => new LimitRange(c, 'limits', { defaultRequest: { cpu: '100m', memory: '128m' as never }, defaultLimit: { cpu: '1', memory: Size.gibibytes(1) } }))).toThrowError(exactly(
+      'test/limits: defaultRequest.memory must be a Size, not a string, got "128m". Fix: write memory: Size.mebibytes(128)'));
+    expect(attempt((c) => new VolumeClaim(c, 'models', { name: 'models', size: '500Gi' as never }))).toThrowError(exactly(
+      'test/models: size must be a Size, not a string, got "500Gi". Fix: write size: Size.gibibytes(500)'));
+    expect(attempt((c) => new VolumeClaim(c, 'models', { name: 'models' } as never))).toThrowError(exactly(
+      'test/models: size is required, got undefined. Fix: write size: Size.gibibytes(10)'));
+    expect(attempt((c) => new Mysql(c, 'mysql', { rootPassword: secretRef('m', 'root'), database: { password: secretRef('m', 'app') }, storageSize: '20Gi' as never }))).toThrowError(exactly(
+      'test/mysql: storageSize must be a Size, not a string, got "20Gi". Fix: write storageSize: Size.gibibytes(20)'));
+    expect(attempt((c) => hub(c, {}, { scratchSize: '512m' as never }))).toThrowError(exactly(
+      'test/mlflow: scratchSize must be a Size, not a string, got "512m". Fix: write scratchSize: Size.mebibytes(512)'));
   });
 
-  it('sizes take a cdk8s Size as well as a quantity', () => {
+  it('sizes render in the largest exact binary unit', () => {
     const objs = synthChart((c) => {
       new Mysql(c, 'mysql', { rootPassword: secretRef('m', 'root'), database: { password: secretRef('m', 'app') }, storageSize: Size.gibibytes(20) });
       new VolumeClaim(c, 'models', { name: 'models', size: Size.mebibytes(512) });

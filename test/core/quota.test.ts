@@ -8,7 +8,7 @@ import { exactly, find, synthChart } from '../support/synth';
 describe('ResourceQuota', () => {
   it('renders the hard limits, sizes as quantities, and validates', () => {
     const objs = synthChart((chart) => new ResourceQuota(chart, 'quota', {
-      requestsCpu: '4', requestsMemory: Size.gibibytes(8), limitsCpu: '16', limitsMemory: '24Gi', requestsStorage: Size.mebibytes(1536), persistentVolumeClaims: 10, pods: 40,
+      requestsCpu: '4', requestsMemory: Size.gibibytes(8), limitsCpu: '16', limitsMemory: Size.gibibytes(24), requestsStorage: Size.mebibytes(1536), persistentVolumeClaims: 10, pods: 40,
     }));
     const q = find(objs, 'ResourceQuota', 'compute');
     expect(q.metadata.namespace).toBe('test');
@@ -18,26 +18,34 @@ describe('ResourceQuota', () => {
     expect(loadValidator().validate(q)).toEqual([]);
   });
 
-  it('refuses limits below requests and a malformed quantity', () => {
-    expect(() => synthChart((chart) => new ResourceQuota(chart, 'quota', { requestsCpu: '4', requestsMemory: '8Gi', limitsMemory: '4Gi' })))
+  it('refuses limits below requests, a malformed quantity, a memory string and a missing memory', () => {
+    expect(() => synthChart((chart) => new ResourceQuota(chart, 'quota', { requestsCpu: '4', requestsMemory: Size.gibibytes(8), limitsMemory: Size.gibibytes(4) })))
       .toThrowError(exactly('test/quota: limitsMemory must be at least requestsMemory (8Gi), got "4Gi". Fix: raise limitsMemory or lower requestsMemory'));
-    expect(() => synthChart((chart) => new ResourceQuota(chart, 'quota', { requestsCpu: 'four', requestsMemory: '8Gi', limitsMemory: '8Gi' })))
+    expect(() => synthChart((chart) => new ResourceQuota(chart, 'quota', { requestsCpu: 'four', requestsMemory: Size.gibibytes(8), limitsMemory: Size.gibibytes(8) })))
       .toThrowError(exactly('test/quota: requestsCpu must be a positive Kubernetes quantity, got "four". Fix: write it as "4"'));
+    expect(() => synthChart((chart) => new ResourceQuota(chart, 'quota', { requestsCpu: '4', requestsMemory: Size.gibibytes(8), limitsMemory: '24Gi' as never })))
+      .toThrowError(exactly('test/quota: limitsMemory must be a Size, not a string, got "24Gi". Fix: write limitsMemory: Size.gibibytes(24)'));
+    expect(() => synthChart((chart) => new ResourceQuota(chart, 'quota', { requestsCpu: '4', requestsMemory: Size.gibibytes(8), limitsMemory: Size.gibibytes(8), requestsStorage: '250G' as never })))
+      .toThrowError(exactly('test/quota: requestsStorage must be a Size, not a string, got "250G". Fix: write requestsStorage: Size.gibibytes(200)'));
+    expect(() => synthChart((chart) => new ResourceQuota(chart, 'quota', { requestsCpu: '4', limitsMemory: Size.gibibytes(8) } as never)))
+      .toThrowError(exactly('test/quota: requestsMemory is required, got undefined. Fix: write requestsMemory: Size.gibibytes(8)'));
   });
 });
 
 describe('LimitRange', () => {
   it('renders container defaults and a maximum, and validates', () => {
     const objs = synthChart((chart) => new LimitRange(chart, 'limits', {
-      defaultRequest: { cpu: '100m', memory: '256Mi' }, defaultLimit: { cpu: '1', memory: Size.gibibytes(1) }, max: { cpu: '4', memory: '8Gi' },
+      defaultRequest: { cpu: '100m', memory: Size.mebibytes(256) }, defaultLimit: { cpu: '1', memory: Size.gibibytes(1) }, max: { cpu: '4', memory: Size.gibibytes(8) },
     }));
     const l = find(objs, 'LimitRange', 'container-defaults');
     expect(l.spec.limits).toEqual([{ type: 'Container', defaultRequest: { cpu: '100m', memory: '256Mi' }, default: { cpu: '1', memory: '1Gi' }, max: { cpu: '4', memory: '8Gi' } }]);
     expect(loadValidator().validate(l)).toEqual([]);
   });
 
-  it('refuses a default limit below the default request', () => {
-    expect(() => synthChart((chart) => new LimitRange(chart, 'limits', { defaultRequest: { cpu: '2', memory: '256Mi' }, defaultLimit: { cpu: '1', memory: '1Gi' } })))
+  it('refuses a default limit below the default request, and a memory string', () => {
+    expect(() => synthChart((chart) => new LimitRange(chart, 'limits', { defaultRequest: { cpu: '2', memory: Size.mebibytes(256) }, defaultLimit: { cpu: '1', memory: Size.gibibytes(1) } })))
       .toThrowError(exactly('test/limits: defaultLimit.cpu must be at least defaultRequest.cpu (2), got "1". Fix: raise defaultLimit.cpu or lower defaultRequest.cpu'));
+    expect(() => synthChart((chart) => new LimitRange(chart, 'limits', { defaultRequest: { cpu: '100m', memory: '256Mi' as never }, defaultLimit: { cpu: '1', memory: Size.gibibytes(1) } })))
+      .toThrowError(exactly('test/limits: defaultRequest.memory must be a Size, not a string, got "256Mi". Fix: write memory: Size.mebibytes(256)'));
   });
 });
