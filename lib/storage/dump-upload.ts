@@ -33,7 +33,7 @@ export function dumpUploadContainer(w: IConstruct & IWorkload, prop: string, des
   const prefix = [dest.prefix, subPath].filter(Boolean).join('/');
   if (identity && identity.provider !== CloudProvider.AWS) {
     invalid(w, prop, `is a ${identity.provider.name.toUpperCase()} bucket, which backup jobs cannot write with a workload identity (the gcloud and az CLI images are 0.5 to 1.2 GB, and az needs a federated login step)`,
-      bucket.bucketName, 'back up to BackupDestination.volume({ size: "20Gi" }) or to an S3-compatible bucket with keys');
+      bucket.bucketName, 'back up to BackupDestination.volume({ size: Size.gibibytes(20) }) or to an S3-compatible bucket with keys');
   }
   const common = {
     name: 'upload',

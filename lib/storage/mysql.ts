@@ -147,7 +147,11 @@ export class Mysql extends StatefulComponent implements IDatabase {
 
     renderInitScripts(this, name, this.workload.labels, 'mysql-initdb-app.sh');
 
-    if (props.backup) {
+    if (props.backup !== undefined) {
+      const b = props.backup as unknown;
+      if (b === null || typeof b !== 'object' || Array.isArray(b)) {
+        invalid(this, 'backup', 'must be backup options (an object)', b, 'pass backup: { destination: BackupDestination.volume({ size: Size.gibibytes(20) }) }');
+      }
       this.backup = new MysqlBackup(this, 'Backup', { database: this, ...props.backup, partOf: props.partOf });
     }
   }

@@ -124,11 +124,20 @@ describe('MysqlBackup', () => {
     expect(loadValidator().validateAll(objs)).toEqual([]);
   });
 
+  it('refuses backup options without a destination, and backup options that are not an object', () => {
+    expect(() => synthChart((chart) => mysql(chart, { backup: {} }))).toThrowError(exactly(
+      'test/db/Backup: backup.destination must be a BackupDestination, got undefined. Fix: pass BackupDestination.bucket(store.bucket("backups")) or BackupDestination.volume({ size: Size.gibibytes(20) })'));
+    expect(() => synthChart((chart) => mysql(chart, { backup: 'nightly' }))).toThrowError(exactly(
+      'test/db: backup must be backup options (an object), got "nightly". Fix: pass backup: { destination: BackupDestination.volume({ size: Size.gibibytes(20) }) }'));
+    expect(() => synthChart((chart) => mysql(chart, { backup: { destination: BackupDestination.volume({ size: Size.gibibytes(20) }), schedule: '0 2 * * *' } }))).toThrowError(exactly(
+      'test/db/Backup: backup.schedule must be a Schedule, not a string, got "0 2 * * *". Fix: write schedule: Schedule.cron("0 2 * * *")'));
+  });
+
   it('refuses a GCS bucket with the reason', () => {
     expect(() => synthChart((chart) => {
       const gcs = CloudObjectStore.gcs(chart, 'gcs', { identity: WorkloadIdentity.gke('mlflow@my-project.iam.gserviceaccount.com') });
       mysql(chart, { backup: { destination: BackupDestination.bucket(gcs.bucket('backups')) } });
-    })).toThrowError(exactly('test/db/Backup: backup.destination is a GCP bucket, which backup jobs cannot write with a workload identity (the gcloud and az CLI images are 0.5 to 1.2 GB, and az needs a federated login step), got "backups". Fix: back up to BackupDestination.volume({ size: "20Gi" }) or to an S3-compatible bucket with keys'));
+    })).toThrowError(exactly('test/db/Backup: backup.destination is a GCP bucket, which backup jobs cannot write with a workload identity (the gcloud and az CLI images are 0.5 to 1.2 GB, and az needs a federated login step), got "backups". Fix: back up to BackupDestination.volume({ size: Size.gibibytes(20) }) or to an S3-compatible bucket with keys'));
   });
 });
 
