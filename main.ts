@@ -12,14 +12,14 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import { referenceApps } from './apps';
-import { AppOfApps, AutomatedSync, cdk8sTarget, GitSource, safeSynth, SynthTarget } from './lib';
+import { AppOfApps, ArgoDestination, cdk8sTarget, GitSource, safeSynth, SynthTarget, SyncPolicy } from './lib';
 
 /** Where and how Argo CD deploys dist/: the one place to change for your repository. */
 export interface GitOpsSource extends GitSource {
   /** Where dist/ is in the repository. */
   readonly distPath: string;
-  /** Automated sync (prune, self-heal), or false for manual sync. */
-  readonly automated: boolean | AutomatedSync;
+  /** `SyncPolicy.automated({ prune, selfHeal })`, or `SyncPolicy.manual()`. */
+  readonly syncPolicy: SyncPolicy;
 }
 
 /**
@@ -30,7 +30,7 @@ export const GITOPS_SOURCE: GitOpsSource = {
   repoUrl: 'https://github.com/example-org/mlops-platform.git',
   targetRevision: 'main',
   distPath: 'dist',
-  automated: { prune: true, selfHeal: true },
+  syncPolicy: SyncPolicy.automated({ prune: true, selfHeal: true }),
 };
 
 /** The dist/argocd/ target: the root Application and one Application per deployable of `apps`. */
@@ -40,7 +40,7 @@ export function argocdTarget(apps: readonly SynthTarget[], source: GitOpsSource 
     const appOfApps = new AppOfApps(chart, 'apps', {
       source,
       path: path.posix.join(source.distPath, 'argocd'),
-      automated: source.automated,
+      syncPolicy: source.syncPolicy,
     });
     for (const t of apps) {
       for (const d of t.deployables ?? [{ name: t.name, dir: '.' }]) {
@@ -48,7 +48,7 @@ export function argocdTarget(apps: readonly SynthTarget[], source: GitOpsSource 
           name: d.name,
           path: path.posix.join(source.distPath, t.name, d.dir),
           destinationNamespace: 'default',
-          ...(d.cluster ? { destinationCluster: d.cluster } : {}),
+          ...(d.cluster ? { destination: ArgoDestination.cluster(d.cluster) } : {}),
         });
       }
     }

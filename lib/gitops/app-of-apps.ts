@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { checkDnsLabel, checkDnsSubdomain, checkProps } from '../core/validate';
-import { ArgoApplication, ArgoApplicationProps, AutomatedSync, checkGitSource, checkRepoPath, GitSource } from './argo-application';
+import { ArgoApplication, ArgoApplicationProps, checkGitSource, checkRepoPath, GitSource, resolveSyncPolicy, SyncPolicy } from './argo-application';
 import { enableAppChecks } from '../core/app-checks';
 
 export interface AppOfAppsProps {
@@ -11,8 +11,8 @@ export interface AppOfAppsProps {
   readonly name?: string;
   /** The namespace Argo CD runs in, where Applications live. @default "argocd" */
   readonly argocdNamespace?: string;
-  /** The sync policy of the root and of every Application added. @default true (prune and self-heal) */
-  readonly automated?: boolean | AutomatedSync;
+  /** The sync policy of the root and of every Application added. @default SyncPolicy.automated() (prune and self-heal) */
+  readonly syncPolicy?: SyncPolicy;
   /** @default "default" */
   readonly project?: string;
 }
@@ -29,6 +29,7 @@ export type ChildApplicationProps = Omit<ArgoApplicationProps, 'source' | 'proje
 export class AppOfApps extends Construct {
   public readonly root: ArgoApplication;
   private readonly props: AppOfAppsProps;
+  private readonly syncPolicy: SyncPolicy;
 
   constructor(scope: Construct, id: string, props: AppOfAppsProps) {
     super(scope, id);
@@ -38,12 +39,13 @@ export class AppOfApps extends Construct {
     checkRepoPath(this, 'path', props.path);
     if (props.project !== undefined) checkDnsSubdomain(this, 'project', props.project);
     this.props = props;
+    this.syncPolicy = resolveSyncPolicy(this, props);
     this.root = new ArgoApplication(this, 'root', {
       name: checkDnsLabel(this, 'name', props.name ?? 'root'),
       source: props.source,
       path: props.path,
       destinationNamespace: props.argocdNamespace ?? 'argocd',
-      automated: props.automated ?? true,
+      syncPolicy: this.syncPolicy,
       cascadeDelete: false,
       ...(props.project ? { project: props.project } : {}),
     });
@@ -52,7 +54,7 @@ export class AppOfApps extends Construct {
   /** Adds the Application of one deployable directory. */
   public addApplication(props: ChildApplicationProps): ArgoApplication {
     return new ArgoApplication(this, props.name, {
-      automated: this.props.automated ?? true,
+      syncPolicy: this.syncPolicy,
       ...props,
       source: this.props.source,
       ...(this.props.project ? { project: this.props.project } : {}),

@@ -1,8 +1,8 @@
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { enableAppChecks } from '../core/app-checks';
 import * as argo from '../../imports/argoproj.io';
 import { MANAGED_BY } from '../core/labels';
-import { checkDnsLabel, checkDnsSubdomain, checkHostname, checkInteger, invalid } from '../core/validate';
+import { checkDnsLabel, checkDnsSubdomain, checkHostname, checkInteger, checkTypedValue, invalid, refuseRemovedProps } from '../core/validate';
 
 /** The Git repository Argo CD reads `dist/` from. */
 export interface GitSource {
@@ -21,20 +21,18 @@ export interface ArgoApplicationProps {
   /** The namespace objects without one are placed in. */
   readonly destinationNamespace: string;
   /**
-   * The cluster, by API server URL. Conflicts with `destinationCluster`.
-   * @default "https://kubernetes.default.svc" (the cluster Argo CD runs in)
+   * The cluster: `ArgoDestination.inCluster()`, `.server(url)` or `.cluster(name)`.
+   * @default ArgoDestination.inCluster() (the cluster Argo CD runs in)
    */
-  readonly destinationServer?: string;
-  /** The cluster, by the name it was registered under in Argo CD. @default - destinationServer */
-  readonly destinationCluster?: string;
+  readonly destination?: ArgoDestination;
   /** @default "default" */
   readonly project?: string;
   /**
-   * Automated sync; `false` for manual sync. `true` means pruning and self-heal on. Pruning is
-   * safe because `dist/` is only ever replaced whole by a synth that succeeded.
-   * @default true
+   * `SyncPolicy.automated({ prune, selfHeal })` or `SyncPolicy.manual()`. Pruning is safe because
+   * `dist/` is only ever replaced whole by a synth that succeeded.
+   * @default SyncPolicy.automated() (prune and self-heal)
    */
-  readonly automated?: boolean | AutomatedSync;
+  readonly syncPolicy?: SyncPolicy;
   /**
    * Delete the app's objects when the Application is deleted (the `resources-finalizer`). Objects
    * annotated `Delete=false` (namespaces, backup volumes) survive either way.
@@ -53,11 +51,78 @@ export interface AutomatedSync {
   readonly selfHeal?: boolean;
 }
 
-/** The `automated` block of a sync policy, or undefined for manual sync. */
-export function automatedSyncPolicy(automated: boolean | AutomatedSync | undefined): { prune: boolean; selfHeal: boolean; allowEmpty: false } | undefined {
-  if (automated === false) return undefined;
-  const a = automated === true || automated === undefined ? {} : automated;
-  return { prune: a.prune ?? true, selfHeal: a.selfHeal ?? true, allowEmpty: false };
+/** The `automated` block of an Application's sync policy. */
+interface AutomatedBlock { readonly prune: boolean; readonly selfHeal: boolean; readonly allowEmpty: false }
+
+/** How Argo CD syncs an Application: automatically (`SyncPolicy.automated()`) or by hand (`SyncPolicy.manual()`). */
+export class SyncPolicy {
+  /** Syncs on every change in Git; by default it also prunes what left Git and reverts edits made by hand. */
+  public static automated(options: AutomatedSync = {}): SyncPolicy {
+    if (options === null || typeof options !== 'object') {
+      invalid('SyncPolicy.automated', 'options', 'must be an object', options, 'pass SyncPolicy.automated({ prune: true, selfHeal: true })');
+    }
+    for (const k of ['prune', 'selfHeal'] as const) {
+      if (options[k] !== undefined && typeof options[k] !== 'boolean') invalid('SyncPolicy.automated', k, 'must be true or false', options[k], `write ${k}: true`);
+    }
+    return new SyncPolicy({ prune: options.prune ?? true, selfHeal: options.selfHeal ?? true, allowEmpty: false });
+  }
+  /** Syncs only when someone asks Argo CD to (the UI, `argocd app sync`). */
+  public static manual(): SyncPolicy {
+    return new SyncPolicy(undefined);
+  }
+  private constructor(
+    /** The `automated` block, or undefined for manual sync. */
+    public readonly automated: AutomatedBlock | undefined,
+  ) {}
+}
+
+/** `syncPolicy` at the public boundary (the default when undefined); the removed `automated` is refused with the SyncPolicy to write. */
+export function resolveSyncPolicy(scope: IConstruct, props: { syncPolicy?: SyncPolicy }): SyncPolicy {
+  refuseRemovedProps(scope, '', props, { automated: (v) => `write syncPolicy: ${syncPolicyCall(v)}` });
+  return checkTypedValue(scope, 'syncPolicy', props.syncPolicy ?? SyncPolicy.automated(), SyncPolicy, 'a SyncPolicy',
+    `write syncPolicy: ${syncPolicyCall(props.syncPolicy)}`);
+}
+
+/** The factory call for what a JavaScript caller wrote as `automated` (`false`, `true`, `{ prune: false }`). */
+function syncPolicyCall(v: unknown): string {
+  if (v === false) return 'SyncPolicy.manual()';
+  const o = v !== null && typeof v === 'object' ? v as Record<string, unknown> : {};
+  const opts = (['prune', 'selfHeal'] as const).filter((k) => typeof o[k] === 'boolean').map((k) => `${k}: ${o[k]}`);
+  return `SyncPolicy.automated(${opts.length ? `{ ${opts.join(', ')} }` : ''})`;
+}
+
+/** The API server of the cluster Argo CD runs in. */
+const IN_CLUSTER = 'https://kubernetes.default.svc';
+
+/** The cluster an Application deploys to. */
+export class ArgoDestination {
+  /** The cluster Argo CD runs in (`https://kubernetes.default.svc`). */
+  public static inCluster(): ArgoDestination {
+    return new ArgoDestination({ server: IN_CLUSTER });
+  }
+  /** A cluster by its API server URL, as `argocd cluster list` shows it. */
+  public static server(url: string): ArgoDestination {
+    checkServerUrl('ArgoDestination.server', url);
+    return new ArgoDestination({ server: url });
+  }
+  /** A cluster by the name it was registered under in Argo CD (`argocd cluster add --name`). */
+  public static cluster(name: string): ArgoDestination {
+    return new ArgoDestination({ name: checkDnsSubdomain('ArgoDestination.cluster', 'name', name) });
+  }
+  private constructor(
+    /** Exactly one of `server` and `name`, as the Application's `destination` takes them. */
+    public readonly target: { readonly server: string } | { readonly name: string },
+  ) {}
+}
+
+/** `destination` at the public boundary; the removed `destinationServer`/`destinationCluster` are refused with the call to write. */
+export function resolveDestination(scope: IConstruct, props: { destination?: ArgoDestination }): ArgoDestination {
+  refuseRemovedProps(scope, '', props, {
+    destinationServer: (v) => `write destination: ArgoDestination.server(${JSON.stringify(v)})`,
+    destinationCluster: (v) => `write destination: ArgoDestination.cluster(${JSON.stringify(v)})`,
+  });
+  return checkTypedValue(scope, 'destination', props.destination ?? ArgoDestination.inCluster(), ArgoDestination, 'an ArgoDestination',
+    'write destination: ArgoDestination.inCluster(), ArgoDestination.server("https://...") or ArgoDestination.cluster("name")');
 }
 
 /** The sync options and retry every Application of this library uses. */
@@ -84,19 +149,19 @@ export function checkRepoPath(scope: Construct, prop: string, value: string, all
 }
 
 /** A cluster API server URL as Argo CD registers it: https, a host, an optional port and path. */
-function checkServerUrl(scope: Construct, value: string): void {
+function checkServerUrl(scope: string, value: string): void {
   let url: URL | undefined;
   try {
     url = new URL(value);
   } catch {
     url = undefined;
   }
-  if (!url || url.protocol !== 'https:' || url.username || url.password || url.search || url.hash) {
-    invalid(scope, 'destinationServer', 'must be an https:// API server URL without credentials, query or fragment', value,
+  if (typeof value !== 'string' || !url || url.protocol !== 'https:' || url.username || url.password || url.search || url.hash) {
+    invalid(scope, 'url', 'must be an https:// API server URL without credentials, query or fragment', value,
       'use "https://kubernetes.default.svc" or the URL `argocd cluster list` shows');
   }
   const host = url.hostname;
-  if (!/^\[.*\]$/.test(host) && !/^[0-9.]+$/.test(host) && host !== 'kubernetes.default.svc' && host.includes('.')) checkHostname(scope, 'destinationServer host', host);
+  if (!/^\[.*\]$/.test(host) && !/^[0-9.]+$/.test(host) && host !== 'kubernetes.default.svc' && host.includes('.')) checkHostname(scope, 'url host', host);
 }
 
 /** An Argo CD `Application` that syncs one kustomize directory of dist/. */
@@ -108,14 +173,9 @@ export class ArgoApplication extends Construct {
     checkDnsLabel(this, 'destinationNamespace', props.destinationNamespace);
     checkGitSource(this, props.source);
     checkRepoPath(this, 'path', props.path);
-    if (props.destinationServer !== undefined) checkServerUrl(this, props.destinationServer);
-    if (props.destinationCluster !== undefined) checkDnsSubdomain(this, 'destinationCluster', props.destinationCluster);
+    const destination = resolveDestination(this, props);
     if (props.project !== undefined) checkDnsSubdomain(this, 'project', props.project);
-    if (props.destinationServer !== undefined && props.destinationCluster !== undefined) {
-      invalid(this, 'destinationCluster', 'conflicts with destinationServer (Argo CD takes one of them)', props.destinationCluster,
-        'remove destinationServer or destinationCluster');
-    }
-    const automated = automatedSyncPolicy(props.automated);
+    const automated = resolveSyncPolicy(this, props).automated;
     if (props.syncWave !== undefined) checkInteger(this, 'syncWave', props.syncWave, -100, 100);
     new argo.Application(this, 'Resource', {
       metadata: {
@@ -128,7 +188,7 @@ export class ArgoApplication extends Construct {
         project: props.project ?? 'default',
         source: { repoUrl: props.source.repoUrl, targetRevision: props.source.targetRevision ?? 'main', path: props.path },
         destination: {
-          ...(props.destinationCluster ? { name: props.destinationCluster } : { server: props.destinationServer ?? 'https://kubernetes.default.svc' }),
+          ...destination.target,
           namespace: props.destinationNamespace,
         },
         syncPolicy: {

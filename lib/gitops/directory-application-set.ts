@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import * as argo from '../../imports/argoproj.io';
 import { MANAGED_BY } from '../core/labels';
 import { checkDnsLabel, checkDnsSubdomain, checkProps, invalid } from '../core/validate';
-import { automatedSyncPolicy, AutomatedSync, checkGitSource, checkRepoPath, GitSource, SYNC_OPTIONS, SYNC_RETRY } from './argo-application';
+import { ArgoDestination, checkGitSource, checkRepoPath, GitSource, resolveDestination, resolveSyncPolicy, SYNC_OPTIONS, SYNC_RETRY, SyncPolicy } from './argo-application';
 import { enableAppChecks } from '../core/app-checks';
 
 export interface DirectoryApplicationSetProps {
@@ -21,15 +21,17 @@ export interface DirectoryApplicationSetProps {
   readonly applicationName?: string;
   /** @default "default" */
   readonly destinationNamespace?: string;
-  /** @default true (prune and self-heal) */
-  readonly automated?: boolean | AutomatedSync;
+  /** The cluster of every Application. @default ArgoDestination.inCluster() */
+  readonly destination?: ArgoDestination;
+  /** @default SyncPolicy.automated() (prune and self-heal) */
+  readonly syncPolicy?: SyncPolicy;
   /** @default "default" */
   readonly project?: string;
 }
 
 /**
  * An Argo CD ApplicationSet with a Git directory generator: one Application per matching
- * directory of the repository, all with the same in-cluster destination and sync policy. It fits
+ * directory of the repository, all with the same destination and sync policy. It fits
  * many alike directories (one per team); the app of apps fits deployments that differ (their own
  * cluster, namespace, name).
  */
@@ -53,7 +55,8 @@ export class DirectoryApplicationSet extends Construct {
         invalid(this, 'applicationName', 'must be a DNS-1123 subdomain around its {{ }} template actions', props.applicationName, 'write it as "{{ .path.basenameNormalized }}" or "team-{{ .path.basenameNormalized }}"');
       }
     }
-    const automated = automatedSyncPolicy(props.automated);
+    const destination = resolveDestination(this, props);
+    const automated = resolveSyncPolicy(this, props).automated;
     new argo.ApplicationSet(this, 'Resource', {
       metadata: { name: props.name, labels: { 'app.kubernetes.io/name': props.name, 'app.kubernetes.io/managed-by': MANAGED_BY } },
       spec: {
@@ -75,7 +78,7 @@ export class DirectoryApplicationSet extends Construct {
           spec: {
             project: props.project ?? 'default',
             source: { repoUrl: props.source.repoUrl, targetRevision: props.source.targetRevision ?? 'main', path: '{{ .path.path }}' },
-            destination: { server: 'https://kubernetes.default.svc', namespace: props.destinationNamespace ?? 'default' },
+            destination: { ...destination.target, namespace: props.destinationNamespace ?? 'default' },
             syncPolicy: { ...(automated ? { automated } : {}), syncOptions: SYNC_OPTIONS, retry: SYNC_RETRY },
           },
         },

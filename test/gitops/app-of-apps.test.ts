@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import * as YAML from 'yaml';
 import { referenceApps } from '../../apps';
 import { AppOfApps } from '../../lib/gitops/app-of-apps';
+import { ArgoDestination, SyncPolicy } from '../../lib/gitops/argo-application';
 import { DirectoryApplicationSet } from '../../lib/gitops/directory-application-set';
 import { loadValidator } from '../support/schema';
 import { exactly, find, synthChart } from '../support/synth';
@@ -13,9 +14,9 @@ const dist = path.resolve(__dirname, '..', '..', 'dist');
 
 describe('AppOfApps', () => {
   const objs = synthChart((chart) => {
-    const apps = new AppOfApps(chart, 'apps', { source, path: 'dist/argocd', automated: { prune: false } });
+    const apps = new AppOfApps(chart, 'apps', { source, path: 'dist/argocd', syncPolicy: SyncPolicy.automated({ prune: false }) });
     apps.addApplication({ name: 'one', path: 'dist/one', destinationNamespace: 'default' });
-    apps.addApplication({ name: 'two', path: 'dist/two', destinationNamespace: 'default', destinationCluster: 'kfp-dev', automated: false });
+    apps.addApplication({ name: 'two', path: 'dist/two', destinationNamespace: 'default', destination: ArgoDestination.cluster('kfp-dev'), syncPolicy: SyncPolicy.manual() });
   }, 'argocd');
 
   it('renders a root that syncs the directory of Applications and survives its own deletion without deleting the apps', () => {
@@ -41,7 +42,9 @@ describe('AppOfApps', () => {
     expect(objs.filter((o) => o.kind === 'Application').flatMap((o) => v.validate(o))).toEqual([]);
   });
 
-  it('refuses a bad repository URL', () => {
+  it('refuses the removed automated and a bad repository URL', () => {
+    expect(() => synthChart((chart) => new AppOfApps(chart, 'apps', { source, path: 'dist/argocd', automated: { selfHeal: false } } as never), 'argocd'))
+      .toThrowError(exactly('test/apps: automated is no longer a prop, got {"selfHeal":false}. Fix: write syncPolicy: SyncPolicy.automated({ selfHeal: false })'));
     expect(() => synthChart((chart) => new AppOfApps(chart, 'apps', { source: { repoUrl: 'github.com/acme' }, path: 'dist/argocd' }), 'argocd'))
       .toThrowError(exactly('test/apps: source.repoUrl must be an https://, ssh:// or git@ repository URL, got "github.com/acme". Fix: pass the URL Argo CD clones, such as "https://github.com/acme/mlops-platform.git"'));
   });
@@ -81,6 +84,16 @@ describe('DirectoryApplicationSet', () => {
 
   it('validates against the Argo CD CRD', () => {
     expect(loadValidator().validate(set)).toEqual([]);
+  });
+
+  it('takes a destination and a sync policy, and refuses the removed automated', () => {
+    const spec = find(synthChart((chart) => new DirectoryApplicationSet(chart, 'teams', {
+      name: 'x', source, directories: ['dist/x/*'], destination: ArgoDestination.cluster('prod'), syncPolicy: SyncPolicy.manual(),
+    }), 'argocd'), 'ApplicationSet', 'x').spec.template.spec;
+    expect(spec.destination).toEqual({ name: 'prod', namespace: 'default' });
+    expect(spec.syncPolicy.automated).toBeUndefined();
+    expect(() => synthChart((chart) => new DirectoryApplicationSet(chart, 'teams', { name: 'x', source, directories: ['dist/x/*'], automated: true } as never), 'argocd'))
+      .toThrowError(exactly('test/teams: automated is no longer a prop, got true. Fix: write syncPolicy: SyncPolicy.automated()'));
   });
 
   it('refuses a path leaving the repository', () => {

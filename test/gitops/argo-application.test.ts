@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ArgoApplication, ArgoApplicationProps } from '../../lib/gitops/argo-application';
+import { ArgoApplication, ArgoApplicationProps, ArgoDestination, SyncPolicy } from '../../lib/gitops/argo-application';
 import { exactly, find, synthChart } from '../support/synth';
 
 const props = (extra: Partial<ArgoApplicationProps> = {}): ArgoApplicationProps => ({
@@ -41,11 +41,11 @@ describe('ArgoApplication', () => {
   it('takes a revision, project, server, and manual sync', () => {
     const spec = find(synth({
       source: { repoUrl: 'git@github.com:acme/mlops-platform.git', targetRevision: 'v1.2.0' },
-      project: 'ml', destinationServer: 'https://10.0.0.1', automated: false,
+      project: 'ml', destination: ArgoDestination.server('https://10.0.0.1'), syncPolicy: SyncPolicy.manual(),
     }), 'Application', 'mlflow-minio-postgres').spec;
     expect(spec.source).toEqual({ repoURL: 'git@github.com:acme/mlops-platform.git', targetRevision: 'v1.2.0', path: 'dist/mlflow-minio-postgres' });
     expect(spec.project).toBe('ml');
-    expect(spec.destination.server).toBe('https://10.0.0.1');
+    expect(spec.destination).toEqual({ server: 'https://10.0.0.1', namespace: 'mlops' });
     expect(spec.syncPolicy.automated).toBeUndefined();
     expect(spec.syncPolicy.syncOptions).toEqual(['ServerSideApply=true', 'PruneLast=true']);
   });
@@ -75,14 +75,32 @@ describe('ArgoApplication validation', () => {
 });
 
 describe('ArgoApplication safety properties', () => {
-  it('refuses destinationServer together with destinationCluster (Argo CD takes one)', () => {
-    expect(() => synth({ destinationServer: 'https://10.0.0.1', destinationCluster: 'prod' })).toThrowError(exactly(
-      'test/app: destinationCluster conflicts with destinationServer (Argo CD takes one of them), got "prod". Fix: remove destinationServer or destinationCluster'));
+  it('renders exactly one of server and name (Argo CD takes one), and refuses the removed destinationServer/destinationCluster', () => {
+    const spec = find(synth({ destination: ArgoDestination.cluster('prod') }), 'Application', 'mlflow-minio-postgres').spec;
+    expect(spec.destination).toEqual({ name: 'prod', namespace: 'mlops' });
+    expect(find(synth({ destination: ArgoDestination.inCluster() }), 'Application', 'mlflow-minio-postgres').spec.destination)
+      .toEqual({ server: 'https://kubernetes.default.svc', namespace: 'mlops' });
+    expect(() => synth({ destinationServer: 'https://10.0.0.1', destinationCluster: 'prod' } as never)).toThrowError(exactly(
+      'test/app: destinationServer is no longer a prop, got "https://10.0.0.1". Fix: write destination: ArgoDestination.server("https://10.0.0.1")'));
+    expect(() => synth({ destinationCluster: 'prod' } as never)).toThrowError(exactly(
+      'test/app: destinationCluster is no longer a prop, got "prod". Fix: write destination: ArgoDestination.cluster("prod")'));
+    expect(() => synth({ destination: 'prod' as never })).toThrowError(exactly(
+      'test/app: destination must be an ArgoDestination, not a string, got "prod". Fix: write destination: ArgoDestination.inCluster(), ArgoDestination.server("https://...") or ArgoDestination.cluster("name")'));
   });
 
-  it('targets a registered cluster by name, without a server', () => {
-    const spec = find(synth({ destinationCluster: 'prod' }), 'Application', 'mlflow-minio-postgres').spec;
-    expect(spec.destination).toEqual({ name: 'prod', namespace: 'mlops' });
+  it('takes a SyncPolicy, and refuses the removed automated with the SyncPolicy to write', () => {
+    const policy = (p: SyncPolicy) => find(synth({ syncPolicy: p }), 'Application', 'mlflow-minio-postgres').spec.syncPolicy.automated;
+    expect(policy(SyncPolicy.automated({ prune: false }))).toEqual({ prune: false, selfHeal: true, allowEmpty: false });
+    expect(policy(SyncPolicy.automated())).toEqual({ prune: true, selfHeal: true, allowEmpty: false });
+    expect(policy(SyncPolicy.manual())).toBeUndefined();
+    expect(() => synth({ automated: false } as never)).toThrowError(exactly(
+      'test/app: automated is no longer a prop, got false. Fix: write syncPolicy: SyncPolicy.manual()'));
+    expect(() => synth({ automated: { prune: false } } as never)).toThrowError(exactly(
+      'test/app: automated is no longer a prop, got {"prune":false}. Fix: write syncPolicy: SyncPolicy.automated({ prune: false })'));
+    expect(() => synth({ syncPolicy: true as never })).toThrowError(exactly(
+      'test/app: syncPolicy must be a SyncPolicy, not a boolean, got true. Fix: write syncPolicy: SyncPolicy.automated()'));
+    expect(() => SyncPolicy.automated({ prune: 'yes' as never })).toThrowError(exactly(
+      'SyncPolicy.automated: prune must be true or false, got "yes". Fix: write prune: true'));
   });
 
   it('never echoes a token embedded in the repository URL', () => {
@@ -99,13 +117,15 @@ describe('ArgoApplication safety properties', () => {
 
 describe('ArgoApplication server, cluster, project and revision', () => {
   it('checks the server URL, the cluster name, the project and the revision', () => {
-    expect(() => synth({ destinationServer: 'http://kubernetes.default.svc' })).toThrowError(exactly(
-      'test/app: destinationServer must be an https:// API server URL without credentials, query or fragment, got "http://kubernetes.default.svc". Fix: use "https://kubernetes.default.svc" or the URL `argocd cluster list` shows'));
-    expect(() => synth({ destinationServer: 'https://admin:s3cret@k8s.example.com' })).toThrowError(/destinationServer must be an https:\/\/ API server URL without credentials, query or fragment, got "https:\/\/<redacted>@k8s\.example\.com"\./);
-    expect(() => synth({ destinationServer: 'https://k8s.example.com:6443' })).not.toThrow();
+    expect(() => ArgoDestination.server('http://kubernetes.default.svc')).toThrowError(exactly(
+      'ArgoDestination.server: url must be an https:// API server URL without credentials, query or fragment, got "http://kubernetes.default.svc". Fix: use "https://kubernetes.default.svc" or the URL `argocd cluster list` shows'));
+    expect(() => ArgoDestination.server('https://admin:s3cret@k8s.example.com')).toThrowError(/url must be an https:\/\/ API server URL without credentials, query or fragment, got "https:\/\/<redacted>@k8s\.example\.com"\./);
+    expect(() => ArgoDestination.server('https://admin:s3cret@k8s.example.com')).not.toThrow(/s3cret/);
+    expect(() => synth({ destination: ArgoDestination.server('https://k8s.example.com:6443') })).not.toThrow();
     expect(() => synth({ project: 'ML Platform' })).toThrowError(exactly(
       'test/app: project must be a DNS-1123 subdomain (lower-case letters, digits, \'-\' and \'.\', at most 253 characters), got "ML Platform". Fix: use a name such as "ml-platform"'));
-    expect(() => synth({ destinationCluster: 'Prod Cluster' })).toThrow(/^test\/app: destinationCluster must be a DNS-1123 subdomain/);
+    expect(() => ArgoDestination.cluster('Prod Cluster')).toThrowError(exactly(
+      'ArgoDestination.cluster: name must be a DNS-1123 subdomain (lower-case letters, digits, \'-\' and \'.\', at most 253 characters), got "Prod Cluster". Fix: use a name such as "prod-cluster"'));
     expect(() => synth({ source: { repoUrl: 'https://github.com/acme/x.git', targetRevision: 'main branch' } })).toThrowError(exactly(
       'test/app: source.targetRevision must be a branch, tag or commit, got "main branch". Fix: use "main", a tag such as "v1.2.0", or a commit sha'));
   });
