@@ -67,8 +67,6 @@ export interface BackupOptions {
   readonly retention?: Duration;
 }
 
-export { refuseRemovedProps };
-
 /** What replaced the untyped backup props, for {@link refuseRemovedProps}. */
 export const REMOVED_BACKUP_PROPS: Record<string, (value: unknown) => string> = {
   timeZone: (v) => `set the time zone in the schedule, as in schedule: Schedule.daily({ hour: 2, timeZone: ${JSON.stringify(v)} })`,
