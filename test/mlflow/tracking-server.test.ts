@@ -246,7 +246,7 @@ describe('TrackingServer options', () => {
       const db = Database.fromExisting(chart, 'db', { engine: DatabaseEngine.POSTGRESQL, host: 'pg.example.com', databaseName: 'mlflow', username: 'mlflow', password: secretRef('pg', 'pw') });
       new TrackingServer(chart, 'mlflow', {
         database: db, artifacts: ArtifactRoot.onVolume('/db-credentials/artifacts'),
-        volumes: [{ claim: new VolumeClaim(chart, 'v', { name: 'models', size: '1Gi' }), mountPath: '/db-credentials' }],
+        volumes: [{ claim: new VolumeClaim(chart, 'v', { name: 'models', size: Size.gibibytes(1) }), mountPath: '/db-credentials' }],
       });
     })).toThrowError(/volumes\[0\]\.mountPath must be an absolute path that does not overlap \/tmp, \/scripts, \/mlflow\/oidc, \/mlflow\/auth, \/mlflow\/oauth2-proxy, \/db-credentials, got "\/db-credentials"/);
   });
