@@ -8,6 +8,8 @@
  * first), dist/ is still written safely and then copied to $CDK8S_OUTDIR for cdk8s' listing and
  * validation plugins. `npm run diff` synthesizes through {@link synthesize} into a scratch directory.
  */
+// First: a command-line synth starts rendering gcp-kfp in a worker thread before anything loads.
+import './apps/gcp-kfp-prestart';
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';

@@ -1,7 +1,12 @@
 import * as os from 'os';
+import * as path from 'path';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  resolve: {
+    // apps/gcp-kfp-loader.ts require()s apps/gcp-kfp lazily, which vitest cannot do for sources.
+    alias: [{ find: /^\.\/gcp-kfp-loader$/, replacement: path.resolve('test/support/gcp-kfp-loader.ts') }],
+  },
   test: {
     include: ['test/**/*.test.ts'],
     // Builds once, and fails the run if a test leaves anything in os.tmpdir().

@@ -10,13 +10,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App as CdktfApp } from 'cdktf';
-import { assertNoMachinePaths } from '../lib/synth/machine-paths';
-import { renderAppReadme } from '../lib/synth/app-readme';
-import { ManifestObject, toYaml } from '../lib/synth/synth';
 import { EnvironmentName, ENVIRONMENT_NAMES, kfpEnvironment, SiteSettings } from '../lib/infra/environments';
 import { KfpEnvironmentStack } from '../lib/infra/kfp-environment-stack';
 import { terraformJson } from '../lib/infra/terraform-json';
-import { kfpOverlay } from './kfp-overlay';
+import type { KfpGcpSettings } from '../lib/kubeflow/kfp-gcp';
 
 /** The Kubeflow Pipelines release every environment pins (promote by changing it per environment). */
 export const KFP_VERSION = '2.4.0';
@@ -51,34 +48,32 @@ export function gcpKfpStacks(app: CdktfApp, sites: Readonly<Record<EnvironmentNa
   return ENVIRONMENT_NAMES.map((env) => new KfpEnvironmentStack(app, env, kfpEnvironment(env, sites[env])));
 }
 
+/** One environment of the target as the cluster side needs it: its Terraform JSON and KFP settings. */
+export interface GcpKfpEnvironmentOutput {
+  readonly environment: EnvironmentName;
+  /** terraform/<environment>/main.tf.json */
+  readonly terraformJson: string;
+  /** What the kfp/<environment>/ overlay is rendered from (plain data). */
+  readonly kfp: KfpGcpSettings;
+}
+
 /**
- * Writes terraform/<environment>/main.tf.json and kfp/<environment>/ for every environment into
- * `outdir`, and returns the Kubernetes objects written (for the synth-time checks).
+ * The cdktf half of the gcp-kfp target: every environment's Terraform JSON and KFP settings, in
+ * memory (nothing is written but cdktf's scratch directory, removed at once). Loads no cdk8s: a
+ * command-line synth runs it in a worker thread (apps/gcp-kfp-prestart.ts), and apps/kfp-overlay.ts
+ * renders the overlays and the README from it (apps/gcp-kfp-target.ts).
  */
-export function synthGcpKfp(outdir: string): ManifestObject[] {
-  // cdktf's App creates its output directory on construction; keep it out of `outdir`.
+export function renderGcpKfpInfra(sites: Readonly<Record<EnvironmentName, SiteSettings>> = GCP_KFP_SITES): GcpKfpEnvironmentOutput[] {
+  // cdktf's App creates its output directory on construction; keep it out of the output.
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'gcp-kfp-'));
-  const written: ManifestObject[] = [];
   try {
     const app = new CdktfApp({ outdir: scratch, stackTraces: false });
-    for (const stack of gcpKfpStacks(app)) {
-      const env = stack.node.id;
-      const tfDir = path.join(outdir, 'terraform', env);
-      fs.mkdirSync(tfDir, { recursive: true });
-      fs.writeFileSync(path.join(tfDir, 'main.tf.json'), terraformJson(stack));
-      const kfpDir = path.join(outdir, 'kfp', env);
-      fs.mkdirSync(kfpDir, { recursive: true });
-      for (const [file, obj] of kfpOverlay(stack.kfpSettings())) {
-        const text = toYaml(obj);
-        assertNoMachinePaths(text, `kfp/${env}/${file}`);
-        fs.writeFileSync(path.join(kfpDir, file), text);
-        if (file !== 'kustomization.yaml') written.push(obj);
-      }
-    }
-    // The picture per app: the overlays patch upstream manifests; their graph declares no connections.
-    fs.writeFileSync(path.join(outdir, 'README.md'), renderAppReadme('gcp-kfp', written, []));
+    return gcpKfpStacks(app, sites).map((stack) => ({
+      environment: stack.settings.environment,
+      terraformJson: terraformJson(stack),
+      kfp: stack.kfpSettings(),
+    }));
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }
-  return written;
 }

@@ -1,6 +1,5 @@
 import { cdk8sTarget, SynthTarget } from '../lib/synth/synth';
-import { ENVIRONMENT_NAMES } from '../lib/infra/environments';
-import { synthGcpKfp } from './gcp-kfp';
+import { gcpKfpTarget } from './gcp-kfp-target';
 import { KUBEFLOW_MLFLOW_PREREQUISITES, kubeflowMlflow } from './kubeflow-mlflow';
 import { eoepcaMlops, SHARINGHUB_OAUTH_SECRET } from './eoepca-mlops';
 import { mlflowMinioPostgres } from './mlflow-minio-postgres';
@@ -14,12 +13,8 @@ export const referenceApps: SynthTarget[] = [
   cdk8sTarget('thinkube-mlflow', (app) => thinkubeMlflow(app, 'thinkube-mlflow'), { secrets: ['harbor-registry-secret'] }),
   // The seed deploys GitLab too (step 3); the OAuth application's Secret is made by hand (step 4).
   cdk8sTarget('eoepca-mlops', (app) => eoepcaMlops(app, 'eoepca-mlops', { deployGitLab: true }), { secrets: [SHARINGHUB_OAUTH_SECRET] }),
-  {
-    name: 'gcp-kfp',
-    synth: synthGcpKfp,
-    // terraform/<env>/ is applied with terraform; each kfp/<env>/ overlay goes to that environment's cluster.
-    deployables: ENVIRONMENT_NAMES.map((env) => ({ name: `gcp-kfp-${env}`, dir: `kfp/${env}`, cluster: `kfp-${env}` })),
-  },
+  // cdktf: rendered on the second core by a command-line synth (apps/gcp-kfp-prestart.ts).
+  gcpKfpTarget(),
   // One MLflow stack per team namespace (apps/teams.ts), a directory and an Application each.
   teamsTarget('mlflow-teams'),
 ];

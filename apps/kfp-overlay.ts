@@ -1,6 +1,9 @@
 import { ApiObject, App, Chart } from 'cdk8s';
-import { byCodePoint, synthObjects, ManifestObject } from '../lib/synth/synth';
+import { assertNoMachinePaths } from '../lib/synth/machine-paths';
+import { renderAppReadme } from '../lib/synth/app-readme';
+import { byCodePoint, synthObjects, ManifestObject, toYaml } from '../lib/synth/synth';
 import { KfpGcp, KfpGcpSettings } from '../lib/kubeflow/kfp-gcp';
+import type { GcpKfpEnvironmentOutput } from './gcp-kfp';
 
 /**
  * The files of a kustomize overlay of the upstream KFP GCP manifests for one environment:
@@ -21,4 +24,37 @@ export function kfpOverlay(settings: KfpGcpSettings): Array<[string, ManifestObj
   });
   files.set('kustomization.yaml', kfp.kustomization(fileOf) as ManifestObject);
   return [...files].sort(([a], [b]) => byCodePoint(a, b));
+}
+
+/** Everything the gcp-kfp target writes, in memory. */
+export interface GcpKfpFiles {
+  /**
+   * Path relative to the target's directory ("/"-separated: `terraform/<env>/main.tf.json`,
+   * `kfp/<env>/<file>`, `README.md`) and text, in writing order.
+   */
+  readonly files: Map<string, string>;
+  /** The Kubernetes objects among them (kustomization.yaml excluded), for the synth-time checks. */
+  readonly objects: ManifestObject[];
+}
+
+/**
+ * The cdk8s half of the gcp-kfp target: each environment's Terraform JSON (from
+ * renderGcpKfpInfra in apps/gcp-kfp.ts) beside the kfp/<environment>/ overlay of its settings,
+ * and the README.
+ */
+export function gcpKfpFiles(environments: readonly GcpKfpEnvironmentOutput[]): GcpKfpFiles {
+  const files = new Map<string, string>();
+  const objects: ManifestObject[] = [];
+  for (const { environment: env, terraformJson, kfp } of environments) {
+    files.set(`terraform/${env}/main.tf.json`, terraformJson);
+    for (const [file, obj] of kfpOverlay(kfp)) {
+      const text = toYaml(obj);
+      assertNoMachinePaths(text, `kfp/${env}/${file}`);
+      files.set(`kfp/${env}/${file}`, text);
+      if (file !== 'kustomization.yaml') objects.push(obj);
+    }
+  }
+  // The picture per app: the overlays patch upstream manifests; their graph declares no connections.
+  files.set('README.md', renderAppReadme('gcp-kfp', objects, []));
+  return { files, objects };
 }

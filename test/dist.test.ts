@@ -25,12 +25,21 @@ function localKustomizations(): string[] {
 }
 
 describe('dist/', () => {
-  it('equals a fresh synth of main.ts (committed output is not stale)', () => {
+  it('equals a fresh synth of main.ts (committed output is not stale), whose main thread never loads cdktf', () => {
     // From the sources as they are now: build/ may be older (vitest alone, watch mode).
     freshBuild();
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'dist-drift-'));
     try {
-      execFileSync(process.execPath, [MAIN_JS, path.join(out, 'dist')], { cwd: root, stdio: 'pipe' });
+      // The command line, as npm run synth runs it: gcp-kfp's Terraform side in a worker thread
+      // (apps/gcp-kfp-prestart.ts). The preload records what the main thread loaded.
+      const preload = path.join(out, 'loaded.js');
+      fs.writeFileSync(preload, `if (require('worker_threads').isMainThread) process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(path.join(out, 'loaded.json'))}, JSON.stringify(Object.keys(require.cache))));`);
+      execFileSync(process.execPath, ['--require', preload, MAIN_JS, path.join(out, 'dist')], { cwd: root, stdio: 'pipe' });
+      const loaded: string[] = JSON.parse(fs.readFileSync(path.join(out, 'loaded.json'), 'utf8'));
+      expect(loaded.filter((m) => m.endsWith(`${path.sep}cdk8s${path.sep}lib${path.sep}index.js`)).length).toBe(1);
+      if (os.availableParallelism() > 1) {
+        expect(loaded.filter((m) => /[\\/]node_modules[\\/](cdktf|@cdktf)[\\/]/.test(m) || m.endsWith(`${path.sep}gcp-kfp.js`))).toEqual([]);
+      }
       const fresh = path.join(out, 'dist');
       expect(files(fresh)).toEqual(files(dist));
       for (const f of files(dist)) {

@@ -1,10 +1,8 @@
 import { AuthorizedNetwork, NodePoolSettings, ReleaseChannel } from './gke-cluster';
+import type { EnvironmentName } from './environment-names';
 
-/** The environments one definition produces, each in its own project. */
-export type EnvironmentName = 'development' | 'staging' | 'production';
-
-/** Every environment, in promotion order. */
-export const ENVIRONMENT_NAMES: readonly EnvironmentName[] = ['development', 'staging', 'production'];
+export { ENVIRONMENT_NAMES } from './environment-names';
+export type { EnvironmentName } from './environment-names';
 
 /** The short form used in resource names (`kfp-prod-cluster`). */
 export const ENVIRONMENT_SHORT_NAMES: Readonly<Record<EnvironmentName, string>> = { development: 'dev', staging: 'stg', production: 'prod' };

@@ -1,0 +1,32 @@
+// The worker thread entry of apps/gcp-kfp-prestart.ts: renders the Terraform side of gcp-kfp in
+// memory (cdktf, no cdk8s), posts it (or the error) on its port, and signals the waiting main thread.
+import { workerData } from 'worker_threads';
+import type { GcpKfpWorkerData, GcpKfpWorkerResult } from './gcp-kfp-prestart';
+
+const { port, signal } = workerData as GcpKfpWorkerData;
+let posted = false;
+
+function post(result: GcpKfpWorkerResult): void {
+  if (posted) return;
+  posted = true;
+  port.postMessage(result);
+  Atomics.store(signal, 0, 1);
+  Atomics.notify(signal, 0);
+}
+
+// Whatever ends the thread without a result (process.exit in a dependency) still wakes the main thread.
+process.on('exit', (code) => post({ ok: false, message: `gcp-kfp: the synth worker exited with code ${code} before giving a result. Fix: run \`npm run diff\`, which renders it in-process, to see why.` }));
+
+try {
+  // For the tests of the failure paths only (test/apps/gcp-kfp-target.test.ts).
+  const injected = process.env.MLOPS_TEST_GCP_KFP_WORKER_FAILURE;
+  if (injected === 'exit') process.exit(3);
+  if (injected) throw new Error(injected);
+  // Loaded after the check above, so a failure test costs no cdktf load.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { renderGcpKfpInfra } = require('./gcp-kfp') as typeof import('./gcp-kfp');
+  post({ ok: true, environments: renderGcpKfpInfra() });
+} catch (e) {
+  const error = e instanceof Error ? e : new Error(String(e));
+  post({ ok: false, message: error.message, stack: error.stack });
+}
