@@ -1,6 +1,8 @@
 import { Construct } from 'constructs';
 import { k8s } from './k8s';
-import { PodSpecOptions } from './pod';
+import { ContainerImage } from './image';
+import { ContainerSpec, EnvValue, PodSpecOptions, RunAs } from './pod';
+import { ResourceRequirements } from './resources';
 import { checkCron, checkInteger, checkTimeZone } from './validate';
 import { Workload } from './workload';
 
@@ -122,4 +124,71 @@ export function renderScriptVolume(scope: Construct, id: string, w: Workload, op
       return `/scripts/${file}`;
     },
   };
+}
+
+/** What {@link renderScriptJob} runs: one container executing one script file. */
+export interface ScriptJobOptions extends JobOptions {
+  /** The script's file name: `.py` runs with `python3`, `.sh` with `/bin/sh`. */
+  readonly file: string;
+  /** The script's text (`readScript(__dirname, file)` of the caller's area). */
+  readonly text: string;
+  /** The container's name. */
+  readonly name: string;
+  readonly image: ContainerImage;
+  readonly runAs: RunAs;
+  /** In order; a Python script also gets `PYTHONDONTWRITEBYTECODE=1` (the root filesystem is read-only). */
+  readonly env: Array<[string, EnvValue]>;
+  /** @default - 10m CPU and 32Mi requested, 200m CPU and 64Mi at most */
+  readonly resources?: ResourceRequirements;
+  /** The ConfigMap's name. @default "<workload name>-script" */
+  readonly configMapName?: string;
+  /** @default "script" */
+  readonly volumeName?: string;
+  /** Mounts besides the script's (read-only at `/scripts`) and the writable `/tmp`. @default - none */
+  readonly volumeMounts?: k8s.VolumeMount[];
+  /** Volumes besides the script's. @default - none */
+  readonly volumes?: k8s.Volume[];
+}
+
+/**
+ * A hook Job (see {@link renderJob}) whose one container runs a script from a ConfigMap, once
+ * (`restartPolicy: Never`): smoke tests and one-off setup steps. The ConfigMap is the `Script`
+ * child of `scope`, the Job its `Resource` child.
+ * @internal
+ */
+export function renderScriptJob(scope: Construct, w: Workload, o: ScriptJobOptions): k8s.KubeJob {
+  const python = o.file.endsWith('.py');
+  if (!python && !o.file.endsWith('.sh')) throw new Error(`renderScriptJob: ${o.file} is neither a .py nor a .sh script`);
+  const script = renderScriptVolume(scope, 'Script', w, {
+    name: o.configMapName ?? `${w.workloadName}-script`,
+    files: { [o.file]: o.text },
+    ...(o.volumeName !== undefined ? { volumeName: o.volumeName } : {}),
+  });
+  const container: ContainerSpec = {
+    name: o.name,
+    image: o.image,
+    command: [python ? 'python3' : '/bin/sh', script.path(o.file)],
+    env: python ? [...o.env, ['PYTHONDONTWRITEBYTECODE', EnvValue.literal('1')]] : o.env,
+    resources: o.resources ?? { requests: { cpu: '10m', memory: '32Mi' }, limits: { cpu: '200m', memory: '64Mi' } },
+    volumeMounts: [script.mount, ...(o.volumeMounts ?? [])],
+    writableDirs: ['/tmp'],
+  };
+  return renderJob(w, {
+    runAs: o.runAs,
+    containers: [container],
+    volumes: [script.volume, ...(o.volumes ?? [])],
+    restartPolicy: 'Never',
+  }, o, scope);
+}
+
+/**
+ * Pod annotations for a Job in a namespace that may inject Istio sidecars: in the mesh, a native
+ * sidecar (`sidecar.istio.io/nativeSidecar`, Istio 1.22+ on Kubernetes 1.29+) so the Job still
+ * completes; otherwise no sidecar at all.
+ * @internal
+ */
+export function jobSidecarAnnotations(mesh: boolean | undefined): Record<string, string> {
+  return mesh
+    ? { 'sidecar.istio.io/inject': 'true', 'sidecar.istio.io/nativeSidecar': 'true' }
+    : { 'sidecar.istio.io/inject': 'false' };
 }

@@ -1,6 +1,6 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { renderJob, renderScriptVolume } from '../core/batch';
+import { renderScriptJob } from '../core/batch';
 import { ConnectionGraph, Peer } from '../core/connections';
 import { ContainerImage } from '../core/image';
 import { k8s } from '../core/k8s';
@@ -111,29 +111,19 @@ export class CentralDashboardLink extends WorkloadComponent {
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role.name },
       subjects: [{ kind: 'ServiceAccount', name: this.serviceAccountName, namespace: this.namespace }],
     });
-    const script = renderScriptVolume(this, 'Script', w, { name: `${w.workloadName}-script`, files: { 'dashboard_link.py': readScript(__dirname, 'dashboard_link.py') } });
-
-    this.resource = renderJob(w, {
+    this.resource = renderScriptJob(this, w, {
+      file: 'dashboard_link.py',
+      text: readScript(__dirname, 'dashboard_link.py'),
+      name: 'add-link',
+      image: ContainerImage.fromReference(props.image ?? CentralDashboardLink.DEFAULT_IMAGE, this, 'image'),
       runAs: { uid: 65534, gid: 65534 },
-      containers: [{
-        name: 'add-link',
-        image: ContainerImage.fromReference(props.image ?? CentralDashboardLink.DEFAULT_IMAGE, this, 'image'),
-        command: ['python3', script.path('dashboard_link.py')],
-        env: [
-          ['NAMESPACE', EnvValue.literal(this.namespace)],
-          ['CONFIGMAP', EnvValue.literal(this.configMapName)],
-          ['ENTRY', EnvValue.literal(JSON.stringify({ type: 'item', link: this.item.link, text: this.item.text, icon: this.item.icon }))],
-          ['PYTHONDONTWRITEBYTECODE', EnvValue.literal('1')],
-        ],
-        resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { cpu: '200m', memory: '64Mi' } },
-        volumeMounts: [
-          script.mount,
-          { name: 'api-token', mountPath: '/var/run/secrets/kubernetes.io/serviceaccount', readOnly: true },
-        ],
-        writableDirs: ['/tmp'],
-      }],
+      env: [
+        ['NAMESPACE', EnvValue.literal(this.namespace)],
+        ['CONFIGMAP', EnvValue.literal(this.configMapName)],
+        ['ENTRY', EnvValue.literal(JSON.stringify({ type: 'item', link: this.item.link, text: this.item.text, icon: this.item.icon }))],
+      ],
+      volumeMounts: [{ name: 'api-token', mountPath: '/var/run/secrets/kubernetes.io/serviceaccount', readOnly: true }],
       volumes: [
-        script.volume,
         // What automounting would give, but explicit and short-lived: the token, the cluster CA.
         {
           name: 'api-token',
@@ -145,13 +135,11 @@ export class CentralDashboardLink extends WorkloadComponent {
           },
         },
       ],
-      restartPolicy: 'Never',
-    }, {
       hook: 'PostSync',
       backoffLimit: 2,
       activeDeadlineSeconds: 600,
       // Kubeflow's namespace has sidecar injection on; a sidecar would keep the Job from completing.
       podAnnotations: { 'sidecar.istio.io/inject': 'false' },
-    }, this);
+    });
   }
 }

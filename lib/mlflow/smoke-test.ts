@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { renderJob, renderScriptVolume } from '../core/batch';
+import { jobSidecarAnnotations, renderScriptJob } from '../core/batch';
 import { ContainerImage } from '../core/image';
 import { k8s } from '../core/k8s';
 import { durationIn } from '../core/duration';
@@ -92,37 +92,26 @@ export class TrackingServerSmokeTest extends WorkloadComponent {
     const image = ContainerImage.fromReference(props.image ?? TrackingServerSmokeTest.DEFAULT_IMAGE, this, 'image');
     s.grantConnect(this, 'smoke test: /health and the REST API');
 
-    const script = renderScriptVolume(this, 'Script', w, { name: `${w.workloadName}-script`, files: { 'smoke_test.py': readScript(__dirname, 'smoke_test.py') } });
     const checks = api.mode === 'skip' ? 1 : 2;
-    this.resource = renderJob(w, {
+    this.resource = renderScriptJob(this, w, {
+      file: 'smoke_test.py',
+      text: readScript(__dirname, 'smoke_test.py'),
+      name: 'smoke-test',
+      image,
       runAs: { uid: 65534, gid: 65534 },
-      containers: [{
-        name: 'smoke-test',
-        image,
-        command: ['python3', script.path('smoke_test.py')],
-        env: [
-          ['BASE_URL', EnvValue.literal(s.url)],
-          ['API_CHECK', EnvValue.literal(api.mode)],
-          ['ATTEMPTS', EnvValue.literal(String(attempts))],
-          ['RETRY_SECONDS', EnvValue.literal(String(interval))],
-          ['TIMEOUT_SECONDS', EnvValue.literal(String(timeout))],
-          ['PYTHONDONTWRITEBYTECODE', EnvValue.literal('1')],
-        ],
-        resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { cpu: '200m', memory: '64Mi' } },
-        volumeMounts: [script.mount],
-        writableDirs: ['/tmp'],
-      }],
-      volumes: [script.volume],
-      restartPolicy: 'Never',
-    }, {
+      env: [
+        ['BASE_URL', EnvValue.literal(s.url)],
+        ['API_CHECK', EnvValue.literal(api.mode)],
+        ['ATTEMPTS', EnvValue.literal(String(attempts))],
+        ['RETRY_SECONDS', EnvValue.literal(String(interval))],
+        ['TIMEOUT_SECONDS', EnvValue.literal(String(timeout))],
+      ],
       hook: 'PostSync',
       backoffLimit: 0,
       // Every try of every check, each waiting its timeout and the interval, plus the pod's start.
       activeDeadlineSeconds: checks * attempts * (timeout + interval) + 120,
-      podAnnotations: props.mesh
-        ? { 'sidecar.istio.io/inject': 'true', 'sidecar.istio.io/nativeSidecar': 'true' }
-        : { 'sidecar.istio.io/inject': 'false' },
-    }, this);
+      podAnnotations: jobSidecarAnnotations(props.mesh),
+    });
     this.node.defaultChild = this.resource;
   }
 }

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { renderJob, renderScriptVolume } from '../core/batch';
+import { jobSidecarAnnotations, renderScriptJob } from '../core/batch';
 import { ContainerImage } from '../core/image';
 import { k8s } from '../core/k8s';
 import { EnvValue } from '../core/pod';
@@ -72,36 +72,25 @@ export class InferenceSmokeTest extends WorkloadComponent {
     const attempts = checkInteger(this, 'attempts', props.attempts ?? 5, 1, 60);
     props.service.allowFrom(this, 'smoke test');
 
-    const script = renderScriptVolume(this, 'Script', w, { name: `${w.workloadName}-script`, files: { 'smoke_test.py': readScript(__dirname, 'smoke_test.py') } });
-    this.resource = renderJob(w, {
+    this.resource = renderScriptJob(this, w, {
+      file: 'smoke_test.py',
+      text: readScript(__dirname, 'smoke_test.py'),
+      name: 'infer',
+      image: ContainerImage.fromReference(props.image ?? InferenceSmokeTest.DEFAULT_IMAGE, this, 'image'),
       runAs: { uid: 65534, gid: 65534 },
-      containers: [{
-        name: 'infer',
-        image: ContainerImage.fromReference(props.image ?? InferenceSmokeTest.DEFAULT_IMAGE, this, 'image'),
-        command: ['python3', script.path('smoke_test.py')],
-        env: [
-          ['URL', EnvValue.literal(props.service.inferUrl)],
-          ['MODEL_NAME', EnvValue.literal(props.service.workloadName)],
-          ['REQUEST', EnvValue.literal(JSON.stringify(props.schema.inferenceRequest()))],
-          ['EXPECT', EnvValue.literal(JSON.stringify(expect))],
-          ['TIMEOUT_SECONDS', EnvValue.literal(String(timeout))],
-          ['ATTEMPTS', EnvValue.literal(String(attempts))],
-          ['RETRY_SECONDS', EnvValue.literal('10')],
-          ['PYTHONDONTWRITEBYTECODE', EnvValue.literal('1')],
-        ],
-        resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { cpu: '200m', memory: '64Mi' } },
-        volumeMounts: [script.mount],
-        writableDirs: ['/tmp'],
-      }],
-      volumes: [script.volume],
-      restartPolicy: 'Never',
-    }, {
+      env: [
+        ['URL', EnvValue.literal(props.service.inferUrl)],
+        ['MODEL_NAME', EnvValue.literal(props.service.workloadName)],
+        ['REQUEST', EnvValue.literal(JSON.stringify(props.schema.inferenceRequest()))],
+        ['EXPECT', EnvValue.literal(JSON.stringify(expect))],
+        ['TIMEOUT_SECONDS', EnvValue.literal(String(timeout))],
+        ['ATTEMPTS', EnvValue.literal(String(attempts))],
+        ['RETRY_SECONDS', EnvValue.literal('10')],
+      ],
       hook: 'PostSync',
       backoffLimit: 0,
       activeDeadlineSeconds: attempts * (timeout + 10) + 60,
-      podAnnotations: props.mesh
-        ? { 'sidecar.istio.io/inject': 'true', 'sidecar.istio.io/nativeSidecar': 'true' }
-        : { 'sidecar.istio.io/inject': 'false' },
-    }, this);
+      podAnnotations: jobSidecarAnnotations(props.mesh),
+    });
   }
 }

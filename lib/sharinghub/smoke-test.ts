@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { ConnectionGraph, Peer } from '../core/connections';
-import { renderJob, renderScriptVolume } from '../core/batch';
+import { renderScriptJob } from '../core/batch';
 import { ContainerImage } from '../core/image';
 import { k8s } from '../core/k8s';
 import { EnvValue } from '../core/pod';
@@ -58,25 +58,24 @@ export class SharingHubSmokeTest extends WorkloadComponent {
     // Through the ingress controller, like a user.
     ConnectionGraph.of(this).allow(Peer.workload(this), hub.controller, Port.tcp(443), 'smoke test: SharingHub and /mlflow through the Ingress');
 
-    const script = renderScriptVolume(this, 'Script', this.workload, { name, files: { 'smoke-test.sh': readScript(__dirname, 'smoke-test.sh') }, volumeName: 'scripts' });
-    this.resource = renderJob(this.workload, {
+    this.resource = renderScriptJob(this, this.workload, {
+      file: 'smoke-test.sh',
+      text: readScript(__dirname, 'smoke-test.sh'),
+      configMapName: name,
+      volumeName: 'scripts',
+      name: 'smoke-test',
+      image,
       runAs: { uid: 100, gid: 101 },
-      restartPolicy: 'Never',
-      containers: [{
-        name: 'smoke-test',
-        image,
-        command: ['/bin/sh', script.path('smoke-test.sh')],
-        env: [
-          ['BASE_URL', EnvValue.literal(hub.url)],
-          ['MLFLOW_PATH', EnvValue.literal(MLFLOW_SHARINGHUB_PATH)],
-          ['ATTEMPTS', EnvValue.literal(String(attempts))],
-          ['INTERVAL', EnvValue.literal(String(interval))],
-        ],
-        resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '200m', memory: '64Mi' } },
-        volumeMounts: [script.mount],
-        writableDirs: ['/tmp'],
-      }],
-      volumes: [script.volume],
-    }, { hook: 'PostSync', backoffLimit: 0, activeDeadlineSeconds: attempts * (interval + 10) * 2 + 60 }, this);
+      env: [
+        ['BASE_URL', EnvValue.literal(hub.url)],
+        ['MLFLOW_PATH', EnvValue.literal(MLFLOW_SHARINGHUB_PATH)],
+        ['ATTEMPTS', EnvValue.literal(String(attempts))],
+        ['INTERVAL', EnvValue.literal(String(interval))],
+      ],
+      resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '200m', memory: '64Mi' } },
+      hook: 'PostSync',
+      backoffLimit: 0,
+      activeDeadlineSeconds: attempts * (interval + 10) * 2 + 60,
+    });
   }
 }
