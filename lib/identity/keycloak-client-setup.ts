@@ -12,7 +12,7 @@ import { readScript } from '../core/script-file';
 import { Workload } from '../core/workload';
 import { IdentityProviderBase, checkClient, checkRealmName, parseHttpsUrl } from './identity-provider';
 import {
-  MLFLOW_ADMIN_ROLE, MLFLOW_REALM_ROLES, MLFLOW_USER_ROLE, OidcClientOptions, RealmRole, RealmUser, checkRealmRoles, checkUser, clientSecretVariable, mlflowClientOptions, renderClient,
+  MLFLOW_REALM_ROLES, OidcClientOptions, RealmRole, RealmUser, checkRealmRoles, checkUser, clientSecretVariable, mlflowClientOptions, mlflowRealmUsers, renderClient,
 } from './keycloak-realm';
 import { ProtocolMapper } from './protocol-mapper';
 
@@ -113,10 +113,7 @@ export class KeycloakClientSetup extends IdentityProviderBase {
       ...props,
       client: mlflowClientOptions(clientId, `https://${host}`),
       realmRoles: MLFLOW_REALM_ROLES,
-      users: [
-        ...(props.admins ?? []).map((username) => ({ username, realmRoles: [MLFLOW_ADMIN_ROLE] })),
-        ...(props.users ?? []).map((username) => ({ username, realmRoles: [MLFLOW_USER_ROLE] })),
-      ],
+      users: mlflowRealmUsers(props.admins, props.users),
     });
   }
 

@@ -143,10 +143,7 @@ export class KeycloakRealm extends IdentityProviderBase {
     return new KeycloakRealm(scope, id, {
       ...props,
       realmRoles: MLFLOW_REALM_ROLES,
-      users: [
-        ...(props.admins ?? []).map((username) => ({ username, realmRoles: [MLFLOW_ADMIN_ROLE] })),
-        ...(props.users ?? []).map((username) => ({ username, realmRoles: [MLFLOW_USER_ROLE] })),
-      ],
+      users: mlflowRealmUsers(props.admins, props.users),
       client: mlflowClientOptions(clientId, origin),
     });
   }
@@ -371,3 +368,11 @@ export const MLFLOW_REALM_ROLES: RealmRole[] = [
   { name: MLFLOW_ADMIN_ROLE, description: 'MLflow administrator' },
   { name: MLFLOW_USER_ROLE, description: 'MLflow user' },
 ];
+
+/** The MLflow preset's users: `admins` get `mlflow-admin`, `users` get `mlflow-user`, in that order. @internal */
+export function mlflowRealmUsers(admins: string[] = [], users: string[] = []): RealmUser[] {
+  return [
+    ...admins.map((username) => ({ username, realmRoles: [MLFLOW_ADMIN_ROLE] })),
+    ...users.map((username) => ({ username, realmRoles: [MLFLOW_USER_ROLE] })),
+  ];
+}
