@@ -3,7 +3,7 @@ import { enableAppChecks } from '../core/app-checks';
 import { ConnectionGraph, IWorkload, Peer } from '../core/connections';
 import { Port } from '../core/port';
 import { SecretValue } from '../core/secret-value';
-import { checkHost, checkSecretValue, invalid } from '../core/validate';
+import { checkHost, checkProps, checkSecretValue, invalid } from '../core/validate';
 
 /**
  * An OpenID Connect provider and one confidential client registered with it: what a relying
@@ -106,6 +106,56 @@ export abstract class IdentityProviderBase extends Construct implements IIdentit
 
   public grantConnect(client: IWorkload, description: string): void {
     ConnectionGraph.of(this).allow(Peer.workload(client), this.peer, this.port, description);
+  }
+}
+
+/** What a confidential client of a Keycloak realm is made from (see {@link KeycloakClientBase}). */
+export interface KeycloakClientBaseProps {
+  /** Keycloak's public base URL (tokens are issued for it): `https://keycloak.example.com`. */
+  readonly keycloakUrl: string;
+  readonly realm: string;
+  readonly client: { readonly clientId: string };
+  readonly clientSecret: SecretValue;
+  /** @default Peer.host(<keycloakUrl's host>) */
+  readonly peer?: Peer;
+  /** @default - keycloakUrl's port */
+  readonly port?: number;
+}
+
+/**
+ * A confidential client registered in a Keycloak realm by this app ({@link KeycloakRealm},
+ * {@link KeycloakClientSetup}): checks the URL, realm and client, and derives the issuer
+ * (`<keycloakUrl>/realms/<realm>`), Keycloak's token endpoint, and the peer and port the relying
+ * party connects to.
+ */
+export abstract class KeycloakClientBase extends IdentityProviderBase {
+  public readonly issuerUrl: string;
+  public readonly tokenEndpoint: string;
+  public readonly clientId: string;
+  public readonly clientSecret: SecretValue;
+  public readonly peer: Peer;
+  public readonly port: Port;
+  /** The realm's name. */
+  public readonly realm: string;
+  /** keycloakUrl, parsed. @internal */
+  protected readonly keycloakBase: { url: string; host: string; port: number };
+
+  /** `fix` is what checkProps suggests; `forImport` refuses the master realm. */
+  protected constructor(scope: Construct, id: string, props: KeycloakClientBaseProps, fix: string, forImport: boolean) {
+    super(scope, id);
+    checkProps(this, props, fix);
+    if (!props.client || typeof props.client !== 'object') {
+      invalid(this, 'client', 'is required', props.client, 'pass client: { clientId: "myapp", redirectUris: ["https://myapp.example.com/callback"] }');
+    }
+    this.keycloakBase = parseHttpsUrl(this, 'keycloakUrl', props.keycloakUrl, 'https://keycloak.example.com');
+    this.realm = checkRealmName(this, props.realm, forImport);
+    checkClient(this, props.client.clientId, props.clientSecret);
+    this.issuerUrl = `${this.keycloakBase.url}/realms/${this.realm}`;
+    this.tokenEndpoint = `${this.issuerUrl}/protocol/openid-connect/token`;
+    this.clientId = props.client.clientId;
+    this.clientSecret = props.clientSecret;
+    this.port = Port.tcp(props.port ?? this.keycloakBase.port, this, 'port');
+    this.peer = props.peer ?? Peer.host(this.keycloakBase.host);
   }
 }
 

@@ -7,10 +7,10 @@ import { k8s } from '../core/k8s';
 import { EnvValue } from '../core/pod';
 import { Port } from '../core/port';
 import { SecretValue } from '../core/secret-value';
-import { checkDnsSubdomain, checkHost, checkHostname, checkProps, checkSecretValue, checkUnique, invalid } from '../core/validate';
+import { checkDnsSubdomain, checkHost, checkHostname, checkSecretValue, checkUnique, invalid } from '../core/validate';
 import { readScript } from '../core/script-file';
 import { Workload } from '../core/workload';
-import { IdentityProviderBase, checkClient, checkRealmName, parseHttpsUrl } from './identity-provider';
+import { KeycloakClientBase, checkClient, checkRealmName } from './identity-provider';
 import {
   MLFLOW_REALM_ROLES, OidcClientOptions, RealmRole, RealmUser, checkRealmRoles, checkUser, clientSecretVariable, mlflowClientOptions, mlflowRealmUsers, renderClient,
 } from './keycloak-realm';
@@ -104,7 +104,7 @@ const CONFIG_DIR = '/config';
  * The client secrets are read from Secrets in the Job's environment (`$(env:...)` substitution),
  * never written to the manifest. Also the {@link IIdentityProvider} for the relying party.
  */
-export class KeycloakClientSetup extends IdentityProviderBase {
+export class KeycloakClientSetup extends KeycloakClientBase {
   /** Seed 003's MLflow client in an existing realm: see `KeycloakRealm.mlflow` for what it holds. */
   public static mlflow(scope: Construct, id: string, props: MlflowClientSetupProps): KeycloakClientSetup {
     const host = checkHostname(`KeycloakClientSetup.mlflow "${id}"`, 'host', props.host);
@@ -126,13 +126,6 @@ export class KeycloakClientSetup extends IdentityProviderBase {
     return readScript(__dirname, 'client-credentials-token.sh');
   }
 
-  public readonly issuerUrl: string;
-  public readonly tokenEndpoint: string;
-  public readonly clientId: string;
-  public readonly clientSecret: SecretValue;
-  public readonly peer: Peer;
-  public readonly port: Port;
-  public readonly realm: string;
   /** The machine clients' ids, in order. */
   public readonly machineClientIds: string[];
   /** The Job's pods, for connections (its egress to Keycloak is declared already). */
@@ -141,27 +134,14 @@ export class KeycloakClientSetup extends IdentityProviderBase {
   public readonly resource: k8s.KubeJob;
 
   constructor(scope: Construct, id: string, props: KeycloakClientSetupProps) {
-    super(scope, id);
-    checkProps(this, props, 'pass { keycloakUrl, realm, admin, client, clientSecret } (see KeycloakClientSetupProps)');
-    if (!props.client || typeof props.client !== 'object') {
-      invalid(this, 'client', 'is required', props.client, 'pass client: { clientId: "myapp", redirectUris: ["https://myapp.example.com/callback"] }');
-    }
-    const base = parseHttpsUrl(this, 'keycloakUrl', props.keycloakUrl, 'https://keycloak.example.com');
-    const adminUrl = props.adminUrl === undefined ? base : parseAdminUrl(this, props.adminUrl);
-    this.realm = checkRealmName(this, props.realm);
-    checkClient(this, props.client.clientId, props.clientSecret);
+    super(scope, id, props, 'pass { keycloakUrl, realm, admin, client, clientSecret } (see KeycloakClientSetupProps)', false);
+    // The relying party talks to the public issuer URL (the base's peer and port); the Job to the admin URL.
+    const adminUrl = props.adminUrl === undefined ? this.keycloakBase : parseAdminUrl(this, props.adminUrl);
     if (!props.admin || typeof props.admin.username !== 'string' || !/^[a-z0-9][a-z0-9._@+-]{0,254}$/.test(props.admin.username)) {
       invalid(this, 'admin.username', 'must be a lower-case Keycloak username', props.admin?.username, 'pass admin: { username: "admin", password: SecretValue.fromSecret("keycloak-admin", "password") }');
     }
     checkSecretValue(this, 'admin.password', props.admin.password, SecretValue, 'pass SecretValue.fromSecret("keycloak-admin", "password")');
     const adminRealm = checkRealmName(this, props.admin.realm ?? 'master');
-    this.issuerUrl = `${base.url}/realms/${this.realm}`;
-    this.tokenEndpoint = `${this.issuerUrl}/protocol/openid-connect/token`;
-    this.clientId = props.client.clientId;
-    this.clientSecret = props.clientSecret;
-    // The relying party talks to the public issuer URL; the Job to the admin URL.
-    this.port = Port.tcp(props.port ?? base.port, this, 'port');
-    this.peer = props.peer ?? Peer.host(base.host);
     const adminPeer = props.peer ?? Peer.host(adminUrl.host);
     const adminPort = Port.tcp(props.port ?? adminUrl.port, this, 'port');
 

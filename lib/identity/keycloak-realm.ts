@@ -3,10 +3,9 @@ import { Construct, IConstruct } from 'constructs';
 import * as kc from '../../imports/k8s.keycloak.org';
 import { Peer } from '../core/connections';
 import { standardLabels } from '../core/labels';
-import { Port } from '../core/port';
 import { SecretValue } from '../core/secret-value';
-import { checkDnsSubdomain, checkHostname, checkProps, checkUnique, invalid } from '../core/validate';
-import { IdentityProviderBase, checkClient, checkRealmName, parseHttpsUrl } from './identity-provider';
+import { checkDnsSubdomain, checkHostname, checkUnique, invalid } from '../core/validate';
+import { KeycloakClientBase } from './identity-provider';
 import { ProtocolMapper } from './protocol-mapper';
 
 /** A realm role. */
@@ -127,7 +126,7 @@ const PLACEHOLDER = /\$\{/;
  * changes to this object are not applied to it. For a realm that exists already, use
  * `IdentityProvider.fromExisting` and register the client there.
  */
-export class KeycloakRealm extends IdentityProviderBase {
+export class KeycloakRealm extends KeycloakClientBase {
   /**
    * The reference MLflow realm (seed 003): roles `mlflow-admin` and `mlflow-user`; a confidential
    * client `mlflow` with standard flow and direct access grants, redirect URIs `https://<host>/*`,
@@ -148,38 +147,17 @@ export class KeycloakRealm extends IdentityProviderBase {
     });
   }
 
-  public readonly issuerUrl: string;
-  public readonly tokenEndpoint: string;
-  public readonly clientId: string;
-  public readonly clientSecret: SecretValue;
-  public readonly peer: Peer;
-  public readonly port: Port;
-  /** The realm's name. */
-  public readonly realm: string;
   /** The environment variable the import reads the client secret from. */
   public readonly secretPlaceholder: string;
   public readonly resource: kc.KeycloakRealmImport;
 
   constructor(scope: Construct, id: string, props: KeycloakRealmProps) {
-    super(scope, id);
-    checkProps(this, props, 'pass { keycloakUrl, realm, client, clientSecret } (see KeycloakRealmProps)');
-    if (!props.client || typeof props.client !== 'object') {
-      invalid(this, 'client', 'is required', props.client, 'pass client: { clientId: "myapp", redirectUris: ["https://myapp.example.com/callback"] }');
-    }
-    const base = parseHttpsUrl(this, 'keycloakUrl', props.keycloakUrl, 'https://keycloak.example.com');
-    this.realm = checkRealmName(this, props.realm, true);
+    super(scope, id, props, 'pass { keycloakUrl, realm, client, clientSecret } (see KeycloakRealmProps)', true);
     const client = props.client;
-    checkClient(this, client.clientId, props.clientSecret);
     const name = checkDnsSubdomain(this, 'name', props.name ?? props.realm);
     const keycloakName = checkDnsSubdomain(this, 'keycloakName', props.keycloakName ?? 'keycloak');
     this.checkSecretNamespace(props.clientSecret);
 
-    this.issuerUrl = `${base.url}/realms/${this.realm}`;
-    this.tokenEndpoint = `${this.issuerUrl}/protocol/openid-connect/token`;
-    this.clientId = client.clientId;
-    this.clientSecret = props.clientSecret;
-    this.port = Port.tcp(props.port ?? base.port, this, 'port');
-    this.peer = props.peer ?? Peer.host(base.host);
     this.secretPlaceholder = clientSecretVariable(client.clientId);
 
     const roles = checkRealmRoles(this, props.realmRoles);
