@@ -9,8 +9,14 @@ const root = path.resolve(__dirname, '..');
 const config = JSON.parse(fs.readFileSync(path.join(root, 'crds', 'sources.json'), 'utf8'));
 const mirror = path.resolve(process.env.MLOPS_SHARED_DIR ?? path.join(root, '..', 'shared'));
 const hasMirror = fs.existsSync(path.join(mirror, 'crds'));
-const skipNote = hasMirror ? '' : ` (SKIPPED: no CRD mirror at ${mirror}; set MLOPS_SHARED_DIR to a directory with crds/ and schemas/ to run it)`;
-if (!hasMirror) console.warn(`test/import.test.ts: regeneration test skipped${skipNote}`);
+// Regenerating runs `cdk8s import` for every API group (~15 s of CPU, a quarter of `npm test`), so it
+// is its own step: `npm run check:import` (CI runs it after `npm test`).
+const requested = process.env.MLOPS_IMPORT_CHECK === '1';
+const runRegeneration = hasMirror && requested;
+const skipNote = runRegeneration ? '' : !requested
+  ? ' (SKIPPED in npm test: run `npm run check:import`, as CI does)'
+  : ` (SKIPPED: no CRD mirror at ${mirror}; set MLOPS_SHARED_DIR to a directory with crds/ and schemas/ to run it)`;
+if (requested && !hasMirror) console.warn(`test/import.test.ts: regeneration test skipped${skipNote}`);
 
 function tree(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -32,7 +38,7 @@ for (const k of config.kinds as string[]) {
 }
 
 describe('npm run import (imports/ is generated)', () => {
-  it.skipIf(!hasMirror)(`regenerating from the mirror changes nothing${skipNote}`, () => {
+  it.skipIf(!runRegeneration)(`regenerating from the mirror changes nothing${skipNote}`, () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'import-repro-'));
     try {
       execFileSync(process.execPath, [path.join(root, 'scripts', 'import-crds.mjs'), '--mirror', mirror, '--out', out], { cwd: root, stdio: 'pipe' });
