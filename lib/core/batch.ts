@@ -132,6 +132,11 @@ export interface ScriptJobOptions extends JobOptions {
   readonly file: string;
   /** The script's text (`readScript(__dirname, file)` of the caller's area). */
   readonly text: string;
+  /**
+   * Files the script sources (`. "$(dirname "$0")/lib-wait.sh"`), file name → text, shipped beside
+   * it in the same ConfigMap. @default - none
+   */
+  readonly sources?: Record<string, string>;
   /** The container's name. */
   readonly name: string;
   readonly image: ContainerImage;
@@ -161,7 +166,7 @@ export function renderScriptJob(scope: Construct, w: Workload, o: ScriptJobOptio
   if (!python && !o.file.endsWith('.sh')) throw new Error(`renderScriptJob: ${o.file} is neither a .py nor a .sh script`);
   const script = renderScriptVolume(scope, 'Script', w, {
     name: o.configMapName ?? `${w.workloadName}-script`,
-    files: { [o.file]: o.text },
+    files: { ...o.sources, [o.file]: o.text },
     ...(o.volumeName !== undefined ? { volumeName: o.volumeName } : {}),
   });
   const container: ContainerSpec = {

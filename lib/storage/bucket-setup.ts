@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { renderJob } from '../core/batch';
+import { renderScriptJob } from '../core/batch';
 import { EnvValue } from '../core/pod';
 import { readScript } from '../core/script-file';
 import { checkInterface, checkProps, invalid } from '../core/validate';
@@ -7,7 +7,8 @@ import { k8s } from '../core/k8s';
 import { Workload } from '../core/workload';
 import { WorkloadComponent } from '../core/workload-component';
 import { IBucket, IObjectStore } from './object-store';
-import { MC_RUN_AS, MC_WRITABLE_DIRS, mcImage } from './s3-client';
+import { MC_RUN_AS, mcImage } from './s3-client';
+import { setupScriptSources } from './setup-script';
 
 export interface BucketSetupProps {
   /** The buckets to create when missing, all on one store with access keys. */
@@ -53,23 +54,22 @@ export class BucketSetup extends WorkloadComponent {
     this.store = store;
     store.grantConnect(this, 'create buckets');
     const names = [...new Set(props.buckets.map((b) => b.bucketName))].sort();
-    this.resource = renderJob(w, {
+    this.resource = renderScriptJob(this, w, {
+      file: 'create-buckets.sh',
+      text: readScript(__dirname, 'create-buckets.sh'),
+      sources: setupScriptSources(),
+      name: 'create-buckets',
+      image: mcImage(this, props.image),
       runAs: MC_RUN_AS,
-      containers: [{
-        name: 'create-buckets',
-        image: mcImage(this, props.image),
-        command: ['/bin/sh', '-ec', readScript(__dirname, 'create-buckets.sh')],
-        env: [
+      env: [
           ['S3_ENDPOINT', EnvValue.literal(store.endpointUrl)],
           ['S3_ACCESS_KEY_ID', EnvValue.fromSecret(store.credentials.accessKeyId)],
           ['S3_SECRET_ACCESS_KEY', EnvValue.fromSecret(store.credentials.secretAccessKey)],
           ['S3_INSECURE', EnvValue.literal(String(props.insecure ?? false))],
           ['BUCKETS', EnvValue.literal(names.join(' '))],
           ['MC_CONFIG_DIR', EnvValue.literal('/tmp/.mc')],
-        ],
-        resources: { requests: { cpu: '10m', memory: '64Mi' }, limits: { cpu: '200m', memory: '256Mi' } },
-        writableDirs: MC_WRITABLE_DIRS,
-      }],
-    }, {}, this);
+      ],
+      resources: { requests: { cpu: '10m', memory: '64Mi' }, limits: { cpu: '200m', memory: '256Mi' } },
+    });
   }
 }

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { renderJob } from '../core/batch';
+import { renderScriptJob } from '../core/batch';
 import { ContainerImage } from '../core/image';
 import { EnvValue } from '../core/pod';
 import { readScript } from '../core/script-file';
@@ -10,6 +10,7 @@ import { WorkloadComponent } from '../core/workload-component';
 import { DatabaseEngine, IDatabase } from './database';
 import { libpqEnv } from './database-client-env';
 import { POSTGRES_RUN_AS } from './postgres-backup';
+import { setupScriptSources } from './setup-script';
 
 export interface DatabaseSetupProps {
   /**
@@ -62,20 +63,19 @@ export class DatabaseSetup extends WorkloadComponent {
     });
     checkUnique(this, 'databases', props.databases.map((d) => d.databaseName), 'must not repeat a database', (d) => `list "${d}" once`);
     admin.grantConnect(this, 'create databases');
-    this.resource = renderJob(w, {
+    this.resource = renderScriptJob(this, w, {
+      file: 'create-databases.sh',
+      text: readScript(__dirname, 'create-databases.sh'),
+      sources: setupScriptSources(),
+      name: 'create-databases',
+      image: ContainerImage.fromReference(props.image ?? 'postgres:16.15-alpine', this, 'image'),
       runAs: POSTGRES_RUN_AS,
-      containers: [{
-        name: 'create-databases',
-        image: ContainerImage.fromReference(props.image ?? 'postgres:16.15-alpine', this, 'image'),
-        command: ['/bin/sh', '-ec', readScript(__dirname, 'create-databases.sh')],
-        env: [
+      env: [
           ...libpqEnv(admin),
           ['PGCONNECT_TIMEOUT', EnvValue.literal('10')],
           ['DATABASES', EnvValue.literal(props.databases.map((d) => `${d.databaseName}:${d.username}`).join(' '))],
-        ],
-        resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { cpu: '200m', memory: '128Mi' } },
-        writableDirs: ['/tmp'],
-      }],
-    }, {}, this);
+      ],
+      resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { cpu: '200m', memory: '128Mi' } },
+    });
   }
 }

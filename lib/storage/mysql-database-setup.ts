@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { renderJob } from '../core/batch';
+import { jobSidecarAnnotations, renderScriptJob } from '../core/batch';
 import { ContainerImage } from '../core/image';
 import { EnvValue } from '../core/pod';
 import { readScript } from '../core/script-file';
@@ -10,6 +10,7 @@ import { Workload } from '../core/workload';
 import { WorkloadComponent } from '../core/workload-component';
 import { DatabaseEngine, IDatabase, checkSqlIdentifier } from './database';
 import { mysqlScriptEnv } from './database-client-env';
+import { setupScriptSources } from './setup-script';
 
 export interface MysqlDatabaseSetupProps {
   /**
@@ -77,28 +78,23 @@ export class MysqlDatabaseSetup extends WorkloadComponent {
     this.database = db;
     db.grantConnect(this, `create database ${db.databaseName} and user ${db.username}`);
 
-    this.resource = renderJob(w, {
+    this.resource = renderScriptJob(this, w, {
+      file: 'mysql-create-database.sh',
+      text: readScript(__dirname, 'mysql-create-database.sh'),
+      sources: setupScriptSources(),
+      name: 'create-database',
+      image: ContainerImage.fromReference(props.image ?? MysqlDatabaseSetup.DEFAULT_IMAGE, this, 'image'),
       runAs: { uid: 999, gid: 999 },
-      containers: [{
-        name: 'create-database',
-        image: ContainerImage.fromReference(props.image ?? MysqlDatabaseSetup.DEFAULT_IMAGE, this, 'image'),
-        command: ['/bin/sh', '-ec', readScript(__dirname, 'mysql-create-database.sh')],
-        env: [
+      env: [
           ...mysqlScriptEnv(db, 'DB_PASSWORD'),
           ['ADMIN_USER', EnvValue.literal(adminUser)],
           ['MYSQL_PWD', EnvValue.fromSecret(props.adminPassword)],
           ['HOME', EnvValue.literal('/tmp')],
-        ],
-        resources: { requests: { cpu: '10m', memory: '64Mi' }, limits: { cpu: '200m', memory: '256Mi' } },
-        writableDirs: ['/tmp'],
-      }],
-      restartPolicy: 'Never',
-    }, {
+      ],
+      resources: { requests: { cpu: '10m', memory: '64Mi' }, limits: { cpu: '200m', memory: '256Mi' } },
       backoffLimit: 2,
       activeDeadlineSeconds: 900,
-      podAnnotations: props.mesh
-        ? { 'sidecar.istio.io/inject': 'true', 'sidecar.istio.io/nativeSidecar': 'true' }
-        : { 'sidecar.istio.io/inject': 'false' },
-    }, this);
+      podAnnotations: jobSidecarAnnotations(props.mesh),
+    });
   }
 }

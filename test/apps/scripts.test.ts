@@ -108,7 +108,8 @@ describe('script lint', () => {
       console.warn(`shellcheck is not installed: skipping the lint of ${area}/scripts/${file} (apt-get install -y shellcheck)`);
       return;
     }
-    const r = spawnSync('shellcheck', ['--severity=style', p], { encoding: 'utf8' });
+    // -x follows the `# shellcheck source=...` of a sourced file (lib-wait.sh) instead of skipping it.
+    const r = spawnSync('shellcheck', ['-x', '--severity=style', p], { encoding: 'utf8' });
     expect(r.stdout).toBe('');
     expect(r.status).toBe(0);
   });
@@ -197,6 +198,43 @@ describe('minio-setup.sh', () => {
     expect(attached.status).toBe(0);
     const broken = sh(text, { mc: `${record}\ncase "$*" in "admin policy attach"*) exit 1;; "admin user info"*) echo "PolicyName: none";; esac`, sleep: 'exit 0' }, envOf(setup));
     expect(broken.status).not.toBe(0);
+  });
+});
+
+describe('lib-wait.sh (sourced by the setup scripts)', () => {
+  const lib = loadScript('storage', 'lib-wait.sh');
+  /** `wait_for` on a stub `probe` that fails until its FAILS-th call has passed, then `echo done`. */
+  const waitFor = (fails: number, env: Record<string, string> = {}) => sh(`${lib}\nwait_for "the thing" probe --flag\necho done`, {
+    probe: `${record}\nn=$(cat "$CALLS.n" 2>/dev/null || echo 0); n=$((n + 1)); echo $n > "$CALLS.n"; echo probe-output; [ $n -gt ${fails} ]`,
+    sleep: `${record}`,
+  }, { WAIT_INTERVAL: '7', ...env });
+
+  it('retries the command with its arguments, its output discarded, sleeping WAIT_INTERVAL between tries', () => {
+    const r = waitFor(2);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe('waiting for the thing (1)\nwaiting for the thing (2)\ndone\n');
+    expect(r.calls().trim().split('\n')).toEqual(['probe --flag', 'sleep 7', 'probe --flag', 'sleep 7', 'probe --flag']);
+  });
+
+  it('exits non-zero after WAIT_ATTEMPTS failed tries, naming what it waited for, and runs nothing after', () => {
+    const r = waitFor(100, { WAIT_ATTEMPTS: '3' });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe('the thing not ready after 3 attempts\n');
+    expect(r.stdout).not.toContain('done');
+    expect(r.calls().split('\n').filter((l) => l.startsWith('probe'))).toHaveLength(3);
+  });
+
+  it('gives up after 60 tries by default', () => {
+    const r = waitFor(1000);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe('the thing not ready after 60 attempts\n');
+  });
+
+  it.each(['create-buckets.sh', 'create-databases.sh', 'mysql-create-database.sh'])('%s sources it from beside itself and has no wait loop of its own', (file) => {
+    const text = loadScript('storage', file);
+    expect(text).toContain('. "$(dirname "$0")/lib-wait.sh"');
+    expect(text).toMatch(/^wait_for "/m);
+    expect(text).not.toMatch(/^\s*until /m);
   });
 });
 

@@ -36,8 +36,10 @@ describe('MysqlDatabaseSetup', () => {
     expect(env.MYSQL_PWD).toEqual({ secretKeyRef: { name: 'mysql-secret', key: 'password' } });
     expect(env.DB_PASSWORD).toEqual({ secretKeyRef: { name: 'mlflow-credentials', key: 'mysql-password' } });
     expect(env).toMatchObject({ DB_HOST: 'mysql.kubeflow.svc.cluster.local', DB_PORT: '3306', DB_NAME: 'mlflow', DB_USER: 'mlflow', ADMIN_USER: 'root' });
-    expect(c.command.slice(0, 2)).toEqual(['/bin/sh', '-ec']);
-    expect(c.command[2]).toBe(fs.readFileSync(SCRIPT, 'utf8'));
+    expect(c.command).toEqual(['/bin/sh', '/scripts/mysql-create-database.sh']);
+    expect(find(objs, 'ConfigMap', 'mlflow-db-setup-script').data).toEqual({
+      'mysql-create-database.sh': fs.readFileSync(SCRIPT, 'utf8'), 'lib-wait.sh': fs.readFileSync(path.join(path.dirname(SCRIPT), 'lib-wait.sh'), 'utf8'),
+    });
     expect(c.command.join(' ')).not.toMatch(/--password|-p\$|MYSQL_PWD=/);
   });
 
@@ -97,7 +99,8 @@ describe('mysql-create-database.sh against a stub mysql', () => {
     ].join('\n'), { mode: 0o755 });
     fs.writeFileSync(path.join(dir, 'sleep'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
     const log = path.join(dir, 'log');
-    const r = spawnSync('/bin/sh', ['-ec', fs.readFileSync(SCRIPT, 'utf8')], {
+    // Run as the Job does: the script file, with lib-wait.sh beside it.
+    const r = spawnSync('/bin/sh', [SCRIPT], {
       encoding: 'utf8',
       env: {
         PATH: `${dir}:/usr/bin:/bin`, LOG: log, COUNT: path.join(dir, 'count'), FAILS: String(failConnects),
@@ -112,7 +115,7 @@ describe('mysql-create-database.sh against a stub mysql', () => {
     const r = run({}, 2);
     expect(r.stderr).toContain('cannot connect');
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain('waiting for MySQL mysql.kubeflow.svc.cluster.local:3306 (2)');
+    expect(r.stdout).toContain('waiting for MySQL root@mysql.kubeflow.svc.cluster.local:3306 (2)');
     const sql = r.log.slice(r.log.indexOf('STDIN') + 'STDIN'.length).trim().split('\n');
     expect(sql).toEqual([
       "SET SESSION sql_mode = REPLACE(@@SESSION.sql_mode, 'NO_BACKSLASH_ESCAPES', '');",
@@ -132,14 +135,15 @@ describe('mysql-create-database.sh against a stub mysql', () => {
   it('fails after WAIT_ATTEMPTS when the server never answers, without creating anything', () => {
     const r = run({}, 100);
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain('MySQL mysql.kubeflow.svc.cluster.local:3306 did not accept root after 3 attempts');
+    expect(r.stderr).toContain('MySQL root@mysql.kubeflow.svc.cluster.local:3306 not ready after 3 attempts');
     expect(r.log).not.toContain('STDIN');
   });
 
   it('fails when the SQL fails', () => {
     const dir = fs.mkdtempSync(path.join(tmp, 'fail-'));
     fs.writeFileSync(path.join(dir, 'mysql'), '#!/bin/sh\ncase "$*" in *"SELECT 1"*) exit 0 ;; esac\ncat >/dev/null; echo "ERROR 1227: Access denied" >&2; exit 1\n', { mode: 0o755 });
-    const r = spawnSync('/bin/sh', ['-ec', fs.readFileSync(SCRIPT, 'utf8')], {
+    // Run as the Job does: the script file, with lib-wait.sh beside it.
+    const r = spawnSync('/bin/sh', [SCRIPT], {
       encoding: 'utf8',
       env: { PATH: `${dir}:/usr/bin:/bin`, DB_HOST: 'h', DB_PORT: '3306', DB_NAME: 'mlflow', DB_USER: 'mlflow', ADMIN_USER: 'root', DB_PASSWORD: 'p' },
     });
@@ -157,7 +161,7 @@ describe('mysql-create-database.sh against a stub mysql', () => {
 
   it('parses with sh -n and passes shellcheck (where installed)', () => {
     expect(spawnSync('/bin/sh', ['-n', SCRIPT], { encoding: 'utf8' }).status).toBe(0);
-    const r = spawnSync('shellcheck', [SCRIPT], { encoding: 'utf8' });
+    const r = spawnSync('shellcheck', ['-x', SCRIPT], { encoding: 'utf8' });
     if (!r.error) expect(r.stdout).toBe('');
   });
 });

@@ -4,6 +4,8 @@
 # --ignore-existing`). Waits at most $WAIT_ATTEMPTS x 5 s for the endpoint. S3_INSECURE=true
 # skips certificate checks.
 set -eu
+# shellcheck source-path=SCRIPTDIR source=lib-wait.sh
+. "$(dirname "$0")/lib-wait.sh"
 # mc reads the alias from MC_HOST_s3 (scheme://$key:$secret@host), so no key is an argument. mc
 # splits it at the first ":" and the last "@" without decoding, so no key may hold ":".
 case "$S3_ENDPOINT" in http://* | https://*) ;; *) echo "S3_ENDPOINT must be an http(s) URL" >&2; exit 1 ;; esac
@@ -14,17 +16,12 @@ export MC_HOST_s3
 insecure=""
 if [ "${S3_INSECURE:-false}" = "true" ]; then insecure="--insecure"; fi
 
-attempt=0
-# shellcheck disable=SC2086 # $insecure is one flag or nothing
-until mc $insecure ls s3 >/dev/null 2>&1; do
-  attempt=$((attempt + 1))
-  if [ "$attempt" -ge "${WAIT_ATTEMPTS:-60}" ]; then
-    echo "object store $S3_ENDPOINT not reachable after $attempt attempts" >&2
-    exit 1
-  fi
-  echo "waiting for object store $S3_ENDPOINT ($attempt)"
-  sleep "${WAIT_INTERVAL:-5}"
-done
+# mc's errors are not shown: they may quote the alias.
+s3_ready() {
+  # shellcheck disable=SC2086 # $insecure is one flag or nothing
+  mc $insecure ls s3 2>/dev/null
+}
+wait_for "object store $S3_ENDPOINT" s3_ready
 
 for bucket in $BUCKETS; do
   # shellcheck disable=SC2086

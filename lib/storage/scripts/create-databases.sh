@@ -4,17 +4,10 @@
 # argument). Idempotent: a database that exists is left as it is. Waits at most
 # $WAIT_ATTEMPTS x 5 s for the server. Names are SQL identifiers, checked at synth.
 set -eu
+# shellcheck source-path=SCRIPTDIR source=lib-wait.sh
+. "$(dirname "$0")/lib-wait.sh"
 
-attempt=0
-until pg_isready -q; do
-  attempt=$((attempt + 1))
-  if [ "$attempt" -ge "${WAIT_ATTEMPTS:-60}" ]; then
-    echo "database server $PGHOST:$PGPORT not ready after $attempt attempts" >&2
-    exit 1
-  fi
-  echo "waiting for database server $PGHOST:$PGPORT ($attempt)"
-  sleep "${WAIT_INTERVAL:-5}"
-done
+wait_for "database server $PGHOST:$PGPORT" pg_isready -q
 
 exists() {
   [ "$(psql -v ON_ERROR_STOP=1 -tAc "SELECT 1 FROM pg_database WHERE datname = '$1'")" = "1" ]

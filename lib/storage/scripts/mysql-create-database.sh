@@ -11,6 +11,8 @@
 #   DB_PASSWORD              the new user's password; reaches MySQL on stdin, inside the SQL
 #   WAIT_ATTEMPTS, WAIT_INTERVAL   how long to wait for the server (default 60 x 5 s)
 set -eu
+# shellcheck source-path=SCRIPTDIR source=lib-wait.sh
+. "$(dirname "$0")/lib-wait.sh"
 
 : "${DB_HOST:?}" "${DB_PORT:?}" "${DB_NAME:?}" "${DB_USER:?}" "${ADMIN_USER:?}" "${DB_PASSWORD:?}"
 case "$DB_NAME$DB_USER" in
@@ -21,16 +23,10 @@ run_mysql() {
   mysql --protocol=TCP --host="$DB_HOST" --port="$DB_PORT" --user="$ADMIN_USER" --batch --skip-column-names "$@"
 }
 
-attempt=0
-until run_mysql --connect-timeout=5 -e 'SELECT 1' >/dev/null; do
-  attempt=$((attempt + 1))
-  if [ "$attempt" -ge "${WAIT_ATTEMPTS:-60}" ]; then
-    echo "MySQL $DB_HOST:$DB_PORT did not accept $ADMIN_USER after $attempt attempts" >&2
-    exit 1
-  fi
-  echo "waiting for MySQL $DB_HOST:$DB_PORT ($attempt)"
-  sleep "${WAIT_INTERVAL:-5}"
-done
+mysql_ready() {
+  run_mysql --connect-timeout=5 -e 'SELECT 1'
+}
+wait_for "MySQL $ADMIN_USER@$DB_HOST:$DB_PORT" mysql_ready
 
 # The password as the body of a SQL string literal: \ and ' escaped (printf is a shell builtin,
 # so the value is never a process argument). Backslash escapes are switched on for the session
