@@ -158,6 +158,8 @@ const TOKENS: Array<[RegExp, string]> = [
   [/(^|[^A-Za-z0-9])AIza[0-9A-Za-z_-]{35}/, 'a Google API key'],
   [/(^|[^A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/, 'a JSON Web Token'],
 ];
+/** A literal every pattern of TOKENS contains (a necessary condition, tested first). */
+const TOKEN_NEEDLES = /PRIVATE KEY|sk-|k_live_|k_test_|gh[pousr]_|github_pat_|glpat-|xox|AKIA|ASIA|AIza|eyJ/;
 
 /**
  * What credential a literal holds, if any: a URL with a password (also percent-encoded), a known
@@ -165,7 +167,11 @@ const TOKENS: Array<[RegExp, string]> = [
  */
 export function credentialInValue(value: string): string | undefined {
   if (typeof value !== 'string' || value.length < 8) return undefined;
-  for (const m of value.matchAll(URL_PASSWORD)) {
+  // URL_PASSWORD needs "://" and a later "@"; each of TOKENS needs one of TOKEN_NEEDLES' literals.
+  // The pre-filters are cheap and skip the expensive scans on the (common) strings that cannot match.
+  const scheme = value.indexOf('://');
+  const urls = scheme < 0 || value.lastIndexOf('@') < scheme ? [] : value.matchAll(URL_PASSWORD);
+  for (const m of urls) {
     let password = m[1];
     try {
       password = decodeURIComponent(password);
@@ -174,6 +180,7 @@ export function credentialInValue(value: string): string | undefined {
     }
     if (!PLACEHOLDER.test(password)) return 'a URL with a password';
   }
+  if (!TOKEN_NEEDLES.test(value)) return undefined;
   return TOKENS.find(([re]) => re.test(value))?.[1];
 }
 

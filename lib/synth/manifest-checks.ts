@@ -20,12 +20,26 @@ export function embedsCredential(text: string): boolean {
   return CREDENTIAL_IN_TEXT.test(text);
 }
 
-/** Every string in an object, with its JSON path. */
-function strings(value: unknown, at: string, out: Array<[string, string]> = []): Array<[string, string]> {
-  if (typeof value === 'string') out.push([at, value]);
-  else if (Array.isArray(value)) value.forEach((v, i) => strings(v, `${at}[${i}]`, out));
-  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) strings(v, `${at}.${k}`, out);
-  return out;
+/**
+ * The JSON path of every string in an object that embeds a credential. A path is built only for a
+ * string that matches (the walk keeps the keys and indices on a stack).
+ */
+function credentialPaths(value: unknown, at: Array<string | number>, out: string[]): void {
+  if (typeof value === 'string') {
+    if (CREDENTIAL_IN_TEXT.test(value)) out.push(`$${at.map((s) => (typeof s === 'number' ? `[${s}]` : `.${s}`)).join('')}`);
+  } else if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      at.push(i);
+      credentialPaths(value[i], at, out);
+      at.pop();
+    }
+  } else if (value && typeof value === 'object') {
+    for (const k of Object.keys(value)) {
+      at.push(k);
+      credentialPaths((value as Record<string, unknown>)[k], at, out);
+      at.pop();
+    }
+  }
 }
 
 type Pod = { spec: any; labels: Record<string, string>; annotations?: Record<string, string>; kind: string; name: string; namespace?: string };
@@ -123,8 +137,10 @@ export function checkApp(objects: ManifestObject[], prerequisites: Prerequisites
 
   for (const o of objects) {
     // Anywhere else (ConfigMap data, annotations, CRD specs): a credential embedded in text.
-    for (const [at, text] of strings(o, '$')) {
-      if (CREDENTIAL_IN_TEXT.test(text) && !/\.(containers|initContainers)\[\d+\]\.(env|command|args)/.test(at)) {
+    const found: string[] = [];
+    credentialPaths(o, [], found);
+    for (const at of found) {
+      if (!/\.(containers|initContainers)\[\d+\]\.(env|command|args)/.test(at)) {
         errors.push(`${o.kind} "${o.metadata.name}": ${at} embeds a credential`);
       }
     }
