@@ -125,6 +125,8 @@ function deepEqual(a: any, b: any): boolean {
   return ka.length === kb.length && ka.every((k) => deepEqual(a[k], b[k]));
 }
 
+const SURROGATE = /[\uD800-\uDFFF]/;
+
 // Field keys repeat across objects: their JSON-path suffix is worked out once.
 const keySuffixes = new Map<string, string>();
 function childPath(p: string, key: string): string {
@@ -348,9 +350,9 @@ export class SchemaValidator {
         return;
       }
     } else if (s.type !== undefined) {
-      const types: string[] = Array.isArray(s.type) ? s.type : [s.type];
-      if (!types.some((t) => matchesType(v, t))) {
-        err(`expected ${types.join(' or ')}, got ${describe(v)}`);
+      const types: string[] | string = s.type;
+      if (!(Array.isArray(types) ? types.some((t) => matchesType(v, t)) : matchesType(v, types))) {
+        err(`expected ${(Array.isArray(types) ? types : [types]).join(' or ')}, got ${describe(v)}`);
         return;
       }
     }
@@ -384,7 +386,8 @@ export class SchemaValidator {
 
   private checkString(v: string, s: Schema, err: (m: string) => void): void {
     if (typeof s.minLength === 'number' || typeof s.maxLength === 'number') {
-      const len = [...v].length; // code points, as the API server counts them
+      // Code points, as the API server counts them (the UTF-16 length when there is no surrogate).
+      const len = SURROGATE.test(v) ? [...v].length : v.length;
       if (typeof s.minLength === 'number' && len < s.minLength) err(`string shorter than minLength ${s.minLength}`);
       if (typeof s.maxLength === 'number' && len > s.maxLength) err(`string longer than maxLength ${s.maxLength} (${len})`);
     }
