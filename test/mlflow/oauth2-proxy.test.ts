@@ -4,38 +4,20 @@ import * as path from 'path';
 import { Chart } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { Peer } from '../../lib/core/connections';
-import { IdentityProvider } from '../../lib/identity/identity-provider';
 import { GatewayRef } from '../../lib/mlflow/http-route';
 import { OAUTH2_PROXY_DEFAULT_IMAGE, OAuth2ProxyOptions } from '../../lib/mlflow/oauth2-proxy';
 import { MlflowAuth, MlflowOAuth2ProxyAuth } from '../../lib/mlflow/oidc-auth';
-import { IngressTls } from '../../lib/mlflow/tls';
 import { TrackingServer, TrackingServerProps } from '../../lib/mlflow/tracking-server';
-import { Database, DatabaseEngine } from '../../lib/storage/database';
-import { ObjectStore } from '../../lib/storage/object-store';
 import { loadValidator } from '../support/schema';
+import { synthAuthServer } from '../support/mlflow-fixture';
 import { stubServer } from '../support/run-script';
-import { container, envOf, exactly, find, ofKind, podSpec, secretRef, synthChart } from '../support/synth';
+import { container, envOf, exactly, find, ofKind, podSpec, secretRef } from '../support/synth';
 
 const PROBE = path.resolve(__dirname, '../../lib/mlflow/scripts/probe_mlflow.py');
 const COOKIE = secretRef('mlflow-oauth2-proxy', 'cookie-secret');
 
 function build(auth: (chart: Chart) => Partial<OAuth2ProxyOptions> = () => ({}), server: Partial<TrackingServerProps> = {}) {
-  return synthChart((chart) => {
-    const provider = IdentityProvider.fromExisting(chart, 'keycloak', {
-      keycloakUrl: 'https://keycloak.example.com', realm: 'thinkube', clientId: 'mlflow', clientSecret: secretRef('mlflow-oidc', 'client-secret'),
-    });
-    const db = Database.fromExisting(chart, 'db', {
-      engine: DatabaseEngine.POSTGRESQL, host: 'pg.db.svc.cluster.local', databaseName: 'mlflow', username: 'mlflow', password: secretRef('mlflow-db', 'password'),
-    });
-    const s3 = ObjectStore.fromExisting(chart, 's3', { endpointUrl: 'https://s3.example.com', credentials: { accessKeyId: secretRef('s3', 'id'), secretAccessKey: secretRef('s3', 'key') } });
-    new TrackingServer(chart, 'mlflow', {
-      database: db,
-      artifacts: s3.bucket('mlflow'),
-      ingress: { host: 'mlflow.example.com', tls: IngressTls.existingSecret('mlflow-tls') },
-      auth: MlflowAuth.oauth2Proxy({ provider, cookieSecret: COOKIE, ...auth(chart) }),
-      ...server,
-    });
-  }, 'mlflow');
+  return synthAuthServer((provider, chart) => MlflowAuth.oauth2Proxy({ provider, cookieSecret: COOKIE, ...auth(chart) }), server);
 }
 
 const deployment = (objs: any[]) => find(objs, 'Deployment', 'mlflow');

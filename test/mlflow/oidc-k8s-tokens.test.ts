@@ -1,31 +1,15 @@
 import { Chart } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { Peer } from '../../lib/core/connections';
-import { IdentityProvider } from '../../lib/identity/identity-provider';
 import { MlflowAuth, OidcAuthOptions } from '../../lib/mlflow/oidc-auth';
-import { IngressTls } from '../../lib/mlflow/tls';
-import { TrackingServer } from '../../lib/mlflow/tracking-server';
-import { Database, DatabaseEngine } from '../../lib/storage/database';
-import { ObjectStore } from '../../lib/storage/object-store';
+import { synthAuthServer } from '../support/mlflow-fixture';
 import { loadValidator } from '../support/schema';
-import { container, envOf, exactly, find, ofKind, podSpec, secretRef, synthChart } from '../support/synth';
+import { container, envOf, exactly, find, ofKind, podSpec } from '../support/synth';
 
 function build(tokens: OidcAuthOptions['serviceAccountTokens'], extra: (chart: Chart) => Partial<OidcAuthOptions> = () => ({})) {
-  return synthChart((chart) => {
-    const provider = IdentityProvider.fromExisting(chart, 'keycloak', {
-      keycloakUrl: 'https://keycloak.example.com', realm: 'thinkube', clientId: 'mlflow', clientSecret: secretRef('mlflow-oidc', 'client-secret'),
-    });
-    const db = Database.fromExisting(chart, 'db', {
-      engine: DatabaseEngine.POSTGRESQL, host: 'pg.db.svc.cluster.local', databaseName: 'mlflow', username: 'mlflow', password: secretRef('mlflow-db', 'password'),
-    });
-    const s3 = ObjectStore.fromExisting(chart, 's3', { endpointUrl: 'https://s3.example.com', credentials: { accessKeyId: secretRef('s3', 'id'), secretAccessKey: secretRef('s3', 'key') } });
-    new TrackingServer(chart, 'mlflow', {
-      database: db,
-      artifacts: s3.bucket('mlflow'),
-      ingress: { host: 'mlflow.example.com', tls: IngressTls.existingSecret('mlflow-tls') },
-      auth: MlflowAuth.oidc({ provider, image: 'registry.example.com/mlflow-oidc:3.14.0-7.18.0', displayName: 'Login with Keycloak', serviceAccountTokens: tokens, ...extra(chart) }),
-    });
-  }, 'mlflow');
+  return synthAuthServer((provider, chart) => MlflowAuth.oidc({
+    provider, image: 'registry.example.com/mlflow-oidc:3.14.0-7.18.0', displayName: 'Login with Keycloak', serviceAccountTokens: tokens, ...extra(chart),
+  }));
 }
 
 describe('MlflowAuth.oidc serviceAccountTokens (the plugin\'s k8s provider)', () => {
