@@ -1,6 +1,6 @@
 import { ApiObject, App, Chart } from 'cdk8s';
 import { assertNoMachinePaths } from '../lib/synth/machine-paths';
-import { renderAppReadme } from '../lib/synth/app-readme';
+import { GcpKfpEnvironmentFiles, renderGcpKfpReadme } from '../lib/synth/gcp-kfp-readme';
 import { byCodePoint, synthObjects, ManifestObject, toYaml } from '../lib/synth/synth';
 import { KfpGcp, KfpGcpSettings } from '../lib/kubeflow/kfp-gcp';
 import type { GcpKfpEnvironmentOutput } from './gcp-kfp';
@@ -40,21 +40,24 @@ export interface GcpKfpFiles {
 /**
  * The cdk8s half of the gcp-kfp target: each environment's Terraform JSON (from
  * renderGcpKfpInfra in apps/gcp-kfp.ts) beside the kfp/<environment>/ overlay of its settings,
- * and the README.
+ * and the README (renderGcpKfpReadme: a diagram per environment).
  */
 export function gcpKfpFiles(environments: readonly GcpKfpEnvironmentOutput[]): GcpKfpFiles {
   const files = new Map<string, string>();
   const objects: ManifestObject[] = [];
+  const rendered: GcpKfpEnvironmentFiles[] = [];
   for (const { environment: env, terraformJson, kfp } of environments) {
     files.set(`terraform/${env}/main.tf.json`, terraformJson);
-    for (const [file, obj] of kfpOverlay(kfp)) {
+    const overlay = kfpOverlay(kfp);
+    rendered.push({ environment: env, terraformJson, overlay });
+    for (const [file, obj] of overlay) {
       const text = toYaml(obj);
       assertNoMachinePaths(text, `kfp/${env}/${file}`);
       files.set(`kfp/${env}/${file}`, text);
       if (file !== 'kustomization.yaml') objects.push(obj);
     }
   }
-  // The picture per app: the overlays patch upstream manifests; their graph declares no connections.
-  files.set('README.md', renderAppReadme('gcp-kfp', objects, []));
+  // The picture per app: per environment, the Terraform resources, the overlay and how they connect.
+  files.set('README.md', renderGcpKfpReadme('gcp-kfp', rendered));
   return { files, objects };
 }

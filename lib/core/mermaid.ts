@@ -20,12 +20,12 @@ export function renderMermaid(connections: readonly Connection[]): string {
   const id = (p: Peer) => `p${peers.findIndex((q) => samePeer(p, q)) + 1}`;
   const lines = ['flowchart LR'];
   for (const p of peers) lines.push(`  ${id(p)}${shape(p)}`);
-  for (const c of connections) lines.push(`  ${id(c.from)} -->|"${escape(`${portText(c.port)}: ${c.description}`)}"| ${id(c.to)}`);
+  for (const c of connections) lines.push(`  ${id(c.from)} -->|"${escapeMermaid(`${portText(c.port)}: ${c.description}`)}"| ${id(c.to)}`);
   return `${lines.join('\n')}\n`;
 }
 
 function shape(p: Peer): string {
-  const text = escape(String(p));
+  const text = escapeMermaid(String(p));
   // Workloads of the app are boxes; everything the app does not render is rounded.
   return p.data.kind === 'workload' ? `["${text}"]` : `("${text}")`;
 }
@@ -35,7 +35,7 @@ function portText(port: Port): string {
   return `${port.protocol} ${port.number}${http}`;
 }
 
-/** Mermaid entity codes for the characters that would end a label. */
-function escape(text: string): string {
+/** Mermaid entity codes for the characters that would end a label (`"`, `|`, `#`, `<`, `>`). */
+export function escapeMermaid(text: string): string {
   return text.replace(/[#"|<>]/g, (ch) => `#${ch.charCodeAt(0)};`);
 }

@@ -5,7 +5,7 @@ import { podOf } from './manifest-checks';
 import { syncWaveOf } from './sync-waves';
 
 /** Markdown table cell: pipes and newlines would break the row. */
-function cell(text: string): string {
+export function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 
