@@ -77,9 +77,11 @@ describe('the npm package', () => {
  * cut to the used kinds): the KServe InferenceService binding alone is 3.7 MB and Argo CD's 3.2 MB.
  * Raise it only deliberately, for a binding lib/ really loads: 13.5 MB since the Gateway API
  * HTTPRoute binding (0.33 MB) that TrackingServer's httpRoute loads; 13.6 MB since the input
- * checks and typed values of the new constructs (about 15 KB of lib/ code) left no headroom.
+ * checks and typed values of the new constructs (about 15 KB of lib/ code) left no headroom;
+ * 13.65 MB since the README pictures of the app of apps and of a Terraform + KFP target
+ * (lib/synth/app-of-apps-readme.ts, gcp-kfp-readme.ts, mermaid-flowchart.ts: about 30 KB built).
  */
-export const UNPACKED_SIZE_BUDGET = 13_600_000;
+export const UNPACKED_SIZE_BUDGET = 13_650_000;
 
 describe('the npm package size', () => {
   const packed = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' }))[0];
