@@ -5,9 +5,9 @@ import { ContainerSpec, EnvValue } from '../core/pod';
 import { Probe } from '../core/probe';
 import { ResourceRequirements } from '../core/resources';
 import { SecretValue } from '../core/secret-value';
-import { checkHostname, checkInteger, invalid } from '../core/validate';
-import { IIdentityProvider } from '../identity/identity-provider';
+import { checkInteger, invalid } from '../core/validate';
 import type { MlflowAuthConfig, MlflowAuthContext } from './oidc-auth';
+import { RelyingPartyOptions, resolveRelyingParty } from './relying-party';
 import { readScript } from '../core/script-file';
 
 /** oauth2-proxy's release the flags and variables below were checked against (github oauth2-proxy/oauth2-proxy, tag v7.15.3). */
@@ -17,13 +17,10 @@ export const OAUTH2_PROXY_PORT = 4180;
 /** The default image is built on gcr.io/distroless/static:nonroot, whose user is 65532. */
 const PROXY_RUN_AS = { uid: 65532, gid: 65532 };
 const MOUNT = '/mlflow/oauth2-proxy';
-const CLAIM = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
 const DOMAIN = /^(\*|[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+)$/;
 
 /** Options of {@link MlflowAuth.oauth2Proxy}. */
-export interface OAuth2ProxyOptions {
-  /** Who logs users in: a `KeycloakRealm`, or `IdentityProvider.fromIssuer(...)` / `fromExisting(...)`. */
-  readonly provider: IIdentityProvider;
+export interface OAuth2ProxyOptions extends RelyingPartyOptions {
   /**
    * Encrypts and signs the session cookie (`OAUTH2_PROXY_COOKIE_SECRET`). Sessions live entirely in
    * that cookie, so every replica must share this one Secret. oauth2-proxy refuses to start unless it
@@ -31,23 +28,13 @@ export interface OAuth2ProxyOptions {
    */
   readonly cookieSecret: SecretValue;
   /**
-   * The client secret as a Secret in MLflow's namespace, when the provider's reference lives in
-   * another namespace (a `KeycloakRealm` in the Keycloak namespace).
-   * @default - the provider's clientSecret
-   */
-  readonly clientSecret?: SecretValue;
-  /**
    * Who may pass (`OAUTH2_PROXY_ALLOWED_GROUPS`): members of any of these groups, read from
    * {@link groupsClaim}. Everyone who passes has full rights in MLflow (it runs without its own auth).
    * @default ["mlflow-user", "mlflow-admin"]
    */
   readonly allowedGroups?: string[];
-  /** The claim holding the groups; dotted paths work (`OAUTH2_PROXY_OIDC_GROUPS_CLAIM`). @default "realm_access.roles" (Keycloak realm roles) */
-  readonly groupsClaim?: string;
   /** E-mail domains admitted (`OAUTH2_PROXY_EMAIL_DOMAINS`); groups still apply. @default ["*"] */
   readonly emailDomains?: string[];
-  /** `OAUTH2_PROXY_SCOPE`, space-separated. @default ["openid", "profile", "email"] */
-  readonly scopes?: string[];
   /**
    * Let programs through with a bearer JWT of the provider whose `aud` is the client id
    * (`--skip-jwt-bearer-tokens`): a Keycloak client-credentials token. The groups rule still applies.
@@ -73,10 +60,7 @@ export interface OAuth2ProxyOptions {
  */
 export function bindOAuth2Proxy(scope: IConstruct, context: MlflowAuthContext, options: OAuth2ProxyOptions): MlflowAuthConfig {
   const o = options ?? ({} as OAuth2ProxyOptions);
-  const provider = o.provider;
-  if (!provider || typeof provider.issuerUrl !== 'string' || typeof provider.grantConnect !== 'function') {
-    invalid(scope, 'auth.provider', 'must be an IIdentityProvider', typeof provider, 'pass a KeycloakRealm or IdentityProvider.fromIssuer(...)');
-  }
+  const { provider, host, clientSecret, scopes, groupsClaim } = resolveRelyingParty(scope, context.ingressHost, o, 'oauth2-proxy', '/oauth2/callback');
   if (o.cookieSecret === undefined) {
     invalid(scope, 'auth.cookieSecret', 'is required (oauth2-proxy encrypts the session cookie with it, and every replica must use the same one)', undefined,
       'pass cookieSecret: SecretValue.fromSecret("mlflow-oauth2-proxy", "cookie-secret"), a Secret holding 32 random bytes in base64url (openssl rand -base64 32 | tr -- \'+/\' \'-_\')');
@@ -84,15 +68,6 @@ export function bindOAuth2Proxy(scope: IConstruct, context: MlflowAuthContext, o
   if (!(o.cookieSecret instanceof SecretValue)) {
     invalid(scope, 'auth.cookieSecret', 'must be a SecretValue, never a string', o.cookieSecret, 'pass SecretValue.fromSecret("mlflow-oauth2-proxy", "cookie-secret")');
   }
-  const clientSecret = o.clientSecret ?? provider.clientSecret;
-  if (!(clientSecret instanceof SecretValue)) {
-    invalid(scope, 'auth.clientSecret', 'must be a SecretValue, never a string', clientSecret, 'pass SecretValue.fromSecret("mlflow-oidc", "client-secret")');
-  }
-  if (!context.ingressHost) {
-    invalid(scope, 'ingress', 'is required with oauth2-proxy (the provider redirects the browser back to https://<host>/oauth2/callback)', undefined,
-      'pass ingress: { host: "mlflow.example.com", tls: ... }');
-  }
-  const host = checkHostname(scope, 'ingress.host', context.ingressHost);
   const list = (prop: string, value: string[] | undefined, fallback: string[], ok: (s: string) => boolean, what: string, example: string) => {
     const v = value ?? fallback;
     if (!Array.isArray(v) || v.length === 0) invalid(scope, prop, `must list at least one ${what}`, v, `pass ${prop.split('.')[1]}: ${example}`);
@@ -104,12 +79,6 @@ export function bindOAuth2Proxy(scope: IConstruct, context: MlflowAuthContext, o
   const groups = list('auth.allowedGroups', o.allowedGroups, ['mlflow-user', 'mlflow-admin'], (s) => s.trim() === s && s.length > 0, 'group',
     '["mlflow-user"] (an empty list would admit every account of the provider)');
   const domains = list('auth.emailDomains', o.emailDomains, ['*'], (s) => DOMAIN.test(s), 'e-mail domain or "*"', '["example.com"]');
-  const scopes = list('auth.scopes', o.scopes, ['openid', 'profile', 'email'], (s) => /^[\x21\x23-\x5b\x5d-\x7e]+$/.test(s), 'OAuth scope token', '["openid", "email"]');
-  if (!scopes.includes('openid')) invalid(scope, 'auth.scopes', 'must include "openid"', scopes, 'add "openid" to scopes');
-  const groupsClaim = o.groupsClaim ?? 'realm_access.roles';
-  if (!CLAIM.test(groupsClaim ?? '')) {
-    invalid(scope, 'auth.groupsClaim', 'must be a claim name or a dotted path of claim names', groupsClaim, 'write it as "groups" or "realm_access.roles"');
-  }
   const timeout = checkInteger(scope, 'auth.upstreamTimeoutSeconds', o.upstreamTimeoutSeconds ?? 600, 1, 86400);
   const image = ContainerImage.fromReference(o.image ?? OAUTH2_PROXY_DEFAULT_IMAGE, scope, 'auth.image');
   const serverPort = context.serverPort ?? 5000;

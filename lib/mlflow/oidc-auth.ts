@@ -6,13 +6,14 @@ import { ContainerImage } from '../core/image';
 import { EnvValue } from '../core/pod';
 import { Port } from '../core/port';
 import { SecretValue } from '../core/secret-value';
-import { checkDnsLabel, checkHost, checkHostname, checkInteger, checkPort, checkSecretValue, invalid } from '../core/validate';
-import { IIdentityProvider, parseHttpsUrl } from '../identity/identity-provider';
+import { checkDnsLabel, checkHost, checkInteger, checkPort, checkSecretValue, invalid } from '../core/validate';
+import { parseHttpsUrl } from '../identity/identity-provider';
 import { IDatabase } from '../storage/database';
 import { readScript } from '../core/script-file';
 import { CREDENTIALS_DIR, DriverCredential, databaseConnection } from './driver-credentials';
 import { BasicAuthOptions, bindBasicAuth } from './basic-auth';
 import { OAuth2ProxyOptions, bindOAuth2Proxy } from './oauth2-proxy';
+import { RelyingPartyOptions, resolveRelyingParty } from './relying-party';
 import { ContainerSpec } from '../core/pod';
 import { k8s } from '../core/k8s';
 
@@ -95,10 +96,16 @@ export interface ServiceAccountTokenOptions {
   readonly apiServerPort?: number;
 }
 
+/** The plugin's mapping of the provider's groups to MLflow rights (`auth.groups`). */
+export interface OidcGroups {
+  /** Groups allowed to log in (`OIDC_GROUP_NAME`). @default ["mlflow-user"] */
+  readonly users?: string[];
+  /** Groups with full rights (`OIDC_ADMIN_GROUP_NAME`). @default ["mlflow-admin"] */
+  readonly admins?: string[];
+}
+
 /** Options of {@link MlflowAuth.oidc}. */
-export interface OidcAuthOptions {
-  /** Who logs users in: a `KeycloakRealm`, or `IdentityProvider.fromIssuer(...)` / `fromExisting(...)`. */
-  readonly provider: IIdentityProvider;
+export interface OidcAuthOptions extends RelyingPartyOptions {
   /**
    * An image with MLflow and mlflow-oidc-auth (no public image pins both: build
    * `lib/mlflow/oidc/Dockerfile`). A version tag or a digest; `latest` is refused.
@@ -113,27 +120,10 @@ export interface OidcAuthOptions {
   readonly store?: OidcAuthStore;
   /** @default OidcCache.local() */
   readonly cache?: OidcCache;
-  /**
-   * The client secret as a Secret in MLflow's namespace, when the provider's reference lives in
-   * another namespace (a `KeycloakRealm` in the Keycloak namespace).
-   * @default - the provider's clientSecret
-   */
-  readonly clientSecret?: SecretValue;
-  /** `OIDC_SCOPE`, space-separated when rendered. @default ["openid", "profile", "email"] */
-  readonly scopes?: string[];
   /** `OIDC_PROVIDER_DISPLAY_NAME`. @default "Login with OIDC" */
   readonly displayName?: string;
-  /** Groups allowed to log in (`OIDC_GROUP_NAME`). @default ["mlflow-user"] */
-  readonly userGroups?: string[];
-  /** Groups with full rights (`OIDC_ADMIN_GROUP_NAME`). @default ["mlflow-admin"] */
-  readonly adminGroups?: string[];
-  /**
-   * The claim holding the groups (`OIDC_GROUPS_ATTRIBUTE`). A top-level claim (`groups`) uses the
-   * plugin's own lookup; a dotted path (Keycloak's `realm_access.roles`) adds our group-detection
-   * module (`mlflow_keycloak_groups`), which the plugin's lookup cannot replace.
-   * @default "realm_access.roles"
-   */
-  readonly groupsClaim?: string;
+  /** Which groups of {@link groupsClaim} may log in, and which have full rights. @default - users ["mlflow-user"], admins ["mlflow-admin"] */
+  readonly groups?: OidcGroups;
   /** The expected `aud` of bearer tokens (`OIDC_AUDIENCE`). @default - the provider's client id */
   readonly audience?: string;
   /** Send unauthenticated browsers straight to the provider (`AUTOMATIC_LOGIN_REDIRECT`). @default true */
@@ -222,7 +212,6 @@ export interface MlflowAuthConfig {
 }
 
 const MOUNT = '/mlflow/oidc';
-const CLAIM = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
 
 /** How MLflow authenticates users. */
 export abstract class MlflowAuth {
@@ -264,17 +253,9 @@ export class MlflowOidcAuth extends MlflowAuth {
 
   public bind(scope: IConstruct, context: MlflowAuthContext): MlflowAuthConfig {
     const o = this.options;
-    const provider = o.provider;
-    if (!provider || typeof provider.discoveryUrl !== 'string' || typeof provider.grantConnect !== 'function') {
-      invalid(scope, 'auth.provider', 'must be an IIdentityProvider', typeof provider, 'pass a KeycloakRealm or IdentityProvider.fromIssuer(...)');
-    }
+    const { provider, host, clientSecret, scopes, groupsClaim } = resolveRelyingParty(scope, context.ingressHost, o, 'OIDC auth', '/callback');
     const image = ContainerImage.fromReference(o.image, scope, 'auth.image');
     const replicas = context.replicas;
-    if (!context.ingressHost) {
-      invalid(scope, 'ingress', 'is required with OIDC auth (the provider redirects the browser back to https://<host>/callback)', undefined,
-        'pass ingress: { host: "mlflow.example.com", tls: ... }');
-    }
-    const host = checkHostname(scope, 'ingress.host', context.ingressHost);
     const secretKey = o.secretKey;
     if (secretKey !== undefined) checkSecretValue(scope, 'auth.secretKey', secretKey, SecretValue, 'pass SecretValue.fromSecret("mlflow-oidc", "secret-key")');
     const store = o.store ?? OidcAuthStore.sqlite();
@@ -291,26 +272,15 @@ export class MlflowOidcAuth extends MlflowAuth {
       invalid(scope, 'auth.store', 'must be a database of its own, not the tracking database (the plugin runs its own migrations)', store.database.databaseName,
         `create a second database such as "${tracking.databaseName}_auth" and pass OidcAuthStore.database(...) for it`);
     }
-    const clientSecret = o.clientSecret ?? provider.clientSecret;
-    checkSecretValue(scope, 'auth.clientSecret', clientSecret, SecretValue, 'pass SecretValue.fromSecret("mlflow-oidc", "client-secret")');
-    const groupsClaim = o.groupsClaim ?? 'realm_access.roles';
-    if (!CLAIM.test(groupsClaim ?? '')) {
-      invalid(scope, 'auth.groupsClaim', 'must be a claim name or a dotted path of claim names', groupsClaim, 'write it as "groups" or "realm_access.roles"');
-    }
-    const scopes = o.scopes ?? ['openid', 'profile', 'email'];
-    scopes.forEach((s, i) => {
-      if (!/^[\x21\x23-\x5b\x5d-\x7e]+$/.test(s ?? '') || s.includes(',')) invalid(scope, `auth.scopes[${i}]`, 'must be one OAuth scope token', s, 'use a scope such as "openid"');
-    });
-    if (!scopes.includes('openid')) invalid(scope, 'auth.scopes', 'must include "openid"', scopes, 'add "openid" to scopes');
-    const groups = (prop: string, list: string[]) => {
-      if (!Array.isArray(list) || list.length === 0) invalid(scope, prop, 'must list at least one group', list, `pass ${prop.split('.')[1]}: ["mlflow-user"]`);
+    const groups = (prop: 'users' | 'admins', list: string[]) => {
+      if (!Array.isArray(list) || list.length === 0) invalid(scope, `auth.groups.${prop}`, 'must list at least one group', list, `pass groups: { ${prop}: ["mlflow-${prop === 'users' ? 'user' : 'admin'}"] }`);
       list.forEach((g, i) => {
-        if (typeof g !== 'string' || !g.trim() || g.includes(',')) invalid(scope, `${prop}[${i}]`, 'must be a non-empty group name without ","', g, 'use a group such as "mlflow-user"');
+        if (typeof g !== 'string' || !g.trim() || g.includes(',')) invalid(scope, `auth.groups.${prop}[${i}]`, 'must be a non-empty group name without ","', g, 'use a group such as "mlflow-user"');
       });
       return list.join(',');
     };
-    const userGroups = groups('auth.userGroups', o.userGroups ?? ['mlflow-user']);
-    const adminGroups = groups('auth.adminGroups', o.adminGroups ?? ['mlflow-admin']);
+    const userGroups = groups('users', o.groups?.users ?? ['mlflow-user']);
+    const adminGroups = groups('admins', o.groups?.admins ?? ['mlflow-admin']);
     const nested = groupsClaim.includes('.');
 
     provider.grantConnect(context.workload, 'mlflow oidc (discovery, keys, token endpoint)');

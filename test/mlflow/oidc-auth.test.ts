@@ -86,7 +86,7 @@ describe('MlflowAuth.oidc', () => {
   });
 
   it('uses the plugin\'s own lookup for a top-level groups claim', () => {
-    const { config, env } = bind(() => ({ groupsClaim: 'groups', userGroups: ['ml', 'data'], adminGroups: ['ml-admins'], scopes: ['openid', 'groups'] }));
+    const { config, env } = bind(() => ({ groupsClaim: 'groups', groups: { users: ['ml', 'data'], admins: ['ml-admins'] }, scopes: ['openid', 'groups'] }));
     expect(env.OIDC_GROUP_DETECTION_PLUGIN).toBeUndefined();
     expect(env.PYTHONPATH).toBeUndefined();
     expect(Object.keys(config.files)).toEqual([]);
@@ -159,8 +159,10 @@ describe('MlflowAuth.oidc', () => {
       'test/mlflow: auth.groupsClaim must be a claim name or a dotted path of claim names, got "realm_access roles". Fix: write it as "groups" or "realm_access.roles"'));
     expect(() => bind(() => ({ scopes: ['profile'] }))).toThrowError(exactly(
       'test/mlflow: auth.scopes must include "openid", got ["profile"]. Fix: add "openid" to scopes'));
-    expect(() => bind(() => ({ userGroups: [] }))).toThrowError(exactly(
-      'test/mlflow: auth.userGroups must list at least one group, got []. Fix: pass userGroups: ["mlflow-user"]'));
+    expect(() => bind(() => ({ groups: { users: [] } }))).toThrowError(exactly(
+      'test/mlflow: auth.groups.users must list at least one group, got []. Fix: pass groups: { users: ["mlflow-user"] }'));
+    expect(() => bind(() => ({ groups: { admins: ['ops,ml'] } }))).toThrowError(exactly(
+      'test/mlflow: auth.groups.admins[0] must be a non-empty group name without ",", got "ops,ml". Fix: use a group such as "mlflow-user"'));
     expect(() => OidcCache.redis({ host: 'redis', password: 'pw' as any })).toThrowError(exactly(
       'OidcCache.redis: password must be a SecretValue, never a string, got a string. Fix: pass SecretValue.fromSecret("redis", "password")'));
   });
