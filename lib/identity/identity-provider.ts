@@ -113,12 +113,16 @@ export abstract class IdentityProviderBase extends Construct implements IIdentit
 export interface KeycloakClientBaseProps {
   /** Keycloak's public base URL (tokens are issued for it): `https://keycloak.example.com`. */
   readonly keycloakUrl: string;
+  /** The realm: `platform`. */
   readonly realm: string;
   readonly client: { readonly clientId: string };
   readonly clientSecret: SecretValue;
-  /** @default Peer.host(<keycloakUrl's host>) */
+  /**
+   * Where relying parties reach Keycloak, for their egress rules.
+   * @default Peer.cidr('<host>/32') for an IPv4 host of keycloakUrl, else Peer.anyAddress(), on the port
+   */
   readonly peer?: Peer;
-  /** @default - keycloakUrl's port */
+  /** @default - the keycloakUrl's port (443) */
   readonly port?: number;
 }
 

@@ -4,15 +4,16 @@ import { renderJob } from '../core/batch';
 import { IWorkload, Peer } from '../core/connections';
 import { ContainerImage } from '../core/image';
 import { k8s } from '../core/k8s';
+import { ComponentIdentity } from '../core/labels';
 import { EnvValue } from '../core/pod';
 import { Port } from '../core/port';
 import { SecretValue } from '../core/secret-value';
 import { checkDnsSubdomain, checkHost, checkHostname, checkSecretValue, checkUnique, invalid } from '../core/validate';
 import { readScript } from '../core/script-file';
 import { Workload } from '../core/workload';
-import { KeycloakClientBase, checkClient, checkRealmName } from './identity-provider';
+import { KeycloakClientBase, KeycloakClientBaseProps, checkClient, checkRealmName } from './identity-provider';
 import {
-  MLFLOW_REALM_ROLES, OidcClientOptions, RealmRole, RealmUser, checkRealmRoles, checkUser, clientSecretVariable, mlflowClientOptions, mlflowRealmUsers, renderClient,
+  MLFLOW_REALM_ROLES, MlflowClientPresetProps, OidcClientOptions, RealmAccessProps, RealmUser, checkRealmRoles, checkUser, clientSecretVariable, mlflowClientOptions, mlflowRealmUsers, renderClient,
 } from './keycloak-realm';
 import { ProtocolMapper } from './protocol-mapper';
 
@@ -44,54 +45,30 @@ export interface MachineClientOptions {
   readonly realmRoles: string[];
 }
 
-export interface KeycloakClientSetupProps {
-  /** Keycloak's public base URL (tokens are issued for it): `https://keycloak.example.com`. */
-  readonly keycloakUrl: string;
+/** A client to register in a realm that exists already (`realm`). */
+export interface KeycloakClientSetupProps extends KeycloakClientBaseProps, RealmAccessProps, Pick<ComponentIdentity, 'partOf'> {
   /**
    * Where the Job reaches Keycloak's admin API, when not through the public URL (an in-cluster
-   * Service such as `http://keycloak.keycloak.svc:8080`).
+   * Service such as `http://keycloak.keycloak.svc:8080`). `peer` and `port`, when set, are the
+   * Job's too; else the Job's are derived from this URL.
    * @default - keycloakUrl
    */
   readonly adminUrl?: string;
-  /** The realm, which exists already: `thinkube`. */
-  readonly realm: string;
   readonly admin: KeycloakAdmin;
   /** The relying party's client. */
   readonly client: OidcClientOptions;
   /** Its secret, a key of a Secret in this chart's namespace: the Job writes it, MLflow reads it. */
   readonly clientSecret: SecretValue;
-  /** Realm roles to create or update (never deleted). @default - none */
-  readonly realmRoles?: RealmRole[];
-  /** Existing users to give realm roles (they are created when missing, without a password). @default - none */
-  readonly users?: RealmUser[];
   /** Clients for programs, each with its service-account roles. @default - none */
   readonly machineClients?: MachineClientOptions[];
   /** @default KEYCLOAK_CONFIG_CLI_IMAGE */
   readonly image?: string;
   /** The Job's name. @default "<clientId>-keycloak-setup" */
   readonly name?: string;
-  /**
-   * Where Keycloak is, for the egress rules of the Job and of the relying party.
-   * @default Peer.cidr('<host>/32') for an IPv4 host, else Peer.anyAddress(), on the URL's port
-   */
-  readonly peer?: Peer;
-  /** @default - the port of adminUrl (or keycloakUrl) */
-  readonly port?: number;
-  /** @default - none */
-  readonly partOf?: string;
 }
 
 /** What {@link KeycloakClientSetup.mlflow} needs; the rest is seed 003's client. */
-export interface MlflowClientSetupProps extends Omit<KeycloakClientSetupProps, 'client' | 'realmRoles' | 'users'> {
-  /** MLflow's public host: the redirect URIs and web origin are derived from it. */
-  readonly host: string;
-  /** @default "mlflow" */
-  readonly clientId?: string;
-  /** Existing users given `mlflow-admin` (seed: the `auth_realm_username`). @default - none */
-  readonly admins?: string[];
-  /** Existing users given `mlflow-user`. @default - none */
-  readonly users?: string[];
-}
+export interface MlflowClientSetupProps extends Omit<KeycloakClientSetupProps, 'client' | 'realmRoles' | 'users'>, MlflowClientPresetProps {}
 
 const RUN_AS = { uid: 1001, gid: 1001 };
 const CONFIG_DIR = '/config';
@@ -168,10 +145,7 @@ export class KeycloakClientSetup extends KeycloakClientBase {
         clientId: m.clientId,
         name: `${m.clientId} (client credentials)`,
         redirectUris: [],
-        standardFlow: false,
-        implicitFlow: false,
-        directAccessGrants: false,
-        serviceAccounts: true,
+        flows: { standard: false, implicit: false, directAccessGrants: false, serviceAccounts: true },
         protocolMappers: [
           ProtocolMapper.realmRoles({ name: `${m.clientId}-realm-role-mapper`, claimName: 'realm_access.roles' }),
           // Its tokens are for the relying party: `aud` must hold the relying party's client id.

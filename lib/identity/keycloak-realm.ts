@@ -1,11 +1,10 @@
 import { Chart, Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import * as kc from '../../imports/k8s.keycloak.org';
-import { Peer } from '../core/connections';
-import { standardLabels } from '../core/labels';
+import { ComponentIdentity, standardLabels } from '../core/labels';
 import { SecretValue } from '../core/secret-value';
 import { checkDnsSubdomain, checkHostname, checkUnique, invalid } from '../core/validate';
-import { KeycloakClientBase } from './identity-provider';
+import { KeycloakClientBase, KeycloakClientBaseProps } from './identity-provider';
 import { ProtocolMapper } from './protocol-mapper';
 
 /** A realm role. */
@@ -34,6 +33,18 @@ export interface RealmUser {
   readonly requiredActions?: string[];
 }
 
+/** The OAuth flows a client may use (Keycloak's capability config). */
+export interface OidcClientFlows {
+  /** The authorization-code flow (browser login). @default true */
+  readonly standard?: boolean;
+  /** The implicit flow (deprecated by OAuth 2.1). @default false */
+  readonly implicit?: boolean;
+  /** The resource-owner password grant (a username and password posted to the token endpoint). @default false */
+  readonly directAccessGrants?: boolean;
+  /** The client-credentials grant, for machine clients (a service-account user). @default false */
+  readonly serviceAccounts?: boolean;
+}
+
 /** A confidential OpenID Connect client (it authenticates with the client secret). */
 export interface OidcClientOptions {
   readonly clientId: string;
@@ -45,14 +56,8 @@ export interface OidcClientOptions {
   readonly webOrigins?: string[];
   /** Where Keycloak may redirect after logout; `+` means "the redirect URIs". @default - none */
   readonly postLogoutRedirectUris?: string[];
-  /** The authorization-code flow (browser login). @default true */
-  readonly standardFlow?: boolean;
-  /** The implicit flow (deprecated by OAuth 2.1). @default false */
-  readonly implicitFlow?: boolean;
-  /** The resource-owner password grant (a username and password posted to the token endpoint). @default false */
-  readonly directAccessGrants?: boolean;
-  /** The client-credentials grant, for machine clients (a service-account user). @default false */
-  readonly serviceAccounts?: boolean;
+  /** The OAuth flows the client may use. @default - the standard flow only */
+  readonly flows?: OidcClientFlows;
   /** Lifetime of access tokens issued to this client. @default - the realm's (5 minutes unless set) */
   readonly accessTokenLifespan?: Duration;
   /** @default - Keycloak's defaults for new clients */
@@ -63,11 +68,16 @@ export interface OidcClientOptions {
   readonly protocolMappers?: ProtocolMapper[];
 }
 
-export interface KeycloakRealmProps {
-  /** Keycloak's public base URL (the host tokens are issued for): `https://keycloak.example.com`. */
-  readonly keycloakUrl: string;
-  /** The realm to create: `platform`. */
-  readonly realm: string;
+/** The roles and users a realm is given, by an import ({@link KeycloakRealm}) or by a setup Job ({@link KeycloakClientSetup}). */
+export interface RealmAccessProps {
+  /** Realm roles to create (or update; never deleted). @default - none (Keycloak adds its built-in roles) */
+  readonly realmRoles?: RealmRole[];
+  /** Users to give realm roles, created when missing (without a password). @default - none */
+  readonly users?: RealmUser[];
+}
+
+/** A realm to create (`realm`), with one client, imported by the operator. */
+export interface KeycloakRealmProps extends KeycloakClientBaseProps, RealmAccessProps, Pick<ComponentIdentity, 'partOf'> {
   /** The client the realm is for. */
   readonly client: OidcClientOptions;
   /**
@@ -81,32 +91,23 @@ export interface KeycloakRealmProps {
   readonly name?: string;
   /** @default - the realm name */
   readonly displayName?: string;
-  /** @default - none (Keycloak adds its built-in roles) */
-  readonly realmRoles?: RealmRole[];
-  /** @default - none */
-  readonly users?: RealmUser[];
-  /**
-   * Where relying parties reach Keycloak, for their egress rules.
-   * @default Peer.cidr('<host>/32') for an IPv4 host, else Peer.anyAddress(), on the URL's port
-   */
-  readonly peer?: Peer;
-  /** @default - the keycloakUrl's port (443) */
-  readonly port?: number;
-  /** @default - no `app.kubernetes.io/part-of` label */
-  readonly partOf?: string;
 }
 
-/** What {@link KeycloakRealm.mlflow} needs: the rest is the reference deployment's realm. */
-export interface MlflowRealmProps extends Pick<KeycloakRealmProps, 'keycloakUrl' | 'realm' | 'clientSecret' | 'keycloakName' | 'name' | 'displayName' | 'peer' | 'port' | 'partOf'> {
+/** What the MLflow presets ({@link KeycloakRealm.mlflow}, {@link KeycloakClientSetup.mlflow}) derive seed 003's client, roles and users from. */
+export interface MlflowClientPresetProps {
   /** MLflow's public host: the redirect URIs and web origin are derived from it. */
   readonly host: string;
   /** @default "mlflow" */
   readonly clientId?: string;
-  /** Users given `mlflow-admin`. @default - none */
+  /** Users given `mlflow-admin` (seed: the `auth_realm_username`). @default - none */
   readonly admins?: string[];
   /** Users given `mlflow-user`. @default - none */
   readonly users?: string[];
 }
+
+/** What {@link KeycloakRealm.mlflow} needs: the rest is the reference deployment's realm. */
+export interface MlflowRealmProps extends Pick<KeycloakRealmProps, 'keycloakUrl' | 'realm' | 'clientSecret' | 'keycloakName' | 'name' | 'displayName' | 'peer' | 'port' | 'partOf'>,
+  MlflowClientPresetProps {}
 
 /** Realm roles of the MLflow preset. */
 export const MLFLOW_ADMIN_ROLE = 'mlflow-admin';
@@ -220,7 +221,8 @@ export function renderClient(scope: IConstruct, c: OidcClientOptions, secret: st
     return u;
   });
   const redirectUris = uris('redirectUris', c.redirectUris, false);
-  if (redirectUris.length === 0 && (c.standardFlow ?? true)) {
+  const flows = c.flows ?? {};
+  if (redirectUris.length === 0 && (flows.standard ?? true)) {
     invalid(scope, 'client.redirectUris', 'must list at least one URI when the standard flow is on', c.redirectUris,
       'pass redirectUris: ["https://app.example.com/callback"]');
   }
@@ -260,10 +262,10 @@ export function renderClient(scope: IConstruct, c: OidcClientOptions, secret: st
     publicClient: false,
     clientAuthenticatorType: 'client-secret',
     secret,
-    standardFlowEnabled: c.standardFlow ?? true,
-    implicitFlowEnabled: c.implicitFlow ?? false,
-    directAccessGrantsEnabled: c.directAccessGrants ?? false,
-    serviceAccountsEnabled: c.serviceAccounts ?? false,
+    standardFlowEnabled: flows.standard ?? true,
+    implicitFlowEnabled: flows.implicit ?? false,
+    directAccessGrantsEnabled: flows.directAccessGrants ?? false,
+    serviceAccountsEnabled: flows.serviceAccounts ?? false,
     redirectUris,
     webOrigins,
     ...(Object.keys(attributes).length ? { attributes } : {}),
@@ -327,9 +329,7 @@ export function mlflowClientOptions(clientId: string, origin: string): OidcClien
     redirectUris: [`${origin}/*`, `${origin}/oauth2/callback`, `${origin}/callback`],
     webOrigins: [origin, '+'],
     postLogoutRedirectUris: ['+'],
-    standardFlow: true,
-    implicitFlow: false,
-    directAccessGrants: true,
+    flows: { standard: true, implicit: false, directAccessGrants: true },
     accessTokenLifespan: Duration.seconds(3600),
     defaultClientScopes: ['email', 'profile', 'roles', 'openid', 'offline_access'],
     optionalClientScopes: ['address', 'phone'],

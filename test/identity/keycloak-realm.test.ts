@@ -141,7 +141,7 @@ describe('KeycloakRealm for any app', () => {
 
   it('takes a service-account client, joined post-logout URIs and a custom claim', () => {
     const cr = find(build({
-      client: { ...base.client, serviceAccounts: true, postLogoutRedirectUris: ['https://a.example.com', 'https://b.example.com'], accessTokenLifespan: Duration.minutes(10),
+      client: { ...base.client, flows: { serviceAccounts: true }, postLogoutRedirectUris: ['https://a.example.com', 'https://b.example.com'], accessTokenLifespan: Duration.minutes(10),
         protocolMappers: [ProtocolMapper.realmRoles({ name: 'groups', claimName: 'groups', tokens: { userinfo: false } })] },
     })(), 'KeycloakRealmImport', 'platform');
     const client = cr.spec.realm.clients[0];
