@@ -5,6 +5,7 @@ import { IWorkload, Peer } from '../core/connections';
 import { checkDuration, durationText } from '../core/duration';
 import { ContainerImage } from '../core/image';
 import { k8s } from '../core/k8s';
+import { ComponentIdentity } from '../core/labels';
 import { ContainerSpec, EnvValue } from '../core/pod';
 import { Port } from '../core/port';
 import { Probe, ProbeOptions } from '../core/probe';
@@ -26,6 +27,7 @@ import { AccessMode, IVolumeClaim } from '../storage/volume-claim';
 import { ArtifactRoot } from './artifact-root';
 import { MlflowAuth, MlflowAuthConfig } from './oidc-auth';
 import { IngressTls, renderIngress } from './tls';
+import { serverProbes } from './server-probes';
 import { TrackingServerAutoscaling, renderAutoscaler, resolveAutoscaling } from './autoscaling';
 import { PodExtras, applyPodExtras } from './pod-extras';
 import { CREDENTIALS_DIR, PGPASS_FILE, credentialsWriterEnv, databaseConnection } from './driver-credentials';
@@ -70,7 +72,7 @@ export interface TrackingServerVolume {
   readonly readOnly?: boolean;
 }
 
-export interface TrackingServerProps {
+export interface TrackingServerProps extends Pick<ComponentIdentity, 'partOf'> {
   /** Where runs, params, metrics and the model registry live. */
   readonly database: IDatabase;
   /**
@@ -148,8 +150,6 @@ export interface TrackingServerProps {
    * @default - none
    */
   readonly pod?: PodExtras;
-  /** @default - none */
-  readonly partOf?: string;
 }
 
 const PORT = 5000;
@@ -368,9 +368,7 @@ export class TrackingServer extends WorkloadComponent implements ITrackingServer
       ],
       ...(sidecar ? {} : { ports: { http: PORT } }),
       resources,
-      startup: mlflowProbe(auth?.probes.startup ?? '/health', { period: Duration.seconds(5), failureThreshold: 60 }),
-      liveness: mlflowProbe(auth?.probes.liveness ?? '/health', { period: Duration.seconds(15), failureThreshold: 4 }),
-      readiness: mlflowProbe(auth?.probes.readiness ?? '/health', { period: Duration.seconds(5) }),
+      ...serverProbes(auth?.probes ?? '/health', 60, mlflowProbe),
       volumeMounts: [{ ...credentialsMount, readOnly: true }, ...extras.mounts, ...(auth ? [authMount!, ...(auth.volumeMounts ?? [])] : [])],
       writableDirs: [{ path: '/tmp', sizeLimit: scratchSize }],
     };

@@ -1,11 +1,11 @@
-import { Duration, Size } from 'cdk8s';
+import { Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ConnectionGraph, Peer } from '../core/connections';
 import { ContainerImage } from '../core/image';
 import { k8s } from '../core/k8s';
+import { ComponentIdentity } from '../core/labels';
 import { ContainerSpec, EnvValue } from '../core/pod';
 import { Port } from '../core/port';
-import { Probe } from '../core/probe';
 import { ResourceRequirements } from '../core/resources';
 import { SecretValue } from '../core/secret-value';
 import { renderService } from '../core/service';
@@ -17,8 +17,9 @@ import { DatabaseEngine, IDatabase } from '../storage/database';
 import { artifactStoreEnv, identityOf } from '../storage/cloud-object-store';
 import { IBucket } from '../storage/object-store';
 import { IGitLab } from './gitlab';
-import { SharingHub } from './sharing-hub';
+import { EOEPCA_IMAGE_USER, SharingHub } from './sharing-hub';
 import { renderIngress } from '../mlflow/tls';
+import { serverProbes } from '../mlflow/server-probes';
 
 /** The version of mlflow-sharinghub (chart 0.2.0, MLflow 2.14) this construct renders settings for. */
 export const MLFLOW_SHARINGHUB_VERSION = '0.2.0';
@@ -53,7 +54,7 @@ export interface MlflowGitLabAuthOptions {
   readonly mandatoryTopics?: string[];
 }
 
-export interface MlflowSharingHubProps {
+export interface MlflowSharingHubProps extends Pick<ComponentIdentity, 'partOf'> {
   /** The SharingHub it belongs to: its host, TLS and ingress controller serve MLflow under `path`. */
   readonly sharingHub: SharingHub;
   /** The backend store. PostgreSQL only: the password reaches libpq as `PGPASSWORD`, never in the URI. */
@@ -96,13 +97,9 @@ export interface MlflowSharingHubProps {
    * point at the host root
    */
   readonly forwardScriptName?: boolean;
-  /** @default - none */
-  readonly partOf?: string;
 }
 
 const PORT = 5000;
-/** The image's `mlflow` user (`useradd -mrU` in python:3.12-slim-bookworm: uid/gid 999). */
-const RUN_AS = { uid: 999, gid: 999 };
 const HOME = '/home/mlflow';
 /** The path MLflow is served under on the SharingHub host (the seed validates `/mlflow/`). */
 export const MLFLOW_SHARINGHUB_PATH = '/mlflow';
@@ -229,9 +226,7 @@ export class MlflowSharingHub extends WorkloadComponent {
       ],
       ports: { http: PORT },
       resources,
-      startup: Probe.httpGet('/health', 'http', { period: Duration.seconds(5), failureThreshold: 60 }),
-      liveness: Probe.httpGet('/health', 'http', { period: Duration.seconds(15), failureThreshold: 4 }),
-      readiness: Probe.httpGet('/health', 'http', { period: Duration.seconds(5) }),
+      ...serverProbes('/health', 60),
       // The session files (cwd-relative `_sessions`) and the upload buffer.
       writableDirs: [`${HOME}/_sessions`, { path: '/tmp', sizeLimit: scratchSize }],
     };
@@ -245,7 +240,7 @@ export class MlflowSharingHub extends WorkloadComponent {
         selector: { matchLabels: this.workload.podSelector },
         // One pod at a time: the sessions of the old pod are gone with it anyway.
         strategy: { type: 'Recreate' },
-        template: this.workload.podTemplate({ runAs: RUN_AS, longRunning: true, initContainers: [migrate], containers: [server] }),
+        template: this.workload.podTemplate({ runAs: EOEPCA_IMAGE_USER, longRunning: true, initContainers: [migrate], containers: [server] }),
       },
     });
 

@@ -5,9 +5,9 @@ import * as YAML from 'yaml';
 import { IWorkload, Peer } from '../core/connections';
 import { ContainerImage } from '../core/image';
 import { k8s } from '../core/k8s';
-import { ContainerSpec, EnvValue } from '../core/pod';
+import { ComponentIdentity } from '../core/labels';
+import { ContainerSpec, EnvValue, RunAs } from '../core/pod';
 import { Port } from '../core/port';
-import { Probe } from '../core/probe';
 import { ResourceRequirements } from '../core/resources';
 import { SecretValue } from '../core/secret-value';
 import { renderService } from '../core/service';
@@ -15,6 +15,7 @@ import { checkAnnotations, checkDnsLabel, checkHostname, checkInstance, checkInt
 import { DisruptionBudget, Workload } from '../core/workload';
 import { WorkloadComponent } from '../core/workload-component';
 import { IngressTls, renderIngress } from '../mlflow/tls';
+import { serverProbes } from '../mlflow/server-probes';
 import { IBucket } from '../storage/object-store';
 import { renderSharingHubConfig, SharingHubConfigProps } from './config';
 import { IGitLab } from './gitlab';
@@ -58,7 +59,7 @@ export interface SharingHubStore {
   readonly presignedExpiration?: Duration;
 }
 
-export interface SharingHubProps {
+export interface SharingHubProps extends Pick<ComponentIdentity, 'partOf'> {
   readonly gitlab: IGitLab;
   readonly ingress: SharingHubIngress;
   /** Signs the session cookie (`SESSION_SECRET_KEY`). */
@@ -78,16 +79,15 @@ export interface SharingHubProps {
   readonly workers?: number;
   /** @default - 100m/1000m CPU, 256Mi/1Gi memory */
   readonly resources?: ResourceRequirements;
-  /** @default - none */
-  readonly partOf?: string;
 }
 
 const PORT = 8000;
 /**
- * The image's `app` user: `useradd -mrU` in a python:3.11-slim-bookworm stage, the first system
- * uid and gid Debian hands out (999).
+ * The user of both EOEPCA images (SharingHub's `app`, MLflow SharingHub's `mlflow`): `useradd -mrU`
+ * in a python slim-bookworm stage, the first system uid and gid Debian hands out (999).
+ * @internal
  */
-const RUN_AS = { uid: 999, gid: 999 };
+export const EOEPCA_IMAGE_USER: RunAs = { uid: 999, gid: 999 };
 const CONFIG_DIR = '/etc/sharinghub';
 
 /**
@@ -190,9 +190,7 @@ export class SharingHub extends WorkloadComponent {
       ],
       ports: { http: PORT },
       resources,
-      startup: Probe.httpGet('/status', 'http', { period: Duration.seconds(5), failureThreshold: 30 }),
-      liveness: Probe.httpGet('/status', 'http', { period: Duration.seconds(15), failureThreshold: 4 }),
-      readiness: Probe.httpGet('/status', 'http', { period: Duration.seconds(5) }),
+      ...serverProbes('/status', 30),
       volumeMounts: [{ name: 'config', mountPath: CONFIG_DIR, readOnly: true }],
       // gunicorn's worker heartbeat files and Python's temporary files.
       writableDirs: ['/tmp'],
@@ -207,7 +205,7 @@ export class SharingHub extends WorkloadComponent {
         strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) } },
         template: {
           ...this.workload.podTemplate({
-            runAs: RUN_AS,
+            runAs: EOEPCA_IMAGE_USER,
             longRunning: true,
             containers: [server],
             volumes: [{ name: 'config', configMap: { name: configMap.name } }],
