@@ -8,7 +8,7 @@
 import { App, Chart, Duration, Size } from 'cdk8s';
 import {
   ExternalSecret, GitLab, GitLabChart, IdentityProvider, IGitLab, IngressTls, invalid, MlflowSharingHub, Namespace, ObjectStore, Peer, Postgres,
-  SecretStoreRef, SecretValue, SharingHub, SharingHubAlertType, SharingHubConfigProps, SharingHubFeature, SharingHubSmokeTest,
+  SecretStoreRef, SecretValue, SharingHub, SharingHubAlertType, SharingHubConfigProps, SharingHubSmokeTest,
 } from '../lib';
 
 export interface EoepcaMlopsOptions {
@@ -56,8 +56,6 @@ export const SHARINGHUB_OAUTH_SECRET = 'sharinghub-oidc';
 /** The guide's catalog, tags, alert and links (sharinghub/values-template.yaml), for `domain`. */
 export function eoepcaSharingHubConfig(domain: string): SharingHubConfigProps {
   const gitlab = `https://gitlab.${domain}`;
-  const on = SharingHubFeature.ENABLE;
-  const off = SharingHubFeature.DISABLE;
   const both = ['ai-model', 'dataset'];
   return {
     allowedOrigins: ['https://eoepca.readthedocs.io'],
@@ -92,7 +90,7 @@ export function eoepcaSharingHubConfig(domain: string): SharingHubConfigProps {
           logo: 'https://data.web.p2.csgroup.space/sharinghub/ai-model.jpg',
           icon: 'https://img.icons8.com/material/24/artificial-intelligence.png',
           locales: { fr: { title: 'Modèles IA', description: "Les modèles d'IA sont au cœur de notre plateforme, allez les parcourir pour découvrir nos modèles." } },
-          features: { mapViewer: on, storeS3: on, mlflow: on, jupyter: on },
+          features: { mapViewer: true, storeS3: true, mlflow: true, jupyter: true },
         },
         {
           id: 'dataset',
@@ -102,7 +100,7 @@ export function eoepcaSharingHubConfig(domain: string): SharingHubConfigProps {
           logo: 'https://data.web.p2.csgroup.space/sharinghub/datasets.jpg',
           icon: 'https://img.icons8.com/ios/50/data-backup.png',
           locales: { fr: { title: 'Jeux de données', description: "Les jeux de données sont très importants dans le processus de formation d'une IA, découvrez ceux que nous mettons à votre disposition." } },
-          features: { mapViewer: on, storeS3: on, mlflow: off, jupyter: on },
+          features: { mapViewer: true, storeS3: true, mlflow: false, jupyter: true },
         },
       ],
     },

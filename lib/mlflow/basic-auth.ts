@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { ContainerImage } from '../core/image';
+import { EnumValue } from '../core/enum-value';
 import { EnvValue } from '../core/pod';
 import { SecretValue } from '../core/secret-value';
 import { checkSecretValue, invalid } from '../core/validate';
@@ -9,12 +10,11 @@ import { readScript } from '../core/script-file';
 import { CREDENTIALS_DIR, databaseConnection } from './driver-credentials';
 
 /** What users get on experiments and models they were given no explicit permission on. */
-export class BasicAuthPermission {
+export class BasicAuthPermission extends EnumValue {
   public static readonly READ = new BasicAuthPermission('READ');
   public static readonly EDIT = new BasicAuthPermission('EDIT');
   public static readonly MANAGE = new BasicAuthPermission('MANAGE');
   public static readonly NO_PERMISSIONS = new BasicAuthPermission('NO_PERMISSIONS');
-  private constructor(public readonly value: string) {}
 }
 
 /** Options of {@link MlflowAuth.basic}. */

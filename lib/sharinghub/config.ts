@@ -2,6 +2,7 @@ import { IConstruct } from 'constructs';
 import { checkInstance, checkInteger, invalid } from '../core/validate';
 import { Duration } from 'cdk8s';
 import { durationIn } from '../core/duration';
+import { EnumValue } from '../core/enum-value';
 
 /**
  * The SharingHub server configuration file (`config.yaml`, read from `CONFIG_PATH`), as typed
@@ -17,15 +18,8 @@ export interface SharingHubLocale {
   readonly description?: string;
 }
 
-/** Whether a category feature is on. */
-export class SharingHubFeature {
-  public static readonly ENABLE = new SharingHubFeature('enable');
-  public static readonly DISABLE = new SharingHubFeature('disable');
-  private constructor(public readonly value: 'enable' | 'disable') {}
-}
-
 /** The style of the visitors' banner (a Bootstrap contextual class). */
-export class SharingHubAlertType {
+export class SharingHubAlertType extends EnumValue {
   public static readonly INFO = new SharingHubAlertType('info');
   public static readonly SUCCESS = new SharingHubAlertType('success');
   public static readonly WARNING = new SharingHubAlertType('warning');
@@ -33,31 +27,32 @@ export class SharingHubAlertType {
   public static readonly PRIMARY = new SharingHubAlertType('primary');
   public static readonly SECONDARY = new SharingHubAlertType('secondary');
   public static readonly DARK = new SharingHubAlertType('dark');
-  private constructor(public readonly value: string) {}
 }
 
 /** `server.log-level` of the SharingHub server. */
-export class SharingHubLogLevel {
+export class SharingHubLogLevel extends EnumValue {
   public static readonly DEBUG = new SharingHubLogLevel('DEBUG');
   public static readonly INFO = new SharingHubLogLevel('INFO');
   public static readonly WARNING = new SharingHubLogLevel('WARNING');
   public static readonly ERROR = new SharingHubLogLevel('ERROR');
-  private constructor(public readonly value: string) {}
 }
 
-/** `stac.categories.[entry].features` */
-export interface SharingHubCategoryFeatures {
-  /** @default - not rendered (the server's default) */
-  readonly mapViewer?: SharingHubFeature;
-  /** DVC/large files on the S3 store. @default - not rendered */
-  readonly storeS3?: SharingHubFeature;
-  /** @default - not rendered */
-  readonly mlflow?: SharingHubFeature;
-  /** @default - not rendered */
-  readonly jupyter?: SharingHubFeature;
-  /** @default - not rendered */
-  readonly deploymentSpaces?: SharingHubFeature;
-}
+/** The category features of the server, by prop, and their keys in the config file, in its order. */
+const CATEGORY_FEATURES = {
+  mapViewer: 'map-viewer',
+  /** DVC/large files on the S3 store. */
+  storeS3: 'store-s3',
+  mlflow: 'mlflow',
+  jupyter: 'jupyter',
+  deploymentSpaces: 'deployment-spaces',
+} as const;
+
+/**
+ * `stac.categories.[entry].features`: `mapViewer`, `storeS3` (DVC/large files on the S3 store),
+ * `mlflow`, `jupyter`, `deploymentSpaces`; `true` renders `enable`, `false` renders `disable`. A
+ * feature not set is not rendered (the server's default).
+ */
+export type SharingHubCategoryFeatures = { readonly [P in keyof typeof CATEGORY_FEATURES]?: boolean };
 
 /** One STAC collection of the catalog, backed by a GitLab topic (`stac.categories`). */
 export interface SharingHubCategory {
@@ -235,12 +230,12 @@ export function renderSharingHubConfig(scope: IConstruct, props: SharingHubConfi
   if (props.docsUrl) checkUrl(scope, 'config.docsUrl', props.docsUrl);
   if (props.jupyterlabUrl) checkUrl(scope, 'config.jupyterlabUrl', props.jupyterlabUrl);
   const cacheTimeout = durationIn(scope, 'config.stac.projectsCacheTimeout', stac.projectsCacheTimeout ?? Duration.minutes(5), 'seconds', 0, 86400);
-  const features = (f?: SharingHubCategoryFeatures) => {
-    const entries: Array<[string, SharingHubFeature | undefined]> = [
-      ['map-viewer', f?.mapViewer], ['store-s3', f?.storeS3], ['mlflow', f?.mlflow], ['jupyter', f?.jupyter], ['deployment-spaces', f?.deploymentSpaces],
-    ];
-    const set = entries.filter((e): e is [string, SharingHubFeature] => e[1] !== undefined);
-    return set.length ? { features: Object.fromEntries(set.map(([k, v]) => [k, v.value])) } : {};
+  const features = (f: SharingHubCategoryFeatures | undefined, i: number) => {
+    const set = (Object.keys(CATEGORY_FEATURES) as Array<keyof typeof CATEGORY_FEATURES>).filter((p) => f?.[p] !== undefined);
+    set.forEach((p) => {
+      if (typeof f![p] !== 'boolean') invalid(scope, `config.stac.categories[${i}].features.${p}`, 'must be true or false', f![p], `write ${p}: true (enable) or ${p}: false (disable)`);
+    });
+    return set.length ? { features: Object.fromEntries(set.map((p) => [CATEGORY_FEATURES[p], f![p] ? 'enable' : 'disable'])) } : {};
   };
 
   return {
@@ -277,7 +272,7 @@ export function renderSharingHubConfig(scope: IConstruct, props: SharingHubConfi
         ...(stac.root.logo ? { logo: stac.root.logo } : {}),
         ...locales(stac.root.locales),
       },
-      categories: stac.categories.map((c) => ({
+      categories: stac.categories.map((c, i) => ({
         [c.id]: {
           title: c.title,
           description: c.description,
@@ -285,7 +280,7 @@ export function renderSharingHubConfig(scope: IConstruct, props: SharingHubConfi
           ...(c.logo ? { logo: c.logo } : {}),
           ...(c.icon ? { icon: c.icon } : {}),
           ...locales(c.locales),
-          ...features(c.features),
+          ...features(c.features, i),
         },
       })),
     },

@@ -1,5 +1,5 @@
 // SharingHub: the EOEPCA MLOps building block (SharingHub, MLflow SharingHub, GitLab).
-export { SharingHubAlertType, SharingHubFeature, SharingHubLogLevel } from './config';
+export { SharingHubAlertType, SharingHubLogLevel } from './config';
 export type { SharingHubAlert, SharingHubCategory, SharingHubCategoryFeatures, SharingHubConfigProps, SharingHubExternalUrl, SharingHubLocale } from './config';
 export type { SharingHubStac, SharingHubStacRoot, SharingHubTags, SharingHubTagSection } from './config';
 export { GitLab } from './gitlab';

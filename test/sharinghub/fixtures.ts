@@ -1,6 +1,6 @@
 import { Chart, Duration } from 'cdk8s';
 import {
-  GitLab, IngressTls, MlflowSharingHub, MlflowSharingHubProps, ObjectStore, Peer, Postgres, SharingHub, SharingHubConfigProps, SharingHubFeature, SharingHubProps,
+  GitLab, IngressTls, MlflowSharingHub, MlflowSharingHubProps, ObjectStore, Peer, Postgres, SharingHub, SharingHubConfigProps, SharingHubProps,
 } from '../../lib';
 import { secretRef } from '../support/synth';
 
@@ -11,8 +11,8 @@ export const CONFIG: SharingHubConfigProps = {
     extensions: { 'ml-model': 'https://stac-extensions.github.io/ml-model/v1.0.0/schema.json' },
     root: { title: 'Catalog', description: 'Projects', locales: { fr: { title: 'Catalogue' } } },
     categories: [
-      { id: 'ai-model', title: 'AI Models', description: 'Models', gitlabTopic: 'sharinghub:aimodel', features: { storeS3: SharingHubFeature.ENABLE, mlflow: SharingHubFeature.ENABLE } },
-      { id: 'dataset', title: 'Datasets', description: 'Data', gitlabTopic: 'sharinghub:dataset', features: { mlflow: SharingHubFeature.DISABLE } },
+      { id: 'ai-model', title: 'AI Models', description: 'Models', gitlabTopic: 'sharinghub:aimodel', features: { storeS3: true, mlflow: true } },
+      { id: 'dataset', title: 'Datasets', description: 'Data', gitlabTopic: 'sharinghub:dataset', features: { mlflow: false } },
     ],
   },
   tags: { sections: [{ name: 'Tabular', enabledFor: ['ai-model'], keywords: ['Tabular Regression'] }] },
