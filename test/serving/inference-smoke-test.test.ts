@@ -1,4 +1,5 @@
 import { spawnSync } from 'child_process';
+import { Duration } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { InferenceSmokeTest } from '../../lib/serving/inference-smoke-test';
 import { InputSchema, V2Datatype } from '../../lib/serving/input-schema';
@@ -27,6 +28,20 @@ describe('InferenceSmokeTest', () => {
     expect(request.inputs.map((i: any) => i.name)).toEqual(['CreditScore', 'Geography', 'Gender', 'Age', 'Tenure', 'Balance', 'NumOfProducts', 'HasCrCard', 'IsActiveMember', 'EstimatedSalary']);
     expect(request.inputs[5]).toEqual({ name: 'Balance', datatype: 'FP64', shape: [1], data: [125510.82] });
     expect(JSON.parse(env.EXPECT)).toEqual([{ datatype: 'INT64', shape: [1, 1] }]);
+  });
+
+  it('retries as every smoke test does: ATTEMPTS, RETRY_SECONDS, TIMEOUT_SECONDS, a deadline over every try, no sidecar unless meshed', () => {
+    expect(env).toMatchObject({ ATTEMPTS: '5', RETRY_SECONDS: '10', TIMEOUT_SECONDS: '10' });
+    expect(job.spec.activeDeadlineSeconds).toBe(1 * 5 * (10 + 10) + 120);
+    expect(job.spec.template.metadata.annotations).toEqual({ 'sidecar.istio.io/inject': 'false' });
+    const tuned = synthChart((chart) => {
+      const { service } = seedService(chart);
+      new InferenceSmokeTest(chart, 'smoke', { service, schema: InputSchema.BANK_CHURN, expect: EXPECT, attempts: 3, interval: Duration.seconds(4), timeout: Duration.seconds(6), mesh: true });
+    }, PROFILE);
+    const tunedJob = find(tuned, 'Job', 'bankchurn-model-smoke-test');
+    expect(literalEnv(container(tunedJob, 'infer'))).toMatchObject({ ATTEMPTS: '3', RETRY_SECONDS: '4', TIMEOUT_SECONDS: '6' });
+    expect(tunedJob.spec.activeDeadlineSeconds).toBe(3 * (6 + 4) + 120);
+    expect(tunedJob.spec.template.metadata.annotations).toEqual({ 'sidecar.istio.io/inject': 'true', 'sidecar.istio.io/nativeSidecar': 'true' });
   });
 
   it('its traffic is a declared connection: egress to the Knative gateway, which the predictor admits', () => {
