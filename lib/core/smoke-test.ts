@@ -4,7 +4,8 @@ import { jobSidecarAnnotations, renderScriptJob, ScriptJobOptions } from './batc
 import { durationIn } from './duration';
 import { ContainerImage } from './image';
 import { k8s } from './k8s';
-import { EnvValue, RunAs } from './pod';
+import { EnvValue } from './pod';
+import { PYTHON_JOB_IMAGE, ScriptImage } from './python-job';
 import { readScript } from './script-file';
 import { checkInteger } from './validate';
 import { ComponentIdentity } from './labels';
@@ -35,14 +36,8 @@ export interface SmokeTestProps {
   readonly partOf?: string;
 }
 
-/** An image a smoke test runs on and the user it runs as (the image's own unprivileged user). */
-export interface SmokeTestImage {
-  readonly reference: string;
-  readonly runAs: RunAs;
-}
-
 /** The script a smoke test runs and what it passes besides the retry settings. */
-export interface SmokeTestScript extends Pick<ScriptJobOptions, 'resources' | 'configMapName' | 'volumeName'> {
+export interface SmokeTestScript extends Pick<ScriptJobOptions, 'sources' | 'resources' | 'configMapName' | 'volumeName'> {
   /** The caller's `__dirname`: the script is `lib/<area>/scripts/<file>` (see `readScript`). */
   readonly areaDir: string;
   /** `.py` runs with `python3`, `.sh` with `/bin/sh`. */
@@ -50,7 +45,7 @@ export interface SmokeTestScript extends Pick<ScriptJobOptions, 'resources' | 'c
   /** The container's name. */
   readonly container: string;
   /** The image the script runs on unless the test's `image` is set, and the user it runs as: {@link SmokeTest.PYTHON}. */
-  readonly defaultImage: SmokeTestImage;
+  readonly defaultImage: ScriptImage;
   /** Tries per check when `attempts` is not set. */
   readonly attempts: number;
   /**
@@ -75,7 +70,7 @@ export interface SmokeTestScript extends Pick<ScriptJobOptions, 'resources' | 'c
  */
 export abstract class SmokeTest extends WorkloadComponent {
   /** The image of the Python smoke tests: Python with the standard library, nothing else needed, as nobody. */
-  public static readonly PYTHON: SmokeTestImage = { reference: 'python:3.12.10-alpine3.21', runAs: { uid: 65534, gid: 65534 } };
+  public static readonly PYTHON: ScriptImage = PYTHON_JOB_IMAGE;
 
   private job?: k8s.KubeJob;
 
@@ -103,6 +98,7 @@ export abstract class SmokeTest extends WorkloadComponent {
       image: ContainerImage.fromReference(props.image ?? script.defaultImage.reference, this, 'image'),
       runAs: script.defaultImage.runAs,
       env: Object.entries(settings).map(([name, value]) => [name, EnvValue.literal(value)]),
+      ...(script.sources ? { sources: script.sources } : {}),
       ...(script.resources ? { resources: script.resources } : {}),
       ...(script.configMapName ? { configMapName: script.configMapName } : {}),
       ...(script.volumeName ? { volumeName: script.volumeName } : {}),

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { pythonStepsSources } from '../core/python-job';
 import { SmokeTest, SmokeTestProps } from '../core/smoke-test';
 import { invalid } from '../core/validate';
 import { ITrackingServer, TrackingServer } from './tracking-server';
@@ -66,6 +67,7 @@ export class TrackingServerSmokeTest extends SmokeTest {
     this.renderSmokeTest(props, {
       areaDir: __dirname,
       file: 'smoke_test.py',
+      sources: pythonStepsSources(),
       container: 'smoke-test',
       defaultImage: SmokeTest.PYTHON,
       attempts: TrackingServerSmokeTest.DEFAULT_ATTEMPTS,

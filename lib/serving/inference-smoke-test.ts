@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { pythonStepsSources } from '../core/python-job';
 import { SmokeTest, SmokeTestProps } from '../core/smoke-test';
 import { invalid } from '../core/validate';
 import { InferenceService } from './inference-service';
@@ -49,6 +50,7 @@ export class InferenceSmokeTest extends SmokeTest {
     this.renderSmokeTest(props, {
       areaDir: __dirname,
       file: 'smoke_test.py',
+      sources: pythonStepsSources(),
       container: 'infer',
       defaultImage: SmokeTest.PYTHON,
       attempts: InferenceSmokeTest.DEFAULT_ATTEMPTS,
