@@ -31,6 +31,9 @@ export type { IWorkload, WorkloadPeerData, ExternalWorkloadPeerData, NamespacePe
 export { PodManagementPolicy, StatefulComponent, StatefulWorkload } from './stateful-workload';
 export type { ClaimTemplate, StatefulPodOptions, StatefulWorkloadProps } from './stateful-workload';
 export { WorkloadComponent } from './workload-component';
+export { SmokeTest } from './smoke-test';
+export type { SmokeTestProps, SmokeTestScript } from './smoke-test';
+export type { ScriptImage } from './python-job';
 export type { JobHook, JobOptions } from './batch';
 export { enableAppChecks, registerAppCheck, withoutAppChecks, appChecksEnabled } from './app-checks';
 export type { AppCheck } from './app-checks';

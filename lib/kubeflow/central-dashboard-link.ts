@@ -6,7 +6,7 @@ import { ContainerImage } from '../core/image';
 import { k8s } from '../core/k8s';
 import { EnvValue } from '../core/pod';
 import { Port } from '../core/port';
-import { readScript } from '../core/script-file';
+import { PYTHON_JOB_IMAGE, pythonScript } from '../core/python-job';
 import { Workload } from '../core/workload';
 import { WorkloadComponent } from '../core/workload-component';
 import { checkDnsLabel, checkDnsSubdomain, invalid } from '../core/validate';
@@ -57,7 +57,7 @@ const ICON = /^[a-z0-9-]+(:[a-z0-9-]+)?$/;
  */
 export class CentralDashboardLink extends WorkloadComponent {
   /** Python with the standard library: all the script needs. */
-  public static readonly DEFAULT_IMAGE = 'python:3.12.10-alpine3.21';
+  public static readonly DEFAULT_IMAGE = PYTHON_JOB_IMAGE.reference;
   /** The seed's MLflow entry. */
   public static readonly MLFLOW: DashboardMenuItem = { text: 'MLflow', link: '/mlflow/#', icon: 'icons:cached' };
 
@@ -112,11 +112,9 @@ export class CentralDashboardLink extends WorkloadComponent {
       subjects: [{ kind: 'ServiceAccount', name: this.serviceAccountName, namespace: this.namespace }],
     });
     this.resource = renderScriptJob(this, w, {
-      file: 'dashboard_link.py',
-      text: readScript(__dirname, 'dashboard_link.py'),
+      ...pythonScript(__dirname, 'dashboard_link.py'),
       name: 'add-link',
       image: ContainerImage.fromReference(props.image ?? CentralDashboardLink.DEFAULT_IMAGE, this, 'image'),
-      runAs: { uid: 65534, gid: 65534 },
       env: [
         ['NAMESPACE', EnvValue.literal(this.namespace)],
         ['CONFIGMAP', EnvValue.literal(this.configMapName)],

@@ -1,14 +1,7 @@
-import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { jobSidecarAnnotations, renderScriptJob } from '../core/batch';
-import { ContainerImage } from '../core/image';
-import { k8s } from '../core/k8s';
-import { durationIn } from '../core/duration';
-import { EnvValue } from '../core/pod';
-import { readScript } from '../core/script-file';
-import { checkInteger, invalid } from '../core/validate';
-import { Workload } from '../core/workload';
-import { WorkloadComponent } from '../core/workload-component';
+import { pythonStepsSources } from '../core/python-job';
+import { SmokeTest, SmokeTestProps } from '../core/smoke-test';
+import { invalid } from '../core/validate';
 import { ITrackingServer, TrackingServer } from './tracking-server';
 
 /** What the smoke test expects of the REST API (`POST /api/2.0/mlflow/experiments/search`). */
@@ -31,7 +24,7 @@ export class SmokeTestApiCheck {
   private constructor(/** The script's `API_CHECK`. */ public readonly mode: 'anonymous' | 'login-required' | 'skip') {}
 }
 
-export interface TrackingServerSmokeTestProps {
+export interface TrackingServerSmokeTestProps extends SmokeTestProps {
   /** The server to test: a {@link TrackingServer} of this app, or `TrackingServer.fromExisting(...)`. */
   readonly server: ITrackingServer;
   /**
@@ -39,22 +32,6 @@ export interface TrackingServerSmokeTestProps {
    * SmokeTestApiCheck.anonymous()
    */
   readonly api?: SmokeTestApiCheck;
-  /** Tries per check while the server is starting (refused, timed out, HTTP 5xx or 429). @default 30 */
-  readonly attempts?: number;
-  /** The pause between tries, in whole seconds. @default Duration.seconds(10) */
-  readonly interval?: Duration;
-  /** How long to wait for one answer, in whole seconds. @default Duration.seconds(10) */
-  readonly timeout?: Duration;
-  /**
-   * Run the Job inside the mesh: a native Istio sidecar (`sidecar.istio.io/nativeSidecar`, Istio
-   * 1.22+ on Kubernetes 1.29+) so the Job still completes. Needed when the server accepts only mTLS.
-   * @default false
-   */
-  readonly mesh?: boolean;
-  /** An image with `python3`. @default TrackingServerSmokeTest.DEFAULT_IMAGE (runs as 65534) */
-  readonly image?: string;
-  /** @default - none */
-  readonly partOf?: string;
 }
 
 /**
@@ -64,13 +41,14 @@ export interface TrackingServerSmokeTestProps {
  * cluster, and fails the sync when either is wrong. See {@link SmokeTestApiCheck} for servers with
  * authentication: the Job holds no credentials. Its traffic is a declared connection, so the
  * namespace's default deny admits exactly it. The script is `lib/mlflow/scripts/smoke_test.py`.
- * With plain `kubectl apply -k` it runs once; delete the Job to run it again.
+ * With plain `kubectl apply -k` it runs once; delete the Job to run it again. Needs the server to
+ * accept plain HTTP unless `mesh` is set (an image with `python3`, run as 65534).
  */
-export class TrackingServerSmokeTest extends WorkloadComponent {
+export class TrackingServerSmokeTest extends SmokeTest {
   /** Python (standard library only), as the other smoke tests. */
-  public static readonly DEFAULT_IMAGE = 'python:3.12.10-alpine3.21';
-  /** The Job (also `node.defaultChild`). */
-  public readonly resource: k8s.KubeJob;
+  public static readonly DEFAULT_IMAGE = SmokeTest.PYTHON.reference;
+  /** Tries per check while the server is starting. */
+  public static readonly DEFAULT_ATTEMPTS = 30;
 
   constructor(scope: Construct, id: string, props: TrackingServerSmokeTestProps) {
     const server = props?.server as unknown;
@@ -79,39 +57,22 @@ export class TrackingServerSmokeTest extends WorkloadComponent {
         'pass server: the TrackingServer construct, or TrackingServer.fromExisting(...)');
     }
     const s = server as ITrackingServer;
-    super(scope, id);
     const instance = s instanceof TrackingServer ? `${s.workloadName}-smoke-test` : 'mlflow-smoke-test';
-    const w = this.attachWorkload(new Workload(this, 'Workload', { owner: this, name: 'mlflow', instance, component: 'smoke-test', partOf: props.partOf }));
+    super(scope, id, { name: 'mlflow', instance }, props);
     if (props.api !== undefined && !(props.api instanceof SmokeTestApiCheck)) {
       invalid(this, 'api', 'must be a SmokeTestApiCheck', props.api, 'pass api: SmokeTestApiCheck.loginRequired(), .anonymous() or .skip()');
     }
     const api = props.api ?? (s instanceof TrackingServer && s.requiresLogin ? SmokeTestApiCheck.loginRequired() : SmokeTestApiCheck.anonymous());
-    const attempts = checkInteger(this, 'attempts', props.attempts ?? 30, 1, 1000);
-    const interval = durationIn(this, 'interval', props.interval ?? Duration.seconds(10), 'seconds', 1, 600);
-    const timeout = durationIn(this, 'timeout', props.timeout ?? Duration.seconds(10), 'seconds', 1, 300);
-    const image = ContainerImage.fromReference(props.image ?? TrackingServerSmokeTest.DEFAULT_IMAGE, this, 'image');
     s.grantConnect(this, 'smoke test: /health and the REST API');
-
-    const checks = api.mode === 'skip' ? 1 : 2;
-    this.resource = renderScriptJob(this, w, {
+    this.renderSmokeTest(props, {
+      areaDir: __dirname,
       file: 'smoke_test.py',
-      text: readScript(__dirname, 'smoke_test.py'),
-      name: 'smoke-test',
-      image,
-      runAs: { uid: 65534, gid: 65534 },
-      env: [
-        ['BASE_URL', EnvValue.literal(s.url)],
-        ['API_CHECK', EnvValue.literal(api.mode)],
-        ['ATTEMPTS', EnvValue.literal(String(attempts))],
-        ['RETRY_SECONDS', EnvValue.literal(String(interval))],
-        ['TIMEOUT_SECONDS', EnvValue.literal(String(timeout))],
-      ],
-      hook: 'PostSync',
-      backoffLimit: 0,
-      // Every try of every check, each waiting its timeout and the interval, plus the pod's start.
-      activeDeadlineSeconds: checks * attempts * (timeout + interval) + 120,
-      podAnnotations: jobSidecarAnnotations(props.mesh),
+      sources: pythonStepsSources(),
+      container: 'smoke-test',
+      defaultImage: SmokeTest.PYTHON,
+      attempts: TrackingServerSmokeTest.DEFAULT_ATTEMPTS,
+      checks: api.mode === 'skip' ? 1 : 2,
+      env: { BASE_URL: s.url, API_CHECK: api.mode },
     });
-    this.node.defaultChild = this.resource;
   }
 }

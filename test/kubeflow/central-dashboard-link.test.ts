@@ -12,7 +12,10 @@ import { container, exactly, find, ofKind, podSpec, synthChart } from '../suppor
 
 const objs = synthChart((chart) => { CentralDashboardLink.mlflow(chart, 'mlflow-link'); }, 'kubeflow');
 const job = find(objs, 'Job', 'dashboard-link-mlflow');
-const script = find(objs, 'ConfigMap', 'dashboard-link-mlflow-script').data['dashboard_link.py'];
+const scriptFiles = find(objs, 'ConfigMap', 'dashboard-link-mlflow-script').data;
+const script = scriptFiles['dashboard_link.py'];
+/** What the script imports from beside it in its ConfigMap. */
+const beside = { 'steps.py': scriptFiles['steps.py'] };
 const env = literalEnv(container(job, 'add-link'));
 
 describe('CentralDashboardLink', () => {
@@ -100,7 +103,7 @@ afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 const tokenFile = path.join(tmp, 'token');
 fs.writeFileSync(tokenFile, 'test-token\n');
 const run = (url: string, extra: Record<string, string> = {}) =>
-  runPython(script, { ...env, KUBE_API: url, KUBE_TOKEN_FILE: tokenFile, RETRY_SECONDS: '0', ATTEMPTS: '3', ...extra });
+  runPython(script, { ...env, KUBE_API: url, KUBE_TOKEN_FILE: tokenFile, RETRY_SECONDS: '0', ATTEMPTS: '3', ...extra }, beside);
 
 const EXISTING = JSON.stringify({
   menuLinks: [
@@ -179,7 +182,7 @@ describe('dashboard_link.py against a stub API server', () => {
     try {
       const r = await run(api.url);
       expect(r.status).toBe(1);
-      expect(r.stderr).toContain('gave up after 3 attempts');
+      expect(r.stderr).toContain('FAIL: menu entry /mlflow/#: no answer after 3 attempts');
       expect(r.stdout + r.stderr).not.toContain('test-token');
       expect(api.requests).toHaveLength(3);
     } finally {

@@ -31,7 +31,10 @@ function stack(props: Partial<TrackingServerSmokeTestProps> = {}, withAuth = fal
 const objs = stack();
 const job = find(objs, 'Job', 'mlflow-smoke-test');
 const env = literalEnv(container(job, 'smoke-test'));
-const script = find(objs, 'ConfigMap', 'mlflow-smoke-test-script').data['smoke_test.py'];
+const scriptFiles = find(objs, 'ConfigMap', 'mlflow-smoke-test-script').data;
+const script = scriptFiles['smoke_test.py'];
+/** What the script imports from beside it in its ConfigMap. */
+const beside = { 'steps.py': scriptFiles['steps.py'] };
 const smokeSelector = { 'app.kubernetes.io/name': 'mlflow', 'app.kubernetes.io/instance': 'mlflow-smoke-test', 'app.kubernetes.io/component': 'smoke-test' };
 
 describe('TrackingServerSmokeTest', () => {
@@ -156,7 +159,7 @@ const withLogin = (status: number): Handler => (req, res) => {
 async function smoke(handler: Handler, extra: Record<string, string> = {}) {
   const server = await stubServer(handler);
   try {
-    const r = await runPython(script, { ...env, BASE_URL: server.url, RETRY_SECONDS: '0', ATTEMPTS: '2', TIMEOUT_SECONDS: '1', ...extra });
+    const r = await runPython(script, { ...env, BASE_URL: server.url, RETRY_SECONDS: '0', ATTEMPTS: '2', TIMEOUT_SECONDS: '1', ...extra }, beside);
     return { ...r, requests: server.requests };
   } finally {
     await server.close();
@@ -194,9 +197,9 @@ describe('smoke_test.py against a stub server on 127.0.0.1', () => {
     ['a /health body that is not OK', (req: StubRequest, res: ServerResponse) => (req.url === '/health' ? void res.writeHead(200).end('<html>welcome</html>') : healthy(req, res)),
       'FAIL: MLflow health (/health): HTTP 200 but the body is not OK (is this MLflow?)\n'],
     ['a non-JSON API answer', (req: StubRequest, res: ServerResponse) => (req.url === SEARCH ? void res.writeHead(200, { 'content-type': 'text/html' }).end('<html>MLflow</html>') : healthy(req, res)),
-      'FAIL: MLflow REST API (/api/2.0/mlflow/experiments/search): HTTP 200 but the body is not JSON (text/html)\n'],
+      'FAIL: MLflow REST API (/api/2.0/mlflow/experiments/search): HTTP 200 but the body (text/html) is not valid JSON (Expecting value: line 1 column 1 (char 0))\n'],
     ['a JSON answer that is not an object', (req: StubRequest, res: ServerResponse) => (req.url === SEARCH ? void res.writeHead(200).end('[1]') : healthy(req, res)),
-      'FAIL: MLflow REST API (/api/2.0/mlflow/experiments/search): HTTP 200 but the answer is not a JSON object\n'],
+      'FAIL: MLflow REST API (/api/2.0/mlflow/experiments/search): HTTP 200 but the body (no content type) is not a JSON object\n'],
     ['a wrong API status', (req: StubRequest, res: ServerResponse) => (req.url === SEARCH ? void res.writeHead(400).end('{}') : healthy(req, res)),
       'FAIL: MLflow REST API (/api/2.0/mlflow/experiments/search): HTTP 400, expected 200\n'],
     ['a login it did not expect', withLogin(401),
@@ -224,7 +227,7 @@ describe('smoke_test.py against a stub server on 127.0.0.1', () => {
   });
 
   it('fails when nothing listens (connection refused)', async () => {
-    const r = await runPython(script, { ...env, BASE_URL: 'http://127.0.0.1:9', RETRY_SECONDS: '0', ATTEMPTS: '1', TIMEOUT_SECONDS: '1' });
+    const r = await runPython(script, { ...env, BASE_URL: 'http://127.0.0.1:9', RETRY_SECONDS: '0', ATTEMPTS: '1', TIMEOUT_SECONDS: '1' }, beside);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/^waiting: MLflow health \(\/health\): ConnectionRefusedError: .*Connection refused \(1\/1\)\nFAIL: MLflow health \(\/health\): no answer after 1 attempts\n$/);
   });

@@ -1,4 +1,5 @@
 import { spawnSync } from 'child_process';
+import { Duration } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { InferenceSmokeTest } from '../../lib/serving/inference-smoke-test';
 import { InputSchema, V2Datatype } from '../../lib/serving/input-schema';
@@ -16,7 +17,10 @@ const objs = synthChart((chart) => {
 }, PROFILE);
 const job = find(objs, 'Job', 'bankchurn-model-smoke-test');
 const env = literalEnv(container(job, 'infer'));
-const script = find(objs, 'ConfigMap', 'bankchurn-model-smoke-test-script').data['smoke_test.py'];
+const scriptFiles = find(objs, 'ConfigMap', 'bankchurn-model-smoke-test-script').data;
+const script = scriptFiles['smoke_test.py'];
+/** What the script imports from beside it in its ConfigMap. */
+const beside = { 'steps.py': scriptFiles['steps.py'] };
 
 describe('InferenceSmokeTest', () => {
   it('is an Argo CD PostSync hook posting the seed\'s ten features to the v2 endpoint', () => {
@@ -27,6 +31,20 @@ describe('InferenceSmokeTest', () => {
     expect(request.inputs.map((i: any) => i.name)).toEqual(['CreditScore', 'Geography', 'Gender', 'Age', 'Tenure', 'Balance', 'NumOfProducts', 'HasCrCard', 'IsActiveMember', 'EstimatedSalary']);
     expect(request.inputs[5]).toEqual({ name: 'Balance', datatype: 'FP64', shape: [1], data: [125510.82] });
     expect(JSON.parse(env.EXPECT)).toEqual([{ datatype: 'INT64', shape: [1, 1] }]);
+  });
+
+  it('retries as every smoke test does: ATTEMPTS, RETRY_SECONDS, TIMEOUT_SECONDS, a deadline over every try, no sidecar unless meshed', () => {
+    expect(env).toMatchObject({ ATTEMPTS: '5', RETRY_SECONDS: '10', TIMEOUT_SECONDS: '10' });
+    expect(job.spec.activeDeadlineSeconds).toBe(1 * 5 * (10 + 10) + 120);
+    expect(job.spec.template.metadata.annotations).toEqual({ 'sidecar.istio.io/inject': 'false' });
+    const tuned = synthChart((chart) => {
+      const { service } = seedService(chart);
+      new InferenceSmokeTest(chart, 'smoke', { service, schema: InputSchema.BANK_CHURN, expect: EXPECT, attempts: 3, interval: Duration.seconds(4), timeout: Duration.seconds(6), mesh: true });
+    }, PROFILE);
+    const tunedJob = find(tuned, 'Job', 'bankchurn-model-smoke-test');
+    expect(literalEnv(container(tunedJob, 'infer'))).toMatchObject({ ATTEMPTS: '3', RETRY_SECONDS: '4', TIMEOUT_SECONDS: '6' });
+    expect(tunedJob.spec.activeDeadlineSeconds).toBe(3 * (6 + 4) + 120);
+    expect(tunedJob.spec.template.metadata.annotations).toEqual({ 'sidecar.istio.io/inject': 'true', 'sidecar.istio.io/nativeSidecar': 'true' });
   });
 
   it('its traffic is a declared connection: egress to the Knative gateway, which the predictor admits', () => {
@@ -83,7 +101,7 @@ async function smoke(answer: { status: number; body: unknown } | 'hang', extra: 
     res.end(typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body));
   });
   try {
-    const r = await runPython(script, { ...env, URL: `${server.url}/v2/models/bankchurn-model/infer`, RETRY_SECONDS: '0', ATTEMPTS: '2', TIMEOUT_SECONDS: '1', ...extra });
+    const r = await runPython(script, { ...env, URL: `${server.url}/v2/models/bankchurn-model/infer`, RETRY_SECONDS: '0', ATTEMPTS: '2', TIMEOUT_SECONDS: '1', ...extra }, beside);
     return { ...r, requests: server.requests };
   } finally {
     await server.close();
@@ -121,7 +139,7 @@ describe('smoke_test.py against a stub server on 127.0.0.1', () => {
     const r = await smoke({ status: 503, body: { error: 'model not ready' } });
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('HTTP 503');
-    expect(r.stderr).toContain('no valid answer after 2 attempts');
+    expect(r.stderr).toContain('no answer after 2 attempts');
     expect(r.requests).toHaveLength(2);
   });
 
@@ -134,8 +152,8 @@ describe('smoke_test.py against a stub server on 127.0.0.1', () => {
   });
 
   it('fails when nothing listens', async () => {
-    const r = await runPython(script, { ...env, URL: 'http://127.0.0.1:9/v2/models/m/infer', RETRY_SECONDS: '0', ATTEMPTS: '1', TIMEOUT_SECONDS: '1' });
+    const r = await runPython(script, { ...env, URL: 'http://127.0.0.1:9/v2/models/m/infer', RETRY_SECONDS: '0', ATTEMPTS: '1', TIMEOUT_SECONDS: '1' }, beside);
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain('no valid answer after 1 attempts');
+    expect(r.stderr).toContain('no answer after 1 attempts');
   });
 });

@@ -182,6 +182,12 @@ describe('SharingHubSmokeTest', () => {
     expect(envOf(c)).toMatchObject({ BASE_URL: 'https://sharinghub.example.com', MLFLOW_PATH: '/mlflow' });
     expect(find(objs, 'ConfigMap', 'sharinghub-smoke-test').data['smoke-test.sh']).toContain('/api/stac/collections');
   });
+  it('retries as every smoke test does: two checks, each ATTEMPTS tries within the deadline, curl bounded by TIMEOUT_SECONDS, no sidecar', () => {
+    expect(envOf(container(job, 'smoke-test'))).toMatchObject({ ATTEMPTS: '30', RETRY_SECONDS: '10', TIMEOUT_SECONDS: '10' });
+    expect(job.spec.activeDeadlineSeconds).toBe(2 * 30 * (10 + 10) + 120);
+    expect(job.spec.template.metadata.annotations).toEqual({ 'sidecar.istio.io/inject': 'false' });
+    expect(find(objs, 'ConfigMap', 'sharinghub-smoke-test').data['smoke-test.sh']).toContain('--max-time "$TIMEOUT_SECONDS"');
+  });
   it('its traffic is a declared connection: egress to the ingress controller on 443 only', () => {
     expect(find(objs, 'NetworkPolicy', 'sharinghub-smoke-test-egress').spec.egress).toEqual([
       { to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }], ports: [{ protocol: 'TCP', port: 443 }] },

@@ -14,7 +14,7 @@ afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 function run(env: Record<string, string>): Promise<{ status: number | null; stdout: string; stderr: string }> {
   const dir = fs.mkdtempSync(path.join(tmp, 'run-'));
   return new Promise((resolve, reject) => {
-    const child = spawn('/bin/sh', [SCRIPT], { env: { PATH: '/usr/bin:/bin', TMPDIR: dir, ATTEMPTS: '2', INTERVAL: '1', ...env } });
+    const child = spawn('/bin/sh', [SCRIPT], { env: { PATH: '/usr/bin:/bin', TMPDIR: dir, ATTEMPTS: '2', RETRY_SECONDS: '1', TIMEOUT_SECONDS: '5', ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => { stdout += d; });
@@ -91,6 +91,14 @@ describe('smoke-test.sh', () => {
     const r = await run({ BASE_URL: url });
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/^FAIL: SharingHub STAC API \(\/api\/stac\/collections\): got HTTP 000 \(curl: \(7\)/);
+  });
+
+  it('gives up on an answer after TIMEOUT_SECONDS (curl --max-time), naming curl\'s timeout', async () => {
+    const started = Date.now();
+    const r = await withServer(() => undefined, { ATTEMPTS: '1', TIMEOUT_SECONDS: '1' });
+    expect(Date.now() - started).toBeLessThan(4000);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^FAIL: SharingHub STAC API \(\/api\/stac\/collections\): got HTTP 000 \(curl: \(28\)/);
   });
 
   it('fails without BASE_URL', async () => {

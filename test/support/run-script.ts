@@ -5,11 +5,12 @@ import type { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
 
-/** Runs a Python script (its text) with exactly `env` (plus PATH), without blocking the event loop. */
-export function runPython(script: string, env: Record<string, string>): Promise<{ status: number | null; stdout: string; stderr: string }> {
+/** Runs a Python script (its text) with exactly `env` (plus PATH), with `beside` (file name → text: the modules it imports, as its ConfigMap ships them) in its directory, without blocking the event loop. */
+export function runPython(script: string, env: Record<string, string>, beside: Record<string, string> = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'py-script-'));
   const file = path.join(dir, 'script.py');
   fs.writeFileSync(file, script);
+  for (const [name, text] of Object.entries(beside)) fs.writeFileSync(path.join(dir, name), text);
   return new Promise((resolve, reject) => {
     const child = spawn('python3', [file], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env } });
     let stdout = '';

@@ -7,33 +7,27 @@ patch that carries the resourceVersion it read, so a concurrent edit is retried,
 Every other key and entry is kept as it was. Exits non-zero when the document is not the JSON
 the dashboard expects, or when the API keeps failing.
 
-Standard library only. The service-account token is read from a file and sent only as the
-Authorization header; it is never printed.
+Standard library only; the retry loop is `steps.py`, shipped beside this script. The
+service-account token is read from a file and sent only as the Authorization header; it is never
+printed.
 """
 
 import json
 import os
 import ssl
 import sys
-import time
 import urllib.error
 import urllib.request
+
+import steps
+from steps import Fatal, NotYet
 
 SA_DIR = "/var/run/secrets/kubernetes.io/serviceaccount"
 
 
-class Fatal(Exception):
-    """An error that retrying cannot fix."""
-
-
 def merge(links_text, entry):
     """Returns the new `links` text with `entry` added, or None when it is already present."""
-    try:
-        doc = json.loads(links_text)
-    except ValueError as err:
-        raise Fatal(f"the links value is not valid JSON ({err})") from None
-    if not isinstance(doc, dict):
-        raise Fatal("the links value is not a JSON object")
+    doc = steps.json_object(links_text, "the links value")
     menu = doc.setdefault("menuLinks", [])
     if not isinstance(menu, list):
         raise Fatal("links.menuLinks is not a JSON array")
@@ -77,18 +71,24 @@ def api():
 
 
 def run_once(call, namespace, name, key, entry):
+    """One try: reads the ConfigMap and patches it; NotYet when the API server did not do its part."""
     path = f"/api/v1/namespaces/{namespace}/configmaps/{name}"
-    cm = call("GET", path)
-    data = cm.get("data") or {}
-    if key not in data:
-        raise Fatal(f"ConfigMap {namespace}/{name} has no key {key!r}; is the central dashboard installed?")
-    new_text = merge(data[key], entry)
-    if new_text is None:
-        print(f"menu entry {entry['link']} already present in {namespace}/{name}; nothing to do")
-        return
-    patch = {"metadata": {"resourceVersion": cm["metadata"]["resourceVersion"]}, "data": {key: new_text}}
-    call("PATCH", path, patch)
-    print(f"added menu entry {entry['text']} ({entry['link']}) to {namespace}/{name}")
+    try:
+        cm = call("GET", path)
+        data = cm.get("data") or {}
+        if key not in data:
+            raise Fatal(f"ConfigMap {namespace}/{name} has no key {key!r}; is the central dashboard installed?")
+        new_text = merge(data[key], entry)
+        if new_text is None:
+            return f"menu entry {entry['link']} already present in {namespace}/{name}; nothing to do"
+        patch = {"metadata": {"resourceVersion": cm["metadata"]["resourceVersion"]}, "data": {key: new_text}}
+        call("PATCH", path, patch)
+    except urllib.error.HTTPError as err:
+        # 409: someone else changed the ConfigMap; 403/404: RBAC or the dashboard not applied yet.
+        raise NotYet(f"HTTP {err.code} from the API server") from None
+    except (urllib.error.URLError, OSError, ValueError) as err:
+        raise NotYet(f"{type(err).__name__}: {err}") from None
+    return f"added menu entry {entry['text']} ({entry['link']}) to {namespace}/{name}"
 
 
 def main():
@@ -96,25 +96,10 @@ def main():
     name = os.environ["CONFIGMAP"]
     key = os.environ.get("LINKS_KEY", "links")
     entry = json.loads(os.environ["ENTRY"])
-    attempts = int(os.environ.get("ATTEMPTS", "10"))
-    delay = float(os.environ.get("RETRY_SECONDS", "3"))
+    attempts, delay = steps.settings(10, 3)
     call = api()
-    for attempt in range(1, attempts + 1):
-        try:
-            run_once(call, namespace, name, key, entry)
-            return 0
-        except Fatal as err:
-            print(f"error: {err}", file=sys.stderr)
-            return 1
-        except urllib.error.HTTPError as err:
-            # 409: someone else changed the ConfigMap; 403/404: RBAC or the dashboard not applied yet.
-            print(f"attempt {attempt}/{attempts}: HTTP {err.code} from the API server", file=sys.stderr)
-        except (urllib.error.URLError, OSError, ValueError) as err:
-            print(f"attempt {attempt}/{attempts}: {type(err).__name__}: {err}", file=sys.stderr)
-        if attempt < attempts:
-            time.sleep(delay)
-    print(f"error: gave up after {attempts} attempts", file=sys.stderr)
-    return 1
+    done = steps.until_done(f"menu entry {entry['link']}", lambda: run_once(call, namespace, name, key, entry), attempts, delay)
+    return 0 if done else 1
 
 
 if __name__ == "__main__":

@@ -13,16 +13,18 @@ Refused connections, timeouts and HTTP 429/500/502/503/504 are retried `$ATTEMPT
 `$RETRY_SECONDS` apart (the server may still be starting); a wrong answer (another status, a
 body that is not what MLflow sends) fails at once. Redirects are never followed. Nothing but
 status codes, content types and short reasons is printed: no headers, no cookies, no bodies.
-Standard library only.
+Standard library only; the retry loop is `steps.py`, shipped beside this script.
 """
 
 import json
 import os
 import socket
 import sys
-import time
 import urllib.error
 import urllib.request
+
+import steps
+from steps import NotYet
 
 SEARCH_PATH = "/api/2.0/mlflow/experiments/search"
 LOGIN_ANSWERS = (401, 302, 303, 307)
@@ -30,12 +32,8 @@ LOGIN_ANSWERS = (401, 302, 303, 307)
 TRANSIENT = (429, 500, 502, 503, 504)
 
 
-class WrongAnswer(Exception):
+class WrongAnswer(steps.Fatal):
     """The server answered, but not what a healthy MLflow answers."""
-
-
-class NotYet(Exception):
-    """No usable answer yet (refused, timed out, a transient status): worth another try."""
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -92,12 +90,7 @@ def check_api_anonymous(base, timeout):
         raise WrongAnswer(f"HTTP {status}: the API requires a login. Fix: set api: SmokeTestApiCheck.loginRequired() (or .skip())")
     if status != 200:
         raise WrongAnswer(f"HTTP {status}, expected 200")
-    try:
-        answer = json.loads(text)
-    except ValueError:
-        raise WrongAnswer(f"HTTP 200 but the body is not JSON ({ctype or 'no content type'})") from None
-    if not isinstance(answer, dict):
-        raise WrongAnswer("HTTP 200 but the answer is not a JSON object")
+    answer = steps.json_object(text, f"HTTP 200 but the body ({ctype or 'no content type'})")
     experiments = answer.get("experiments", [])
     if not isinstance(experiments, list):
         raise WrongAnswer("HTTP 200 but experiments is not a list")
@@ -115,25 +108,6 @@ def check_api_login_required(base, timeout):
     raise WrongAnswer(f"HTTP {status}, expected one of {', '.join(map(str, LOGIN_ANSWERS))}")
 
 
-def attempt(name, check, base, timeout, attempts, delay):
-    """Runs `check` until it passes, fails, or the tries run out. True when it passed."""
-    for n in range(1, attempts + 1):
-        try:
-            result = check(base, timeout)
-        except WrongAnswer as err:
-            print(f"FAIL: {name}: {err}", file=sys.stderr)
-            return False
-        except NotYet as err:
-            print(f"waiting: {name}: {err} ({n}/{attempts})", file=sys.stderr)
-            if n < attempts:
-                time.sleep(delay)
-        else:
-            print(f"ok: {name}: {result}")
-            return True
-    print(f"FAIL: {name}: no answer after {attempts} attempts", file=sys.stderr)
-    return False
-
-
 CHECKS = {
     "anonymous": check_api_anonymous,
     "login-required": check_api_login_required,
@@ -144,14 +118,13 @@ def main():
     base = os.environ["BASE_URL"].rstrip("/")
     api = os.environ.get("API_CHECK", "anonymous")
     timeout = float(os.environ.get("TIMEOUT_SECONDS", "10"))
-    attempts = int(os.environ.get("ATTEMPTS", "30"))
-    delay = float(os.environ.get("RETRY_SECONDS", "10"))
+    attempts, delay = steps.settings(30, 10)
     if api not in CHECKS and api != "skip":
         print(f"FAIL: API_CHECK must be anonymous, login-required or skip, got {api!r}", file=sys.stderr)
         return 2
-    if not attempt("MLflow health (/health)", check_health, base, timeout, attempts, delay):
+    if not steps.until_done("MLflow health (/health)", lambda: check_health(base, timeout), attempts, delay):
         return 1
-    if api != "skip" and not attempt(f"MLflow REST API ({SEARCH_PATH})", CHECKS[api], base, timeout, attempts, delay):
+    if api != "skip" and not steps.until_done(f"MLflow REST API ({SEARCH_PATH})", lambda: CHECKS[api](base, timeout), attempts, delay):
         return 1
     return 0
 

@@ -4,19 +4,22 @@ Posts `$REQUEST` (a v2 inference request built from the model's declared input s
 and exits 0 only when the answer is JSON whose `outputs` match `$EXPECT` (a list of
 {name?, datatype?, shape}) in number, name, datatype and shape, with as many data values as the
 shape holds. HTTP errors, refused connections and timeouts are retried `$ATTEMPTS` times (a model
-may still be loading), then fail; a wrong answer fails at once. Standard library only.
+may still be loading), then fail; a wrong answer fails at once. Standard library only; the retry
+loop is `steps.py`, shipped beside this script.
 """
 
 import json
 import os
 import socket
 import sys
-import time
 import urllib.error
 import urllib.request
 
+import steps
+from steps import NotYet
 
-class WrongAnswer(Exception):
+
+class WrongAnswer(steps.Fatal):
     """The server answered, but not with what the model declares."""
 
 
@@ -58,38 +61,30 @@ def post(url, body, timeout):
         return json.loads(resp.read().decode())
 
 
+def infer(url, body, expect, model_name, timeout):
+    """One try: posts the request and checks the answer; NotYet when the model did not answer."""
+    try:
+        answer = post(url, body, timeout)
+    except urllib.error.HTTPError as err:
+        raise NotYet(f"HTTP {err.code}") from None
+    except (socket.timeout, TimeoutError) as err:
+        raise NotYet(f"no answer within {timeout:g}s ({err})") from None
+    except urllib.error.URLError as err:
+        raise NotYet(str(err.reason)) from None
+    except ValueError as err:
+        raise WrongAnswer(f"the answer is not JSON ({err})") from None
+    check(answer, expect, model_name)
+    return f"answered {len(expect)} output(s) of the expected shape"
+
+
 def main():
     url = os.environ["URL"]
     body = json.loads(os.environ["REQUEST"])
     expect = json.loads(os.environ["EXPECT"])
     model_name = os.environ.get("MODEL_NAME", "")
     timeout = float(os.environ.get("TIMEOUT_SECONDS", "10"))
-    attempts = int(os.environ.get("ATTEMPTS", "5"))
-    delay = float(os.environ.get("RETRY_SECONDS", "10"))
-    for attempt in range(1, attempts + 1):
-        try:
-            answer = post(url, body, timeout)
-        except urllib.error.HTTPError as err:
-            print(f"attempt {attempt}/{attempts}: HTTP {err.code} from {url}", file=sys.stderr)
-        except (socket.timeout, TimeoutError) as err:
-            print(f"attempt {attempt}/{attempts}: no answer within {timeout:g}s ({err})", file=sys.stderr)
-        except urllib.error.URLError as err:
-            print(f"attempt {attempt}/{attempts}: {err.reason}", file=sys.stderr)
-        except ValueError as err:
-            print(f"error: the answer is not JSON ({err})", file=sys.stderr)
-            return 1
-        else:
-            try:
-                check(answer, expect, model_name)
-            except WrongAnswer as err:
-                print(f"error: {err}", file=sys.stderr)
-                return 1
-            print(f"ok: {url} answered {len(expect)} output(s) of the expected shape")
-            return 0
-        if attempt < attempts:
-            time.sleep(delay)
-    print(f"error: no valid answer after {attempts} attempts", file=sys.stderr)
-    return 1
+    attempts, delay = steps.settings(5, 10)
+    return 0 if steps.until_done(url, lambda: infer(url, body, expect, model_name, timeout), attempts, delay) else 1
 
 
 if __name__ == "__main__":

@@ -3,13 +3,14 @@
 # curl example check), through the public URL, so the Ingress, TLS and the /mlflow rewrite count:
 #   GET <BASE_URL>/api/stac/collections (Accept: application/json) -> 200, JSON with "collections"
 #   GET <BASE_URL><MLFLOW_PATH>/health -> 200, "OK" (MLFLOW_PATH defaults to /mlflow)
-# Each check is retried ATTEMPTS times, INTERVAL seconds apart (certificates and pods take time),
-# then the script exits 1 naming what it saw.
+# Each check is retried ATTEMPTS times, RETRY_SECONDS apart, each try waiting at most
+# TIMEOUT_SECONDS (certificates and pods take time), then the script exits 1 naming what it saw.
 set -eu
 : "${BASE_URL:?BASE_URL is required, such as https://sharinghub.example.com}"
 MLFLOW_PATH="${MLFLOW_PATH:-/mlflow}"
 ATTEMPTS="${ATTEMPTS:-30}"
-INTERVAL="${INTERVAL:-10}"
+RETRY_SECONDS="${RETRY_SECONDS:-10}"
+TIMEOUT_SECONDS="${TIMEOUT_SECONDS:-10}"
 work="${TMPDIR:-/tmp}"
 body="$work/smoke-body"
 errors="$work/smoke-errors"
@@ -24,7 +25,7 @@ check() {
   i=1
   while :; do
     : >"$body"
-    out=$(curl -sS -o "$body" -w '%{http_code} %{content_type}' -H "Accept: $accept" --max-time 10 "$BASE_URL$path" 2>"$errors") || true
+    out=$(curl -sS -o "$body" -w '%{http_code} %{content_type}' -H "Accept: $accept" --max-time "$TIMEOUT_SECONDS" "$BASE_URL$path" 2>"$errors") || true
     code=${out%% *}
     ctype=${out#"$code"}
     ctype=${ctype# }
@@ -41,7 +42,7 @@ check() {
     fi
     echo "waiting: $name ($path): HTTP $code ($i/$ATTEMPTS)"
     i=$((i + 1))
-    sleep "$INTERVAL"
+    sleep "$RETRY_SECONDS"
   done
 }
 
