@@ -1,9 +1,9 @@
 import { Construct } from 'constructs';
 import * as argo from '../../imports/argoproj.io';
 import { MANAGED_BY } from '../core/labels';
-import { checkDnsLabel, checkDnsSubdomain, checkProps, invalid } from '../core/validate';
+import { checkDnsLabel, checkDnsSubdomain, invalid } from '../core/validate';
 import { ArgoDestination, checkGitSource, checkRepoPath, GitSource, resolveDestination, resolveSyncPolicy, SYNC_OPTIONS, SYNC_RETRY, SyncPolicy } from './argo-application';
-import { enableAppChecks } from '../core/app-checks';
+import { LibraryConstruct } from '../core/library-construct';
 
 export interface DirectoryApplicationSetProps {
   /** The ApplicationSet name. */
@@ -35,11 +35,9 @@ export interface DirectoryApplicationSetProps {
  * many alike directories (one per team); the app of apps fits deployments that differ (their own
  * cluster, namespace, name).
  */
-export class DirectoryApplicationSet extends Construct {
+export class DirectoryApplicationSet extends LibraryConstruct {
   constructor(scope: Construct, id: string, props: DirectoryApplicationSetProps) {
-    super(scope, id);
-    checkProps(this, props, 'pass { name, source, directories } (see DirectoryApplicationSetProps)');
-    enableAppChecks(this);
+    super(scope, id, props, 'pass { name, source, directories } (see DirectoryApplicationSetProps)');
     checkDnsLabel(this, 'name', props.name);
     checkGitSource(this, props.source);
     if (!Array.isArray(props.directories) || props.directories.length === 0) {

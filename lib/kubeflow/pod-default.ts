@@ -3,8 +3,8 @@ import { Construct } from 'constructs';
 import * as kf from '../../imports/kubeflow.org';
 import { standardLabels } from '../core/labels';
 import { EnvValue } from '../core/pod';
-import { checkDnsLabel, checkDnsSubdomain, checkProps, invalid, looksLikeCredentialName } from '../core/validate';
-import { enableAppChecks } from '../core/app-checks';
+import { checkDnsLabel, checkDnsSubdomain, invalid, looksLikeCredentialName } from '../core/validate';
+import { LibraryConstruct } from '../core/library-construct';
 import { durationIn } from '../core/duration';
 
 /** The label key syntax of Kubernetes: an optional DNS-subdomain prefix, then a name of at most 63 characters. */
@@ -126,7 +126,7 @@ export interface AccessMlPipelineOptions {
  * Every mount has its volume (they are declared together), and env values follow the same rules as
  * containers: a credential is a secret reference, never a literal.
  */
-export class PodDefault extends Construct {
+export class PodDefault extends LibraryConstruct {
   /** Where {@link accessMlPipeline} mounts the token. */
   public static readonly PIPELINES_TOKEN_DIR = '/var/run/secrets/kubeflow/pipelines';
 
@@ -157,9 +157,7 @@ export class PodDefault extends Construct {
   public readonly resource: kf.PodDefault;
 
   constructor(scope: Construct, id: string, props: PodDefaultProps) {
-    super(scope, id);
-    checkProps(this, props, 'pass { name, desc, ... } (see PodDefaultProps)');
-    enableAppChecks(this);
+    super(scope, id, props, 'pass { name, desc, ... } (see PodDefaultProps)');
     this.name = checkDnsSubdomain(this, 'name', props.name);
     const namespace = props.namespace ?? Chart.of(this).namespace;
     if (!namespace) {

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { k8s } from '../core/k8s';
 import { standardLabels } from '../core/labels';
 import { checkDnsLabel, checkDnsSubdomain, invalid } from '../core/validate';
-import { enableAppChecks } from '../core/app-checks';
+import { LibraryConstruct } from '../core/library-construct';
 
 export interface ProfileAccessProps {
   /** The Kubeflow profile, which is also its namespace: `kubeflow-user-example-com`. */
@@ -25,13 +25,12 @@ export interface ProfileAccessProps {
  * work with Kubeflow's objects there. Named `allow-<profile>-<clusterRole>`, so one binding per
  * profile and role.
  */
-export class ProfileAccess extends Construct {
+export class ProfileAccess extends LibraryConstruct {
   public readonly bindingName: string;
   public readonly resource: k8s.KubeRoleBinding;
 
   constructor(scope: Construct, id: string, props: ProfileAccessProps) {
     super(scope, id);
-    enableAppChecks(this);
     if (typeof props?.profile !== 'string') {
       invalid(this, 'profile', 'must be the profile namespace name', props?.profile, 'pass profile: "kubeflow-user-example-com"');
     }

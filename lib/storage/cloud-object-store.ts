@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { enableAppChecks } from '../core/app-checks';
+import { LibraryConstruct } from '../core/library-construct';
 import { ConnectionGraph, IWorkload, Peer } from '../core/connections';
 import { EnvValue } from '../core/pod';
 import { Port } from '../core/port';
@@ -110,7 +110,7 @@ export interface AzureBlobProps {
   readonly identity: WorkloadIdentity;
 }
 
-class CloudObjectStoreImpl extends Construct implements ICloudObjectStore {
+class CloudObjectStoreImpl extends LibraryConstruct implements ICloudObjectStore {
   constructor(
     scope: Construct, id: string,
     public readonly scheme: 's3' | 'gs' | 'wasbs',
@@ -121,7 +121,6 @@ class CloudObjectStoreImpl extends Construct implements ICloudObjectStore {
     private readonly account?: string,
   ) {
     super(scope, id);
-    enableAppChecks(this);
   }
 
   public grantConnect(client: IWorkload, description: string): void {

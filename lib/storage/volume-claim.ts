@@ -2,9 +2,9 @@ import { Chart, Size } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { k8s } from '../core/k8s';
 import { ARGOCD_SYNC_OPTIONS, KEEP_ON_DELETE, standardLabels } from '../core/labels';
-import { checkDnsSubdomain, checkProps, invalid } from '../core/validate';
+import { checkDnsSubdomain, invalid } from '../core/validate';
 import { sizeProp } from '../core/quantity';
-import { enableAppChecks } from '../core/app-checks';
+import { LibraryConstruct } from '../core/library-construct';
 
 /** How many nodes may mount a volume, and how (`spec.accessModes` of a claim). */
 export class AccessMode {
@@ -107,16 +107,14 @@ export interface VolumeClaimProps {
  * A PersistentVolumeClaim this app owns. The access mode is checked against what is known of the
  * storage class: a ReadWriteMany claim on a class that can only bind one node fails synth.
  */
-export class VolumeClaim extends Construct implements IVolumeClaim {
+export class VolumeClaim extends LibraryConstruct implements IVolumeClaim {
   public readonly claimName: string;
   public readonly accessMode: AccessMode;
   public readonly storageClass: StorageClass;
   public readonly resource: k8s.KubePersistentVolumeClaim;
 
   constructor(scope: Construct, id: string, props: VolumeClaimProps) {
-    super(scope, id);
-    checkProps(this, props, 'pass { name, size } (see VolumeClaimProps)');
-    enableAppChecks(this);
+    super(scope, id, props, 'pass { name, size } (see VolumeClaimProps)');
     this.claimName = checkDnsSubdomain(this, 'name', props.name);
     const size = sizeProp(this, 'size', props.size, undefined, Size.gibibytes(10));
     const mode = props.accessMode ?? AccessMode.READ_WRITE_ONCE;
