@@ -104,6 +104,11 @@ describe('Postgres', () => {
 describe('Postgres validation', () => {
   const build = (props: Partial<PostgresProps> & Record<string, unknown>) => () => synthChart((chart) => new Postgres(chart, 'db', { ...base(), ...props } as PostgresProps));
 
+  it('refuses database settings that are not an object', () => {
+    expect(build({ database: 'mlflow' as any })).toThrowError(exactly(
+      'test/db: database must be the application database\'s settings { name?, user?, password }, got "mlflow". Fix: pass database: { password: SecretValue.fromSecret("postgresql", "password") }'));
+  });
+
   it('refuses version together with image', () => {
     expect(build({ version: '16.15', image: 'postgres:16.15-alpine' })).toThrowError(exactly(
       'test/db: version conflicts with image (the image already fixes the version), got "16.15". Fix: remove version, or remove image to use postgres:<version>-alpine'));
