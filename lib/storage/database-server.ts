@@ -58,14 +58,24 @@ export interface DatabaseServerProps {
   readonly partOf?: string;
 }
 
-/** The engine of a {@link DatabaseServer} subclass. */
-export interface DatabaseServerEngine {
+/** The administrator account of a {@link DatabaseServer}, used for bootstrap and administration only. */
+export interface DatabaseServerAdmin {
+  /** The prop that holds its password: `superuserPassword`. */
+  readonly prop: string;
+  /** The account: `postgres`, `root`. */
+  readonly user: string;
+  /** Its password, the value of `prop`. */
+  readonly password: SecretValue;
+}
+
+/** What makes a {@link DatabaseServer} subclass its engine. */
+export interface DatabaseServerEngine<B> {
   /** Its name is also the workload, container and port name. */
   readonly engine: DatabaseEngine;
   /** The versions and images `version` and `image` accept. */
   readonly image: VersionedImageOptions;
-  /** The fix when the props are not an object: `pass { rootPassword, database: { password } }`. */
-  readonly propsFix: string;
+  /** The backup CronJob of `backup` (child `Backup`), created once the server is attached. */
+  readonly backup: new (scope: Construct, id: string, props: BackupOptions & { readonly database: DatabaseServer<B>; readonly partOf?: string }) => B;
 }
 
 /** The server pod of a {@link DatabaseServer}, beyond what every server has. */
@@ -99,23 +109,32 @@ export interface DatabaseServerPod {
  * script in the ConfigMap `<name>-initdb` from `APP_DATABASE`, `APP_USER` and `APP_PASSWORD`.
  * A subclass checks its engine's own props and calls {@link attachServer} with its pod.
  */
-export abstract class DatabaseServer extends StatefulComponent implements IDatabase {
+export abstract class DatabaseServer<B = unknown> extends StatefulComponent implements IDatabase {
   public readonly engine: DatabaseEngine;
   public readonly port: number;
   public readonly databaseName: string;
   public readonly username: string;
   public readonly password: SecretValue;
   public readonly image: ContainerImage;
+  /** The administrator's password (`superuserPassword`, `rootPassword`). */
+  protected readonly adminPassword: SecretValue;
   private readonly serverProps: DatabaseServerProps;
+  private readonly spec: DatabaseServerEngine<B>;
   private readonly storageSize: string;
+  private backupJob?: B;
 
-  protected constructor(scope: Construct, id: string, props: DatabaseServerProps, e: DatabaseServerEngine) {
-    super(scope, id, props, e.propsFix);
+  protected constructor(scope: Construct, id: string, props: DatabaseServerProps, spec: DatabaseServerEngine<B>, admin: DatabaseServerAdmin) {
+    super(scope, id, props, `pass { ${admin.prop}, database: { password } }`);
     this.serverProps = props;
-    this.engine = e.engine;
-    this.port = e.engine.defaultPort;
-    const secret = e.engine.name;
-    this.image = versionedImage(this, props, e.image);
+    this.spec = spec;
+    this.engine = spec.engine;
+    this.port = spec.engine.defaultPort;
+    const secret = spec.engine.name;
+    this.image = versionedImage(this, props, spec.image);
+    // superuserPassword -> "superuser-password"
+    const adminKey = admin.prop.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+    checkSecretValue(this, admin.prop, admin.password, SecretValue, `pass SecretValue.fromSecret("${secret}", "${adminKey}") or an ExternalSecret value`);
+    this.adminPassword = admin.password;
     if (props.database === null || typeof props.database !== 'object') {
       invalid(this, 'database', 'must be the application database\'s settings { name?, user?, password }', props.database,
         `pass database: { password: SecretValue.fromSecret("${secret}", "password") }`);
@@ -124,12 +143,24 @@ export abstract class DatabaseServer extends StatefulComponent implements IDatab
     this.databaseName = checkSqlIdentifier(this, 'database.name', props.database.name ?? 'mlflow');
     this.username = checkSqlIdentifier(this, 'database.user', props.database.user ?? 'mlflow');
     this.password = props.database.password;
+    if (this.password.secretName === admin.password.secretName && this.password.key === admin.password.key) {
+      invalid(this, 'database.password', `must not be the same Secret key as ${admin.prop} (the application user must not be able to log in as ${admin.user})`,
+        this.password, `give the application user its own key, such as SecretValue.fromSecret("${secret}", "password")`);
+    }
+    if (this.username === admin.user) {
+      invalid(this, 'database.user', `must differ from the administrator "${admin.user}" (the application gets a user of its own)`, this.username, 'use an application user such as "mlflow"');
+    }
     this.storageSize = sizeProp(this, 'storageSize', props.storageSize, Size.gibibytes(10));
     if (props.storageClass !== undefined) checkDnsSubdomain(this, 'storageClass', props.storageClass);
     const backup = props.backup as unknown;
     if (backup !== undefined && (backup === null || typeof backup !== 'object' || Array.isArray(backup))) {
       invalid(this, 'backup', 'must be backup options (an object)', backup, 'pass backup: { destination: BackupDestination.volume({ size: Size.gibibytes(20) }) }');
     }
+  }
+
+  /** The backup CronJob, when `backup` is set. */
+  public get backup(): B | undefined {
+    return this.backupJob;
   }
 
   /** The DNS name clients connect to: `<name>.<namespace>.svc.cluster.local`. */
@@ -142,7 +173,10 @@ export abstract class DatabaseServer extends StatefulComponent implements IDatab
     this.workload.allowFrom(client, Port.tcp(this.port), description);
   }
 
-  /** Creates the StatefulSet, its Services and the init scripts' ConfigMap `<name>-initdb` (child `InitScripts`). */
+  /**
+   * Creates the StatefulSet, its Services, the init scripts' ConfigMap `<name>-initdb` (child
+   * `InitScripts`) and, when `backup` is set, the backup CronJob (child `Backup`).
+   */
   protected attachServer(pod: DatabaseServerPod): void {
     const props = this.serverProps;
     const engine = this.engine.name;
@@ -184,5 +218,8 @@ export abstract class DatabaseServer extends StatefulComponent implements IDatab
       metadata: { name: `${instance}-initdb`, labels: this.workload.labels },
       data: { '10-app-database.sh': readScript(__dirname, pod.initScript) },
     });
+    if (props.backup !== undefined) {
+      this.backupJob = new this.spec.backup(this, 'Backup', { database: this, ...props.backup, partOf: props.partOf });
+    }
   }
 }

@@ -6,7 +6,7 @@ export type { S3Credentials, IObjectStore, IBucket, ExistingObjectStoreProps } f
 export { BackupDestination } from './backup';
 export type { BackupOptions, BackupVolumeProps } from './backup';
 export { DatabaseServer } from './database-server';
-export type { AppDatabaseProps, DatabaseServerProps, DatabaseServerEngine, DatabaseServerPod } from './database-server';
+export type { AppDatabaseProps, DatabaseServerAdmin, DatabaseServerEngine, DatabaseServerPod, DatabaseServerProps } from './database-server';
 export { Postgres } from './postgres';
 export type { PostgresDatabaseProps, PostgresProps } from './postgres';
 export { PostgresBackup } from './postgres-backup';

@@ -1,9 +1,8 @@
 import { Construct } from 'constructs';
 import { EnvValue } from '../core/pod';
 import { SecretValue } from '../core/secret-value';
-import { checkSecretValue, invalid } from '../core/validate';
 import { DatabaseEngine } from './database';
-import { AppDatabaseProps, DatabaseServer, DatabaseServerProps } from './database-server';
+import { AppDatabaseProps, DatabaseServer, DatabaseServerEngine, DatabaseServerProps } from './database-server';
 import { MYSQL_RUN_AS, MysqlBackup } from './mysql-backup';
 
 /** The database and user the application uses (created on first start). */
@@ -18,6 +17,18 @@ export interface MysqlProps extends DatabaseServerProps {
 const VOLUME_DIR = '/var/lib/mysql';
 const DATA_DIR = `${VOLUME_DIR}/data`;
 
+/** MySQL from the official (Oracle Linux based, uid 999) image. */
+const MYSQL: DatabaseServerEngine<MysqlBackup> = {
+  engine: DatabaseEngine.MYSQL,
+  image: {
+    defaultVersion: '8.4.6',
+    pattern: /^8\.(0|4)\.\d+$|^9\.\d+\.\d+$/,
+    describe: 'a full MySQL 8.0, 8.4 or 9.x version such as "8.4.6"',
+    imageOf: (v) => `mysql:${v}`,
+  },
+  backup: MysqlBackup,
+};
+
 /**
  * A single-instance MySQL (the official image, 8.4 LTS by default) for Kubeflow Pipelines-style
  * deployments that standardise on MySQL: a StatefulSet with a volumeClaimTemplate, a Service on
@@ -29,32 +40,14 @@ const DATA_DIR = `${VOLUME_DIR}/data`;
  *
  * Data: the PVC outlives the StatefulSet (`whenDeleted: Retain`).
  */
-export class Mysql extends DatabaseServer {
-  public static readonly DEFAULT_VERSION = '8.4.6';
-  public readonly rootPassword: SecretValue;
-  /** The backup CronJob, when `backup` is set. */
-  public readonly backup?: MysqlBackup;
+export class Mysql extends DatabaseServer<MysqlBackup> {
+  public static readonly DEFAULT_VERSION = MYSQL.image.defaultVersion;
 
   constructor(scope: Construct, id: string, props: MysqlProps) {
-    super(scope, id, props, {
-      engine: DatabaseEngine.MYSQL,
-      propsFix: 'pass { rootPassword, database: { password } } (see MysqlProps)',
-      image: {
-        defaultVersion: Mysql.DEFAULT_VERSION,
-        pattern: /^8\.(0|4)\.\d+$|^9\.\d+\.\d+$/,
-        describe: 'a full MySQL 8.0, 8.4 or 9.x version such as "8.4.6"',
-        imageOf: (v) => `mysql:${v}`,
-      },
-    });
-    checkSecretValue(this, 'rootPassword', props.rootPassword, SecretValue, 'pass SecretValue.fromSecret("mysql", "password") or an ExternalSecret value');
-    if (this.username === 'root') {
-      invalid(this, 'database.user', 'must not be root (the application gets a user of its own)', this.username, 'pass user: "mlflow"');
-    }
-    this.rootPassword = props.rootPassword;
-
+    super(scope, id, props, MYSQL, { prop: 'rootPassword', user: 'root', password: props?.rootPassword });
     this.attachServer({
       runAs: MYSQL_RUN_AS,
-      env: [['MYSQL_ROOT_PASSWORD', EnvValue.fromSecret(props.rootPassword)]],
+      env: [['MYSQL_ROOT_PASSWORD', EnvValue.fromSecret(this.adminPassword)]],
       args: ['mysqld', `--datadir=${DATA_DIR}`],
       defaultResources: {
         requests: { cpu: '100m', memory: '512Mi' },
@@ -75,9 +68,10 @@ export class Mysql extends DatabaseServer {
       initScript: 'mysql-initdb-app.sh',
       initScriptMode: 0o444,
     });
+  }
 
-    if (props.backup !== undefined) {
-      this.backup = new MysqlBackup(this, 'Backup', { database: this, ...props.backup, partOf: props.partOf });
-    }
+  /** The `root` password. */
+  public get rootPassword(): SecretValue {
+    return this.adminPassword;
   }
 }

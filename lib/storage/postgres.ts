@@ -2,9 +2,9 @@ import { Construct } from 'constructs';
 import { k8s } from '../core/k8s';
 import { EnvValue } from '../core/pod';
 import { SecretValue } from '../core/secret-value';
-import { checkSecretValue, invalid } from '../core/validate';
+import { invalid } from '../core/validate';
 import { DatabaseEngine } from './database';
-import { AppDatabaseProps, DatabaseServer, DatabaseServerProps } from './database-server';
+import { AppDatabaseProps, DatabaseServer, DatabaseServerEngine, DatabaseServerProps } from './database-server';
 import { POSTGRES_RUN_AS, PostgresBackup } from './postgres-backup';
 
 /** The database and role the application uses (created on first start). */
@@ -17,6 +17,18 @@ export interface PostgresProps extends DatabaseServerProps {
 
 const DATA_DIR = '/var/lib/postgresql/data';
 
+/** PostgreSQL from the official Alpine image. */
+const POSTGRES: DatabaseServerEngine<PostgresBackup> = {
+  engine: DatabaseEngine.POSTGRESQL,
+  image: {
+    defaultVersion: '16.15',
+    pattern: /^\d{2}(\.\d+)?$/,
+    describe: 'a PostgreSQL version such as "16.15" or "17"',
+    imageOf: (v) => `postgres:${v}-alpine`,
+  },
+  backup: PostgresBackup,
+};
+
 /**
  * A single-instance PostgreSQL: a StatefulSet with a volumeClaimTemplate, a Service on 5432,
  * and on first start a database owned by a non-superuser application role, both taken from
@@ -26,41 +38,23 @@ const DATA_DIR = '/var/lib/postgresql/data';
  * Data: the PVC outlives the StatefulSet (`whenDeleted: Retain`): deleting this construct never
  * deletes the database's volume.
  */
-export class Postgres extends DatabaseServer {
-  public static readonly DEFAULT_VERSION = '16.15';
-  public readonly superuserPassword: SecretValue;
-  /** The backup CronJob, when `backup` is set. */
-  public readonly backup?: PostgresBackup;
+export class Postgres extends DatabaseServer<PostgresBackup> {
+  public static readonly DEFAULT_VERSION = POSTGRES.image.defaultVersion;
 
   constructor(scope: Construct, id: string, props: PostgresProps) {
-    super(scope, id, props, {
-      engine: DatabaseEngine.POSTGRESQL,
-      propsFix: 'pass { superuserPassword, database: { password } } (see PostgresProps)',
-      image: {
-        defaultVersion: Postgres.DEFAULT_VERSION,
-        pattern: /^\d{2}(\.\d+)?$/,
-        describe: 'a PostgreSQL version such as "16.15" or "17"',
-        imageOf: (v) => `postgres:${v}-alpine`,
-      },
-    });
-    checkSecretValue(this, 'superuserPassword', props.superuserPassword, SecretValue, 'pass SecretValue.fromSecret("postgresql", "superuser-password") or an ExternalSecret value');
-    if (props.database.password.secretName === props.superuserPassword.secretName && props.database.password.key === props.superuserPassword.key) {
-      invalid(this, 'database.password', 'must not be the superuser password (the application role must not be able to log in as postgres)',
-        props.database.password, 'give the application role its own key, such as SecretValue.fromSecret("postgresql", "password")');
-    }
-    if (this.username === 'postgres' || this.username.startsWith('pg_')) {
-      invalid(this, 'database.user', 'must differ from the superuser "postgres" and must not start with "pg_" (reserved)', this.username, 'use an application role such as "mlflow"');
+    super(scope, id, props, POSTGRES, { prop: 'superuserPassword', user: 'postgres', password: props?.superuserPassword });
+    if (this.username.startsWith('pg_')) {
+      invalid(this, 'database.user', 'must not start with "pg_" (reserved for the server\'s own roles)', this.username, 'use an application role such as "mlflow"');
     }
     if (['postgres', 'template0', 'template1'].includes(this.databaseName)) {
       invalid(this, 'database.name', 'must not be a database the server creates itself (postgres, template0, template1)', this.databaseName, 'use an application database such as "mlflow"');
     }
-    this.superuserPassword = props.superuserPassword;
 
     this.attachServer({
       runAs: POSTGRES_RUN_AS,
       env: [
         ['POSTGRES_USER', EnvValue.literal('postgres')],
-        ['POSTGRES_PASSWORD', EnvValue.fromSecret(props.superuserPassword)],
+        ['POSTGRES_PASSWORD', EnvValue.fromSecret(this.adminPassword)],
         ['PGDATA', EnvValue.literal(`${DATA_DIR}/pgdata`)],
       ],
       defaultResources: {
@@ -79,9 +73,10 @@ export class Postgres extends DatabaseServer {
       initScript: 'initdb-app-database.sh',
       initScriptMode: 0o555,
     });
+  }
 
-    if (props.backup) {
-      this.backup = new PostgresBackup(this, 'Backup', { database: this, ...props.backup, partOf: props.partOf });
-    }
+  /** The superuser (`postgres`) password. */
+  public get superuserPassword(): SecretValue {
+    return this.adminPassword;
   }
 }

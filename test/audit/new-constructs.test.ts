@@ -21,9 +21,9 @@ describe('input audit of the new constructs (issue 6 §3)', () => {
       'test/gcs: props must be an object, got undefined. Fix: pass { identity: WorkloadIdentity.gke(...) }'));
     // Postgres checks its props through DatabaseServer, as Mysql does
     expect(attempt((c) => new (Postgres as any)(c, 'db'))).toThrowError(exactly(
-      'test/db: props must be an object, got undefined. Fix: pass { superuserPassword, database: { password } } (see PostgresProps)'));
+      'test/db: props must be an object, got undefined. Fix: pass { superuserPassword, database: { password } }'));
     expect(attempt((c) => new (Mysql as any)(c, 'db', null))).toThrowError(exactly(
-      'test/db: props must be an object, got null. Fix: pass { rootPassword, database: { password } } (see MysqlProps)'));
+      'test/db: props must be an object, got null. Fix: pass { rootPassword, database: { password } }'));
   });
 
   it('a string where a SecretValue is expected is refused without echoing it', () => {
