@@ -22,8 +22,6 @@ export interface DatabaseSetupProps extends SetupJobProps {
   readonly databases: IDatabase[];
   /** @default "postgres:16.15-alpine" (psql and pg_isready) */
   readonly image?: string;
-  /** @default - none */
-  readonly partOf?: string;
 }
 
 /**
