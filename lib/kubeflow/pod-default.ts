@@ -150,21 +150,19 @@ export class PodDefault extends LibraryConstruct {
     });
   }
 
-  public readonly name: string;
-  public readonly namespace: string;
   /** The label a pod carries (value `"true"`) to receive this PodDefault. */
   public readonly selectorLabel: string;
   public readonly resource: kf.PodDefault;
 
   constructor(scope: Construct, id: string, props: PodDefaultProps) {
     super(scope, id, props, 'pass { name, desc, ... } (see PodDefaultProps)');
-    this.name = checkDnsSubdomain(this, 'name', props.name);
+    const name = checkDnsSubdomain(this, 'name', props.name);
     const namespace = props.namespace ?? Chart.of(this).namespace;
     if (!namespace) {
       invalid(this, 'namespace', 'must be set when the chart has no namespace', namespace, 'pass namespace: "kubeflow-user-example-com" (the profile namespace)');
     }
-    this.namespace = checkDnsLabel(this, 'namespace', namespace);
-    this.selectorLabel = props.selectorLabel ?? this.name;
+    checkDnsLabel(this, 'namespace', namespace);
+    this.selectorLabel = props.selectorLabel ?? name;
     if (typeof this.selectorLabel !== 'string' || !LABEL_KEY.test(this.selectorLabel)) {
       invalid(this, 'selectorLabel', 'must be a label key ([prefix/]name, at most 63 characters in the name)', this.selectorLabel, 'use a key such as "access-ml-pipeline"');
     }
@@ -208,9 +206,9 @@ export class PodDefault extends LibraryConstruct {
 
     this.resource = new kf.PodDefault(this, 'Resource', {
       metadata: {
-        name: this.name,
-        namespace: this.namespace,
-        labels: standardLabels({ name: 'kubeflow', instance: this.name, component: 'pod-default' }),
+        name,
+        namespace,
+        labels: standardLabels({ name: 'kubeflow', instance: name, component: 'pod-default' }),
       },
       spec: {
         desc: props.description,
@@ -224,5 +222,15 @@ export class PodDefault extends LibraryConstruct {
   /** The labels a pod needs to receive this PodDefault. */
   public get podLabels(): Record<string, string> {
     return { [this.selectorLabel]: 'true' };
+  }
+
+  /** The PodDefault's name, read from it. */
+  public get name(): string {
+    return this.resource.name;
+  }
+
+  /** The profile namespace it applies in, read from the PodDefault. */
+  public get namespace(): string {
+    return this.resource.metadata.namespace!;
   }
 }
