@@ -9,18 +9,18 @@ import { LibraryConstruct } from '../core/library-construct';
 /** How many nodes may mount a volume, and how (`spec.accessModes` of a claim). */
 export class AccessMode {
   /** One node mounts it read-write (every pod on that node may use it). */
-  public static readonly READ_WRITE_ONCE = new AccessMode('ReadWriteOnce');
+  public static readonly READ_WRITE_ONCE = new AccessMode('ReadWriteOnce', false);
   /** Many nodes mount it read-write: a shared file system (JuiceFS, CephFS, NFS). */
-  public static readonly READ_WRITE_MANY = new AccessMode('ReadWriteMany');
+  public static readonly READ_WRITE_MANY = new AccessMode('ReadWriteMany', true);
   /** Many nodes mount it read-only. */
-  public static readonly READ_ONLY_MANY = new AccessMode('ReadOnlyMany');
+  public static readonly READ_ONLY_MANY = new AccessMode('ReadOnlyMany', true);
   /** One pod mounts it read-write. */
-  public static readonly READ_WRITE_ONCE_POD = new AccessMode('ReadWriteOncePod');
-  private constructor(public readonly value: string) {}
-  /** True when pods on several nodes can mount it at once. */
-  public get shared(): boolean {
-    return this === AccessMode.READ_WRITE_MANY || this === AccessMode.READ_ONLY_MANY;
-  }
+  public static readonly READ_WRITE_ONCE_POD = new AccessMode('ReadWriteOncePod', false);
+  private constructor(
+    public readonly value: string,
+    /** True when pods on several nodes can mount it at once. */
+    public readonly shared: boolean,
+  ) {}
   public toString(): string {
     return this.value;
   }
