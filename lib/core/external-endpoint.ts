@@ -1,6 +1,5 @@
-import { Construct } from 'constructs';
-import { enableAppChecks } from './app-checks';
 import { ConnectionGraph, IWorkload, Peer } from './connections';
+import { LibraryConstruct } from './library-construct';
 import { Port } from './port';
 import { checkConstruct } from './validate';
 
@@ -9,13 +8,8 @@ import { checkConstruct } from './validate';
  * reached at a peer on one port: `grantConnect` declares the client's egress edge to it. Not
  * exported from the package: the `fromExisting` factories return the interfaces.
  */
-export abstract class ExternalEndpoint extends Construct {
+export abstract class ExternalEndpoint extends LibraryConstruct {
   private target?: { readonly peer: Peer; readonly port: number };
-
-  constructor(scope: Construct, id: string) {
-    super(scope, id);
-    enableAppChecks(this);
-  }
 
   /** Where clients connect; a subclass calls it once its props are checked. */
   protected reachAt(peer: Peer, port: number): void {

@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkDuration, durationText } from './duration';
-import { enableAppChecks } from './app-checks';
+import { LibraryConstruct } from './library-construct';
 import * as eso from '../../imports/external-secrets.io';
 import { standardLabels } from './labels';
 import { SecretValue } from './secret-value';
@@ -63,14 +63,13 @@ export interface ExternalSecretProps {
  * An `external-secrets.io/v1` ExternalSecret: the Secret it creates holds values pulled from a
  * store, so no secret value is ever written to `dist/`. Read its keys with {@link value}.
  */
-export class ExternalSecret extends Construct {
+export class ExternalSecret extends LibraryConstruct {
   public readonly secretName: string;
   public readonly resource: eso.ExternalSecret;
   private readonly keys: string[];
 
   constructor(scope: Construct, id: string, props: ExternalSecretProps) {
     super(scope, id);
-    enableAppChecks(this);
     this.secretName = checkDnsSubdomain(this, 'name', props.name);
     checkInstance(this, 'store', props.store, SecretStoreRef, 'a SecretStoreRef', 'pass SecretStoreRef.cluster("gcp-secret-manager")');
     const refreshInterval = durationText(this, 'refreshInterval', checkDuration(this, 'refreshInterval', props.refreshInterval, Duration.hours(1)));

@@ -30,6 +30,7 @@ export { Peer } from './peer';
 export type { IWorkload, WorkloadPeerData, ExternalWorkloadPeerData, NamespacePeerData, CidrPeerData, PeerData, ExternalWorkloadOptions, Connection } from './peer';
 export { PodManagementPolicy, StatefulComponent, StatefulWorkload } from './stateful-workload';
 export type { ClaimTemplate, StatefulPodOptions, StatefulWorkloadProps } from './stateful-workload';
+export { LibraryConstruct } from './library-construct';
 export { WorkloadComponent } from './workload-component';
 export { SmokeTest } from './smoke-test';
 export type { SmokeTestProps, SmokeTestScript } from './smoke-test';

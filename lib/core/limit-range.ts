@@ -3,8 +3,8 @@ import { Construct } from 'constructs';
 import { k8s } from './k8s';
 import { MANAGED_BY } from './labels';
 import { sizeProp } from './quantity';
-import { checkDnsSubdomain, checkProps, checkQuantity, invalid, parseQuantity } from './validate';
-import { enableAppChecks } from './app-checks';
+import { checkDnsSubdomain, checkQuantity, invalid, parseQuantity } from './validate';
+import { LibraryConstruct } from './library-construct';
 
 /** CPU and memory of one container. */
 export interface ContainerAmounts {
@@ -30,11 +30,9 @@ export interface LimitRangeProps {
  * {@link ResourceQuota} can count them) and an optional per-container maximum. The library's own
  * pods always set their resources; this covers what teams run beside them.
  */
-export class LimitRange extends Construct {
+export class LimitRange extends LibraryConstruct {
   constructor(scope: Construct, id: string, props: LimitRangeProps) {
-    super(scope, id);
-    checkProps(this, props, 'pass { defaultRequest, defaultLimit } (see LimitRangeProps)');
-    enableAppChecks(this);
+    super(scope, id, props, 'pass { defaultRequest, defaultLimit } (see LimitRangeProps)');
     const name = checkDnsSubdomain(this, 'name', props.name ?? 'container-defaults');
     const render = (prop: string, a: ContainerAmounts) => {
       if (!a || typeof a !== 'object') invalid(this, prop, 'must set cpu and memory', a, 'pass { cpu: "500m", memory: Size.mebibytes(512) }');

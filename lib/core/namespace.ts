@@ -1,6 +1,6 @@
 import { Chart, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
-import { enableAppChecks } from './app-checks';
+import { LibraryConstruct } from './library-construct';
 import { ConnectionGraph, Peer } from './connections';
 import { k8s } from './k8s';
 import { networkPolicyPeer, networkPolicyPort } from './network-policy-renderer';
@@ -75,14 +75,13 @@ export class PolicyScope {
  * ingress and egress NetworkPolicies and an egress allow for DNS. Every other allow comes from
  * the {@link ConnectionGraph}.
  */
-export class Namespace extends Construct {
+export class Namespace extends LibraryConstruct {
   public readonly name: string;
   /** The pods the default deny selects. */
   public readonly policyScope: PolicyScope;
 
   constructor(scope: Construct, id: string, props: NamespaceProps = {}) {
     super(scope, id);
-    enableAppChecks(this);
     const chart = Chart.of(this);
     if (props.name === undefined && !chart.namespace) {
       // The usual cause is a Chart created without `namespace`, not a bad name.

@@ -3,8 +3,8 @@ import { Construct } from 'constructs';
 import { k8s } from './k8s';
 import { MANAGED_BY } from './labels';
 import { sizeProp } from './quantity';
-import { checkDnsSubdomain, checkInteger, checkProps, checkQuantity, invalid, parseQuantity } from './validate';
-import { enableAppChecks } from './app-checks';
+import { checkDnsSubdomain, checkInteger, checkQuantity, invalid, parseQuantity } from './validate';
+import { LibraryConstruct } from './library-construct';
 
 export interface ResourceQuotaProps {
   /** @default "compute" */
@@ -30,11 +30,9 @@ export interface ResourceQuotaProps {
  * together. A pod that would exceed it is refused at creation; pair it with a {@link LimitRange}
  * so containers without explicit resources get defaults the quota can count.
  */
-export class ResourceQuota extends Construct {
+export class ResourceQuota extends LibraryConstruct {
   constructor(scope: Construct, id: string, props: ResourceQuotaProps) {
-    super(scope, id);
-    checkProps(this, props, 'pass { requestsCpu, requestsMemory, limitsMemory } (see ResourceQuotaProps)');
-    enableAppChecks(this);
+    super(scope, id, props, 'pass { requestsCpu, requestsMemory, limitsMemory } (see ResourceQuotaProps)');
     const name = checkDnsSubdomain(this, 'name', props.name ?? 'compute');
     const hard: Record<string, string> = {
       'requests.cpu': checkQuantity(this, 'requestsCpu', props.requestsCpu, '4'),

@@ -4,7 +4,7 @@ import { PodSpecOptions } from './pod';
 import { renderService, ServicePortSpec } from './service';
 import { Workload, WorkloadProps } from './workload';
 import { WorkloadComponent } from './workload-component';
-import { enableAppChecks } from './app-checks';
+import { LibraryConstruct } from './library-construct';
 
 /** How a StatefulSet starts and stops its pods. */
 export class PodManagementPolicy {
@@ -50,7 +50,7 @@ export interface StatefulWorkloadProps extends WorkloadProps {
  * construct never deletes its data. A new stateful component (MySQL, Redis) supplies ports, a pod
  * and claims.
  */
-export class StatefulWorkload extends Construct {
+export class StatefulWorkload extends LibraryConstruct {
   public readonly workload: Workload;
   public readonly service: k8s.KubeService;
   public readonly headlessService: k8s.KubeService;
@@ -63,7 +63,6 @@ export class StatefulWorkload extends Construct {
 
   constructor(scope: Construct, id: string, props: StatefulWorkloadProps) {
     super(scope, id);
-    enableAppChecks(this);
     const w = this.workload = new Workload(this, 'Workload', props);
     const name = w.workloadName;
     this.headlessServiceName = `${name}-hl`;

@@ -1,7 +1,6 @@
-import { Construct } from 'constructs';
 import { ConnectionGraph, IWorkload } from './connections';
-import { Workload } from './workload';
-import { enableAppChecks } from './app-checks';
+import { LibraryConstruct } from './library-construct';
+import { Workload, WorkloadProps } from './workload';
 
 /**
  * A component that runs pods (`Postgres`, `TrackingServer`, a backup CronJob): it holds its
@@ -9,20 +8,21 @@ import { enableAppChecks } from './app-checks';
  * component while the workload's building blocks (pod template, claim templates, spread
  * constraints, disruption budget) stay off its public API.
  *
- * A subclass creates its workload with `owner: this` and hands it to {@link attachWorkload}.
+ * A subclass creates its workload with {@link createWorkload}, or with `owner: this` and hands it
+ * to {@link attachWorkload}. Given a `fix`, the constructor refuses props that are not an object.
  */
-export abstract class WorkloadComponent extends Construct implements IWorkload {
+export abstract class WorkloadComponent extends LibraryConstruct implements IWorkload {
   private attached?: Workload;
-
-  constructor(scope: Construct, id: string) {
-    super(scope, id);
-    enableAppChecks(this);
-  }
 
   /** The workload of this component (labels, ServiceAccount, pod template, connections). */
   protected get workload(): Workload {
     if (!this.attached) throw new Error(`${this.node.path}: attachWorkload() was not called`);
     return this.attached;
+  }
+
+  /** Creates the workload of this component (child `Workload`, `owner: this`) and attaches it. */
+  protected createWorkload(props: Omit<WorkloadProps, 'owner'>): Workload {
+    return this.attachWorkload(new Workload(this, 'Workload', { ...props, owner: this }));
   }
 
   /** Records the workload and registers this component with the connection graph. */

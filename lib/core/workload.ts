@@ -1,6 +1,6 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { enableAppChecks } from './app-checks';
+import { LibraryConstruct } from './library-construct';
 import { ConnectionGraph, IWorkload, Peer } from './connections';
 import { k8s } from './k8s';
 import { NOT_SECRET_ENV_ANNOTATION, PodSpecOptions, notSecretEnv, restrictedPodSpec } from './pod';
@@ -54,7 +54,7 @@ export interface WorkloadProps extends ComponentIdentity {
  * Components (`Postgres`, `TrackingServer`, ...) hold one as a child and implement `IWorkload` by
  * delegation, so the building blocks below are not on their public API.
  */
-export class Workload extends Construct implements IWorkload {
+export class Workload extends LibraryConstruct implements IWorkload {
   public readonly workloadName: string;
   public readonly namespace: string;
   public readonly labels: Record<string, string>;
@@ -65,7 +65,6 @@ export class Workload extends Construct implements IWorkload {
 
   constructor(scope: Construct, id: string, props: WorkloadProps) {
     super(scope, id);
-    enableAppChecks(this);
     const describeAs = props.owner ?? this;
     this.workloadName = checkDnsLabel(describeAs, 'name', props.instance, 52);
     const chart = Chart.of(this);

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
-import { checkDnsLabel, checkDnsSubdomain, checkProps } from '../core/validate';
+import { checkDnsLabel, checkDnsSubdomain } from '../core/validate';
 import { ArgoApplication, ArgoApplicationProps, checkGitSource, checkRepoPath, GitSource, resolveSyncPolicy, SyncPolicy } from './argo-application';
-import { enableAppChecks } from '../core/app-checks';
+import { LibraryConstruct } from '../core/library-construct';
 
 export interface AppOfAppsProps {
   readonly source: GitSource;
@@ -26,15 +26,13 @@ export type ChildApplicationProps = Omit<ArgoApplicationProps, 'source' | 'proje
  * Bootstrap once with `kubectl apply -n argocd -f <path>/application-root.yaml`; from then on
  * adding an app to Git is enough. The root does not cascade-delete: deleting it leaves the apps.
  */
-export class AppOfApps extends Construct {
+export class AppOfApps extends LibraryConstruct {
   public readonly root: ArgoApplication;
   private readonly props: AppOfAppsProps;
   private readonly syncPolicy: SyncPolicy;
 
   constructor(scope: Construct, id: string, props: AppOfAppsProps) {
-    super(scope, id);
-    checkProps(this, props, 'pass { source, path } (see AppOfAppsProps)');
-    enableAppChecks(this);
+    super(scope, id, props, 'pass { source, path } (see AppOfAppsProps)');
     checkGitSource(this, props.source);
     checkRepoPath(this, 'path', props.path);
     if (props.project !== undefined) checkDnsSubdomain(this, 'project', props.project);

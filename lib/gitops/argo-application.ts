@@ -1,5 +1,5 @@
 import { Construct, IConstruct } from 'constructs';
-import { enableAppChecks } from '../core/app-checks';
+import { LibraryConstruct } from '../core/library-construct';
 import * as argo from '../../imports/argoproj.io';
 import { MANAGED_BY } from '../core/labels';
 import { checkDnsLabel, checkDnsSubdomain, checkHostname, checkInteger, checkTypedValue, invalid, refuseRemovedProps } from '../core/validate';
@@ -165,10 +165,9 @@ function checkServerUrl(scope: string, value: string): void {
 }
 
 /** An Argo CD `Application` that syncs one kustomize directory of dist/. */
-export class ArgoApplication extends Construct {
+export class ArgoApplication extends LibraryConstruct {
   constructor(scope: Construct, id: string, props: ArgoApplicationProps) {
     super(scope, id);
-    enableAppChecks(this);
     checkDnsLabel(this, 'name', props.name);
     checkDnsLabel(this, 'destinationNamespace', props.destinationNamespace);
     checkGitSource(this, props.source);

@@ -1,14 +1,17 @@
 import { Construct } from 'constructs';
 import * as argo from '../../imports/argoproj.io';
 import { MANAGED_BY } from '../core/labels';
-import { checkDnsLabel, checkDnsSubdomain, checkProps, invalid } from '../core/validate';
-import { ArgoDestination, checkGitSource, checkRepoPath, GitSource, resolveDestination, resolveSyncPolicy, SYNC_OPTIONS, SYNC_RETRY, SyncPolicy } from './argo-application';
-import { enableAppChecks } from '../core/app-checks';
+import { checkDnsLabel, checkDnsSubdomain, invalid } from '../core/validate';
+import { ArgoApplicationProps, checkGitSource, checkRepoPath, resolveDestination, resolveSyncPolicy, SYNC_OPTIONS, SYNC_RETRY } from './argo-application';
+import { LibraryConstruct } from '../core/library-construct';
 
-export interface DirectoryApplicationSetProps {
+/**
+ * The source, destination, project and sync policy mean for every generated Application what they
+ * mean for one {@link ArgoApplication}.
+ */
+export interface DirectoryApplicationSetProps extends Pick<ArgoApplicationProps, 'source' | 'destination' | 'syncPolicy' | 'project'> {
   /** The ApplicationSet name. */
   readonly name: string;
-  readonly source: GitSource;
   /**
    * The directories that become Applications: paths or globs (`dist/mlflow-teams/*`). A new
    * directory matching a glob becomes an Application with no change to Argo CD's objects.
@@ -21,12 +24,6 @@ export interface DirectoryApplicationSetProps {
   readonly applicationName?: string;
   /** @default "default" */
   readonly destinationNamespace?: string;
-  /** The cluster of every Application. @default ArgoDestination.inCluster() */
-  readonly destination?: ArgoDestination;
-  /** @default SyncPolicy.automated() (prune and self-heal) */
-  readonly syncPolicy?: SyncPolicy;
-  /** @default "default" */
-  readonly project?: string;
 }
 
 /**
@@ -35,11 +32,9 @@ export interface DirectoryApplicationSetProps {
  * many alike directories (one per team); the app of apps fits deployments that differ (their own
  * cluster, namespace, name).
  */
-export class DirectoryApplicationSet extends Construct {
+export class DirectoryApplicationSet extends LibraryConstruct {
   constructor(scope: Construct, id: string, props: DirectoryApplicationSetProps) {
-    super(scope, id);
-    checkProps(this, props, 'pass { name, source, directories } (see DirectoryApplicationSetProps)');
-    enableAppChecks(this);
+    super(scope, id, props, 'pass { name, source, directories } (see DirectoryApplicationSetProps)');
     checkDnsLabel(this, 'name', props.name);
     checkGitSource(this, props.source);
     if (!Array.isArray(props.directories) || props.directories.length === 0) {

@@ -3,10 +3,9 @@ import { Construct } from 'constructs';
 import { StorageBucket } from '@cdktf/provider-google/lib/storage-bucket';
 import { StorageBucketIamMember } from '@cdktf/provider-google/lib/storage-bucket-iam-member';
 import { checkGcsBucketName, checkInteger, invalid } from '../core/validate';
-import { checkProjectId } from './checks';
+import { ProjectConstruct, ProjectProps } from './project-construct';
 
-export interface ArtifactBucketProps {
-  readonly projectId: string;
+export interface ArtifactBucketProps extends ProjectProps {
   /** Globally unique bucket name. */
   readonly name: string;
   /** An explicit location: a region ("US-CENTRAL1"), dual-region or multi-region ("US"). */
@@ -26,14 +25,12 @@ export interface ArtifactBucketProps {
  * location. `terraform destroy` refuses a non-empty bucket (no force_destroy). Grant access per
  * bucket with {@link grantObjectAdmin} / {@link grantObjectViewer} instead of project-wide roles.
  */
-export class ArtifactBucket extends Construct {
+export class ArtifactBucket extends ProjectConstruct {
   public readonly bucket: StorageBucket;
   public readonly bucketName: string;
-  private readonly projectId: string;
 
   constructor(scope: Construct, id: string, props: ArtifactBucketProps) {
-    super(scope, id);
-    this.projectId = checkProjectId(this, 'projectId', props.projectId);
+    super(scope, id, props);
     this.bucketName = checkGcsBucketName(this, 'name', props.name);
     if (typeof props.location !== 'string' || !/^[A-Za-z][-A-Za-z0-9]*[A-Za-z0-9]$/.test(props.location)) {
       invalid(this, 'location', 'must be an explicit Cloud Storage location', props.location, 'use a region such as "US-CENTRAL1" (next to the cluster) or a multi-region such as "US"');

@@ -5,8 +5,9 @@ import { ContainerNodePool } from '@cdktf/provider-google/lib/container-node-poo
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { checkCidr, checkDisjointCidrs, checkInteger, invalid, parseCidr } from '../core/validate';
-import { checkLocation, checkProjectId, checkResourceName, checkServiceAccountId } from './checks';
+import { checkLocation, checkResourceName, checkServiceAccountId } from './checks';
 import { Network } from './network';
+import { ProjectConstruct, ProjectProps } from './project-construct';
 
 /** A GKE release channel: how fast the control plane and nodes are upgraded. */
 export class ReleaseChannel {
@@ -38,8 +39,7 @@ export interface NodePoolSettings {
   readonly diskSizeGb?: number;
 }
 
-export interface GkeClusterProps {
-  readonly projectId: string;
+export interface GkeClusterProps extends ProjectProps {
   /** The cluster name; the node pool and node service account are named after it. */
   readonly name: string;
   /** A region (regional control plane and nodes in three zones) or a zone. */
@@ -84,19 +84,17 @@ export const NODE_SERVICE_ACCOUNT_ROLES: readonly string[] = [
  * NetworkPolicies), deletion protection, and one autoscaling node pool that runs as a dedicated
  * least-privilege service account with the GKE metadata server. The default node pool is removed.
  */
-export class GkeCluster extends Construct {
+export class GkeCluster extends ProjectConstruct {
   public readonly cluster: ContainerCluster;
   public readonly nodePool: ContainerNodePool;
   public readonly nodeServiceAccount: ServiceAccount;
   public readonly name: string;
   public readonly location: string;
-  public readonly projectId: string;
   /** `<project>.svc.id.goog`: the identity namespace of Kubernetes service accounts. */
   public readonly workloadPool: string;
 
   constructor(scope: Construct, id: string, props: GkeClusterProps) {
-    super(scope, id);
-    this.projectId = checkProjectId(this, 'projectId', props.projectId);
+    super(scope, id, props);
     this.name = checkResourceName(this, 'name', props.name, 40);
     this.location = checkLocation(this, 'location', props.location);
     checkCidr(this, 'masterCidr', props.masterCidr, { minPrefix: 28, maxPrefix: 28 });

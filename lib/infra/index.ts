@@ -1,4 +1,6 @@
 // The public API of lib/infra: named exports only; internal helpers are imported by deep path.
+export { ProjectConstruct } from './project-construct';
+export type { ProjectProps } from './project-construct';
 export { ML_ENVIRONMENT_APIS, HARDENING_APIS, ProjectServices } from './project-services';
 export type { ProjectServicesProps } from './project-services';
 export { Network } from './network';

@@ -8,6 +8,7 @@ import { ArtifactBucket } from './artifact-bucket';
 import { checkResourceName, checkServiceAccountId } from './checks';
 import { CloudSqlMysql } from './cloud-sql-mysql';
 import { GkeCluster } from './gke-cluster';
+import { ProjectConstruct, ProjectProps } from './project-construct';
 
 /** A Google service account that a Kubernetes service account impersonates (Workload Identity). */
 export interface WorkloadIdentityBinding {
@@ -30,8 +31,7 @@ export const KFP_KSA = {
   pipelineRunner: 'pipeline-runner',
 } as const;
 
-export interface KfpServiceAccountsProps {
-  readonly projectId: string;
+export interface KfpServiceAccountsProps extends ProjectProps {
   /** Prefix of every account id: at most 17 characters so "<prefix>-kfp-cloudsql" fits. */
   readonly namePrefix: string;
   /** The cluster whose workload identity pool the Kubernetes service accounts belong to. */
@@ -67,7 +67,7 @@ export interface KfpServiceAccountsProps {
  * - the Cloud SQL proxy gets `cloudsql.client`, conditioned on this instance;
  * - the secret store gets `secretmanager.secretAccessor` on the KFP credentials secret only.
  */
-export class KfpServiceAccounts extends Construct {
+export class KfpServiceAccounts extends ProjectConstruct {
   /** Every Kubernetes → Google service account pair, for the cluster side's annotations. */
   public readonly bindings: readonly WorkloadIdentityBinding[];
   /** The binding the External Secrets `ClusterSecretStore` uses. */
@@ -76,13 +76,11 @@ export class KfpServiceAccounts extends Construct {
   public readonly accounts: Readonly<Record<'minio' | 'ui' | 'cloudSql' | 'runner' | 'dataflowWorker' | 'secrets', ServiceAccount>>;
   public readonly namespace: string;
 
-  private readonly projectId: string;
   private readonly cluster: GkeCluster;
   private readonly emails = new Map<ServiceAccount, string>();
 
   constructor(scope: Construct, id: string, props: KfpServiceAccountsProps) {
-    super(scope, id);
-    this.projectId = props.projectId;
+    super(scope, id, props);
     this.cluster = props.cluster;
     const prefix = checkResourceName(this, 'namePrefix', props.namePrefix, 17);
     this.namespace = checkDnsLabel(this, 'namespace', props.namespace ?? 'kubeflow');

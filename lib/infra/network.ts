@@ -7,10 +7,10 @@ import { ComputeRouterNat } from '@cdktf/provider-google/lib/compute-router-nat'
 import { ComputeSubnetwork } from '@cdktf/provider-google/lib/compute-subnetwork';
 import { ServiceNetworkingConnection } from '@cdktf/provider-google/lib/service-networking-connection';
 import { checkCidr, checkDisjointCidrs, checkInteger, invalid } from '../core/validate';
-import { checkProjectId, checkRegion, checkResourceName } from './checks';
+import { checkRegion, checkResourceName } from './checks';
+import { ProjectConstruct, ProjectProps } from './project-construct';
 
-export interface NetworkProps {
-  readonly projectId: string;
+export interface NetworkProps extends ProjectProps {
   readonly region: string;
   /** The VPC name; the subnet, ranges, router and NAT are named after it. */
   readonly name: string;
@@ -45,7 +45,7 @@ export interface NetworkProps {
  * ranges for pods and Services, a range peered with Google's service producer network for
  * private-IP Cloud SQL, and (by default) Cloud NAT.
  */
-export class Network extends Construct {
+export class Network extends ProjectConstruct {
   public readonly network: ComputeNetwork;
   public readonly subnetwork: ComputeSubnetwork;
   /** The peering that gives Cloud SQL a private IP: the instance must depend on it. */
@@ -58,8 +58,8 @@ export class Network extends Construct {
   public readonly ranges: Readonly<Record<string, string>>;
 
   constructor(scope: Construct, id: string, props: NetworkProps) {
-    super(scope, id);
-    const project = checkProjectId(this, 'projectId', props.projectId);
+    super(scope, id, props);
+    const project = this.projectId;
     this.region = checkRegion(this, 'region', props.region);
     this.name = checkResourceName(this, 'name', props.name, 50);
     checkCidr(this, 'subnetCidr', props.subnetCidr, { minPrefix: 8, maxPrefix: 29 });

@@ -2,7 +2,7 @@ import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { ProjectService } from '@cdktf/provider-google/lib/project-service';
 import { invalid } from '../core/validate';
-import { checkProjectId } from './checks';
+import { ProjectConstruct, ProjectProps } from './project-construct';
 
 /** The 11 Cloud APIs of the reference ML environment (seed 001, "Enabling Cloud Services"). */
 export const ML_ENVIRONMENT_APIS: readonly string[] = [
@@ -30,9 +30,8 @@ export const HARDENING_APIS: readonly string[] = [
   'artifactregistry.googleapis.com',
 ];
 
-export interface ProjectServicesProps {
+export interface ProjectServicesProps extends ProjectProps {
   /** The project to enable the APIs in. */
-  readonly projectId: string;
   /**
    * The service names to enable.
    * @default - ML_ENVIRONMENT_APIS followed by HARDENING_APIS
@@ -44,14 +43,14 @@ export interface ProjectServicesProps {
  * Enables Cloud APIs in a project (`google_project_service`, one per API). Destroying the stack
  * leaves the APIs enabled: disabling an API can break resources that other teams created.
  */
-export class ProjectServices extends Construct {
+export class ProjectServices extends ProjectConstruct {
   /** One resource per API, in the order given. */
   public readonly resources: ProjectService[];
   private readonly byName = new Map<string, ProjectService>();
 
   constructor(scope: Construct, id: string, props: ProjectServicesProps) {
-    super(scope, id);
-    const projectId = checkProjectId(this, 'projectId', props.projectId);
+    super(scope, id, props);
+    const projectId = this.projectId;
     const services = props.services ?? [...ML_ENVIRONMENT_APIS, ...HARDENING_APIS];
     const seen = new Set<string>();
     for (const s of services) {

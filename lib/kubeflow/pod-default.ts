@@ -3,8 +3,8 @@ import { Construct } from 'constructs';
 import * as kf from '../../imports/kubeflow.org';
 import { standardLabels } from '../core/labels';
 import { EnvValue } from '../core/pod';
-import { checkDnsLabel, checkDnsSubdomain, checkProps, invalid, looksLikeCredentialName } from '../core/validate';
-import { enableAppChecks } from '../core/app-checks';
+import { checkDnsLabel, checkDnsSubdomain, invalid, looksLikeCredentialName } from '../core/validate';
+import { LibraryConstruct } from '../core/library-construct';
 import { durationIn } from '../core/duration';
 
 /** The label key syntax of Kubernetes: an optional DNS-subdomain prefix, then a name of at most 63 characters. */
@@ -126,7 +126,7 @@ export interface AccessMlPipelineOptions {
  * Every mount has its volume (they are declared together), and env values follow the same rules as
  * containers: a credential is a secret reference, never a literal.
  */
-export class PodDefault extends Construct {
+export class PodDefault extends LibraryConstruct {
   /** Where {@link accessMlPipeline} mounts the token. */
   public static readonly PIPELINES_TOKEN_DIR = '/var/run/secrets/kubeflow/pipelines';
 
@@ -150,23 +150,19 @@ export class PodDefault extends Construct {
     });
   }
 
-  public readonly name: string;
-  public readonly namespace: string;
   /** The label a pod carries (value `"true"`) to receive this PodDefault. */
   public readonly selectorLabel: string;
   public readonly resource: kf.PodDefault;
 
   constructor(scope: Construct, id: string, props: PodDefaultProps) {
-    super(scope, id);
-    checkProps(this, props, 'pass { name, desc, ... } (see PodDefaultProps)');
-    enableAppChecks(this);
-    this.name = checkDnsSubdomain(this, 'name', props.name);
+    super(scope, id, props, 'pass { name, desc, ... } (see PodDefaultProps)');
+    const name = checkDnsSubdomain(this, 'name', props.name);
     const namespace = props.namespace ?? Chart.of(this).namespace;
     if (!namespace) {
       invalid(this, 'namespace', 'must be set when the chart has no namespace', namespace, 'pass namespace: "kubeflow-user-example-com" (the profile namespace)');
     }
-    this.namespace = checkDnsLabel(this, 'namespace', namespace);
-    this.selectorLabel = props.selectorLabel ?? this.name;
+    checkDnsLabel(this, 'namespace', namespace);
+    this.selectorLabel = props.selectorLabel ?? name;
     if (typeof this.selectorLabel !== 'string' || !LABEL_KEY.test(this.selectorLabel)) {
       invalid(this, 'selectorLabel', 'must be a label key ([prefix/]name, at most 63 characters in the name)', this.selectorLabel, 'use a key such as "access-ml-pipeline"');
     }
@@ -210,9 +206,9 @@ export class PodDefault extends Construct {
 
     this.resource = new kf.PodDefault(this, 'Resource', {
       metadata: {
-        name: this.name,
-        namespace: this.namespace,
-        labels: standardLabels({ name: 'kubeflow', instance: this.name, component: 'pod-default' }),
+        name,
+        namespace,
+        labels: standardLabels({ name: 'kubeflow', instance: name, component: 'pod-default' }),
       },
       spec: {
         desc: props.description,
@@ -226,5 +222,15 @@ export class PodDefault extends Construct {
   /** The labels a pod needs to receive this PodDefault. */
   public get podLabels(): Record<string, string> {
     return { [this.selectorLabel]: 'true' };
+  }
+
+  /** The PodDefault's name, read from it. */
+  public get name(): string {
+    return this.resource.name;
+  }
+
+  /** The profile namespace it applies in, read from the PodDefault. */
+  public get namespace(): string {
+    return this.resource.metadata.namespace!;
   }
 }

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { k8s } from '../core/k8s';
 import { standardLabels } from '../core/labels';
 import { checkDnsLabel, checkDnsSubdomain, invalid } from '../core/validate';
-import { enableAppChecks } from '../core/app-checks';
+import { LibraryConstruct } from '../core/library-construct';
 
 export interface ProfileAccessProps {
   /** The Kubeflow profile, which is also its namespace: `kubeflow-user-example-com`. */
@@ -25,15 +25,13 @@ export interface ProfileAccessProps {
  * work with Kubeflow's objects there. Named `allow-<profile>-<clusterRole>`, so one binding per
  * profile and role.
  */
-export class ProfileAccess extends Construct {
-  public readonly bindingName: string;
+export class ProfileAccess extends LibraryConstruct {
   public readonly resource: k8s.KubeRoleBinding;
 
   constructor(scope: Construct, id: string, props: ProfileAccessProps) {
-    super(scope, id);
-    enableAppChecks(this);
-    if (typeof props?.profile !== 'string') {
-      invalid(this, 'profile', 'must be the profile namespace name', props?.profile, 'pass profile: "kubeflow-user-example-com"');
+    super(scope, id, props, 'pass { profile: "kubeflow-user-example-com" } (see ProfileAccessProps)');
+    if (typeof props.profile !== 'string') {
+      invalid(this, 'profile', 'must be the profile namespace name', props.profile, 'pass profile: "kubeflow-user-example-com"');
     }
     const profile = checkDnsLabel(this, 'profile', props.profile);
     const serviceAccount = checkDnsSubdomain(this, 'serviceAccount', props.serviceAccount ?? 'default-editor');
@@ -45,15 +43,20 @@ export class ProfileAccess extends Construct {
     if (namespace === profile) {
       invalid(this, 'namespace', 'must differ from the profile (a profile already controls its own namespace)', namespace, 'leave namespace unset for "kubeflow"');
     }
-    this.bindingName = checkDnsSubdomain(this, 'binding name', `allow-${profile}-${clusterRole.replace(/:/g, '-')}`);
+    const bindingName = checkDnsSubdomain(this, 'binding name', `allow-${profile}-${clusterRole.replace(/:/g, '-')}`);
     this.resource = new k8s.KubeRoleBinding(this, 'Resource', {
       metadata: {
-        name: this.bindingName,
+        name: bindingName,
         namespace,
-        labels: standardLabels({ name: 'kubeflow', instance: this.bindingName.slice(0, 63).replace(/[-.]+$/, ''), component: 'profile-access' }),
+        labels: standardLabels({ name: 'kubeflow', instance: bindingName.slice(0, 63).replace(/[-.]+$/, ''), component: 'profile-access' }),
       },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: clusterRole },
       subjects: [{ kind: 'ServiceAccount', name: serviceAccount, namespace: profile }],
     });
+  }
+
+  /** `allow-<profile>-<clusterRole>`: the RoleBinding's name, read from it. */
+  public get bindingName(): string {
+    return this.resource.name;
   }
 }

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { enableAppChecks } from '../core/app-checks';
+import { LibraryConstruct } from '../core/library-construct';
 import * as net from '../../imports/networking.istio.io';
 import * as istio from '../../imports/security.istio.io';
 import { ConnectionGraph, Peer } from '../core/connections';
@@ -57,7 +57,7 @@ export interface MeshNamespaceProps extends NamespaceProps {
  * - the NetworkPolicy allows the data plane needs: sidecars reach istiod on 15012; ambient pods
  *   exchange HBONE on 15008 (authorized by the AuthorizationPolicies, enforced by ztunnel).
  */
-export class MeshNamespace extends Construct {
+export class MeshNamespace extends LibraryConstruct {
   public readonly name: string;
   public readonly mode: MeshMode;
   /** The namespace with its default-deny policies. */
@@ -66,7 +66,6 @@ export class MeshNamespace extends Construct {
 
   constructor(scope: Construct, id: string, props: MeshNamespaceProps = {}) {
     super(scope, id);
-    enableAppChecks(this);
     const mode = props.mode ?? MeshMode.SIDECAR;
     if (!(mode instanceof MeshMode)) invalid(this, 'mode', 'must be MeshMode.SIDECAR or MeshMode.AMBIENT', mode, 'write mode: MeshMode.SIDECAR');
     this.mode = mode;

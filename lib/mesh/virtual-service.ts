@@ -5,7 +5,7 @@ import { standardLabels } from '../core/labels';
 import { HttpAccess, Port } from '../core/port';
 import { checkDnsLabel, checkHostname, invalid } from '../core/validate';
 import { IstioGateway } from './istio-gateway';
-import { enableAppChecks } from '../core/app-checks';
+import { LibraryConstruct } from '../core/library-construct';
 import { Duration } from 'cdk8s';
 import { durationIn } from '../core/duration';
 
@@ -58,7 +58,7 @@ export interface VirtualServiceProps {
  * from the gateway pods to the destination, so its NetworkPolicy and AuthorizationPolicy admit the
  * gateway and nothing is written by hand.
  */
-export class VirtualService extends Construct {
+export class VirtualService extends LibraryConstruct {
   public readonly name: string;
   /** The destination host: `mlflow.kubeflow.svc.cluster.local`. */
   public readonly destinationHost: string;
@@ -67,7 +67,6 @@ export class VirtualService extends Construct {
 
   constructor(scope: Construct, id: string, props: VirtualServiceProps) {
     super(scope, id);
-    enableAppChecks(this);
     if (!(props?.gateway instanceof IstioGateway)) {
       invalid(this, 'gateway', 'must be an IstioGateway', typeof props?.gateway === 'string' ? props.gateway : typeof props?.gateway,
         "pass gateway: Kubeflow.gateway() or IstioGateway.fromExisting('kubeflow', 'kubeflow-gateway')");

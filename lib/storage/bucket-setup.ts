@@ -2,25 +2,21 @@ import { Construct } from 'constructs';
 import { renderScriptJob } from '../core/batch';
 import { EnvValue } from '../core/pod';
 import { readScript } from '../core/script-file';
-import { checkInterface, checkProps, invalid } from '../core/validate';
+import { checkInterface, invalid } from '../core/validate';
 import { k8s } from '../core/k8s';
-import { Workload } from '../core/workload';
 import { WorkloadComponent } from '../core/workload-component';
 import { IBucket, IObjectStore } from './object-store';
 import { MC_RUN_AS, mcImage } from './s3-client';
+import { SetupJobProps, setupJobName } from './setup-job';
 import { setupScriptSources } from './setup-script';
 
-export interface BucketSetupProps {
+export interface BucketSetupProps extends SetupJobProps {
   /** The buckets to create when missing, all on one store with access keys. */
   readonly buckets: IBucket[];
   /** Skip certificate checks of the endpoint (`mc --insecure`). @default false */
   readonly insecure?: boolean;
-  /** The Job's name. @default "<first bucket>-bucket-setup" */
-  readonly name?: string;
   /** @default MC_IMAGE */
   readonly image?: string;
-  /** @default - none */
-  readonly partOf?: string;
 }
 
 /**
@@ -34,12 +30,9 @@ export class BucketSetup extends WorkloadComponent {
   public readonly resource: k8s.KubeJob;
 
   constructor(scope: Construct, id: string, props: BucketSetupProps) {
-    const first = props?.buckets?.[0]?.bucketName ?? 'app';
-    super(scope, id);
-    checkProps(this, props, 'pass { buckets: [store.bucket("mlflow")] }');
-    const w = this.attachWorkload(new Workload(this, 'Workload', {
-      owner: this, name: 's3', instance: props.name ?? `${first.replace(/\./g, '-')}-bucket-setup`, component: 'bucket-setup', partOf: props.partOf,
-    }));
+    super(scope, id, props, 'pass { buckets: [store.bucket("mlflow")] }');
+    const first = props.buckets?.[0]?.bucketName ?? 'app';
+    const w = this.createWorkload({ name: 's3', instance: setupJobName(props, first, 'bucket-setup'), component: 'bucket-setup', partOf: props.partOf });
     if (!Array.isArray(props.buckets) || props.buckets.length === 0) {
       invalid(this, 'buckets', 'must list at least one bucket', props.buckets, 'pass buckets: [store.bucket("mlflow")]');
     }

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { enableAppChecks } from '../core/app-checks';
+import { LibraryConstruct } from '../core/library-construct';
 import { ConnectionGraph, IWorkload, Peer } from '../core/connections';
 import { EnvValue } from '../core/pod';
 import { Port } from '../core/port';
@@ -8,10 +8,14 @@ import { BucketRef, IBucket, IObjectStore } from './object-store';
 
 /** The cloud whose workload identity a pod uses. */
 export class CloudProvider {
-  public static readonly AWS = new CloudProvider('aws');
-  public static readonly GCP = new CloudProvider('gcp');
-  public static readonly AZURE = new CloudProvider('azure');
-  private constructor(public readonly name: string) {}
+  public static readonly AWS = new CloudProvider('aws', 'WorkloadIdentity.irsa("arn:aws:iam::123456789012:role/mlflow")');
+  public static readonly GCP = new CloudProvider('gcp', 'WorkloadIdentity.gke("mlflow@my-project.iam.gserviceaccount.com")');
+  public static readonly AZURE = new CloudProvider('azure', 'WorkloadIdentity.azure("<client id>")');
+  private constructor(
+    public readonly name: string,
+    /** How to write an identity of this cloud, for the fix of an error. */
+    public readonly identityExample: string,
+  ) {}
 }
 
 /**
@@ -110,7 +114,7 @@ export interface AzureBlobProps {
   readonly identity: WorkloadIdentity;
 }
 
-class CloudObjectStoreImpl extends Construct implements ICloudObjectStore {
+class CloudObjectStoreImpl extends LibraryConstruct implements ICloudObjectStore {
   constructor(
     scope: Construct, id: string,
     public readonly scheme: 's3' | 'gs' | 'wasbs',
@@ -121,7 +125,6 @@ class CloudObjectStoreImpl extends Construct implements ICloudObjectStore {
     private readonly account?: string,
   ) {
     super(scope, id);
-    enableAppChecks(this);
   }
 
   public grantConnect(client: IWorkload, description: string): void {
@@ -154,9 +157,10 @@ export class CloudBucket extends BucketRef {
   }
 }
 
-function checkIdentity(scope: string, identity: WorkloadIdentity, provider: CloudProvider, fix: string): WorkloadIdentity {
+function checkIdentity(scope: string, identity: WorkloadIdentity, provider: CloudProvider): WorkloadIdentity {
   if (!(identity instanceof WorkloadIdentity) || identity.provider !== provider) {
-    invalid(scope, 'identity', `must be a ${provider.name.toUpperCase()} workload identity`, identity instanceof WorkloadIdentity ? identity.provider.name : typeof identity, fix);
+    invalid(scope, 'identity', `must be a ${provider.name.toUpperCase()} workload identity`, identity instanceof WorkloadIdentity ? identity.provider.name : typeof identity,
+      `pass identity: ${provider.identityExample}`);
   }
   return identity;
 }
@@ -169,7 +173,7 @@ export class CloudObjectStore {
     if (!/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/.test(props.region ?? '')) {
       invalid(`${scope.node.path}/${id}`, 'region', 'must be an AWS region', props.region, 'pass region: "eu-west-1"');
     }
-    const identity = checkIdentity(`${scope.node.path}/${id}`, props.identity, CloudProvider.AWS, 'pass identity: WorkloadIdentity.irsa("arn:aws:iam::123456789012:role/mlflow")');
+    const identity = checkIdentity(`${scope.node.path}/${id}`, props.identity, CloudProvider.AWS);
     const endpoint = `https://s3.${props.region}.amazonaws.com`;
     return new CloudObjectStoreImpl(scope, id, 's3', endpoint, props.region, identity, [
       ['MLFLOW_S3_ENDPOINT_URL', EnvValue.literal(endpoint)],
@@ -179,7 +183,7 @@ export class CloudObjectStore {
   /** Google Cloud Storage with GKE Workload Identity (the google-cloud-storage client's default credentials). */
   public static gcs(scope: Construct, id: string, props: GcsProps): ICloudObjectStore {
     checkProps(`${scope.node.path}/${id}`, props, 'pass { identity: WorkloadIdentity.gke(...) }');
-    const identity = checkIdentity(`${scope.node.path}/${id}`, props.identity, CloudProvider.GCP, 'pass identity: WorkloadIdentity.gke("mlflow@my-project.iam.gserviceaccount.com")');
+    const identity = checkIdentity(`${scope.node.path}/${id}`, props.identity, CloudProvider.GCP);
     return new CloudObjectStoreImpl(scope, id, 'gs', 'https://storage.googleapis.com', 'auto', identity, []);
   }
   /**
@@ -191,7 +195,7 @@ export class CloudObjectStore {
     if (!/^[a-z0-9]{3,24}$/.test(props.storageAccount ?? '')) {
       invalid(`${scope.node.path}/${id}`, 'storageAccount', 'must be 3 to 24 lower-case letters and digits', props.storageAccount, 'pass storageAccount: "mlflowartifacts"');
     }
-    const identity = checkIdentity(`${scope.node.path}/${id}`, props.identity, CloudProvider.AZURE, 'pass identity: WorkloadIdentity.azure("<client id>")');
+    const identity = checkIdentity(`${scope.node.path}/${id}`, props.identity, CloudProvider.AZURE);
     return new CloudObjectStoreImpl(scope, id, 'wasbs', `https://${props.storageAccount}.blob.core.windows.net`, 'auto', identity, [], props.storageAccount);
   }
 }

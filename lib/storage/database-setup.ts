@@ -3,16 +3,16 @@ import { renderScriptJob } from '../core/batch';
 import { ContainerImage } from '../core/image';
 import { EnvValue } from '../core/pod';
 import { readScript } from '../core/script-file';
-import { checkProps, checkUnique, invalid } from '../core/validate';
+import { checkUnique, invalid } from '../core/validate';
 import { k8s } from '../core/k8s';
-import { Workload } from '../core/workload';
 import { WorkloadComponent } from '../core/workload-component';
 import { DatabaseEngine, IDatabase } from './database';
 import { libpqEnv } from './database-client-env';
 import { POSTGRES_RUN_AS } from './postgres-backup';
+import { SetupJobProps, setupJobName } from './setup-job';
 import { setupScriptSources } from './setup-script';
 
-export interface DatabaseSetupProps {
+export interface DatabaseSetupProps extends SetupJobProps {
   /**
    * How to log in as an administrator that may create databases: a `Database.fromExisting` of
    * the server's maintenance database (`postgres`) with the admin user and its password.
@@ -20,12 +20,8 @@ export interface DatabaseSetupProps {
   readonly admin: IDatabase;
   /** The databases to create when missing, each owned by its `username`. */
   readonly databases: IDatabase[];
-  /** The Job's name. @default "<first database>-db-setup" with "_" as "-" */
-  readonly name?: string;
   /** @default "postgres:16.15-alpine" (psql and pg_isready) */
   readonly image?: string;
-  /** @default - none */
-  readonly partOf?: string;
 }
 
 /**
@@ -39,12 +35,9 @@ export class DatabaseSetup extends WorkloadComponent {
   public readonly resource: k8s.KubeJob;
 
   constructor(scope: Construct, id: string, props: DatabaseSetupProps) {
-    const first = props?.databases?.[0]?.databaseName ?? 'app';
-    super(scope, id);
-    checkProps(this, props, 'pass { admin, databases } (see DatabaseSetupProps)');
-    const w = this.attachWorkload(new Workload(this, 'Workload', {
-      owner: this, name: 'postgresql', instance: props.name ?? `${first.replace(/_/g, '-')}-db-setup`, component: 'database-setup', partOf: props.partOf,
-    }));
+    super(scope, id, props, 'pass { admin, databases } (see DatabaseSetupProps)');
+    const first = props.databases?.[0]?.databaseName ?? 'app';
+    const w = this.createWorkload({ name: 'postgresql', instance: setupJobName(props, first, 'db-setup'), component: 'database-setup', partOf: props.partOf });
     const admin = props.admin;
     if (!admin || typeof admin.grantConnect !== 'function') {
       invalid(this, 'admin', 'must be an IDatabase', typeof admin, 'pass admin: Database.fromExisting(chart, "pg-admin", { databaseName: "postgres", username: "admin", ... })');

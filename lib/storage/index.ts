@@ -5,6 +5,8 @@ export { ObjectStore } from './object-store';
 export type { S3Credentials, IObjectStore, IBucket, ExistingObjectStoreProps } from './object-store';
 export { BackupDestination } from './backup';
 export type { BackupOptions, BackupVolumeProps } from './backup';
+export { DatabaseServer } from './database-server';
+export type { AppDatabaseProps, DatabaseServerAdmin, DatabaseServerEngine, DatabaseServerPod, DatabaseServerProps } from './database-server';
 export { Postgres } from './postgres';
 export type { PostgresDatabaseProps, PostgresProps } from './postgres';
 export { PostgresBackup } from './postgres-backup';

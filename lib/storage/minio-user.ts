@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { enableAppChecks } from '../core/app-checks';
+import { LibraryConstruct } from '../core/library-construct';
 import { IWorkload } from '../core/connections';
 import { checkDnsLabel, invalid } from '../core/validate';
 import { BucketRef, IBucket, IObjectStore, S3Credentials, checkS3Credentials } from './object-store';
@@ -40,7 +40,7 @@ export interface MinioUserScope extends IObjectStore {
  * the root credentials. Created by `Minio` from its `users` prop; the setup Job creates the user
  * and attaches its policy.
  */
-export class MinioUser extends Construct implements MinioUserScope {
+export class MinioUser extends LibraryConstruct implements MinioUserScope {
   public readonly endpointUrl: string;
   public readonly region: string;
   public readonly credentials: S3Credentials;
@@ -53,7 +53,6 @@ export class MinioUser extends Construct implements MinioUserScope {
 
   constructor(scope: Construct, id: string, props: MinioUserOfStoreProps) {
     super(scope, id);
-    enableAppChecks(this);
     const { store, name } = props;
     this.store = store;
     this.userName = checkDnsLabel(this, 'users key', name, 40);

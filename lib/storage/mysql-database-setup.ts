@@ -6,13 +6,13 @@ import { readScript } from '../core/script-file';
 import { SecretValue } from '../core/secret-value';
 import { checkSecretValue, invalid } from '../core/validate';
 import { k8s } from '../core/k8s';
-import { Workload } from '../core/workload';
 import { WorkloadComponent } from '../core/workload-component';
 import { DatabaseEngine, IDatabase, checkSqlIdentifier } from './database';
 import { mysqlScriptEnv } from './database-client-env';
+import { SetupJobProps, setupJobName } from './setup-job';
 import { setupScriptSources } from './setup-script';
 
-export interface MysqlDatabaseSetupProps {
+export interface MysqlDatabaseSetupProps extends SetupJobProps {
   /**
    * The database to create and the user who owns it: host, port, database name, user name and
    * the user's password all come from it (`Database.fromExisting({ engine: DatabaseEngine.MYSQL, ... })`).
@@ -32,12 +32,8 @@ export interface MysqlDatabaseSetupProps {
    * @default false (`sidecar.istio.io/inject: "false"`)
    */
   readonly mesh?: boolean;
-  /** The Job and ServiceAccount name. @default "<database name>-db-setup" with "_" as "-" */
-  readonly name?: string;
   /** A MySQL client image. @default MysqlDatabaseSetup.DEFAULT_IMAGE */
   readonly image?: string;
-  /** @default - none */
-  readonly partOf?: string;
 }
 
 /**
@@ -56,12 +52,10 @@ export class MysqlDatabaseSetup extends WorkloadComponent {
   public readonly resource: k8s.KubeJob;
 
   constructor(scope: Construct, id: string, props: MysqlDatabaseSetupProps) {
-    const db = props?.database;
+    super(scope, id, props, 'pass { database, adminPassword } (see MysqlDatabaseSetupProps)');
+    const db = props.database;
     const dbName = typeof db?.databaseName === 'string' ? db.databaseName : 'database';
-    super(scope, id);
-    const w = this.attachWorkload(new Workload(this, 'Workload', {
-      owner: this, name: 'mysql', instance: props?.name ?? `${dbName.replace(/_/g, '-')}-db-setup`, component: 'database-setup', partOf: props?.partOf,
-    }));
+    const w = this.createWorkload({ name: 'mysql', instance: setupJobName(props, dbName, 'db-setup'), component: 'database-setup', partOf: props.partOf });
     if (!db || typeof db.grantConnect !== 'function' || !(db.engine instanceof DatabaseEngine)) {
       invalid(this, 'database', 'must be a database (an IDatabase from lib/storage)', typeof db, 'pass database: Database.fromExisting(chart, "db", { engine: DatabaseEngine.MYSQL, ... })');
     }

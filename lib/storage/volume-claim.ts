@@ -2,25 +2,25 @@ import { Chart, Size } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { k8s } from '../core/k8s';
 import { ARGOCD_SYNC_OPTIONS, KEEP_ON_DELETE, standardLabels } from '../core/labels';
-import { checkDnsSubdomain, checkProps, invalid } from '../core/validate';
+import { checkDnsSubdomain, invalid } from '../core/validate';
 import { sizeProp } from '../core/quantity';
-import { enableAppChecks } from '../core/app-checks';
+import { LibraryConstruct } from '../core/library-construct';
 
 /** How many nodes may mount a volume, and how (`spec.accessModes` of a claim). */
 export class AccessMode {
   /** One node mounts it read-write (every pod on that node may use it). */
-  public static readonly READ_WRITE_ONCE = new AccessMode('ReadWriteOnce');
+  public static readonly READ_WRITE_ONCE = new AccessMode('ReadWriteOnce', false);
   /** Many nodes mount it read-write: a shared file system (JuiceFS, CephFS, NFS). */
-  public static readonly READ_WRITE_MANY = new AccessMode('ReadWriteMany');
+  public static readonly READ_WRITE_MANY = new AccessMode('ReadWriteMany', true);
   /** Many nodes mount it read-only. */
-  public static readonly READ_ONLY_MANY = new AccessMode('ReadOnlyMany');
+  public static readonly READ_ONLY_MANY = new AccessMode('ReadOnlyMany', true);
   /** One pod mounts it read-write. */
-  public static readonly READ_WRITE_ONCE_POD = new AccessMode('ReadWriteOncePod');
-  private constructor(public readonly value: string) {}
-  /** True when pods on several nodes can mount it at once. */
-  public get shared(): boolean {
-    return this === AccessMode.READ_WRITE_MANY || this === AccessMode.READ_ONLY_MANY;
-  }
+  public static readonly READ_WRITE_ONCE_POD = new AccessMode('ReadWriteOncePod', false);
+  private constructor(
+    public readonly value: string,
+    /** True when pods on several nodes can mount it at once. */
+    public readonly shared: boolean,
+  ) {}
   public toString(): string {
     return this.value;
   }
@@ -107,16 +107,14 @@ export interface VolumeClaimProps {
  * A PersistentVolumeClaim this app owns. The access mode is checked against what is known of the
  * storage class: a ReadWriteMany claim on a class that can only bind one node fails synth.
  */
-export class VolumeClaim extends Construct implements IVolumeClaim {
+export class VolumeClaim extends LibraryConstruct implements IVolumeClaim {
   public readonly claimName: string;
   public readonly accessMode: AccessMode;
   public readonly storageClass: StorageClass;
   public readonly resource: k8s.KubePersistentVolumeClaim;
 
   constructor(scope: Construct, id: string, props: VolumeClaimProps) {
-    super(scope, id);
-    checkProps(this, props, 'pass { name, size } (see VolumeClaimProps)');
-    enableAppChecks(this);
+    super(scope, id, props, 'pass { name, size } (see VolumeClaimProps)');
     this.claimName = checkDnsSubdomain(this, 'name', props.name);
     const size = sizeProp(this, 'size', props.size, undefined, Size.gibibytes(10));
     const mode = props.accessMode ?? AccessMode.READ_WRITE_ONCE;

@@ -2,7 +2,7 @@ import { Duration, Size } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import {
   AppOfApps, BucketSetup, CloudObjectStore, DatabaseSetup, Database, DatabaseEngine, DirectoryApplicationSet, IngressTls, LimitRange, MlflowSharingHub,
-  MlflowSharingHubAuth, Mysql, ObjectStore, ResourceQuota, SharingHub, SharingHubAlertType, VolumeClaim, WorkloadIdentity,
+  MlflowSharingHubAuth, Mysql, MysqlDatabaseSetup, ObjectStore, Postgres, ResourceQuota, SharingHub, SharingHubAlertType, VolumeClaim, WorkloadIdentity,
 } from '../../lib';
 import { CONFIG, hub } from '../sharinghub/fixtures';
 import { exactly, secretRef, synthChart } from '../support/synth';
@@ -19,6 +19,13 @@ describe('input audit of the new constructs (issue 6 §3)', () => {
       'test/quota: props must be an object, got undefined. Fix: pass { requestsCpu, requestsMemory, limitsMemory } (see ResourceQuotaProps)'));
     expect(attempt((c) => (CloudObjectStore as any).gcs(c, 'gcs'))).toThrowError(exactly(
       'test/gcs: props must be an object, got undefined. Fix: pass { identity: WorkloadIdentity.gke(...) }'));
+    // Postgres checks its props through DatabaseServer, as Mysql does
+    expect(attempt((c) => new (Postgres as any)(c, 'db'))).toThrowError(exactly(
+      'test/db: props must be an object, got undefined. Fix: pass { superuserPassword, database: { password } }'));
+    expect(attempt((c) => new (MysqlDatabaseSetup as any)(c, 'setup'))).toThrowError(exactly(
+      'test/setup: props must be an object, got undefined. Fix: pass { database, adminPassword } (see MysqlDatabaseSetupProps)'));
+    expect(attempt((c) => new (Mysql as any)(c, 'db', null))).toThrowError(exactly(
+      'test/db: props must be an object, got null. Fix: pass { rootPassword, database: { password } }'));
   });
 
   it('a string where a SecretValue is expected is refused without echoing it', () => {

@@ -8,6 +8,7 @@ import { KfpEnvironmentStack } from '../../lib/infra/kfp-environment-stack';
 import { Network, NetworkProps } from '../../lib/infra/network';
 import { ProjectServices } from '../../lib/infra/project-services';
 import { GkeCluster } from '../../lib/infra/gke-cluster';
+import { KfpServiceAccounts } from '../../lib/infra/kfp-service-accounts';
 import { settingsFor, testApp } from './support';
 
 const app: App = testApp();
@@ -100,6 +101,12 @@ describe('ArtifactBucket and ProjectServices validation', () => {
   });
   it('bucket location is explicit', () => {
     expect(() => new ArtifactBucket(scope(), 'b', { projectId: 'acme-kfp-dev', name: 'acme-bucket', location: '' })).toThrow('/b: location must be an explicit Cloud Storage location, got "". Fix: use a region such as "US-CENTRAL1" (next to the cluster) or a multi-region such as "US"');
+  });
+  it('every project construct checks projectId (ProjectConstruct), KfpServiceAccounts too', () => {
+    const bad = 'Acme_KFP';
+    expect(() => new ArtifactBucket(scope(), 'b', { projectId: bad, name: 'acme-bucket', location: 'US' })).toThrow('/b: projectId must be a Google Cloud project id');
+    expect(() => new ProjectServices(scope(), 'p', { projectId: bad, services: ['container.googleapis.com'] })).toThrow('/p: projectId must be a Google Cloud project id');
+    expect(() => new KfpServiceAccounts(scope(), 'sa', { projectId: bad } as any)).toThrow('/sa: projectId must be a Google Cloud project id');
   });
   it('services are API service names', () => {
     expect(() => new ProjectServices(scope(), 'p', { projectId: 'acme-kfp-dev', services: ['container'] })).toThrow('/p: services must hold API service names, got "container". Fix: write each as "container.googleapis.com"');

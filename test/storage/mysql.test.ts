@@ -70,9 +70,12 @@ describe('Mysql', () => {
 
   it('refuses a string password, root as the app user, and a partial version', () => {
     expect(() => synthChart((chart) => new Mysql(chart, 'db', { rootPassword: 'hunter2' as any, database: { password: secretRef('m', 'p') } })))
-      .toThrowError(exactly('test/db: rootPassword must be a SecretValue, never a string, got a string. Fix: pass SecretValue.fromSecret("mysql", "password") or an ExternalSecret value'));
+      .toThrowError(exactly('test/db: rootPassword must be a SecretValue, never a string, got a string. Fix: pass SecretValue.fromSecret("mysql", "root-password") or an ExternalSecret value'));
     expect(() => synthChart((chart) => mysql(chart, { database: { user: 'root', password: secretRef('m', 'p') } })))
-      .toThrowError(exactly('test/db: database.user must not be root (the application gets a user of its own), got "root". Fix: pass user: "mlflow"'));
+      .toThrowError(exactly('test/db: database.user must differ from the administrator "root" (the application gets a user of its own), got "root". Fix: use an application user such as "mlflow"'));
+    // shared with Postgres (DatabaseServer): the application user cannot log in as root
+    expect(() => synthChart((chart) => mysql(chart, { rootPassword: secretRef('m', 'p'), database: { password: secretRef('m', 'p') } })))
+      .toThrowError(exactly('test/db: database.password must not be the same Secret key as rootPassword (the application user must not be able to log in as root), got <redacted>. Fix: give the application user its own key, such as SecretValue.fromSecret("mysql", "password")'));
     expect(() => synthChart((chart) => mysql(chart, { version: '8.4' })))
       .toThrowError(exactly('test/db: version must be a full MySQL 8.0, 8.4 or 9.x version such as "8.4.6", got "8.4". Fix: pass version: "8.4.6"'));
     expect(() => synthChart((chart) => mysql(chart, { version: '8.4.6', image: 'mirror/mysql:8.4.6' })))

@@ -104,6 +104,11 @@ describe('Postgres', () => {
 describe('Postgres validation', () => {
   const build = (props: Partial<PostgresProps> & Record<string, unknown>) => () => synthChart((chart) => new Postgres(chart, 'db', { ...base(), ...props } as PostgresProps));
 
+  it('refuses database settings that are not an object', () => {
+    expect(build({ database: 'mlflow' as any })).toThrowError(exactly(
+      'test/db: database must be the application database\'s settings { name?, user?, password }, got "mlflow". Fix: pass database: { password: SecretValue.fromSecret("postgresql", "password") }'));
+  });
+
   it('refuses version together with image', () => {
     expect(build({ version: '16.15', image: 'postgres:16.15-alpine' })).toThrowError(exactly(
       'test/db: version conflicts with image (the image already fixes the version), got "16.15". Fix: remove version, or remove image to use postgres:<version>-alpine'));
@@ -157,13 +162,14 @@ describe('Postgres validation', () => {
 
   it('refuses an application role that is the superuser, and the superuser password reused', () => {
     expect(build({ database: { user: 'postgres', password: secretRef('pg', 'app') } })).toThrowError(exactly(
-      'test/db: database.user must differ from the superuser "postgres" and must not start with "pg_" (reserved), got "postgres". Fix: use an application role such as "mlflow"'));
-    expect(build({ database: { user: 'pg_monitor', password: secretRef('pg', 'app') } })).toThrow(/database\.user must differ from the superuser/);
+      'test/db: database.user must differ from the administrator "postgres" (the application gets a user of its own), got "postgres". Fix: use an application user such as "mlflow"'));
+    expect(build({ database: { user: 'pg_monitor', password: secretRef('pg', 'app') } })).toThrowError(exactly(
+      'test/db: database.user must not start with "pg_" (reserved for the server\'s own roles), got "pg_monitor". Fix: use an application role such as "mlflow"'));
     expect(build({ database: { name: 'template1', password: secretRef('pg', 'app') } })).toThrowError(exactly(
       'test/db: database.name must not be a database the server creates itself (postgres, template0, template1), got "template1". Fix: use an application database such as "mlflow"'));
     const same = secretRef('pg', 'password');
     expect(build({ superuserPassword: same, database: { password: secretRef('pg', 'password') } })).toThrowError(exactly(
-      'test/db: database.password must not be the superuser password (the application role must not be able to log in as postgres), got <redacted>. Fix: give the application role its own key, such as SecretValue.fromSecret("postgresql", "password")'));
+      'test/db: database.password must not be the same Secret key as superuserPassword (the application user must not be able to log in as postgres), got <redacted>. Fix: give the application user its own key, such as SecretValue.fromSecret("postgresql", "password")'));
   });
 
   it('refuses a memory quantity with the milli suffix', () => {
