@@ -99,7 +99,7 @@ export function bindBasicAuth(scope: IConstruct, context: MlflowAuthContext, opt
         ...(connection ? [['AUTH_DB_URI', EnvValue.literal(connection.uri)]] as Array<[string, EnvValue]> : []),
       ],
     },
-    files: { 'write_basic_auth_ini.py': readScript(__dirname, 'write_basic_auth_ini.py') },
+    files: Object.fromEntries(['private_file.py', 'write_basic_auth_ini.py'].map((f) => [f, readScript(__dirname, f)])),
     mountPath: MOUNT,
     // MLflow's basic auth leaves /health unauthenticated.
     probes: { startup: '/health', liveness: '/health', readiness: '/health' },

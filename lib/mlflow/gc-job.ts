@@ -81,7 +81,7 @@ export class GarbageCollection extends WorkloadComponent {
       name: `${w.workloadName}-scripts`,
       volumeName: 'scripts',
       // The server's credentials writer runs here too: the URI holds no password.
-      files: { 'gc.py': readScript(__dirname, 'gc.py'), 'write_db_credentials.py': readScript(__dirname, 'write_db_credentials.py') },
+      files: Object.fromEntries(['gc.py', 'private_file.py', 'write_db_credentials.py'].map((f) => [f, readScript(__dirname, f)])),
     });
     const cron = renderCronJob(w, {
       schedule: schedule.expression,

@@ -309,7 +309,7 @@ export class TrackingServer extends WorkloadComponent implements ITrackingServer
 
     const scripts = new k8s.KubeConfigMap(this, 'Scripts', {
       metadata: { name: `${name}-scripts`, labels: w.labels },
-      data: Object.fromEntries(['db_upgrade.py', 'wait_for_db.py', 'write_db_credentials.py'].map((f) => [f, readScript(__dirname, f)])),
+      data: Object.fromEntries(['db_upgrade.py', 'private_file.py', 'wait_for_db.py', 'write_db_credentials.py'].map((f) => [f, readScript(__dirname, f)])),
     });
     const scriptsMount = { name: 'scripts', mountPath: '/scripts', readOnly: true };
     const credentialsMount = { name: 'db-credentials', mountPath: CREDENTIALS_DIR };

@@ -314,7 +314,7 @@ describe('initdb-app-database.sh', () => {
 
 describe('the MLflow scripts', () => {
   const py = (name: string, env: Record<string, string>, extraPath?: string) => spawnSync('python3', [path.join(root, 'lib', 'mlflow', 'scripts', name)], {
-    encoding: 'utf8', env: { PATH: '/usr/bin:/bin', ...(extraPath ? { PYTHONPATH: extraPath } : {}), ...env },
+    encoding: 'utf8', env: { PATH: '/usr/bin:/bin', PYTHONDONTWRITEBYTECODE: '1', ...(extraPath ? { PYTHONPATH: extraPath } : {}), ...env },
   });
 
   it('write_db_credentials.py writes a 0600 pgpass line with ":" and "\\" escaped, printing no password', () => {
@@ -325,6 +325,24 @@ describe('the MLflow scripts', () => {
     expect(fs.readFileSync(file, 'utf8')).toBe('*:*:*:*:p\\:a\\\\ss\n');
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
     expect(r.stdout + r.stderr).not.toContain('p:a');
+  });
+
+  it('write_db_credentials.py and write_basic_auth_ini.py tighten a file that existed with a wider mode to 0600 (private_file.py)', () => {
+    const dir = fs.mkdtempSync(path.join(stubs, 'cred-'));
+    const pgpass = path.join(dir, 'pgpass');
+    const ini = path.join(dir, 'basic_auth.ini');
+    for (const f of [pgpass, ini]) fs.writeFileSync(f, 'old contents that are longer than the new ones\n', { mode: 0o644 });
+    expect(py('write_db_credentials.py', { DB_ENGINE: 'password', DB_PASSWORD: 'pw', DB_DRIVER_FILE: pgpass }).status).toBe(0);
+    expect(py('write_basic_auth_ini.py', { MLFLOW_AUTH_CONFIG_PATH: ini, ADMIN_PASSWORD: 'pw' }).status).toBe(0);
+    expect(fs.readFileSync(pgpass, 'utf8')).toBe('pw\n');
+    expect(fs.readFileSync(ini, 'utf8')).toMatch(/^\[mlflow\]\n[^]*admin_password = pw\n[^]*\n$/);
+    for (const f of [pgpass, ini]) expect(fs.statSync(f).mode & 0o777).toBe(0o600);
+  });
+
+  it('the MLflow scripts ConfigMap ships private_file.py beside write_db_credentials.py', () => {
+    const map = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'mlflow-scripts');
+    expect(map.data['private_file.py']).toBe(loadScript('mlflow', 'private_file.py'));
+    expect(map.data['write_db_credentials.py']).toBe(loadScript('mlflow', 'write_db_credentials.py'));
   });
 
   it('write_db_credentials.py writes a MySQL option file, and refuses a multi-line password', () => {

@@ -51,6 +51,8 @@ describe('MlflowAuth.basic', () => {
     });
     expect(config.credentials).toBeUndefined();
     expect(config.files['write_basic_auth_ini.py']).toBe(fs.readFileSync(SCRIPT, 'utf8'));
+    // the writer imports private_file.py from beside it
+    expect(config.files['private_file.py']).toBe(fs.readFileSync(path.resolve(SCRIPT, '..', 'private_file.py'), 'utf8'));
     expect(config.probes).toEqual({ startup: '/health', liveness: '/health', readiness: '/health' });
   });
 
@@ -89,7 +91,7 @@ describe('write_basic_auth_ini.py', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'basic-auth-'));
     temps.push(dir);
     const file = path.join(dir, 'basic_auth.ini');
-    const r = spawnSync('python3', [SCRIPT], { env: { PATH: process.env.PATH!, MLFLOW_AUTH_CONFIG_PATH: file, ...env }, encoding: 'utf8' });
+    const r = spawnSync('python3', [SCRIPT], { env: { PATH: process.env.PATH!, PYTHONDONTWRITEBYTECODE: '1', MLFLOW_AUTH_CONFIG_PATH: file, ...env }, encoding: 'utf8' });
     return { r, file };
   };
 
@@ -153,7 +155,7 @@ describe('basic auth on the TrackingServer', () => {
     // Run the writer on its rendered environment: the auth database's line comes before the wildcard.
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pgpass-'));
     const env = Object.fromEntries(writer.env.map((e: any) => [e.name, e.value ?? `pw-${e.valueFrom.secretKeyRef.name}`]));
-    const r = spawnSync('python3', [path.resolve(SCRIPT, '..', 'write_db_credentials.py')], { env: { PATH: process.env.PATH!, ...env, DB_DRIVER_FILE: `${dir}/pgpass`, AUTH_DB_DRIVER_FILE: `${dir}/pgpass` }, encoding: 'utf8' });
+    const r = spawnSync('python3', [path.resolve(SCRIPT, '..', 'write_db_credentials.py')], { env: { PATH: process.env.PATH!, PYTHONDONTWRITEBYTECODE: '1', ...env, DB_DRIVER_FILE: `${dir}/pgpass`, AUTH_DB_DRIVER_FILE: `${dir}/pgpass` }, encoding: 'utf8' });
     expect(r.status).toBe(0);
     expect(fs.readFileSync(`${dir}/pgpass`, 'utf8')).toBe('pg.db.svc.cluster.local:5432:mlflow_auth:mlflow_auth:pw-mlflow-auth-db\n*:*:*:*:pw-mlflow-db\n');
     expect(r.stdout + r.stderr).not.toContain('pw-');

@@ -198,6 +198,8 @@ describe('GarbageCollection', () => {
     expect(cron.spec.schedule).toBe('0 3 * * *');
     expect(c.image).toBe(TrackingServer.DEFAULT_IMAGE);
     expect(c.command).toEqual(['python', '/scripts/gc.py']);
+    const scripts = find(objs, 'ConfigMap', 'mlflow-gc-scripts');
+    expect(Object.keys(scripts.data).sort()).toEqual(['gc.py', 'private_file.py', 'write_db_credentials.py']);
     const writer = container(cron, 'db-credentials');
     expect(envOf(writer)).toMatchObject({ DB_PASSWORD: { secretKeyRef: { name: 'pg', key: 'mlflow' } }, DB_DRIVER_FILE: '/db-credentials/pgpass' });
     expect(envOf(c).DB_PASSWORD).toBeUndefined();

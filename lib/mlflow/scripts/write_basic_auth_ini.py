@@ -11,6 +11,8 @@ import os
 import re
 import sys
 
+from private_file import write_private
+
 PERMISSIONS = ("READ", "EDIT", "MANAGE", "NO_PERMISSIONS")
 
 
@@ -49,10 +51,7 @@ def render(env):
 def main():
     path = os.environ["MLFLOW_AUTH_CONFIG_PATH"]
     text = render(os.environ)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as f:
-        f.write(text)
-    os.chmod(path, 0o600)
+    write_private(path, text)
     print("wrote the basic-auth configuration %s" % path)
 
 

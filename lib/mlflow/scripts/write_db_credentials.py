@@ -18,6 +18,8 @@ their backend store URI at start-up). This script prints file paths only, never 
 import os
 import sys
 
+from private_file import write_private
+
 
 def pgpass_field(value):
     # hostname:port:database:username:password, with "\" and ":" escaped in every field
@@ -58,10 +60,7 @@ def render(prefixes, env):
 def main():
     prefixes = os.environ.get("DRIVER_FILES", "DB").split()
     for path, content in render(prefixes, os.environ).items():
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as f:
-            f.write(content)
-        os.chmod(path, 0o600)
+        write_private(path, content)
         print("wrote the credentials file %s" % path)
 
 
