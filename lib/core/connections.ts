@@ -38,6 +38,7 @@ export class ConnectionGraph extends Construct {
   }
 
   private readonly edges: Connection[] = [];
+  private sorted: Connection[] | undefined;
   private readonly renderers: IConnectionRenderer[] = [];
   private readonly workloads = new Map<string, IWorkload>();
   private readonly guardedNamespaces = new Set<string>();
@@ -88,22 +89,29 @@ export class ConnectionGraph extends Construct {
     if (from.workload) this.register(from.workload);
     if (to.workload) this.register(to.workload);
     this.edges.push(connection);
+    this.sorted = undefined;
     for (const r of this.renderers) r.connectionAdded(connection, this);
   }
 
   /** Every declared connection, once each, in a stable order (from, to, port). */
   public get connections(): Connection[] {
-    return [...this.edges].sort(compareConnections);
+    // Sorted once per change: every policy and diagram reads the list.
+    return [...this.sortedConnections()];
   }
 
   /** The connections that end at `peer`, in a stable order. */
   public connectionsTo(peer: Peer): Connection[] {
-    return this.connections.filter((c) => samePeer(c.to, peer));
+    return this.sortedConnections().filter((c) => samePeer(c.to, peer));
   }
 
   /** The connections that start at `peer`, in a stable order. */
   public connectionsFrom(peer: Peer): Connection[] {
-    return this.connections.filter((c) => samePeer(c.from, peer));
+    return this.sortedConnections().filter((c) => samePeer(c.from, peer));
+  }
+
+  private sortedConnections(): readonly Connection[] {
+    if (!this.sorted) this.sorted = [...this.edges].sort(compareConnections);
+    return this.sorted;
   }
 
   private check(): string[] {

@@ -170,8 +170,18 @@ function checkPodLabels(scope: string, labels: Record<string, string>): Record<s
 // Order: workloads of the app, external workloads, namespaces, CIDRs; within a kind by namespace
 // and name. Internal: renderers compare with comparePeers; nothing outside depends on the form.
 const KIND_ORDER: Record<PeerData['kind'], number> = { workload: 1, external: 2, namespace: 3, cidr: 4 };
+// A peer's data never changes (a workload's name and namespace are fixed once it exists), and the
+// renderers sort the same peers many times: each peer's key is computed once.
+const peerOrders = new WeakMap<Peer, string>();
 function peerOrder(peer: Peer): string {
-  const d = peer.data;
+  let order = peerOrders.get(peer);
+  if (order === undefined) {
+    order = peerOrderOf(peer.data);
+    peerOrders.set(peer, order);
+  }
+  return order;
+}
+function peerOrderOf(d: PeerData): string {
   switch (d.kind) {
     case 'workload': return `${KIND_ORDER.workload}:${d.workload.namespace}/${d.workload.workloadName}`;
     case 'external': return `${KIND_ORDER.external}:${d.namespace}/${d.name}/${d.serviceAccount}/${JSON.stringify(d.podLabels ?? {})}`;
