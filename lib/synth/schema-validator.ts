@@ -55,6 +55,7 @@ export interface SchemaValidatorOptions {
 /** API groups whose objects are not Kubernetes API resources and are not validated. */
 const SKIPPED_GROUPS = new Set(['kustomize.config.k8s.io']);
 const OBJECT_META = 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta';
+const OBJECT_META_REF = `#/definitions/${OBJECT_META}`;
 
 /**
  * The shipped schema directory: `imports/schemas/` at the package root, found by walking up from
@@ -173,6 +174,11 @@ function qualifiedNameErrors(key: string): string | undefined {
   return undefined;
 }
 
+/** Records a violation at JSON path `at`. */
+function fail(ctx: Ctx, at: string, msg: string): void {
+  ctx.errors.push(`${at}: ${msg}`);
+}
+
 interface Ctx {
   errors: string[];
   /** 'k8s': built-in definitions; 'crd': structural CRD schema. */
@@ -196,6 +202,8 @@ export class SchemaValidator {
   private k8s: K8sSchemas | undefined;
   private readonly groups = new Map<string, GroupSchemas | null>();
   private readonly extra = new Map<string, Schema>();
+  /** `$ref` → definition, looked up once per reference. */
+  private readonly refs = new Map<string, Schema>();
 
   constructor(options: SchemaValidatorOptions = {}) {
     this.dir = options.schemaDir ? path.resolve(options.schemaDir) : packagedSchemaDir();
@@ -270,7 +278,7 @@ export class SchemaValidator {
     }
     this.check(rest, restSchema, '$', ctx);
     if (metadata !== undefined && metadata !== null && typeof metadata === 'object') {
-      this.check(metadata, { $ref: `#/definitions/${OBJECT_META}` }, '$.metadata', { ...ctx, source: 'k8s' });
+      this.check(metadata, { $ref: OBJECT_META_REF }, '$.metadata', { ...ctx, source: 'k8s' });
     }
     ctx.errors.forEach(add);
     return out;
@@ -314,9 +322,13 @@ export class SchemaValidator {
     let s = schema;
     for (let i = 0; s && s.$ref && i < 32; i++) {
       const ref: string = s.$ref;
-      const name = ref.startsWith('#/definitions/') ? ref.slice('#/definitions/'.length) : ref;
-      const target = this.definitions[name];
-      if (!target) throw new Error(`unresolvable $ref ${ref}`);
+      let target = this.refs.get(ref);
+      if (target === undefined) {
+        const name = ref.startsWith('#/definitions/') ? ref.slice('#/definitions/'.length) : ref;
+        target = this.definitions[name];
+        if (!target) throw new Error(`unresolvable $ref ${ref}`);
+        this.refs.set(ref, target);
+      }
       s = target;
     }
     return s;
@@ -331,43 +343,49 @@ export class SchemaValidator {
 
   private check(v: any, schema: Schema, p: string, ctx: Ctx): void {
     const refName: string | undefined = schema.$ref;
-    const s = this.resolve(schema);
-    const err = (msg: string, at = p) => ctx.errors.push(`${at}: ${msg}`);
+    const s = refName === undefined ? schema : this.resolve(schema);
 
     if (v === null) {
       if (s.nullable === true || s['x-kubernetes-preserve-unknown-fields'] === true) return;
       // Definitions without any type information (e.g. apiextensions JSON) accept anything.
       if (!s.type && !s.properties && !s.items && !s.oneOf && !s.anyOf && !s.allOf) return;
       if (Array.isArray(s.type) && s.type.includes('null')) return;
-      err('null is not allowed (field is not nullable)');
+      fail(ctx, p, 'null is not allowed (field is not nullable)');
       return;
     }
 
     const intOrString = s['x-kubernetes-int-or-string'] === true || s.format === 'int-or-string';
     if (intOrString) {
       if (!(typeof v === 'string' || (typeof v === 'number' && Number.isInteger(v)))) {
-        err(`expected integer or string, got ${describe(v)}`);
+        fail(ctx, p, `expected integer or string, got ${describe(v)}`);
         return;
       }
     } else if (s.type !== undefined) {
       const types: string[] | string = s.type;
       if (!(Array.isArray(types) ? types.some((t) => matchesType(v, t)) : matchesType(v, types))) {
-        err(`expected ${(Array.isArray(types) ? types : [types]).join(' or ')}, got ${describe(v)}`);
+        fail(ctx, p, `expected ${(Array.isArray(types) ? types : [types]).join(' or ')}, got ${describe(v)}`);
         return;
       }
     }
 
     if (Array.isArray(s.enum) && !s.enum.some((e: any) => deepEqual(e, v))) {
       const allowed = s.enum.map((e: any) => JSON.stringify(e));
-      err(`${describe(v)} is not one of ${allowed.length > 12 ? `${allowed.slice(0, 12).join(', ')}, ...` : allowed.join(', ')}`);
+      fail(ctx, p, `${describe(v)} is not one of ${allowed.length > 12 ? `${allowed.slice(0, 12).join(', ')}, ...` : allowed.join(', ')}`);
     }
 
-    if (typeof v === 'string') this.checkString(v, s, err);
-    else if (typeof v === 'number') this.checkNumber(v, s, err);
-    else if (Array.isArray(v)) this.checkArray(v, s, p, ctx, err);
-    else if (typeof v === 'object') this.checkObject(v, s, p, ctx, err, refName);
+    if (typeof v === 'string') this.checkString(v, s, p, ctx);
+    else if (typeof v === 'number') this.checkNumber(v, s, p, ctx);
+    else if (Array.isArray(v)) this.checkArray(v, s, p, ctx);
+    else if (typeof v === 'object') this.checkObject(v, s, p, ctx, refName);
 
     if (Array.isArray(s.allOf)) for (const b of s.allOf) this.check(v, b, p, { ...ctx, inBranch: true });
+    if (s.anyOf !== undefined || s.oneOf !== undefined) this.checkAlternatives(v, s, p, ctx, intOrString);
+    if (s.not && typeof s.not === 'object' && this.matches(v, s.not, p, ctx)) {
+      fail(ctx, p, `must not match the "not" schema ${JSON.stringify(s.not).slice(0, 120)}`);
+    }
+  }
+
+  private checkAlternatives(v: any, s: Schema, p: string, ctx: Ctx, intOrString: boolean): void {
     for (const key of ['anyOf', 'oneOf'] as const) {
       const branches = s[key];
       if (Array.isArray(branches) && branches.length > 0 && !intOrString) {
@@ -375,46 +393,43 @@ export class SchemaValidator {
           // Report why the first branch failed, as a hint.
           const sub: Ctx = { errors: [], source: ctx.source, inBranch: true };
           this.check(v, branches[0], p, sub);
-          err(`does not match any ${key} alternative${sub.errors.length ? ` (first: ${sub.errors[0]})` : ''}`);
+          fail(ctx, p, `does not match any ${key} alternative${sub.errors.length ? ` (first: ${sub.errors[0]})` : ''}`);
         }
       }
     }
-    if (s.not && typeof s.not === 'object' && this.matches(v, s.not, p, ctx)) {
-      err(`must not match the "not" schema ${JSON.stringify(s.not).slice(0, 120)}`);
-    }
   }
 
-  private checkString(v: string, s: Schema, err: (m: string) => void): void {
+  private checkString(v: string, s: Schema, p: string, ctx: Ctx): void {
     if (typeof s.minLength === 'number' || typeof s.maxLength === 'number') {
       // Code points, as the API server counts them (the UTF-16 length when there is no surrogate).
       const len = SURROGATE.test(v) ? [...v].length : v.length;
-      if (typeof s.minLength === 'number' && len < s.minLength) err(`string shorter than minLength ${s.minLength}`);
-      if (typeof s.maxLength === 'number' && len > s.maxLength) err(`string longer than maxLength ${s.maxLength} (${len})`);
+      if (typeof s.minLength === 'number' && len < s.minLength) fail(ctx, p, `string shorter than minLength ${s.minLength}`);
+      if (typeof s.maxLength === 'number' && len > s.maxLength) fail(ctx, p, `string longer than maxLength ${s.maxLength} (${len})`);
     }
     if (typeof s.pattern === 'string') {
       const re = compilePattern(s.pattern);
-      if (re && !re.test(v)) err(`${describe(v)} does not match pattern ${s.pattern}`);
+      if (re && !re.test(v)) fail(ctx, p, `${describe(v)} does not match pattern ${s.pattern}`);
     }
-    if (s.format === 'byte' && !BASE64.test(v)) err('expected base64-encoded data (format: byte)');
+    if (s.format === 'byte' && !BASE64.test(v)) fail(ctx, p, 'expected base64-encoded data (format: byte)');
   }
 
-  private checkNumber(v: number, s: Schema, err: (m: string) => void): void {
+  private checkNumber(v: number, s: Schema, p: string, ctx: Ctx): void {
     if (typeof s.minimum === 'number' && (s.exclusiveMinimum === true ? v <= s.minimum : v < s.minimum)) {
-      err(`${v} is less than ${s.exclusiveMinimum === true ? 'or equal to ' : ''}minimum ${s.minimum}`);
+      fail(ctx, p, `${v} is less than ${s.exclusiveMinimum === true ? 'or equal to ' : ''}minimum ${s.minimum}`);
     }
     if (typeof s.maximum === 'number' && (s.exclusiveMaximum === true ? v >= s.maximum : v > s.maximum)) {
-      err(`${v} is greater than ${s.exclusiveMaximum === true ? 'or equal to ' : ''}maximum ${s.maximum}`);
+      fail(ctx, p, `${v} is greater than ${s.exclusiveMaximum === true ? 'or equal to ' : ''}maximum ${s.maximum}`);
     }
-    if (s.format === 'int32' && Number.isInteger(v) && (v < -2147483648 || v > 2147483647)) err(`${v} overflows int32`);
-    if (s.format === 'int64' && Number.isInteger(v) && !Number.isSafeInteger(v)) err(`${v} is not a safe int64 value`);
+    if (s.format === 'int32' && Number.isInteger(v) && (v < -2147483648 || v > 2147483647)) fail(ctx, p, `${v} overflows int32`);
+    if (s.format === 'int64' && Number.isInteger(v) && !Number.isSafeInteger(v)) fail(ctx, p, `${v} is not a safe int64 value`);
     if (typeof s.multipleOf === 'number' && s.multipleOf > 0 && Math.abs(v / s.multipleOf - Math.round(v / s.multipleOf)) > 1e-9) {
-      err(`${v} is not a multiple of ${s.multipleOf}`);
+      fail(ctx, p, `${v} is not a multiple of ${s.multipleOf}`);
     }
   }
 
-  private checkArray(v: any[], s: Schema, p: string, ctx: Ctx, err: (m: string, at?: string) => void): void {
-    if (typeof s.minItems === 'number' && v.length < s.minItems) err(`expected at least ${s.minItems} items, got ${v.length}`);
-    if (typeof s.maxItems === 'number' && v.length > s.maxItems) err(`expected at most ${s.maxItems} items, got ${v.length}`);
+  private checkArray(v: any[], s: Schema, p: string, ctx: Ctx): void {
+    if (typeof s.minItems === 'number' && v.length < s.minItems) fail(ctx, p, `expected at least ${s.minItems} items, got ${v.length}`);
+    if (typeof s.maxItems === 'number' && v.length > s.maxItems) fail(ctx, p, `expected at most ${s.maxItems} items, got ${v.length}`);
     if (s.items && typeof s.items === 'object' && !Array.isArray(s.items)) {
       v.forEach((item, i) => this.check(item, s.items, `${p}[${i}]`, ctx));
     }
@@ -423,7 +438,7 @@ export class SchemaValidator {
       for (let i = 0; i < v.length; i++) {
         for (let j = 0; j < i; j++) {
           if (deepEqual(v[i], v[j])) {
-            err(`duplicate entry ${JSON.stringify(v[i]).slice(0, 80)} in a set (also at [${j}])`, `${p}[${i}]`);
+            fail(ctx, `${p}[${i}]`, `duplicate entry ${JSON.stringify(v[i]).slice(0, 80)} in a set (also at [${j}])`);
             break;
           }
         }
@@ -436,7 +451,7 @@ export class SchemaValidator {
         const id = JSON.stringify(keys.map((k) => item[k] ?? null));
         const prev = seen.get(id);
         if (prev !== undefined) {
-          err(`duplicate entry for list-map key (${keys.join(', ')}) = ${id} (also at [${prev}])`, `${p}[${i}]`);
+          fail(ctx, `${p}[${i}]`, `duplicate entry for list-map key (${keys.join(', ')}) = ${id} (also at [${prev}])`);
         } else seen.set(id, i);
       });
     }
@@ -447,15 +462,14 @@ export class SchemaValidator {
     s: Schema,
     p: string,
     ctx: Ctx,
-    err: (m: string, at?: string) => void,
     refName: string | undefined,
   ): void {
     if (Array.isArray(s.required)) {
-      for (const r of s.required) if (!(r in v) || v[r] === undefined) err(`missing required field "${r}"`, childPath(p, r));
+      for (const r of s.required) if (!(r in v) || v[r] === undefined) fail(ctx, childPath(p, r), `missing required field "${r}"`);
     }
-    const n = Object.keys(v).length;
-    if (typeof s.minProperties === 'number' && n < s.minProperties) err(`expected at least ${s.minProperties} properties`);
-    if (typeof s.maxProperties === 'number' && n > s.maxProperties) err(`expected at most ${s.maxProperties} properties`);
+    const keys = Object.keys(v);
+    if (typeof s.minProperties === 'number' && keys.length < s.minProperties) fail(ctx, p, `expected at least ${s.minProperties} properties`);
+    if (typeof s.maxProperties === 'number' && keys.length > s.maxProperties) fail(ctx, p, `expected at most ${s.maxProperties} properties`);
 
     const props: Schema | undefined = s.properties;
     const additional = s.additionalProperties;
@@ -471,7 +485,8 @@ export class SchemaValidator {
       !preserve &&
       additional === undefined &&
       (props !== undefined || (ctx.source === 'crd' && s.type === 'object'));
-    for (const [key, value] of Object.entries(v)) {
+    for (const key of keys) {
+      const value = v[key];
       if (value === undefined) continue;
       const cp = childPath(p, key);
       if (props && Object.prototype.hasOwnProperty.call(props, key)) {
@@ -479,11 +494,11 @@ export class SchemaValidator {
       } else if (additional && typeof additional === 'object') {
         this.check(value, additional, cp, ctx);
       } else if (additional === false || closed) {
-        err(`unknown field "${key}"`, cp);
+        fail(ctx, cp, `unknown field "${key}"`);
       }
     }
 
-    if (refName === `#/definitions/${OBJECT_META}`) this.checkObjectMeta(v, p, err);
+    if (refName === OBJECT_META_REF) this.checkObjectMeta(v, p, (m, at = p) => fail(ctx, at, m));
   }
 
   private checkObjectMeta(meta: Record<string, any>, p: string, err: (m: string, at?: string) => void): void {

@@ -20,6 +20,17 @@ function scalarString(s: string): string {
   return (PLAIN.test(s) && !s.endsWith(':') && !RESERVED.test(s)) || QUANTITY.test(s) ? s : JSON.stringify(s);
 }
 
+// Mapping keys repeat across objects (`apiVersion`, `name`, `image`): each is worked out once.
+const keyTexts = new Map<string, string>();
+function keyText(key: string): string {
+  let text = keyTexts.get(key);
+  if (text === undefined) {
+    text = scalarString(key);
+    if (keyTexts.size < 10_000) keyTexts.set(key, text);
+  }
+  return text;
+}
+
 /** A literal block header, or undefined when a block would not read back exactly. */
 function blockHeader(s: string): string | undefined {
   if (!s.includes('\n')) return undefined;
@@ -50,7 +61,7 @@ function emit(value: unknown, indent: string, out: string[], inSeq: boolean): vo
     if (v === undefined) continue;
     const prefix = first ? '' : indent;
     first = false;
-    const k = scalarString(key);
+    const k = keyText(key);
     if (Array.isArray(v) && v.length) {
       out.push(`${prefix}${k}:\n`);
       emit(v, `${indent}  `, out, false);
