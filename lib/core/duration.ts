@@ -26,6 +26,7 @@ function textMillis(text: string): number | undefined {
  */
 export function checkDuration(scope: IConstruct | string, prop: string, value: Duration | undefined, fallback: Duration): Duration {
   if (value === undefined) return fallback;
+  if (value instanceof Duration) return value; // the fix below is worked out only for a wrong value
   const ms = typeof value === 'string' ? textMillis(value) : undefined;
   const name = prop.split('.').pop();
   return checkTypedValue(scope, prop, value, Duration, 'a Duration',

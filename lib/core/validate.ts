@@ -145,7 +145,25 @@ export function looksLikeCredentialName(name: string): boolean {
 
 /** A `$VAR`, `$(VAR)`, `${VAR}`, `%s` or `<...>` placeholder: a reference to a secret, not the secret. */
 const PLACEHOLDER = /^(\$\(?\{?[A-Za-z_][A-Za-z0-9_]*\)?\}?|%s|<[^>]*>|\*+)$/;
-const URL_PASSWORD = /[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:([^@\s/]+)@/gi;
+// A URL with a password is `scheme://user:password@`, the scheme matching /[a-z][a-z0-9+.-]*/i. Scanned
+// from each "://" (the scheme is the run of scheme characters before it, holding a letter), which finds
+// the same passwords as /[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:([^@\s/]+)@/gi without trying a match at every
+// character of a long script.
+const URL_USER_PASSWORD = /[^/\s:@]*:([^@\s/]+)@/y;
+const SCHEME_CHAR = /[A-Za-z0-9+.-]/;
+const LETTER = /[A-Za-z]/;
+function urlPasswords(value: string): string[] {
+  const out: string[] = [];
+  for (let i = value.indexOf('://'); i >= 0; i = value.indexOf('://', i + 1)) {
+    let hasLetter = false;
+    for (let j = i - 1; j >= 0 && SCHEME_CHAR.test(value[j]); j--) if (LETTER.test(value[j])) hasLetter = true;
+    if (!hasLetter) continue;
+    URL_USER_PASSWORD.lastIndex = i + 3;
+    const m = URL_USER_PASSWORD.exec(value);
+    if (m) out.push(m[1]);
+  }
+  return out;
+}
 const TOKENS: Array<[RegExp, string]> = [
   [/-----BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----/, 'a private key'],
   [/(^|[^A-Za-z0-9])sk-(live|test|proj|ant|admin|svcacct)-[A-Za-z0-9_-]{3,}/, 'an API key (sk-)'],
@@ -167,12 +185,11 @@ const TOKEN_NEEDLES = /PRIVATE KEY|sk-|k_live_|k_test_|gh[pousr]_|github_pat_|gl
  */
 export function credentialInValue(value: string): string | undefined {
   if (typeof value !== 'string' || value.length < 8) return undefined;
-  // URL_PASSWORD needs "://" and a later "@"; each of TOKENS needs one of TOKEN_NEEDLES' literals.
+  // A URL password needs "://" and a later "@"; each of TOKENS needs one of TOKEN_NEEDLES' literals.
   // The pre-filters are cheap and skip the expensive scans on the (common) strings that cannot match.
   const scheme = value.indexOf('://');
-  const urls = scheme < 0 || value.lastIndexOf('@') < scheme ? [] : value.matchAll(URL_PASSWORD);
-  for (const m of urls) {
-    let password = m[1];
+  const passwords = scheme < 0 || value.lastIndexOf('@') < scheme ? [] : urlPasswords(value);
+  for (let password of passwords) {
     try {
       password = decodeURIComponent(password);
     } catch {
