@@ -62,10 +62,7 @@ function emit(value: unknown, indent: string, out: string[], inSeq: boolean): vo
     const prefix = first ? '' : indent;
     first = false;
     const k = keyText(key);
-    if (Array.isArray(v) && v.length) {
-      out.push(`${prefix}${k}:\n`);
-      emit(v, `${indent}  `, out, false);
-    } else if (isNonEmptyObject(v)) {
+    if (Array.isArray(v) ? v.length > 0 : isNonEmptyObject(v)) {
       out.push(`${prefix}${k}:\n`);
       emit(v, `${indent}  `, out, false);
     } else {
@@ -91,7 +88,9 @@ function emitInline(value: unknown, indent: string, out: string[]): void {
 }
 
 function isNonEmptyObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).some((k) => (v as any)[k] !== undefined);
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  for (const k of Object.keys(v)) if ((v as Record<string, unknown>)[k] !== undefined) return true;
+  return false;
 }
 
 function scalar(v: unknown, indent: string): string {
