@@ -11,6 +11,9 @@
  * until the worker's result is there (Atomics.wait), renders the KFP overlays from it, writes the
  * files and returns the objects for the checks.
  *
+ * The same command-line synth also compiles its modules from a V8 code cache
+ * (lib/synth/compile-cache.ts), enabled here after the worker started, before anything else loads.
+ *
  * Without a prestarted worker (tests, `npm run diff`, a library consumer's process, a one-core
  * machine) the target renders in-process instead, with the same output.
  */
@@ -18,6 +21,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { isMainThread, MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'worker_threads';
+import { enableCompileCache, saveCompileCache } from '../lib/synth/compile-cache';
 import type { GcpKfpEnvironmentOutput } from './gcp-kfp';
 
 /** How long the target waits for its worker's result. */
@@ -116,10 +120,19 @@ export function writeTargetFiles(outdir: string, files: Iterable<[string, string
   }
 }
 
+/** Whether a command-line synth compiles from the code cache: unless NODE_DISABLE_COMPILE_CACHE is set (as for Node 22's own). */
+export function compileCacheWanted(): boolean {
+  return !process.env.NODE_DISABLE_COMPILE_CACHE;
+}
+
 /** The command-line entries whose synth renders gcp-kfp in a worker: build/main.js and scripts/synth.js. */
 const CLI_ENTRIES = [path.join(__dirname, '..', 'main.js'), path.join(__dirname, '..', '..', 'scripts', 'synth.js')];
 
-if (isMainThread && require.main && CLI_ENTRIES.includes(require.main.filename)
-  && os.availableParallelism() > 1 && fs.existsSync(GCP_KFP_WORKER_FILE)) {
-  prestartGcpKfpWorker();
+if (isMainThread && require.main && CLI_ENTRIES.includes(require.main.filename)) {
+  if (os.availableParallelism() > 1 && fs.existsSync(GCP_KFP_WORKER_FILE)) prestartGcpKfpWorker();
+  // Then everything else the synth loads comes from the V8 code cache (lib/synth/compile-cache.ts).
+  if (compileCacheWanted()) {
+    enableCompileCache('synth');
+    process.on('exit', saveCompileCache);
+  }
 }

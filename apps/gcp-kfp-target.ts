@@ -29,6 +29,8 @@ export function gcpKfpTarget(): SynthTarget {
   return {
     name: 'gcp-kfp',
     synth: synthGcpKfp,
+    // Waits for the worker a command-line synth prestarted: synthesized after the other targets.
+    background: true,
     // terraform/<env>/ is applied with terraform; each kfp/<env>/ overlay goes to that environment's cluster.
     deployables: ENVIRONMENT_NAMES.map((env) => ({ name: `gcp-kfp-${env}`, dir: `kfp/${env}`, cluster: `kfp-${env}` })),
   };

@@ -1,7 +1,8 @@
 // The worker thread entry of apps/gcp-kfp-prestart.ts: renders the Terraform side of gcp-kfp in
 // memory (cdktf, no cdk8s), posts it (or the error) on its port, and signals the waiting main thread.
 import { workerData } from 'worker_threads';
-import type { GcpKfpWorkerData, GcpKfpWorkerResult } from './gcp-kfp-prestart';
+import { enableCompileCache, saveCompileCache } from '../lib/synth/compile-cache';
+import { compileCacheWanted, type GcpKfpWorkerData, type GcpKfpWorkerResult } from './gcp-kfp-prestart';
 
 const { port, signal } = workerData as GcpKfpWorkerData;
 let posted = false;
@@ -23,9 +24,13 @@ try {
   if (injected === 'exit') process.exit(3);
   if (injected) throw new Error(injected);
   // Loaded after the check above, so a failure test costs no cdktf load.
+  // cdktf and the Google provider from the V8 code cache (lib/synth/compile-cache.ts), saved once
+  // the main thread has its result.
+  if (compileCacheWanted()) enableCompileCache('gcp-kfp-worker');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { renderGcpKfpInfra } = require('./gcp-kfp') as typeof import('./gcp-kfp');
   post({ ok: true, environments: renderGcpKfpInfra() });
+  saveCompileCache();
 } catch (e) {
   const error = e instanceof Error ? e : new Error(String(e));
   post({ ok: false, message: error.message, stack: error.stack });

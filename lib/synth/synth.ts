@@ -34,6 +34,13 @@ export interface SynthTarget {
    * @default - one: the target's directory itself, on the cluster Argo CD runs in
    */
   readonly deployables?: Deployable[];
+  /**
+   * Part of this target renders in the background (another thread) and its `synth` may block
+   * until that is done: {@link safeSynth} synthesizes such targets after all the others, so the
+   * wait overlaps their work. The output and the order of the check messages are the same either way.
+   * @default false
+   */
+  readonly background?: boolean;
 }
 
 /** A kustomize directory of a target and where it is deployed. */
@@ -222,14 +229,19 @@ export function safeSynth(distDir: string, targets: SynthTarget[], options: Safe
 function synthLocked(dist: string, targets: SynthTarget[], options: SafeSynthOptions): SafeSynthResult {
   const staging = stagingDirFor(dist);
   const seen = new Set<string>();
-  const errors: string[] = [];
   const warnings = recoverInterruptedSwap(dist);
   try {
-    fs.mkdirSync(staging, { recursive: true });
     for (const t of targets) {
       checkDnsLabel('safeSynth', 'target name', t.name);
       if (seen.has(t.name)) throw new Error(`safeSynth: target name "${t.name}" is used twice. Fix: rename one of the targets.`);
       seen.add(t.name);
+    }
+    fs.mkdirSync(staging, { recursive: true });
+    // Background targets last (see SynthTarget.background); messages in the order of `targets`.
+    const errors = targets.map((): string[] => []);
+    const order = targets.map((_, i) => i).sort((a, b) => Number(!!targets[a].background) - Number(!!targets[b].background));
+    for (const i of order) {
+      const t = targets[i];
       const out = path.join(staging, t.name);
       fs.mkdirSync(out, { recursive: true });
       const written = t.synth(out);
@@ -237,10 +249,11 @@ function synthLocked(dist: string, targets: SynthTarget[], options: SafeSynthOpt
       const manifests: Array<[string, ManifestObject]> = written
         ? written.map((o) => [path.join(t.name, fileNameFor(o, false)), o])
         : readManifests(out).map(([file, o]) => [path.relative(staging, file), o]);
-      errors.push(...(options.checks ?? defaultTargetChecks)(manifests, t).map((e) => `${t.name}: ${e}`));
-      for (const [file, obj] of manifests) errors.push(...(options.validate?.(file, obj) ?? []));
+      errors[i].push(...(options.checks ?? defaultTargetChecks)(manifests, t).map((e) => `${t.name}: ${e}`));
+      for (const [file, obj] of manifests) errors[i].push(...(options.validate?.(file, obj) ?? []));
     }
-    if (errors.length) throw new Error(`Synthesized manifests failed checks:\n- ${errors.join('\n- ')}`);
+    const failed = errors.flat();
+    if (failed.length) throw new Error(`Synthesized manifests failed checks:\n- ${failed.join('\n- ')}`);
     // Swap: two renames on one filesystem; the old tree is removed only once the new one is in place.
     warnings.push(...swapIntoPlace(staging, dist));
     return { warnings };
