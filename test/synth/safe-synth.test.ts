@@ -136,6 +136,32 @@ describe('safeSynth never leaves dist/ half-written', () => {
   });
 });
 
+describe('safeSynth order', () => {
+  let work: string;
+  beforeEach(() => { work = fs.mkdtempSync(path.join(os.tmpdir(), 'safe-synth-order-')); });
+  afterEach(() => fs.rmSync(work, { recursive: true, force: true }));
+
+  const target = (name: string, ran: string[], background?: boolean): SynthTarget => ({ name, background, synth: () => { ran.push(name); return []; } });
+
+  it('synthesizes background targets after the others, and reports check messages in the order of the list', () => {
+    const ran: string[] = [];
+    const dist = path.join(work, 'dist');
+    expect(() => safeSynth(dist, [target('a', ran), target('b', ran, true), target('c', ran)], { checks: (_, t) => [`${t.name} rejected`] }))
+      .toThrow('Synthesized manifests failed checks:\n- a: a rejected\n- b: b rejected\n- c: c rejected');
+    expect(ran).toEqual(['a', 'c', 'b']);
+    expect(fs.readdirSync(work)).toEqual([]);
+    safeSynth(dist, [target('a', ran), target('b', ran, true), target('c', ran)]);
+    expect(fs.readdirSync(dist).sort()).toEqual(['a', 'b', 'c']);
+  });
+
+  it('checks every target name before any target runs', () => {
+    const ran: string[] = [];
+    expect(() => safeSynth(path.join(work, 'dist'), [target('a', ran), target('b', ran, true), target('a', ran)]))
+      .toThrow('safeSynth: target name "a" is used twice. Fix: rename one of the targets.');
+    expect(ran).toEqual([]);
+  });
+});
+
 describe('safeSynth with other runs on the same dist/', () => {
   let work: string;
   let dist: string;
