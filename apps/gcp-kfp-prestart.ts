@@ -22,6 +22,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { isMainThread, MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'worker_threads';
 import { enableCompileCache, saveCompileCache } from '../lib/synth/compile-cache';
+import { writeOutputFiles } from '../lib/synth/output-files';
 import type { GcpKfpEnvironmentOutput } from './gcp-kfp';
 
 /** How long the target waits for its worker's result. */
@@ -111,13 +112,12 @@ export function takePrestartedGcpKfpWorker(): GcpKfpWorker | undefined {
   return worker;
 }
 
-/** Writes `files` (paths relative to `outdir`, "/"-separated) into `outdir`. */
+/**
+ * Writes `files` (paths relative to `outdir`, "/"-separated) into `outdir`; inside safeSynth,
+ * unchanged files are linked from the dist/ being replaced (lib/synth/output-files.ts).
+ */
 export function writeTargetFiles(outdir: string, files: Iterable<[string, string]>): void {
-  for (const [file, text] of files) {
-    const p = path.join(outdir, ...file.split('/'));
-    fs.mkdirSync(path.dirname(p), { recursive: true });
-    fs.writeFileSync(p, text);
-  }
+  writeOutputFiles(outdir, files);
 }
 
 /** Whether a command-line synth compiles from the code cache: unless NODE_DISABLE_COMPILE_CACHE is set (as for Node 22's own). */

@@ -9,6 +9,7 @@ import { ConnectionGraph } from '../core/connections';
 import { renderAppReadme } from './app-readme';
 import { DistLockOptions, recoverInterruptedSwap, stagingDirFor, swapIntoPlace, withDistLock } from './dist-swap';
 import { Prerequisites } from './manifest-checks';
+import { withPreviousTree, writeOutputFiles } from './output-files';
 import type { ManifestObject } from './manifest';
 import { withSyncWave } from './sync-waves';
 import { stringifyYaml } from './yaml';
@@ -166,9 +167,11 @@ export function cdk8sTarget(name: string, build: (app: App) => void, prerequisit
     synth(outdir: string) {
       const app = new App({ outdir });
       build(app);
-      const objects = writeKustomizeDir(outdir, synthObjects(app));
+      const { files, objects } = renderKustomizeDir(synthObjects(app));
       // Not a resource of the kustomization: a picture of the app for reviewers.
-      fs.writeFileSync(path.join(outdir, 'README.md'), renderAppReadme(name, objects, ConnectionGraph.of(app).connections));
+      files.set('README.md', renderAppReadme(name, objects, ConnectionGraph.of(app).connections));
+      // Unchanged files are linked from the dist/ being replaced (output-files.ts).
+      writeOutputFiles(outdir, files);
       return objects;
     },
   };
@@ -240,7 +243,7 @@ function synthLocked(dist: string, targets: SynthTarget[], options: SafeSynthOpt
     // Background targets last (see SynthTarget.background); messages in the order of `targets`.
     const errors = targets.map((): string[] => []);
     const order = targets.map((_, i) => i).sort((a, b) => Number(!!targets[a].background) - Number(!!targets[b].background));
-    for (const i of order) {
+    withPreviousTree(staging, dist, () => order.forEach((i) => {
       const t = targets[i];
       const out = path.join(staging, t.name);
       fs.mkdirSync(out, { recursive: true });
@@ -251,7 +254,7 @@ function synthLocked(dist: string, targets: SynthTarget[], options: SafeSynthOpt
         : readManifests(out).map(([file, o]) => [path.relative(staging, file), o]);
       errors[i].push(...(options.checks ?? defaultTargetChecks)(manifests, t).map((e) => `${t.name}: ${e}`));
       for (const [file, obj] of manifests) errors[i].push(...(options.validate?.(file, obj) ?? []));
-    }
+    }));
     const failed = errors.flat();
     if (failed.length) throw new Error(`Synthesized manifests failed checks:\n- ${failed.join('\n- ')}`);
     // Swap: two renames on one filesystem; the old tree is removed only once the new one is in place.
