@@ -154,6 +154,12 @@ export function saveCompileCache(): void {
     fs.mkdirSync(path.dirname(c.file), { recursive: true });
     fs.writeFileSync(tmp, Buffer.concat([length, header, ...chunks]));
     fs.renameSync(tmp, c.file);
+    // Temporary files of runs killed while saving (over a minute old; a live run renames its own at once).
+    const prefix = `${path.basename(c.file)}.`;
+    for (const f of fs.readdirSync(path.dirname(c.file))) {
+      const p = path.join(path.dirname(c.file), f);
+      if (f.startsWith(prefix) && f.endsWith('.tmp') && Date.now() - fs.statSync(p).mtimeMs > 60_000) fs.rmSync(p, { force: true });
+    }
   } catch {
     try { fs.rmSync(tmp, { force: true }); } catch { /* nothing to clean up */ }
   }

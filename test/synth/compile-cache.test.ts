@@ -75,4 +75,16 @@ describe('the compile cache of the command-line synth', () => {
     fs.writeFileSync(file, buf);
     expect(run()).toMatchObject({ fromCache: 0 });
   });
+
+  it('removes the temporary file of a run killed while saving, once it is over a minute old', () => {
+    const stale = path.join(cacheDir, 'probe.bin.123-abc.tmp');
+    const fresh = path.join(cacheDir, 'probe.bin.456-def.tmp');
+    fs.writeFileSync(stale, 'half a cache');
+    fs.writeFileSync(fresh, 'being written');
+    const old = new Date(Date.now() - 120_000);
+    fs.utimesSync(stale, old, old);
+    fs.rmSync(path.join(cacheDir, 'probe.bin'));
+    run();
+    expect(fs.readdirSync(cacheDir).sort()).toEqual(['probe.bin', 'probe.bin.456-def.tmp']);
+  });
 });
