@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { describe, expect, it } from 'vitest';
+import { toJson_CertificateSpec } from '../imports/cert-manager.io';
 import { SchemaValidator } from '../lib/synth/schema-validator';
 
 const root = path.resolve(__dirname, '..');
@@ -95,6 +96,32 @@ describe('npm run import (imports/ is generated)', () => {
     const lr = { apiVersion: 'v1', kind: 'LimitRange', metadata: { name: 'l' }, spec: { limits: [{ type: 'Container', default: { memory: '1Gi' }, defaultRequest: { cpu: '10m' } }] } };
     expect(v.validate(lr)).toEqual([]);
     expect(v.validate({ ...lr, spec: { limits: [{ type: 'Container', default: { memory: true } }] } }).map((x) => x.field)).toEqual(['$.spec.limits[0].default.memory']);
+  });
+
+  it('ends every toJson_ conversion with the one non-copying helper of its file', () => {
+    for (const f of fs.readdirSync(path.join(root, 'imports')).filter((x) => x.endsWith('.ts'))) {
+      const text = fs.readFileSync(path.join(root, 'imports', f), 'utf8');
+      const conversions = text.match(/^export function toJson_\w+\(/gm)?.length ?? 0;
+      expect(conversions, f).toBeGreaterThan(0);
+      expect(text.match(/^function withoutUndefined\(/gm)?.length, f).toBe(1);
+      expect(text.match(/^ {2}return withoutUndefined\(result\);$/gm)?.length, f).toBe(conversions);
+      expect(text.includes('Object.entries(result).reduce'), f).toBe(false);
+    }
+  });
+
+  it('converts as the generated filter did: undefined fields dropped, the others in schema order', () => {
+    // What json2jsii generates (it copies the object once per key); the helper must give the same.
+    const generated = (result: Record<string, unknown>) =>
+      Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+    const spec = { secretName: 's', isCa: false, dnsNames: ['a.example.com'], commonName: undefined, issuerRef: { name: 'i', kind: 'ClusterIssuer' }, duration: '' };
+    const json = toJson_CertificateSpec(spec)!;
+    expect(Object.keys(json)).toEqual(['dnsNames', 'duration', 'isCA', 'issuerRef', 'secretName']);
+    expect(json).toEqual({ dnsNames: ['a.example.com'], duration: '', isCA: false, issuerRef: { kind: 'ClusterIssuer', name: 'i' }, secretName: 's' });
+    expect(Object.keys(json.issuerRef)).toEqual(['kind', 'name']); // schema order: group (undefined), kind, name
+    const fields = { dnsNames: spec.dnsNames, duration: '', isCA: false, issuerRef: json.issuerRef, literalSubject: undefined, secretName: 's' };
+    expect(JSON.stringify(json)).toBe(JSON.stringify(generated(fields)));
+    expect(Object.getPrototypeOf(json)).toBe(Object.prototype);
+    expect(toJson_CertificateSpec(undefined)).toBeUndefined();
   });
 
   it('pins every input with its URL, version and sha256', () => {
