@@ -162,7 +162,16 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
 const LABEL_NAME = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)$/;
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
+// Label and annotation keys repeat across objects (`app.kubernetes.io/name`): each is checked once.
+const qualifiedNameResults = new Map<string, string | undefined>();
 function qualifiedNameErrors(key: string): string | undefined {
+  if (qualifiedNameResults.has(key)) return qualifiedNameResults.get(key);
+  const problem = qualifiedNameProblem(key);
+  if (qualifiedNameResults.size < 10_000) qualifiedNameResults.set(key, problem);
+  return problem;
+}
+
+function qualifiedNameProblem(key: string): string | undefined {
   const parts = key.split('/');
   if (parts.length > 2) return 'must be [prefix/]name';
   const name = parts[parts.length - 1];
