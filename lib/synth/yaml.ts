@@ -130,13 +130,23 @@ function scalar(v: unknown, indent: string): string {
   throw new Error(`cannot write a ${typeof v} to YAML`);
 }
 
+/**
+ * The text as one flat string. Appending builds a tree of pieces, which costs memory and time
+ * wherever the text is kept (all of an app's files until they are written) or read; reading a
+ * character makes V8 flatten it in place, once.
+ */
+function flat(s: string): string {
+  if (s.charCodeAt(0) < 0) throw new Error('unreachable');
+  return s;
+}
+
 /** One YAML document for a JSON value (an object, as manifests are). */
 export function stringifyYaml(value: unknown): string {
   if (!isNonEmptyCollection(value)) return `${scalar(value, '')}\n`;
   yamlOut = '';
   try {
     emit(value, 0, false);
-    return yamlOut;
+    return flat(yamlOut);
   } finally {
     yamlOut = '';
   }
