@@ -56,6 +56,7 @@ export interface SchemaValidatorOptions {
 const SKIPPED_GROUPS = new Set(['kustomize.config.k8s.io']);
 const OBJECT_META = 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta';
 const OBJECT_META_REF = `#/definitions/${OBJECT_META}`;
+const OBJECT_META_SCHEMA: Schema = { $ref: OBJECT_META_REF };
 
 /**
  * The shipped schema directory: `imports/schemas/` at the package root, found by walking up from
@@ -161,7 +162,16 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
 const LABEL_NAME = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)$/;
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
+// Label and annotation keys repeat across objects (`app.kubernetes.io/name`): each is checked once.
+const qualifiedNameResults = new Map<string, string | undefined>();
 function qualifiedNameErrors(key: string): string | undefined {
+  if (qualifiedNameResults.has(key)) return qualifiedNameResults.get(key);
+  const problem = qualifiedNameProblem(key);
+  if (qualifiedNameResults.size < 10_000) qualifiedNameResults.set(key, problem);
+  return problem;
+}
+
+function qualifiedNameProblem(key: string): string | undefined {
   const parts = key.split('/');
   if (parts.length > 2) return 'must be [prefix/]name';
   const name = parts[parts.length - 1];
@@ -174,9 +184,17 @@ function qualifiedNameErrors(key: string): string | undefined {
   return undefined;
 }
 
-/** Records a violation at JSON path `at`. */
-function fail(ctx: Ctx, at: string, msg: string): void {
-  ctx.errors.push(`${at}: ${msg}`);
+/** The JSON path of the segments on the stack: `$.spec.containers[0].image`. */
+function pathText(at: ReadonlyArray<string | number>): string {
+  let p = '$';
+  for (const seg of at) p = typeof seg === 'number' ? `${p}[${seg}]` : childPath(p, seg);
+  return p;
+}
+
+/** Records a violation at the current JSON path (plus `key`, for a field of the current object). */
+function fail(ctx: Ctx, msg: string, key?: string): void {
+  const p = pathText(ctx.at);
+  ctx.errors.push(`${key === undefined ? p : childPath(p, key)}: ${msg}`);
 }
 
 interface Ctx {
@@ -185,8 +203,78 @@ interface Ctx {
   source: 'k8s' | 'crd';
   /** Inside an allOf/anyOf/oneOf/not branch: branches only add value validations. */
   inBranch: boolean;
+  /**
+   * The JSON path as keys (strings) and indices (numbers), shared by the branches of one walk:
+   * the path text is built only for a violation.
+   */
+  at: Array<string | number>;
 }
 
+/**
+ * A schema node with what the walk asks of it worked out once (the schema's `$ref` resolved, its
+ * keywords read and typed), and its sub-schemas compiled on first use ($refs may be recursive).
+ */
+interface Node {
+  readonly s: Schema;
+  /** The node is the ObjectMeta `$ref`: labels and annotations are checked too. */
+  readonly objectMeta: boolean;
+  /** null is accepted. */
+  readonly nullOk: boolean;
+  readonly intOrString: boolean;
+  readonly types: readonly string[] | undefined;
+  readonly enumValues: readonly any[] | undefined;
+  readonly stringChecks: boolean;
+  readonly numberChecks: boolean;
+  readonly arrayChecks: boolean;
+  readonly required: readonly string[] | undefined;
+  readonly props: Schema | undefined;
+  readonly additional: any;
+  /** Unknown keys rejected by built-in definitions (outside branches). */
+  readonly closedK8s: boolean;
+  /** Unknown keys rejected by CRD schemas (outside branches). */
+  readonly closedCrd: boolean;
+  readonly hasMinMaxProperties: boolean;
+  readonly hasCombinators: boolean;
+  propNodes: Map<string, Node> | undefined;
+  additionalNode: Node | undefined;
+  itemsNode: Node | undefined;
+  allOfNodes: Node[] | undefined;
+}
+
+function compileNode(s: Schema, objectMeta: boolean): Node {
+  const type = s.type;
+  const types = type === undefined ? undefined : Array.isArray(type) ? type : [type];
+  const preserve = s['x-kubernetes-preserve-unknown-fields'] === true;
+  const props: Schema | undefined = s.properties;
+  const additional = s.additionalProperties;
+  const open = preserve || additional !== undefined;
+  return {
+    s,
+    objectMeta,
+    nullOk: s.nullable === true || preserve
+      // Definitions without any type information (e.g. apiextensions JSON) accept anything.
+      || (!s.type && !s.properties && !s.items && !s.oneOf && !s.anyOf && !s.allOf)
+      || (Array.isArray(s.type) && s.type.includes('null')),
+    intOrString: s['x-kubernetes-int-or-string'] === true || s.format === 'int-or-string',
+    types,
+    enumValues: Array.isArray(s.enum) ? s.enum : undefined,
+    stringChecks: typeof s.minLength === 'number' || typeof s.maxLength === 'number' || typeof s.pattern === 'string' || s.format === 'byte',
+    numberChecks: typeof s.minimum === 'number' || typeof s.maximum === 'number' || s.format === 'int32' || s.format === 'int64' || typeof s.multipleOf === 'number',
+    arrayChecks: typeof s.minItems === 'number' || typeof s.maxItems === 'number' || (s.items !== undefined && s.items !== null)
+      || s['x-kubernetes-list-type'] !== undefined || s.uniqueItems === true,
+    required: Array.isArray(s.required) ? s.required : undefined,
+    props,
+    additional,
+    closedK8s: !open && props !== undefined,
+    closedCrd: !open && (props !== undefined || s.type === 'object'),
+    hasMinMaxProperties: typeof s.minProperties === 'number' || typeof s.maxProperties === 'number',
+    hasCombinators: s.allOf !== undefined || s.anyOf !== undefined || s.oneOf !== undefined || s.not !== undefined,
+    propNodes: undefined,
+    additionalNode: undefined,
+    itemsNode: undefined,
+    allOfNodes: undefined,
+  };
+}
 
 /** A strict validator for rendered objects; create one with {@link SchemaValidator.shipped} or `new`. */
 export class SchemaValidator {
@@ -204,6 +292,10 @@ export class SchemaValidator {
   private readonly extra = new Map<string, Schema>();
   /** `$ref` → definition, looked up once per reference. */
   private readonly refs = new Map<string, Schema>();
+  /** Each schema object compiled once (see {@link Node}). */
+  private readonly nodes = new WeakMap<Schema, Node>();
+  private readonly builtinRefs = new Map<string, Schema>();
+  private readonly restSchemas = new WeakMap<Schema, Schema>();
 
   constructor(options: SchemaValidatorOptions = {}) {
     this.dir = options.schemaDir ? path.resolve(options.schemaDir) : packagedSchemaDir();
@@ -250,8 +342,8 @@ export class SchemaValidator {
 
     const builtin = this.builtin(apiVersion, kind);
     if (builtin) {
-      const ctx: Ctx = { errors: [], source: 'k8s', inBranch: false };
-      this.check(obj, builtin, '$', ctx);
+      const ctx: Ctx = { errors: [], source: 'k8s', inBranch: false, at: [] };
+      this.check(obj, this.node(builtin), ctx);
       ctx.errors.forEach(add);
       return out;
     }
@@ -266,19 +358,13 @@ export class SchemaValidator {
     }
     // The API server validates apiVersion/kind/metadata of custom resources itself, whatever the
     // CRD schema says about them: check metadata as ObjectMeta and the rest with the CRD schema.
-    const root = crd.schema;
-    const ctx: Ctx = { errors: [], source: 'crd', inBranch: false };
+    const ctx: Ctx = { errors: [], source: 'crd', inBranch: false, at: [] };
     const { apiVersion: _a, kind: _k, metadata, ...rest } = obj;
-    const restSchema: Schema = { ...root, properties: { ...(root.properties ?? {}) } };
-    delete restSchema.properties.apiVersion;
-    delete restSchema.properties.kind;
-    delete restSchema.properties.metadata;
-    if (Array.isArray(root.required)) {
-      restSchema.required = root.required.filter((r: string) => !['apiVersion', 'kind', 'metadata'].includes(r));
-    }
-    this.check(rest, restSchema, '$', ctx);
+    this.check(rest, this.node(this.restSchema(crd.schema)), ctx);
     if (metadata !== undefined && metadata !== null && typeof metadata === 'object') {
-      this.check(metadata, { $ref: OBJECT_META_REF }, '$.metadata', { ...ctx, source: 'k8s' });
+      ctx.at.push('metadata');
+      this.check(metadata, this.node(OBJECT_META_SCHEMA), { errors: ctx.errors, source: 'k8s', inBranch: false, at: ctx.at });
+      ctx.at.pop();
     }
     ctx.errors.forEach(add);
     return out;
@@ -295,7 +381,29 @@ export class SchemaValidator {
 
   private builtin(apiVersion: string, kind: string): Schema | undefined {
     const name = this.k8sSchemas().kinds[`${apiVersion}/${kind}`];
-    return name ? { $ref: `#/definitions/${name}` } : undefined;
+    if (!name) return undefined;
+    let ref = this.builtinRefs.get(name);
+    if (ref === undefined) this.builtinRefs.set(name, (ref = { $ref: `#/definitions/${name}` }));
+    return ref;
+  }
+
+  /**
+   * The schema of a custom resource without apiVersion, kind and metadata (which the API server
+   * validates itself, whatever the CRD says about them), made once per CRD schema.
+   */
+  private restSchema(root: Schema): Schema {
+    let rest = this.restSchemas.get(root);
+    if (rest === undefined) {
+      rest = { ...root, properties: { ...(root.properties ?? {}) } };
+      delete rest.properties.apiVersion;
+      delete rest.properties.kind;
+      delete rest.properties.metadata;
+      if (Array.isArray(root.required)) {
+        rest.required = root.required.filter((r: string) => !['apiVersion', 'kind', 'metadata'].includes(r));
+      }
+      this.restSchemas.set(root, rest);
+    }
+    return rest;
   }
 
   private crdSchema(apiVersion: string, kind: string): { schema?: Schema; hint?: string } {
@@ -334,111 +442,142 @@ export class SchemaValidator {
     return s;
   }
 
+  /** The compiled node of a schema object (once per object; `$ref`s resolved). */
+  private node(schema: Schema): Node {
+    // A boolean schema (`true`) constrains nothing, as an empty one.
+    if (typeof schema !== 'object' || schema === null) return compileNode({}, false);
+    let n = this.nodes.get(schema);
+    if (n === undefined) {
+      n = compileNode(schema.$ref === undefined ? schema : this.resolve(schema), schema.$ref === OBJECT_META_REF);
+      this.nodes.set(schema, n);
+    }
+    return n;
+  }
+
   /** True when v satisfies s (used for anyOf/oneOf/not branches). */
-  private matches(v: any, s: Schema, p: string, ctx: Ctx): boolean {
-    const sub: Ctx = { errors: [], source: ctx.source, inBranch: true };
-    this.check(v, s, p, sub);
+  private matches(v: any, s: Schema, ctx: Ctx): boolean {
+    const sub: Ctx = { errors: [], source: ctx.source, inBranch: true, at: ctx.at };
+    this.check(v, this.node(s), sub);
     return sub.errors.length === 0;
   }
 
-  private check(v: any, schema: Schema, p: string, ctx: Ctx): void {
-    const refName: string | undefined = schema.$ref;
-    const s = refName === undefined ? schema : this.resolve(schema);
-
+  private check(v: any, n: Node, ctx: Ctx): void {
     if (v === null) {
-      if (s.nullable === true || s['x-kubernetes-preserve-unknown-fields'] === true) return;
-      // Definitions without any type information (e.g. apiextensions JSON) accept anything.
-      if (!s.type && !s.properties && !s.items && !s.oneOf && !s.anyOf && !s.allOf) return;
-      if (Array.isArray(s.type) && s.type.includes('null')) return;
-      fail(ctx, p, 'null is not allowed (field is not nullable)');
+      if (!n.nullOk) fail(ctx, 'null is not allowed (field is not nullable)');
       return;
     }
 
-    const intOrString = s['x-kubernetes-int-or-string'] === true || s.format === 'int-or-string';
-    if (intOrString) {
+    if (n.intOrString) {
       if (!(typeof v === 'string' || (typeof v === 'number' && Number.isInteger(v)))) {
-        fail(ctx, p, `expected integer or string, got ${describe(v)}`);
+        fail(ctx, `expected integer or string, got ${describe(v)}`);
         return;
       }
-    } else if (s.type !== undefined) {
-      const types: string[] | string = s.type;
-      if (!(Array.isArray(types) ? types.some((t) => matchesType(v, t)) : matchesType(v, types))) {
-        fail(ctx, p, `expected ${(Array.isArray(types) ? types : [types]).join(' or ')}, got ${describe(v)}`);
+    } else if (n.types !== undefined) {
+      const types = n.types;
+      let ok = false;
+      for (let i = 0; i < types.length && !ok; i++) ok = matchesType(v, types[i]);
+      if (!ok) {
+        fail(ctx, `expected ${types.join(' or ')}, got ${describe(v)}`);
         return;
       }
     }
 
-    if (Array.isArray(s.enum) && !s.enum.some((e: any) => deepEqual(e, v))) {
-      const allowed = s.enum.map((e: any) => JSON.stringify(e));
-      fail(ctx, p, `${describe(v)} is not one of ${allowed.length > 12 ? `${allowed.slice(0, 12).join(', ')}, ...` : allowed.join(', ')}`);
+    const values = n.enumValues;
+    if (values !== undefined) {
+      let found = false;
+      for (let i = 0; i < values.length && !found; i++) found = deepEqual(values[i], v);
+      if (!found) {
+        const allowed = values.map((e: any) => JSON.stringify(e));
+        fail(ctx, `${describe(v)} is not one of ${allowed.length > 12 ? `${allowed.slice(0, 12).join(', ')}, ...` : allowed.join(', ')}`);
+      }
     }
 
-    if (typeof v === 'string') this.checkString(v, s, p, ctx);
-    else if (typeof v === 'number') this.checkNumber(v, s, p, ctx);
-    else if (Array.isArray(v)) this.checkArray(v, s, p, ctx);
-    else if (typeof v === 'object') this.checkObject(v, s, p, ctx, refName);
+    if (typeof v === 'string') {
+      if (n.stringChecks) this.checkString(v, n.s, ctx);
+    } else if (typeof v === 'number') {
+      if (n.numberChecks) this.checkNumber(v, n.s, ctx);
+    } else if (Array.isArray(v)) {
+      if (n.arrayChecks) this.checkArray(v, n, ctx);
+    } else if (typeof v === 'object') this.checkObject(v, n, ctx);
 
-    if (Array.isArray(s.allOf)) for (const b of s.allOf) this.check(v, b, p, { ...ctx, inBranch: true });
-    if (s.anyOf !== undefined || s.oneOf !== undefined) this.checkAlternatives(v, s, p, ctx, intOrString);
-    if (s.not && typeof s.not === 'object' && this.matches(v, s.not, p, ctx)) {
-      fail(ctx, p, `must not match the "not" schema ${JSON.stringify(s.not).slice(0, 120)}`);
+    if (n.hasCombinators) {
+      const s = n.s;
+      if (Array.isArray(s.allOf)) {
+        const branches = n.allOfNodes ?? (n.allOfNodes = s.allOf.map((b: Schema) => this.node(b)));
+        const sub: Ctx = { errors: ctx.errors, source: ctx.source, inBranch: true, at: ctx.at };
+        for (const b of branches) this.check(v, b, sub);
+      }
+      if (s.anyOf !== undefined || s.oneOf !== undefined) this.checkAlternatives(v, s, ctx, n.intOrString);
+      if (s.not && typeof s.not === 'object' && this.matches(v, s.not, ctx)) {
+        fail(ctx, `must not match the "not" schema ${JSON.stringify(s.not).slice(0, 120)}`);
+      }
     }
   }
 
-  private checkAlternatives(v: any, s: Schema, p: string, ctx: Ctx, intOrString: boolean): void {
+  private checkAlternatives(v: any, s: Schema, ctx: Ctx, intOrString: boolean): void {
     for (const key of ['anyOf', 'oneOf'] as const) {
       const branches = s[key];
       if (Array.isArray(branches) && branches.length > 0 && !intOrString) {
-        if (!branches.some((b: Schema) => this.matches(v, b, p, ctx))) {
+        if (!branches.some((b: Schema) => this.matches(v, b, ctx))) {
           // Report why the first branch failed, as a hint.
-          const sub: Ctx = { errors: [], source: ctx.source, inBranch: true };
-          this.check(v, branches[0], p, sub);
-          fail(ctx, p, `does not match any ${key} alternative${sub.errors.length ? ` (first: ${sub.errors[0]})` : ''}`);
+          const sub: Ctx = { errors: [], source: ctx.source, inBranch: true, at: ctx.at };
+          this.check(v, this.node(branches[0]), sub);
+          fail(ctx, `does not match any ${key} alternative${sub.errors.length ? ` (first: ${sub.errors[0]})` : ''}`);
         }
       }
     }
   }
 
-  private checkString(v: string, s: Schema, p: string, ctx: Ctx): void {
+  private checkString(v: string, s: Schema, ctx: Ctx): void {
     if (typeof s.minLength === 'number' || typeof s.maxLength === 'number') {
       // Code points, as the API server counts them (the UTF-16 length when there is no surrogate).
       const len = SURROGATE.test(v) ? [...v].length : v.length;
-      if (typeof s.minLength === 'number' && len < s.minLength) fail(ctx, p, `string shorter than minLength ${s.minLength}`);
-      if (typeof s.maxLength === 'number' && len > s.maxLength) fail(ctx, p, `string longer than maxLength ${s.maxLength} (${len})`);
+      if (typeof s.minLength === 'number' && len < s.minLength) fail(ctx, `string shorter than minLength ${s.minLength}`);
+      if (typeof s.maxLength === 'number' && len > s.maxLength) fail(ctx, `string longer than maxLength ${s.maxLength} (${len})`);
     }
     if (typeof s.pattern === 'string') {
       const re = compilePattern(s.pattern);
-      if (re && !re.test(v)) fail(ctx, p, `${describe(v)} does not match pattern ${s.pattern}`);
+      if (re && !re.test(v)) fail(ctx, `${describe(v)} does not match pattern ${s.pattern}`);
     }
-    if (s.format === 'byte' && !BASE64.test(v)) fail(ctx, p, 'expected base64-encoded data (format: byte)');
+    if (s.format === 'byte' && !BASE64.test(v)) fail(ctx, 'expected base64-encoded data (format: byte)');
   }
 
-  private checkNumber(v: number, s: Schema, p: string, ctx: Ctx): void {
+  private checkNumber(v: number, s: Schema, ctx: Ctx): void {
     if (typeof s.minimum === 'number' && (s.exclusiveMinimum === true ? v <= s.minimum : v < s.minimum)) {
-      fail(ctx, p, `${v} is less than ${s.exclusiveMinimum === true ? 'or equal to ' : ''}minimum ${s.minimum}`);
+      fail(ctx, `${v} is less than ${s.exclusiveMinimum === true ? 'or equal to ' : ''}minimum ${s.minimum}`);
     }
     if (typeof s.maximum === 'number' && (s.exclusiveMaximum === true ? v >= s.maximum : v > s.maximum)) {
-      fail(ctx, p, `${v} is greater than ${s.exclusiveMaximum === true ? 'or equal to ' : ''}maximum ${s.maximum}`);
+      fail(ctx, `${v} is greater than ${s.exclusiveMaximum === true ? 'or equal to ' : ''}maximum ${s.maximum}`);
     }
-    if (s.format === 'int32' && Number.isInteger(v) && (v < -2147483648 || v > 2147483647)) fail(ctx, p, `${v} overflows int32`);
-    if (s.format === 'int64' && Number.isInteger(v) && !Number.isSafeInteger(v)) fail(ctx, p, `${v} is not a safe int64 value`);
+    if (s.format === 'int32' && Number.isInteger(v) && (v < -2147483648 || v > 2147483647)) fail(ctx, `${v} overflows int32`);
+    if (s.format === 'int64' && Number.isInteger(v) && !Number.isSafeInteger(v)) fail(ctx, `${v} is not a safe int64 value`);
     if (typeof s.multipleOf === 'number' && s.multipleOf > 0 && Math.abs(v / s.multipleOf - Math.round(v / s.multipleOf)) > 1e-9) {
-      fail(ctx, p, `${v} is not a multiple of ${s.multipleOf}`);
+      fail(ctx, `${v} is not a multiple of ${s.multipleOf}`);
     }
   }
 
-  private checkArray(v: any[], s: Schema, p: string, ctx: Ctx): void {
-    if (typeof s.minItems === 'number' && v.length < s.minItems) fail(ctx, p, `expected at least ${s.minItems} items, got ${v.length}`);
-    if (typeof s.maxItems === 'number' && v.length > s.maxItems) fail(ctx, p, `expected at most ${s.maxItems} items, got ${v.length}`);
+  private checkArray(v: any[], n: Node, ctx: Ctx): void {
+    const s = n.s;
+    const at = ctx.at;
+    if (typeof s.minItems === 'number' && v.length < s.minItems) fail(ctx, `expected at least ${s.minItems} items, got ${v.length}`);
+    if (typeof s.maxItems === 'number' && v.length > s.maxItems) fail(ctx, `expected at most ${s.maxItems} items, got ${v.length}`);
     if (s.items && typeof s.items === 'object' && !Array.isArray(s.items)) {
-      v.forEach((item, i) => this.check(item, s.items, `${p}[${i}]`, ctx));
+      const item = n.itemsNode ?? (n.itemsNode = this.node(s.items));
+      for (let i = 0; i < v.length; i++) {
+        if (!(i in v)) continue; // a hole, as forEach skips
+        at.push(i);
+        this.check(v[i], item, ctx);
+        at.pop();
+      }
     }
     const listType = s['x-kubernetes-list-type'];
     if (listType === 'set' || s.uniqueItems === true) {
       for (let i = 0; i < v.length; i++) {
         for (let j = 0; j < i; j++) {
           if (deepEqual(v[i], v[j])) {
-            fail(ctx, `${p}[${i}]`, `duplicate entry ${JSON.stringify(v[i]).slice(0, 80)} in a set (also at [${j}])`);
+            at.push(i);
+            fail(ctx, `duplicate entry ${JSON.stringify(v[i]).slice(0, 80)} in a set (also at [${j}])`);
+            at.pop();
             break;
           }
         }
@@ -451,80 +590,92 @@ export class SchemaValidator {
         const id = JSON.stringify(keys.map((k) => item[k] ?? null));
         const prev = seen.get(id);
         if (prev !== undefined) {
-          fail(ctx, `${p}[${i}]`, `duplicate entry for list-map key (${keys.join(', ')}) = ${id} (also at [${prev}])`);
+          at.push(i);
+          fail(ctx, `duplicate entry for list-map key (${keys.join(', ')}) = ${id} (also at [${prev}])`);
+          at.pop();
         } else seen.set(id, i);
       });
     }
   }
 
-  private checkObject(
-    v: Record<string, any>,
-    s: Schema,
-    p: string,
-    ctx: Ctx,
-    refName: string | undefined,
-  ): void {
-    if (Array.isArray(s.required)) {
-      for (const r of s.required) if (!(r in v) || v[r] === undefined) fail(ctx, childPath(p, r), `missing required field "${r}"`);
+  private checkObject(v: Record<string, any>, n: Node, ctx: Ctx): void {
+    const required = n.required;
+    if (required !== undefined) {
+      for (const r of required) if (!(r in v) || v[r] === undefined) fail(ctx, `missing required field "${r}"`, r);
     }
     const keys = Object.keys(v);
-    if (typeof s.minProperties === 'number' && keys.length < s.minProperties) fail(ctx, p, `expected at least ${s.minProperties} properties`);
-    if (typeof s.maxProperties === 'number' && keys.length > s.maxProperties) fail(ctx, p, `expected at most ${s.maxProperties} properties`);
+    if (n.hasMinMaxProperties) {
+      const s = n.s;
+      if (typeof s.minProperties === 'number' && keys.length < s.minProperties) fail(ctx, `expected at least ${s.minProperties} properties`);
+      if (typeof s.maxProperties === 'number' && keys.length > s.maxProperties) fail(ctx, `expected at most ${s.maxProperties} properties`);
+    }
 
-    const props: Schema | undefined = s.properties;
-    const additional = s.additionalProperties;
-    const preserve = s['x-kubernetes-preserve-unknown-fields'] === true;
+    const props = n.props;
+    const additional = n.additional;
     // Which unknown keys are rejected:
     // - CRD schemas are structural: an object keeps only declared properties (others are pruned,
     //   or rejected with strict field validation), unless it preserves unknown fields.
     // - Built-in definitions: objects with declared properties are closed; an `object` with no
     //   declared properties at all (RawExtension, FieldsV1, ...) is free-form.
     // - Inside allOf/anyOf/oneOf/not branches only the declared properties are checked.
-    const closed =
-      !ctx.inBranch &&
-      !preserve &&
-      additional === undefined &&
-      (props !== undefined || (ctx.source === 'crd' && s.type === 'object'));
+    const closed = !ctx.inBranch && (ctx.source === 'crd' ? n.closedCrd : n.closedK8s);
+    const at = ctx.at;
     for (const key of keys) {
       const value = v[key];
       if (value === undefined) continue;
-      const cp = childPath(p, key);
-      if (props && Object.prototype.hasOwnProperty.call(props, key)) {
-        this.check(value, props[key], cp, ctx);
+      let child = n.propNodes?.get(key);
+      if (child === undefined && props && Object.prototype.hasOwnProperty.call(props, key)) {
+        child = this.node(props[key]);
+        (n.propNodes ?? (n.propNodes = new Map())).set(key, child);
+      }
+      if (child !== undefined) {
+        at.push(key);
+        this.check(value, child, ctx);
+        at.pop();
       } else if (additional && typeof additional === 'object') {
-        this.check(value, additional, cp, ctx);
+        const extra = n.additionalNode ?? (n.additionalNode = this.node(additional));
+        at.push(key);
+        this.check(value, extra, ctx);
+        at.pop();
       } else if (additional === false || closed) {
-        fail(ctx, cp, `unknown field "${key}"`);
+        fail(ctx, `unknown field "${key}"`, key);
       }
     }
 
-    if (refName === OBJECT_META_REF) this.checkObjectMeta(v, p, (m, at = p) => fail(ctx, at, m));
+    if (n.objectMeta) this.checkObjectMeta(v, ctx);
   }
 
-  private checkObjectMeta(meta: Record<string, any>, p: string, err: (m: string, at?: string) => void): void {
+  private checkObjectMeta(meta: Record<string, any>, ctx: Ctx): void {
     const labels = meta.labels;
     if (labels && typeof labels === 'object') {
-      for (const [k, val] of Object.entries(labels)) {
-        const at = childPath(childPath(p, 'labels'), k);
+      for (const k of Object.keys(labels)) {
+        const val = labels[k];
         const keyErr = qualifiedNameErrors(k);
-        if (keyErr) err(`invalid label key: ${keyErr}`, at);
-        if (typeof val === 'string' && val !== '' && (val.length > 63 || !LABEL_NAME.test(val))) {
-          err(
-            'invalid label value: must be at most 63 characters, alphanumeric, "-", "_" or ".", starting and ending with an alphanumeric',
-            at,
-          );
+        const badValue = typeof val === 'string' && val !== '' && (val.length > 63 || !LABEL_NAME.test(val));
+        if (keyErr || badValue) {
+          ctx.at.push('labels');
+          if (keyErr) fail(ctx, `invalid label key: ${keyErr}`, k);
+          if (badValue) {
+            fail(ctx, 'invalid label value: must be at most 63 characters, alphanumeric, "-", "_" or ".", starting and ending with an alphanumeric', k);
+          }
+          ctx.at.pop();
         }
       }
     }
     const annotations = meta.annotations;
     if (annotations && typeof annotations === 'object') {
       let total = 0;
-      for (const [k, val] of Object.entries(annotations)) {
+      for (const k of Object.keys(annotations)) {
+        const val = annotations[k];
         const keyErr = qualifiedNameErrors(k);
-        if (keyErr) err(`invalid annotation key: ${keyErr}`, childPath(childPath(p, 'annotations'), k));
+        if (keyErr) {
+          ctx.at.push('annotations');
+          fail(ctx, `invalid annotation key: ${keyErr}`, k);
+          ctx.at.pop();
+        }
         total += k.length + (typeof val === 'string' ? val.length : 0);
       }
-      if (total > 256 * 1024) err('annotations exceed 256 KiB in total', childPath(p, 'annotations'));
+      if (total > 256 * 1024) fail(ctx, 'annotations exceed 256 KiB in total', 'annotations');
     }
   }
 }

@@ -119,5 +119,11 @@ export function withSyncWave(obj: ManifestObject): ManifestObject {
 }
 
 function sortedKeys<T extends Record<string, unknown>>(o: T): T {
-  return Object.fromEntries(Object.keys(o).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map((k) => [k, o[k]])) as T;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(o).sort(byCodePointOrder)) out[k] = o[k];
+  return out as T;
+}
+
+function byCodePointOrder(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -20,13 +20,14 @@ function scalarString(s: string): string {
   return (PLAIN.test(s) && !s.endsWith(':') && !RESERVED.test(s)) || QUANTITY.test(s) ? s : JSON.stringify(s);
 }
 
-// Mapping keys repeat across objects (`apiVersion`, `name`, `image`): each is worked out once.
+// Mapping keys and short values repeat across objects (`apiVersion`, `name`, an image, a label):
+// each is worked out once.
 const keyTexts = new Map<string, string>();
 function keyText(key: string): string {
   let text = keyTexts.get(key);
   if (text === undefined) {
     text = scalarString(key);
-    if (keyTexts.size < 10_000) keyTexts.set(key, text);
+    if (keyTexts.size < 20_000) keyTexts.set(key, text);
   }
   return text;
 }
@@ -41,50 +42,67 @@ function blockHeader(s: string): string | undefined {
   return s.endsWith('\n') ? '|' : '|-';
 }
 
-function emit(value: unknown, indent: string, out: string[], inSeq: boolean): void {
+// Indentation by depth (two spaces a level), made once.
+const indents: string[] = [''];
+function indentOf(depth: number): string {
+  while (indents.length <= depth) indents.push(`${indents[indents.length - 1]}  `);
+  return indents[depth];
+}
+
+/** True for an array with items or an object with a defined value: a collection on its own lines. */
+function isNonEmptyCollection(v: unknown): boolean {
+  return Array.isArray(v) ? v.length > 0 : isNonEmptyObject(v);
+}
+
+// The text is built by appending to one string (cheaper than joining an array of pieces).
+let yamlOut = '';
+
+function emit(value: unknown, depth: number, inSeq: boolean): void {
   // Called for a value that starts on a new line (mapping or sequence body).
   if (Array.isArray(value)) {
-    for (const item of value) {
-      if (isNonEmptyObject(item) || (Array.isArray(item) && item.length)) {
-        out.push(`${indent}- `);
-        emitInline(item, `${indent}  `, out);
-      } else {
-        out.push(`${indent}- ${scalar(item, `${indent}  `)}\n`);
-      }
-    }
+    emitItems(value, 0, depth);
     return;
   }
   const obj = value as Record<string, unknown>;
+  const indent = indentOf(depth);
   let first = inSeq;
   for (const key of Object.keys(obj)) {
     const v = obj[key];
     if (v === undefined) continue;
-    const prefix = first ? '' : indent;
-    first = false;
-    const k = keyText(key);
-    if (Array.isArray(v) ? v.length > 0 : isNonEmptyObject(v)) {
-      out.push(`${prefix}${k}:\n`);
-      emit(v, `${indent}  `, out, false);
+    if (first) first = false;
+    else yamlOut += indent;
+    yamlOut += keyText(key);
+    if (isNonEmptyCollection(v)) {
+      yamlOut += ':\n';
+      emit(v, depth + 1, false);
     } else {
-      out.push(`${prefix}${k}: ${scalar(v, `${indent}  `)}\n`);
+      yamlOut += `: ${scalar(v, indentOf(depth + 1))}\n`;
     }
   }
 }
 
+/** Sequence items from `start`, each on its own line at `depth`. */
+function emitItems(items: readonly unknown[], start: number, depth: number): void {
+  const indent = indentOf(depth);
+  for (let i = start; i < items.length; i++) {
+    const item = items[i];
+    yamlOut += `${indent}- `;
+    if (isNonEmptyCollection(item)) emitInline(item, depth + 1);
+    else yamlOut += `${scalar(item, indentOf(depth + 1))}\n`;
+  }
+}
+
 /** A collection that starts right after `- `. */
-function emitInline(value: unknown, indent: string, out: string[]): void {
+function emitInline(value: unknown, depth: number): void {
   if (Array.isArray(value)) {
-    const [head, ...rest] = value;
-    if (isNonEmptyObject(head) || (Array.isArray(head) && head.length)) {
-      out.push('- ');
-      emitInline(head, `${indent}  `, out);
-    } else {
-      out.push(`- ${scalar(head, `${indent}  `)}\n`);
-    }
-    emit(rest, indent, out, false);
+    const head = value[0];
+    yamlOut += '- ';
+    if (isNonEmptyCollection(head)) emitInline(head, depth + 1);
+    else yamlOut += `${scalar(head, indentOf(depth + 1))}\n`;
+    emitItems(value, 1, depth);
     return;
   }
-  emit(value, indent, out, true);
+  emit(value, depth, true);
 }
 
 function isNonEmptyObject(v: unknown): v is Record<string, unknown> {
@@ -96,6 +114,7 @@ function isNonEmptyObject(v: unknown): v is Record<string, unknown> {
 function scalar(v: unknown, indent: string): string {
   if (v === null || v === undefined) return 'null';
   if (typeof v === 'string') {
+    if (v.length <= 120 && !v.includes('\n')) return keyText(v);
     const header = blockHeader(v);
     if (!header) return scalarString(v);
     const body = (header === '|' ? v.slice(0, -1) : v).split('\n').map((l) => (l ? `${indent}${l}` : '')).join('\n');
@@ -111,10 +130,24 @@ function scalar(v: unknown, indent: string): string {
   throw new Error(`cannot write a ${typeof v} to YAML`);
 }
 
+/**
+ * The text as one flat string. Appending builds a tree of pieces, which costs memory and time
+ * wherever the text is kept (all of an app's files until they are written) or read; reading a
+ * character makes V8 flatten it in place, once.
+ */
+function flat(s: string): string {
+  if (s.charCodeAt(0) < 0) throw new Error('unreachable');
+  return s;
+}
+
 /** One YAML document for a JSON value (an object, as manifests are). */
 export function stringifyYaml(value: unknown): string {
-  if (!isNonEmptyObject(value) && !(Array.isArray(value) && value.length)) return `${scalar(value, '')}\n`;
-  const out: string[] = [];
-  emit(value, '', out, false);
-  return out.join('');
+  if (!isNonEmptyCollection(value)) return `${scalar(value, '')}\n`;
+  yamlOut = '';
+  try {
+    emit(value, 0, false);
+    return flat(yamlOut);
+  } finally {
+    yamlOut = '';
+  }
 }
