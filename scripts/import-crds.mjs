@@ -4,6 +4,10 @@
 //                               (a CRD file holding other kinds is split before `cdk8s import`);
 // - imports/schemas/<group>.json the served versions' openAPIV3Schema of those kinds, without
 //                               descriptions (what lib/synth/schema-validator.ts loads at runtime);
+// - imports/k8s.ts              Kubernetes 1.28 L1 bindings (KubeDeployment, ...) for the kinds in
+//                               `builtinKinds` and the types they reference, generated from the
+//                               pinned definitions with cdk8s-cli's own generator (what `cdk8s
+//                               import k8s` does for all 141 kinds);
 // - imports/schemas/k8s.json    the Kubernetes 1.28 definitions reachable from `builtinKinds`;
 // - imports/README.md           provenance.
 //
@@ -21,6 +25,7 @@
 // and unchanged files are not rewritten, so a second run changes nothing.
 
 import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -279,6 +284,49 @@ function compactBindings(text, file) {
     .join(`  return ${FILTER_HELPER}(result);\n`);
 }
 
+/**
+ * `cdk8s import k8s` generates all 141 kinds of a downloaded schema; this runs the same generator
+ * (cdk8s-cli's codegen and json2jsii, as its ImportKubernetesApi does) on the pinned definitions for
+ * the `builtinKinds` only. cdk8s-cli's package `exports` blocks deep imports, hence absolute paths.
+ * Returns the module text before compactBindings.
+ */
+async function k8sBindings(definitions, builtinKinds, outDir) {
+  const cliImport = path.join(repoRoot, 'node_modules', 'cdk8s-cli', 'lib', 'import');
+  if (!fs.existsSync(path.join(cliImport, 'k8s.js'))) fail(`${cliImport}/k8s.js not found; run npm ci first`);
+  const cliRequire = createRequire(path.join(cliImport, 'k8s.js'));
+  const codegen = cliRequire(path.join(cliImport, 'codegen.js'));
+  const k8sUtil = cliRequire(path.join(cliImport, 'k8s-util.js'));
+  const { findApiObjectDefinitions } = cliRequire(path.join(cliImport, 'k8s.js'));
+  const { TypeGenerator } = cliRequire('json2jsii');
+  const { CodeMaker } = cliRequire('codemaker');
+
+  // The generator adds definitions to the map it is given: give it a copy.
+  const schema = { definitions: structuredClone(definitions) };
+  const all = findApiObjectDefinitions(schema, 'Kube');
+  const key = (o) => `${o.group ? `${o.group}/` : ''}${o.version}/${o.kind}`;
+  const wanted = new Set(builtinKinds);
+  const selected = all.filter((o) => wanted.has(key(o)));
+  const missing = builtinKinds.filter((k) => !selected.some((o) => key(o) === k));
+  if (missing.length > 0) throw new Error(`builtinKinds: no Kubernetes API object ${missing.join(', ')} in the definitions`);
+  const typegen = new TypeGenerator({
+    definitions: schema.definitions,
+    renderTypeName: (def) => {
+      const parsed = k8sUtil.parseApiTypeName(def);
+      return parsed.version ? codegen.getTypeName(false, parsed.basename, parsed.version.raw) : parsed.basename;
+    },
+  });
+  // As cdk8s-cli: a reference to an API object's definition means its props type (KubeXProps).
+  for (const o of all) typegen.addDefinition(o.fqn, { $ref: `#/definitions/${codegen.getPropsTypeName(o)}` });
+  for (const o of selected) codegen.generateConstruct(typegen, o);
+  const code = new CodeMaker();
+  code.openFile('k8s.ts');
+  codegen.emitHeader(code, false);
+  code.line(typegen.render());
+  code.closeFile('k8s.ts');
+  await code.save(outDir);
+  return fs.readFileSync(path.join(outDir, 'k8s.ts'), 'utf8');
+}
+
 function runImport(file, outDir) {
   return new Promise((resolve, reject) => {
     const args = ['import', file, '--language', 'typescript', '--output', outDir, '--no-check-upgrade'];
@@ -325,6 +373,9 @@ function readme(groups, cfg) {
     '- `<group>.ts`: `cdk8s import` bindings for the listed kinds only (the CRD file is split first).',
     '  Each `toJson_` conversion ends in one helper per file, `withoutUndefined` (a loop), instead of',
     '  the generated filter that copied the object once per key; the output is the same.',
+    '- `k8s.ts`: the Kubernetes 1.28 L1 classes (`KubeDeployment`, ...) for `builtinKinds` only and',
+    '  the types they reference, generated from the pinned definitions with cdk8s-cli\'s generator',
+    '  (the same code `cdk8s import k8s` emits, which would be all 141 kinds); same helper.',
     '- `schemas/<group>.json`: the served versions\' `openAPIV3Schema` of those kinds, descriptions',
     '  removed; `schemas/k8s.json`: the Kubernetes 1.28 definitions reachable from `builtinKinds`.',
     '  The library\'s strict validator (`lib/synth/schema-validator.ts`) loads them at runtime.',
@@ -339,7 +390,7 @@ function readme(groups, cfg) {
   const d = cfg.definitions;
   lines.push(
     '',
-    `Built-in kinds (\`schemas/k8s.json\`, ${d.project} ${d.version}, <${d.upstream[0]}>): ${cfg.builtinKinds.map((k) => `\`${k}\``).join(', ')}.`,
+    `Built-in kinds (\`k8s.ts\`, \`schemas/k8s.json\`, ${d.project} ${d.version}, <${d.upstream[0]}>): ${cfg.builtinKinds.map((k) => `\`${k}\``).join(', ')}.`,
     '',
     'All upstream projects are licensed Apache-2.0.',
     '',
@@ -394,6 +445,10 @@ async function main() {
       files.set(ts[0], Buffer.from(compactBindings(fs.readFileSync(path.join(out, ts[0]), 'utf8'), ts[0])));
       process.stdout.write(`import-crds: ${g.group} (${g.kinds.join(', ')}) in ${((Date.now() - started) / 1000).toFixed(1)}s\n`);
     });
+    const k8sStarted = Date.now();
+    const k8sTs = await k8sBindings(definitions, cfg.builtinKinds, path.join(staging, 'out-k8s'));
+    files.set('k8s.ts', Buffer.from(compactBindings(k8sTs, 'k8s.ts')));
+    process.stdout.write(`import-crds: k8s (${cfg.builtinKinds.length} built-in kinds) in ${((Date.now() - k8sStarted) / 1000).toFixed(1)}s\n`);
     for (const g of groups) files.set(`schemas/${g.group}.json`, Buffer.from(`${JSON.stringify(crdSchemas(g.group, g.crds))}\n`));
     files.set('schemas/k8s.json', Buffer.from(`${JSON.stringify({ version: cfg.definitions.version, ...k8sSchemas(definitions, cfg.builtinKinds) })}\n`));
     files.set('README.md', Buffer.from(readme(groups, cfg)));

@@ -54,7 +54,7 @@ describe('npm run import (imports/ is generated)', () => {
 
   it('has one binding module and one schema file per API group of the kind list, and nothing else', () => {
     const ts = fs.readdirSync(path.join(root, 'imports')).filter((f) => f.endsWith('.ts')).sort();
-    expect(ts).toEqual([...groups.keys()].map((g) => `${g}.ts`).sort());
+    expect(ts).toEqual([...[...groups.keys()].map((g) => `${g}.ts`), 'k8s.ts'].sort());
     const schemas = fs.readdirSync(path.join(root, 'imports', 'schemas')).sort();
     expect(schemas).toEqual([...[...groups.keys()].map((g) => `${g}.json`), 'k8s.json'].sort());
     for (const [group, kinds] of groups) {
@@ -64,6 +64,25 @@ describe('npm run import (imports/ is generated)', () => {
       const schema = JSON.parse(fs.readFileSync(path.join(root, 'imports', 'schemas', `${group}.json`), 'utf8'));
       expect(Object.keys(schema.kinds).sort(), group).toEqual([...kinds].sort());
     }
+  });
+
+  it('generates Kubernetes L1 classes for exactly the built-in kinds of the list', () => {
+    const text = fs.readFileSync(path.join(root, 'imports', 'k8s.ts'), 'utf8');
+    const gvks = [...text.matchAll(/^export class (Kube\w+) extends ApiObject \{\n[^]*?GVK: GroupVersionKind = \{\n {4}apiVersion: '([^']+)',\n {4}kind: '(\w+)',/gm)];
+    expect(gvks.map((m) => `${m[2]}/${m[3]}`).sort()).toEqual([...config.builtinKinds].sort());
+    // The other classes are the two value types of the definitions.
+    expect([...text.matchAll(/^export class (\w+) \{/gm)].map((m) => m[1]).sort()).toEqual(['IntOrString', 'Quantity']);
+    expect(text.match(/^export class /gm)?.length).toBe(gvks.length + 2);
+    for (const m of gvks) expect(m[1], m[1]).toMatch(new RegExp(`^Kube${m[3]}(V\\d+)?$`));
+  });
+
+  it("declares the k8s classes and types exactly as cdk8s-plus-28's bindings of Kubernetes 1.28 (npm test builds first)", () => {
+    // Declarations separated at each doc comment and export; ours must each be one of theirs, verbatim.
+    const blocks = (f: string) => fs.readFileSync(f, 'utf8').split(/\n(?=\/\*\*\n|export )/).map((b) => b.trimEnd());
+    const ours = blocks(path.join(root, 'build', 'imports', 'k8s.d.ts'));
+    const theirs = new Set(blocks(require.resolve('cdk8s-plus-28/lib/imports/k8s.d.ts', { paths: [root] })));
+    expect(ours.length).toBeGreaterThan(500);
+    expect(ours.filter((b) => !theirs.has(b))).toEqual([]);
   });
 
   it('gives the validator a schema for every listed kind, built-in and custom', () => {

@@ -1,6 +1,8 @@
 /**
- * Kubernetes 1.28 low-level bindings. cdk8s-plus-28 ships them generated from the same
- * OpenAPI definitions that `../shared/schemas/k8s-1.28-definitions.json` holds; we use only these
- * L1 classes (not cdk8s-plus' L2 constructs, whose selectors carry hash labels).
+ * Kubernetes 1.28 low-level bindings (`k8s.KubeDeployment`, `k8s.Quantity`, ...): the L1 classes of
+ * `imports/k8s.ts`, which `npm run import` generates from `../shared/schemas/k8s-1.28-definitions.json`
+ * (pinned in crds/sources.json) with cdk8s-cli's generator, for the kinds in `builtinKinds` only and
+ * the types they reference. The same code `cdk8s import k8s` emits (and cdk8s-plus-28 ships) for
+ * those kinds; no L2 constructs (their selectors carry hash labels).
  */
-export * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
+export * as k8s from '../../imports/k8s';
