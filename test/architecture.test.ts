@@ -133,6 +133,12 @@ describe('architecture', () => {
     expect(offenders).toEqual([]);
   });
 
+  it('nothing in lib/, apps/ or main.ts loads cdk8s-plus-28 (a devDependency: the k8s bindings are imports/k8s.ts)', () => {
+    const files = [...tsFiles('lib'), ...tsFiles('apps'), 'main.ts'];
+    expect(files.filter((f) => importsOf(f).some((i) => i === 'cdk8s-plus-28' || i.startsWith('cdk8s-plus-')))).toEqual([]);
+    expect(importsOf('lib/core/k8s.ts')).toEqual(['../../imports/k8s']);
+  });
+
   it('apps/ are composed only from lib/ (no generated bindings, no raw ApiObjects)', () => {
     for (const f of tsFiles('apps')) {
       expect(importsOf(f).filter((i) => i.startsWith('.') && !i.startsWith('../lib') && !i.startsWith('./')), f).toEqual([]);

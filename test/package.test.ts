@@ -21,8 +21,11 @@ describe('the npm package', () => {
     expect(pkg.files).toEqual(expect.arrayContaining(['build/lib', 'imports/schemas', 'lib/**/*.py', 'README.md']));
     expect(pkg.files).toContain('lib/**/*.py'); // scripts the pods run, read at synth
     expect(pkg.files).toContain('lib/**/*.sh');
-    // cdk8s-plus-28 only for its Kubernetes 1.28 L1 bindings (its last release is 2.5.6): a dependency, not a peer.
-    expect(pkg.dependencies['cdk8s-plus-28']).toBe('^2.5.6');
+    // The Kubernetes 1.28 L1 bindings are generated into imports/k8s.ts: cdk8s-plus-28 is only the
+    // bench's baseline (a devDependency), and consumers do not install it (9.7 MB).
+    expect(pkg.dependencies['cdk8s-plus-28']).toBeUndefined();
+    expect(pkg.devDependencies['cdk8s-plus-28']).toBe('2.5.6');
+    expect(Object.keys(pkg.dependencies)).toEqual(['yaml']);
     expect(Object.values(pkg.dependencies as Record<string, string>).every((r) => r.startsWith('^')), 'ranges, not pins').toBe(true);
   });
 
@@ -79,9 +82,12 @@ describe('the npm package', () => {
  * HTTPRoute binding (0.33 MB) that TrackingServer's httpRoute loads; 13.6 MB since the input
  * checks and typed values of the new constructs (about 15 KB of lib/ code) left no headroom;
  * 13.65 MB since the README pictures of the app of apps and of a Terraform + KFP target
- * (lib/synth/app-of-apps-readme.ts, gcp-kfp-readme.ts, mermaid-flowchart.ts: about 30 KB built).
+ * (lib/synth/app-of-apps-readme.ts, gcp-kfp-readme.ts, mermaid-flowchart.ts: about 30 KB built);
+ * 13.85 MB since the Kubernetes 1.28 L1 bindings ship as build/imports/k8s.* (0.52 MB: the used
+ * built-in kinds only, 147 KB of JS and 371 KB of .d.ts; 13.30 -> 13.82 MB) instead of coming from
+ * the cdk8s-plus-28 dependency, which consumers no longer install (9.7 MB).
  */
-export const UNPACKED_SIZE_BUDGET = 13_650_000;
+export const UNPACKED_SIZE_BUDGET = 13_850_000;
 
 describe('the npm package size', () => {
   const packed = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' }))[0];
