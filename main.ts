@@ -14,7 +14,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import { referenceApps } from './apps';
-import { AppOfApps, ArgoDestination, cdk8sTarget, GitSource, ManifestObject, renderAppOfAppsReadme, safeSynth, SynthTarget, SyncPolicy } from './lib';
+import { AppOfApps, ArgoDestination, cdk8sTarget, GitSource, renderAppOfAppsReadme, safeSynth, SynthTarget, SyncPolicy } from './lib';
 
 /** Where and how Argo CD deploys dist/: the one place to change for your repository. */
 export interface GitOpsSource extends GitSource {
@@ -38,7 +38,7 @@ export const GITOPS_SOURCE: GitOpsSource = {
 /** The dist/argocd/ target: the root Application and one Application per deployable of `apps`. */
 export function argocdTarget(apps: readonly SynthTarget[], source: GitOpsSource = GITOPS_SOURCE): SynthTarget {
   const appsPath = path.posix.join(source.distPath, 'argocd');
-  const target = cdk8sTarget('argocd', (app: App) => {
+  return cdk8sTarget('argocd', (app: App) => {
     const chart = new Chart(app, 'argocd', { namespace: 'argocd', disableResourceNameHashes: true });
     const appOfApps = new AppOfApps(chart, 'apps', {
       source,
@@ -55,16 +55,8 @@ export function argocdTarget(apps: readonly SynthTarget[], source: GitOpsSource 
         });
       }
     }
-  });
-  return {
-    ...target,
-    synth(outdir: string) {
-      const objects = target.synth(outdir) as ManifestObject[];
-      // Its README is the picture of the app of apps (root → Applications), not of workloads.
-      fs.writeFileSync(path.join(outdir, 'README.md'), renderAppOfAppsReadme('argocd', objects, appsPath));
-      return objects;
-    },
-  };
+  // Its README is the picture of the app of apps (root → Applications), not of workloads.
+  }, undefined, (objects) => renderAppOfAppsReadme('argocd', objects, appsPath));
 }
 
 /** Every target `npm run synth` writes: the reference apps and the app of apps. */

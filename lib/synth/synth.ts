@@ -159,8 +159,15 @@ export function renderKustomizeDir(objects: ManifestObject[]): { files: Map<stri
   return { files, objects: names.map((f) => byFile.get(f)!) };
 }
 
-/** A {@link SynthTarget} for a cdk8s app built by `build`, written as a kustomize directory. */
-export function cdk8sTarget(name: string, build: (app: App) => void, prerequisites?: Prerequisites): SynthTarget {
+/** How a {@link cdk8sTarget} writes its `README.md` (a picture for reviewers, not a resource). */
+export type ReadmeRenderer = (objects: ManifestObject[], app: App) => string;
+
+/**
+ * A {@link SynthTarget} for a cdk8s app built by `build`, written as a kustomize directory with a
+ * `README.md` from `readme` (default: the app's components and connections, {@link renderAppReadme}).
+ * Every file goes through one write, so none is edited after it may have been linked to dist/.
+ */
+export function cdk8sTarget(name: string, build: (app: App) => void, prerequisites?: Prerequisites, readme?: ReadmeRenderer): SynthTarget {
   return {
     name,
     prerequisites,
@@ -169,7 +176,7 @@ export function cdk8sTarget(name: string, build: (app: App) => void, prerequisit
       build(app);
       const { files, objects } = renderKustomizeDir(synthObjects(app));
       // Not a resource of the kustomization: a picture of the app for reviewers.
-      files.set('README.md', renderAppReadme(name, objects, ConnectionGraph.of(app).connections));
+      files.set('README.md', readme ? readme(objects, app) : renderAppReadme(name, objects, ConnectionGraph.of(app).connections));
       // Unchanged files are linked from the dist/ being replaced (output-files.ts).
       writeOutputFiles(outdir, files);
       return objects;

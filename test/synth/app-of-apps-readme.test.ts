@@ -4,6 +4,8 @@ import * as path from 'path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { argocdTarget } from '../../main';
 import { appOfAppsEntries, renderAppOfAppsMermaid, renderAppOfAppsReadme } from '../../lib/synth/app-of-apps-readme';
+import { renderAppReadme } from '../../lib/synth/app-readme';
+import { withPreviousTree } from '../../lib/synth/output-files';
 import { ManifestObject, readManifests, SynthTarget } from '../../lib/synth/synth';
 
 const dist = path.resolve(__dirname, '..', '..', 'dist');
@@ -53,6 +55,23 @@ describe('dist/argocd/README.md: the app of apps', () => {
     // Not the workload README's empty sections.
     expect(text).not.toContain('No workloads or Services');
     expect(text).not.toContain('declares no connections');
+  });
+
+  it('argocdTarget writes its README once, never through a file linked to the dist/ being replaced', () => {
+    // The dist/ being replaced holds, as a dist/ from before the app-of-apps picture did, the
+    // generic README: a writer that linked it and then overwrote the file would change dist/.
+    const fake = (name: string): SynthTarget => ({ name, synth: () => [] });
+    const previous = path.join(work, 'previous');
+    const staging = path.join(work, 'staging');
+    argocdTarget([fake('alpha')]).synth(path.join(previous, 'argocd'));
+    const objects = readManifests(path.join(previous, 'argocd')).map(([, o]) => o);
+    const generic = renderAppReadme('argocd', objects, []);
+    fs.writeFileSync(path.join(previous, 'argocd', 'README.md'), generic);
+    withPreviousTree(staging, previous, () => argocdTarget([fake('alpha')]).synth(path.join(staging, 'argocd')));
+    expect(fs.readFileSync(path.join(previous, 'argocd', 'README.md'), 'utf8')).toBe(generic);
+    expect(fs.readFileSync(path.join(staging, 'argocd', 'README.md'), 'utf8')).toBe(renderAppOfAppsReadme('argocd', objects, 'dist/argocd'));
+    // The unchanged Applications were linked, so the test exercised the linking writer.
+    expect(fs.statSync(path.join(staging, 'argocd', 'application-alpha.yaml')).nlink).toBe(2);
   });
 
   it('argocdTarget writes it for the targets it is given, in name order whatever their order', () => {
