@@ -5,9 +5,9 @@
  * (`module.enableCompileCache()`); Node 20, which this project supports, has not, so this installs
  * the same idea as a CommonJS compile hook (the technique of the v8-compile-cache package).
  *
- * One cache file per thread entry (build/.compile-cache/<name>.bin): a JSON index (file, size and
- * mtime of the source, where its bytes are) and the V8 code caches after it. A module is taken from
- * the cache only if its file has the size and mtime recorded and V8 accepts the data (V8 rejects a
+ * One cache file per thread entry (build/.compile-cache/<name>.bin): a JSON index (file, size,
+ * mtime, inode and ctime of the source, where its bytes are) and the V8 code caches after it. A module is taken from
+ * the cache only if its file has the size, mtime, inode and ctime recorded and V8 accepts the data (V8 rejects a
  * cache of another V8 version, other flags or another source length); anything else compiles as
  * usual. When anything was compiled afresh, {@link saveCompileCache} writes a new cache file
  * (a temporary file renamed into place, so concurrent runs never read half a cache), with the code
@@ -76,10 +76,15 @@ function readCache(file: string): Map<string, { key: string; data: Buffer }> {
   return out;
 }
 
+/**
+ * What identifies the bytes of a source file without reading them twice: size and mtime, which a
+ * copy can preserve (`cp -p`, `rsync -a`, tar), and the inode and ctime, which any write, copy or
+ * extraction of the file changes and no tool can set back. V8 checks only the source length.
+ */
 function sourceKey(filename: string): string | undefined {
   try {
     const st = fs.statSync(filename);
-    return `${st.size}:${st.mtimeMs}`;
+    return `${st.size}:${st.mtimeMs}:${st.ino}:${st.ctimeMs}`;
   } catch {
     return undefined;
   }

@@ -62,6 +62,18 @@ describe('the compile cache of the command-line synth', () => {
     expect(run()).toMatchObject({ value: 'bbbb1', fromCache: 2 });
   });
 
+  it('never runs stale code: a module rewritten with the same length and its old mtime set back compiles afresh', () => {
+    run();
+    const text = fs.readFileSync(mod, 'utf8');
+    const before = fs.statSync(mod);
+    // What cp -p, rsync -a or tar do: other bytes of the same length, the mtime preserved.
+    fs.writeFileSync(mod, text.includes("'aaaa'") ? text.replace("'aaaa'", "'cccc'") : text.replace("'bbbb'", "'cccc'"));
+    fs.utimesSync(mod, before.atime, before.mtime);
+    expect(fs.statSync(mod).size).toBe(before.size);
+    expect(fs.statSync(mod).mtimeMs).toBe(before.mtimeMs);
+    expect(run()).toMatchObject({ value: 'cccc1', fromCache: 1 });
+  });
+
   it('ignores a damaged cache file and replaces it', () => {
     run();
     const file = path.join(cacheDir, 'probe.bin');
