@@ -3,7 +3,7 @@ export { ValidationError, describeConstruct, invalid } from './validate';
 export { MANAGED_BY, ARGOCD_SYNC_OPTIONS, KEEP_ON_DELETE, standardLabels, selectorLabels } from './labels';
 export type { ComponentIdentity } from './labels';
 export { ContainerImage } from './image';
-export { EnumValue } from './enum-value';
+export { EnumValue, isEnumMember } from './enum-value';
 export type { ResourceRequirements } from './resources';
 export { Protocol, Port } from './port';
 export type { HttpAccess } from './port';

@@ -1,5 +1,6 @@
 import { isIPv6 } from 'net';
 import { IConstruct } from 'constructs';
+import { EnumValue, isEnumMember } from './enum-value';
 
 /**
  * The error every validation in this library throws. Its message always says which construct,
@@ -95,7 +96,9 @@ export type ClassOf<T> = { readonly prototype: T };
  */
 export function checkInstance<T>(scope: IConstruct | string, prop: string, value: unknown,
   type: ClassOf<T>, what: string, fix: string): T {
-  if (!(value instanceof (type as unknown as new () => T))) {
+  const isInstance = value instanceof (type as unknown as new () => T);
+  // An enum-like value must be one of the members its class lists, not one of a subclass's.
+  if (!isInstance || (value instanceof EnumValue && !isEnumMember(type as unknown as { prototype: EnumValue }, value))) {
     throw new ValidationError(`${describeConstruct(scope)}: ${prop} must be ${what}, got ${describeShape(value)}. Fix: ${fix}`);
   }
   return value as T;
@@ -604,6 +607,19 @@ export function checkProps<T>(scope: IConstruct | string, props: T, fix: string)
     throw new ValidationError(`${describeConstruct(scope)}: props must be an object, got ${describeShape(props)}. Fix: ${fix}`);
   }
   return props;
+}
+
+/**
+ * Refuses props an earlier release had under another name (`renames`: old name → what to write
+ * now), so a JavaScript or loosely typed caller's old prop fails synth instead of being ignored.
+ */
+export function checkRenamedProps(scope: IConstruct | string, prefix: string, props: object | undefined, renames: Readonly<Record<string, string>>): void {
+  if (!props) return;
+  for (const [old, now] of Object.entries(renames)) {
+    if (Object.prototype.hasOwnProperty.call(props, old)) {
+      invalid(scope, `${prefix}${old}`, 'is no longer a prop', (props as Record<string, unknown>)[old], `write ${now}`);
+    }
+  }
 }
 
 /**

@@ -3,7 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import * as kc from '../../imports/k8s.keycloak.org';
 import { ComponentIdentity, standardLabels } from '../core/labels';
 import { SecretValue } from '../core/secret-value';
-import { checkDnsSubdomain, checkHostname, checkUnique, invalid } from '../core/validate';
+import { checkDnsSubdomain, checkHostname, checkRenamedProps, checkUnique, invalid } from '../core/validate';
 import { KeycloakClientBase, KeycloakClientBaseProps } from './identity-provider';
 import { ProtocolMapper } from './protocol-mapper';
 
@@ -221,6 +221,10 @@ export function renderClient(scope: IConstruct, c: OidcClientOptions, secret: st
     return u;
   });
   const redirectUris = uris('redirectUris', c.redirectUris, false);
+  checkRenamedProps(scope, 'client.', c, {
+    standardFlow: 'flows: { standard: ... }', implicitFlow: 'flows: { implicit: ... }',
+    directAccessGrants: 'flows: { directAccessGrants: ... }', serviceAccounts: 'flows: { serviceAccounts: ... }',
+  });
   const flows = c.flows ?? {};
   if (redirectUris.length === 0 && (flows.standard ?? true)) {
     invalid(scope, 'client.redirectUris', 'must list at least one URI when the standard flow is on', c.redirectUris,

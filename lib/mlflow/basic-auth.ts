@@ -3,7 +3,7 @@ import { ContainerImage } from '../core/image';
 import { EnumValue } from '../core/enum-value';
 import { EnvValue } from '../core/pod';
 import { SecretValue } from '../core/secret-value';
-import { checkSecretValue, invalid } from '../core/validate';
+import { checkInstance, checkSecretValue, invalid } from '../core/validate';
 import { IDatabase, checkSqlIdentifier } from '../storage/database';
 import type { MlflowAuthConfig, MlflowAuthContext } from './oidc-auth';
 import { readScript } from '../core/script-file';
@@ -66,9 +66,7 @@ export function bindBasicAuth(scope: IConstruct, context: MlflowAuthContext, opt
     invalid(scope, 'auth.adminUsername', 'must be 1 to 64 letters, digits, ".", "_", "@" or "-"', adminUsername, 'pass adminUsername: "admin"');
   }
   const permission = o.defaultPermission ?? BasicAuthPermission.READ;
-  if (!(permission instanceof BasicAuthPermission)) {
-    invalid(scope, 'auth.defaultPermission', 'must be a BasicAuthPermission', permission, 'pass BasicAuthPermission.READ');
-  }
+  checkInstance(scope, 'auth.defaultPermission', permission, BasicAuthPermission, 'a BasicAuthPermission', 'pass BasicAuthPermission.READ');
   const db = o.database;
   if (!db && context.replicas > 1) {
     invalid(scope, 'auth.database', `is required with ${context.replicas} replicas (users and permissions would live in one pod's SQLite file)`, undefined,

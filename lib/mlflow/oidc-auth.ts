@@ -6,7 +6,7 @@ import { ContainerImage } from '../core/image';
 import { EnvValue } from '../core/pod';
 import { Port } from '../core/port';
 import { SecretValue } from '../core/secret-value';
-import { checkDnsLabel, checkHost, checkInteger, checkPort, checkSecretValue, invalid } from '../core/validate';
+import { checkDnsLabel, checkHost, checkInteger, checkPort, checkRenamedProps, checkSecretValue, invalid } from '../core/validate';
 import { parseHttpsUrl } from '../identity/identity-provider';
 import { IDatabase } from '../storage/database';
 import { readScript } from '../core/script-file';
@@ -254,6 +254,7 @@ export class MlflowOidcAuth extends MlflowAuth {
   public bind(scope: IConstruct, context: MlflowAuthContext): MlflowAuthConfig {
     const o = this.options;
     const { provider, host, clientSecret, scopes, groupsClaim } = resolveRelyingParty(scope, context.ingressHost, o, 'OIDC auth', '/callback');
+    checkRenamedProps(scope, 'auth.', o, { userGroups: 'groups: { users: [...] }', adminGroups: 'groups: { admins: [...] }' });
     const image = ContainerImage.fromReference(o.image, scope, 'auth.image');
     const replicas = context.replicas;
     const secretKey = o.secretKey;

@@ -48,7 +48,7 @@ const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
  */
 export function resolveRelyingParty(scope: IConstruct, ingressHost: string | undefined, o: RelyingPartyOptions, mode: string, callbackPath: string): RelyingParty {
   const provider = o.provider;
-  if (!provider || typeof provider.issuerUrl !== 'string' || typeof provider.grantConnect !== 'function') {
+  if (!provider || typeof provider.issuerUrl !== 'string' || typeof provider.discoveryUrl !== 'string' || typeof provider.grantConnect !== 'function') {
     invalid(scope, 'auth.provider', 'must be an IIdentityProvider', typeof provider, 'pass a KeycloakRealm or IdentityProvider.fromIssuer(...)');
   }
   if (!ingressHost) {

@@ -150,6 +150,13 @@ describe('KeycloakRealm for any app', () => {
     expect(client.protocolMappers[0].config).toMatchObject({ 'claim.name': 'groups', 'id.token.claim': 'true', 'userinfo.token.claim': 'false' });
   });
 
+  it('refuses the flow switches of an earlier release instead of ignoring them (JavaScript callers)', () => {
+    expect(build({ client: { ...base.client, serviceAccounts: true } as any })).toThrowError(exactly(
+      'test/realm: client.serviceAccounts is no longer a prop, got true. Fix: write flows: { serviceAccounts: ... }'));
+    expect(build({ client: { ...base.client, standardFlow: false } as any })).toThrowError(exactly(
+      'test/realm: client.standardFlow is no longer a prop, got false. Fix: write flows: { standard: ... }'));
+  });
+
   it('rejects bad input with the exact message', () => {
     expect(build({ keycloakUrl: 'http://sso.example.com' })).toThrowError(exactly(
       'test/realm: keycloakUrl must be an https URL without credentials, query or fragment, got "http://sso.example.com". Fix: write it as "https://keycloak.example.com"'));

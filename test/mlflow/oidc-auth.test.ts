@@ -85,6 +85,18 @@ describe('MlflowAuth.oidc', () => {
     expect(config.files['mlflow_keycloak_groups.py']).toBe(fs.readFileSync(path.join(SCRIPTS, 'mlflow_keycloak_groups.py'), 'utf8'));
   });
 
+  it('refuses userGroups/adminGroups of an earlier release instead of letting the default groups log in (JavaScript callers)', () => {
+    expect(() => bind(() => ({ userGroups: ['ds-team'] } as any))).toThrowError(exactly(
+      'test/mlflow: auth.userGroups is no longer a prop, got ["ds-team"]. Fix: write groups: { users: [...] }'));
+    expect(() => bind(() => ({ adminGroups: ['ds-admins'] } as any))).toThrowError(exactly(
+      'test/mlflow: auth.adminGroups is no longer a prop, got ["ds-admins"]. Fix: write groups: { admins: [...] }'));
+  });
+
+  it('refuses a provider without a discovery URL (mlflow-oidc-auth reads OIDC_DISCOVERY_URL)', () => {
+    expect(() => bind(() => ({ provider: { issuerUrl: 'https://sso.example.com/realms/x', clientSecret: secretRef('kc', 'secret'), grantConnect: () => undefined } as any }))).toThrowError(
+      /^test\/mlflow: auth\.provider must be an IIdentityProvider/);
+  });
+
   it('uses the plugin\'s own lookup for a top-level groups claim', () => {
     const { config, env } = bind(() => ({ groupsClaim: 'groups', groups: { users: ['ml', 'data'], admins: ['ml-admins'] }, scopes: ['openid', 'groups'] }));
     expect(env.OIDC_GROUP_DETECTION_PLUGIN).toBeUndefined();
