@@ -5,14 +5,13 @@
  * `dist/mlflow-teams/<team>/`, one kustomize directory and one Argo CD Application per team.
  * Add a team by adding a line to {@link TEAMS}.
  */
-import * as fs from 'fs';
-import * as path from 'path';
 import { App, Chart, Size } from 'cdk8s';
 import {
   ConnectionGraph, ContainerAmounts, LimitRange, Peer, ResourceQuota, ResourceQuotaProps,
   invalid, renderAppReadme, renderKustomizeDir, synthObjects,
 } from '../lib';
 import { checkDnsLabel } from '../lib/core/validate';
+import { writeOutputFiles } from '../lib/synth/output-files';
 import type { ManifestObject, SynthTarget } from '../lib/synth/synth';
 import { mlflowMinioPostgres } from './mlflow-minio-postgres';
 
@@ -100,11 +99,13 @@ export function renderTeams(teams: readonly TeamSpec[]): { files: Map<string, st
   return { files, objects };
 }
 
-/** Writes rendered files under `outdir`. */
+/**
+ * Writes rendered files under `outdir`, as the other targets do (lib/synth/output-files.ts): inside
+ * `npm run synth` a file unchanged since the last synth is hard-linked from the dist/ being replaced
+ * instead of written again.
+ */
 export function writeFiles(outdir: string, files: Map<string, string>): void {
-  const dirs = new Set([...files.keys()].map((f) => path.dirname(path.join(outdir, f))));
-  for (const d of dirs) fs.mkdirSync(d, { recursive: true });
-  for (const [file, text] of files) fs.writeFileSync(path.join(outdir, file), text);
+  writeOutputFiles(outdir, files);
 }
 
 /** The `mlflow-teams` target: `dist/mlflow-teams/<team>/`, one Argo CD Application each. */

@@ -2,6 +2,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Size } from 'cdk8s';
+import { teamsTarget } from '../../apps/teams';
 import { writeOutputFiles } from '../../lib/synth/output-files';
 import { safeSynth, SynthTarget } from '../../lib/synth/synth';
 
@@ -58,6 +60,17 @@ describe('writeOutputFiles', () => {
     safeSynth(dist, [target('app', { 'c.yaml': 'c: 1\n' })]);
     expect(fs.lstatSync(c).isFile()).toBe(true);
     expect(fs.readFileSync(c, 'utf8')).toBe('c: 1\n');
+  });
+
+  it('the team stacks target links its unchanged files too, and writes a changed team\'s files', () => {
+    const teams = path.join(work, 'teams-dist');
+    safeSynth(teams, [teamsTarget('mlflow-teams', [{ name: 'a' }, { name: 'b' }])]);
+    const file = (team: string) => path.join(teams, 'mlflow-teams', team, 'resourcequota-compute.yaml');
+    const before = { a: ino(file('a')), b: ino(file('b')) };
+    safeSynth(teams, [teamsTarget('mlflow-teams', [{ name: 'a' }, { name: 'b', quota: { requestsCpu: '8', requestsMemory: Size.gibibytes(8), limitsMemory: Size.gibibytes(24) } }])]);
+    expect(ino(file('a'))).toBe(before.a);
+    expect(ino(file('b'))).not.toBe(before.b);
+    expect(fs.readFileSync(file('b'), 'utf8')).toContain('requests.cpu: "8"');
   });
 
   it('outside safeSynth, writes every file', () => {
