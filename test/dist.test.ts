@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { readManifests } from '../lib/synth/synth';
 import { formatViolation, SchemaValidator } from '../lib/synth/schema-validator';
 import { freshBuild, MAIN_JS } from './support/build';
+import { needs } from './support/tools';
 
 const root = path.resolve(__dirname, '..');
 const dist = path.join(root, 'dist');
@@ -66,7 +67,7 @@ describe('dist/', () => {
     expect(errors).toEqual([]);
   });
 
-  it('builds with kubectl kustomize', () => {
+  it.runIf(needs('kubectl'))('builds with kubectl kustomize', () => {
     const dirs = localKustomizations();
     expect(dirs.map((d) => path.relative(dist, d))).toContain('mlflow-minio-postgres');
     for (const d of dirs) {

@@ -10,6 +10,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { freshBuild } from './build';
+import { missingToolsReport } from './tools';
 
 function pycacheDirs(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
@@ -20,6 +21,9 @@ function pycacheDirs(dir: string): string[] {
 }
 
 export default function setup(): () => void {
+  // External tools first: a missing required one (any, under CI) stops the run before it builds.
+  const tools = missingToolsReport();
+  if (tools.error) throw new Error(`\n${tools.error}\n`);
   freshBuild();
   const lib = path.resolve(__dirname, '..', '..', 'lib');
   const cachesBefore = new Set(pycacheDirs(lib));
@@ -27,6 +31,8 @@ export default function setup(): () => void {
   const runTmp = fs.mkdtempSync(path.join(outer, 'mlops-cdk8s-test-'));
   for (const v of ['TMPDIR', 'TMP', 'TEMP']) process.env[v] = runTmp;
   return () => {
+    // Said once, at the end of the run, where a person reads the summary.
+    if (tools.notice) console.warn(`\n${tools.notice}\n`);
     for (const v of ['TMPDIR', 'TMP', 'TEMP']) process.env[v] = outer;
     const left = fs.readdirSync(runTmp).sort();
     fs.rmSync(runTmp, { recursive: true, force: true });
