@@ -27,7 +27,7 @@ export const ALLOWED_AREA_IMPORTS: Readonly<Record<string, readonly string[]>> =
   mlflow: ['core', 'storage', 'identity'],
   kubeflow: ['core', 'storage', 'mesh', 'mlflow'],
   serving: ['core', 'storage', 'mesh'],
-  sharinghub: ['core', 'storage', 'identity', 'mlflow'],
+  sharinghub: ['core', 'storage', 'identity'],
   gitops: ['core'],
   // Terraform JSON is checked for machine paths by the synth tooling; KFP settings are a type.
   infra: ['core', 'synth', 'kubeflow'],
@@ -87,6 +87,20 @@ describe('architecture', () => {
       return out;
     });
     expect(offenders).toEqual([]);
+  });
+
+  it('exposure is rendered in one place: Ingresses by core/ingress.ts, HTTPRoutes by core/http-route.ts', () => {
+    // SharingHub, MLflow SharingHub and TrackingServer share the renderers (and any area may: core is the bottom layer).
+    const renderers: Record<string, RegExp> = {
+      [path.join('lib', 'core', 'ingress.ts')]: /new k8s\.KubeIngress\(/,
+      [path.join('lib', 'core', 'http-route.ts')]: /new gw\.HttpRoute\(/,
+    };
+    for (const [owner, pattern] of Object.entries(renderers)) {
+      const files = tsFiles('lib').filter((f) => pattern.test(read(f)));
+      expect(files, String(pattern)).toEqual([owner]);
+    }
+    const users = tsFiles('lib').filter((f) => importsOf(f).some((i) => /\/core\/ingress$/.test(i)));
+    expect(users).toEqual(expect.arrayContaining([path.join('lib', 'sharinghub', 'sharing-hub.ts'), path.join('lib', 'sharinghub', 'mlflow-sharing-hub.ts'), path.join('lib', 'mlflow', 'tracking-server.ts')]));
   });
 
   it('no construct library code creates its own cdk8s App', () => {

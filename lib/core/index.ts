@@ -44,3 +44,6 @@ export { ResourceQuota } from './resource-quota';
 export type { ResourceQuotaProps } from './resource-quota';
 export { LimitRange } from './limit-range';
 export type { ContainerAmounts, LimitRangeProps } from './limit-range';
+export { IngressTls } from './ingress';
+export { GatewayRef } from './http-route';
+export type { HttpRouteExposure } from './http-route';

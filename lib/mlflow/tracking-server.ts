@@ -26,12 +26,15 @@ import { IBucket, IObjectStore } from '../storage/object-store';
 import { AccessMode, IVolumeClaim } from '../storage/volume-claim';
 import { ArtifactRoot } from './artifact-root';
 import { MlflowAuth, MlflowAuthConfig } from './oidc-auth';
-import { IngressTls, renderIngress } from './tls';
-import { serverProbes } from './server-probes';
+import { IngressTls, renderIngress } from '../core/ingress';
+import { serverProbes } from '../core/server-probes';
 import { TrackingServerAutoscaling, renderAutoscaler, resolveAutoscaling } from './autoscaling';
 import { PodExtras, applyPodExtras } from './pod-extras';
 import { CREDENTIALS_DIR, PGPASS_FILE, credentialsWriterEnv, databaseConnection } from './driver-credentials';
-import { TrackingServerHttpRoute, renderHttpRoute, routeHostnames } from './http-route';
+import { HttpRouteExposure, renderHttpRoute, routeHostnames } from '../core/http-route';
+
+/** Exposure through a Gateway API HTTPRoute, an alternative to the Ingress. */
+export type TrackingServerHttpRoute = HttpRouteExposure;
 
 /** Exposure through an Ingress. */
 export interface TrackingServerIngress {

@@ -10,7 +10,7 @@ import { ARGOCD_SYNC_OPTIONS, KEEP_ON_DELETE, MANAGED_BY, standardLabels } from 
 import { Port } from '../core/port';
 import { checkDnsLabel, checkHostname, checkProps, checkS3BucketName, invalid } from '../core/validate';
 import { IIdentityProvider } from '../identity/identity-provider';
-import { IngressTls } from '../mlflow/tls';
+import { IngressTls } from '../core/ingress';
 import { IObjectStore } from '../storage/object-store';
 import { IGitLab } from './gitlab';
 import { enableAppChecks } from '../core/app-checks';

@@ -18,8 +18,8 @@ import { artifactStoreEnv, identityOf } from '../storage/cloud-object-store';
 import { IBucket } from '../storage/object-store';
 import { IGitLab } from './gitlab';
 import { EOEPCA_IMAGE_USER, SharingHub } from './sharing-hub';
-import { renderIngress } from '../mlflow/tls';
-import { serverProbes } from '../mlflow/server-probes';
+import { renderIngress } from '../core/ingress';
+import { serverProbes } from '../core/server-probes';
 
 /** The version of mlflow-sharinghub (chart 0.2.0, MLflow 2.14) this construct renders settings for. */
 export const MLFLOW_SHARINGHUB_VERSION = '0.2.0';

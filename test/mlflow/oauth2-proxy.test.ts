@@ -4,7 +4,7 @@ import * as path from 'path';
 import { Chart } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { Peer } from '../../lib/core/connections';
-import { GatewayRef } from '../../lib/mlflow/http-route';
+import { GatewayRef } from '../../lib/core/http-route';
 import { OAUTH2_PROXY_DEFAULT_IMAGE, OAuth2ProxyOptions } from '../../lib/mlflow/oauth2-proxy';
 import { MlflowAuth, MlflowOAuth2ProxyAuth } from '../../lib/mlflow/oidc-auth';
 import { TrackingServer, TrackingServerProps } from '../../lib/mlflow/tracking-server';

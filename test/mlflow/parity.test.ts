@@ -10,7 +10,7 @@ import { EnvValue } from '../../lib/core/pod';
 import { Probe } from '../../lib/core/probe';
 import { DayOfWeek, Schedule } from '../../lib/core/schedule';
 import { GarbageCollection } from '../../lib/mlflow/gc-job';
-import { GatewayRef } from '../../lib/mlflow/http-route';
+import { GatewayRef } from '../../lib/core/http-route';
 import { TrackingServer, TrackingServerProps } from '../../lib/mlflow/tracking-server';
 import { CloudObjectStore, WorkloadIdentity } from '../../lib/storage/cloud-object-store';
 import { Minio } from '../../lib/storage/minio';

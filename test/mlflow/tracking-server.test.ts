@@ -5,7 +5,7 @@ import { Workload } from '../../lib/core/workload';
 import { ArtifactRoot } from '../../lib/mlflow/artifact-root';
 import { GarbageCollection } from '../../lib/mlflow/gc-job';
 import { MlflowAuth } from '../../lib/mlflow/oidc-auth';
-import { IngressTls } from '../../lib/mlflow/tls';
+import { IngressTls } from '../../lib/core/ingress';
 import { TrackingServer, TrackingServerProps } from '../../lib/mlflow/tracking-server';
 import { Database, DatabaseEngine } from '../../lib/storage/database';
 import { Minio } from '../../lib/storage/minio';

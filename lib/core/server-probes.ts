@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import { Probe, ProbeOptions } from '../core/probe';
+import { Probe, ProbeOptions } from './probe';
 
 /** The unauthenticated paths a server answers its probes on. */
 export interface ServerProbePaths {

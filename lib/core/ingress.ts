@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
-import { k8s } from '../core/k8s';
-import { checkDnsSubdomain } from '../core/validate';
+import { k8s } from './k8s';
+import { checkDnsSubdomain } from './validate';
 
 /** How an Ingress gets its certificate. */
 export class IngressTls {

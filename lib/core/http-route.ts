@@ -1,15 +1,15 @@
 import { Construct, IConstruct } from 'constructs';
 import * as gw from '../../imports/gateway.networking.k8s.io';
-import { Peer } from '../core/connections';
-import { Port } from '../core/port';
-import { checkDnsLabel, checkDnsSubdomain, checkHostname, invalid } from '../core/validate';
-import { Workload } from '../core/workload';
+import { Peer } from './connections';
+import { Port } from './port';
+import { checkDnsLabel, checkDnsSubdomain, checkHostname, invalid } from './validate';
+import { Workload } from './workload';
 
 /** The Gateway (gateway.networking.k8s.io/v1) a route attaches to; the Gateway's listener terminates TLS. */
 export class GatewayRef {
   /**
    * A Gateway by name and namespace, optionally one listener (`sectionName`, such as `https`).
-   * The Gateway's listener must allow routes from MLflow's namespace (`allowedRoutes`).
+   * The Gateway's listener must allow routes from the route's namespace (`allowedRoutes`).
    */
   public static of(props: { name: string; namespace: string; sectionName?: string }): GatewayRef {
     checkDnsSubdomain('GatewayRef.of', 'name', props?.name);
@@ -20,8 +20,11 @@ export class GatewayRef {
   private constructor(public readonly name: string, public readonly namespace: string, public readonly sectionName?: string) {}
 }
 
-/** Exposure through a Gateway API HTTPRoute, an alternative to the Ingress. */
-export interface TrackingServerHttpRoute {
+/**
+ * Exposure of an HTTP server through a Gateway API HTTPRoute, an alternative to the Ingress
+ * (TrackingServer's `httpRoute`, and any front end that takes one).
+ */
+export interface HttpRouteExposure {
   /** `mlflow.example.com`; the Gateway's listener for it holds the certificate. */
   readonly hostnames: string[];
   readonly gateway: GatewayRef;
@@ -33,7 +36,7 @@ export interface TrackingServerHttpRoute {
 }
 
 /** @internal Checks the route's hostnames (also the server's allowed hosts). */
-export function routeHostnames(scope: IConstruct, route: TrackingServerHttpRoute | undefined): string[] {
+export function routeHostnames(scope: IConstruct, route: HttpRouteExposure | undefined): string[] {
   if (route === undefined) return [];
   if (!(route?.gateway instanceof GatewayRef)) {
     invalid(scope, 'httpRoute.gateway', 'must be a GatewayRef', typeof route?.gateway, 'pass gateway: GatewayRef.of({ name: "public", namespace: "gateway", sectionName: "https" })');
@@ -48,7 +51,7 @@ export function routeHostnames(scope: IConstruct, route: TrackingServerHttpRoute
  * @internal The HTTPRoute to the Service `name` on `port`, and the allow from the gateway's pods
  * to `podPort` (the Service's target, when it differs: an auth proxy in front).
  */
-export function renderHttpRoute(scope: Construct, w: Workload, name: string, port: number, route: TrackingServerHttpRoute, podPort = port): gw.HttpRoute {
+export function renderHttpRoute(scope: Construct, w: Workload, name: string, port: number, route: HttpRouteExposure, podPort = port): gw.HttpRoute {
   const hostnames = routeHostnames(scope, route);
   const g = route.gateway;
   w.allowFrom(route.gatewayPods ?? Peer.namespace(g.namespace), Port.tcp(podPort), 'gateway api');
