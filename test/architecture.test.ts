@@ -47,6 +47,33 @@ function areaEdges(): Array<{ file: string; from: string; to: string }> {
   });
 }
 
+/** The lib/ files `f` imports (relative imports, type-only and re-exports included), resolved to files. */
+function fileImports(f: string, files: ReadonlySet<string>): string[] {
+  return importsOf(f).filter((i) => i.startsWith('.')).flatMap((i) => {
+    const base = path.join(path.dirname(f), i);
+    return [`${base}.ts`, path.join(base, 'index.ts')].filter((c) => files.has(c)).slice(0, 1);
+  });
+}
+
+/** The import cycles of a graph, one path each (`a -> b -> a`), found by depth-first search. */
+export function findCycles(graph: ReadonlyMap<string, readonly string[]>): string[] {
+  const state = new Map<string, 'open' | 'done'>();
+  const stack: string[] = [];
+  const cycles: string[] = [];
+  const visit = (node: string) => {
+    state.set(node, 'open');
+    stack.push(node);
+    for (const next of graph.get(node) ?? []) {
+      if (state.get(next) === 'open') cycles.push([...stack.slice(stack.indexOf(next)), next].join(' -> '));
+      else if (!state.has(next)) visit(next);
+    }
+    stack.pop();
+    state.set(node, 'done');
+  };
+  for (const node of [...graph.keys()].sort()) if (!state.has(node)) visit(node);
+  return cycles;
+}
+
 describe('architecture', () => {
   it('every area of lib/ is listed in the layer table', () => {
     const areas = fs.readdirSync(path.join(root, 'lib'), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
@@ -87,6 +114,16 @@ describe('architecture', () => {
       return out;
     });
     expect(offenders).toEqual([]);
+  });
+
+  it('lib/ has no import cycle between files, type-only imports and re-exports included', () => {
+    const files = new Set(tsFiles('lib'));
+    const graph = new Map([...files].map((f) => [f, fileImports(f, files)] as const));
+    expect(findCycles(graph)).toEqual([]);
+    // The check sees a cycle, a type-only one too (import type is matched like any import).
+    expect(findCycles(new Map([['a', ['b']], ['b', ['c']], ['c', ['a']], ['d', ['d']]]))).toEqual(['a -> b -> c -> a', 'd -> d']);
+    expect(importsOf(path.join('lib', 'mlflow', 'tracking-server.ts'))).toContain('./mlflow-auth');
+    expect(graph.get(path.join('lib', 'mlflow', 'tracking-server.ts'))).toContain(path.join('lib', 'mlflow', 'mlflow-auth.ts'));
   });
 
   it('exposure is rendered in one place: Ingresses by core/ingress.ts, HTTPRoutes by core/http-route.ts', () => {

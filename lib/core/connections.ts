@@ -1,26 +1,12 @@
 import { Construct, IConstruct } from 'constructs';
+import { IConnectionGraph, IConnectionRenderer } from './connection-renderer';
 import { NetworkPolicyRenderer } from './network-policy-renderer';
 import { Connection, IWorkload, Peer, compareConnections, samePeer } from './peer';
 import { Port } from './port';
 import { ValidationError, describeConstruct } from './validate';
 
 export * from './peer';
-
-/**
- * A backend that turns the graph into API objects (NetworkPolicy, Istio AuthorizationPolicy).
- *
- * cdk8s synthesizes the API objects that exist in the tree, so a renderer creates each object it
- * needs when the first connection that needs it is declared, and computes its content lazily (a
- * cdk8s `Lazy`) from {@link ConnectionGraph.connections}, which is complete when it is resolved.
- * Objects are never created in a validation hook: cdk8s lists the tree before it validates.
- */
-export interface IConnectionRenderer {
-  /**
-   * Called once per connection, in declaration order; connections declared before the renderer
-   * was added are replayed to it.
-   */
-  connectionAdded(connection: Connection, graph: ConnectionGraph): void;
-}
+export type { IConnectionGraph, IConnectionRenderer } from './connection-renderer';
 
 const GRAPH_ID = 'mlops.ConnectionGraph';
 
@@ -30,7 +16,7 @@ const GRAPH_ID = 'mlops.ConnectionGraph';
  * one ingress and one egress NetworkPolicy holding exactly those allows; each {@link Namespace}
  * adds the default deny they open holes in. Nobody writes an allow by hand.
  */
-export class ConnectionGraph extends Construct {
+export class ConnectionGraph extends Construct implements IConnectionGraph {
   /** The graph of the app `scope` belongs to (created on first use). */
   public static of(scope: IConstruct): ConnectionGraph {
     const root = scope.node.root;

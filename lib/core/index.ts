@@ -13,7 +13,7 @@ export { SecretValue } from './secret-value';
 export { SecretStoreRef, ExternalSecret } from './external-secret';
 export type { RemoteSecretKey, ExternalSecretProps } from './external-secret';
 export { ConnectionGraph } from './connections';
-export type { IConnectionRenderer } from './connections';
+export type { IConnectionGraph, IConnectionRenderer } from './connection-renderer';
 export { Namespace, PolicyScope } from './namespace';
 export type { NamespaceProps } from './namespace';
 export { EnvValue } from './pod';

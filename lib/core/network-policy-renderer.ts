@@ -1,5 +1,5 @@
 import { Chart, Lazy } from 'cdk8s';
-import type { ConnectionGraph, IConnectionRenderer } from './connections';
+import { IConnectionGraph, IConnectionRenderer } from './connection-renderer';
 import { k8s } from './k8s';
 import { MANAGED_BY } from './labels';
 import { Connection, IWorkload, Peer, comparePeers, comparePorts, samePeer } from './peer';
@@ -40,12 +40,12 @@ export function networkPolicyPort(port: Port): k8s.NetworkPolicyPort {
 export class NetworkPolicyRenderer implements IConnectionRenderer {
   private readonly rendered = new Set<string>();
 
-  public connectionAdded(connection: Connection, graph: ConnectionGraph): void {
+  public connectionAdded(connection: Connection, graph: IConnectionGraph): void {
     if (connection.from.workload) this.ensurePolicy(graph, connection.from.workload, 'egress');
     if (connection.to.workload) this.ensurePolicy(graph, connection.to.workload, 'ingress');
   }
 
-  private ensurePolicy(graph: ConnectionGraph, workload: IWorkload, direction: Direction): void {
+  private ensurePolicy(graph: IConnectionGraph, workload: IWorkload, direction: Direction): void {
     const key = `${workload.namespace}/${workload.workloadName}/${direction}`;
     if (this.rendered.has(key)) return;
     this.rendered.add(key);
@@ -64,7 +64,7 @@ export class NetworkPolicyRenderer implements IConnectionRenderer {
   }
 }
 
-function rules(graph: ConnectionGraph, workload: IWorkload, direction: Direction): Array<Record<string, unknown>> {
+function rules(graph: IConnectionGraph, workload: IWorkload, direction: Direction): Array<Record<string, unknown>> {
   const self = Peer.workload(workload);
   const edges = direction === 'ingress' ? graph.connectionsTo(self) : graph.connectionsFrom(self);
   const peers = edges.map((c) => (direction === 'ingress' ? c.from : c.to))

@@ -1,7 +1,7 @@
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as istio from '../../imports/security.istio.io';
-import { Connection, ConnectionGraph, IConnectionRenderer, Peer, comparePeers, comparePorts, samePeer } from '../core/connections';
+import { Connection, IConnectionGraph, IConnectionRenderer, Peer, comparePeers, comparePorts, samePeer } from '../core/connections';
 import { MANAGED_BY } from '../core/labels';
 import { Port, Protocol } from '../core/port';
 
@@ -42,7 +42,7 @@ export class IstioAuthorizationRenderer implements IConnectionRenderer {
     return connection.port.protocol === Protocol.TCP && (d.kind === 'workload' || d.kind === 'external') && connection.to.namespace === this.namespace;
   }
 
-  public connectionAdded(connection: Connection, graph: ConnectionGraph): void {
+  public connectionAdded(connection: Connection, graph: IConnectionGraph): void {
     if (!this.governs(connection)) return;
     const target = connection.to;
     const d = target.data;
@@ -64,7 +64,7 @@ export class IstioAuthorizationRenderer implements IConnectionRenderer {
     });
   }
 
-  private rules(graph: ConnectionGraph, target: Peer): istio.AuthorizationPolicySpecRules[] {
+  private rules(graph: IConnectionGraph, target: Peer): istio.AuthorizationPolicySpecRules[] {
     const edges = graph.connectionsTo(target).filter((c) => this.governs(c));
     const sources = edges.map((c) => c.from).sort(comparePeers).filter((p, i, all) => i === 0 || !samePeer(p, all[i - 1]));
     return sources.map((source) => ({

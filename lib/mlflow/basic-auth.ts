@@ -5,7 +5,8 @@ import { EnvValue } from '../core/pod';
 import { SecretValue } from '../core/secret-value';
 import { checkInstance, checkSecretValue, invalid } from '../core/validate';
 import { IDatabase, checkSqlIdentifier } from '../storage/database';
-import type { MlflowAuthConfig, MlflowAuthContext } from './oidc-auth';
+import { MlflowAuthConfig, MlflowAuthContext, MlflowAuthMode } from './auth';
+import { MLFLOW_DEFAULT_IMAGE } from './default-image';
 import { readScript } from '../core/script-file';
 import { CREDENTIALS_DIR, databaseConnection } from './driver-credentials';
 
@@ -40,23 +41,20 @@ export interface BasicAuthOptions {
   readonly image?: string;
 }
 
-/** The default tracking server image (kept equal to TrackingServer.DEFAULT_IMAGE by a test). */
-export const BASIC_AUTH_DEFAULT_IMAGE = 'burakince/mlflow:3.14.0';
 const MOUNT = '/mlflow/auth';
 /** On the pod's credentials memory volume: the file holds the admin's initial password. */
 const CONFIG_PATH = `${CREDENTIALS_DIR}/basic_auth.ini`;
 
 /**
- * @internal Renders MLflow's built-in authentication (`mlflow server --app-name basic-auth`): HTTP
+ * Renders MLflow's built-in authentication (`mlflow server --app-name basic-auth`): HTTP
  * basic auth for the UI and the API, users and per-experiment / per-model permissions in a SQL
  * database. An init container writes the configuration file (`MLFLOW_AUTH_CONFIG_PATH`, 0600 on
  * the credentials memory volume) from secret references: MLflow reads the admin's initial
  * password from that file only (mlflow/server/auth/config.py has no other source), while the
  * database URI in it carries no password (libpq's pgpass file, PyMySQL's option file). The
- * server's environment holds neither password. Users call `MlflowAuth.basic(...)`; this file imports only types from
- * oidc-auth.ts, so there is no import cycle.
+ * server's environment holds neither password.
  */
-export function bindBasicAuth(scope: IConstruct, context: MlflowAuthContext, options: BasicAuthOptions): MlflowAuthConfig {
+function bindBasicAuth(scope: IConstruct, context: MlflowAuthContext, options: BasicAuthOptions): MlflowAuthConfig {
   const o = options ?? ({} as BasicAuthOptions);
   for (const [prop, v] of [['auth.adminPassword', o.adminPassword], ['auth.secretKey', o.secretKey]] as const) {
     checkSecretValue(scope, prop, v, SecretValue, `pass SecretValue.fromSecret("mlflow-auth", "${prop === 'auth.secretKey' ? 'secret-key' : 'admin-password'}")`);
@@ -77,7 +75,7 @@ export function bindBasicAuth(scope: IConstruct, context: MlflowAuthContext, opt
     invalid(scope, 'auth.database', 'must be a database of its own, not the tracking database (basic auth runs its own migrations)', db.databaseName,
       `create a second database such as "${checkSqlIdentifier(scope, 'database', `${tracking.databaseName}_auth`.slice(0, 63))}" and pass it`);
   }
-  const image = ContainerImage.fromReference(o.image ?? BASIC_AUTH_DEFAULT_IMAGE, scope, 'auth.image');
+  const image = ContainerImage.fromReference(o.image ?? MLFLOW_DEFAULT_IMAGE, scope, 'auth.image');
   db?.grantConnect(context.workload, 'mlflow basic-auth database');
 
   const connection = db ? databaseConnection(db, 'AUTH_DB', 'auth-my.cnf', true) : undefined;
@@ -102,4 +100,15 @@ export function bindBasicAuth(scope: IConstruct, context: MlflowAuthContext, opt
     // MLflow's basic auth leaves /health unauthenticated.
     probes: { startup: '/health', liveness: '/health', readiness: '/health' },
   };
+}
+
+/** The basic-auth mode; create it with {@link MlflowAuth.basic}. */
+export class MlflowBasicAuth extends MlflowAuthMode {
+  constructor(private readonly options: BasicAuthOptions) {
+    super();
+  }
+
+  public bind(scope: IConstruct, context: MlflowAuthContext): MlflowAuthConfig {
+    return bindBasicAuth(scope, context, this.options);
+  }
 }

@@ -6,7 +6,7 @@ import { Probe } from '../core/probe';
 import { ResourceRequirements } from '../core/resources';
 import { SecretValue } from '../core/secret-value';
 import { checkInteger, invalid } from '../core/validate';
-import type { MlflowAuthConfig, MlflowAuthContext } from './oidc-auth';
+import { MlflowAuthConfig, MlflowAuthContext, MlflowAuthMode } from './auth';
 import { RelyingPartyOptions, resolveRelyingParty } from './relying-party';
 import { readScript } from '../core/script-file';
 
@@ -52,13 +52,13 @@ export interface OAuth2ProxyOptions extends RelyingPartyOptions {
 }
 
 /**
- * @internal Renders oauth2-proxy as a sidecar in front of MLflow (the community-charts chart's
+ * Renders oauth2-proxy as a sidecar in front of MLflow (the community-charts chart's
  * `oauth2Proxy` mode): the proxy listens on the pod's port 4180 and forwards authenticated
  * requests to MLflow on 127.0.0.1, so nothing reaches MLflow around it. Sessions are encrypted
  * cookies (no server-side store), so any number of replicas work with one shared cookie secret.
  * MLflow itself runs without authentication: everyone the proxy admits has every right.
  */
-export function bindOAuth2Proxy(scope: IConstruct, context: MlflowAuthContext, options: OAuth2ProxyOptions): MlflowAuthConfig {
+function bindOAuth2Proxy(scope: IConstruct, context: MlflowAuthContext, options: OAuth2ProxyOptions): MlflowAuthConfig {
   const o = options ?? ({} as OAuth2ProxyOptions);
   const { provider, host, clientSecret, scopes, groupsClaim } = resolveRelyingParty(scope, context.ingressHost, o, 'oauth2-proxy', '/oauth2/callback');
   if (o.cookieSecret === undefined) {
@@ -133,4 +133,20 @@ export function bindOAuth2Proxy(scope: IConstruct, context: MlflowAuthContext, o
     probes: { startup: '/health', liveness: '/health', readiness: '/health' },
     sidecar: { container, port: OAUTH2_PROXY_PORT, portName: 'proxy', probeCommand: ['python', `${MOUNT}/probe_mlflow.py`, String(serverPort)] },
   };
+}
+
+/** The oauth2-proxy sidecar mode; create it with {@link MlflowAuth.oauth2Proxy}. */
+export class MlflowOAuth2ProxyAuth extends MlflowAuthMode {
+  constructor(private readonly options: OAuth2ProxyOptions) {
+    super();
+  }
+
+  /** @internal */
+  public get _replacesImage(): boolean {
+    return false;
+  }
+
+  public bind(scope: IConstruct, context: MlflowAuthContext): MlflowAuthConfig {
+    return bindOAuth2Proxy(scope, context, this.options);
+  }
 }

@@ -1,7 +1,6 @@
 import { Chart, JsonPatch } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { IWorkload, Peer } from '../core/connections';
-import { ConnectionGraph } from '../core/connections';
+import { ConnectionGraph, Peer } from '../core/connections';
 import { ContainerImage } from '../core/image';
 import { EnvValue } from '../core/pod';
 import { Port } from '../core/port';
@@ -11,11 +10,9 @@ import { parseHttpsUrl } from '../identity/identity-provider';
 import { IDatabase } from '../storage/database';
 import { readScript } from '../core/script-file';
 import { CREDENTIALS_DIR, DriverCredential, databaseConnection } from './driver-credentials';
-import { BasicAuthOptions, bindBasicAuth } from './basic-auth';
-import { OAuth2ProxyOptions, bindOAuth2Proxy } from './oauth2-proxy';
 import { RelyingPartyOptions, resolveRelyingParty } from './relying-party';
-import { ContainerSpec } from '../core/pod';
 import { k8s } from '../core/k8s';
+import { MlflowAuthConfig, MlflowAuthContext, MlflowAuthMode } from './auth';
 
 /** The plugin version the env names below were checked against (github mlflow-oidc/mlflow-oidc-auth, tag v7.18.0). */
 export const MLFLOW_OIDC_AUTH_VERSION = '7.18.0';
@@ -146,107 +143,10 @@ export interface OidcAuthOptions extends RelyingPartyOptions {
   readonly serviceAccountTokens?: ServiceAccountTokenOptions;
 }
 
-/** What the tracking server passes when it binds the auth option. */
-export interface MlflowAuthContext {
-  /** The MLflow pods (for egress to the provider, the auth database and the cache). */
-  readonly workload: IWorkload;
-  readonly replicas: number;
-  /** The public host: `OIDC_REDIRECT_URI` is `https://<host>/callback`. */
-  readonly ingressHost?: string;
-  /** The tracking database, which the auth store must not be. @default - not checked */
-  readonly trackingDatabase?: IDatabase;
-  /** The port `mlflow server` listens on. @default 5000 */
-  readonly serverPort?: number;
-  /** Labels for objects the mode adds (a ClusterRoleBinding). @default - none */
-  readonly labels?: Record<string, string>;
-}
-
-/** A proxy container in front of MLflow (oauth2-proxy). */
-export interface MlflowAuthSidecar {
-  /** The proxy; it may run as its image's own non-root user (`runAs`). */
-  readonly container: ContainerSpec;
-  /** Its container port, which the Service, Ingress, HTTPRoute and NetworkPolicies target. */
-  readonly port: number;
-  /** The name of that port in `container.ports`. */
-  readonly portName: string;
-  /** argv that checks MLflow on loopback from inside its container; the probe path is appended. */
-  readonly probeCommand: string[];
-}
-
-/** The pieces the tracking server renders for an auth mode. */
-export interface MlflowAuthConfig {
-  /** The image to run instead of the default. @default - the server's image */
-  readonly image?: ContainerImage;
-  /** Extra `mlflow server` arguments, as argv tokens. */
-  readonly serverArgs: string[];
-  /** Environment of the server container, in a stable order. */
-  readonly env: Array<[string, EnvValue]>;
-  /**
-   * Passwords the pod's credentials init container writes into the files their client
-   * libraries read (a pgpass line, a MySQL option file, a password file), so none is in a URI,
-   * an argument or the environment of the server.
-   * @default - none
-   */
-  readonly credentials?: DriverCredential[];
-  /**
-   * An init container (the server's image, the auth files at {@link mountPath}, the credentials
-   * directory writable) that prepares the mode's configuration before the server starts.
-   * @default - none
-   */
-  readonly setup?: { readonly command: string[]; readonly env: Array<[string, EnvValue]> };
-  /** Files for a ConfigMap mounted read-only at {@link mountPath}. */
-  readonly files: Record<string, string>;
-  readonly mountPath: string;
-  /** Unauthenticated probe paths (the UI at `/` redirects to the provider once auth is on). */
-  readonly probes: { readonly startup: string; readonly liveness: string; readonly readiness: string };
-  /**
-   * A proxy in front of MLflow: MLflow then listens on 127.0.0.1 only, its probes run in its
-   * container ({@link MlflowAuthSidecar.probeCommand}), and clients reach the proxy's port.
-   * @default - none: clients reach MLflow directly
-   */
-  readonly sidecar?: MlflowAuthSidecar;
-  /** Extra pod volumes (a projected service-account token). @default - none */
-  readonly volumes?: k8s.Volume[];
-  /** Their mounts into the server container. @default - none */
-  readonly volumeMounts?: k8s.VolumeMount[];
-}
-
 const MOUNT = '/mlflow/oidc';
 
-/** How MLflow authenticates users. */
-export abstract class MlflowAuth {
-  /**
-   * Single sign-on with the mlflow-oidc-auth plugin (`mlflow server --app-name oidc-auth`): OIDC
-   * login for the UI, bearer tokens for the API, group-based permissions.
-   */
-  public static oidc(options: OidcAuthOptions): MlflowOidcAuth {
-    return new MlflowOidcAuth(options);
-  }
-  /**
-   * MLflow's built-in basic authentication (`--app-name basic-auth`): users and permissions in a
-   * database of its own, the admin's password and Flask's secret key by reference.
-   */
-  public static basic(options: BasicAuthOptions): MlflowBasicAuth {
-    return new MlflowBasicAuth(options);
-  }
-  /**
-   * oauth2-proxy as a sidecar in front of MLflow (the community-charts chart's `oauth2Proxy`):
-   * OIDC login with cookie sessions, group gate, bearer JWTs for programs; MLflow listens on
-   * 127.0.0.1 and runs without its own permissions (everyone admitted has every right).
-   */
-  public static oauth2Proxy(options: OAuth2ProxyOptions): MlflowOAuth2ProxyAuth {
-    return new MlflowOAuth2ProxyAuth(options);
-  }
-  /** @internal False when the mode keeps the server's image (`image` may then be set on the server). */
-  public get _replacesImage(): boolean {
-    return true;
-  }
-  /** Renders this mode for a tracking server; validates what needs the server's settings. */
-  public abstract bind(scope: IConstruct, context: MlflowAuthContext): MlflowAuthConfig;
-}
-
 /** The mlflow-oidc-auth mode; create it with {@link MlflowAuth.oidc}. */
-export class MlflowOidcAuth extends MlflowAuth {
+export class MlflowOidcAuth extends MlflowAuthMode {
   constructor(private readonly options: OidcAuthOptions) {
     super();
   }
@@ -411,31 +311,4 @@ function bindServiceAccountTokens(scope: IConstruct, context: MlflowAuthContext,
     volumes,
     volumeMounts: [{ name: 'kube-api-access', mountPath: SA_DIR, readOnly: true }] as k8s.VolumeMount[],
   };
-}
-
-/** The basic-auth mode; create it with {@link MlflowAuth.basic} (rendered by basic-auth.ts). */
-export class MlflowBasicAuth extends MlflowAuth {
-  constructor(private readonly options: BasicAuthOptions) {
-    super();
-  }
-
-  public bind(scope: IConstruct, context: MlflowAuthContext): MlflowAuthConfig {
-    return bindBasicAuth(scope, context, this.options);
-  }
-}
-
-/** The oauth2-proxy sidecar mode; create it with {@link MlflowAuth.oauth2Proxy} (rendered by oauth2-proxy.ts). */
-export class MlflowOAuth2ProxyAuth extends MlflowAuth {
-  constructor(private readonly options: OAuth2ProxyOptions) {
-    super();
-  }
-
-  /** @internal */
-  public get _replacesImage(): boolean {
-    return false;
-  }
-
-  public bind(scope: IConstruct, context: MlflowAuthContext): MlflowAuthConfig {
-    return bindOAuth2Proxy(scope, context, this.options);
-  }
 }

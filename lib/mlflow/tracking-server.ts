@@ -25,7 +25,9 @@ import { IDatabase } from '../storage/database';
 import { IBucket, IObjectStore } from '../storage/object-store';
 import { AccessMode, IVolumeClaim } from '../storage/volume-claim';
 import { ArtifactRoot } from './artifact-root';
-import { MlflowAuth, MlflowAuthConfig } from './oidc-auth';
+import { MlflowAuthConfig, MlflowAuthContext, MlflowAuthMode } from './auth';
+import { MLFLOW_DEFAULT_IMAGE } from './default-image';
+import type { MlflowAuth } from './mlflow-auth';
 import { IngressTls, renderIngress } from '../core/ingress';
 import { serverProbes } from '../core/server-probes';
 import { TrackingServerAutoscaling, renderAutoscaler, resolveAutoscaling } from './autoscaling';
@@ -168,7 +170,7 @@ const RUN_AS = { uid: 1001, gid: 1001 };
  */
 export class TrackingServer extends WorkloadComponent implements ITrackingServer {
   /** MLflow with psycopg2, PyMySQL and boto3 (the image the community-charts chart uses). */
-  public static readonly DEFAULT_IMAGE = 'burakince/mlflow:3.14.0';
+  public static readonly DEFAULT_IMAGE = MLFLOW_DEFAULT_IMAGE;
 
   /** A tracking server this app does not run (another team's, a managed MLflow). */
   public static fromExisting(scope: Construct, id: string, props: ExistingHttpServiceProps): ITrackingServer {
@@ -227,7 +229,7 @@ export class TrackingServer extends WorkloadComponent implements ITrackingServer
     this.requiresLogin = props.auth !== undefined;
     const scratchSize = sizeQuantity(this, 'scratchSize', checkSize(this, 'scratchSize', props.scratchSize, Size.gibibytes(10)));
     const workers = checkInteger(this, 'workers', props.workers ?? 2, 1, 32);
-    if (props.auth instanceof MlflowAuth && props.auth._replacesImage && props.image) {
+    if (props.auth instanceof MlflowAuthMode && props.auth._replacesImage && props.image) {
       invalid(this, 'image', 'must not be set with auth (the auth option brings the image with its plugin)', props.image, 'pass the image as auth: MlflowAuth.oidc({ image, ... })');
     }
     this.trackingUri = `http://${name}.${this.namespace}.svc.cluster.local:${PORT}`;
@@ -526,9 +528,9 @@ function resolveExtras(scope: TrackingServer, props: TrackingServerProps, replic
   return { artifactsDestination, store, volumes, mounts, imagePullSecrets };
 }
 
-function bindAuth(scope: TrackingServer, props: TrackingServerProps, context: Parameters<MlflowAuth['bind']>[1]): MlflowAuthConfig | undefined {
+function bindAuth(scope: TrackingServer, props: TrackingServerProps, context: MlflowAuthContext): MlflowAuthConfig | undefined {
   if (props.auth === undefined) return undefined;
-  if (!(props.auth instanceof MlflowAuth)) {
+  if (!(props.auth instanceof MlflowAuthMode)) {
     invalid(scope, 'auth', 'must be an MlflowAuth', typeof props.auth, 'pass auth: MlflowAuth.oidc({ provider, image, ... })');
   }
   return props.auth.bind(scope, context);

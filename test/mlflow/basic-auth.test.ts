@@ -5,8 +5,10 @@ import * as path from 'path';
 import { Chart } from 'cdk8s';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Workload } from '../../lib/core/workload';
-import { BASIC_AUTH_DEFAULT_IMAGE, BasicAuthOptions, BasicAuthPermission } from '../../lib/mlflow/basic-auth';
-import { MlflowAuth, MlflowAuthConfig, MlflowAuthContext, MlflowBasicAuth } from '../../lib/mlflow/oidc-auth';
+import { BasicAuthOptions, BasicAuthPermission, MlflowBasicAuth } from '../../lib/mlflow/basic-auth';
+import { MlflowAuthConfig, MlflowAuthContext } from '../../lib/mlflow/auth';
+import { MLFLOW_DEFAULT_IMAGE } from '../../lib/mlflow/default-image';
+import { MlflowAuth } from '../../lib/mlflow/mlflow-auth';
 import { TrackingServer } from '../../lib/mlflow/tracking-server';
 import { Database, DatabaseEngine, IDatabase } from '../../lib/storage/database';
 import { ObjectStore } from '../../lib/storage/object-store';
@@ -35,7 +37,7 @@ describe('MlflowAuth.basic', () => {
     expect(MlflowAuth.basic({ adminPassword: secretRef('a', 'b'), secretKey: secretRef('a', 'c') })).toBeInstanceOf(MlflowBasicAuth);
     expect(config.serverArgs).toEqual(['--app-name', 'basic-auth']);
     expect(config.image!.reference).toBe(TrackingServer.DEFAULT_IMAGE);
-    expect(BASIC_AUTH_DEFAULT_IMAGE).toBe(TrackingServer.DEFAULT_IMAGE);
+    expect(MLFLOW_DEFAULT_IMAGE).toBe(TrackingServer.DEFAULT_IMAGE);
     // The server reads the ini (on the credentials memory volume) and signs with the Flask key; the
     // admin's password reaches only the init container that writes the ini.
     expect(env).toEqual({

@@ -7,7 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { Workload } from '../../lib/core/workload';
 import { IdentityProvider } from '../../lib/identity/identity-provider';
 import { KeycloakRealm } from '../../lib/identity/keycloak-realm';
-import { MlflowAuth, MlflowAuthConfig, MlflowAuthContext, OidcAuthOptions, OidcAuthStore, OidcCache } from '../../lib/mlflow/oidc-auth';
+import { MlflowAuthConfig, MlflowAuthContext } from '../../lib/mlflow/auth';
+import { MlflowAuth } from '../../lib/mlflow/mlflow-auth';
+import { OidcAuthOptions, OidcAuthStore, OidcCache } from '../../lib/mlflow/oidc-auth';
 import { Database, DatabaseEngine } from '../../lib/storage/database';
 import { exactly, find, secretRef, synthChart } from '../support/synth';
 

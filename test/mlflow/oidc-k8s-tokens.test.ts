@@ -1,7 +1,8 @@
 import { Chart } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { Peer } from '../../lib/core/connections';
-import { MlflowAuth, OidcAuthOptions } from '../../lib/mlflow/oidc-auth';
+import { MlflowAuth } from '../../lib/mlflow/mlflow-auth';
+import { OidcAuthOptions } from '../../lib/mlflow/oidc-auth';
 import { synthAuthServer } from '../support/mlflow-fixture';
 import { loadValidator } from '../support/schema';
 import { container, envOf, exactly, find, ofKind, podSpec } from '../support/synth';

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Workload } from '../../lib/core/workload';
 import { IdentityProvider } from '../../lib/identity/identity-provider';
-import { MlflowAuth, MlflowAuthContext } from '../../lib/mlflow/oidc-auth';
+import { MlflowAuthContext } from '../../lib/mlflow/auth';
+import { MlflowAuth } from '../../lib/mlflow/mlflow-auth';
 import { RelyingPartyOptions } from '../../lib/mlflow/relying-party';
 import { exactly, secretRef, synthChart } from '../support/synth';
 

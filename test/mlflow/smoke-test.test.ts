@@ -4,7 +4,7 @@ import { App, Duration } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { mlflowMinioPostgres } from '../../apps/mlflow-minio-postgres';
 import { thinkubeMlflow } from '../../apps/thinkube-mlflow';
-import { MlflowAuth } from '../../lib/mlflow/oidc-auth';
+import { MlflowAuth } from '../../lib/mlflow/mlflow-auth';
 import { SmokeTestApiCheck, TrackingServerSmokeTest, TrackingServerSmokeTestProps } from '../../lib/mlflow/smoke-test';
 import { TrackingServer } from '../../lib/mlflow/tracking-server';
 import { Minio } from '../../lib/storage/minio';

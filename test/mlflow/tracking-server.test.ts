@@ -4,7 +4,7 @@ import { Peer } from '../../lib/core/connections';
 import { Workload } from '../../lib/core/workload';
 import { ArtifactRoot } from '../../lib/mlflow/artifact-root';
 import { GarbageCollection } from '../../lib/mlflow/gc-job';
-import { MlflowAuth } from '../../lib/mlflow/oidc-auth';
+import { MlflowAuth } from '../../lib/mlflow/mlflow-auth';
 import { IngressTls } from '../../lib/core/ingress';
 import { TrackingServer, TrackingServerProps } from '../../lib/mlflow/tracking-server';
 import { Database, DatabaseEngine } from '../../lib/storage/database';

@@ -4,7 +4,7 @@
  */
 import { Chart } from 'cdk8s';
 import { IdentityProvider, IIdentityProvider } from '../../lib/identity/identity-provider';
-import { MlflowAuth } from '../../lib/mlflow/oidc-auth';
+import { MlflowAuth } from '../../lib/mlflow/mlflow-auth';
 import { IngressTls } from '../../lib/core/ingress';
 import { TrackingServer, TrackingServerProps } from '../../lib/mlflow/tracking-server';
 import { Database, DatabaseEngine } from '../../lib/storage/database';
