@@ -1,15 +1,13 @@
 import { EnvValue } from '../core/pod';
 import { SecretValue } from '../core/secret-value';
 import { IDatabase } from '../storage/database';
+import { driverFileEnv } from '../storage/database-engine';
 
 /**
  * @internal Where the credentials init container writes passwords for the client libraries: a
  * memory volume (`db-credentials`), writable by that container only, read-only in the others.
  */
 export const CREDENTIALS_DIR = '/db-credentials';
-
-/** @internal The pgpass file every PostgreSQL connection of the pod shares (libpq's PGPASSFILE). */
-export const PGPASS_FILE = `${CREDENTIALS_DIR}/pgpass`;
 
 /**
  * A password that the tracking server's credentials init container (`write_db_credentials.py`)
@@ -26,35 +24,36 @@ export interface DriverCredential {
   readonly file: string;
   /** PostgreSQL: the pgpass line matches this host:port:database:user. @default - any ("*") */
   readonly match?: { readonly host: string; readonly port: number; readonly database: string; readonly user: string };
+  /**
+   * Variables (name, literal value) the server process needs to find the file, such as
+   * `PGPASSFILE`; the tracking server sets each once.
+   * @default - none (the URI names the file, or a script of the mode reads it)
+   */
+  readonly driverEnv?: Array<[string, string]>;
 }
 
 /** @internal A database's credential and the SQLAlchemy URI that reaches it without a password. */
 export interface DatabaseConnection {
   readonly uri: string;
   readonly credential: DriverCredential;
+  /** Variables that point the driver at the credential's file (`PGPASSFILE`), in a stable order. */
+  readonly env: Array<[string, EnvValue]>;
 }
 
 /**
  * @internal The SQLAlchemy URI of `db` with no password in it, and the credential the init
- * container writes: PostgreSQL reads the shared pgpass file (PGPASSFILE), MySQL its own option
- * file `<CREDENTIALS_DIR>/<mysqlFile>` named in the URI (`read_default_file`).
- * `specific`: the pgpass line names the host, port, database and user (needed when the pod
- * reaches more than one PostgreSQL database), else it matches any.
+ * container writes, both as `db`'s engine has them (`lib/storage/<engine>-engine.ts`): a file the
+ * pod's databases of the engine share (PostgreSQL's pgpass), or one of its own named `ownFile` in
+ * `CREDENTIALS_DIR` (MySQL's option file, which the URI names). `specific`: a shared file's entry
+ * names the host, port, database and user (needed when the pod reaches more than one database of
+ * the engine), else it matches any.
  */
-export function databaseConnection(db: IDatabase, prefix: string, mysqlFile: string, specific: boolean): DatabaseConnection {
-  const postgres = db.engine.name === 'postgresql';
-  const file = postgres ? PGPASS_FILE : `${CREDENTIALS_DIR}/${mysqlFile}`;
-  const uri = `${db.engine.sqlalchemyScheme}://${encodeURIComponent(db.username)}@${db.host}:${db.port}/${db.databaseName}`
-    + (postgres ? '' : `?read_default_file=${file}`);
+export function databaseConnection(db: IDatabase, prefix: string, ownFile: string, specific: boolean): DatabaseConnection {
+  const f = db.engine._driverPasswordFile(db, { dir: CREDENTIALS_DIR, ownFile, specific });
   return {
-    uri,
-    credential: {
-      prefix,
-      engine: postgres ? 'postgresql' : 'mysql',
-      password: db.password,
-      file,
-      ...(postgres && specific ? { match: { host: db.host, port: db.port, database: db.databaseName, user: db.username } } : {}),
-    },
+    uri: db.engine._sqlalchemyUri(db, f.uriQuery),
+    credential: { prefix, engine: f.format, password: db.password, file: f.file, ...(f.match ? { match: f.match } : {}), ...(f.env.length ? { driverEnv: f.env.map(([n, v]) => [n, v] as [string, string]) } : {}) },
+    env: driverFileEnv(f),
   };
 }
 

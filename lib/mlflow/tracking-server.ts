@@ -32,7 +32,7 @@ import { IngressTls, renderIngress } from '../core/ingress';
 import { serverProbes } from '../core/server-probes';
 import { TrackingServerAutoscaling, renderAutoscaler, resolveAutoscaling } from './autoscaling';
 import { PodExtras, applyPodExtras } from './pod-extras';
-import { CREDENTIALS_DIR, PGPASS_FILE, credentialsWriterEnv, databaseConnection } from './driver-credentials';
+import { CREDENTIALS_DIR, credentialsWriterEnv, databaseConnection } from './driver-credentials';
 import { HttpRouteExposure, renderHttpRoute, routeHostnames } from '../core/http-route';
 
 /** Exposure through a Gateway API HTTPRoute, an alternative to the Ingress. */
@@ -243,13 +243,12 @@ export class TrackingServer extends WorkloadComponent implements ITrackingServer
     if (!(props.artifacts instanceof ArtifactRoot)) recordBucketUse(this, 'artifacts', props.artifacts, 'artifacts');
 
     // The password is in neither the URI (MLflow logs it at start-up) nor the environment of the
-    // MLflow processes: an init container writes it into the file the driver reads, PGPASSFILE for
-    // libpq, `read_default_file` for PyMySQL.
+    // MLflow processes: an init container writes it into the file the engine's driver reads
+    // (lib/storage/<engine>-engine.ts), which the URI or a variable names.
     const backend = databaseConnection(db, 'DB', 'my.cnf', false);
-    const postgres = backend.credential.engine === 'postgresql';
     const dbEnv: Array<[string, EnvValue]> = [
       ['MLFLOW_BACKEND_STORE_URI', EnvValue.literal(backend.uri)],
-      ...(postgres ? [['PGPASSFILE', EnvValue.literal(PGPASS_FILE)] as [string, EnvValue]] : []),
+      ...backend.env,
       ['HOME', EnvValue.literal('/tmp')],
     ];
     this.backendStoreEnv = dbEnv;
@@ -286,6 +285,7 @@ export class TrackingServer extends WorkloadComponent implements ITrackingServer
     allowedHosts.forEach((h, i) => checkHostPattern(this, `allowedHosts[${i}]`, h));
     // The auth rules (shared session store, shared keys) hold for the most pods that can run.
     const auth = bindAuth(this, props, { workload: this, replicas: this.maxReplicas, ingressHost, trackingDatabase: db, serverPort: PORT, labels: w.labels });
+    checkAuthMounts(this, props, auth);
     // With a proxy in front (oauth2-proxy), MLflow listens on loopback and clients reach the proxy's port.
     const sidecar = auth?.sidecar;
     const podPort = sidecar?.port ?? PORT;
@@ -355,9 +355,11 @@ export class TrackingServer extends WorkloadComponent implements ITrackingServer
       volumeMounts: [scriptsMount, { ...credentialsMount, readOnly: true }],
       writableDirs: ['/tmp'],
     }];
-    // libpq finds an auth database's line in the shared pgpass file, also beside a MySQL backend store.
-    const authPgpass: Array<[string, EnvValue]> = !postgres && authCredentials.some((c) => c.engine === 'postgresql')
-      ? [['PGPASSFILE', EnvValue.literal(PGPASS_FILE)]] : [];
+    // An auth database's driver finds its file through its own variables (a pgpass line beside a
+    // MySQL backend store); each variable once.
+    const authDriverEnv = authCredentials.flatMap((c) => c.driverEnv ?? [])
+      .filter(([n], i, all) => !dbEnv.some(([d]) => d === n) && all.findIndex(([m]) => m === n) === i)
+      .map(([n, v]): [string, EnvValue] => [n, EnvValue.literal(v)]);
     const server: ContainerSpec = {
       name: 'mlflow',
       image,
@@ -365,7 +367,7 @@ export class TrackingServer extends WorkloadComponent implements ITrackingServer
       command: serverArgs,
       env: [
         ...dbEnv,
-        ...authPgpass,
+        ...authDriverEnv,
         ...s3Env,
         ['POD_IP', EnvValue.fromField('status.podIP')],
         ['MLFLOW_SERVER_ALLOWED_HOSTS', EnvValue.literal(hostPatterns.join(','))],
@@ -485,7 +487,10 @@ interface ResolvedExtras {
   readonly imagePullSecrets: string[];
 }
 
-const RESERVED_MOUNTS = ['/tmp', '/scripts', '/mlflow/oidc', '/mlflow/auth', '/mlflow/oauth2-proxy', CREDENTIALS_DIR];
+/** The server's own mounts; an auth mode's are checked once it is bound ({@link checkAuthMounts}). */
+const RESERVED_MOUNTS = ['/tmp', '/scripts', CREDENTIALS_DIR];
+
+const overlaps = (a: string, b: string) => a === b || a.startsWith(`${b}/`) || b.startsWith(`${a}/`);
 
 function resolveExtras(scope: TrackingServer, props: TrackingServerProps, replicas: number): ResolvedExtras {
   const volumes: k8s.Volume[] = [];
@@ -496,7 +501,7 @@ function resolveExtras(scope: TrackingServer, props: TrackingServerProps, replic
       invalid(scope, `volumes[${i}].claim`, 'must be a VolumeClaim', typeof claim, 'pass claim: new VolumeClaim(chart, "models", { ... })');
     }
     const path = v.mountPath;
-    if (typeof path !== 'string' || !/^(\/[A-Za-z0-9._-]+)+$/.test(path) || RESERVED_MOUNTS.some((r) => path === r || path.startsWith(`${r}/`) || r.startsWith(`${path}/`))) {
+    if (typeof path !== 'string' || !/^(\/[A-Za-z0-9._-]+)+$/.test(path) || RESERVED_MOUNTS.some((r) => overlaps(path, r))) {
       invalid(scope, `volumes[${i}].mountPath`, `must be an absolute path that does not overlap ${RESERVED_MOUNTS.join(', ')}`, path, 'write it as "/models"');
     }
     if (mounts.some((m) => m.mountPath === path)) invalid(scope, `volumes[${i}].mountPath`, 'must not repeat a mount path', path, 'mount each claim at a path of its own');
@@ -526,6 +531,16 @@ function resolveExtras(scope: TrackingServer, props: TrackingServerProps, replic
   }
   const imagePullSecrets = (props.imagePullSecrets ?? []).map((n, i) => checkDnsSubdomain(scope, `imagePullSecrets[${i}]`, n));
   return { artifactsDestination, store, volumes, mounts, imagePullSecrets };
+}
+
+/** The volumes of `props` must not overlap what the auth mode mounts (its files, a projected token). */
+function checkAuthMounts(scope: TrackingServer, props: TrackingServerProps, auth: MlflowAuthConfig | undefined): void {
+  if (!auth) return;
+  const taken = [auth.mountPath, ...(auth.volumeMounts ?? []).map((m) => m.mountPath)];
+  (props.volumes ?? []).forEach((v, i) => {
+    const clash = taken.find((t) => overlaps(v.mountPath, t));
+    if (clash) invalid(scope, `volumes[${i}].mountPath`, `must not overlap ${clash}, which the auth mode mounts`, v.mountPath, 'mount the claim elsewhere, as in "/models"');
+  });
 }
 
 function bindAuth(scope: TrackingServer, props: TrackingServerProps, context: MlflowAuthContext): MlflowAuthConfig | undefined {

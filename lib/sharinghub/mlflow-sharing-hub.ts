@@ -181,7 +181,7 @@ export class MlflowSharingHub extends WorkloadComponent {
       metadata: { name: `${name}-settings`, labels: this.workload.labels },
       data: { 'auth-default-token': String(props.authDefaultToken ?? false) },
     });
-    const backendUri = `${db.engine.sqlalchemyScheme}://${encodeURIComponent(db.username)}@${db.host}:${db.port}/${encodeURIComponent(db.databaseName)}`;
+    const backendUri = db.engine._sqlalchemyUri(db);
     const dbEnv: Array<[string, EnvValue]> = [
       // No password in the URI: psycopg2 (libpq) reads it from PGPASSWORD.
       ['MLFLOW_BACKEND_STORE_URI', EnvValue.literal(backendUri)],

@@ -3,21 +3,48 @@ import { IWorkload, Peer } from '../core/connections';
 import { ExternalEndpoint } from '../core/external-endpoint';
 import { SecretValue } from '../core/secret-value';
 import { checkHost, checkInstance, checkPort, checkSecretValue, invalid } from '../core/validate';
+import { DatabaseEngineDriver, DatabaseLogin, DriverFileOptions, DriverPasswordFile } from './database-engine';
+import { MYSQL_DRIVER } from './mysql-engine';
+import { POSTGRESQL_DRIVER } from './postgresql-engine';
 
-/** A SQL engine, with what clients need to reach it. */
+/**
+ * A SQL engine, with what clients need to reach it. Each member is registered here from the file
+ * that holds its behaviour (`postgresql-engine.ts`, `mysql-engine.ts`): callers ask the engine
+ * (its driver's password file, URI) instead of switching on its name.
+ */
 export class DatabaseEngine {
-  public static readonly POSTGRESQL = new DatabaseEngine('postgresql', 'postgresql+psycopg2', 5432);
-  public static readonly MYSQL = new DatabaseEngine('mysql', 'mysql+pymysql', 3306);
-  private constructor(
-    public readonly name: string,
-    /** The SQLAlchemy URI scheme with the driver the MLflow image ships. */
-    public readonly sqlalchemyScheme: string,
-    public readonly defaultPort: number,
-  ) {}
+  public static readonly POSTGRESQL = new DatabaseEngine(POSTGRESQL_DRIVER);
+  public static readonly MYSQL = new DatabaseEngine(MYSQL_DRIVER);
+
+  public readonly name: string;
+  /** The SQLAlchemy URI scheme with the driver the MLflow image ships. */
+  public readonly sqlalchemyScheme: string;
+  public readonly defaultPort: number;
+
+  private constructor(private readonly driver: DatabaseEngineDriver) {
+    this.name = driver.name;
+    this.sqlalchemyScheme = driver.sqlalchemyScheme;
+    this.defaultPort = driver.defaultPort;
+  }
+
+  /** @internal The SQLAlchemy URI of `login`, with no password in it, and `query` appended. */
+  public _sqlalchemyUri(login: DatabaseLogin, query = ''): string {
+    return `${this.sqlalchemyScheme}://${encodeURIComponent(login.username)}@${login.host}:${login.port}/${encodeURIComponent(login.databaseName)}${query}`;
+  }
+
+  /** @internal The file the engine's SQLAlchemy driver reads the password of `login` from. */
+  public _driverPasswordFile(login: DatabaseLogin, options: DriverFileOptions): DriverPasswordFile {
+    return this.driver.driverPasswordFile(login, options);
+  }
+
+  /** @internal The variable the SQLAlchemy driver reads a password from, if it reads one. */
+  public get _driverPasswordEnv(): string | undefined {
+    return this.driver.driverPasswordEnv;
+  }
 }
 
 /** A database that a workload can use: where it is, who to log in as, and how to be allowed in. */
-export interface IDatabase extends IConstruct {
+export interface IDatabase extends IConstruct, DatabaseLogin {
   readonly engine: DatabaseEngine;
   /** The DNS name clients connect to. */
   readonly host: string;

@@ -1,6 +1,7 @@
 // The public API of lib/storage: named exports only; internal helpers are imported by deep path.
 export { DatabaseEngine, Database } from './database';
 export type { IDatabase, ExistingDatabaseProps } from './database';
+export type { DatabaseLogin } from './database-engine';
 export { ObjectStore } from './object-store';
 export type { S3Credentials, IObjectStore, IBucket, ExistingObjectStoreProps } from './object-store';
 export { BackupDestination } from './backup';

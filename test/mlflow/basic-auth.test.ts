@@ -68,6 +68,7 @@ describe('MlflowAuth.basic', () => {
     expect(config.credentials).toEqual([{
       prefix: 'AUTH_DB', engine: 'postgresql', password: secretRef('mlflow-auth-db', 'password'), file: '/db-credentials/pgpass',
       match: { host: 'pg.db.svc.cluster.local', port: 5432, database: 'mlflow_auth', user: 'mlflow_auth' },
+      driverEnv: [['PGPASSFILE', '/db-credentials/pgpass']],
     }]);
     expect(find(objs, 'NetworkPolicy', 'mlflow-egress').spec.egress.flatMap((e: any) => e.ports)).toContainEqual({ protocol: 'TCP', port: 5432 });
   });

@@ -248,7 +248,20 @@ describe('TrackingServer options', () => {
         database: db, artifacts: ArtifactRoot.onVolume('/db-credentials/artifacts'),
         volumes: [{ claim: new VolumeClaim(chart, 'v', { name: 'models', size: Size.gibibytes(1) }), mountPath: '/db-credentials' }],
       });
-    })).toThrowError(/volumes\[0\]\.mountPath must be an absolute path that does not overlap \/tmp, \/scripts, \/mlflow\/oidc, \/mlflow\/auth, \/mlflow\/oauth2-proxy, \/db-credentials, got "\/db-credentials"/);
+    })).toThrowError(/volumes\[0\]\.mountPath must be an absolute path that does not overlap \/tmp, \/scripts, \/db-credentials, got "\/db-credentials"/);
+  });
+
+  it("reserves the auth mode's own mount (as the mode declares it, so a new mode needs no entry here)", () => {
+    const build = (withAuth: boolean) => synthChart((chart) => {
+      const db = Database.fromExisting(chart, 'db', { engine: DatabaseEngine.POSTGRESQL, host: 'pg.example.com', databaseName: 'mlflow', username: 'mlflow', password: secretRef('pg', 'pw') });
+      new TrackingServer(chart, 'mlflow', {
+        database: db, artifacts: ArtifactRoot.onVolume('/mlflow/auth/artifacts'),
+        volumes: [{ claim: new VolumeClaim(chart, 'v', { name: 'models', size: Size.gibibytes(1) }), mountPath: '/mlflow/auth' }],
+        ...(withAuth ? { auth: MlflowAuth.basic({ adminPassword: secretRef('mlflow-auth', 'admin'), secretKey: secretRef('mlflow-auth', 'key') }) } : {}),
+      });
+    });
+    expect(() => build(true)).toThrowError(/volumes\[0\]\.mountPath must not overlap \/mlflow\/auth, which the auth mode mounts, got "\/mlflow\/auth"\. Fix: mount the claim elsewhere/);
+    expect(() => build(false)).not.toThrow();
   });
 
   it('lets workloads of the app in with grantConnect', () => {
