@@ -80,156 +80,201 @@ export class GitLabChart extends Construct implements IGitLab {
     super(scope, id);
     checkProps(this, props, 'pass { domain, ... } (see GitLabChartProps)');
     enableAppChecks(this);
-    const domain = checkHostname(this, 'domain', props.domain);
-    this.host = `gitlab.${domain}`;
+    const r = resolveGitLab(this, props);
+    this.host = `gitlab.${r.domain}`;
     this.url = `https://${this.host}`;
     this.controller = props.controller ?? Peer.namespace('ingress-nginx');
-    const ns = checkDnsLabel(this, 'namespace', props.namespace ?? 'gitlab');
-    const argocdNs = checkDnsLabel(this, 'argocdNamespace', props.argocdNamespace ?? 'argocd');
-    const className = checkDnsLabel(this, 'ingressClassName', props.ingressClassName ?? 'nginx');
-    const version = props.chartVersion ?? GITLAB_CHART_VERSION;
-    if (!/^\d+\.\d+\.\d+$/.test(version)) invalid(this, 'chartVersion', 'must be an exact chart version', version, `pin it, as in "${GITLAB_CHART_VERSION}"`);
-    const os = props.objectStorage;
-    const buckets = {
-      lfs: checkS3BucketName(this, 'objectStorage.lfsBucket', os.lfsBucket ?? 'gitlab-lfs-storage'),
-      backup: checkS3BucketName(this, 'objectStorage.backupBucket', os.backupBucket ?? 'gitlab-backup-storage'),
-      tmp: checkS3BucketName(this, 'objectStorage.tmpBucket', os.tmpBucket ?? 'gitlab-tmp-storage'),
-    };
-    const idp = props.identityProvider;
-    const label = props.oidcLabel ?? 'EOEPCA';
-    for (const [prop, v] of [['oidcLabel', label], ['identityProvider.issuerUrl', idp.issuerUrl], ['identityProvider.clientId', idp.clientId]] as const) {
-      if (v.includes('{{') || v.includes('}}')) invalid(this, prop, 'must not contain template braces', v, 'remove "{{" and "}}"');
-    }
-    const endpoint = new URL(os.store.endpointUrl);
-    const labels = (component: string) => standardLabels({ name: 'gitlab', instance: 'gitlab', component });
-
     const chart = Chart.of(this);
-    if (chart.namespace !== ns) {
-      invalid(this, 'namespace', `must be the namespace of its Chart ("${chart.namespace}")`, ns, `create the GitLabChart in a Chart with namespace "${ns}"`);
+    if (chart.namespace !== r.namespace) {
+      invalid(this, 'namespace', `must be the namespace of its Chart ("${chart.namespace}")`, r.namespace, `create the GitLabChart in a Chart with namespace "${r.namespace}"`);
     }
-    new k8s.KubeNamespace(this, 'Namespace', {
-      metadata: {
-        name: ns,
-        labels: { ...labels('namespace'), 'pod-security.kubernetes.io/enforce': 'baseline', 'pod-security.kubernetes.io/warn': 'restricted' },
-        annotations: { [ARGOCD_SYNC_OPTIONS]: KEEP_ON_DELETE },
-      },
-    });
-
-    const secret = (cid: string, name: string, data: Record<string, RemoteSecretKey>, template: Record<string, string>) => new eso.ExternalSecret(this, cid, {
-      metadata: { name, labels: labels('external-secret') },
-      spec: {
-        refreshInterval: '1h',
-        secretStoreRef: { name: props.secretStore.name, kind: props.secretStore.kind },
-        target: {
-          name,
-          creationPolicy: eso.ExternalSecretSpecTargetCreationPolicy.OWNER,
-          template: { engineVersion: eso.ExternalSecretSpecTargetTemplateEngineVersion.V2, data: template },
-        },
-        data: Object.keys(data).sort().map((secretKey) => ({
-          secretKey,
-          remoteRef: { key: data[secretKey].remoteKey, ...(data[secretKey].property ? { property: data[secretKey].property } : {}), ...(data[secretKey].version ? { version: data[secretKey].version } : {}) },
-        })),
-      },
-    });
-    const SECRET = '__CLIENT_SECRET__';
-    const provider = YAML.stringify({
-      name: 'openid_connect',
-      label,
-      args: {
-        name: 'openid_connect',
-        scope: ['openid', 'profile', 'email'],
-        response_type: 'code',
-        issuer: idp.issuerUrl,
-        client_auth_method: 'query',
-        discovery: true,
-        uid_field: 'preferred_username',
-        pkce: true,
-        client_options: { identifier: idp.clientId, secret: SECRET, redirect_uri: `${this.url}/users/auth/openid_connect/callback` },
-      },
-    }).replace(SECRET, '{{ .clientSecret | toJson }}');
-    secret('OpenIdConnect', 'openid-connect', { clientSecret: props.oidcClientSecret }, { provider });
-    secret('ObjectStorage', 'object-storage', { accessKey: os.accessKey, secretKey: os.secretKey }, {
-      connection: [
-        'provider: AWS',
-        `region: ${JSON.stringify(os.store.region)}`,
-        'aws_access_key_id: {{ .accessKey | toJson }}',
-        'aws_secret_access_key: {{ .secretKey | toJson }}',
-        'aws_signature_version: 4',
-        `endpoint: ${JSON.stringify(os.store.endpointUrl)}`,
-        'path_style: true',
-        '',
-      ].join('\n'),
-    });
-    secret('StorageConfig', 'gitlab-storage-config', { accessKey: os.accessKey, secretKey: os.secretKey }, {
-      config: [
-        '[default]',
-        'access_key = {{ .accessKey }}',
-        'secret_key = {{ .secretKey }}',
-        `bucket_location = ${os.store.region}`,
-        `host_base = ${endpoint.host}`,
-        `host_bucket = ${endpoint.host}`,
-        `use_https = ${endpoint.protocol === 'https:' ? 'True' : 'False'}`,
-        '',
-      ].join('\n'),
-    });
-    secret('RootPassword', 'gitlab-initial-root-password', { password: props.rootPassword }, { password: '{{ .password }}' });
-
-    const sc = props.storageClass ? { storageClass: props.storageClass } : {};
-    const values = {
-      global: {
-        edition: 'ce',
-        hosts: { domain, https: true },
-        ingress: { class: className, provider: 'nginx', configureCertmanager: false, annotations: { ...props.tls.annotations }, tls: { enabled: true } },
-        initialRootPassword: { secret: 'gitlab-initial-root-password', key: 'password' },
-        minio: { enabled: false },
-        registry: { enabled: false },
-        appConfig: {
-          omniauth: {
-            enabled: true,
-            allowSingleSignOn: ['openid_connect'],
-            blockAutoCreatedUsers: false,
-            providers: [{ secret: 'openid-connect', key: 'provider' }],
-          },
-          lfs: { enabled: true, bucket: buckets.lfs, connection: { secret: 'object-storage', key: 'connection' } },
-          artifacts: { enabled: false },
-          uploads: { enabled: false },
-          packages: { enabled: false },
-          backups: { bucket: buckets.backup, tmpBucket: buckets.tmp },
-        },
-      },
-      upgradeCheck: { enabled: false },
-      certmanager: { install: false },
-      'nginx-ingress': { enabled: false },
-      prometheus: { install: false },
-      'gitlab-runner': { install: false },
-      registry: { enabled: false },
-      gitlab: {
-        gitaly: { persistence: { ...sc } },
-        webservice: { ingress: { tls: { secretName: props.tls.secretName('gitlab') } } },
-        kas: { ingress: { tls: { secretName: props.tls.secretName('kas') } } },
-        toolbox: { backups: { objectStorage: { config: { secret: 'gitlab-storage-config', key: 'config' } } } },
-      },
-      postgresql: { ...(props.storageClass ? { global: { storageClass: props.storageClass } } : {}), metrics: { enabled: false } },
-      redis: { ...(props.storageClass ? { global: { storageClass: props.storageClass } } : {}), metrics: { enabled: false } },
-    };
-    new argo.Application(this, 'Application', {
-      metadata: {
-        name: 'gitlab',
-        namespace: argocdNs,
-        labels: { 'app.kubernetes.io/name': 'gitlab', 'app.kubernetes.io/managed-by': MANAGED_BY },
-      },
-      spec: {
-        project: 'default',
-        source: { repoUrl: 'https://charts.gitlab.io', chart: 'gitlab', targetRevision: version, helm: { releaseName: 'gitlab', valuesObject: values } },
-        destination: { server: 'https://kubernetes.default.svc', namespace: ns },
-        // No pruning: GitLab's PVCs and Secrets must survive a values change.
-        syncPolicy: { automated: { prune: false, selfHeal: true }, syncOptions: ['ServerSideApply=true'] },
-      },
-    });
+    renderNamespace(this, r.namespace);
+    renderSecrets(this, props, r, this.url);
+    renderApplication(this, props, r);
   }
 
   /** GitLab is reached at its public URL, through the ingress controller. */
   public grantConnect(client: IWorkload, description: string): void {
     ConnectionGraph.of(this).allow(Peer.workload(client), this.controller, Port.tcp(443), description);
   }
+}
+
+/** The props with their defaults, checked. */
+interface ResolvedGitLab {
+  readonly domain: string;
+  readonly namespace: string;
+  readonly argocdNamespace: string;
+  readonly className: string;
+  readonly version: string;
+  readonly buckets: { readonly lfs: string; readonly backup: string; readonly tmp: string };
+  readonly label: string;
+}
+
+function resolveGitLab(scope: GitLabChart, props: GitLabChartProps): ResolvedGitLab {
+  const domain = checkHostname(scope, 'domain', props.domain);
+  const namespace = checkDnsLabel(scope, 'namespace', props.namespace ?? 'gitlab');
+  const argocdNamespace = checkDnsLabel(scope, 'argocdNamespace', props.argocdNamespace ?? 'argocd');
+  const className = checkDnsLabel(scope, 'ingressClassName', props.ingressClassName ?? 'nginx');
+  const version = props.chartVersion ?? GITLAB_CHART_VERSION;
+  if (!/^\d+\.\d+\.\d+$/.test(version)) invalid(scope, 'chartVersion', 'must be an exact chart version', version, `pin it, as in "${GITLAB_CHART_VERSION}"`);
+  const os = props.objectStorage;
+  const buckets = {
+    lfs: checkS3BucketName(scope, 'objectStorage.lfsBucket', os.lfsBucket ?? 'gitlab-lfs-storage'),
+    backup: checkS3BucketName(scope, 'objectStorage.backupBucket', os.backupBucket ?? 'gitlab-backup-storage'),
+    tmp: checkS3BucketName(scope, 'objectStorage.tmpBucket', os.tmpBucket ?? 'gitlab-tmp-storage'),
+  };
+  const idp = props.identityProvider;
+  const label = props.oidcLabel ?? 'EOEPCA';
+  // These go into External Secrets templates, where braces would be template syntax.
+  for (const [prop, v] of [['oidcLabel', label], ['identityProvider.issuerUrl', idp.issuerUrl], ['identityProvider.clientId', idp.clientId]] as const) {
+    if (v.includes('{{') || v.includes('}}')) invalid(scope, prop, 'must not contain template braces', v, 'remove "{{" and "}}"');
+  }
+  return { domain, namespace, argocdNamespace, className, version, buckets, label };
+}
+
+const gitlabLabels = (component: string) => standardLabels({ name: 'gitlab', instance: 'gitlab', component });
+
+/** GitLab's namespace: Pod Security "baseline" (the chart's pods do not all meet "restricted"), kept on delete. */
+function renderNamespace(scope: GitLabChart, name: string): void {
+  new k8s.KubeNamespace(scope, 'Namespace', {
+    metadata: {
+      name,
+      labels: { ...gitlabLabels('namespace'), 'pod-security.kubernetes.io/enforce': 'baseline', 'pod-security.kubernetes.io/warn': 'restricted' },
+      annotations: { [ARGOCD_SYNC_OPTIONS]: KEEP_ON_DELETE },
+    },
+  });
+}
+
+/** An ExternalSecret `name` whose template renders `template` from the remote keys `data`. */
+function renderExternalSecret(scope: GitLabChart, store: SecretStoreRef, id: string, name: string, data: Record<string, RemoteSecretKey>, template: Record<string, string>): void {
+  new eso.ExternalSecret(scope, id, {
+    metadata: { name, labels: gitlabLabels('external-secret') },
+    spec: {
+      refreshInterval: '1h',
+      secretStoreRef: { name: store.name, kind: store.kind },
+      target: {
+        name,
+        creationPolicy: eso.ExternalSecretSpecTargetCreationPolicy.OWNER,
+        template: { engineVersion: eso.ExternalSecretSpecTargetTemplateEngineVersion.V2, data: template },
+      },
+      data: Object.keys(data).sort().map((secretKey) => ({
+        secretKey,
+        remoteRef: { key: data[secretKey].remoteKey, ...(data[secretKey].property ? { property: data[secretKey].property } : {}), ...(data[secretKey].version ? { version: data[secretKey].version } : {}) },
+      })),
+    },
+  });
+}
+
+/** The `openid-connect` provider file, with the client secret as a template reference. */
+function renderOidcProvider(props: GitLabChartProps, label: string, url: string): string {
+  const idp = props.identityProvider;
+  const SECRET = '__CLIENT_SECRET__';
+  return YAML.stringify({
+    name: 'openid_connect',
+    label,
+    args: {
+      name: 'openid_connect',
+      scope: ['openid', 'profile', 'email'],
+      response_type: 'code',
+      issuer: idp.issuerUrl,
+      client_auth_method: 'query',
+      discovery: true,
+      uid_field: 'preferred_username',
+      pkce: true,
+      client_options: { identifier: idp.clientId, secret: SECRET, redirect_uri: `${url}/users/auth/openid_connect/callback` },
+    },
+  }).replace(SECRET, '{{ .clientSecret | toJson }}');
+}
+
+/** The chart's four Secrets, as ExternalSecrets rendering the files it reads. */
+function renderSecrets(scope: GitLabChart, props: GitLabChartProps, r: ResolvedGitLab, url: string): void {
+  const os = props.objectStorage;
+  const endpoint = new URL(os.store.endpointUrl);
+  const store = props.secretStore;
+  renderExternalSecret(scope, store, 'OpenIdConnect', 'openid-connect', { clientSecret: props.oidcClientSecret }, { provider: renderOidcProvider(props, r.label, url) });
+  renderExternalSecret(scope, store, 'ObjectStorage', 'object-storage', { accessKey: os.accessKey, secretKey: os.secretKey }, {
+    connection: [
+      'provider: AWS',
+      `region: ${JSON.stringify(os.store.region)}`,
+      'aws_access_key_id: {{ .accessKey | toJson }}',
+      'aws_secret_access_key: {{ .secretKey | toJson }}',
+      'aws_signature_version: 4',
+      `endpoint: ${JSON.stringify(os.store.endpointUrl)}`,
+      'path_style: true',
+      '',
+    ].join('\n'),
+  });
+  renderExternalSecret(scope, store, 'StorageConfig', 'gitlab-storage-config', { accessKey: os.accessKey, secretKey: os.secretKey }, {
+    config: [
+      '[default]',
+      'access_key = {{ .accessKey }}',
+      'secret_key = {{ .secretKey }}',
+      `bucket_location = ${os.store.region}`,
+      `host_base = ${endpoint.host}`,
+      `host_bucket = ${endpoint.host}`,
+      `use_https = ${endpoint.protocol === 'https:' ? 'True' : 'False'}`,
+      '',
+    ].join('\n'),
+  });
+  renderExternalSecret(scope, store, 'RootPassword', 'gitlab-initial-root-password', { password: props.rootPassword }, { password: '{{ .password }}' });
+}
+
+/** The chart's values: hosts, TLS, OIDC login, LFS and backups on S3, and nothing bundled we do not use. */
+function renderValues(props: GitLabChartProps, r: ResolvedGitLab): Record<string, unknown> {
+  const sc = props.storageClass ? { storageClass: props.storageClass } : {};
+  return {
+    global: {
+      edition: 'ce',
+      hosts: { domain: r.domain, https: true },
+      ingress: { class: r.className, provider: 'nginx', configureCertmanager: false, annotations: { ...props.tls.annotations }, tls: { enabled: true } },
+      initialRootPassword: { secret: 'gitlab-initial-root-password', key: 'password' },
+      minio: { enabled: false },
+      registry: { enabled: false },
+      appConfig: {
+        omniauth: {
+          enabled: true,
+          allowSingleSignOn: ['openid_connect'],
+          blockAutoCreatedUsers: false,
+          providers: [{ secret: 'openid-connect', key: 'provider' }],
+        },
+        lfs: { enabled: true, bucket: r.buckets.lfs, connection: { secret: 'object-storage', key: 'connection' } },
+        artifacts: { enabled: false },
+        uploads: { enabled: false },
+        packages: { enabled: false },
+        backups: { bucket: r.buckets.backup, tmpBucket: r.buckets.tmp },
+      },
+    },
+    upgradeCheck: { enabled: false },
+    certmanager: { install: false },
+    'nginx-ingress': { enabled: false },
+    prometheus: { install: false },
+    'gitlab-runner': { install: false },
+    registry: { enabled: false },
+    gitlab: {
+      gitaly: { persistence: { ...sc } },
+      webservice: { ingress: { tls: { secretName: props.tls.secretName('gitlab') } } },
+      kas: { ingress: { tls: { secretName: props.tls.secretName('kas') } } },
+      toolbox: { backups: { objectStorage: { config: { secret: 'gitlab-storage-config', key: 'config' } } } },
+    },
+    postgresql: { ...(props.storageClass ? { global: { storageClass: props.storageClass } } : {}), metrics: { enabled: false } },
+    redis: { ...(props.storageClass ? { global: { storageClass: props.storageClass } } : {}), metrics: { enabled: false } },
+  };
+}
+
+/** The Argo CD Application of the chart, in Argo CD's namespace. */
+function renderApplication(scope: GitLabChart, props: GitLabChartProps, r: ResolvedGitLab): void {
+  new argo.Application(scope, 'Application', {
+    metadata: {
+      name: 'gitlab',
+      namespace: r.argocdNamespace,
+      labels: { 'app.kubernetes.io/name': 'gitlab', 'app.kubernetes.io/managed-by': MANAGED_BY },
+    },
+    spec: {
+      project: 'default',
+      source: { repoUrl: 'https://charts.gitlab.io', chart: 'gitlab', targetRevision: r.version, helm: { releaseName: 'gitlab', valuesObject: renderValues(props, r) } },
+      destination: { server: 'https://kubernetes.default.svc', namespace: r.namespace },
+      // No pruning: GitLab's PVCs and Secrets must survive a values change.
+      syncPolicy: { automated: { prune: false, selfHeal: true }, syncOptions: ['ServerSideApply=true'] },
+    },
+  });
 }
