@@ -18,7 +18,6 @@ const NOT_YET_SPLIT: Record<string, number> = {
   'lib/sharinghub/mlflow-sharing-hub.ts MlflowSharingHub.constructor': 151,
   'lib/synth/gcp-kfp-readme.ts renderGcpKfpEnvironmentMermaid': 150,
   'lib/sharinghub/sharing-hub.ts SharingHub.constructor': 121,
-  'lib/kubeflow/kfp-gcp.ts KfpGcp.constructor': 115,
   'lib/sharinghub/config.ts renderSharingHubConfig': 111,
   'lib/infra/cloud-sql-mysql.ts CloudSqlMysql.constructor': 108,
   'lib/mlflow/oidc-auth.ts MlflowOidcAuth.bind': 103,

@@ -106,101 +106,16 @@ export class KfpGcp extends Construct {
       invalid(this, 'settings.namespace', `must be the namespace of the enclosing Chart (${chartNamespace ?? 'none'})`, s.namespace,
         `create the Chart with { namespace: "${s.namespace}" }`);
     }
-    if (typeof s.kfpVersion !== 'string' || !/^[0-9]+\.[0-9]+\.[0-9]+$/.test(s.kfpVersion)) {
-      invalid(this, 'settings.kfpVersion', 'must be a Kubeflow Pipelines release tag', s.kfpVersion, 'use a tag such as "2.4.0" (never a branch: the base must not move)');
-    }
-    if (!/^[a-z][-a-z0-9]*:[a-z]+-[a-z]+[0-9]+:[a-z][-a-z0-9]*$/.test(s.sqlConnectionName ?? '')) {
-      invalid(this, 'settings.sqlConnectionName', 'must be a Cloud SQL connection name "project:region:instance"', s.sqlConnectionName,
-        'pass KfpEnvironmentStack.kfpSettings() rather than writing it by hand');
-    }
-    if (!s.workloadIdentity?.length) {
-      invalid(this, 'settings.workloadIdentity', 'must bind at least one KFP ServiceAccount to a Google service account', s.workloadIdentity,
-        'pass KfpEnvironmentStack.kfpSettings() rather than writing it by hand');
-    }
-    for (const b of [...s.workloadIdentity, s.secretStore]) {
-      checkDnsLabel(this, 'settings.workloadIdentity[].kubernetesServiceAccount', b.kubernetesServiceAccount);
-      if (!/^[a-z][-a-z0-9]{4,28}[a-z0-9]@[a-z][-a-z0-9]{4,28}[a-z0-9]\.iam\.gserviceaccount\.com$/.test(b.gcpServiceAccount ?? '')) {
-        invalid(this, 'settings.workloadIdentity[].gcpServiceAccount', 'must be a user-managed service account email', b.gcpServiceAccount,
-          'use "<account>@<project>.iam.gserviceaccount.com"');
-      }
-    }
-    checkGcsBucketName(this, 'settings.bucketName', s.bucketName);
-    if (typeof s.projectId !== 'string' || !/^[a-z][-a-z0-9]{4,28}[a-z0-9]$/.test(s.projectId)) {
-      invalid(this, 'settings.projectId', 'must be a Google Cloud project id (6 to 30 lower-case letters, digits or hyphens, starting with a letter)', s.projectId,
-        'pass KfpEnvironmentStack.kfpSettings() rather than writing it by hand');
-    }
-    if (typeof s.clusterLocation !== 'string' || !/^[a-z]+-[a-z]+[0-9]+(-[a-z])?$/.test(s.clusterLocation)) {
-      invalid(this, 'settings.clusterLocation', 'must be a Google Cloud region or zone', s.clusterLocation, 'use "us-central1" or "us-central1-a"');
-    }
-    checkDnsLabel(this, 'settings.clusterName', s.clusterName, 40);
-    for (const [k, v] of Object.entries(s.databases ?? {})) {
-      if (typeof v !== 'string' || !/^[A-Za-z0-9_]{1,64}$/.test(v)) {
-        invalid(this, `settings.databases.${k}`, 'must be a MySQL database name (1 to 64 letters, digits or "_")', v, 'use a name such as "mlpipeline"');
-      }
-    }
-    if (typeof s.databaseCredentialsSecret !== 'string' || !/^[A-Za-z0-9_-]{1,255}$/.test(s.databaseCredentialsSecret)) {
-      invalid(this, 'settings.databaseCredentialsSecret', 'must be a Secret Manager secret id (letters, digits, "_" or "-")', s.databaseCredentialsSecret, 'use an id such as "kfp-db-credentials"');
-    }
+    checkSettings(this, s);
     const dbHost = checkHost(this, 'dbHost', props.dbHost ?? 'mysql');
     const dbPort = checkPort(this, 'dbPort', props.dbPort ?? 3306);
     const storeName = checkDnsLabel(this, 'secretStoreName', props.secretStoreName ?? 'kfp-gcp-secret-manager');
     this.remoteBase = `github.com/kubeflow/pipelines/manifests/kustomize/env/gcp?ref=${s.kfpVersion}`;
     this.clusterScopedResources = `github.com/kubeflow/pipelines/manifests/kustomize/cluster-scoped-resources?ref=${s.kfpVersion}`;
+    this.pipelineInstallConfig = resolvePipelineInstallConfig(s, dbHost, dbPort);
 
-    this.pipelineInstallConfig = {
-      bucketName: s.bucketName,
-      gcsProjectId: s.projectId,
-      gcsCloudSqlInstanceName: s.sqlConnectionName,
-      dbHost,
-      dbPort: String(dbPort),
-      pipelineDb: s.databases.pipeline,
-      mlmdDb: s.databases.metadata,
-      cacheDb: s.databases.cache,
-      defaultPipelineRoot: `gs://${s.bucketName}/v2/artifacts`,
-    };
-
-    const labels = (component: string) => standardLabels({ name: 'kubeflow-pipelines', instance: 'kubeflow-pipelines', component, partOf: 'kubeflow' });
-
-    // Workload Identity: annotate the upstream ServiceAccounts (patches) ...
-    for (const b of s.workloadIdentity) {
-      this.patch(new k8s.KubeServiceAccount(this, `wi-${b.kubernetesServiceAccount}`, {
-        metadata: { name: b.kubernetesServiceAccount, namespace: this.namespace, annotations: { [WORKLOAD_IDENTITY_ANNOTATION]: b.gcpServiceAccount } },
-      }));
-    }
-    // ... and create the one the secret store authenticates as.
-    new k8s.KubeServiceAccount(this, 'secret-store-sa', {
-      metadata: {
-        name: s.secretStore.kubernetesServiceAccount,
-        namespace: this.namespace,
-        labels: labels('secret-store'),
-        annotations: { [WORKLOAD_IDENTITY_ANNOTATION]: s.secretStore.gcpServiceAccount },
-      },
-      automountServiceAccountToken: false,
-    });
-
-    this.secretStore = new eso.ClusterSecretStore(this, 'secret-store', {
-      metadata: { name: storeName, labels: labels('secret-store') },
-      spec: {
-        // Only ExternalSecrets in the KFP namespace may read through this store.
-        conditions: [{ namespaces: [this.namespace] }],
-        provider: {
-          gcpsm: {
-            projectId: s.projectId,
-            auth: {
-              workloadIdentity: {
-                clusterProjectId: s.projectId,
-                clusterLocation: s.clusterLocation,
-                clusterName: s.clusterName,
-                serviceAccountRef: { name: s.secretStore.kubernetesServiceAccount, namespace: this.namespace },
-              },
-            },
-          },
-        },
-      },
-    });
-    // Cluster-scoped: no namespace, whatever the Chart's.
-    this.secretStore.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
-
+    this.renderWorkloadIdentity(s);
+    this.secretStore = renderSecretStore(this, s, storeName);
     this.externalSecret = new ExternalSecret(this, 'mysql-credentials', {
       name: KFP_MYSQL_SECRET,
       store: SecretStoreRef.cluster(storeName),
@@ -208,7 +123,7 @@ export class KfpGcp extends Construct {
         username: { remoteKey: s.databaseCredentialsSecret, property: 'username' },
         password: { remoteKey: s.databaseCredentialsSecret, property: 'password' },
       },
-      labels: labels('database-credentials'),
+      labels: kfpLabels('database-credentials'),
     });
   }
 
@@ -247,8 +162,119 @@ export class KfpGcp extends Construct {
     };
   }
 
+  /**
+   * Workload Identity: annotates the upstream ServiceAccounts (patches), and creates the one the
+   * secret store authenticates as.
+   */
+  private renderWorkloadIdentity(s: KfpGcpSettings): void {
+    for (const b of s.workloadIdentity) {
+      this.patch(new k8s.KubeServiceAccount(this, `wi-${b.kubernetesServiceAccount}`, {
+        metadata: { name: b.kubernetesServiceAccount, namespace: this.namespace, annotations: { [WORKLOAD_IDENTITY_ANNOTATION]: b.gcpServiceAccount } },
+      }));
+    }
+    new k8s.KubeServiceAccount(this, 'secret-store-sa', {
+      metadata: {
+        name: s.secretStore.kubernetesServiceAccount,
+        namespace: this.namespace,
+        labels: kfpLabels('secret-store'),
+        annotations: { [WORKLOAD_IDENTITY_ANNOTATION]: s.secretStore.gcpServiceAccount },
+      },
+      automountServiceAccountToken: false,
+    });
+  }
+
   private patch<T extends ApiObject>(obj: T): T {
     this.patches.add(obj);
     return obj;
   }
+}
+
+const kfpLabels = (component: string) => standardLabels({ name: 'kubeflow-pipelines', instance: 'kubeflow-pipelines', component, partOf: 'kubeflow' });
+
+/** The infrastructure's settings, checked (they normally come from KfpEnvironmentStack.kfpSettings()). */
+function checkSettings(scope: KfpGcp, s: KfpGcpSettings): void {
+  if (typeof s.kfpVersion !== 'string' || !/^[0-9]+\.[0-9]+\.[0-9]+$/.test(s.kfpVersion)) {
+    invalid(scope, 'settings.kfpVersion', 'must be a Kubeflow Pipelines release tag', s.kfpVersion, 'use a tag such as "2.4.0" (never a branch: the base must not move)');
+  }
+  if (!/^[a-z][-a-z0-9]*:[a-z]+-[a-z]+[0-9]+:[a-z][-a-z0-9]*$/.test(s.sqlConnectionName ?? '')) {
+    invalid(scope, 'settings.sqlConnectionName', 'must be a Cloud SQL connection name "project:region:instance"', s.sqlConnectionName,
+      'pass KfpEnvironmentStack.kfpSettings() rather than writing it by hand');
+  }
+  checkWorkloadIdentity(scope, s);
+  checkGcsBucketName(scope, 'settings.bucketName', s.bucketName);
+  if (typeof s.projectId !== 'string' || !/^[a-z][-a-z0-9]{4,28}[a-z0-9]$/.test(s.projectId)) {
+    invalid(scope, 'settings.projectId', 'must be a Google Cloud project id (6 to 30 lower-case letters, digits or hyphens, starting with a letter)', s.projectId,
+      'pass KfpEnvironmentStack.kfpSettings() rather than writing it by hand');
+  }
+  if (typeof s.clusterLocation !== 'string' || !/^[a-z]+-[a-z]+[0-9]+(-[a-z])?$/.test(s.clusterLocation)) {
+    invalid(scope, 'settings.clusterLocation', 'must be a Google Cloud region or zone', s.clusterLocation, 'use "us-central1" or "us-central1-a"');
+  }
+  checkDnsLabel(scope, 'settings.clusterName', s.clusterName, 40);
+  for (const [k, v] of Object.entries(s.databases ?? {})) {
+    if (typeof v !== 'string' || !/^[A-Za-z0-9_]{1,64}$/.test(v)) {
+      invalid(scope, `settings.databases.${k}`, 'must be a MySQL database name (1 to 64 letters, digits or "_")', v, 'use a name such as "mlpipeline"');
+    }
+  }
+  if (typeof s.databaseCredentialsSecret !== 'string' || !/^[A-Za-z0-9_-]{1,255}$/.test(s.databaseCredentialsSecret)) {
+    invalid(scope, 'settings.databaseCredentialsSecret', 'must be a Secret Manager secret id (letters, digits, "_" or "-")', s.databaseCredentialsSecret, 'use an id such as "kfp-db-credentials"');
+  }
+}
+
+/** Each KFP ServiceAccount (and the secret store's) maps to a user-managed Google service account. */
+function checkWorkloadIdentity(scope: KfpGcp, s: KfpGcpSettings): void {
+  if (!s.workloadIdentity?.length) {
+    invalid(scope, 'settings.workloadIdentity', 'must bind at least one KFP ServiceAccount to a Google service account', s.workloadIdentity,
+      'pass KfpEnvironmentStack.kfpSettings() rather than writing it by hand');
+  }
+  for (const b of [...s.workloadIdentity, s.secretStore]) {
+    checkDnsLabel(scope, 'settings.workloadIdentity[].kubernetesServiceAccount', b.kubernetesServiceAccount);
+    if (!/^[a-z][-a-z0-9]{4,28}[a-z0-9]@[a-z][-a-z0-9]{4,28}[a-z0-9]\.iam\.gserviceaccount\.com$/.test(b.gcpServiceAccount ?? '')) {
+      invalid(scope, 'settings.workloadIdentity[].gcpServiceAccount', 'must be a user-managed service account email', b.gcpServiceAccount,
+        'use "<account>@<project>.iam.gserviceaccount.com"');
+    }
+  }
+}
+
+/** The values merged into the upstream `pipeline-install-config` ConfigMap. */
+function resolvePipelineInstallConfig(s: KfpGcpSettings, dbHost: string, dbPort: number): Record<string, string> {
+  return {
+    bucketName: s.bucketName,
+    gcsProjectId: s.projectId,
+    gcsCloudSqlInstanceName: s.sqlConnectionName,
+    dbHost,
+    dbPort: String(dbPort),
+    pipelineDb: s.databases.pipeline,
+    mlmdDb: s.databases.metadata,
+    cacheDb: s.databases.cache,
+    defaultPipelineRoot: `gs://${s.bucketName}/v2/artifacts`,
+  };
+}
+
+/**
+ * The ClusterSecretStore on Secret Manager, authenticating with Workload Identity; only
+ * ExternalSecrets in the KFP namespace may read through it.
+ */
+function renderSecretStore(scope: KfpGcp, s: KfpGcpSettings, name: string): eso.ClusterSecretStore {
+  const store = new eso.ClusterSecretStore(scope, 'secret-store', {
+    metadata: { name, labels: kfpLabels('secret-store') },
+    spec: {
+      conditions: [{ namespaces: [scope.namespace] }],
+      provider: {
+        gcpsm: {
+          projectId: s.projectId,
+          auth: {
+            workloadIdentity: {
+              clusterProjectId: s.projectId,
+              clusterLocation: s.clusterLocation,
+              clusterName: s.clusterName,
+              serviceAccountRef: { name: s.secretStore.kubernetesServiceAccount, namespace: scope.namespace },
+            },
+          },
+        },
+      },
+    },
+  });
+  // Cluster-scoped: no namespace, whatever the Chart's.
+  store.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+  return store;
 }
