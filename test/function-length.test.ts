@@ -19,11 +19,8 @@ const NOT_YET_SPLIT: Record<string, number> = {
   'lib/synth/gcp-kfp-readme.ts renderGcpKfpEnvironmentMermaid': 150,
   'lib/sharinghub/sharing-hub.ts SharingHub.constructor': 121,
   'lib/sharinghub/config.ts renderSharingHubConfig': 111,
-  'lib/infra/cloud-sql-mysql.ts CloudSqlMysql.constructor': 108,
   'lib/mlflow/oidc-auth.ts MlflowOidcAuth.bind': 103,
   'lib/identity/keycloak-client-setup.ts KeycloakClientSetup.constructor': 99,
-  'lib/infra/gke-cluster.ts GkeCluster.constructor': 98,
-  'lib/infra/kfp-environment-stack.ts KfpEnvironmentStack.constructor': 88,
 };
 
 function tsFiles(dir: string): string[] {

@@ -85,35 +85,28 @@ export class CloudSqlMysql extends ProjectConstruct {
     super(scope, id, props);
     this.region = checkRegion(this, 'region', props.region);
     this.name = checkResourceName(this, 'name', props.name, 80);
-    const tier = props.tier ?? 'db-custom-2-7680';
-    if (!/^db-(custom-[0-9]+-[0-9]+|n1-(standard|highmem)-[0-9]+|f1-micro|g1-small)$/.test(tier)) {
-      invalid(this, 'tier', 'must be a Cloud SQL Enterprise machine tier', tier, 'use "db-custom-<vCPUs>-<memory MB>", such as "db-custom-2-7680"');
-    }
-    const diskSize = checkInteger(this, 'diskSizeGb', props.diskSizeGb ?? 20, 10, 65536);
-    const retainedBackups = checkInteger(this, 'retainedBackups', props.retainedBackups ?? 7, 1, 365);
-    const logDays = checkInteger(this, 'transactionLogRetentionDays', props.transactionLogRetentionDays ?? 7, 1, 7);
-    const startTime = props.backupStartTime ?? '02:00';
-    if (!/^([01][0-9]|2[0-3]):[0-5][0-9]$/.test(startTime)) {
-      invalid(this, 'backupStartTime', 'must be a UTC time "HH:MM"', startTime, 'write it as "02:00"');
-    }
-    const credentialsVersion = checkInteger(this, 'credentialsVersion', props.credentialsVersion ?? 1, 1);
-    if (!props.databases?.length) {
-      invalid(this, 'databases', 'must list at least one database', props.databases, 'pass databases: ["mlpipeline", "metadb"]');
-    }
-    this.databaseNames = [...props.databases];
-    for (const db of this.databaseNames) {
-      if (!/^[a-z][a-z0-9_]{0,63}$/.test(db)) invalid(this, 'databases', 'must hold MySQL database names (lower-case letters, digits and "_")', db, 'use a name such as "mlpipeline"');
-    }
-    const users = props.users ?? ['kfp'];
-    for (const u of users) {
-      if (!/^[a-z][a-z0-9_]{0,31}$/.test(u) || u === 'root') {
-        invalid(this, 'users', 'must hold MySQL user names other than root (lower-case letters, digits and "_", at most 32 characters)', u, 'use a name such as "kfp"');
-      }
-    }
+    const r = resolveInstance(this, props);
+    this.databaseNames = resolveDatabases(this, props);
+    const users = resolveUsers(this, props);
     this.deletionProtection = props.deletionProtection ?? true;
     this.connectionName = `${this.projectId}:${this.region}:${this.name}`;
 
-    this.instance = new SqlDatabaseInstance(this, 'instance', {
+    this.instance = this.renderInstance(props, r);
+    for (const db of this.databaseNames) {
+      new SqlDatabase(this, `database-${db}`, {
+        project: this.projectId,
+        instance: this.instance.name,
+        name: db,
+        charset: 'utf8mb4',
+        collation: 'utf8mb4_0900_ai_ci',
+      });
+    }
+    this.credentials = Object.fromEntries(users.map((u) => [u, this.renderUser(props, u, r.credentialsVersion)]));
+  }
+
+  /** The instance: private IP only, TLS, backups with binary logs, IAM login for operators. */
+  private renderInstance(props: CloudSqlMysqlProps, r: ResolvedInstance): SqlDatabaseInstance {
+    return new SqlDatabaseInstance(this, 'instance', {
       project: this.projectId,
       region: this.region,
       name: this.name,
@@ -121,10 +114,10 @@ export class CloudSqlMysql extends ProjectConstruct {
       deletionProtection: this.deletionProtection,
       settings: {
         edition: 'ENTERPRISE',
-        tier,
+        tier: r.tier,
         availabilityType: props.highAvailability ? 'REGIONAL' : 'ZONAL',
         diskType: 'PD_SSD',
-        diskSize,
+        diskSize: r.diskSize,
         diskAutoresize: true,
         deletionProtectionEnabled: this.deletionProtection,
         ipConfiguration: {
@@ -135,9 +128,9 @@ export class CloudSqlMysql extends ProjectConstruct {
         backupConfiguration: {
           enabled: true,
           binaryLogEnabled: true,
-          startTime,
-          transactionLogRetentionDays: logDays,
-          backupRetentionSettings: { retainedBackups, retentionUnit: 'COUNT' },
+          startTime: r.startTime,
+          transactionLogRetentionDays: r.logDays,
+          backupRetentionSettings: { retainedBackups: r.retainedBackups, retentionUnit: 'COUNT' },
         },
         databaseFlags: [
           { name: 'local_infile', value: 'off' },
@@ -149,45 +142,37 @@ export class CloudSqlMysql extends ProjectConstruct {
       },
       dependsOn: [props.network.privateServiceConnection, ...(props.dependsOn ?? [])],
     });
+  }
 
-    for (const db of this.databaseNames) {
-      new SqlDatabase(this, `database-${db}`, {
-        project: this.projectId,
-        instance: this.instance.name,
-        name: db,
-        charset: 'utf8mb4',
-        collation: 'utf8mb4_0900_ai_ci',
-      });
-    }
-
-    const credentials: Record<string, DatabaseCredentials> = {};
-    for (const username of users) {
-      const password = new EphemeralRandomPassword(this, `${username}-password`);
-      const secretId = `${this.name}-${username}-credentials`;
-      const secret = new SecretManagerSecret(this, `${username}-secret`, {
-        project: this.projectId,
-        secretId,
-        replication: { auto: {} },
-        labels: { 'cloudsql-instance': this.name, 'mysql-user': username },
-        deletionProtection: this.deletionProtection,
-        dependsOn: props.dependsOn,
-      });
-      new SqlUser(this, `${username}-user`, {
-        project: this.projectId,
-        instance: this.instance.name,
-        name: username,
-        host: '%',
-        passwordWo: password.result,
-        passwordWoVersion: credentialsVersion,
-      });
-      new SecretManagerSecretVersion(this, `${username}-secret-version`, {
-        secret: secret.id,
-        secretDataWo: Fn.jsonencode({ username, password: password.result }),
-        secretDataWoVersion: credentialsVersion,
-      });
-      credentials[username] = { username, secretId, secret };
-    }
-    this.credentials = credentials;
+  /**
+   * A user with a generated password, written only to write-only arguments: the SQL user and a
+   * Secret Manager secret `<name>-<user>-credentials` holding `{"username", "password"}`.
+   */
+  private renderUser(props: CloudSqlMysqlProps, username: string, credentialsVersion: number): DatabaseCredentials {
+    const password = new EphemeralRandomPassword(this, `${username}-password`);
+    const secretId = `${this.name}-${username}-credentials`;
+    const secret = new SecretManagerSecret(this, `${username}-secret`, {
+      project: this.projectId,
+      secretId,
+      replication: { auto: {} },
+      labels: { 'cloudsql-instance': this.name, 'mysql-user': username },
+      deletionProtection: this.deletionProtection,
+      dependsOn: props.dependsOn,
+    });
+    new SqlUser(this, `${username}-user`, {
+      project: this.projectId,
+      instance: this.instance.name,
+      name: username,
+      host: '%',
+      passwordWo: password.result,
+      passwordWoVersion: credentialsVersion,
+    });
+    new SecretManagerSecretVersion(this, `${username}-secret-version`, {
+      secret: secret.id,
+      secretDataWo: Fn.jsonencode({ username, password: password.result }),
+      secretDataWoVersion: credentialsVersion,
+    });
+    return { username, secretId, secret };
   }
 
   /** Lets `member` (such as `serviceAccount:x@p.iam.gserviceaccount.com`) read one user's credentials secret. */
@@ -203,4 +188,50 @@ export class CloudSqlMysql extends ProjectConstruct {
       member,
     });
   }
+}
+
+/** The instance's settings with their defaults, checked. */
+interface ResolvedInstance {
+  readonly tier: string;
+  readonly diskSize: number;
+  readonly retainedBackups: number;
+  readonly logDays: number;
+  readonly startTime: string;
+  readonly credentialsVersion: number;
+}
+
+function resolveInstance(scope: CloudSqlMysql, props: CloudSqlMysqlProps): ResolvedInstance {
+  const tier = props.tier ?? 'db-custom-2-7680';
+  if (!/^db-(custom-[0-9]+-[0-9]+|n1-(standard|highmem)-[0-9]+|f1-micro|g1-small)$/.test(tier)) {
+    invalid(scope, 'tier', 'must be a Cloud SQL Enterprise machine tier', tier, 'use "db-custom-<vCPUs>-<memory MB>", such as "db-custom-2-7680"');
+  }
+  const diskSize = checkInteger(scope, 'diskSizeGb', props.diskSizeGb ?? 20, 10, 65536);
+  const retainedBackups = checkInteger(scope, 'retainedBackups', props.retainedBackups ?? 7, 1, 365);
+  const logDays = checkInteger(scope, 'transactionLogRetentionDays', props.transactionLogRetentionDays ?? 7, 1, 7);
+  const startTime = props.backupStartTime ?? '02:00';
+  if (!/^([01][0-9]|2[0-3]):[0-5][0-9]$/.test(startTime)) {
+    invalid(scope, 'backupStartTime', 'must be a UTC time "HH:MM"', startTime, 'write it as "02:00"');
+  }
+  const credentialsVersion = checkInteger(scope, 'credentialsVersion', props.credentialsVersion ?? 1, 1);
+  return { tier, diskSize, retainedBackups, logDays, startTime, credentialsVersion };
+}
+
+function resolveDatabases(scope: CloudSqlMysql, props: CloudSqlMysqlProps): string[] {
+  if (!props.databases?.length) {
+    invalid(scope, 'databases', 'must list at least one database', props.databases, 'pass databases: ["mlpipeline", "metadb"]');
+  }
+  for (const db of props.databases) {
+    if (!/^[a-z][a-z0-9_]{0,63}$/.test(db)) invalid(scope, 'databases', 'must hold MySQL database names (lower-case letters, digits and "_")', db, 'use a name such as "mlpipeline"');
+  }
+  return [...props.databases];
+}
+
+function resolveUsers(scope: CloudSqlMysql, props: CloudSqlMysqlProps): string[] {
+  const users = props.users ?? ['kfp'];
+  for (const u of users) {
+    if (!/^[a-z][a-z0-9_]{0,31}$/.test(u) || u === 'root') {
+      invalid(scope, 'users', 'must hold MySQL user names other than root (lower-case letters, digits and "_", at most 32 characters)', u, 'use a name such as "kfp"');
+    }
+  }
+  return users;
 }

@@ -99,34 +99,21 @@ export class GkeCluster extends ProjectConstruct {
     this.location = checkLocation(this, 'location', props.location);
     checkCidr(this, 'masterCidr', props.masterCidr, { minPrefix: 28, maxPrefix: 28 });
     checkDisjointCidrs(this, { ...props.network.ranges, masterCidr: props.masterCidr });
-    const networks = props.masterAuthorizedNetworks ?? [];
-    if (networks.length === 0) {
-      invalid(this, 'masterAuthorizedNetworks', 'must list at least one network allowed to reach the control plane', networks,
-        'add { cidr: "203.0.113.0/24", displayName: "office-vpn" }');
-    }
-    networks.forEach((n, i) => {
-      checkCidr(this, `masterAuthorizedNetworks[${i}].cidr`, n.cidr);
-      if (parseCidr(n.cidr)![1] < 8) {
-        invalid(this, `masterAuthorizedNetworks[${i}].cidr`, 'must not open the control plane to the internet', n.cidr, 'list your VPN or office egress range instead');
-      }
-    });
-    const pool = props.nodePool ?? {};
-    const minNodes = checkInteger(this, 'nodePool.minNodes', pool.minNodes ?? 1, 0, 100);
-    const maxNodes = checkInteger(this, 'nodePool.maxNodes', pool.maxNodes ?? 3, 1, 100);
-    if (maxNodes < minNodes) {
-      invalid(this, 'nodePool.maxNodes', `must be at least nodePool.minNodes (${minNodes})`, maxNodes, `set maxNodes to ${minNodes} or more`);
-    }
-    const diskSizeGb = checkInteger(this, 'nodePool.diskSizeGb', pool.diskSizeGb ?? 100, 20, 65536);
-    const machineType = pool.machineType ?? 'e2-standard-4';
-    if (!/^[a-z][a-z0-9]*-[a-z0-9-]+$/.test(machineType)) {
-      invalid(this, 'nodePool.machineType', 'must be a Compute Engine machine type', machineType, 'use a type such as "e2-standard-4"');
-    }
+    const networks = checkAuthorizedNetworks(this, props.masterAuthorizedNetworks ?? []);
+    const pool = resolveNodePool(this, props.nodePool ?? {});
     const saId = checkServiceAccountId(this, 'nodeServiceAccountId', props.nodeServiceAccountId ?? `${this.name}-nodes`);
     this.workloadPool = `${this.projectId}.svc.id.goog`;
 
-    this.nodeServiceAccount = new ServiceAccount(this, 'node-service-account', {
+    this.nodeServiceAccount = this.renderNodeServiceAccount(props, saId);
+    this.cluster = this.renderCluster(props, networks);
+    this.nodePool = this.renderNodePool(pool);
+  }
+
+  /** The nodes' own identity: logging, monitoring and image pulls only. */
+  private renderNodeServiceAccount(props: GkeClusterProps, accountId: string): ServiceAccount {
+    const sa = new ServiceAccount(this, 'node-service-account', {
       project: this.projectId,
-      accountId: saId,
+      accountId,
       displayName: `GKE nodes of ${this.name}`,
       description: 'Node identity: logging, monitoring and image pulls only. Workloads use Workload Identity.',
       dependsOn: props.dependsOn,
@@ -135,11 +122,14 @@ export class GkeCluster extends ProjectConstruct {
       new ProjectIamMember(this, `node-${role.replace('roles/', '')}`, {
         project: this.projectId,
         role,
-        member: this.nodeServiceAccount.member,
+        member: sa.member,
       });
     }
+    return sa;
+  }
 
-    this.cluster = new ContainerCluster(this, 'cluster', {
+  private renderCluster(props: GkeClusterProps, networks: AuthorizedNetwork[]): ContainerCluster {
+    return new ContainerCluster(this, 'cluster', {
       project: this.projectId,
       name: this.name,
       location: this.location,
@@ -169,18 +159,20 @@ export class GkeCluster extends ProjectConstruct {
       deletionProtection: props.deletionProtection ?? true,
       dependsOn: props.dependsOn,
     });
+  }
 
-    this.nodePool = new ContainerNodePool(this, 'node-pool', {
+  private renderNodePool(pool: ResolvedNodePool): ContainerNodePool {
+    return new ContainerNodePool(this, 'node-pool', {
       project: this.projectId,
       name: `${this.name}-pool`,
       cluster: this.cluster.id,
       location: this.location,
-      initialNodeCount: minNodes,
-      autoscaling: { minNodeCount: minNodes, maxNodeCount: maxNodes },
+      initialNodeCount: pool.minNodes,
+      autoscaling: { minNodeCount: pool.minNodes, maxNodeCount: pool.maxNodes },
       management: { autoRepair: true, autoUpgrade: true },
       nodeConfig: {
-        machineType,
-        diskSizeGb,
+        machineType: pool.machineType,
+        diskSizeGb: pool.diskSizeGb,
         diskType: 'pd-balanced',
         serviceAccount: this.nodeServiceAccount.email,
         // Access is decided by IAM roles; the scope only stops being a second, coarser gate.
@@ -191,4 +183,41 @@ export class GkeCluster extends ProjectConstruct {
       },
     });
   }
+}
+
+/** At least one network may reach the control plane, and none is the internet. */
+function checkAuthorizedNetworks(scope: GkeCluster, networks: AuthorizedNetwork[]): AuthorizedNetwork[] {
+  if (networks.length === 0) {
+    invalid(scope, 'masterAuthorizedNetworks', 'must list at least one network allowed to reach the control plane', networks,
+      'add { cidr: "203.0.113.0/24", displayName: "office-vpn" }');
+  }
+  networks.forEach((n, i) => {
+    checkCidr(scope, `masterAuthorizedNetworks[${i}].cidr`, n.cidr);
+    if (parseCidr(n.cidr)![1] < 8) {
+      invalid(scope, `masterAuthorizedNetworks[${i}].cidr`, 'must not open the control plane to the internet', n.cidr, 'list your VPN or office egress range instead');
+    }
+  });
+  return networks;
+}
+
+/** The node pool's settings with their defaults, checked. */
+interface ResolvedNodePool {
+  readonly minNodes: number;
+  readonly maxNodes: number;
+  readonly diskSizeGb: number;
+  readonly machineType: string;
+}
+
+function resolveNodePool(scope: GkeCluster, pool: NodePoolSettings): ResolvedNodePool {
+  const minNodes = checkInteger(scope, 'nodePool.minNodes', pool.minNodes ?? 1, 0, 100);
+  const maxNodes = checkInteger(scope, 'nodePool.maxNodes', pool.maxNodes ?? 3, 1, 100);
+  if (maxNodes < minNodes) {
+    invalid(scope, 'nodePool.maxNodes', `must be at least nodePool.minNodes (${minNodes})`, maxNodes, `set maxNodes to ${minNodes} or more`);
+  }
+  const diskSizeGb = checkInteger(scope, 'nodePool.diskSizeGb', pool.diskSizeGb ?? 100, 20, 65536);
+  const machineType = pool.machineType ?? 'e2-standard-4';
+  if (!/^[a-z][a-z0-9]*-[a-z0-9-]+$/.test(machineType)) {
+    invalid(scope, 'nodePool.machineType', 'must be a Compute Engine machine type', machineType, 'use a type such as "e2-standard-4"');
+  }
+  return { minNodes, maxNodes, diskSizeGb, machineType };
 }

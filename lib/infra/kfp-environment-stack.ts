@@ -5,7 +5,7 @@ import type { KfpGcpSettings } from '../kubeflow/kfp-gcp';
 import { checkGcsBucketName, invalid } from '../core/validate';
 import { ArtifactBucket } from './artifact-bucket';
 import { checkProjectId, checkRegion, checkResourceName } from './checks';
-import { CloudSqlMysql } from './cloud-sql-mysql';
+import { CloudSqlMysql, CloudSqlMysqlProps } from './cloud-sql-mysql';
 import { DEFAULT_NETWORK_PLAN, ENVIRONMENT_NAMES, ENVIRONMENT_PROFILES, KfpEnvironmentSettings } from './environments';
 import { GkeCluster } from './gke-cluster';
 import { KfpServiceAccounts } from './kfp-service-accounts';
@@ -42,78 +42,44 @@ export class KfpEnvironmentStack extends ReadableStack {
   constructor(scope: Construct, id: string, settings: KfpEnvironmentSettings) {
     super(scope, id);
     this.settings = settings;
-    if (!ENVIRONMENT_NAMES.includes(settings.environment)) {
-      invalid(this, 'environment', `must be one of ${ENVIRONMENT_NAMES.join(', ')}`, settings.environment, 'use "development", "staging" or "production"');
-    }
-    const projectId = checkProjectId(this, 'projectId', settings.projectId);
-    const region = checkRegion(this, 'region', settings.region);
-    const prefix = checkResourceName(this, 'namePrefix', settings.namePrefix, 17);
-    const stateBucket = checkGcsBucketName(this, 'state.bucket', settings.state?.bucket);
-    const statePrefix = settings.state.prefix ?? `kfp/${settings.environment}`;
-    if (!/^[-a-zA-Z0-9_./]+$/.test(statePrefix) || statePrefix.startsWith('/')) {
-      invalid(this, 'state.prefix', 'must be a relative object prefix', statePrefix, `use "kfp/${settings.environment}"`);
-    }
-    const profile = settings.profile ?? ENVIRONMENT_PROFILES[settings.environment];
-    const plan = settings.networkPlan ?? DEFAULT_NETWORK_PLAN;
+    const r = resolveEnvironment(this, settings);
     this.namespace = settings.namespace ?? 'kubeflow';
+    this.renderBackendAndProviders(r);
 
-    new GcsBackend(this, { bucket: stateBucket, prefix: statePrefix });
-    this.addOverride('terraform.required_version', REQUIRED_TERRAFORM_VERSION);
-    new GoogleProvider(this, 'google', {
-      project: projectId,
-      region,
-      defaultLabels: { environment: settings.environment, managed_by: 'terraform', part_of: 'kubeflow-pipelines' },
-    });
-    new RandomProvider(this, 'random');
-
-    this.services = new ProjectServices(this, 'services', { projectId });
+    this.services = new ProjectServices(this, 'services', { projectId: r.projectId });
     const api = (...apis: string[]) => this.services.dependables(...apis.map((a) => `${a}.googleapis.com`));
-
     this.network = new Network(this, 'network', {
-      projectId,
-      region,
-      name: `${prefix}-network`,
-      subnetCidr: plan.subnetCidr,
-      podsCidr: plan.podsCidr,
-      servicesCidr: plan.servicesCidr,
+      projectId: r.projectId,
+      region: r.region,
+      name: `${r.prefix}-network`,
+      subnetCidr: r.plan.subnetCidr,
+      podsCidr: r.plan.podsCidr,
+      servicesCidr: r.plan.servicesCidr,
       dependsOn: api('compute', 'servicenetworking'),
     });
     this.cluster = new GkeCluster(this, 'cluster', {
-      projectId,
-      name: `${prefix}-cluster`,
-      location: profile.regionalCluster ? region : `${region}-a`,
+      projectId: r.projectId,
+      name: `${r.prefix}-cluster`,
+      location: r.profile.regionalCluster ? r.region : `${r.region}-a`,
       network: this.network,
-      masterCidr: plan.masterCidr,
+      masterCidr: r.plan.masterCidr,
       masterAuthorizedNetworks: settings.masterAuthorizedNetworks,
-      releaseChannel: profile.releaseChannel,
-      nodePool: profile.nodePool,
-      deletionProtection: profile.deletionProtection,
+      releaseChannel: r.profile.releaseChannel,
+      nodePool: r.profile.nodePool,
+      deletionProtection: r.profile.deletionProtection,
       dependsOn: api('container', 'iam', 'cloudresourcemanager'),
     });
-    this.database = new CloudSqlMysql(this, 'database', {
-      projectId,
-      region,
-      name: `${prefix}-metadata`,
-      network: this.network,
-      databases: [KFP_DATABASES.pipeline, KFP_DATABASES.metadata, KFP_DATABASES.cache],
-      users: [KFP_DATABASE_USER],
-      tier: profile.sqlTier,
-      diskSizeGb: profile.sqlDiskSizeGb,
-      highAvailability: profile.sqlHighAvailability,
-      retainedBackups: profile.sqlRetainedBackups,
-      deletionProtection: profile.deletionProtection,
-      dependsOn: api('sqladmin', 'secretmanager'),
-    });
+    this.database = this.renderDatabase(r, api('sqladmin', 'secretmanager'));
     this.bucket = new ArtifactBucket(this, 'artifacts', {
-      projectId,
-      name: settings.bucketName ?? `${projectId}-kfp-artifacts`,
-      location: settings.bucketLocation ?? region.toUpperCase(),
-      noncurrentVersionRetentionDays: profile.artifactVersionRetentionDays,
+      projectId: r.projectId,
+      name: settings.bucketName ?? `${r.projectId}-kfp-artifacts`,
+      location: settings.bucketLocation ?? r.region.toUpperCase(),
+      noncurrentVersionRetentionDays: r.profile.artifactVersionRetentionDays,
       dependsOn: api('storage'),
     });
     this.serviceAccounts = new KfpServiceAccounts(this, 'kfp-service-accounts', {
-      projectId,
-      namePrefix: prefix,
+      projectId: r.projectId,
+      namePrefix: r.prefix,
       cluster: this.cluster,
       bucket: this.bucket,
       database: this.database,
@@ -121,7 +87,40 @@ export class KfpEnvironmentStack extends ReadableStack {
       namespace: this.namespace,
       dependsOn: api('iam'),
     });
+    this.renderOutputs();
+  }
 
+  /** The state backend (GCS), the required Terraform version and the providers. */
+  private renderBackendAndProviders(r: ResolvedEnvironment): void {
+    new GcsBackend(this, { bucket: r.stateBucket, prefix: r.statePrefix });
+    this.addOverride('terraform.required_version', REQUIRED_TERRAFORM_VERSION);
+    new GoogleProvider(this, 'google', {
+      project: r.projectId,
+      region: r.region,
+      defaultLabels: { environment: this.settings.environment, managed_by: 'terraform', part_of: 'kubeflow-pipelines' },
+    });
+    new RandomProvider(this, 'random');
+  }
+
+  /** The Cloud SQL instance with the KFP databases and user, sized by the environment's profile. */
+  private renderDatabase(r: ResolvedEnvironment, dependsOn: CloudSqlMysqlProps['dependsOn']): CloudSqlMysql {
+    return new CloudSqlMysql(this, 'database', {
+      projectId: r.projectId,
+      region: r.region,
+      name: `${r.prefix}-metadata`,
+      network: this.network,
+      databases: [KFP_DATABASES.pipeline, KFP_DATABASES.metadata, KFP_DATABASES.cache],
+      users: [KFP_DATABASE_USER],
+      tier: r.profile.sqlTier,
+      diskSizeGb: r.profile.sqlDiskSizeGb,
+      highAvailability: r.profile.sqlHighAvailability,
+      retainedBackups: r.profile.sqlRetainedBackups,
+      deletionProtection: r.profile.deletionProtection,
+      dependsOn,
+    });
+  }
+
+  private renderOutputs(): void {
     new TerraformOutput(this, 'cluster_name', { value: this.cluster.name, staticId: true });
     new TerraformOutput(this, 'cluster_location', { value: this.cluster.location, staticId: true });
     new TerraformOutput(this, 'sql_connection_name', { value: this.database.connectionName, staticId: true });
@@ -145,4 +144,32 @@ export class KfpEnvironmentStack extends ReadableStack {
       kfpVersion: this.settings.kfpVersion,
     };
   }
+}
+
+/** The environment's settings with their defaults, checked. */
+interface ResolvedEnvironment {
+  readonly projectId: string;
+  readonly region: string;
+  readonly prefix: string;
+  readonly stateBucket: string;
+  readonly statePrefix: string;
+  readonly profile: NonNullable<KfpEnvironmentSettings['profile']>;
+  readonly plan: NonNullable<KfpEnvironmentSettings['networkPlan']>;
+}
+
+function resolveEnvironment(scope: KfpEnvironmentStack, settings: KfpEnvironmentSettings): ResolvedEnvironment {
+  if (!ENVIRONMENT_NAMES.includes(settings.environment)) {
+    invalid(scope, 'environment', `must be one of ${ENVIRONMENT_NAMES.join(', ')}`, settings.environment, 'use "development", "staging" or "production"');
+  }
+  const projectId = checkProjectId(scope, 'projectId', settings.projectId);
+  const region = checkRegion(scope, 'region', settings.region);
+  const prefix = checkResourceName(scope, 'namePrefix', settings.namePrefix, 17);
+  const stateBucket = checkGcsBucketName(scope, 'state.bucket', settings.state?.bucket);
+  const statePrefix = settings.state.prefix ?? `kfp/${settings.environment}`;
+  if (!/^[-a-zA-Z0-9_./]+$/.test(statePrefix) || statePrefix.startsWith('/')) {
+    invalid(scope, 'state.prefix', 'must be a relative object prefix', statePrefix, `use "kfp/${settings.environment}"`);
+  }
+  const profile = settings.profile ?? ENVIRONMENT_PROFILES[settings.environment];
+  const plan = settings.networkPlan ?? DEFAULT_NETWORK_PLAN;
+  return { projectId, region, prefix, stateBucket, statePrefix, profile, plan };
 }
