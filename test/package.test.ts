@@ -85,9 +85,11 @@ describe('the npm package', () => {
  * (lib/synth/app-of-apps-readme.ts, gcp-kfp-readme.ts, mermaid-flowchart.ts: about 30 KB built);
  * 13.85 MB since the Kubernetes 1.28 L1 bindings ship as build/imports/k8s.* (0.52 MB: the used
  * built-in kinds only, 147 KB of JS and 371 KB of .d.ts; 13.30 -> 13.82 MB) instead of coming from
- * the cdk8s-plus-28 dependency, which consumers no longer install (9.7 MB).
+ * the cdk8s-plus-28 dependency, which consumers no longer install (9.7 MB); 13.9 MB since the
+ * database engines and MLflow auth modes became one file each (13.86 MB), until issue 20 cuts the
+ * package to 8 MB.
  */
-export const UNPACKED_SIZE_BUDGET = 13_850_000;
+export const UNPACKED_SIZE_BUDGET = 13_900_000;
 
 describe('the npm package size', () => {
   const packed = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' }))[0];
