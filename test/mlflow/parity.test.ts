@@ -256,7 +256,9 @@ describe('GarbageCollection', () => {
     const ok = spawnSync('python3', [script], { env, encoding: 'utf8' });
     expect(ok.status).toBe(0);
     const out = JSON.parse(ok.stdout);
-    expect(out.args).toEqual(['gc', '--backend-store-uri', 'postgresql+psycopg2://mlflow@db:5432/mlflow', '--older-than', '30d']);
+    // --artifacts-destination is the store's default artifact root in `mlflow gc`: without it MLflow
+    // creates ./mlruns, which the read-only root filesystem refuses. The server's own root is not local.
+    expect(out.args).toEqual(['gc', '--backend-store-uri', 'postgresql+psycopg2://mlflow@db:5432/mlflow', '--artifacts-destination', 'mlflow-artifacts:/', '--older-than', '30d']);
     expect(out.argv.join(' ')).not.toContain('postgresql');
     const bad = spawnSync('python3', [script], { env: { ...env, GC_OLDER_THAN: '30 days' }, encoding: 'utf8' });
     expect(bad.status).toBe(1);

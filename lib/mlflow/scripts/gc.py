@@ -5,10 +5,24 @@ writes); it is handed to click's API in-process, so /proc/<pid>/cmdline shows `p
 experiments in the `deleted` stage whose last update is older than GC_OLDER_THAN are removed with
 their artifacts; proxied artifacts (mlflow-artifacts:/) are deleted through the tracking server at
 MLFLOW_TRACKING_URI, as `mlflow gc` requires for servers with --serve-artifacts.
+
+--artifacts-destination is what `mlflow gc` hands its SQLAlchemy store as the default artifact root
+(mlflow/mlflow 3.x, the line TrackingServer.DEFAULT_IMAGE pins; mlflow/cli.py `gc`: `_get_store(backend_store_uri, artifacts_destination)`;
+mlflow/tracking/_tracking_service/utils.py `_get_sqlalchemy_store`: None becomes "./mlruns").
+The store creates a local root at start (mlflow/store/tracking/sqlalchemy_store.py:
+`if is_local_uri(default_artifact_root): mkdir(...)`), so without it gc tried to create ./mlruns
+on the read-only root filesystem and failed before deleting anything. We pass the root the tracking
+server itself uses (`mlflow server --serve-artifacts` without --default-artifact-root resolves to
+"mlflow-artifacts:/", mlflow/utils/server_cli_utils.py `resolve_default_artifact_root`): it is not
+local, so nothing is created, and an experiment gc might create matches the server's. The runs'
+own artifact URIs (mlflow-artifacts:/...) are deleted through MLFLOW_TRACKING_URI either way.
 """
 import os
 import re
 import sys
+
+# The default artifact root of `mlflow server --serve-artifacts` (see above).
+SERVER_ARTIFACT_ROOT = "mlflow-artifacts:/"
 
 
 def gc_args(env):
@@ -17,7 +31,12 @@ def gc_args(env):
         sys.exit("GC_OLDER_THAN must look like 30d or 12h, got %r" % older_than)
     if not env.get("MLFLOW_TRACKING_URI", "").startswith(("http://", "https://")):
         sys.exit("MLFLOW_TRACKING_URI must be the tracking server's http(s) URL")
-    return ["gc", "--backend-store-uri", env["MLFLOW_BACKEND_STORE_URI"], "--older-than", older_than]
+    return [
+        "gc",
+        "--backend-store-uri", env["MLFLOW_BACKEND_STORE_URI"],
+        "--artifacts-destination", SERVER_ARTIFACT_ROOT,
+        "--older-than", older_than,
+    ]
 
 
 def main():
