@@ -117,6 +117,26 @@ describe('write_basic_auth_ini.py', () => {
     });
   });
 
+  /** What MLflow's read_auth_config sees: a plain configparser.ConfigParser() (mlflow/server/auth/config.py). */
+  const readBack = (file: string) => JSON.parse(spawnSync('python3', ['-c', 'import configparser,json,sys;c=configparser.ConfigParser();c.read(sys.argv[1]);print(json.dumps(dict(c["mlflow"])))', file], { encoding: 'utf8' }).stdout);
+
+  it.each([
+    'p w', '100%%sure%', 'a;b #c', '#start', ';start', 'x = y: z', '"quoted"', "'single'", 'back\\slash\\', '[mlflow]', '%(admin_username)s', 'ünïcødé pässwörd',
+  ])('the admin password %j reaches MLflow exactly as the Secret holds it', (password) => {
+    const { r, file } = run({ ADMIN_PASSWORD: password });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(readBack(file).admin_password).toBe(password);
+  });
+
+  it.each([' leading', 'trailing ', '\ttab', 'nbsp\u00a0'])('refuses a password configparser would trim (%j), naming the variable, never the value', (password) => {
+    const { r, file } = run({ ADMIN_PASSWORD: password });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe("basic auth: ADMIN_PASSWORD begins or ends with whitespace, which MLflow's basic_auth.ini cannot carry (configparser strips it, so the login would fail). Fix: set a value without leading or trailing whitespace in its Secret\n");
+    expect(r.stdout).toBe('');
+    expect(fs.existsSync(file)).toBe(false);
+  });
+
   it('falls back to SQLite on scratch space, and fails on a bad permission, an empty password or a URI with a password', () => {
     const ok = run({ ADMIN_PASSWORD: 'x' });
     expect(fs.readFileSync(ok.file, 'utf8')).toContain('database_uri = sqlite:////tmp/basic_auth.db');

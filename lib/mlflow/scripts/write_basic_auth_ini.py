@@ -3,8 +3,13 @@
 Run by an init container. The file holds the initial admin password (MLflow reads it from this
 file only), so it is written 0600 on the pod's credentials memory volume, never into a
 ConfigMap. AUTH_DB_URI, the auth database, carries no password: the driver reads it from the
-pgpass or option file beside this one. Without AUTH_DB_URI the store is SQLite in /tmp. MLflow
-reads the file with configparser's default interpolation, so every "%" is doubled. Nothing
+pgpass or option file beside this one. Without AUTH_DB_URI the store is SQLite in /tmp.
+
+MLflow reads the file with a plain configparser.ConfigParser() (mlflow/mlflow 3.x,
+mlflow/server/auth/config.py `read_auth_config`): default interpolation, so every "%" is doubled;
+no quoting, and configparser strips every value, so a value that begins or ends with whitespace
+cannot be carried at all (it would arrive trimmed, and the admin could never log in with the
+secret's password). Such a value is refused, naming the variable, never the value. Nothing
 secret is printed.
 """
 import os
@@ -16,9 +21,15 @@ from private_file import write_private
 PERMISSIONS = ("READ", "EDIT", "MANAGE", "NO_PERMISSIONS")
 
 
-def ini_value(value):
+def ini_value(name, value):
     if "\n" in value or "\r" in value:
-        sys.exit("basic auth: values must be single-line")
+        sys.exit("basic auth: %s must be a single line" % name)
+    if value != value.strip():
+        sys.exit(
+            "basic auth: %s begins or ends with whitespace, which MLflow's basic_auth.ini cannot carry "
+            "(configparser strips it, so the login would fail). Fix: set a value without leading or "
+            "trailing whitespace in its Secret" % name
+        )
     return value.replace("%", "%%")
 
 
@@ -39,9 +50,9 @@ def render(env):
     lines = [
         "[mlflow]",
         "default_permission = " + permission,
-        "database_uri = " + ini_value(database_uri(env)),
-        "admin_username = " + ini_value(env.get("ADMIN_USERNAME", "admin")),
-        "admin_password = " + ini_value(env["ADMIN_PASSWORD"]),
+        "database_uri = " + ini_value("AUTH_DB_URI", database_uri(env)),
+        "admin_username = " + ini_value("ADMIN_USERNAME", env.get("ADMIN_USERNAME", "admin")),
+        "admin_password = " + ini_value("ADMIN_PASSWORD", env["ADMIN_PASSWORD"]),
         "authorization_function = mlflow.server.auth:authenticate_request_basic_auth",
         "",
     ]
