@@ -1,5 +1,7 @@
+import * as path from 'path';
 import { Size } from 'cdk8s';
 import { Construct } from 'constructs';
+import { renderScriptVolume } from '../core/batch';
 import { ConnectionGraph, Peer } from '../core/connections';
 import { ContainerImage } from '../core/image';
 import { k8s } from '../core/k8s';
@@ -8,6 +10,7 @@ import { ContainerSpec, EnvValue } from '../core/pod';
 import { Port } from '../core/port';
 import { ResourceRequirements } from '../core/resources';
 import { SecretValue } from '../core/secret-value';
+import { readScript } from '../core/script-file';
 import { renderService } from '../core/service';
 import { checkInstance, checkInteger, checkInterface, checkProps, checkSecretValue, invalid } from '../core/validate';
 import { sizeProp } from '../core/quantity';
@@ -106,7 +109,7 @@ export const MLFLOW_SHARINGHUB_PATH = '/mlflow';
 
 /**
  * MLflow SharingHub: MLflow 2.14 with the SharingHub plugin (`--app-name sharinghub`), PostgreSQL
- * backend store (schema migrated by an init container), S3 artifacts, `/health` probes, a Service
+ * backend store (schema migrated by an init container running `db_upgrade.py`), S3 artifacts, `/health` probes, a Service
  * on 5000, and an Ingress on the SharingHub host that serves it at `/mlflow/` (rewritten to `/`).
  */
 export class MlflowSharingHub extends WorkloadComponent {
@@ -196,13 +199,28 @@ export class MlflowSharingHub extends WorkloadComponent {
     ] : [];
     const resources = props.resources ?? { requests: { cpu: '100m', memory: '512Mi' }, limits: { cpu: '1000m', memory: '2Gi' } };
 
+    // Not `mlflow db upgrade` itself: on the empty database the init script creates it fails, since
+    // the first Alembic migration alters `metrics`, which only the store's own initialization
+    // creates (mlflow/mlflow, mlflow/store/db_migrations/versions/451aebb31d03_add_metric_step.py:
+    // down_revision None, op.add_column("metrics", ...); mlflow/db.py `upgrade` runs the migrations
+    // alone), so the pod crash-looped on first install. The image pins mlflow~=2.14.1 and runs
+    // `mlflow server --app-name sharinghub` with no ENTRYPOINT, as user mlflow on python:3.12-slim
+    // with PYTHONDONTWRITEBYTECODE=1 (csgroup-oss/mlflow-sharinghub, tag 0.2.0, pyproject.toml and
+    // Dockerfile), so `python` runs the TrackingServer's db_upgrade.py: an empty database is left to
+    // `mlflow server`, which creates the schema at start; an existing one is migrated. psycopg2
+    // (libpq) reads the password from PGPASSWORD; the URI holds none.
+    const scripts = renderScriptVolume(this, 'Scripts', this.workload, {
+      name: `${name}-scripts`,
+      volumeName: 'scripts',
+      files: { 'db_upgrade.py': readScript(path.join(__dirname, '..', 'mlflow'), 'db_upgrade.py') },
+    });
     const migrate: ContainerSpec = {
       name: 'db-upgrade',
       image,
-      // The URI holds no password, so it may be an argument.
-      command: ['mlflow', 'db', 'upgrade', '$(MLFLOW_BACKEND_STORE_URI)'],
+      command: ['python', scripts.path('db_upgrade.py')],
       env: [['HOME', EnvValue.literal(HOME)], ...dbEnv],
       resources,
+      volumeMounts: [scripts.mount],
       writableDirs: ['/tmp'],
     };
     const server: ContainerSpec = {
@@ -240,7 +258,7 @@ export class MlflowSharingHub extends WorkloadComponent {
         selector: { matchLabels: this.workload.podSelector },
         // One pod at a time: the sessions of the old pod are gone with it anyway.
         strategy: { type: 'Recreate' },
-        template: this.workload.podTemplate({ runAs: EOEPCA_IMAGE_USER, longRunning: true, initContainers: [migrate], containers: [server] }),
+        template: this.workload.podTemplate({ runAs: EOEPCA_IMAGE_USER, longRunning: true, initContainers: [migrate], containers: [server], volumes: [scripts.volume] }),
       },
     });
 

@@ -1,6 +1,8 @@
+import * as path from 'path';
 import { describe, expect, it } from 'vitest';
 import * as YAML from 'yaml';
 import { Database, DatabaseEngine, GitLab, IngressTls, MlflowSharingHubAuth, Peer, SharingHub, SharingHubSmokeTest } from '../../lib';
+import { readScript } from '../../lib/core/script-file';
 import { checkApp } from '../../lib/synth/manifest-checks';
 import { loadValidator } from '../support/schema';
 import { container, envOf, exactly, find, secretRef, synthChart } from '../support/synth';
@@ -99,9 +101,20 @@ describe('MlflowSharingHub', () => {
     expect(env.MLFLOW_BACKEND_STORE_URI).toBe('postgresql+psycopg2://mlflow@mlflow-postgres.sharinghub.svc.cluster.local:5432/mlflow');
     expect(env.PGPASSWORD).toEqual({ secretKeyRef: { name: 'pg', key: 'password' } });
     const migrate = container(mlflowDeploy, 'db-upgrade');
-    expect(migrate.command).toEqual(['mlflow', 'db', 'upgrade', '$(MLFLOW_BACKEND_STORE_URI)']);
     expect(envOf(migrate).PGPASSWORD).toEqual({ secretKeyRef: { name: 'pg', key: 'password' } });
     expect(JSON.stringify(mlflowDeploy)).not.toMatch(/:\/\/[^/@"]+:[^@"]+@/);
+  });
+
+  it('migrates with db_upgrade.py, not `mlflow db upgrade` (which fails on the empty database of a first install)', () => {
+    const migrate = container(mlflowDeploy, 'db-upgrade');
+    expect(migrate.command).toEqual(['python', '/scripts/db_upgrade.py']);
+    expect(migrate.volumeMounts).toContainEqual({ name: 'scripts', mountPath: '/scripts', readOnly: true });
+    expect(envOf(migrate).MLFLOW_BACKEND_STORE_URI).toBe(env.MLFLOW_BACKEND_STORE_URI);
+    expect(mlflowDeploy.spec.template.spec.volumes).toContainEqual({ name: 'scripts', configMap: { name: 'mlflow-sharinghub-scripts' } });
+    // The TrackingServer's script, verbatim: an empty database is left to `mlflow server`.
+    const script = find(objs, 'ConfigMap', 'mlflow-sharinghub-scripts').data['db_upgrade.py'];
+    expect(script).toBe(readScript(path.resolve(__dirname, '..', '..', 'lib', 'mlflow'), 'db_upgrade.py'));
+    expect(script).toContain('if "experiments" not in tables:');
   });
 
   it('sets what the image reads: SharingHub integration, S3 artifacts, SECRET_KEY; GITLAB_URL only in GitLab mode', () => {
