@@ -29,6 +29,10 @@ export default function setup(): () => void {
   const cachesBefore = new Set(pycacheDirs(lib));
   const outer = os.tmpdir();
   const runTmp = fs.mkdtempSync(path.join(outer, 'mlops-cdk8s-test-'));
+  // Searchable by others (not listable): PostgreSQL refuses to run as root, so under root the
+  // real-server tests (test/support/db-servers.ts) run it as the `postgres` user, in a directory of
+  // its own inside this one.
+  fs.chmodSync(runTmp, 0o711);
   for (const v of ['TMPDIR', 'TMP', 'TEMP']) process.env[v] = runTmp;
   return () => {
     // Said once, at the end of the run, where a person reads the summary.

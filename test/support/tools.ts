@@ -38,11 +38,11 @@ export const TOOLS = {
   kubectl: { title: 'kubectl', commands: ['kubectl'], versionArgs: ['version', '--client'], install: 'install kubectl (it ships with the machine image)', kind: 'machine', usedFor: 'build every dist/ directory with kubectl kustomize' },
   shellcheck: { title: 'shellcheck', commands: ['shellcheck'], install: 'apt-get install -y shellcheck', kind: 'optional', usedFor: 'lint every rendered shell script' },
   postgres: {
-    title: 'PostgreSQL server', commands: ['initdb', 'pg_ctl', 'postgres', 'psql'], dirs: postgresBinDirs(),
+    title: 'PostgreSQL server', commands: ['initdb', 'pg_ctl', 'postgres', 'psql', 'pg_isready', 'pg_dump', 'pg_restore'], dirs: postgresBinDirs(),
     install: 'apt-get install -y postgresql', kind: 'optional', usedFor: 'run the rendered database scripts against a real PostgreSQL',
   },
   mariadb: {
-    title: 'MariaDB server', commands: ['mariadbd', 'mariadb-install-db', 'mariadb'], dirs: ['/usr/sbin'],
+    title: 'MariaDB server', commands: ['mariadbd', 'mariadb-install-db', 'mariadb', 'mariadb-dump'], dirs: ['/usr/sbin'],
     install: 'apt-get install -y mariadb-server', kind: 'optional', usedFor: 'run the rendered database scripts against a real MariaDB',
   },
 } satisfies Record<string, ExternalTool>;

@@ -1,0 +1,297 @@
+/**
+ * The rendered PostgreSQL scripts against a real PostgreSQL (initdb + postgres in a temporary
+ * directory, test/support/db-servers.ts), each run with the environment its container renders
+ * (secret references replaced by test values, the host and port by the real server's):
+ *   - initdb-app-database.sh (the Postgres StatefulSet's init script) and its re-run,
+ *   - create-databases.sh (the DatabaseSetup Job) and its re-run with a rotated admin secret,
+ *   - write_db_credentials.py (the TrackingServer's db-credentials init container): the pgpass it
+ *     writes logs both roles in through libpq, for passwords with spaces, quotes, colons, backslashes,
+ *   - pg-dump.sh (the PostgresBackup CronJob) and a restore into a fresh database,
+ *   - gc.py (the GarbageCollection CronJob) with a stub `mlflow` whose `gc` connects with what it gets.
+ * Every command a script runs goes through a recording wrapper: no password is ever an argument.
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Size } from 'cdk8s';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GarbageCollection } from '../../lib/mlflow/gc-job';
+import { MlflowAuth } from '../../lib/mlflow/mlflow-auth';
+import { TrackingServer } from '../../lib/mlflow/tracking-server';
+import { BackupDestination } from '../../lib/storage/backup';
+import { Database, DatabaseEngine } from '../../lib/storage/database';
+import { DatabaseSetup } from '../../lib/storage/database-setup';
+import { ObjectStore } from '../../lib/storage/object-store';
+import { Postgres } from '../../lib/storage/postgres';
+import { RealPostgres, resolveEnv, shimDir, startPostgres } from '../support/db-servers';
+import { container, find, ofKind, podSpec, secretRef, synthChart } from '../support/synth';
+import { needs } from '../support/tools';
+
+const objs = synthChart((chart) => {
+  const pg = new Postgres(chart, 'db', {
+    superuserPassword: secretRef('pg', 'superuser'),
+    database: { password: secretRef('pg', 'app') },
+    backup: { destination: BackupDestination.volume({ size: Size.gibibytes(1) }) },
+  });
+  const shared = { engine: DatabaseEngine.POSTGRESQL, host: 'pg.db.svc.cluster.local' };
+  const admin = Database.fromExisting(chart, 'admin', { ...shared, databaseName: 'postgres', username: 'dbadmin', password: secretRef('pg-admin', 'password') });
+  const authDb = Database.fromExisting(chart, 'auth-db', { ...shared, databaseName: 'mlflow_auth', username: 'mlflow_auth', password: secretRef('auth-db', 'password') });
+  new DatabaseSetup(chart, 'setup', { admin, databases: [authDb] });
+  const s3 = ObjectStore.fromExisting(chart, 's3', { endpointUrl: 'https://s3.example.com', credentials: { accessKeyId: secretRef('s3', 'id'), secretAccessKey: secretRef('s3', 'key') } });
+  const server = new TrackingServer(chart, 'mlflow', {
+    database: pg, artifacts: s3.bucket('mlflow'),
+    auth: MlflowAuth.basic({ adminPassword: secretRef('mlflow-auth', 'admin'), secretKey: secretRef('mlflow-auth', 'key'), database: authDb }),
+  });
+  new GarbageCollection(chart, 'gc', { server });
+}, 'mlops');
+
+/** The passwords the tests use: every character pgpass escapes or a shell or SQL could mangle. */
+const APP_PW = ` app pw:with\\back"slash'quote#: `;
+const AUTH_PW = 'auth:pw\\:\\\\ "x" \'y\'';
+const ADMIN_PW = 'admin pw:1\\';
+const ADMIN_PW_ROTATED = 'admin pw:2 rotated';
+/** A SQL string literal (standard_conforming_strings: only ' is doubled). */
+const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
+
+const configMapFiles = (name: string): Record<string, string> => find(objs, 'ConfigMap', name).data;
+const jobWith = (kind: string, containerName: string) => ofKind(objs, kind).find((o) => [...(podSpec(o).initContainers ?? []), ...podSpec(o).containers].some((c: any) => c.name === containerName));
+
+describe.skipIf(!needs('postgres'))('the rendered PostgreSQL scripts against a real PostgreSQL', () => {
+  let pg: RealPostgres;
+  let work: string;
+  let shims: ReturnType<typeof shimDir>;
+  const secrets = (): Record<string, string> => ({ 'pg/app': APP_PW, 'pg/superuser': 'unused-superuser', 'pg-admin/password': ADMIN_PW, 'auth-db/password': AUTH_PW,
+    's3/id': 'test-key-id', 's3/key': 'test-secret-key', 'mlflow-auth/admin': 'admin-pw', 'mlflow-auth/key': 'flask-key' });
+  const allPasswords = [APP_PW, AUTH_PW, ADMIN_PW, ADMIN_PW_ROTATED];
+
+  beforeAll(async () => {
+    pg = await startPostgres();
+    work = fs.mkdtempSync(path.join(os.tmpdir(), 'pg-work-'));
+    shims = shimDir(work, Object.fromEntries(['psql', 'pg_dump', 'pg_isready', 'pg_restore'].map((c) => [c, path.join(pg.bin, c)])));
+  });
+  afterAll(async () => {
+    await pg?.stop();
+    if (work) fs.rmSync(work, { recursive: true, force: true });
+  });
+
+  /**
+   * Runs argv with exactly `env`, plus a PATH whose psql, pg_dump, ... record their argv and HOME
+   * set to the work directory, which has no rc files (Debian's bash reads ~/.bashrc when its stdin
+   * is a socket, as spawn's is).
+   */
+  const run = (argv: string[], env: Record<string, string>) => {
+    const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', cwd: work, env: { PATH: `${shims.dir}:/usr/bin:/bin`, HOME: work, PYTHONDONTWRITEBYTECODE: '1', ...env } });
+    return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+  };
+  /** Writes a ConfigMap's files into a fresh directory (as its volume mounts them). */
+  const mount = (name: string): string => {
+    const dir = fs.mkdtempSync(path.join(work, `${name}-`));
+    for (const [f, text] of Object.entries(configMapFiles(name))) fs.writeFileSync(path.join(dir, f), text, { mode: 0o555 });
+    return dir;
+  };
+  const tcp = { PGHOST: '127.0.0.1' };
+
+  describe('initdb-app-database.sh (the Postgres StatefulSet\'s init script)', () => {
+    const sts = find(objs, 'StatefulSet', 'postgresql');
+    const server = podSpec(sts).containers[0];
+
+    it('creates the application role with the secret\'s password and its database, closed to PUBLIC', () => {
+      const dir = mount('postgresql-initdb');
+      // As the image's entrypoint runs it: against its temporary server on the Unix socket, as POSTGRES_USER.
+      const r = run(['/bin/bash', path.join(dir, '10-app-database.sh')], resolveEnv(server, secrets(), { PGHOST: pg.dir, PGPORT: String(pg.port) }));
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      expect(pg.canLogin('mlflow', APP_PW, 'mlflow')).toBe(true);
+      expect(pg.canLogin('mlflow', APP_PW.trim(), 'mlflow')).toBe(false);
+      expect(pg.sql("SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = 'mlflow'")).toBe('mlflow\n');
+      expect(pg.sql("SELECT rolsuper OR rolcreatedb OR rolcreaterole FROM pg_roles WHERE rolname = 'mlflow'")).toBe('f\n');
+      pg.sql(`CREATE ROLE outsider LOGIN PASSWORD 'outsider'`);
+      expect(pg.canLogin('outsider', 'outsider', 'mlflow')).toBe(false);
+      expect(pg.canLogin('outsider', 'outsider', 'postgres')).toBe(true);
+    });
+
+    it('is not a rotation: run again with a new secret it fails on the existing role and the old password stays (the image runs it on an empty data directory only)', () => {
+      const dir = mount('postgresql-initdb');
+      const r = run(['/bin/bash', path.join(dir, '10-app-database.sh')], resolveEnv(server, { ...secrets(), 'pg/app': 'rotated app pw' }, { PGHOST: pg.dir, PGPORT: String(pg.port) }));
+      expect(r.status).not.toBe(0);
+      expect(r.stderr).toContain('role "mlflow" already exists');
+      expect(pg.canLogin('mlflow', APP_PW, 'mlflow')).toBe(true);
+      expect(pg.canLogin('mlflow', 'rotated app pw', 'mlflow')).toBe(false);
+    });
+  });
+
+  describe('create-databases.sh (the DatabaseSetup Job)', () => {
+    const job = jobWith('Job', 'create-databases');
+    const c = container(job, 'create-databases');
+
+    beforeAll(() => {
+      // What a DBA provides on a shared server: an admin that may create databases for the role, and the role.
+      pg.sql(`CREATE ROLE dbadmin LOGIN CREATEDB PASSWORD ${lit(ADMIN_PW)}; CREATE ROLE mlflow_auth LOGIN PASSWORD ${lit(AUTH_PW)}; GRANT mlflow_auth TO dbadmin;`);
+    });
+
+    const setup = (adminPassword: string) => {
+      const dir = mount(podSpec(job).volumes.find((v: any) => v.configMap).configMap.name);
+      return run([c.command[0], path.join(dir, path.basename(c.command[1]))], resolveEnv(c, { ...secrets(), 'pg-admin/password': adminPassword }, { ...tcp, PGPORT: String(pg.port), WAIT_ATTEMPTS: '2', WAIT_INTERVAL: '0' }));
+    };
+
+    it('creates the database owned by its role, closed to PUBLIC, then leaves it as it is on every re-run', () => {
+      const first = setup(ADMIN_PW);
+      expect(first.stderr).toBe('');
+      expect(first.status).toBe(0);
+      expect(first.stdout).toContain('database mlflow_auth created, owned by mlflow_auth\n');
+      expect(pg.sql("SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = 'mlflow_auth'")).toBe('mlflow_auth\n');
+      expect(pg.canLogin('mlflow_auth', AUTH_PW, 'mlflow_auth')).toBe(true);
+      expect(pg.canLogin('outsider', 'outsider', 'mlflow_auth')).toBe(false);
+      pg.sql('CREATE TABLE kept (v text); INSERT INTO kept VALUES (\'still here\')', 'mlflow_auth');
+      const again = setup(ADMIN_PW);
+      expect(again.status).toBe(0);
+      expect(again.stdout).toContain('database mlflow_auth exists\n');
+      expect(pg.sql('SELECT v FROM kept', 'mlflow_auth')).toBe('still here\n');
+    });
+
+    it('re-run after the admin secret is rotated: the new password works, the old one fails the Job', () => {
+      pg.sql(`ALTER ROLE dbadmin PASSWORD ${lit(ADMIN_PW_ROTATED)}`);
+      const rotated = setup(ADMIN_PW_ROTATED);
+      expect(rotated.status).toBe(0);
+      expect(rotated.stdout).toContain('database mlflow_auth exists\n');
+      const stale = setup(ADMIN_PW);
+      expect(stale.status).not.toBe(0);
+      expect(stale.stderr).toContain('password authentication failed for user "dbadmin"');
+      expect(stale.stderr).toContain('could not create database mlflow_auth');
+    });
+  });
+
+  describe('write_db_credentials.py (the TrackingServer\'s db-credentials init container)', () => {
+    const deploy = find(objs, 'Deployment', 'mlflow');
+    const writer = container(deploy, 'db-credentials');
+    const mlflow = container(deploy, 'mlflow');
+    /** The server's backend store URI for libpq: the driver suffix dropped, the real server's address. */
+    const uri = () => String(resolveEnv(mlflow, secrets()).MLFLOW_BACKEND_STORE_URI).replace('postgresql+psycopg2://', 'postgresql://').replace(/@[^/]+\//, `@127.0.0.1:${pg.port}/`);
+
+    const writeAndLogIn = (appPassword: string) => {
+      pg.sql(`ALTER ROLE mlflow PASSWORD ${lit(appPassword)}`);
+      const dir = mount('mlflow-scripts');
+      const pgpass = path.join(fs.mkdtempSync(path.join(work, 'cred-')), 'pgpass');
+      const env = resolveEnv(writer, { ...secrets(), 'pg/app': appPassword, 'mlflow-db/password': appPassword }, {
+        DB_DRIVER_FILE: pgpass, AUTH_DB_DRIVER_FILE: pgpass, AUTH_DB_HOST: '127.0.0.1', AUTH_DB_PORT: String(pg.port),
+      });
+      const w = run(['python3', path.join(dir, 'write_db_credentials.py')], env);
+      // Only PGPASSFILE: libpq must find each role's password in the file.
+      const login = (conninfo: string[]) => run(['psql', ...conninfo, '-w', '-Atqc', 'SELECT current_user'], { PGPASSFILE: pgpass });
+      return { w, pgpass, tracking: login([uri()]), auth: login(['-h', '127.0.0.1', '-p', String(pg.port), '-U', 'mlflow_auth', '-d', 'mlflow_auth']) };
+    };
+
+    it.each([APP_PW, 'plain', 'a:b:c', 'back\\slash\\', '\\:', ' lead and trail ', 'quote\'s "double"', '*:*:*'])('the pgpass it writes logs the tracking role (%j) and the auth role in through libpq, and it prints no password', (password) => {
+      const { w, pgpass, tracking, auth } = writeAndLogIn(password);
+      expect(w.stderr).toBe('');
+      expect(w.status).toBe(0);
+      expect(fs.statSync(pgpass).mode & 0o777).toBe(0o600);
+      expect(tracking.stderr).toBe('');
+      expect(tracking.stdout).toBe('mlflow\n');
+      // The auth database's line (host-specific) comes first; the tracking role falls through to the wildcard line.
+      expect(auth.stderr).toBe('');
+      expect(auth.stdout).toBe('mlflow_auth\n');
+      for (const out of [w.stdout, w.stderr]) {
+        expect(out).not.toContain(password);
+        expect(out).not.toContain(AUTH_PW);
+      }
+    });
+
+    it('the same file no longer logs in once the server has another password (the check is real)', () => {
+      const { pgpass, tracking } = writeAndLogIn(APP_PW);
+      expect(tracking.status).toBe(0);
+      pg.sql(`ALTER ROLE mlflow PASSWORD ${lit(`${APP_PW}x`)}`);
+      const stale = run(['psql', uri(), '-w', '-Atqc', 'SELECT 1'], { PGPASSFILE: pgpass });
+      expect(stale.status).not.toBe(0);
+      expect(stale.stderr).toContain('password authentication failed for user "mlflow"');
+      pg.sql(`ALTER ROLE mlflow PASSWORD ${lit(APP_PW)}`);
+    });
+  });
+
+  describe('pg-dump.sh (the PostgresBackup CronJob) and a restore', () => {
+    const cron = find(objs, 'CronJob', 'postgresql-backup');
+    const dump = container(cron, 'dump');
+
+    it('dumps the application database as its role, and pg_restore puts every row back in a fresh database', () => {
+      pg.sql(`ALTER ROLE mlflow PASSWORD ${lit(APP_PW)}`);
+      const rows = ['plain', 'quote\'s "double"', 'back\\slash', 'ünïcødé', 'tab\there', 'line\nbreak'];
+      const asApp = (db: string, sql: string) => run(['psql', '-h', '127.0.0.1', '-p', String(pg.port), '-U', 'mlflow', '-d', db, '-v', 'ON_ERROR_STOP=1', '-Atqc', sql], { PGPASSWORD: APP_PW });
+      const made = asApp('mlflow', `CREATE TABLE experiments (id serial PRIMARY KEY, name text NOT NULL, score double precision); ${rows.map((r, i) => `INSERT INTO experiments (name, score) VALUES (${lit(r)}, ${i}.5);`).join(' ')}`);
+      expect(made.stderr).toBe('');
+      const out = path.join(work, 'backup');
+      const r = run(dump.command, resolveEnv(dump, secrets(), { ...tcp, PGPORT: String(pg.port), DUMP_DIR: out }));
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      const files = fs.readdirSync(out);
+      expect(files).toHaveLength(1);
+      expect(files[0]).toMatch(/^mlflow-\d{8}T\d{6}Z\.dump$/);
+
+      // The restore the construct documents: pg_restore --clean --if-exists -d <db> <file>, as the application role.
+      pg.sql('CREATE DATABASE restored OWNER mlflow');
+      const restore = run(['pg_restore', '--clean', '--if-exists', '-h', '127.0.0.1', '-p', String(pg.port), '-U', 'mlflow', '-d', 'restored', path.join(out, files[0])], { PGPASSWORD: APP_PW });
+      expect(restore.stderr).toBe('');
+      expect(restore.status).toBe(0);
+      const select = 'SELECT id, name, score FROM experiments ORDER BY id';
+      const original = asApp('mlflow', select);
+      expect(original.stdout.split('\n').filter(Boolean).length).toBeGreaterThanOrEqual(rows.length);
+      expect(asApp('restored', select).stdout).toBe(original.stdout);
+      // The sequence came back too: the next insert does not collide.
+      expect(asApp('restored', "INSERT INTO experiments (name) VALUES ('after restore') RETURNING id").stdout).toBe(`${rows.length + 1}\n`);
+    });
+  });
+
+  describe('gc.py (the GarbageCollection CronJob)', () => {
+    const cron = find(objs, 'CronJob', 'mlflow-gc');
+    const gc = container(cron, 'gc');
+    const writer = container(cron, 'db-credentials');
+
+    it('hands mlflow gc a URI and pgpass that log in to the real server, and a non-local artifact root; its argv shows neither', () => {
+      pg.sql(`ALTER ROLE mlflow PASSWORD ${lit(APP_PW)}`);
+      const dir = mount('mlflow-gc-scripts');
+      const creds = fs.mkdtempSync(path.join(work, 'gc-cred-'));
+      const pgpass = path.join(creds, 'pgpass');
+      const w = run(['python3', path.join(dir, 'write_db_credentials.py')], resolveEnv(writer, secrets(), { DB_DRIVER_FILE: pgpass }));
+      expect(w.status).toBe(0);
+      // A stand-in for MLflow's click CLI (MLflow is not installable here): it records what gc.py
+      // hands it and the process's own command line, then connects the way the real store would
+      // (libpq, the URI without the driver suffix, the password from PGPASSFILE only).
+      const stub = fs.mkdtempSync(path.join(work, 'stub-'));
+      fs.mkdirSync(path.join(stub, 'mlflow'));
+      fs.writeFileSync(path.join(stub, 'mlflow', '__init__.py'), '');
+      fs.writeFileSync(path.join(stub, 'mlflow', 'cli.py'), [
+        'import json, os, subprocess, sys',
+        'from urllib.parse import urlparse',
+        'class _Cli:',
+        '    def main(self, args, prog_name):',
+        '        opts = dict(zip(args[1::2], args[2::2]))',
+        '        uri = opts["--backend-store-uri"].replace("postgresql+psycopg2://", "postgresql://")',
+        '        who = subprocess.run(["psql", uri, "-w", "-Atqc", "SELECT current_user"], capture_output=True, text=True)',
+        '        cmdline = open("/proc/self/cmdline", "rb").read().split(b"\\0")',
+        '        print(json.dumps({"args": args, "prog": prog_name, "cmdline": [c.decode() for c in cmdline if c],',
+        '            "artifact_root_scheme": urlparse(opts["--artifacts-destination"]).scheme, "who": who.stdout, "err": who.stderr}))',
+        'cli = _Cli()',
+        '',
+      ].join('\n'));
+      const env = resolveEnv(gc, secrets(), { PGPASSFILE: pgpass, PYTHONPATH: stub });
+      env.MLFLOW_BACKEND_STORE_URI = env.MLFLOW_BACKEND_STORE_URI.replace(/@[^/]+\//, `@127.0.0.1:${pg.port}/`);
+      const r = run(['python3', path.join(dir, path.basename(gc.command[1]))], env);
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      const out = JSON.parse(r.stdout);
+      expect(out.err).toBe('');
+      expect(out.who).toBe('mlflow\n');
+      expect(out.args).toEqual(['gc', '--backend-store-uri', env.MLFLOW_BACKEND_STORE_URI, '--artifacts-destination', 'mlflow-artifacts:/', '--older-than', '30d']);
+      // MLflow's is_local_uri: no scheme or file: is local (and would be created); this one is not.
+      expect(['', 'file']).not.toContain(out.artifact_root_scheme);
+      expect(out.cmdline).toEqual(['python3', path.join(dir, 'gc.py')]);
+    });
+  });
+
+  it('put no password in any argument of any command the scripts ran', () => {
+    const calls = shims.calls();
+    expect(calls).toMatch(/^pg_dump /m);
+    expect(calls).toMatch(/^psql /m);
+    for (const pw of allPasswords) expect(calls).not.toContain(pw);
+  });
+});
