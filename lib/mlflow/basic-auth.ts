@@ -28,7 +28,11 @@ export interface BasicAuthOptions {
   readonly database?: IDatabase;
   /** The admin MLflow creates on first start (later changes go through the users API). @default "admin" */
   readonly adminUsername?: string;
-  /** The admin's initial password. */
+  /**
+   * The admin's initial password. It must not begin or end with whitespace: MLflow reads it from
+   * an ini file whose values configparser trims, so the init container refuses such a password
+   * (naming the variable, never the value) rather than create an admin who cannot log in.
+   */
   readonly adminPassword: SecretValue;
   /**
    * Flask's `SECRET_KEY` (`MLFLOW_FLASK_SERVER_SECRET_KEY`), which signs CSRF tokens: the same for

@@ -2,11 +2,12 @@
 
 An empty database is left to `mlflow server`, which creates the schema (all tables, then the
 migrations, then the Alembic stamp) on its first start: `mlflow db upgrade` alone fails there in
-several MLflow 3.x releases ("relation metrics does not exist"), because the first migration
-alters tables that only that initialization creates. A database that already holds MLflow's
-tables is migrated with `mlflow db upgrade`.
+MLflow 2.x and 3.x ("relation metrics does not exist"), because the first migration alters tables
+that only that initialization creates. A database that already holds MLflow's tables is migrated
+with `mlflow db upgrade`. Used by the TrackingServer and by MLflow SharingHub (MLflow 2.14).
 
-MLFLOW_BACKEND_STORE_URI holds no password (the driver reads it from the credentials file).
+MLFLOW_BACKEND_STORE_URI holds no password (the driver reads it from the credentials file, or
+libpq from PGPASSWORD).
 """
 import os
 import sys
