@@ -206,7 +206,7 @@ export class MlflowSharingHub extends WorkloadComponent {
     // alone), so the pod crash-looped on first install. The image pins mlflow~=2.14.1 and runs
     // `mlflow server --app-name sharinghub` with no ENTRYPOINT, as user mlflow on python:3.12-slim
     // with PYTHONDONTWRITEBYTECODE=1 (csgroup-oss/mlflow-sharinghub, tag 0.2.0, pyproject.toml and
-    // Dockerfile), so `python` runs the TrackingServer's db_upgrade.py: an empty database is left to
+    // Dockerfile; .github/workflows/publish.yml pushes that build as eoepca/mlflow-sharinghub), so `python` runs the TrackingServer's db_upgrade.py: an empty database is left to
     // `mlflow server`, which creates the schema at start; an existing one is migrated. psycopg2
     // (libpq) reads the password from PGPASSWORD; the URI holds none.
     const scripts = renderScriptVolume(this, 'Scripts', this.workload, {
