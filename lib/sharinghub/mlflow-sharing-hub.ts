@@ -199,30 +199,7 @@ export class MlflowSharingHub extends WorkloadComponent {
     ] : [];
     const resources = props.resources ?? { requests: { cpu: '100m', memory: '512Mi' }, limits: { cpu: '1000m', memory: '2Gi' } };
 
-    // Not `mlflow db upgrade` itself: on the empty database the init script creates it fails, since
-    // the first Alembic migration alters `metrics`, which only the store's own initialization
-    // creates (mlflow/mlflow, mlflow/store/db_migrations/versions/451aebb31d03_add_metric_step.py:
-    // down_revision None, op.add_column("metrics", ...); mlflow/db.py `upgrade` runs the migrations
-    // alone), so the pod crash-looped on first install. The image pins mlflow~=2.14.1 and runs
-    // `mlflow server --app-name sharinghub` with no ENTRYPOINT, as user mlflow on python:3.12-slim
-    // with PYTHONDONTWRITEBYTECODE=1 (csgroup-oss/mlflow-sharinghub, tag 0.2.0, pyproject.toml and
-    // Dockerfile; .github/workflows/publish.yml pushes that build as eoepca/mlflow-sharinghub), so `python` runs the TrackingServer's db_upgrade.py: an empty database is left to
-    // `mlflow server`, which creates the schema at start; an existing one is migrated. psycopg2
-    // (libpq) reads the password from PGPASSWORD; the URI holds none.
-    const scripts = renderScriptVolume(this, 'Scripts', this.workload, {
-      name: `${name}-scripts`,
-      volumeName: 'scripts',
-      files: { 'db_upgrade.py': readScript(path.join(__dirname, '..', 'mlflow'), 'db_upgrade.py') },
-    });
-    const migrate: ContainerSpec = {
-      name: 'db-upgrade',
-      image,
-      command: ['python', scripts.path('db_upgrade.py')],
-      env: [['HOME', EnvValue.literal(HOME)], ...dbEnv],
-      resources,
-      volumeMounts: [scripts.mount],
-      writableDirs: ['/tmp'],
-    };
+    const migrate = renderMigration(this, this.workload, name, image, dbEnv, resources);
     const server: ContainerSpec = {
       name: 'mlflow',
       image,
@@ -258,7 +235,7 @@ export class MlflowSharingHub extends WorkloadComponent {
         selector: { matchLabels: this.workload.podSelector },
         // One pod at a time: the sessions of the old pod are gone with it anyway.
         strategy: { type: 'Recreate' },
-        template: this.workload.podTemplate({ runAs: EOEPCA_IMAGE_USER, longRunning: true, initContainers: [migrate], containers: [server], volumes: [scripts.volume] }),
+        template: this.workload.podTemplate({ runAs: EOEPCA_IMAGE_USER, longRunning: true, initContainers: [migrate.container], containers: [server], volumes: [migrate.volume] }),
       },
     });
 
@@ -288,4 +265,37 @@ export class MlflowSharingHub extends WorkloadComponent {
       pathType: 'Exact',
     });
   }
+}
+
+/**
+ * The init container that brings the schema up to date, and the volume of its script.
+ *
+ * Not `mlflow db upgrade` itself: on the empty database the init script creates it fails, since the
+ * first Alembic migration alters `metrics`, which only the store's own initialization creates
+ * (mlflow/mlflow, mlflow/store/db_migrations/versions/451aebb31d03_add_metric_step.py: down_revision
+ * None, op.add_column("metrics", ...); mlflow/db.py `upgrade` runs the migrations alone), so the pod
+ * crash-looped on first install. The image pins mlflow~=2.14.1 and runs `mlflow server --app-name
+ * sharinghub` with no ENTRYPOINT, as user mlflow on python:3.12-slim with PYTHONDONTWRITEBYTECODE=1
+ * (csgroup-oss/mlflow-sharinghub, tag 0.2.0, pyproject.toml and Dockerfile;
+ * .github/workflows/publish.yml pushes that build as eoepca/mlflow-sharinghub), so `python` runs the
+ * TrackingServer's db_upgrade.py: an empty database is left to `mlflow server`, which creates the
+ * schema at start (mlflow/cli.py `server` calls initialize_backend_stores before any worker); an
+ * existing one is migrated. psycopg2 (libpq) reads the password from PGPASSWORD; the URI holds none.
+ */
+function renderMigration(owner: Construct, w: Workload, name: string, image: ContainerImage, dbEnv: Array<[string, EnvValue]>, resources: ResourceRequirements): { container: ContainerSpec; volume: k8s.Volume } {
+  const scripts = renderScriptVolume(owner, 'Scripts', w, {
+    name: `${name}-scripts`,
+    volumeName: 'scripts',
+    files: { 'db_upgrade.py': readScript(path.join(__dirname, '..', 'mlflow'), 'db_upgrade.py') },
+  });
+  const container: ContainerSpec = {
+    name: 'db-upgrade',
+    image,
+    command: ['python', scripts.path('db_upgrade.py')],
+    env: [['HOME', EnvValue.literal(HOME)], ...dbEnv],
+    resources,
+    volumeMounts: [scripts.mount],
+    writableDirs: ['/tmp'],
+  };
+  return { container, volume: scripts.volume };
 }
