@@ -11,7 +11,7 @@ import {
   BucketSetup, Database, DatabaseEngine, DatabaseSetup, ExternalSecret, IngressTls, KeycloakClientSetup, MlflowAuth, Namespace, ObjectStore,
   OidcAuthStore, Peer, SecretStoreRef, StorageClass, AccessMode, TrackingServer, TrackingServerSmokeTest, VolumeClaim, ArtifactRoot, k8s, standardLabels,
 } from '../lib';
-import { checkHostname } from '../lib/core/validate';
+import { checkHostname, invalid } from '../lib/core/validate';
 import { stringifyYaml } from '../lib/synth/yaml';
 
 export interface ThinkubeMlflowOptions {
@@ -25,8 +25,6 @@ export interface ThinkubeMlflowOptions {
   readonly keycloakUrl?: string;
   /** The existing realm the client is registered in. @default "thinkube" */
   readonly realm?: string;
-  /** Existing Keycloak users given `mlflow-admin` (seed: `auth_realm_username`). @default ["tkadmin"] */
-  readonly admins?: string[];
   /**
    * MLflow with mlflow-oidc-auth, built from lib/mlflow/oidc/Dockerfile and pushed to the
    * platform's registry. A version tag or digest, never `latest`.
@@ -97,6 +95,13 @@ export function thinkubeMlflow(app: App, id: string, options: ThinkubeMlflowOpti
   const bucket = seaweedfs.bucket('mlflow');
   new BucketSetup(chart, 'bucket-setup', { name: 'mlflow-bucket-setup', buckets: [bucket], insecure: options.s3IgnoreTls ?? false, partOf });
 
+  // The seed gave `auth_realm_username` (tkadmin) mlflow-admin by listing the user; listing a person
+  // would strip their other roles and groups on every sync (see KeycloakClientSetup), so the roles
+  // come through the groups mlflow-admins / mlflow-users, which an administrator fills once.
+  if ((options as { admins?: unknown }).admins !== undefined) {
+    invalid(chart, 'admins', 'is no longer an option (listing users would strip their other Keycloak roles and groups on every sync)', (options as { admins?: unknown }).admins,
+      'remove it and add those users to the Keycloak group "mlflow-admins" once (see dist/thinkube-mlflow/README.md)');
+  }
   const keycloakUrl = options.keycloakUrl ?? `https://keycloak.${domain}`;
   const identity = KeycloakClientSetup.mlflow(chart, 'keycloak', {
     keycloakUrl,
@@ -104,7 +109,6 @@ export function thinkubeMlflow(app: App, id: string, options: ThinkubeMlflowOpti
     host,
     admin: { username: 'admin', password: keycloakAdmin.value('password') },
     clientSecret: oidcSecret.value('client-secret'),
-    admins: options.admins ?? ['tkadmin'],
     machineClients: [{ clientId: MLFLOW_AUTOMATION_CLIENT, clientSecret: oidcSecret.value('automation-client-secret'), realmRoles: ['mlflow-user'] }],
     partOf,
   });

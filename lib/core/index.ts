@@ -14,6 +14,7 @@ export { SecretStoreRef, ExternalSecret } from './external-secret';
 export type { RemoteSecretKey, ExternalSecretProps } from './external-secret';
 export { ConnectionGraph } from './connections';
 export type { IConnectionGraph, IConnectionRenderer } from './connection-renderer';
+export { AppNotes } from './app-notes';
 export { Namespace, PolicyScope } from './namespace';
 export type { NamespaceProps } from './namespace';
 export { EnvValue } from './pod';

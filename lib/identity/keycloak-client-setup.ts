@@ -1,4 +1,5 @@
 import { Chart } from 'cdk8s';
+import { AppNotes } from '../core/app-notes';
 import { Construct } from 'constructs';
 import { renderJob } from '../core/batch';
 import { IWorkload, Peer } from '../core/connections';
@@ -13,7 +14,7 @@ import { readScript } from '../core/script-file';
 import { Workload } from '../core/workload';
 import { KeycloakClientBase, KeycloakClientBaseProps, checkClient, checkRealmName } from './identity-provider';
 import {
-  MLFLOW_REALM_ROLES, MlflowClientPresetProps, OidcClientOptions, RealmAccessProps, RealmUser, checkRealmRoles, checkUser, clientSecretVariable, mlflowClientOptions, mlflowRealmUsers, renderClient,
+  MLFLOW_GROUPS, MLFLOW_REALM_ROLES, MlflowClientPresetProps, OidcClientOptions, RealmAccessProps, checkGroups, checkRealmRoles, clientSecretVariable, mlflowClientOptions, renderClient,
 } from './keycloak-realm';
 import { ProtocolMapper } from './protocol-mapper';
 
@@ -45,8 +46,11 @@ export interface MachineClientOptions {
   readonly realmRoles: string[];
 }
 
-/** A client to register in a realm that exists already (`realm`). */
-export interface KeycloakClientSetupProps extends KeycloakClientBaseProps, RealmAccessProps, Pick<ComponentIdentity, 'partOf'> {
+/**
+ * A client to register in a realm that exists already (`realm`). Roles reach people through
+ * `groups`; `users` is refused (see {@link KeycloakClientSetup}).
+ */
+export interface KeycloakClientSetupProps extends KeycloakClientBaseProps, Omit<RealmAccessProps, 'users'>, Pick<ComponentIdentity, 'partOf'> {
   /**
    * Where the Job reaches Keycloak's admin API, when not through the public URL (an in-cluster
    * Service such as `http://keycloak.keycloak.svc:8080`). `peer` and `port`, when set, are the
@@ -67,17 +71,26 @@ export interface KeycloakClientSetupProps extends KeycloakClientBaseProps, Realm
   readonly name?: string;
 }
 
-/** What {@link KeycloakClientSetup.mlflow} needs; the rest is seed 003's client. */
-export interface MlflowClientSetupProps extends Omit<KeycloakClientSetupProps, 'client' | 'realmRoles' | 'users'>, MlflowClientPresetProps {}
+/** What {@link KeycloakClientSetup.mlflow} needs; the rest is seed 003's client, roles and groups. */
+export interface MlflowClientSetupProps extends Omit<KeycloakClientSetupProps, 'client' | 'realmRoles' | 'groups'>, MlflowClientPresetProps {}
 
 const RUN_AS = { uid: 1001, gid: 1001 };
 const CONFIG_DIR = '/config';
 
 /**
- * Registers an OIDC client (its roles, mappers, role assignments and machine clients) in a
+ * Registers an OIDC client (its roles, groups carrying them, mappers and machine clients) in a
  * Keycloak realm that exists already, which the operator's `KeycloakRealmImport` cannot do (it
  * only creates realms). A Job runs keycloak-config-cli against the admin API on every sync; it
- * creates or updates what the file lists and deletes nothing (`no-delete` for clients and roles).
+ * creates or updates the clients, roles and groups the file lists and deletes none of the realm's
+ * others (`no-delete` for clients, roles and groups).
+ *
+ * It never lists a person: keycloak-config-cli 6.4.0 makes a listed user's realm roles, client
+ * roles and groups exactly the file's, removing every other on each sync (adorsys/keycloak-config-cli
+ * v6.4.0, src/main/java/de/adorsys/keycloak/config/service/UserImportService.java:
+ * handleRealmRoles, handleClientRoles and handleGroups each add the missing and remove the rest).
+ * So roles are granted through groups, which a realm administrator adds people to once; group
+ * import leaves memberships alone. The only users listed are the machine clients' own
+ * service-account users, whose roles this file alone decides.
  * The client secrets are read from Secrets in the Job's environment (`$(env:...)` substitution),
  * never written to the manifest. Also the {@link IIdentityProvider} for the relying party.
  */
@@ -86,12 +99,17 @@ export class KeycloakClientSetup extends KeycloakClientBase {
   public static mlflow(scope: Construct, id: string, props: MlflowClientSetupProps): KeycloakClientSetup {
     const host = checkHostname(`KeycloakClientSetup.mlflow "${id}"`, 'host', props.host);
     const clientId = props.clientId ?? 'mlflow';
-    return new KeycloakClientSetup(scope, id, {
+    const setup = new KeycloakClientSetup(scope, id, {
       ...props,
       client: mlflowClientOptions(clientId, `https://${host}`),
       realmRoles: MLFLOW_REALM_ROLES,
-      users: mlflowRealmUsers(props.admins, props.users),
+      groups: MLFLOW_GROUPS,
     });
+    const notes = AppNotes.of(setup);
+    notes.addDifference(`Keycloak: the guide gives \`auth_realm_username\` \`mlflow-admin\` by listing the user in the import; keycloak-config-cli would then make that user's roles and groups exactly the file's on every sync, so the setup renders the groups \`${MLFLOW_GROUPS.map((g) => g.name).join('` and `')}\` carrying the roles instead. Add people to them once in Keycloak (Users → the user → Groups → Join group, or \`kcadm.sh update users/<user-id>/groups/<group-id> -r ${setup.realm} -n\`).`);
+    notes.addDifference('Keycloak: the client\'s default scopes leave out the guide\'s `openid` (Keycloak has no client scope of that name, so the second sync failed) and add Keycloak 26\'s `basic`, `acr` and `web-origins` (without `basic`, tokens have no `sub`).');
+    notes.addDifference('Keycloak: the redirect URIs leave out the guide\'s wildcard `https://<host>/*`: only the `/callback` and `/oauth2/callback` the relying parties use are registered.');
+    return setup;
   }
 
   /**
@@ -122,11 +140,11 @@ export class KeycloakClientSetup extends KeycloakClientBase {
     const adminPeer = props.peer ?? Peer.host(adminUrl.host);
     const adminPort = Port.tcp(props.port ?? adminUrl.port, this, 'port');
 
+    refuseListedUsers(this, props as KeycloakClientSetupProps & { users?: unknown; admins?: unknown });
     const roles = checkRealmRoles(this, props.realmRoles);
     const roleNames = roles.map((r) => r.name!);
-    // Roles of the existing realm may be assigned too: they are not known here, so any role name is accepted.
-    const anyRole = (u: RealmUser) => [...roleNames, ...(u.realmRoles ?? [])];
-    const users = (props.users ?? []).map((u, i) => checkUser(this, this.realm, u, i, anyRole(u)));
+    // Roles of the existing realm may be given too: they are not known here, so any role name is accepted.
+    const groups = checkGroups(this, props.groups, undefined);
     const machines = (props.machineClients ?? []).map((m, i) => {
       checkClient(this, m?.clientId, m?.clientSecret);
       if (m.clientId === this.clientId) invalid(this, `machineClients[${i}].clientId`, 'must differ from the client', m.clientId, `use "${this.clientId}-automation"`);
@@ -162,8 +180,9 @@ export class KeycloakClientSetup extends KeycloakClientBase {
     const realmFile = {
       realm: this.realm,
       ...(roles.length ? { roles: { realm: roles } } : {}),
+      ...(groups.length ? { groups } : {}),
       clients,
-      ...(users.length || serviceAccountUsers.length ? { users: [...users, ...serviceAccountUsers] } : {}),
+      ...(serviceAccountUsers.length ? { users: serviceAccountUsers } : {}),
     };
 
     const name = checkDnsSubdomain(this, 'name', props.name ?? `${this.clientId.toLowerCase().replace(/[^a-z0-9-]+/g, '-')}-keycloak-setup`);
@@ -193,6 +212,10 @@ export class KeycloakClientSetup extends KeycloakClientBase {
           // The realm is shared with other apps: create and update, never delete.
           ['IMPORT_MANAGED_CLIENT', EnvValue.literal('no-delete')],
           ['IMPORT_MANAGED_ROLE', EnvValue.literal('no-delete')],
+          // Required once the file lists groups: with the default (full), keycloak-config-cli 6.4.0
+          // deletes every group of the realm the file does not list, remote state or not
+          // (GroupImportService.importGroups -> deleteGroupsMissingInImport).
+          ['IMPORT_MANAGED_GROUP', EnvValue.literal('no-delete')],
           ['IMPORT_REMOTESTATE_ENABLED', EnvValue.literal('true')],
           [envOf(this.clientId), EnvValue.fromSecret(props.clientSecret)],
           ...machines.map((m): [string, EnvValue] => [envOf(m.clientId), EnvValue.fromSecret(m.clientSecret)]),
@@ -208,6 +231,19 @@ export class KeycloakClientSetup extends KeycloakClientBase {
     if (!Chart.of(this).namespace) {
       invalid(this, 'namespace', 'is required', undefined, "create the chart with a namespace: new Chart(app, 'x', { namespace: 'mlflow' })");
     }
+  }
+}
+
+/**
+ * `users` (and the MLflow preset's `admins` and `users`, from JavaScript callers or an earlier
+ * release) would strip every other role and group of those people on each sync: refused.
+ */
+function refuseListedUsers(scope: Construct, props: { users?: unknown; admins?: unknown }): void {
+  for (const prop of ['users', 'admins'] as const) {
+    const value = props[prop];
+    if (value === undefined || (Array.isArray(value) && value.length === 0)) continue;
+    invalid(scope, prop, 'must not list users of an existing realm (keycloak-config-cli would make their realm roles, client roles and groups exactly the file\'s, removing all others on every sync)',
+      value, 'remove it, grant roles through groups (the MLflow preset renders "mlflow-admins" and "mlflow-users"), and add the people to those groups in Keycloak once');
   }
 }
 

@@ -33,6 +33,18 @@ export interface RealmUser {
   readonly requiredActions?: string[];
 }
 
+/**
+ * A realm group that carries realm roles. Granting roles through a group is how an app gives
+ * existing users access without listing them (see {@link KeycloakClientSetup}): a realm
+ * administrator adds the users to the group once, and the import never touches memberships.
+ */
+export interface RealmGroup {
+  /** `mlflow-admins` */
+  readonly name: string;
+  /** Realm roles every member gets: roles of the realm, or of `realmRoles`. */
+  readonly realmRoles: string[];
+}
+
 /** The OAuth flows a client may use (Keycloak's capability config). */
 export interface OidcClientFlows {
   /** The authorization-code flow (browser login). @default true */
@@ -50,7 +62,7 @@ export interface OidcClientOptions {
   readonly clientId: string;
   /** Shown on Keycloak's consent and account pages. @default - the client id */
   readonly name?: string;
-  /** Where Keycloak may send the browser back to; `*` is allowed at the end of a path only. */
+  /** Where Keycloak may send the browser back to: exact `https://` URLs (no `*`, no `http://`). */
   readonly redirectUris: string[];
   /** Allowed CORS origins; `+` means "the origins of the redirect URIs". @default - none */
   readonly webOrigins?: string[];
@@ -60,7 +72,11 @@ export interface OidcClientOptions {
   readonly flows?: OidcClientFlows;
   /** Lifetime of access tokens issued to this client. @default - the realm's (5 minutes unless set) */
   readonly accessTokenLifespan?: Duration;
-  /** @default - Keycloak's defaults for new clients */
+  /**
+   * Names of client scopes of the realm. `openid` is not one: Keycloak adds it to every OIDC
+   * request by itself and has no client scope of that name.
+   * @default - Keycloak's defaults for new clients
+   */
   readonly defaultClientScopes?: string[];
   /** @default - Keycloak's defaults for new clients */
   readonly optionalClientScopes?: string[];
@@ -74,6 +90,8 @@ export interface RealmAccessProps {
   readonly realmRoles?: RealmRole[];
   /** Users to give realm roles, created when missing (without a password). @default - none */
   readonly users?: RealmUser[];
+  /** Groups carrying realm roles (created or updated; never deleted, memberships untouched). @default - none */
+  readonly groups?: RealmGroup[];
 }
 
 /** A realm to create (`realm`), with one client, imported by the operator. */
@@ -93,12 +111,16 @@ export interface KeycloakRealmProps extends KeycloakClientBaseProps, RealmAccess
   readonly displayName?: string;
 }
 
-/** What the MLflow presets ({@link KeycloakRealm.mlflow}, {@link KeycloakClientSetup.mlflow}) derive seed 003's client, roles and users from. */
+/** What the MLflow presets ({@link KeycloakRealm.mlflow}, {@link KeycloakClientSetup.mlflow}) derive seed 003's client and roles from. */
 export interface MlflowClientPresetProps {
   /** MLflow's public host: the redirect URIs and web origin are derived from it. */
   readonly host: string;
   /** @default "mlflow" */
   readonly clientId?: string;
+}
+
+/** Users a new realm creates: {@link KeycloakRealm.mlflow} only (it makes the realm, so the users are its own). */
+export interface MlflowRealmUsersProps {
   /** Users given `mlflow-admin` (seed: the `auth_realm_username`). @default - none */
   readonly admins?: string[];
   /** Users given `mlflow-user`. @default - none */
@@ -107,11 +129,14 @@ export interface MlflowClientPresetProps {
 
 /** What {@link KeycloakRealm.mlflow} needs: the rest is the reference deployment's realm. */
 export interface MlflowRealmProps extends Pick<KeycloakRealmProps, 'keycloakUrl' | 'realm' | 'clientSecret' | 'keycloakName' | 'name' | 'displayName' | 'peer' | 'port' | 'partOf'>,
-  MlflowClientPresetProps {}
+  MlflowClientPresetProps, MlflowRealmUsersProps {}
 
 /** Realm roles of the MLflow preset. */
 export const MLFLOW_ADMIN_ROLE = 'mlflow-admin';
 export const MLFLOW_USER_ROLE = 'mlflow-user';
+/** Groups of the MLflow preset, carrying those roles: members are added by a realm administrator. */
+export const MLFLOW_ADMIN_GROUP = 'mlflow-admins';
+export const MLFLOW_USER_GROUP = 'mlflow-users';
 
 const BUILT_IN_ROLES = ['offline_access', 'uma_authorization'];
 const PLACEHOLDER = /\$\{/;
@@ -129,10 +154,11 @@ const PLACEHOLDER = /\$\{/;
  */
 export class KeycloakRealm extends KeycloakClientBase {
   /**
-   * The reference MLflow realm (seed 003): roles `mlflow-admin` and `mlflow-user`; a confidential
-   * client `mlflow` with standard flow and direct access grants, redirect URIs `https://<host>/*`,
-   * `/oauth2/callback` and `/callback`, web origins `https://<host>` and `+`, post-logout `+`,
-   * 3600 s access tokens, default scopes email, profile, roles, openid, offline_access, optional
+   * The reference MLflow realm (seed 003): roles `mlflow-admin` and `mlflow-user` and the groups
+   * `mlflow-admins` and `mlflow-users` carrying them; a confidential client `mlflow` with standard
+   * flow and direct access grants, redirect URIs `https://<host>/oauth2/callback` and `/callback`
+   * (the seed's wildcard `https://<host>/*` is refused), web origins `https://<host>` and `+`,
+   * post-logout `+`, 3600 s access tokens, the default scopes of {@link mlflowClientOptions}, optional
    * scopes address and phone; mappers for realm roles (`realm_access.roles`), audience `mlflow` and
    * client roles (`resource_access.${client_id}.roles`).
    */
@@ -143,6 +169,7 @@ export class KeycloakRealm extends KeycloakClientBase {
     return new KeycloakRealm(scope, id, {
       ...props,
       realmRoles: MLFLOW_REALM_ROLES,
+      groups: MLFLOW_GROUPS,
       users: mlflowRealmUsers(props.admins, props.users),
       client: mlflowClientOptions(clientId, origin),
     });
@@ -165,6 +192,7 @@ export class KeycloakRealm extends KeycloakClientBase {
     const roleNames = roles.map((r) => r.name!);
     const users = (props.users ?? []).map((u, i) => checkUser(this, this.realm, u, i, roleNames));
     checkUnique(this, 'users', users.map((u) => u.username!), 'must not repeat a user', (u) => `list "${u}" once, with all of its roles`);
+    const groups = checkGroups(this, props.groups, [...roleNames, ...BUILT_IN_ROLES]);
 
     this.resource = new kc.KeycloakRealmImport(this, 'Resource', {
       metadata: {
@@ -179,6 +207,7 @@ export class KeycloakRealm extends KeycloakClientBase {
           displayName: plain(this, 'displayName', props.displayName ?? this.realm),
           enabled: true,
           ...(roles.length ? { roles: { realm: roles } } : {}),
+          ...(groups.length ? { groups } : {}),
           clients: [renderClient(this, client, `\${${this.secretPlaceholder}}`)],
           ...(users.length ? { users } : {}),
         },
@@ -206,6 +235,31 @@ export function checkRealmRoles(scope: IConstruct, realmRoles: RealmRole[] | und
   return roles;
 }
 
+/**
+ * The groups, checked: a name each, once, and realm roles from `allowedRoles` (undefined: any
+ * role, for a realm that exists already). @internal
+ */
+export function checkGroups(scope: IConstruct, groups: RealmGroup[] | undefined, allowedRoles: string[] | undefined): Array<{ name: string; realmRoles: string[] }> {
+  if (groups !== undefined && !Array.isArray(groups)) invalid(scope, 'groups', 'must be a list of groups', groups, 'pass groups: [{ name: "mlflow-admins", realmRoles: ["mlflow-admin"] }]');
+  const out = (groups ?? []).map((g, i) => {
+    if (!g || typeof g.name !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9 ._-]{0,254}$/.test(g.name)) {
+      invalid(scope, `groups[${i}].name`, 'must be a top-level group name (letters, digits, " ", ".", "_" or "-")', g?.name, 'use a group such as "mlflow-admins"');
+    }
+    if (!Array.isArray(g.realmRoles) || g.realmRoles.length === 0) {
+      invalid(scope, `groups[${i}].realmRoles`, 'must list at least one realm role', g.realmRoles, 'pass realmRoles: ["mlflow-user"]');
+    }
+    g.realmRoles.forEach((r, j) => {
+      if (typeof r !== 'string' || (allowedRoles ? !allowedRoles.includes(r) : !/^[A-Za-z0-9][A-Za-z0-9._:-]{0,254}$/.test(r))) {
+        invalid(scope, `groups[${i}].realmRoles[${j}]`, allowedRoles ? `must be a role of the realm (${allowedRoles.join(', ')})` : 'must be a realm role name', r,
+          `add { name: "${String(r)}" } to realmRoles, or assign an existing role`);
+      }
+    });
+    return { name: g.name, realmRoles: [...g.realmRoles] };
+  });
+  checkUnique(scope, 'groups', out.map((g) => g.name), 'must not repeat a group', (g) => `declare "${g}" once, with all of its roles`);
+  return out;
+}
+
 /** The variable a client's secret is substituted from: `MLFLOW_CLIENT_SECRET` for client `mlflow`. @internal */
 export function clientSecretVariable(clientId: string): string {
   return `${clientId.toUpperCase().replace(/[^A-Z0-9]+/g, '_').replace(/^_+|_+$/g, '')}_CLIENT_SECRET`;
@@ -220,7 +274,21 @@ export function renderClient(scope: IConstruct, c: OidcClientOptions, secret: st
     }
     return u;
   });
+  // Exact https URLs only: a wildcard lets any page of the host (or, with "/*" on a shared host,
+  // any app there) receive authorization codes, and http sends them in clear text.
+  const exact = (prop: string, list: string[], allowPlus: boolean) => list.forEach((u, i) => {
+    if (allowPlus && u === '+') return;
+    if (!u.startsWith('https://')) {
+      invalid(scope, `client.${prop}[${i}]`, 'must be an https:// URL (an http:// redirect sends the authorization code in clear text)', u,
+        `write it as "${u.replace(/^http:/, 'https:')}"`);
+    }
+    if (u.includes('*')) {
+      invalid(scope, `client.${prop}[${i}]`, 'must be an exact URL without "*" (a wildcard lets any path of the host receive the authorization code)', u,
+        'list each callback path, such as "https://app.example.com/callback"');
+    }
+  });
   const redirectUris = uris('redirectUris', c.redirectUris, false);
+  exact('redirectUris', redirectUris, false);
   checkRenamedProps(scope, 'client.', c, {
     standardFlow: 'flows: { standard: ... }', implicitFlow: 'flows: { implicit: ... }',
     directAccessGrants: 'flows: { directAccessGrants: ... }', serviceAccounts: 'flows: { serviceAccounts: ... }',
@@ -232,8 +300,15 @@ export function renderClient(scope: IConstruct, c: OidcClientOptions, secret: st
   }
   const webOrigins = uris('webOrigins', c.webOrigins, true);
   const postLogout = uris('postLogoutRedirectUris', c.postLogoutRedirectUris, true);
+  exact('postLogoutRedirectUris', postLogout, true);
   const scopes = (prop: string, list: string[] | undefined) => list?.map((s, i) => {
     if (typeof s !== 'string' || !/^[A-Za-z0-9_:.-]+$/.test(s)) invalid(scope, `client.${prop}[${i}]`, 'must be a client scope name', s, 'use a scope such as "profile"');
+    // Keycloak has no client scope "openid" (it adds openid to every OIDC request itself):
+    // keycloak-config-cli 6.4.0 looks each listed name up when it updates a client
+    // (ClientImportService.updateClientDefaultOptionalClientScopes -> ClientScopeRepository.getListByNames
+    // returns null for a missing scope, then ClientRepository.addDefaultClientScopes calls getId() on it),
+    // so the second run of the Job fails.
+    if (s === 'openid') invalid(scope, `client.${prop}[${i}]`, 'must not be "openid" (Keycloak has no client scope of that name; openid is always granted)', s, 'remove "openid" from the list');
     return s;
   });
   const mappers = (c.protocolMappers ?? []).map((m, i) => {
@@ -330,12 +405,20 @@ export function plain(scope: IConstruct, prop: string, value: string): string {
 export function mlflowClientOptions(clientId: string, origin: string): OidcClientOptions {
   return {
     clientId,
-    redirectUris: [`${origin}/*`, `${origin}/oauth2/callback`, `${origin}/callback`],
+    // The seed also lists `${origin}/*`: refused (see renderClient). MlflowAuth.oidc sets
+    // OIDC_REDIRECT_URI to /callback (lib/mlflow/oidc-auth.ts), MlflowAuth.oauth2Proxy its
+    // redirect URL to /oauth2/callback (lib/mlflow/oauth2-proxy.ts): those are the only two.
+    redirectUris: [`${origin}/oauth2/callback`, `${origin}/callback`],
     webOrigins: [origin, '+'],
     postLogoutRedirectUris: ['+'],
     flows: { standard: true, implicit: false, directAccessGrants: true },
     accessTokenLifespan: Duration.seconds(3600),
-    defaultClientScopes: ['email', 'profile', 'roles', 'openid', 'offline_access'],
+    // Keycloak 26.1's default client scopes of a new realm (keycloak/keycloak 26.1.0,
+    // services/src/main/java/org/keycloak/protocol/oidc/OIDCLoginProtocolFactory.java,
+    // createDefaultClientScopesImpl): `basic` (since 25; it maps `sub` and `auth_time`, so a list
+    // without it issues tokens without `sub`), `acr`, `web-origins`, `profile`, `email`, `roles`;
+    // plus the seed's `offline_access`. The seed's `openid` is not a client scope (see renderClient).
+    defaultClientScopes: ['basic', 'acr', 'web-origins', 'profile', 'email', 'roles', 'offline_access'],
     optionalClientScopes: ['address', 'phone'],
     protocolMappers: [
       ProtocolMapper.realmRoles({ name: `${clientId}-realm-role-mapper`, claimName: 'realm_access.roles' }),
@@ -349,6 +432,12 @@ export function mlflowClientOptions(clientId: string, origin: string): OidcClien
 export const MLFLOW_REALM_ROLES: RealmRole[] = [
   { name: MLFLOW_ADMIN_ROLE, description: 'MLflow administrator' },
   { name: MLFLOW_USER_ROLE, description: 'MLflow user' },
+];
+
+/** The seed's roles as groups: a realm administrator adds existing users to these. @internal */
+export const MLFLOW_GROUPS: RealmGroup[] = [
+  { name: MLFLOW_ADMIN_GROUP, realmRoles: [MLFLOW_ADMIN_ROLE] },
+  { name: MLFLOW_USER_GROUP, realmRoles: [MLFLOW_USER_ROLE] },
 ];
 
 /** The MLflow preset's users: `admins` get `mlflow-admin`, `users` get `mlflow-user`, in that order. @internal */

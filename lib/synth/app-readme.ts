@@ -2,7 +2,16 @@ import type { Connection } from '../core/peer';
 import { renderMermaid } from '../core/mermaid';
 import type { ManifestObject } from './manifest';
 import { podOf } from './manifest-checks';
+import { prerequisitesOf, renderPrerequisites } from './prerequisites';
 import { syncWaveOf } from './sync-waves';
+
+/** What the README says besides the objects: see `AppNotes` (lib/core/app-notes.ts). */
+export interface AppReadmeNotes {
+  /** Deliberate differences from the guide the app replaces. @default - none */
+  readonly differences?: readonly string[];
+  /** Opt-ins that weaken a default. @default - none */
+  readonly warnings?: readonly string[];
+}
 
 /** Markdown table cell: pipes and newlines would break the row. */
 export function cell(text: string): string {
@@ -13,9 +22,11 @@ export function cell(text: string): string {
  * The generated `dist/<app>/README.md`: the app's components (workloads with images and ports,
  * Services) and a Mermaid diagram of exactly the connections its policies allow, with ports and
  * external peers. A policy change then shows up in a pull request as a changed arrow.
+ * Then what it needs but does not render (Prerequisites, derived from the objects and connections:
+ * {@link prerequisitesOf}), and the app's notes: warnings and deliberate differences from its guide.
  * Deterministic: rows in object (file) order, arrows in graph order.
  */
-export function renderAppReadme(name: string, objects: readonly ManifestObject[], connections: readonly Connection[]): string {
+export function renderAppReadme(name: string, objects: readonly ManifestObject[], connections: readonly Connection[], notes: AppReadmeNotes = {}): string {
   const lines = [
     `# ${name}`,
     '',
@@ -65,6 +76,14 @@ export function renderAppReadme(name: string, objects: readonly ManifestObject[]
     );
   } else {
     lines.push('The connection graph of this app declares no connections.');
+  }
+  lines.push('', ...renderPrerequisites(prerequisitesOf(objects, connections)));
+  if (notes.warnings?.length) {
+    lines.push('', '## Warnings', '', 'Opt-ins of this app that weaken a default:', '', ...notes.warnings.map((w) => `- ${w.replace(/\n/g, ' ')}`));
+  }
+  if (notes.differences?.length) {
+    lines.push('', '## Differences from the guide', '', 'Where this app deliberately does not do what the guide it replaces does, and why:', '',
+      ...notes.differences.map((d) => `- ${d.replace(/\n/g, ' ')}`));
   }
   return `${lines.join('\n')}\n`;
 }

@@ -6,6 +6,7 @@ import { appChecksEnabled } from '../core/app-checks';
 import { checkDnsLabel } from '../core/validate';
 import { checkManifests, renderObject, validateSchemas, withRenderCache } from './app-validation';
 import { ConnectionGraph } from '../core/connections';
+import { AppNotes } from '../core/app-notes';
 import { renderAppReadme } from './app-readme';
 import { DistLockOptions, recoverInterruptedSwap, stagingDirFor, swapIntoPlace, withDistLock } from './dist-swap';
 import { Prerequisites } from './manifest-checks';
@@ -176,7 +177,11 @@ export function cdk8sTarget(name: string, build: (app: App) => void, prerequisit
       build(app);
       const { files, objects } = renderKustomizeDir(synthObjects(app));
       // Not a resource of the kustomization: a picture of the app for reviewers.
-      files.set('README.md', readme ? readme(objects, app) : renderAppReadme(name, objects, ConnectionGraph.of(app).connections));
+      const notes = AppNotes.of(app);
+      // Warnings of opt-ins that weaken a default are printed too, not only written to the README.
+      for (const w of notes.warnings) console.warn(`warning: ${w}`);
+      files.set('README.md', readme ? readme(objects, app)
+        : renderAppReadme(name, objects, ConnectionGraph.of(app).connections, { differences: notes.differences, warnings: notes.warnings }));
       // Unchanged files are linked from the dist/ being replaced (output-files.ts).
       writeOutputFiles(outdir, files);
       return objects;

@@ -143,7 +143,7 @@ describe('thinkube-mlflow (seed 003)', () => {
     const e = env(job.spec.template.spec.containers[0]);
     expect(e).toMatchObject({
       KEYCLOAK_URL: 'https://keycloak.example.com', KEYCLOAK_USER: 'admin', KEYCLOAK_PASSWORD: { secretKeyRef: { name: 'keycloak-admin', key: 'password' } },
-      IMPORT_VARSUBSTITUTION_ENABLED: 'true', IMPORT_MANAGED_CLIENT: 'no-delete', IMPORT_MANAGED_ROLE: 'no-delete',
+      IMPORT_VARSUBSTITUTION_ENABLED: 'true', IMPORT_MANAGED_CLIENT: 'no-delete', IMPORT_MANAGED_ROLE: 'no-delete', IMPORT_MANAGED_GROUP: 'no-delete',
       MLFLOW_CLIENT_SECRET: { secretKeyRef: { name: 'mlflow-oidc', key: 'client-secret' } },
       MLFLOW_AUTOMATION_CLIENT_SECRET: { secretKeyRef: { name: 'mlflow-oidc', key: 'automation-client-secret' } },
     });
@@ -154,9 +154,9 @@ describe('thinkube-mlflow (seed 003)', () => {
     const [mlflow, automation] = realm.clients;
     expect(mlflow).toMatchObject({
       clientId: 'mlflow', publicClient: false, secret: '$(env:MLFLOW_CLIENT_SECRET)', standardFlowEnabled: true, implicitFlowEnabled: false, directAccessGrantsEnabled: true,
-      redirectUris: ['https://mlflow.example.com/*', 'https://mlflow.example.com/oauth2/callback', 'https://mlflow.example.com/callback'],
+      redirectUris: ['https://mlflow.example.com/oauth2/callback', 'https://mlflow.example.com/callback'],
       webOrigins: ['https://mlflow.example.com', '+'], attributes: { 'access.token.lifespan': '3600', 'post.logout.redirect.uris': '+' },
-      defaultClientScopes: ['email', 'profile', 'roles', 'openid', 'offline_access'], optionalClientScopes: ['address', 'phone'],
+      defaultClientScopes: ['basic', 'acr', 'web-origins', 'profile', 'email', 'roles', 'offline_access'], optionalClientScopes: ['address', 'phone'],
     });
     expect(mlflow.protocolMappers.map((m: any) => [m.name, m.protocolMapper, m.config['claim.name'] ?? m.config['included.client.audience']])).toEqual([
       ['mlflow-realm-role-mapper', 'oidc-usermodel-realm-role-mapper', 'realm_access.roles'],
@@ -165,10 +165,16 @@ describe('thinkube-mlflow (seed 003)', () => {
     ]);
     expect(automation).toMatchObject({ clientId: 'mlflow-automation', secret: '$(env:MLFLOW_AUTOMATION_CLIENT_SECRET)', serviceAccountsEnabled: true, standardFlowEnabled: false, directAccessGrantsEnabled: false });
     expect(automation.protocolMappers.find((m: any) => m.protocolMapper === 'oidc-audience-mapper').config['included.client.audience']).toBe('mlflow');
+    // No person is listed (keycloak-config-cli would make their roles and groups exactly the
+    // file's): the roles reach people through groups; only the machine client's own user is listed.
     expect(realm.users).toEqual([
-      { username: 'tkadmin', enabled: true, realmRoles: ['mlflow-admin'] },
       { username: 'service-account-mlflow-automation', enabled: true, serviceAccountClientId: 'mlflow-automation', realmRoles: ['mlflow-user'] },
     ]);
+    expect(realm.groups).toEqual([{ name: 'mlflow-admins', realmRoles: ['mlflow-admin'] }, { name: 'mlflow-users', realmRoles: ['mlflow-user'] }]);
+    // Keycloak has no client scope "openid" (the second sync failed on it); without "basic" tokens lack "sub".
+    expect(mlflow.defaultClientScopes).not.toContain('openid');
+    expect(mlflow.defaultClientScopes).toContain('basic');
+    expect(mlflow.redirectUris.some((u: string) => u.includes('*') || u.startsWith('http:'))).toBe(false);
     expect(JSON.stringify(realm)).not.toMatch(/"(password|credentials)"/i);
   });
 
@@ -180,6 +186,20 @@ describe('thinkube-mlflow (seed 003)', () => {
     expect(Object.keys(client.data).sort()).toEqual(['MLFLOW_KEYCLOAK_CLIENT_ID', 'MLFLOW_KEYCLOAK_TOKEN_URL', 'MLFLOW_TRACKING_URI', 'mlflow-token.sh']);
     expect(client.data.MLFLOW_KEYCLOAK_TOKEN_URL).toBe('https://keycloak.example.com/realms/thinkube/protocol/openid-connect/token');
     expect(synth({ serviceDiscovery: false }).some((o) => o.metadata.name === 'thinkube-service-config')).toBe(false);
+  });
+
+  it('refuses the earlier admins option instead of listing the user', () => {
+    expect(() => synth({ admins: ['tkadmin'] } as any)).toThrow(
+      'thinkube-mlflow: admins is no longer an option (listing users would strip their other Keycloak roles and groups on every sync), got ["tkadmin"]. '
+      + 'Fix: remove it and add those users to the Keycloak group "mlflow-admins" once (see dist/thinkube-mlflow/README.md)');
+  });
+
+  it('says in its README where it differs from the seed (groups, client scopes, redirect URIs)', () => {
+    const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'dist', 'thinkube-mlflow', 'README.md'), 'utf8');
+    const differences = readme.slice(readme.indexOf('## Differences from the guide'));
+    expect(differences).toContain('the groups `mlflow-admins` and `mlflow-users`');
+    expect(differences).toContain('leave out the guide\'s `openid`');
+    expect(differences).toContain('wildcard `https://<host>/*`');
   });
 
   it('matches the snapshot (for review)', () => {

@@ -4,6 +4,7 @@ import { ExternalSecret, SecretStoreRef } from '../../lib/core/external-secret';
 import { Namespace } from '../../lib/core/namespace';
 import { Workload } from '../../lib/core/workload';
 import { IIdentityProvider } from '../../lib/identity/identity-provider';
+import { KeycloakClientSetup } from '../../lib/identity/keycloak-client-setup';
 import { KeycloakRealm, KeycloakRealmProps } from '../../lib/identity/keycloak-realm';
 import { ProtocolMapper } from '../../lib/identity/protocol-mapper';
 import { synthObjects } from '../../lib/synth/synth';
@@ -42,8 +43,9 @@ describe('KeycloakRealm.mlflow (seed 003)', () => {
     ] });
   });
 
-  it('gives the admin user mlflow-admin, with no password or credentials', () => {
+  it('gives the admin user of the new realm mlflow-admin, with no password or credentials, and the groups carrying the roles', () => {
     expect(cr.spec.realm.users).toEqual([{ username: 'tkadmin', enabled: true, realmRoles: ['mlflow-admin'] }]);
+    expect(cr.spec.realm.groups).toEqual([{ name: 'mlflow-admins', realmRoles: ['mlflow-admin'] }, { name: 'mlflow-users', realmRoles: ['mlflow-user'] }]);
     expect(JSON.stringify(cr)).not.toMatch(/credentials|password/i);
   });
 
@@ -55,13 +57,14 @@ describe('KeycloakRealm.mlflow (seed 003)', () => {
   });
 
   it('has the seed\'s redirect URIs, web origins, post-logout redirect and token lifespan', () => {
-    expect(client.redirectUris).toEqual(['https://mlflow.example.com/*', 'https://mlflow.example.com/oauth2/callback', 'https://mlflow.example.com/callback']);
+    // The seed's wildcard https://<host>/* is refused: only the two callbacks are registered.
+    expect(client.redirectUris).toEqual(['https://mlflow.example.com/oauth2/callback', 'https://mlflow.example.com/callback']);
     expect(client.webOrigins).toEqual(['https://mlflow.example.com', '+']);
     expect(client.attributes).toEqual({ 'access.token.lifespan': '3600', 'post.logout.redirect.uris': '+' });
   });
 
-  it('has the seed\'s default and optional client scopes', () => {
-    expect(client.defaultClientScopes).toEqual(['email', 'profile', 'roles', 'openid', 'offline_access']);
+  it('has Keycloak 26\'s default client scopes plus the seed\'s offline_access (no "openid", which is not a client scope), and its optional ones', () => {
+    expect(client.defaultClientScopes).toEqual(['basic', 'acr', 'web-origins', 'profile', 'email', 'roles', 'offline_access']);
     expect(client.optionalClientScopes).toEqual(['address', 'phone']);
   });
 
@@ -166,6 +169,16 @@ describe('KeycloakRealm for any app', () => {
       'test/realm: clientSecret must be a SecretValue, never a string, got a string. Fix: pass SecretValue.fromSecret("mlflow-oidc", "client-secret") or an ExternalSecret value'));
     expect(build({ client: { ...base.client, redirectUris: ['https://${KC_DB_PASSWORD}.example.com'] } })).toThrowError(exactly(
       'test/realm: client.redirectUris[0] must be an http(s) URL without "${", got "https://${KC_DB_PASSWORD}.example.com". Fix: write it as "https://app.example.com/callback"'));
+    expect(build({ client: { ...base.client, redirectUris: ['http://grafana.example.com/login'] } })).toThrowError(exactly(
+      'test/realm: client.redirectUris[0] must be an https:// URL (an http:// redirect sends the authorization code in clear text), got "http://grafana.example.com/login". Fix: write it as "https://grafana.example.com/login"'));
+    expect(build({ client: { ...base.client, redirectUris: ['https://grafana.example.com/*'] } })).toThrowError(exactly(
+      'test/realm: client.redirectUris[0] must be an exact URL without "*" (a wildcard lets any path of the host receive the authorization code), got "https://grafana.example.com/*". Fix: list each callback path, such as "https://app.example.com/callback"'));
+    expect(build({ client: { ...base.client, postLogoutRedirectUris: ['+', 'https://*.example.com'] } })).toThrowError(exactly(
+      'test/realm: client.postLogoutRedirectUris[1] must be an exact URL without "*" (a wildcard lets any path of the host receive the authorization code), got "https://*.example.com". Fix: list each callback path, such as "https://app.example.com/callback"'));
+    expect(build({ client: { ...base.client, defaultClientScopes: ['basic', 'openid'] } })).toThrowError(exactly(
+      'test/realm: client.defaultClientScopes[1] must not be "openid" (Keycloak has no client scope of that name; openid is always granted), got "openid". Fix: remove "openid" from the list'));
+    expect(build({ groups: [{ name: 'viewers', realmRoles: ['admin'] }] })).toThrowError(exactly(
+      'test/realm: groups[0].realmRoles[0] must be a role of the realm (offline_access, uma_authorization), got "admin". Fix: add { name: "admin" } to realmRoles, or assign an existing role'));
     expect(build({ client: { ...base.client, redirectUris: [] } })).toThrowError(exactly(
       'test/realm: client.redirectUris must list at least one URI when the standard flow is on, got []. Fix: pass redirectUris: ["https://app.example.com/callback"]'));
     expect(build({ displayName: 'Team ${HOSTNAME}' })).toThrowError(exactly(
@@ -211,5 +224,29 @@ describe('ProtocolMapper', () => {
       'ProtocolMapper.clientRoles: claimName must be dot-separated claim names (letters, digits, "_", "-"; "${client_id}" is the only template), got "resource_access.${KC_DB_PASSWORD}.roles". Fix: write it as "realm_access.roles" or "groups"'));
     expect(() => ProtocolMapper.audience({ name: 'a' })).toThrowError(exactly(
       'ProtocolMapper.audience: clientAudience or customAudience must be set, got undefined. Fix: pass clientAudience: "mlflow"'));
+  });
+});
+
+describe('KeycloakClientSetup (an existing realm, keycloak-config-cli)', () => {
+  const admin = { username: 'admin', password: secretRef('keycloak-admin', 'password') };
+  const build = (over: Record<string, unknown> = {}) => () => synthChart((chart) => KeycloakClientSetup.mlflow(chart, 'kc', {
+    keycloakUrl: 'https://keycloak.example.com', realm: 'thinkube', host: 'mlflow.example.com', admin, clientSecret, ...over,
+  } as any), 'mlflow');
+
+  it('lists no person: roles reach people through groups, and no group, role or client of the realm is ever deleted', () => {
+    const objs = build()();
+    const realm = JSON.parse(find(objs, 'ConfigMap', 'mlflow-keycloak-setup').data['thinkube.json']);
+    expect(realm.users).toBeUndefined();
+    expect(realm.groups).toEqual([{ name: 'mlflow-admins', realmRoles: ['mlflow-admin'] }, { name: 'mlflow-users', realmRoles: ['mlflow-user'] }]);
+    const env = Object.fromEntries(find(objs, 'Job', 'mlflow-keycloak-setup').spec.template.spec.containers[0].env.map((e: any) => [e.name, e.value]));
+    // With the default (full), a file listing groups deletes every other group of the realm.
+    expect([env.IMPORT_MANAGED_GROUP, env.IMPORT_MANAGED_ROLE, env.IMPORT_MANAGED_CLIENT]).toEqual(['no-delete', 'no-delete', 'no-delete']);
+  });
+
+  it('refuses to list users of the existing realm, with the exact message', () => {
+    const fix = 'Fix: remove it, grant roles through groups (the MLflow preset renders "mlflow-admins" and "mlflow-users"), and add the people to those groups in Keycloak once';
+    const problem = 'must not list users of an existing realm (keycloak-config-cli would make their realm roles, client roles and groups exactly the file\'s, removing all others on every sync)';
+    expect(build({ admins: ['tkadmin'] })).toThrowError(exactly(`test/kc: admins ${problem}, got ["tkadmin"]. ${fix}`));
+    expect(build({ users: [{ username: 'ada', realmRoles: ['mlflow-user'] }] })).toThrowError(exactly(`test/kc: users ${problem}, got [{"username":"ada","realmRoles":["mlflow-user"]}]. ${fix}`));
   });
 });

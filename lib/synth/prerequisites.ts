@@ -1,0 +1,149 @@
+import type { Connection } from '../core/peer';
+import type { ManifestObject } from './manifest';
+import { podOf } from './manifest-checks';
+
+/** One thing an app relies on but does not render, as its README lists it. */
+export interface Prerequisite {
+  /** `CRD`, `ClusterIssuer`, `ClusterSecretStore`, `SecretStore`, `Secret`, `ConfigMap`, `Service` or `Endpoint`. */
+  readonly kind: string;
+  /** The name (a Secret's, a kind's, a peer's). */
+  readonly name: string;
+  /** Where: `namespace kubeflow`, an API group, a port. */
+  readonly where: string;
+  /** Who needs it and why. */
+  readonly usedBy: string;
+}
+
+/** API groups of Kubernetes itself: kinds from any other group need a CRD and its operator. */
+const BUILT_IN_GROUP = /^(|apps|batch|policy|autoscaling|[a-z0-9.-]+\.k8s\.io)$/;
+
+/** The operator behind a CRD group (for the reader: the CRD alone does nothing). */
+const OPERATORS: Readonly<Record<string, string>> = {
+  'external-secrets.io': 'External Secrets Operator',
+  'k8s.keycloak.org': 'Keycloak Operator',
+  'networking.istio.io': 'Istio',
+  'security.istio.io': 'Istio',
+  'serving.kserve.io': 'KServe',
+  'kubeflow.org': 'Kubeflow (Profiles, PodDefaults admission webhook)',
+  'argoproj.io': 'Argo CD',
+  'cert-manager.io': 'cert-manager',
+};
+
+/** cert-manager's ingress-shim issues an Ingress's TLS Secret when one of these annotations is set. */
+const CERT_MANAGER_ANNOTATIONS = ['cert-manager.io/cluster-issuer', 'cert-manager.io/issuer'];
+
+/** Kubernetes publishes these in every namespace itself (the root CA of the API server). */
+const ALWAYS_PRESENT_CONFIG_MAPS = new Set(['kube-root-ca.crt']);
+
+/** The order of the README's rows: operators first, then what the cluster admin creates, then peers. */
+const KIND_ORDER = ['CRD', 'ClusterIssuer', 'ClusterSecretStore', 'SecretStore', 'Secret', 'ConfigMap', 'Service', 'Endpoint'];
+
+const key = (ns: string | undefined, name: string) => `${ns ?? ''}/${name}`;
+const nsText = (ns: string | undefined) => (ns ? `namespace ${ns}` : 'cluster');
+
+/**
+ * Everything the app's objects reference that the app does not render: Secrets (env, envFrom,
+ * volumes, projected volumes, image pull Secrets, Ingress TLS without cert-manager, a
+ * ServiceAccount's secrets, Keycloak import placeholders), ConfigMaps, secret stores, the CRDs
+ * (and operators) of its kinds, and the services outside the app its connections reach.
+ * Deterministic: in object order, each once.
+ */
+export function prerequisitesOf(objects: readonly ManifestObject[], connections: readonly Connection[] = []): Prerequisite[] {
+  const out = new Map<string, Prerequisite>();
+  const add = (p: Prerequisite) => {
+    const k = `${p.kind}|${p.where}|${p.name}`;
+    if (!out.has(k)) out.set(k, p);
+  };
+  const rendered = (kind: string) => new Set(objects.filter((o) => o.kind === kind).map((o) => key(o.metadata.namespace, o.metadata.name)));
+  const secrets = new Set([
+    ...rendered('Secret'),
+    ...objects.filter((o) => o.kind === 'ExternalSecret').map((o) => key(o.metadata.namespace, (o as any).spec?.target?.name ?? o.metadata.name)),
+  ]);
+  const configMaps = rendered('ConfigMap');
+  const stores = new Set([...rendered('SecretStore'), ...rendered('ClusterSecretStore')]);
+  const secret = (ns: string | undefined, name: string | undefined, usedBy: string) => {
+    if (name && !secrets.has(key(ns, name))) add({ kind: 'Secret', name, where: nsText(ns), usedBy });
+  };
+  const configMap = (ns: string | undefined, name: string | undefined, usedBy: string) => {
+    if (name && !configMaps.has(key(ns, name)) && !ALWAYS_PRESENT_CONFIG_MAPS.has(name)) add({ kind: 'ConfigMap', name, where: nsText(ns), usedBy });
+  };
+
+  for (const o of objects) {
+    const ns = o.metadata.namespace;
+    const who = `${o.kind} ${o.metadata.name}`;
+    const [group, version] = o.apiVersion.includes('/') ? o.apiVersion.split('/') : ['', o.apiVersion];
+    if (!BUILT_IN_GROUP.test(group)) {
+      const operator = Object.entries(OPERATORS).find(([g]) => group === g || group.endsWith(`.${g}`))?.[1];
+      add({ kind: 'CRD', name: o.kind, where: `${group}/${version}`, usedBy: operator ?? 'its operator' });
+    }
+    const pod = podOf(o);
+    if (pod?.spec) {
+      const s = pod.spec;
+      for (const ref of s.imagePullSecrets ?? []) secret(ns, ref.name, `${who} (image pull)`);
+      for (const v of s.volumes ?? []) {
+        secret(ns, v.secret?.secretName, `${who} (volume ${v.name})`);
+        configMap(ns, v.configMap?.name, `${who} (volume ${v.name})`);
+        for (const src of v.projected?.sources ?? []) {
+          secret(ns, src.secret?.name, `${who} (volume ${v.name})`);
+          configMap(ns, src.configMap?.name, `${who} (volume ${v.name})`);
+        }
+      }
+      for (const c of [...(s.initContainers ?? []), ...(s.containers ?? [])]) {
+        for (const e of c.env ?? []) {
+          secret(ns, e.valueFrom?.secretKeyRef?.name, `${who} (env ${e.name})`);
+          configMap(ns, e.valueFrom?.configMapKeyRef?.name, `${who} (env ${e.name})`);
+        }
+        for (const f of c.envFrom ?? []) {
+          secret(ns, f.secretRef?.name, `${who} (envFrom)`);
+          configMap(ns, f.configMapRef?.name, `${who} (envFrom)`);
+        }
+      }
+    }
+    const spec = (o as any).spec;
+    if (o.kind === 'Ingress') {
+      const annotations = (o.metadata.annotations ?? {}) as Record<string, string>;
+      const issued = CERT_MANAGER_ANNOTATIONS.find((a) => annotations[a]);
+      for (const t of spec?.tls ?? []) {
+        if (!t.secretName) continue;
+        if (issued) add({ kind: 'ClusterIssuer', name: annotations[issued], where: 'cert-manager', usedBy: `${who} (issues TLS Secret ${t.secretName})` });
+        else secret(ns, t.secretName, `${who} (TLS)`);
+      }
+    }
+    if (o.kind === 'ServiceAccount') for (const ref of (o as any).secrets ?? []) secret(ns, ref.name, `${who} (secrets)`);
+    if (o.kind === 'KeycloakRealmImport') {
+      for (const [variable, p] of Object.entries((spec?.placeholders ?? {}) as Record<string, { secret?: { name?: string } }>)) secret(ns, p.secret?.name, `${who} (placeholder ${variable})`);
+    }
+    if (o.kind === 'ExternalSecret' && spec?.secretStoreRef?.name) {
+      const storeKind = spec.secretStoreRef.kind ?? 'SecretStore';
+      const storeNs = storeKind === 'ClusterSecretStore' ? undefined : ns;
+      if (!stores.has(key(storeNs, spec.secretStoreRef.name))) add({ kind: storeKind, name: spec.secretStoreRef.name, where: nsText(storeNs), usedBy: who });
+    }
+  }
+  // Services outside the app its connections reach (databases, stores, identity providers, gateways).
+  for (const c of connections) {
+    if (c.to.workload) continue;
+    // An address block is an endpoint outside the cluster (a host name resolves to any address).
+    add({ kind: c.to.data.kind === 'cidr' ? 'Endpoint' : 'Service', name: String(c.to), where: `${c.port.protocol} ${c.port.number}`, usedBy: c.description });
+  }
+  const rank = (p: Prerequisite) => (KIND_ORDER.indexOf(p.kind) + KIND_ORDER.length + 1) % (KIND_ORDER.length + 1);
+  // Stable: object order within a kind.
+  return [...out.values()].map((p, i) => ({ p, i })).sort((a, b) => rank(a.p) - rank(b.p) || a.i - b.i).map(({ p }) => p);
+}
+
+/** The README's "Prerequisites" section (lines, without a trailing blank). */
+export function renderPrerequisites(prereqs: readonly Prerequisite[]): string[] {
+  const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  const lines = ['## Prerequisites', ''];
+  if (!prereqs.length) {
+    lines.push('None: the app renders every Secret, ConfigMap and custom resource it uses.');
+    return lines;
+  }
+  lines.push(
+    'What the app relies on but does not render: create these (or install the operators) before the first sync.',
+    '',
+    '| Kind | Name | Where | Used by |',
+    '|---|---|---|---|',
+    ...prereqs.map((p) => `| ${p.kind} | \`${cell(p.name)}\` | ${cell(p.where)} | ${cell(p.usedBy)} |`),
+  );
+  return lines;
+}
