@@ -1,5 +1,6 @@
 /**
- * Seed 004: MLflow inside Kubeflow (1.9+, Istio). MLflow runs in namespace `kubeflow` on Kubeflow
+ * Seed 004: MLflow inside Kubeflow (1.9 and 1.10, Istio; Kubeflow 1.11's default install replaces
+ * MinIO with SeaweedFS behind `minio-service`, whose pods the MinIO peer here does not select). MLflow runs in namespace `kubeflow` on Kubeflow
  * Pipelines' MySQL and MinIO (by reference: a Job creates its database and user, another its
  * bucket), behind `/mlflow/` on `kubeflow/kubeflow-gateway`, with a central-dashboard entry. The
  * profile `kubeflow-user-example-com` gets the `access-ml-pipeline` and `access-mlflow`
@@ -13,20 +14,26 @@
  */
 import { ApiObject, App, Chart, Duration, JsonPatch } from 'cdk8s';
 import {
-  BucketSetup, CentralDashboardLink, ConnectionGraph, Database, DatabaseEngine, EnvValue, ExternalSecret, InferenceService, InferenceSmokeTest,
+  AppNotes, BucketSetup, CentralDashboardLink, ConnectionGraph, Database, DatabaseEngine, EnvValue, ExternalSecret, InferenceService, InferenceSmokeTest,
   InputSchema, Kubeflow, MeshNamespace, ModelLocation, ModelStorageCredentials, MysqlDatabaseSetup, Namespace, ObjectStore, Peer, PodDefault,
   PolicyScope, Port, ProfileAccess, SecretStoreRef, SecretValue, TrackingServer, V2Datatype, VirtualService, invalid,
 } from '../lib';
 import { checkHostname } from '../lib/core/validate';
 
-/** The MLflow run whose model is served (seed "Deploy Model with KServe"). */
-export interface ServedRun {
+/**
+ * The logged model that is served (seed "Deploy Model with KServe"). The seed served a run's
+ * `artifacts/model/`, MLflow 2's layout; MLflow 3 (3.14 here) stores a model logged with
+ * `log_model` under `<experiment>/models/<model id>/artifacts/` (see ModelLocation).
+ */
+export interface ServedModel {
   /** @default "1" */
   readonly experimentId?: string;
-  /** The run id from the MLflow run page. @default the seed's "d88a93df67ac4d8282894ebeadc0956a" */
-  readonly runId?: string;
-  /** @default "model" */
-  readonly artifactPath?: string;
+  /**
+   * The logged model id (`m-` and 32 hexadecimal characters), from the run page's "Logged models"
+   * or the value `log_model` returns (`model_info.model_id`).
+   * @default "m-00000000000000000000000000000000" (a placeholder: set yours)
+   */
+  readonly modelId?: string;
 }
 
 export interface KubeflowMlflowOptions {
@@ -44,11 +51,11 @@ export interface KubeflowMlflowOptions {
    * @default "platform-secrets"
    */
   readonly secretStore?: string;
-  /** @default - the seed's run */
-  readonly model?: ServedRun;
+  /** @default - a placeholder model id in experiment 1 */
+  readonly model?: ServedModel;
 }
 
-const SEED_RUN_ID = 'd88a93df67ac4d8282894ebeadc0956a';
+const PLACEHOLDER_MODEL_ID = `m-${'0'.repeat(32)}`;
 const BUCKET = 'mlflow-artifacts';
 const PART_OF = 'kubeflow';
 
@@ -156,15 +163,23 @@ export function kubeflowMlflow(app: App, id: string, options: KubeflowMlflowOpti
     secretName: 'minio-kserve-secret',
     serviceAccountName: 'sa-minio-kserve',
   });
-  const run = options.model ?? {};
+  const served = options.model ?? {};
+  // The options of an earlier release named a run (MLflow 2's layout), which MLflow 3 does not use for log_model.
+  for (const old of ['runId', 'artifactPath'] as const) {
+    const value = (served as Record<string, unknown>)[old];
+    if (value !== undefined) {
+      invalid(profile, `model.${old}`, 'is no longer an option (MLflow 3 stores a model logged with log_model under models/<model id>/, not in the run\'s artifacts)', value,
+        'pass model: { experimentId, modelId: "m-..." } with the logged model id from the run page');
+    }
+  }
+  AppNotes.of(kf).addDifference('Serving: the guide builds the storage URI from a run (`s3://mlflow-artifacts/<exp>/<run>/artifacts/model`), MLflow 2\'s layout; MLflow 3.14 stores a model logged with `log_model` under `s3://mlflow-artifacts/<exp>/models/<model id>/artifacts/`, so the app takes the logged model id (`model: { experimentId, modelId }`).');
   const service = new InferenceService(profile, 'model', {
     name: 'bankchurn-model',
-    model: ModelLocation.run({
+    model: ModelLocation.loggedModel({
       store: modelStore,
       bucket: BUCKET,
-      experimentId: run.experimentId ?? '1',
-      runId: run.runId ?? SEED_RUN_ID,
-      ...(run.artifactPath ? { artifactPath: run.artifactPath } : {}),
+      experimentId: served.experimentId ?? '1',
+      modelId: served.modelId ?? PLACEHOLDER_MODEL_ID,
     }),
     credentials,
     sidecarInjection: false,

@@ -24,7 +24,7 @@ const PIPELINES_MYSQL_CLIENTS = [
 ];
 
 /**
- * Named, typed references to the parts of a Kubeflow installation (1.9+, Istio) that an app
+ * Named, typed references to the parts of a Kubeflow installation (1.9 or 1.10, Istio) that an app
  * connects to but does not render. Each is a {@link Peer} (or gateway), so policies select them by
  * their labels and service accounts, never by strings scattered over the app.
  */
@@ -34,7 +34,12 @@ export class Kubeflow {
     return `mysql.${ns(options)}.svc.cluster.local`;
   }
 
-  /** The S3 endpoint of Kubeflow Pipelines' MinIO (`minio-service`, port 9000, plain HTTP). */
+  /**
+   * The S3 endpoint of Kubeflow Pipelines' object store (`minio-service`, port 9000, plain HTTP).
+   * Kubeflow 1.9 and 1.10 run MinIO behind it; 1.11's default install runs SeaweedFS behind the same
+   * name (selector `app: seaweedfs`, target port 8333: kubeflow/manifests v1.11.0,
+   * applications/pipeline/upstream/third-party/seaweedfs/base/seaweedfs/minio-service.yaml).
+   */
   public static minioEndpoint(options: KubeflowComponentOptions = {}): string {
     return `http://minio-service.${ns(options)}.svc.cluster.local:9000`;
   }
@@ -45,8 +50,10 @@ export class Kubeflow {
   }
 
   /**
-   * Kubeflow Pipelines' MinIO pods (`app: minio`). Only ever a connection target here: its service
-   * account (the namespace default) appears in no policy.
+   * Kubeflow Pipelines' MinIO pods (`app: minio`, port 9000: kubeflow/manifests v1.10.0,
+   * apps/pipeline/upstream/third-party/minio/base/minio-service.yaml). Not Kubeflow 1.11's default,
+   * whose `minio-service` selects SeaweedFS (`app: seaweedfs`, 8333). Only ever a connection target
+   * here: its service account (the namespace default) appears in no policy.
    */
   public static minio(options: KubeflowComponentOptions = {}): Peer {
     return Peer.externalWorkload({ name: 'minio', namespace: ns(options), serviceAccount: 'default', podLabels: { app: 'minio' } });

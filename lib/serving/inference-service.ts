@@ -105,7 +105,7 @@ export class InferenceService extends Construct implements IWorkload {
     this.namespace = namespace;
     if (!(props.model instanceof ModelLocation)) {
       invalid(this, 'model', 'must be made with ModelLocation.run(...) or ModelLocation.loggedModel(...)', typeof props.model === 'string' ? props.model : typeof props.model,
-        'pass model: ModelLocation.run({ store, bucket, experimentId, runId })');
+        'pass model: ModelLocation.loggedModel({ store, bucket, experimentId, modelId })');
     }
     if (!(props.credentials instanceof ModelStorageCredentials)) {
       invalid(this, 'credentials', 'must be a ModelStorageCredentials', typeof props.credentials, 'pass credentials: new ModelStorageCredentials(chart, "kserve-s3", { ... })');

@@ -7,7 +7,10 @@ const MODEL_ID = /^m-[0-9a-f]{32}$/;
 const EXPERIMENT_ID = /^[0-9]{1,19}$/;
 const SEGMENT = /^[A-Za-z0-9_][A-Za-z0-9._-]*$/;
 
-/** Where MLflow stores a run's artifacts, as MLflow lays them out on an S3 artifact store. */
+/**
+ * Files logged as a run's artifacts, as MLflow lays them out on an S3 artifact store. Not where an
+ * MLflow 3 client's `log_model` puts a model (see {@link LoggedModelLocation}).
+ */
 export interface RunArtifactLocation {
   /** The object store MLflow writes artifacts to (`--artifacts-destination`). */
   readonly store: IObjectStore;
@@ -21,7 +24,11 @@ export interface RunArtifactLocation {
   readonly experimentId: string;
   /** The run id: 32 lower-case hexadecimal characters. */
   readonly runId: string;
-  /** The path of the logged model inside the run's artifacts (`mlflow.<flavor>.log_model(..., "model")`). @default "model" */
+  /**
+   * The path of the model directory inside the run's artifacts: what an MLflow 2.x client's
+   * `log_model(..., artifact_path="model")`, or `mlflow.log_artifacts(dir, "model")`, wrote.
+   * @default "model"
+   */
   readonly artifactPath?: string;
 }
 
@@ -45,16 +52,27 @@ export interface LoggedModelLocation {
 /**
  * Where a served model's files are, built from typed parts: KServe gets an `s3://` storageUri that
  * nobody pastes. Checked when an {@link InferenceService} uses it, so errors name that construct.
+ *
+ * MLflow 3 (the tracking servers of this library run 3.14) stores what `mlflow.<flavor>.log_model`
+ * logs as a logged model, under `<experiment artifact location>/models/<model id>/artifacts/`, no
+ * longer among the run's artifacts (mlflow/mlflow v3.0.0 and later, mlflow/store/tracking/sqlalchemy_store.py
+ * `create_logged_model`: `append_to_uri_path(experiment.artifact_location, "models", model_id, "artifacts")`;
+ * MLflow 3 migration guide, "Model Artifacts Storage Location"). So a model logged from a notebook
+ * against such a server is a {@link ModelLocation.loggedModel}; {@link ModelLocation.run} is for
+ * files logged as run artifacts (an MLflow 2.x client's `log_model`, or `log_artifacts`).
  */
 export class ModelLocation {
-  /** A model logged in a run: `s3://<bucket>[/<prefix>]/<experimentId>/<runId>/artifacts/<artifactPath>/`. */
+  /**
+   * Files logged as a run's artifacts: `s3://<bucket>[/<prefix>]/<experimentId>/<runId>/artifacts/<artifactPath>/`.
+   * Not a model an MLflow 3 client logged with `log_model`: use {@link ModelLocation.loggedModel}.
+   */
   public static run(location: RunArtifactLocation): ModelLocation {
     return new ModelLocation('run', { ...location });
   }
 
   /**
-   * An MLflow 3 logged model (what a registered model version resolves to):
-   * `s3://<bucket>[/<prefix>]/<experimentId>/models/<modelId>/artifacts/`.
+   * A model an MLflow 3 client logged with `log_model` (also what a registered model version
+   * resolves to): `s3://<bucket>[/<prefix>]/<experimentId>/models/<modelId>/artifacts/`.
    */
   public static loggedModel(location: LoggedModelLocation): ModelLocation {
     return new ModelLocation('logged-model', { ...location });

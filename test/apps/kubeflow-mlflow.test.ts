@@ -112,21 +112,28 @@ describe('apps/kubeflow-mlflow (seed 004)', () => {
     const isvc = find(objs, 'InferenceService', 'bankchurn-model');
     expect(isvc.metadata.namespace).toBe(PROFILE);
     expect(isvc.spec.predictor.serviceAccountName).toBe('sa-minio-kserve');
-    expect(isvc.spec.predictor.model.storageUri).toBe('s3://mlflow-artifacts/1/d88a93df67ac4d8282894ebeadc0956a/artifacts/model/');
+    // MLflow 3's layout for a model logged with log_model (a placeholder id until one is set).
+    expect(isvc.spec.predictor.model.storageUri).toBe(`s3://mlflow-artifacts/1/models/m-${'0'.repeat(32)}/artifacts/`);
     expect(find(objs, 'ServiceAccount', 'sa-minio-kserve').secrets).toEqual([{ name: 'minio-kserve-secret' }]);
     expect(find(objs, 'ExternalSecret', 'minio-kserve-secret').metadata.namespace).toBe(PROFILE);
     expect(find(objs, 'Job', 'bankchurn-model-smoke-test').metadata.annotations['argocd.argoproj.io/hook']).toBe('PostSync');
     expect(find(objs, 'Job', 'dashboard-link-mlflow').metadata.namespace).toBe('kubeflow');
   });
 
-  it('serves the run given in the options', () => {
-    const o = synth({ model: { experimentId: '4', runId: 'a'.repeat(32), artifactPath: 'churn' } });
-    expect(find(o, 'InferenceService', 'bankchurn-model').spec.predictor.model.storageUri).toBe(`s3://mlflow-artifacts/4/${'a'.repeat(32)}/artifacts/churn/`);
+  it('serves the logged model given in the options, where MLflow 3 stores it', () => {
+    const o = synth({ model: { experimentId: '4', modelId: `m-${'a'.repeat(32)}` } });
+    expect(find(o, 'InferenceService', 'bankchurn-model').spec.predictor.model.storageUri).toBe(`s3://mlflow-artifacts/4/models/m-${'a'.repeat(32)}/artifacts/`);
+  });
+
+  it('refuses the run options of an earlier release (MLflow 2\'s layout) with the exact message', () => {
+    expect(() => synth({ model: { runId: 'a'.repeat(32) } } as any)).toThrow(
+      `kubeflow-mlflow-profile: model.runId is no longer an option (MLflow 3 stores a model logged with log_model under models/<model id>/, not in the run's artifacts), got "${'a'.repeat(32)}". `
+      + 'Fix: pass model: { experimentId, modelId: "m-..." } with the logged model id from the run page');
   });
 
   it('refuses a bad run id, Kubeflow host and profile with exact messages', () => {
-    expect(() => synth({ model: { runId: 'd88a93df' } })).toThrow(
-      'kubeflow-mlflow-profile/model: model.runId must be an MLflow run id (32 lower-case hexadecimal characters), got "d88a93df". Fix: copy the run id from the run page, such as "d88a93df67ac4d8282894ebeadc0956a"');
+    expect(() => synth({ model: { modelId: 'm-d88a93df' } })).toThrow(
+      'kubeflow-mlflow-profile/model: model.modelId must be an MLflow logged model id ("m-" and 32 lower-case hexadecimal characters), got "m-d88a93df". Fix: copy the model id from the logged model page, such as "m-0123456789abcdef0123456789abcdef"');
     expect(() => synth({ kubeflowHost: 'https://kubeflow.example.org' })).toThrow(
       'kubeflow-mlflow: kubeflowHost must be a fully qualified lower-case host name without scheme, port or path, got "https://kubeflow.example.org". Fix: write it as "mlflow.example.com"');
     expect(() => synth({ profile: 'kubeflow' })).toThrow(

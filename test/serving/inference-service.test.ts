@@ -95,7 +95,7 @@ describe('InferenceService options', () => {
 
   it.each([
     ['a pasted storage URI', { model: 's3://mlflow-artifacts/1/x/artifacts/model/' },
-      'test/model: model must be made with ModelLocation.run(...) or ModelLocation.loggedModel(...), got "s3://mlflow-artifacts/1/x/artifacts/model/". Fix: pass model: ModelLocation.run({ store, bucket, experimentId, runId })'],
+      'test/model: model must be made with ModelLocation.run(...) or ModelLocation.loggedModel(...), got "s3://mlflow-artifacts/1/x/artifacts/model/". Fix: pass model: ModelLocation.loggedModel({ store, bucket, experimentId, modelId })'],
     ['more minimum than maximum replicas', { minReplicas: 3, maxReplicas: 2 },
       'test/model: maxReplicas must be an integer from 3 to 1000, got 2. Fix: use a whole number from 3 to 1000'],
     ['scale to zero in raw mode', { minReplicas: 0, mode: ServingMode.rawDeployment() },
