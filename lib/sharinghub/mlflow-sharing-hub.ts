@@ -242,27 +242,38 @@ export class MlflowSharingHub extends WorkloadComponent {
     this.workload.allowFrom(hub.controller, Port.tcp(PORT), 'ingress controller: MLflow under /mlflow');
     // The SharingHub host, its class and its certificate.
     const onHub = { labels: this.workload.labels, className: hub.ingressClassName, host: hub.host, tlsSecretName: hub.tlsSecretName, serviceName: name };
+    // ingress-nginx turns every path of a host into a case-insensitive regex location
+    // (`~* "^<path>"`) once any Ingress on that host uses rewrite-target or use-regex, and tries
+    // them longest first (kubernetes/ingress-nginx controller-v1.15.1,
+    // internal/ingress/controller/template/template.go buildLocation/enforceRegexModifier,
+    // internal/ingress/controller/controller.go: locations sorted by path length; #10618). An Exact
+    // `/mlflow` then loses to any longer pattern that matches it, so neither pattern here may match
+    // what the other serves: `/mlflow/...` is proxied, `/mlflow` alone is redirected.
     renderIngress(this, 'Ingress', {
       ...onHub,
       name,
       // No cert-manager annotation: the SharingHub Ingress owns the host's certificate.
       annotations: {
         'nginx.ingress.kubernetes.io/use-regex': 'true',
-        'nginx.ingress.kubernetes.io/rewrite-target': '/$2',
+        'nginx.ingress.kubernetes.io/rewrite-target': '/$1',
         'nginx.ingress.kubernetes.io/proxy-body-size': '0',
         ...(props.forwardScriptName ? { 'nginx.ingress.kubernetes.io/configuration-snippet': `proxy_set_header X-Script-Name ${MLFLOW_SHARINGHUB_PATH};` } : {}),
       },
-      path: `${MLFLOW_SHARINGHUB_PATH}(/|$)(.*)`,
+      path: `${MLFLOW_SHARINGHUB_PATH}/(.*)`,
       pathType: 'ImplementationSpecific',
     });
     // `/mlflow` without the slash would load the UI with its relative asset URLs resolved against
-    // `/`, which SharingHub serves: redirect it (an Exact location wins over the regex ones).
+    // `/`, which SharingHub serves: redirect it. A regex anchored at both ends (`^/mlflow$`), so
+    // it matches that path only, whichever order ingress-nginx tries the host's locations in.
     renderIngress(this, 'Redirect', {
       ...onHub,
       name: `${name}-redirect`,
-      annotations: { 'nginx.ingress.kubernetes.io/permanent-redirect': `${this.url}/` },
-      path: MLFLOW_SHARINGHUB_PATH,
-      pathType: 'Exact',
+      annotations: {
+        'nginx.ingress.kubernetes.io/use-regex': 'true',
+        'nginx.ingress.kubernetes.io/permanent-redirect': `${this.url}/`,
+      },
+      path: `${MLFLOW_SHARINGHUB_PATH}$`,
+      pathType: 'ImplementationSpecific',
     });
   }
 }

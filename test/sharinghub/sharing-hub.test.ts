@@ -144,19 +144,41 @@ describe('MlflowSharingHub', () => {
 
   it('is served at https://sharinghub.<domain>/mlflow/: rewritten to /, same host and TLS secret, no second certificate', () => {
     const ing = find(objs, 'Ingress', 'mlflow-sharinghub');
-    expect(ing.spec.rules).toEqual([{ host: 'sharinghub.example.com', http: { paths: [{ path: '/mlflow(/|$)(.*)', pathType: 'ImplementationSpecific', backend: { service: { name: 'mlflow-sharinghub', port: { name: 'http' } } } }] } }]);
-    expect(ing.metadata.annotations).toEqual({ 'nginx.ingress.kubernetes.io/use-regex': 'true', 'nginx.ingress.kubernetes.io/rewrite-target': '/$2', 'nginx.ingress.kubernetes.io/proxy-body-size': '0' });
+    expect(ing.spec.rules).toEqual([{ host: 'sharinghub.example.com', http: { paths: [{ path: '/mlflow/(.*)', pathType: 'ImplementationSpecific', backend: { service: { name: 'mlflow-sharinghub', port: { name: 'http' } } } }] } }]);
+    expect(ing.metadata.annotations).toEqual({ 'nginx.ingress.kubernetes.io/use-regex': 'true', 'nginx.ingress.kubernetes.io/rewrite-target': '/$1', 'nginx.ingress.kubernetes.io/proxy-body-size': '0' });
     expect(ing.spec.tls).toEqual([{ hosts: ['sharinghub.example.com'], secretName: 'sharinghub-tls' }]);
     // What the rewrite does to the paths the UI and the clients use.
-    const rewrite = (p: string) => { const m = new RegExp(`^${ing.spec.rules[0].http.paths[0].path}`).exec(p); return m ? p.replace(m[0], `/${m[2]}`) : undefined; };
+    const rewrite = (p: string) => { const m = new RegExp(`^${ing.spec.rules[0].http.paths[0].path}`).exec(p); return m ? p.replace(m[0], `/${m[1]}`) : undefined; };
     expect(rewrite('/mlflow/')).toBe('/');
     expect(rewrite('/mlflow/health')).toBe('/health');
     expect(rewrite('/mlflow/ajax-api/2.0/mlflow/experiments/search')).toBe('/ajax-api/2.0/mlflow/experiments/search');
     expect(rewrite('/mlflow/group/project/tracking/')).toBe('/group/project/tracking/');
     expect(rewrite('/api/stac/collections')).toBeUndefined();
     const redirect = find(objs, 'Ingress', 'mlflow-sharinghub-redirect');
-    expect(redirect.metadata.annotations).toEqual({ 'nginx.ingress.kubernetes.io/permanent-redirect': 'https://sharinghub.example.com/mlflow/' });
-    expect(redirect.spec.rules[0].http.paths[0]).toMatchObject({ path: '/mlflow', pathType: 'Exact' });
+    expect(redirect.metadata.annotations).toEqual({ 'nginx.ingress.kubernetes.io/use-regex': 'true', 'nginx.ingress.kubernetes.io/permanent-redirect': 'https://sharinghub.example.com/mlflow/' });
+    expect(redirect.spec.rules[0].http.paths[0]).toMatchObject({ path: '/mlflow$', pathType: 'ImplementationSpecific' });
+  });
+
+  it('sends each path to the right Ingress the way ingress-nginx selects locations (kubernetes/ingress-nginx#10618): /mlflow reaches the redirect', () => {
+    // ingress-nginx controller-v1.15.1: once any Ingress of a host uses rewrite-target or use-regex,
+    // every path of the host becomes `~* "^<path>"` (template.go buildLocation, enforceRegexModifier);
+    // locations are sorted longest path first (controller.go), and nginx takes the first regex that matches.
+    const ingresses = objs.filter((o: any) => o.kind === 'Ingress' && o.spec.rules.some((r: any) => r.host === 'sharinghub.example.com'));
+    const locations = ingresses.flatMap((o: any) => o.spec.rules.flatMap((r: any) => r.http.paths.map((p: any) => ({ ingress: o.metadata.name, path: p.path as string, annotations: o.metadata.annotations ?? {} }))));
+    const enforceRegex = locations.some((l: any) => l.annotations['nginx.ingress.kubernetes.io/use-regex'] === 'true' || l.annotations['nginx.ingress.kubernetes.io/rewrite-target']);
+    expect(enforceRegex).toBe(true);
+    const ordered = [...locations].sort((a, b) => (a.path > b.path ? -1 : a.path < b.path ? 1 : 0)).sort((a, b) => b.path.length - a.path.length);
+    const served = (uri: string) => ordered.find((l) => new RegExp(`^${l.path}`, 'i').test(uri))?.ingress;
+    expect(served('/mlflow')).toBe('mlflow-sharinghub-redirect');
+    expect(served('/mlflow/')).toBe('mlflow-sharinghub');
+    expect(served('/mlflow/ajax-api/2.0/mlflow/experiments/search')).toBe('mlflow-sharinghub');
+    expect(served('/')).toBe('sharinghub');
+    expect(served('/api/stac/collections')).toBe('sharinghub');
+    expect(served('/mlflowx')).toBe('sharinghub');
+    // The earlier rendering, for the record: `/mlflow(/|$)(.*)` next to an Exact `/mlflow` sent
+    // `/mlflow` to the proxy (the longer regex matched first), never to the redirect.
+    const before = [{ ingress: 'mlflow-sharinghub', path: '/mlflow(/|$)(.*)' }, { ingress: 'mlflow-sharinghub-redirect', path: '/mlflow' }, { ingress: 'sharinghub', path: '/' }];
+    expect(before.find((l) => new RegExp(`^${l.path}`, 'i').test('/mlflow'))?.ingress).toBe('mlflow-sharinghub');
   });
 
   it('forwardScriptName adds the X-Script-Name header the plugin prefixes its redirects with', () => {
