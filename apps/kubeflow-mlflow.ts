@@ -4,7 +4,7 @@
  * Pipelines' MySQL and MinIO (by reference: a Job creates its database and user, another its
  * bucket), behind `/mlflow/` on `kubeflow/kubeflow-gateway`, with a central-dashboard entry. The
  * profile `kubeflow-user-example-com` gets the `access-ml-pipeline` and `access-mlflow`
- * PodDefaults, the RoleBinding to `kubeflow-edit`, and a KServe InferenceService serving a model
+ * PodDefaults, a narrow RoleBinding in `kubeflow` (the seed's `kubeflow-edit` only as an opt-in), and a KServe InferenceService serving a model
  * logged in MLflow, checked by a smoke-test Job. Every allow (NetworkPolicy and Istio
  * AuthorizationPolicy) comes from declared connections; credentials come from an External Secrets
  * store or, for MySQL's root, Kubeflow's own `mysql-secret`.
@@ -51,6 +51,12 @@ export interface KubeflowMlflowOptions {
    * @default "platform-secrets"
    */
   readonly secretStore?: string;
+  /**
+   * Render the seed's RoleBinding of the profile to `kubeflow-edit` in `kubeflow` (Secrets and exec
+   * for every notebook) instead of the narrow Role; synth warns.
+   * @default false
+   */
+  readonly seedKubeflowEdit?: boolean;
   /** @default - a placeholder model id in experiment 1 */
   readonly model?: ServedModel;
 }
@@ -144,7 +150,11 @@ export function kubeflowMlflow(app: App, id: string, options: KubeflowMlflowOpti
   // Seed "Create Virtual Service", plus the redirect of /mlflow without its slash.
   new VirtualService(kf, 'mlflow-route', { gateway: Kubeflow.gateway(), destination: mlflow, pathPrefix: '/mlflow/', timeout: Duration.minutes(5) });
   CentralDashboardLink.mlflow(kf, 'dashboard-link');
-  new ProfileAccess(kf, 'profile-access', { profile: profileName });
+  // The seed binds kubeflow-edit here (Secrets, exec); the default is a narrow Role (see ProfileAccess).
+  new ProfileAccess(kf, 'profile-access', { profile: profileName, ...(options.seedKubeflowEdit ? { clusterRole: 'kubeflow-edit' } : {}) });
+  if (!options.seedKubeflowEdit) {
+    AppNotes.of(kf).addDifference('RBAC: the guide binds the profile\'s `default-editor` to `kubeflow-edit` in `kubeflow`, which lets every notebook read `mysql-secret` and exec into Kubeflow\'s pods; Kubeflow Pipelines does not need it (it authorizes against the profile namespace). The app binds a Role that may only `get` the `mlflow` Service; `seedKubeflowEdit: true` renders the guide\'s binding, with a warning.');
+  }
 
   // --- the profile namespace: notebooks and serving ----------------------------------------------
   new Namespace(profile, 'namespace', { create: false, policyScope: PolicyScope.APP_PODS });

@@ -108,7 +108,11 @@ describe('apps/kubeflow-mlflow (seed 004)', () => {
   it('gives the profile its PodDefaults, RoleBinding and a served model with its smoke test', () => {
     expect(find(objs, 'PodDefault', 'access-ml-pipeline').metadata.namespace).toBe(PROFILE);
     expect(find(objs, 'PodDefault', 'access-mlflow').spec.env).toEqual([{ name: 'MLFLOW_TRACKING_URI', value: 'http://mlflow.kubeflow.svc.cluster.local:5000' }]);
-    expect(find(objs, 'RoleBinding', `allow-${PROFILE}-kubeflow-edit`).subjects).toEqual([{ kind: 'ServiceAccount', name: 'default-editor', namespace: PROFILE }]);
+    // Not the seed's kubeflow-edit (Secrets and exec in kubeflow): a Role that may only get the mlflow Service.
+    const rb = find(objs, 'RoleBinding', `allow-${PROFILE}-mlflow-view`);
+    expect(rb.subjects).toEqual([{ kind: 'ServiceAccount', name: 'default-editor', namespace: PROFILE }]);
+    expect(rb.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: `allow-${PROFILE}-mlflow-view` });
+    expect(objs.some((o: any) => o.kind === 'RoleBinding' && o.roleRef.name === 'kubeflow-edit')).toBe(false);
     const isvc = find(objs, 'InferenceService', 'bankchurn-model');
     expect(isvc.metadata.namespace).toBe(PROFILE);
     expect(isvc.spec.predictor.serviceAccountName).toBe('sa-minio-kserve');
@@ -118,6 +122,12 @@ describe('apps/kubeflow-mlflow (seed 004)', () => {
     expect(find(objs, 'ExternalSecret', 'minio-kserve-secret').metadata.namespace).toBe(PROFILE);
     expect(find(objs, 'Job', 'bankchurn-model-smoke-test').metadata.annotations['argocd.argoproj.io/hook']).toBe('PostSync');
     expect(find(objs, 'Job', 'dashboard-link-mlflow').metadata.namespace).toBe('kubeflow');
+  });
+
+  it('renders the seed\'s kubeflow-edit binding only when asked to', () => {
+    const o = synth({ seedKubeflowEdit: true });
+    expect(find(o, 'RoleBinding', `allow-${PROFILE}-kubeflow-edit`).roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'kubeflow-edit' });
+    expect(o.some((x: any) => x.kind === 'Role' && x.metadata.name === `allow-${PROFILE}-mlflow-view`)).toBe(false);
   });
 
   it('serves the logged model given in the options, where MLflow 3 stores it', () => {
