@@ -38,3 +38,14 @@ describe('RBAC in dist/ (least privilege by default)', () => {
     expect(offending).toEqual([]);
   });
 });
+
+describe('Istio AuthorizationPolicies in dist/', () => {
+  const policies = yamlFiles(dist).flatMap((f) => YAML.parseAllDocuments(fs.readFileSync(f, 'utf8')).map((d) => d.toJS() as any))
+    .filter((o) => o?.kind === 'AuthorizationPolicy');
+
+  it('no ALLOW policy with rules selects every pod of its namespace (the deny-all policies have no rules)', () => {
+    expect(policies.length).toBeGreaterThan(0);
+    const everyPod = policies.filter((p) => Object.keys(p.spec?.selector?.matchLabels ?? {}).length === 0 && (p.spec?.action ?? 'ALLOW') === 'ALLOW' && (p.spec?.rules ?? []).length > 0);
+    expect(everyPod.map((p) => `${p.metadata.namespace}/${p.metadata.name}`)).toEqual([]);
+  });
+});

@@ -1,9 +1,10 @@
-import { Size } from 'cdk8s';
+import { Chart, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import { k8s } from './k8s';
 import { MANAGED_BY } from './labels';
 import { sizeProp } from './quantity';
 import { checkDnsSubdomain, checkQuantity, invalid, parseQuantity } from './validate';
+import { bytesText, cpuText, stackUsage } from './stack-usage';
 import { LibraryConstruct } from './library-construct';
 
 /** CPU and memory of one container. */
@@ -49,10 +50,30 @@ export class LimitRange extends LibraryConstruct {
         invalid(this, `max.${r}`, `must be at least defaultLimit.${r} (${limit[r]})`, max[r], `raise max.${r} or lower defaultLimit.${r}`);
       }
     }
+    if (max) this.node.addValidation({ validate: () => this.checkMaxCoversStack(max) });
     const q = (a: { cpu: string; memory: string }) => ({ cpu: k8s.Quantity.fromString(a.cpu), memory: k8s.Quantity.fromString(a.memory) });
     new k8s.KubeLimitRange(this, 'Resource', {
       metadata: { name, labels: { 'app.kubernetes.io/name': name, 'app.kubernetes.io/component': 'limits', 'app.kubernetes.io/managed-by': MANAGED_BY } },
       spec: { limits: [{ type: 'Container', defaultRequest: q(request), default: q(limit), ...(max ? { max: q(max) } : {}) }] },
     });
+  }
+
+  /** A `max` below a container of the namespace's own stack would refuse that container's pod. */
+  private checkMaxCoversStack(max: { cpu: string; memory: string }): string[] {
+    const containers = stackUsage(this, Chart.of(this).namespace).containers;
+    const errors: string[] = [];
+    for (const [r, text] of [['cpu', cpuText], ['memory', bytesText]] as const) {
+      const biggest = [...containers].sort((a, b) => b[r] - a[r])[0];
+      if (biggest && parseQuantity(max[r])! + 1e-9 < biggest[r]) {
+        try {
+          invalid(this, `max.${r}`, `is smaller than a container of the namespace's own stack (${biggest.where}: ${text(biggest[r])})`, max[r],
+            `raise max.${r} to at least ${text(biggest[r])}, or remove max`);
+        } catch (e) {
+          // cdk8s prefixes a validation message with the construct path itself.
+          errors.push((e as Error).message.replace(`${this.node.path}: `, ''));
+        }
+      }
+    }
+    return errors;
   }
 }
