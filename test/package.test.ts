@@ -87,9 +87,11 @@ describe('the npm package', () => {
  * built-in kinds only, 147 KB of JS and 371 KB of .d.ts; 13.30 -> 13.82 MB) instead of coming from
  * the cdk8s-plus-28 dependency, which consumers no longer install (9.7 MB); 13.9 MB since the
  * database engines and MLflow auth modes became one file each (13.86 MB), until issue 20 cuts the
- * package to 8 MB.
+ * package to 8 MB; 13.95 MB with the generated READMEs' Prerequisites and notes, the quota check against
+ * the stack and the narrow profile Role (lib/synth/prerequisites.ts, lib/core/app-notes.ts,
+ * stack-usage.ts: about 50 KB built).
  */
-export const UNPACKED_SIZE_BUDGET = 13_900_000;
+export const UNPACKED_SIZE_BUDGET = 13_950_000;
 
 describe('the npm package size', () => {
   const packed = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' }))[0];
