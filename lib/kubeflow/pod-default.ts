@@ -134,6 +134,10 @@ export class PodDefault extends LibraryConstruct {
    * The seed's `access-ml-pipeline`: lets a notebook call the Kubeflow Pipelines API with a
    * projected token of its own ServiceAccount (audience `pipelines.kubeflow.org`, 7200 s, mounted
    * read-only), found through `KF_PIPELINES_SA_TOKEN_PATH` by the `kfp` client.
+   * Checked in kubeflow/pipelines 2.4.1 (Kubeflow 1.10): the API server reviews tokens for the
+   * audience `pipelines.kubeflow.org` (backend/src/apiserver/common/const.go,
+   * DefaultTokenReviewAudience); the SDK reads `KF_PIPELINES_SA_TOKEN_PATH`, default
+   * `/var/run/secrets/kubeflow/pipelines/token` (sdk/python/kfp/client/__init__.py).
    */
   public static accessMlPipeline(scope: Construct, id: string, options: AccessMlPipelineOptions = {}): PodDefault {
     const token = PodDefaultVolume.serviceAccountToken('volume-kf-pipeline-token', {
