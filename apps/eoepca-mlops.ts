@@ -7,8 +7,9 @@
  */
 import { App, Chart, Duration, Size } from 'cdk8s';
 import {
-  ExternalSecret, GitLab, GitLabChart, IdentityProvider, IGitLab, IngressTls, invalid, MlflowSharingHub, Namespace, ObjectStore, Peer, Postgres,
-  SecretStoreRef, SecretValue, SharingHub, SharingHubAlertType, SharingHubConfigProps, SharingHubSmokeTest,
+  AppNotes, ExternalSecret, GitLab, GitLabChart, IdentityProvider, IGitLab, IngressTls, invalid, MlflowSharingHub, Namespace, ObjectStore, Peer, Postgres,
+  SecretStoreRef, SecretValue, SHARINGHUB_GITLAB_SCOPES, SHARINGHUB_OAUTH_CALLBACK_PATH, SHARINGHUB_VERSION, SharingHub, SharingHubAlertType,
+  SharingHubConfigProps, SharingHubSmokeTest,
 } from '../lib';
 
 export interface EoepcaMlopsOptions {
@@ -188,12 +189,14 @@ export function eoepcaMlops(app: App, id: string, options: EoepcaMlopsOptions = 
     gitlab,
     ingress: { host: `sharinghub.${domain}`, tls, className: options.ingressClassName, controller },
     sessionSecret: sharinghubSecret.value('session-secret-key'),
-    // Created by hand after registering the OAuth application in GitLab (README, step 4).
+    // Created by hand after registering the OAuth application in GitLab (README, step 4), with
+    // the scopes SharingHub asks for (SHARINGHUB_GITLAB_SCOPES), not only the guide's three.
     oauth: { clientId: SecretValue.fromSecret(SHARINGHUB_OAUTH_SECRET, 'client-id'), clientSecret: SecretValue.fromSecret(SHARINGHUB_OAUTH_SECRET, 'client-secret') },
     config: eoepcaSharingHubConfig(domain),
     store: { bucket: s3.bucket(options.sharinghubBucket ?? 'mlopbb-sharinghub') },
     partOf,
   });
+  AppNotes.of(chart).addDifference(`GitLab OAuth application (the guide's step 4): give it the scopes ${SHARINGHUB_GITLAB_SCOPES.map((x) => `\`${x}\``).join(', ')} and the redirect URI \`${sharinghub.url}${SHARINGHUB_OAUTH_CALLBACK_PATH}\`. The guide lists only \`openid\`, \`read_user\`, \`read_api\`, but SharingHub ${SHARINGHUB_VERSION} asks GitLab for all of these at login, and GitLab refuses a scope the application does not have.`);
   const postgres = new Postgres(chart, 'postgres', {
     name: 'mlflow-postgres',
     superuserPassword: pgSecret.value('postgres-password'),

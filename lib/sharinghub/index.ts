@@ -4,7 +4,7 @@ export type { SharingHubAlert, SharingHubCategory, SharingHubCategoryFeatures, S
 export type { SharingHubStac, SharingHubStacRoot, SharingHubTags, SharingHubTagSection } from './config';
 export { GitLab } from './gitlab';
 export type { ExistingGitLabProps, IGitLab } from './gitlab';
-export { SHARINGHUB_VERSION, SharingHub } from './sharing-hub';
+export { SHARINGHUB_GITLAB_SCOPES, SHARINGHUB_OAUTH_CALLBACK_PATH, SHARINGHUB_VERSION, SharingHub } from './sharing-hub';
 export type { SharingHubIngress, SharingHubOAuth, SharingHubProps, SharingHubStore } from './sharing-hub';
 export { MLFLOW_SHARINGHUB_PATH, MLFLOW_SHARINGHUB_VERSION, MlflowSharingHub, MlflowSharingHubAuth } from './mlflow-sharing-hub';
 export type { MlflowGitLabAuthOptions, MlflowSharingHubProps } from './mlflow-sharing-hub';

@@ -41,6 +41,18 @@ export interface SharingHubIngress {
   readonly annotations?: Record<string, string>;
 }
 
+/**
+ * The scopes SharingHub 0.3.0 asks GitLab for at login (csgroup-oss/sharinghub-server 0.3.0,
+ * app/auth/api.py, init_oauth). GitLab refuses an authorization request for a scope its OAuth
+ * application does not have (invalid_scope: GitLab authorizes through Doorkeeper, whose
+ * lib/doorkeeper/oauth/helpers/scope_checker.rb accepts only scopes within the application's), so
+ * the application needs all of them; the EOEPCA guide's `openid`, `read_user`, `read_api` are not enough.
+ */
+export const SHARINGHUB_GITLAB_SCOPES: readonly string[] = ['openid', 'email', 'profile', 'read_user', 'api', 'read_repository', 'write_repository'];
+
+/** Where GitLab sends the browser back to: the auth router under `/api` (sharinghub-server 0.3.0, app/main.py, app/router.py, app/auth/views.py). */
+export const SHARINGHUB_OAUTH_CALLBACK_PATH = '/api/auth/login/callback';
+
 /** The GitLab OAuth application SharingHub logs users in with (Admin Area > Applications). */
 export interface SharingHubOAuth {
   readonly clientId: SecretValue;
