@@ -33,7 +33,11 @@ export class MlflowSharingHubAuth {
    * The seed's mode: the browser's SharingHub session cookie (or a GitLab token sent as bearer)
    * is checked against SharingHub's `/api/auth/info`, and project permissions come from
    * SharingHub. `GITLAB_URL` is deliberately not set: in 0.2.0 it switches the plugin to GitLab
-   * mode, which ignores the SharingHub cookie.
+   * mode, which ignores the SharingHub cookie. The cookie names agree without configuration:
+   * `SHARINGHUB_SESSION_COOKIE` defaults to `sharinghub-session` (csgroup-oss/mlflow-sharinghub
+   * 0.2.0, src/mlflow_sharinghub/config.py), as does SharingHub's `server.session.cookie`
+   * (csgroup-oss/sharinghub-server 0.3.0, app/settings.py), set by Starlette's SessionMiddleware
+   * with path `/`, so the browser sends it to `/mlflow/` on the same host.
    */
   public static sharingHub(): MlflowSharingHubAuth {
     return new MlflowSharingHubAuth(undefined);
