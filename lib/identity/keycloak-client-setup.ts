@@ -156,33 +156,13 @@ export class KeycloakClientSetup extends KeycloakClientBase {
     checkUnique(this, 'machineClients', [this.clientId, ...machines.map((m) => m.clientId)], 'must not repeat a client id', (c) => `list "${c}" once`);
     this.machineClientIds = machines.map((m) => m.clientId);
 
-    const envOf = clientSecretVariable;
-    const clients = [
-      renderClient(this, props.client, `$(env:${envOf(this.clientId)})`),
-      ...machines.map((m) => renderClient(this, {
-        clientId: m.clientId,
-        name: `${m.clientId} (client credentials)`,
-        redirectUris: [],
-        flows: { standard: false, implicit: false, directAccessGrants: false, serviceAccounts: true },
-        protocolMappers: [
-          ProtocolMapper.realmRoles({ name: `${m.clientId}-realm-role-mapper`, claimName: 'realm_access.roles' }),
-          // Its tokens are for the relying party: `aud` must hold the relying party's client id.
-          ProtocolMapper.audience({ name: `${m.clientId}-audience-mapper`, clientAudience: this.clientId }),
-        ],
-      }, `$(env:${envOf(m.clientId)})`)),
-    ];
-    const serviceAccountUsers = machines.map((m) => ({
-      username: `service-account-${m.clientId.toLowerCase()}`,
-      enabled: true,
-      serviceAccountClientId: m.clientId,
-      realmRoles: [...m.realmRoles],
-    }));
     const realmFile = {
       realm: this.realm,
       ...(roles.length ? { roles: { realm: roles } } : {}),
       ...(groups.length ? { groups } : {}),
-      clients,
-      ...(serviceAccountUsers.length ? { users: serviceAccountUsers } : {}),
+      clients: [renderClient(this, props.client, `$(env:${clientSecretVariable(this.clientId)})`), ...machines.map((m) => this.renderMachineClient(m))],
+      // Only the machine clients' own service-account users: this file alone decides their roles.
+      ...(machines.length ? { users: machines.map(serviceAccountUser) } : {}),
     };
 
     const name = checkDnsSubdomain(this, 'name', props.name ?? `${this.clientId.toLowerCase().replace(/[^a-z0-9-]+/g, '-')}-keycloak-setup`);
@@ -217,8 +197,8 @@ export class KeycloakClientSetup extends KeycloakClientBase {
           // (GroupImportService.importGroups -> deleteGroupsMissingInImport).
           ['IMPORT_MANAGED_GROUP', EnvValue.literal('no-delete')],
           ['IMPORT_REMOTESTATE_ENABLED', EnvValue.literal('true')],
-          [envOf(this.clientId), EnvValue.fromSecret(props.clientSecret)],
-          ...machines.map((m): [string, EnvValue] => [envOf(m.clientId), EnvValue.fromSecret(m.clientSecret)]),
+          [clientSecretVariable(this.clientId), EnvValue.fromSecret(props.clientSecret)],
+          ...machines.map((m): [string, EnvValue] => [clientSecretVariable(m.clientId), EnvValue.fromSecret(m.clientSecret)]),
           ['JAVA_TOOL_OPTIONS', EnvValue.literal('-XX:MaxRAMPercentage=75 -Djava.io.tmpdir=/tmp')],
         ],
         resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1000m', memory: '512Mi' } },
@@ -232,6 +212,26 @@ export class KeycloakClientSetup extends KeycloakClientBase {
       invalid(this, 'namespace', 'is required', undefined, "create the chart with a namespace: new Chart(app, 'x', { namespace: 'mlflow' })");
     }
   }
+
+  /** A client for programs: the client-credentials grant only; its tokens are for the relying party. */
+  private renderMachineClient(m: MachineClientOptions) {
+    return renderClient(this, {
+      clientId: m.clientId,
+      name: `${m.clientId} (client credentials)`,
+      redirectUris: [],
+      flows: { standard: false, implicit: false, directAccessGrants: false, serviceAccounts: true },
+      protocolMappers: [
+        ProtocolMapper.realmRoles({ name: `${m.clientId}-realm-role-mapper`, claimName: 'realm_access.roles' }),
+        // Its tokens are for the relying party: `aud` must hold the relying party's client id.
+        ProtocolMapper.audience({ name: `${m.clientId}-audience-mapper`, clientAudience: this.clientId }),
+      ],
+    }, `$(env:${clientSecretVariable(m.clientId)})`);
+  }
+}
+
+/** The service-account user keycloak-config-cli binds to a machine client (`serviceAccountClientId`). */
+function serviceAccountUser(m: MachineClientOptions) {
+  return { username: `service-account-${m.clientId.toLowerCase()}`, enabled: true, serviceAccountClientId: m.clientId, realmRoles: [...m.realmRoles] };
 }
 
 /**

@@ -267,72 +267,30 @@ export function clientSecretVariable(clientId: string): string {
 
 /** A confidential client as a realm representation; `secret` is what the importer substitutes. @internal */
 export function renderClient(scope: IConstruct, c: OidcClientOptions, secret: string): kc.KeycloakRealmImportSpecRealmClients {
-  const uris = (prop: string, list: string[] | undefined, allowPlus: boolean) => (list ?? []).map((u, i) => {
-    if (typeof u !== 'string' || PLACEHOLDER.test(u) || !(/^https?:\/\/[^\s]+$/.test(u) || (allowPlus && u === '+'))) {
-      invalid(scope, `client.${prop}[${i}]`, `must be an http(s) URL${allowPlus ? ' or "+"' : ''} without "\${"`, u,
-        `write it as "https://app.example.com/callback"${allowPlus ? ' or "+"' : ''}`);
-    }
-    return u;
-  });
-  // Exact https URLs only: a wildcard lets any page of the host (or, with "/*" on a shared host,
-  // any app there) receive authorization codes, and http sends them in clear text.
-  const exact = (prop: string, list: string[], allowPlus: boolean) => list.forEach((u, i) => {
-    if (allowPlus && u === '+') return;
-    if (!u.startsWith('https://')) {
-      invalid(scope, `client.${prop}[${i}]`, 'must be an https:// URL (an http:// redirect sends the authorization code in clear text)', u,
-        `write it as "${u.replace(/^http:/, 'https:')}"`);
-    }
-    if (u.includes('*')) {
-      invalid(scope, `client.${prop}[${i}]`, 'must be an exact URL without "*" (a wildcard lets any path of the host receive the authorization code)', u,
-        'list each callback path, such as "https://app.example.com/callback"');
-    }
-  });
-  const redirectUris = uris('redirectUris', c.redirectUris, false);
-  exact('redirectUris', redirectUris, false);
   checkRenamedProps(scope, 'client.', c, {
     standardFlow: 'flows: { standard: ... }', implicitFlow: 'flows: { implicit: ... }',
     directAccessGrants: 'flows: { directAccessGrants: ... }', serviceAccounts: 'flows: { serviceAccounts: ... }',
   });
   const flows = c.flows ?? {};
+  const redirectUris = checkRedirectUris(scope, 'redirectUris', c.redirectUris, false);
   if (redirectUris.length === 0 && (flows.standard ?? true)) {
     invalid(scope, 'client.redirectUris', 'must list at least one URI when the standard flow is on', c.redirectUris,
       'pass redirectUris: ["https://app.example.com/callback"]');
   }
-  const webOrigins = uris('webOrigins', c.webOrigins, true);
-  const postLogout = uris('postLogoutRedirectUris', c.postLogoutRedirectUris, true);
-  exact('postLogoutRedirectUris', postLogout, true);
-  const scopes = (prop: string, list: string[] | undefined) => list?.map((s, i) => {
-    if (typeof s !== 'string' || !/^[A-Za-z0-9_:.-]+$/.test(s)) invalid(scope, `client.${prop}[${i}]`, 'must be a client scope name', s, 'use a scope such as "profile"');
-    // Keycloak has no client scope "openid" (it adds openid to every OIDC request itself):
-    // keycloak-config-cli 6.4.0 looks each listed name up when it updates a client
-    // (ClientImportService.updateClientDefaultOptionalClientScopes -> ClientScopeRepository.getListByNames
-    // returns null for a missing scope, then ClientRepository.addDefaultClientScopes calls getId() on it),
-    // so the second run of the Job fails.
-    if (s === 'openid') invalid(scope, `client.${prop}[${i}]`, 'must not be "openid" (Keycloak has no client scope of that name; openid is always granted)', s, 'remove "openid" from the list');
-    return s;
-  });
+  const webOrigins = checkUris(scope, 'webOrigins', c.webOrigins, true);
+  const postLogout = checkRedirectUris(scope, 'postLogoutRedirectUris', c.postLogoutRedirectUris, true);
   const mappers = (c.protocolMappers ?? []).map((m, i) => {
     if (!(m instanceof ProtocolMapper)) invalid(scope, `client.protocolMappers[${i}]`, 'must be a ProtocolMapper', m, 'use ProtocolMapper.realmRoles({ name: "roles" })');
     return m.render();
   });
   checkUnique(scope, 'client.protocolMappers', mappers.map((m) => m.name!), 'must have unique names', (n) => `rename one of the mappers called "${n}"`);
-
-  let lifespan: number | undefined;
-  if (c.accessTokenLifespan !== undefined) {
-    if (!(c.accessTokenLifespan instanceof Duration)) {
-      invalid(scope, 'client.accessTokenLifespan', 'must be a Duration', c.accessTokenLifespan, 'pass Duration.hours(1)');
-    }
-    lifespan = c.accessTokenLifespan.toSeconds();
-    if (!Number.isInteger(lifespan) || lifespan < 60) {
-      invalid(scope, 'client.accessTokenLifespan', 'must be a whole number of seconds, at least 60', lifespan, 'pass Duration.minutes(5) or longer');
-    }
-  }
+  const lifespan = resolveLifespan(scope, c.accessTokenLifespan);
   const attributes: Record<string, string> = {
     ...(lifespan !== undefined ? { 'access.token.lifespan': String(lifespan) } : {}),
     ...(postLogout.length ? { 'post.logout.redirect.uris': postLogout.join('##') } : {}),
   };
-  const defaultClientScopes = scopes('defaultClientScopes', c.defaultClientScopes);
-  const optionalClientScopes = scopes('optionalClientScopes', c.optionalClientScopes);
+  const defaultClientScopes = checkClientScopes(scope, 'defaultClientScopes', c.defaultClientScopes);
+  const optionalClientScopes = checkClientScopes(scope, 'optionalClientScopes', c.optionalClientScopes);
   return {
     clientId: c.clientId,
     name: plain(scope, 'client.name', c.name ?? c.clientId),
@@ -352,6 +310,66 @@ export function renderClient(scope: IConstruct, c: OidcClientOptions, secret: st
     ...(optionalClientScopes ? { optionalClientScopes } : {}),
     ...(mappers.length ? { protocolMappers: mappers } : {}),
   };
+}
+
+/** http(s) URLs (or `+`, where allowed) without `${`, which the importer would expand. */
+function checkUris(scope: IConstruct, prop: string, list: string[] | undefined, allowPlus: boolean): string[] {
+  return (list ?? []).map((u, i) => {
+    if (typeof u !== 'string' || PLACEHOLDER.test(u) || !(/^https?:\/\/[^\s]+$/.test(u) || (allowPlus && u === '+'))) {
+      invalid(scope, `client.${prop}[${i}]`, `must be an http(s) URL${allowPlus ? ' or "+"' : ''} without "\${"`, u,
+        `write it as "https://app.example.com/callback"${allowPlus ? ' or "+"' : ''}`);
+    }
+    return u;
+  });
+}
+
+/**
+ * Where Keycloak may send the browser (and the authorization code): exact https URLs only. A
+ * wildcard lets any page of the host (or, with "/*" on a shared host, any app there) receive
+ * codes, and http sends them in clear text.
+ */
+function checkRedirectUris(scope: IConstruct, prop: string, list: string[] | undefined, allowPlus: boolean): string[] {
+  const uris = checkUris(scope, prop, list, allowPlus);
+  uris.forEach((u, i) => {
+    if (allowPlus && u === '+') return;
+    if (!u.startsWith('https://')) {
+      invalid(scope, `client.${prop}[${i}]`, 'must be an https:// URL (an http:// redirect sends the authorization code in clear text)', u,
+        `write it as "${u.replace(/^http:/, 'https:')}"`);
+    }
+    if (u.includes('*')) {
+      invalid(scope, `client.${prop}[${i}]`, 'must be an exact URL without "*" (a wildcard lets any path of the host receive the authorization code)', u,
+        'list each callback path, such as "https://app.example.com/callback"');
+    }
+  });
+  return uris;
+}
+
+/**
+ * Names of client scopes of the realm. Keycloak has no client scope "openid" (it adds openid to
+ * every OIDC request itself): keycloak-config-cli 6.4.0 looks each listed name up when it updates
+ * a client (ClientImportService.updateClientDefaultOptionalClientScopes ->
+ * ClientScopeRepository.getListByNames returns null for a missing scope, then
+ * ClientRepository.addDefaultClientScopes calls getId() on it), so the second run of the Job fails.
+ */
+function checkClientScopes(scope: IConstruct, prop: string, list: string[] | undefined): string[] | undefined {
+  return list?.map((s, i) => {
+    if (typeof s !== 'string' || !/^[A-Za-z0-9_:.-]+$/.test(s)) invalid(scope, `client.${prop}[${i}]`, 'must be a client scope name', s, 'use a scope such as "profile"');
+    if (s === 'openid') invalid(scope, `client.${prop}[${i}]`, 'must not be "openid" (Keycloak has no client scope of that name; openid is always granted)', s, 'remove "openid" from the list');
+    return s;
+  });
+}
+
+/** The access-token lifespan in whole seconds, at least 60. */
+function resolveLifespan(scope: IConstruct, value: Duration | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!(value instanceof Duration)) {
+    invalid(scope, 'client.accessTokenLifespan', 'must be a Duration', value, 'pass Duration.hours(1)');
+  }
+  const seconds = value.toSeconds();
+  if (!Number.isInteger(seconds) || seconds < 60) {
+    invalid(scope, 'client.accessTokenLifespan', 'must be a whole number of seconds, at least 60', seconds, 'pass Duration.minutes(5) or longer');
+  }
+  return seconds;
 }
 
 /** @internal */

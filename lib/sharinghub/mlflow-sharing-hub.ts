@@ -244,15 +244,22 @@ export class MlflowSharingHub extends WorkloadComponent {
     });
 
     this.workload.allowFrom(hub.controller, Port.tcp(PORT), 'ingress controller: MLflow under /mlflow');
-    // The SharingHub host, its class and its certificate.
+    this.renderIngresses(hub, name, props.forwardScriptName ?? false);
+  }
+
+  /**
+   * MLflow under `/mlflow/` on the SharingHub host, its class and its certificate (no second one).
+   *
+   * ingress-nginx turns every path of a host into a case-insensitive regex location
+   * (`~* "^<path>"`) once any Ingress on that host uses rewrite-target or use-regex, and tries
+   * them longest first (kubernetes/ingress-nginx controller-v1.15.1,
+   * internal/ingress/controller/template/template.go buildLocation/enforceRegexModifier,
+   * internal/ingress/controller/controller.go: locations sorted by path length; #10618). An Exact
+   * `/mlflow` then loses to any longer pattern that matches it, so neither pattern here may match
+   * what the other serves: `/mlflow/...` is proxied, `/mlflow` alone is redirected.
+   */
+  private renderIngresses(hub: SharingHub, name: string, forwardScriptName: boolean): void {
     const onHub = { labels: this.workload.labels, className: hub.ingressClassName, host: hub.host, tlsSecretName: hub.tlsSecretName, serviceName: name };
-    // ingress-nginx turns every path of a host into a case-insensitive regex location
-    // (`~* "^<path>"`) once any Ingress on that host uses rewrite-target or use-regex, and tries
-    // them longest first (kubernetes/ingress-nginx controller-v1.15.1,
-    // internal/ingress/controller/template/template.go buildLocation/enforceRegexModifier,
-    // internal/ingress/controller/controller.go: locations sorted by path length; #10618). An Exact
-    // `/mlflow` then loses to any longer pattern that matches it, so neither pattern here may match
-    // what the other serves: `/mlflow/...` is proxied, `/mlflow` alone is redirected.
     renderIngress(this, 'Ingress', {
       ...onHub,
       name,
@@ -261,7 +268,7 @@ export class MlflowSharingHub extends WorkloadComponent {
         'nginx.ingress.kubernetes.io/use-regex': 'true',
         'nginx.ingress.kubernetes.io/rewrite-target': '/$1',
         'nginx.ingress.kubernetes.io/proxy-body-size': '0',
-        ...(props.forwardScriptName ? { 'nginx.ingress.kubernetes.io/configuration-snippet': `proxy_set_header X-Script-Name ${MLFLOW_SHARINGHUB_PATH};` } : {}),
+        ...(forwardScriptName ? { 'nginx.ingress.kubernetes.io/configuration-snippet': `proxy_set_header X-Script-Name ${MLFLOW_SHARINGHUB_PATH};` } : {}),
       },
       path: `${MLFLOW_SHARINGHUB_PATH}/(.*)`,
       pathType: 'ImplementationSpecific',

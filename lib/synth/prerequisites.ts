@@ -76,29 +76,7 @@ export function prerequisitesOf(objects: readonly ManifestObject[], connections:
       const operator = Object.entries(OPERATORS).find(([g]) => group === g || group.endsWith(`.${g}`))?.[1];
       add({ kind: 'CRD', name: o.kind, where: `${group}/${version}`, usedBy: operator ?? 'its operator' });
     }
-    const pod = podOf(o);
-    if (pod?.spec) {
-      const s = pod.spec;
-      for (const ref of s.imagePullSecrets ?? []) secret(ns, ref.name, `${who} (image pull)`);
-      for (const v of s.volumes ?? []) {
-        secret(ns, v.secret?.secretName, `${who} (volume ${v.name})`);
-        configMap(ns, v.configMap?.name, `${who} (volume ${v.name})`);
-        for (const src of v.projected?.sources ?? []) {
-          secret(ns, src.secret?.name, `${who} (volume ${v.name})`);
-          configMap(ns, src.configMap?.name, `${who} (volume ${v.name})`);
-        }
-      }
-      for (const c of [...(s.initContainers ?? []), ...(s.containers ?? [])]) {
-        for (const e of c.env ?? []) {
-          secret(ns, e.valueFrom?.secretKeyRef?.name, `${who} (env ${e.name})`);
-          configMap(ns, e.valueFrom?.configMapKeyRef?.name, `${who} (env ${e.name})`);
-        }
-        for (const f of c.envFrom ?? []) {
-          secret(ns, f.secretRef?.name, `${who} (envFrom)`);
-          configMap(ns, f.configMapRef?.name, `${who} (envFrom)`);
-        }
-      }
-    }
+    podReferences(o, who, secret, configMap);
     const spec = (o as any).spec;
     if (o.kind === 'Ingress') {
       const annotations = (o.metadata.annotations ?? {}) as Record<string, string>;
@@ -128,6 +106,34 @@ export function prerequisitesOf(objects: readonly ManifestObject[], connections:
   const rank = (p: Prerequisite) => (KIND_ORDER.indexOf(p.kind) + KIND_ORDER.length + 1) % (KIND_ORDER.length + 1);
   // Stable: object order within a kind.
   return [...out.values()].map((p, i) => ({ p, i })).sort((a, b) => rank(a.p) - rank(b.p) || a.i - b.i).map(({ p }) => p);
+}
+
+type Reference = (ns: string | undefined, name: string | undefined, usedBy: string) => void;
+
+/** The Secrets and ConfigMaps a workload's pod template names: image pull, volumes (projected too), env, envFrom. */
+function podReferences(o: ManifestObject, who: string, secret: Reference, configMap: Reference): void {
+  const s = podOf(o)?.spec;
+  if (!s) return;
+  const ns = o.metadata.namespace;
+  for (const ref of s.imagePullSecrets ?? []) secret(ns, ref.name, `${who} (image pull)`);
+  for (const v of s.volumes ?? []) {
+    secret(ns, v.secret?.secretName, `${who} (volume ${v.name})`);
+    configMap(ns, v.configMap?.name, `${who} (volume ${v.name})`);
+    for (const src of v.projected?.sources ?? []) {
+      secret(ns, src.secret?.name, `${who} (volume ${v.name})`);
+      configMap(ns, src.configMap?.name, `${who} (volume ${v.name})`);
+    }
+  }
+  for (const c of [...(s.initContainers ?? []), ...(s.containers ?? [])]) {
+    for (const e of c.env ?? []) {
+      secret(ns, e.valueFrom?.secretKeyRef?.name, `${who} (env ${e.name})`);
+      configMap(ns, e.valueFrom?.configMapKeyRef?.name, `${who} (env ${e.name})`);
+    }
+    for (const f of c.envFrom ?? []) {
+      secret(ns, f.secretRef?.name, `${who} (envFrom)`);
+      configMap(ns, f.configMapRef?.name, `${who} (envFrom)`);
+    }
+  }
 }
 
 /** The README's "Prerequisites" section (lines, without a trailing blank). */
