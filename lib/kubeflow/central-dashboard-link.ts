@@ -53,6 +53,11 @@ const ICON = /^[a-z0-9-]+(:[a-z0-9-]+)?$/;
  * applied) and equally under `kubectl apply -k`; re-running it changes nothing. Its Role can only
  * get and patch that one ConfigMap (`resourceNames`).
  *
+ * The ConfigMap's name, namespace and `links.menuLinks[]` item shape (`type`, `link`, `text`,
+ * `icon`) are Kubeflow's: kubeflow/manifests v1.10.0 apps/centraldashboard/upstream/base/configmap.yaml,
+ * the same in v1.11.0 (applications/centraldashboard/upstream/base/configmap.yaml). Note that
+ * Kubeflow's own sync (kustomize apply of that file) would put its `links` back.
+ *
  * The entry is not removed when the app is deleted: remove it from the ConfigMap by hand.
  */
 export class CentralDashboardLink extends WorkloadComponent {
