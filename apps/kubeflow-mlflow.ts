@@ -114,6 +114,9 @@ export function kubeflowMlflow(app: App, id: string, options: KubeflowMlflowOpti
   // Seed step 1, as a Job: the database and user, with the root password Kubeflow already keeps.
   new MysqlDatabaseSetup(kf, 'mlflow-db-setup', {
     database,
+    // Kubeflow's Secret: keys `username` (root) and `password`, empty unless the installer set one
+    // (kubeflow/manifests v1.10.0, apps/pipeline/upstream/base/installs/generic/mysql-secret.yaml);
+    // an empty MYSQL_PWD logs in without a password, as Kubeflow's own clients do.
     adminPassword: SecretValue.fromSecret('mysql-secret', 'password'),
     mesh: true,
     partOf: PART_OF,
