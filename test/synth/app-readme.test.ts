@@ -37,3 +37,14 @@ describe('dist/<app>/README.md', () => {
     expect(renderAppReadme('mlflow-minio-postgres', objects, connections)).toBe(text);
   });
 });
+
+describe('renderAppReadme notes', () => {
+  it('renders warnings and differences from the guide after the prerequisites, and nothing when there are none', () => {
+    const text = renderAppReadme('demo', [], [], { warnings: ['a/b: binds "edit". Remove clusterRole.'], differences: ['RBAC: narrower than the guide.'] });
+    expect(text).toContain('## Prerequisites\n\nNone: the app renders every Secret, ConfigMap and custom resource it uses.\n\n## Warnings\n\nOpt-ins of this app that weaken a default:\n\n- a/b: binds "edit". Remove clusterRole.\n');
+    expect(text).toContain('## Differences from the guide\n\nWhere this app deliberately does not do what the guide it replaces does, and why:\n\n- RBAC: narrower than the guide.\n');
+    const plain = renderAppReadme('demo', [], []);
+    expect(plain).not.toContain('## Warnings');
+    expect(plain).not.toContain('## Differences');
+  });
+});
