@@ -4,7 +4,7 @@ import { podOf } from './manifest-checks';
 
 /** One thing an app relies on but does not render, as its README lists it. */
 export interface Prerequisite {
-  /** `CRD`, `ClusterIssuer`, `ClusterSecretStore`, `SecretStore`, `Secret`, `ConfigMap`, `Service` or `Endpoint`. */
+  /** `CRD`, `ClusterIssuer`, `Issuer`, `ClusterSecretStore`, `SecretStore`, `Secret`, `ConfigMap`, `Service` or `Endpoint`. */
   readonly kind: string;
   /** The name (a Secret's, a kind's, a peer's). */
   readonly name: string;
@@ -29,14 +29,22 @@ const OPERATORS: Readonly<Record<string, string>> = {
   'cert-manager.io': 'cert-manager',
 };
 
-/** cert-manager's ingress-shim issues an Ingress's TLS Secret when one of these annotations is set. */
-const CERT_MANAGER_ANNOTATIONS = ['cert-manager.io/cluster-issuer', 'cert-manager.io/issuer'];
+/**
+ * The issuer cert-manager's ingress-shim uses for an Ingress's TLS Secret: a ClusterIssuer
+ * (`cert-manager.io/cluster-issuer`) or an Issuer of the Ingress's namespace (`cert-manager.io/issuer`).
+ */
+function issuerOf(o: ManifestObject): { kind: string; name: string; where: string } | undefined {
+  const a = (o.metadata.annotations ?? {}) as Record<string, string>;
+  if (a['cert-manager.io/cluster-issuer']) return { kind: 'ClusterIssuer', name: a['cert-manager.io/cluster-issuer'], where: 'cert-manager' };
+  if (a['cert-manager.io/issuer']) return { kind: 'Issuer', name: a['cert-manager.io/issuer'], where: nsText(o.metadata.namespace) };
+  return undefined;
+}
 
 /** Kubernetes publishes these in every namespace itself (the root CA of the API server). */
 const ALWAYS_PRESENT_CONFIG_MAPS = new Set(['kube-root-ca.crt']);
 
 /** The order of the README's rows: operators first, then what the cluster admin creates, then peers. */
-const KIND_ORDER = ['CRD', 'ClusterIssuer', 'ClusterSecretStore', 'SecretStore', 'Secret', 'ConfigMap', 'Service', 'Endpoint'];
+const KIND_ORDER = ['CRD', 'ClusterIssuer', 'Issuer', 'ClusterSecretStore', 'SecretStore', 'Secret', 'ConfigMap', 'Service', 'Endpoint'];
 
 const key = (ns: string | undefined, name: string) => `${ns ?? ''}/${name}`;
 const nsText = (ns: string | undefined) => (ns ? `namespace ${ns}` : 'cluster');
@@ -58,6 +66,8 @@ export function prerequisitesOf(objects: readonly ManifestObject[], connections:
   const secrets = new Set([
     ...rendered('Secret'),
     ...objects.filter((o) => o.kind === 'ExternalSecret').map((o) => key(o.metadata.namespace, (o as any).spec?.target?.name ?? o.metadata.name)),
+    // Issued by cert-manager for an Ingress of the app (its issuer is the prerequisite instead).
+    ...objects.filter((o) => o.kind === 'Ingress' && issuerOf(o)).flatMap((o) => ((o as any).spec?.tls ?? []).map((t: any) => key(o.metadata.namespace, t.secretName))),
   ]);
   const configMaps = rendered('ConfigMap');
   const stores = new Set([...rendered('SecretStore'), ...rendered('ClusterSecretStore')]);
@@ -79,11 +89,10 @@ export function prerequisitesOf(objects: readonly ManifestObject[], connections:
     podReferences(o, who, secret, configMap);
     const spec = (o as any).spec;
     if (o.kind === 'Ingress') {
-      const annotations = (o.metadata.annotations ?? {}) as Record<string, string>;
-      const issued = CERT_MANAGER_ANNOTATIONS.find((a) => annotations[a]);
+      const issuer = issuerOf(o);
       for (const t of spec?.tls ?? []) {
         if (!t.secretName) continue;
-        if (issued) add({ kind: 'ClusterIssuer', name: annotations[issued], where: 'cert-manager', usedBy: `${who} (issues TLS Secret ${t.secretName})` });
+        if (issuer) add({ ...issuer, usedBy: `${who} (cert-manager issues its TLS Secret \`${t.secretName}\`)` });
         else secret(ns, t.secretName, `${who} (TLS)`);
       }
     }

@@ -68,10 +68,11 @@ describe('Prerequisites in dist/<app>/README.md', () => {
     expect(missing).toEqual([]);
   });
 
-  it('names the Secrets the issue found missing: sharinghub-oidc and sharinghub-tls (EOEPCA), mysql-secret (Kubeflow)', () => {
+  it('names the Secrets the issue found missing: sharinghub-oidc and sharinghub-tls (EOEPCA: issued by cert-manager), mysql-secret (Kubeflow)', () => {
     const eoepca = fs.readFileSync(path.join(dist, 'eoepca-mlops', 'README.md'), 'utf8');
     expect(eoepca).toContain('| Secret | `sharinghub-oidc` | namespace sharinghub |');
-    expect(eoepca).toContain('| Secret | `sharinghub-tls` | namespace sharinghub |');
+    expect(eoepca).toContain('| ClusterIssuer | `letsencrypt-prod` | cert-manager | Ingress sharinghub (cert-manager issues its TLS Secret `sharinghub-tls`) |');
+    expect(eoepca).not.toContain('| Secret | `sharinghub-tls`');
     expect(fs.readFileSync(path.join(dist, 'kubeflow-mlflow', 'README.md'), 'utf8')).toContain('| Secret | `mysql-secret` | namespace kubeflow |');
   });
 });
@@ -91,6 +92,9 @@ describe('prerequisitesOf', () => {
       { apiVersion: 'external-secrets.io/v1', kind: 'ExternalSecret', metadata: meta('made'), spec: { secretStoreRef: { kind: 'ClusterSecretStore', name: 'vault' }, target: { name: 'made' } } },
       { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: meta('plain'), spec: { tls: [{ secretName: 'plain-tls' }] } },
       { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: meta('issued', { annotations: { 'cert-manager.io/cluster-issuer': 'le' } }), spec: { tls: [{ secretName: 'issued-tls' }] } },
+      { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: meta('own-issuer', { annotations: { 'cert-manager.io/issuer': 'local-ca' } }), spec: { tls: [{ secretName: 'own-tls' }] } },
+      // Another Ingress of the host, without the annotation, reusing the issued Secret: not a Secret to create.
+      { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: meta('same-host'), spec: { tls: [{ secretName: 'issued-tls' }] } },
       { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta('sa'), secrets: [{ name: 'sa-secret' }] },
       { apiVersion: 'k8s.keycloak.org/v2alpha1', kind: 'KeycloakRealmImport', metadata: meta('realm'), spec: { placeholders: { X_SECRET: { secret: { name: 'oidc' } } } } },
     ];
@@ -98,7 +102,8 @@ describe('prerequisitesOf', () => {
     expect(rows).toEqual([
       'CRD ExternalSecret (external-secrets.io/v1): External Secrets Operator',
       'CRD KeycloakRealmImport (k8s.keycloak.org/v2alpha1): Keycloak Operator',
-      'ClusterIssuer le (cert-manager): Ingress issued (issues TLS Secret issued-tls)',
+      'ClusterIssuer le (cert-manager): Ingress issued (cert-manager issues its TLS Secret `issued-tls`)',
+      'Issuer local-ca (namespace app): Ingress own-issuer (cert-manager issues its TLS Secret `own-tls`)',
       'ClusterSecretStore vault (cluster): ExternalSecret made',
       'Secret pull (namespace app): Deployment web (image pull)',
       'Secret vol (namespace app): Deployment web (volume a)',
