@@ -69,7 +69,7 @@ export class ExternalSecret extends LibraryConstruct {
   private readonly keys: string[];
 
   constructor(scope: Construct, id: string, props: ExternalSecretProps) {
-    super(scope, id);
+    super(scope, id, props);
     this.secretName = checkDnsSubdomain(this, 'name', props.name);
     checkInstance(this, 'store', props.store, SecretStoreRef, 'a SecretStoreRef', 'pass SecretStoreRef.cluster("gcp-secret-manager")');
     const refreshInterval = durationText(this, 'refreshInterval', checkDuration(this, 'refreshInterval', props.refreshInterval, Duration.hours(1)));

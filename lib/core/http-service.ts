@@ -30,7 +30,7 @@ export class ExistingHttpService extends ExternalEndpoint implements IHttpServic
   public readonly port: number;
 
   constructor(scope: Construct, id: string, props: ExistingHttpServiceProps) {
-    super(scope, id);
+    super(scope, id, props);
     const url = parseUrl(props.url);
     if (!url || !/^https?:$/.test(url.protocol) || (url.pathname !== '/' && url.pathname !== '') || url.username || url.password || url.search) {
       invalid(this, 'url', 'must be an http(s) URL with no path, query or credentials', props.url, 'write it as "https://mlflow.example.com"');

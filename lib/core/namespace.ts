@@ -81,7 +81,7 @@ export class Namespace extends LibraryConstruct {
   public readonly policyScope: PolicyScope;
 
   constructor(scope: Construct, id: string, props: NamespaceProps = {}) {
-    super(scope, id);
+    super(scope, id, props);
     const chart = Chart.of(this);
     if (props.name === undefined && !chart.namespace) {
       // The usual cause is a Chart created without `namespace`, not a bad name.

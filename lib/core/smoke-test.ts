@@ -75,7 +75,7 @@ export abstract class SmokeTest extends WorkloadComponent {
   private job?: k8s.KubeJob;
 
   constructor(scope: Construct, id: string, identity: Omit<ComponentIdentity, 'component' | 'partOf'>, props: SmokeTestProps | undefined) {
-    super(scope, id);
+    super(scope, id, props);
     this.attachWorkload(new Workload(this, 'Workload', { owner: this, ...identity, component: 'smoke-test', partOf: props?.partOf }));
   }
 

@@ -62,8 +62,9 @@ export class StatefulWorkload extends LibraryConstruct {
   public readonly host: string;
 
   constructor(scope: Construct, id: string, props: StatefulWorkloadProps) {
-    super(scope, id);
-    const w = this.workload = new Workload(this, 'Workload', props);
+    super(scope, id, props);
+    const { owner, name: appName, instance, component, partOf, serviceAccountAnnotations } = props;
+    const w = this.workload = new Workload(this, 'Workload', { owner, name: appName, instance, component, partOf, serviceAccountAnnotations });
     const name = w.workloadName;
     this.headlessServiceName = `${name}-hl`;
     this.host = `${name}.${w.namespace}.svc.cluster.local`;

@@ -64,7 +64,7 @@ export class Workload extends LibraryConstruct implements IWorkload {
   public readonly peer: IWorkload;
 
   constructor(scope: Construct, id: string, props: WorkloadProps) {
-    super(scope, id);
+    super(scope, id, props);
     const describeAs = props.owner ?? this;
     this.workloadName = checkDnsLabel(describeAs, 'name', props.instance, 52);
     const chart = Chart.of(this);

@@ -3,6 +3,10 @@ import { checkDnsLabel, checkDnsSubdomain } from '../core/validate';
 import { ArgoApplication, ArgoApplicationProps, checkGitSource, checkRepoPath, GitSource, resolveSyncPolicy, SyncPolicy } from './argo-application';
 import { LibraryConstruct } from '../core/library-construct';
 
+/**
+ * The root Application of an app of apps.
+ * @removedProps automated
+ */
 export interface AppOfAppsProps {
   readonly source: GitSource;
   /** The directory holding the Applications, which the root Application syncs: `dist/argocd`. */

@@ -12,6 +12,10 @@ export interface GitSource {
   readonly targetRevision?: string;
 }
 
+/**
+ * What an {@link ArgoApplication} syncs, and where.
+ * @removedProps automated destinationServer destinationCluster
+ */
 export interface ArgoApplicationProps {
   /** The Application name (usually the dist/ directory name). */
   readonly name: string;
@@ -167,7 +171,7 @@ function checkServerUrl(scope: string, value: string): void {
 /** An Argo CD `Application` that syncs one kustomize directory of dist/. */
 export class ArgoApplication extends LibraryConstruct {
   constructor(scope: Construct, id: string, props: ArgoApplicationProps) {
-    super(scope, id);
+    super(scope, id, props);
     checkDnsLabel(this, 'name', props.name);
     checkDnsLabel(this, 'destinationNamespace', props.destinationNamespace);
     checkGitSource(this, props.source);

@@ -8,6 +8,7 @@ import { LibraryConstruct } from '../core/library-construct';
 /**
  * The source, destination, project and sync policy mean for every generated Application what they
  * mean for one {@link ArgoApplication}.
+ * @removedProps automated destinationServer destinationCluster
  */
 export interface DirectoryApplicationSetProps extends Pick<ArgoApplicationProps, 'source' | 'destination' | 'syncPolicy' | 'project'> {
   /** The ApplicationSet name. */

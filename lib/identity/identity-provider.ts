@@ -1,9 +1,9 @@
 import { Construct, IConstruct } from 'constructs';
-import { enableAppChecks } from '../core/app-checks';
 import { ConnectionGraph, IWorkload, Peer } from '../core/connections';
+import { LibraryConstruct } from '../core/library-construct';
 import { Port } from '../core/port';
 import { SecretValue } from '../core/secret-value';
-import { checkHost, checkProps, checkSecretValue, invalid } from '../core/validate';
+import { checkHost, checkSecretValue, invalid } from '../core/validate';
 
 /**
  * An OpenID Connect provider and one confidential client registered with it: what a relying
@@ -92,7 +92,7 @@ export function parseHttpsUrl(scope: IConstruct | string, prop: string, value: s
 }
 
 /** The shared base of every {@link IIdentityProvider} implementation. */
-export abstract class IdentityProviderBase extends Construct implements IIdentityProvider {
+export abstract class IdentityProviderBase extends LibraryConstruct implements IIdentityProvider {
   public abstract readonly issuerUrl: string;
   public abstract readonly clientId: string;
   public abstract readonly clientSecret: SecretValue;
@@ -144,10 +144,9 @@ export abstract class KeycloakClientBase extends IdentityProviderBase {
   /** keycloakUrl, parsed. @internal */
   protected readonly keycloakBase: { url: string; host: string; port: number };
 
-  /** `fix` is what checkProps suggests; `forImport` refuses the master realm. */
+  /** `fix` is what the props guard suggests for missing props; `forImport` refuses the master realm. */
   protected constructor(scope: Construct, id: string, props: KeycloakClientBaseProps, fix: string, forImport: boolean) {
-    super(scope, id);
-    checkProps(this, props, fix);
+    super(scope, id, props, fix);
     if (!props.client || typeof props.client !== 'object') {
       invalid(this, 'client', 'is required', props.client, 'pass client: { clientId: "myapp", redirectUris: ["https://myapp.example.com/callback"] }');
     }
@@ -180,8 +179,7 @@ class ExternalIdentityProvider extends IdentityProviderBase {
   public readonly port: Port;
 
   constructor(scope: Construct, id: string, props: IssuerProps) {
-    super(scope, id);
-    enableAppChecks(this);
+    super(scope, id, props);
     const issuer = parseHttpsUrl(this, 'issuerUrl', props.issuerUrl, 'https://keycloak.example.com/realms/platform');
     checkClient(this, props.clientId, props.clientSecret);
     this.issuerUrl = issuer.url;

@@ -99,8 +99,10 @@ export class KeycloakClientSetup extends KeycloakClientBase {
   public static mlflow(scope: Construct, id: string, props: MlflowClientSetupProps): KeycloakClientSetup {
     const host = checkHostname(`KeycloakClientSetup.mlflow "${id}"`, 'host', props.host);
     const clientId = props.clientId ?? 'mlflow';
+    // The preset's own props are not the Job's (the props guard refuses names it does not take).
+    const { host: _host, clientId: _clientId, ...rest } = props;
     const setup = new KeycloakClientSetup(scope, id, {
-      ...props,
+      ...rest,
       client: mlflowClientOptions(clientId, `https://${host}`),
       realmRoles: MLFLOW_REALM_ROLES,
       groups: MLFLOW_GROUPS,

@@ -166,8 +166,10 @@ export class KeycloakRealm extends KeycloakClientBase {
     const host = checkHostname(`KeycloakRealm.mlflow "${id}"`, 'host', props.host);
     const clientId = props.clientId ?? 'mlflow';
     const origin = `https://${host}`;
+    // The preset's own props are not the realm's (the props guard refuses names it does not take).
+    const { host: _host, clientId: _clientId, admins: _admins, users: _users, ...realm } = props;
     return new KeycloakRealm(scope, id, {
-      ...props,
+      ...realm,
       realmRoles: MLFLOW_REALM_ROLES,
       groups: MLFLOW_GROUPS,
       users: mlflowRealmUsers(props.admins, props.users),

@@ -79,7 +79,7 @@ export class CentralDashboardLink extends WorkloadComponent {
   constructor(scope: Construct, id: string, props: CentralDashboardLinkProps) {
     const item = props?.item;
     const slug = typeof item?.text === 'string' ? item.text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 37) : '';
-    super(scope, id);
+    super(scope, id, props);
     const w = this.attachWorkload(new Workload(this, 'Workload', {
       owner: this, name: 'kubeflow', instance: props?.name ?? `dashboard-link-${slug || 'item'}`, component: 'dashboard-link',
     }));

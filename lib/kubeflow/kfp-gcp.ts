@@ -5,7 +5,7 @@
  */
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
-import { enableAppChecks } from '../core/app-checks';
+import { LibraryConstruct } from '../core/library-construct';
 import * as eso from '../../imports/external-secrets.io';
 import { ExternalSecret, SecretStoreRef } from '../core/external-secret';
 import { k8s } from '../core/k8s';
@@ -84,7 +84,7 @@ export const KFP_MYSQL_SECRET = 'mysql-secret';
  * - the KFP ServiceAccounts are annotated with their Google service accounts (no keys).
  * Write it with {@link kustomization}: upstream objects are changed by patches, new ones are resources.
  */
-export class KfpGcp extends Construct {
+export class KfpGcp extends LibraryConstruct {
   /** The upstream base, pinned: `github.com/kubeflow/pipelines/manifests/kustomize/env/gcp?ref=<version>`. */
   public readonly remoteBase: string;
   /** Apply once per cluster before the base (CRDs and cluster roles). */
@@ -97,8 +97,7 @@ export class KfpGcp extends Construct {
   private readonly patches = new Set<ApiObject>();
 
   constructor(scope: Construct, id: string, props: KfpGcpProps) {
-    super(scope, id);
-    enableAppChecks(this);
+    super(scope, id, props);
     const s = props.settings;
     this.namespace = checkDnsLabel(this, 'settings.namespace', s.namespace);
     const chartNamespace = Chart.of(this).namespace;

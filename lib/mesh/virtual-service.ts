@@ -66,7 +66,7 @@ export class VirtualService extends LibraryConstruct {
   public readonly resource: net.VirtualService;
 
   constructor(scope: Construct, id: string, props: VirtualServiceProps) {
-    super(scope, id);
+    super(scope, id, props);
     if (!(props?.gateway instanceof IstioGateway)) {
       invalid(this, 'gateway', 'must be an IstioGateway', typeof props?.gateway === 'string' ? props.gateway : typeof props?.gateway,
         "pass gateway: Kubeflow.gateway() or IstioGateway.fromExisting('kubeflow', 'kubeflow-gateway')");

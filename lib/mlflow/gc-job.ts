@@ -13,6 +13,10 @@ import { artifactStoreEnv, identityOf } from '../storage/cloud-object-store';
 import { readScript } from '../core/script-file';
 import { TrackingServer } from './tracking-server';
 
+/**
+ * What {@link GarbageCollection} cleans, and when.
+ * @removedProps timeZone
+ */
 export interface GarbageCollectionProps {
   /** The tracking server whose stores are cleaned (its database, artifact store and image). */
   readonly server: TrackingServer;
@@ -51,12 +55,12 @@ export class GarbageCollection extends WorkloadComponent {
   public readonly resource: k8s.KubeCronJob;
 
   constructor(scope: Construct, id: string, props: GarbageCollectionProps) {
-    const server = props?.server;
+    super(scope, id, props);
+    const server = props.server;
     if (!(server instanceof TrackingServer)) {
-      invalid(`${scope.node.path}/${id}`, 'server', 'must be a TrackingServer', typeof server, 'pass server: the TrackingServer whose runs to clean');
+      invalid(this, 'server', 'must be a TrackingServer', typeof server, 'pass server: the TrackingServer whose runs to clean');
     }
     const store = server.artifactStore;
-    super(scope, id);
     const w = this.attachWorkload(new Workload(this, 'Workload', {
       owner: this, name: 'mlflow', instance: `${server.workloadName}-gc`, component: 'garbage-collection', partOf: props.partOf,
       serviceAccountAnnotations: identityOf(store)?.serviceAccountAnnotations,

@@ -52,13 +52,12 @@ export class TrackingServerSmokeTest extends SmokeTest {
 
   constructor(scope: Construct, id: string, props: TrackingServerSmokeTestProps) {
     const server = props?.server as unknown;
+    super(scope, id, { name: 'mlflow', instance: server instanceof TrackingServer ? `${server.workloadName}-smoke-test` : 'mlflow-smoke-test' }, props);
     if (server === null || typeof server !== 'object' || typeof (server as ITrackingServer).grantConnect !== 'function' || typeof (server as ITrackingServer).url !== 'string') {
-      invalid(`${scope.node.path}/${id}`, 'server', 'must be a TrackingServer', typeof server === 'string' ? server : typeof server,
+      invalid(this, 'server', 'must be a TrackingServer', typeof server === 'string' ? server : typeof server,
         'pass server: the TrackingServer construct, or TrackingServer.fromExisting(...)');
     }
     const s = server as ITrackingServer;
-    const instance = s instanceof TrackingServer ? `${s.workloadName}-smoke-test` : 'mlflow-smoke-test';
-    super(scope, id, { name: 'mlflow', instance }, props);
     if (props.api !== undefined && !(props.api instanceof SmokeTestApiCheck)) {
       invalid(this, 'api', 'must be a SmokeTestApiCheck', props.api, 'pass api: SmokeTestApiCheck.loginRequired(), .anonymous() or .skip()');
     }

@@ -207,7 +207,7 @@ export class TrackingServer extends WorkloadComponent implements ITrackingServer
   private readonly podPort: number;
 
   constructor(scope: Construct, id: string, props: TrackingServerProps) {
-    super(scope, id);
+    super(scope, id, props);
     const name = props.name ?? 'mlflow';
     const w = this.attachWorkload(new Workload(this, 'Workload', {
       owner: this, name: 'mlflow', instance: name, component: 'tracking-server', partOf: props.partOf,

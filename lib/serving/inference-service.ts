@@ -9,7 +9,7 @@ import { istioIngressGateway } from '../mesh/istio-peers';
 import { checkDnsLabel, checkInteger, describeConstruct, invalid, ValidationError } from '../core/validate';
 import { ModelLocation } from './model-location';
 import { ModelStorageCredentials } from './storage-credentials';
-import { enableAppChecks } from '../core/app-checks';
+import { LibraryConstruct } from '../core/library-construct';
 
 /** Options of {@link ServingMode.serverless}. */
 export interface ServerlessOptions {
@@ -84,7 +84,7 @@ const DEFAULT_RESOURCES: ResourceRequirements = { requests: { cpu: '100m', memor
  * NetworkPolicies admit exactly the model download, the serving infrastructure of the chosen
  * {@link ServingMode} and the declared clients.
  */
-export class InferenceService extends Construct implements IWorkload {
+export class InferenceService extends LibraryConstruct implements IWorkload {
   public readonly workloadName: string;
   public readonly namespace: string;
   public readonly podSelector: Record<string, string>;
@@ -95,8 +95,7 @@ export class InferenceService extends Construct implements IWorkload {
   public readonly resource: kserve.InferenceService;
 
   constructor(scope: Construct, id: string, props: InferenceServiceProps) {
-    super(scope, id);
-    enableAppChecks(this);
+    super(scope, id, props);
     this.workloadName = checkDnsLabel(this, 'name', props?.name, 45);
     const namespace = Chart.of(this).namespace;
     if (!namespace) {

@@ -27,10 +27,11 @@ export class InferenceSmokeTest extends SmokeTest {
   public static readonly DEFAULT_ATTEMPTS = 5;
 
   constructor(scope: Construct, id: string, props: InferenceSmokeTestProps) {
-    if (!(props?.service instanceof InferenceService)) {
-      invalid(`${scope.node.path}/${id}`, 'service', 'must be an InferenceService', typeof props?.service, 'pass service: the InferenceService construct');
+    const service = props?.service as unknown;
+    super(scope, id, { name: 'kserve', instance: `${service instanceof InferenceService ? service.workloadName : 'kserve'}-smoke-test` }, props);
+    if (!(service instanceof InferenceService)) {
+      invalid(this, 'service', 'must be an InferenceService', typeof service, 'pass service: the InferenceService construct');
     }
-    super(scope, id, { name: 'kserve', instance: `${props.service.workloadName}-smoke-test` }, props);
     if (!(props.schema instanceof InputSchema)) {
       invalid(this, 'schema', 'must be made with InputSchema.of(...)', typeof props.schema, 'pass schema: InputSchema.BANK_CHURN or InputSchema.of([...])');
     }

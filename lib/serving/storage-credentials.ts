@@ -4,7 +4,7 @@ import { k8s } from '../core/k8s';
 import { standardLabels } from '../core/labels';
 import { checkDnsSubdomain, checkPort, invalid } from '../core/validate';
 import { IObjectStore } from '../storage/object-store';
-import { enableAppChecks } from '../core/app-checks';
+import { LibraryConstruct } from '../core/library-construct';
 
 export interface ModelStorageCredentialsProps {
   /** The object store the models are on; endpoint, scheme and region come from it. */
@@ -36,7 +36,7 @@ export interface ModelStorageCredentialsProps {
  * (kserve/kserve pkg/credentials/s3/s3_secret.go). The annotations are that file's
  * `serving.kserve.io/s3-endpoint`, `-region`, `-useanoncredential` and `-usehttps`.
  */
-export class ModelStorageCredentials extends Construct {
+export class ModelStorageCredentials extends LibraryConstruct {
   public readonly store: IObjectStore;
   public readonly secret: ExternalSecret;
   public readonly serviceAccountName: string;
@@ -44,8 +44,7 @@ export class ModelStorageCredentials extends Construct {
   public readonly annotations: Record<string, string>;
 
   constructor(scope: Construct, id: string, props: ModelStorageCredentialsProps) {
-    super(scope, id);
-    enableAppChecks(this);
+    super(scope, id, props);
     if (!props?.store || typeof props.store.grantConnect !== 'function') {
       invalid(this, 'store', 'must be an object store (an IObjectStore from lib/storage)', typeof props?.store, 'pass store: ObjectStore.fromExisting(...) or a Minio');
     }

@@ -8,12 +8,12 @@ import { RemoteSecretKey, SecretStoreRef } from '../core/external-secret';
 import { k8s } from '../core/k8s';
 import { ARGOCD_SYNC_OPTIONS, KEEP_ON_DELETE, MANAGED_BY, standardLabels } from '../core/labels';
 import { Port } from '../core/port';
-import { checkDnsLabel, checkHostname, checkProps, checkS3BucketName, invalid } from '../core/validate';
+import { checkDnsLabel, checkHostname, checkS3BucketName, invalid } from '../core/validate';
 import { IIdentityProvider } from '../identity/identity-provider';
 import { IngressTls } from '../core/ingress';
 import { IObjectStore } from '../storage/object-store';
 import { IGitLab } from './gitlab';
-import { enableAppChecks } from '../core/app-checks';
+import { LibraryConstruct } from '../core/library-construct';
 
 /** The official GitLab chart version this construct writes values for (GitLab 17.7). */
 export const GITLAB_CHART_VERSION = '8.7.0';
@@ -71,15 +71,13 @@ export interface GitLabChartProps {
  * rendered with Pod Security "baseline" (the chart's pods do not all meet "restricted") and kept
  * when the app is deleted.
  */
-export class GitLabChart extends Construct implements IGitLab {
+export class GitLabChart extends LibraryConstruct implements IGitLab {
   public readonly url: string;
   public readonly host: string;
   private readonly controller: Peer;
 
   constructor(scope: Construct, id: string, props: GitLabChartProps) {
-    super(scope, id);
-    checkProps(this, props, 'pass { domain, ... } (see GitLabChartProps)');
-    enableAppChecks(this);
+    super(scope, id, props);
     const r = resolveGitLab(this, props);
     this.host = `gitlab.${r.domain}`;
     this.url = `https://${this.host}`;

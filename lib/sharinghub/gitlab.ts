@@ -30,7 +30,7 @@ export class GitLabEndpoint extends ExternalEndpoint implements IGitLab {
   public readonly url: string;
 
   constructor(scope: Construct, id: string, props: ExistingGitLabProps) {
-    super(scope, id);
+    super(scope, id, props);
     const u = parseUrl(props.url);
     if (!u || u.protocol !== 'https:' || (u.pathname !== '/' && u.pathname !== '') || u.username || u.password || u.search) {
       invalid(this, 'url', 'must be an https URL with no path, query or credentials', u && (u.username || u.password) ? '<redacted>' : props.url,

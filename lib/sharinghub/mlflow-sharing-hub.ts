@@ -127,7 +127,7 @@ export class MlflowSharingHub extends WorkloadComponent {
   public readonly trackingUri: string;
 
   constructor(scope: Construct, id: string, props: MlflowSharingHubProps) {
-    super(scope, id);
+    super(scope, id, props);
     checkProps(this, props, 'pass { sharingHub, database, artifacts, secretKey } (see MlflowSharingHubProps)');
     const name = props.name ?? 'mlflow-sharinghub';
     this.attachWorkload(new Workload(this, 'Workload', { owner: this, name: 'mlflow-sharinghub', instance: name, component: 'tracking-server', partOf: props.partOf }));

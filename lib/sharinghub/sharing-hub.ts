@@ -123,7 +123,7 @@ export class SharingHub extends WorkloadComponent {
   private mlflow?: { type: 'mlflow-sharinghub'; url: string };
 
   constructor(scope: Construct, id: string, props: SharingHubProps) {
-    super(scope, id);
+    super(scope, id, props);
     checkProps(this, props, 'pass { gitlab, ingress, sessionSecret, oauth, config } (see SharingHubProps)');
     const name = props.name ?? 'sharinghub';
     this.attachWorkload(new Workload(this, 'Workload', { owner: this, name: 'sharinghub', instance: name, component: 'server', partOf: props.partOf }));

@@ -124,7 +124,7 @@ class CloudObjectStoreImpl extends LibraryConstruct implements ICloudObjectStore
     public readonly serverEnv: Array<[string, EnvValue]>,
     private readonly account?: string,
   ) {
-    super(scope, id);
+    super(scope, id, undefined);
   }
 
   public grantConnect(client: IWorkload, description: string): void {

@@ -83,7 +83,7 @@ class ExistingDatabase extends ExternalEndpoint implements IDatabase {
   public readonly password: SecretValue;
 
   constructor(scope: Construct, id: string, props: ExistingDatabaseProps) {
-    super(scope, id);
+    super(scope, id, props);
     checkInstance(this, 'engine', props?.engine, DatabaseEngine, 'DatabaseEngine.POSTGRESQL or DatabaseEngine.MYSQL', 'pass engine: DatabaseEngine.POSTGRESQL');
     checkSecretValue(this, 'password', props.password, SecretValue, 'pass SecretValue.fromSecret("mlflow-db", "password") or an ExternalSecret value');
     if (props.peer !== undefined) checkInstance(this, 'peer', props.peer, Peer, 'a Peer', 'pass Peer.cidr("10.10.0.0/24") or Peer.namespace("db")');

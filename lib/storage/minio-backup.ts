@@ -34,6 +34,10 @@ export interface MinioBackupOptions {
   readonly removeDeleted?: boolean;
 }
 
+/**
+ * What {@link MinioBackup} mirrors, from where to where.
+ * @removedProps timeZone
+ */
 export interface MinioBackupProps extends MinioBackupOptions {
   readonly source: IObjectStore & { readonly workloadName: string };
   /** Every bucket of the source, read at synth time. */
@@ -48,7 +52,7 @@ export class MinioBackup extends WorkloadComponent {
   public readonly resource: k8s.KubeCronJob;
 
   constructor(scope: Construct, id: string, props: MinioBackupProps) {
-    super(scope, id);
+    super(scope, id, props);
     const w = this.attachWorkload(new Workload(this, 'Workload', {
       owner: this, name: 'minio', instance: `${props.source.workloadName}-backup`, component: 'backup', partOf: props.partOf,
     }));

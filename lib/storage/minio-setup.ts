@@ -29,7 +29,7 @@ export class MinioSetup extends WorkloadComponent {
   private readonly names: string[] = [];
 
   constructor(scope: Construct, id: string, props: MinioSetupProps) {
-    super(scope, id);
+    super(scope, id, props);
     const w = this.attachWorkload(new Workload(this, 'Workload', {
       owner: this, name: 'minio', instance: `${props.store.workloadName}-setup`, component: 'setup', partOf: props.partOf,
     }));

@@ -52,7 +52,7 @@ export class MinioUser extends LibraryConstruct implements MinioUserScope {
   private readonly store: IObjectStore & { readonly bucketNames: string[] };
 
   constructor(scope: Construct, id: string, props: MinioUserOfStoreProps) {
-    super(scope, id);
+    super(scope, id, props);
     const { store, name } = props;
     this.store = store;
     this.userName = checkDnsLabel(this, 'users key', name, 40);

@@ -88,7 +88,7 @@ export class Minio extends StatefulComponent implements IObjectStore {
   private readonly partOf?: string;
 
   constructor(scope: Construct, id: string, props: MinioProps) {
-    super(scope, id);
+    super(scope, id, props);
     const name = props.name ?? 'minio';
     const creds = checkS3Credentials(this, 'rootCredentials', props.rootCredentials);
     this.credentials = creds;

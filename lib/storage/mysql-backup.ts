@@ -13,6 +13,10 @@ import { IDatabase } from './database';
 import { mysqlScriptEnv } from './database-client-env';
 import { dumpUploadContainer } from './dump-upload';
 
+/**
+ * What {@link MysqlBackup} dumps, where to, and how long it keeps it.
+ * @removedProps retentionDays timeZone
+ */
 export interface MysqlBackupProps extends BackupOptions {
   /** The database to dump, as its application user (so the dump holds that database only). */
   readonly database: IDatabase & { readonly image: ContainerImage; readonly workloadName: string };
@@ -37,7 +41,7 @@ export class MysqlBackup extends WorkloadComponent {
   public readonly resource: k8s.KubeCronJob;
 
   constructor(scope: Construct, id: string, props: MysqlBackupProps) {
-    super(scope, id);
+    super(scope, id, props);
     const bucketStore = props.destination?.bucketRef?.store;
     const w = this.attachWorkload(new Workload(this, 'Workload', {
       owner: this, name: 'mysql', instance: `${props.database.workloadName}-backup`, component: 'backup', partOf: props.partOf,

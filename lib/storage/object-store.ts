@@ -79,7 +79,7 @@ class ExistingObjectStore extends ExternalEndpoint implements IObjectStore {
   public readonly credentials?: S3Credentials;
 
   constructor(scope: Construct, id: string, props: ExistingObjectStoreProps) {
-    super(scope, id);
+    super(scope, id, props);
     const url = parseUrl(props.endpointUrl);
     if (!url || !/^https?:$/.test(url.protocol) || (url.pathname !== '/' && url.pathname !== '') || url.username || url.password) {
       // invalid() redacts credentials embedded in the URL, so they never reach an error (or CI logs).

@@ -14,6 +14,10 @@ import { mcImage, MC_WRITABLE_DIRS, s3AliasEnv } from './s3-client';
 import { renderBackupVolume } from './backup-volume';
 import { recordBucketUse } from './bucket-uses';
 
+/**
+ * What {@link PostgresBackup} dumps, where to, and how long it keeps it.
+ * @removedProps retentionDays timeZone
+ */
 export interface PostgresBackupProps extends BackupOptions {
   /** The database to dump (its application role is used, so the dump holds only that database). */
   readonly database: IDatabase & { readonly image: ContainerImage; readonly workloadName: string };
@@ -38,7 +42,7 @@ export class PostgresBackup extends WorkloadComponent {
   public readonly resource: k8s.KubeCronJob;
 
   constructor(scope: Construct, id: string, props: PostgresBackupProps) {
-    super(scope, id);
+    super(scope, id, props);
     const w = this.attachWorkload(new Workload(this, 'Workload', {
       owner: this, name: 'postgresql', instance: `${props?.database?.workloadName}-backup`, component: 'backup', partOf: props.partOf,
     }));

@@ -1,0 +1,136 @@
+import { execFileSync } from 'child_process';
+import * as path from 'path';
+import { App, Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import { describe, expect, it } from 'vitest';
+import * as lib from '../../lib';
+import { nearestName } from '../../lib/core/props-guard';
+import { NOT_CONSTRUCTIBLE, PROPS_KEYS } from '../../lib/core/props-keys.generated';
+import { ValidationError } from '../../lib/core/validate';
+import { exactly } from '../support/synth';
+
+const root = path.resolve(__dirname, '..', '..');
+
+/** Every class the main entry exports that is a construct, by export name. */
+const exportedConstructs = Object.entries(lib)
+  .filter(([, v]) => typeof v === 'function' && (v as { prototype?: unknown }).prototype instanceof Construct)
+  .map(([name]) => name)
+  .sort();
+
+type AnyConstruct = new (scope: Construct, id: string, props?: unknown) => Construct;
+const classOf = (name: string) => (lib as unknown as Record<string, AnyConstruct>)[name];
+
+function chart(): Chart {
+  return new Chart(new App(), 'test', { namespace: 'test', disableResourceNameHashes: true });
+}
+
+/** What `build` throws: the error itself, or undefined when it returns. */
+function thrown(build: () => unknown): unknown {
+  try {
+    build();
+    return undefined;
+  } catch (e) {
+    return e;
+  }
+}
+
+/** A typo of `key` (its last two letters swapped: `replicsa`) that is no prop name itself. */
+const typoOf = (key: string) => `${key.slice(0, -2)}${key.slice(-1)}${key.slice(-2, -1)}`;
+
+describe('props guard: every exported construct opens through LibraryConstruct', () => {
+  it('lib/core/props-keys.generated.ts is what scripts/props-keys.mjs generates from the props interfaces', () => {
+    // --check exits 1 (and execFileSync throws) when regenerating would change the committed file.
+    expect(() => execFileSync(process.execPath, [path.join(root, 'scripts', 'props-keys.mjs'), '--check'], { cwd: root, stdio: 'pipe' })).not.toThrow();
+  }, 60_000);
+
+  it('the generated table covers exactly the constructs the main entry exports', () => {
+    expect(exportedConstructs.length).toBeGreaterThan(30);
+    expect([...Object.keys(PROPS_KEYS), ...NOT_CONSTRUCTIBLE].sort()).toEqual(exportedConstructs);
+    // The ones left out are abstract bases or built by a factory, never `new`ed by callers with props.
+    expect([...NOT_CONSTRUCTIBLE]).toEqual(['ConnectionGraph', 'DatabaseServer', 'IdentityProviderBase', 'LibraryConstruct', 'SmokeTest', 'StatefulComponent', 'WorkloadComponent']);
+  });
+
+  describe.each(Object.keys(PROPS_KEYS))('%s', (name) => {
+    const entry = PROPS_KEYS[name];
+    const C = classOf(name);
+    const fix = `pass { ${entry.required.join(', ')} } (see ${entry.type})`;
+
+    it('without props: the library\'s own error (or none when props are optional), never a TypeError', () => {
+      const e = thrown(() => new C(chart(), 'x'));
+      if (entry.optional) {
+        if (e !== undefined) expect(e).toBeInstanceOf(ValidationError);
+      } else {
+        expect(e).toBeInstanceOf(ValidationError);
+        expect((e as Error).message).toMatch(/^test\/x: props must be an object, got undefined\. Fix: pass \{/);
+      }
+    });
+
+    it('a string as props is refused as not an object', () => {
+      const e = thrown(() => new C(chart(), 'x', 'mlflow'));
+      expect(e).toBeInstanceOf(ValidationError);
+      expect((e as Error).message).toMatch(/^test\/x: props must be an object, got a string\. Fix: pass /);
+      // A construct without advice of its own gets the generated one, naming the required props.
+      expect((e as Error).message).toMatch(entry.required.length ? /\. Fix: pass \{ [^}]+ \}/ : /\. Fix: pass an object \(see [A-Za-z]+Props\), or no props$/);
+      if (name === 'TrackingServer') expect((e as Error).message).toBe(`test/x: props must be an object, got a string. Fix: ${fix}`);
+    });
+
+    it('a misspelt prop is refused naming it and the prop it is closest to', () => {
+      const key = entry.keys.find((k) => k.length > 3 && nearestName(typoOf(k), entry.keys) === k)!;
+      expect(key).toBeDefined();
+      const typo = typoOf(key);
+      const e = thrown(() => new C(chart(), 'x', { [typo]: 3 }));
+      expect(e).toBeInstanceOf(ValidationError);
+      // The value of a typo of a secret prop (`adminPasswodr`) is never shown.
+      const shown = /(password|secret|token|credentials?|key)$/i.test(key) ? '<redacted>' : '3';
+      expect((e as Error).message).toBe(
+        `test/x: ${typo} is not a prop of ${name}, got ${shown}. Fix: did you mean ${key}? (${entry.type} has ${entry.keys.join(', ')})`);
+    });
+  });
+});
+
+describe('props guard: the cases of issue 19', () => {
+  const { TrackingServer, Namespace, ResourceQuota, LimitRange, Postgres } = lib;
+
+  it('`replica: 3` is refused with "did you mean replicas?" (it rendered one replica before)', () => {
+    expect(() => new TrackingServer(chart(), 'mlflow', { replica: 3 } as any)).toThrowError(exactly(
+      `test/mlflow: replica is not a prop of TrackingServer, got 3. Fix: did you mean replicas? (TrackingServerProps has ${PROPS_KEYS.TrackingServer.keys.join(', ')})`));
+  });
+
+  it('Namespace({ lables }), ResourceQuota({ pod }) and LimitRange({ maxx }) are refused', () => {
+    expect(() => new Namespace(chart(), 'ns', { lables: { team: 'a' } } as any)).toThrowError(
+      /^test\/ns: lables is not a prop of Namespace, got \{"team":"a"\}\. Fix: did you mean labels\? \(NamespaceProps has /);
+    expect(() => new ResourceQuota(chart(), 'quota', { requestsCpu: '4', requestsMemory: '8Gi', limitsMemory: '8Gi', pod: 10 } as any)).toThrowError(
+      /^test\/quota: pod is not a prop of ResourceQuota, got 10\. Fix: did you mean pods\? /);
+    expect(() => new LimitRange(chart(), 'limits', { maxx: {} } as any)).toThrowError(
+      /^test\/limits: maxx is not a prop of LimitRange, got \{\}\. Fix: did you mean max\? /);
+  });
+
+  it('a name close to no prop lists the props instead of guessing', () => {
+    expect(() => new LimitRange(chart(), 'limits', { tolerations: [] } as any)).toThrowError(exactly(
+      'test/limits: tolerations is not a prop of LimitRange, got []. Fix: remove it; LimitRangeProps has defaultLimit, defaultRequest, max, name'));
+  });
+
+  it('the value of a misspelt secret prop is not shown', () => {
+    expect(() => new Postgres(chart(), 'db', { superuserPasword: 'hunter2' } as any)).toThrowError(
+      /^test\/db: superuserPasword is not a prop of Postgres, got <redacted>\. Fix: did you mean superuserPassword\? /);
+    const e = thrown(() => new Postgres(chart(), 'db', { superuserPasword: 'hunter2' } as any)) as Error;
+    expect(e.message).not.toContain('hunter2');
+  });
+
+  it('a key whose value is undefined changes nothing and is let through (a spread of optional values)', () => {
+    const c = chart();
+    expect(() => new Namespace(c, 'ns', { lables: undefined } as any)).not.toThrow();
+  });
+
+  it("a user's subclass takes its library ancestor's props", () => {
+    class MyNamespace extends Namespace {}
+    expect(() => new MyNamespace(chart(), 'ns', { lables: {} } as any)).toThrowError(/^test\/ns: lables is not a prop of Namespace, /);
+    expect(() => new MyNamespace(chart(), 'ns', { labels: { team: 'a' } })).not.toThrow();
+  });
+
+  it('nearestName counts a swap of neighbours as one edit and guesses only when close', () => {
+    expect(nearestName('lables', ['labels', 'name'])).toBe('labels');
+    expect(nearestName('replica', ['replicas', 'resources'])).toBe('replicas');
+    expect(nearestName('tolerations', ['max', 'name'])).toBeUndefined();
+  });
+});
