@@ -14,7 +14,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import { referenceApps } from './apps';
-import { AppOfApps, ArgoDestination, cdk8sTarget, GitSource, renderAppOfAppsReadme, safeSynth, SynthTarget, SyncPolicy } from './lib';
+import { AppOfApps, ArgoDestination, GitSource, SyncPolicy } from './lib';
+import { cdk8sTarget, renderAppOfAppsReadme, safeSynth, SynthTarget } from './lib/synth';
 
 /** Where and how Argo CD deploys dist/: the one place to change for your repository. */
 export interface GitOpsSource extends GitSource {

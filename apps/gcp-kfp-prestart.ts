@@ -12,7 +12,7 @@
  * files and returns the objects for the checks.
  *
  * The same command-line synth also compiles its modules from a V8 code cache
- * (lib/synth/compile-cache.ts), enabled here after the worker started, before anything else loads.
+ * (apps/compile-cache.ts), enabled here after the worker started, before anything else loads.
  *
  * Without a prestarted worker (tests, `npm run diff`, a library consumer's process, a one-core
  * machine) the target renders in-process instead, with the same output.
@@ -21,8 +21,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { isMainThread, MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'worker_threads';
-import { enableCompileCache, saveCompileCache } from '../lib/synth/compile-cache';
-import { writeOutputFiles } from '../lib/synth/output-files';
+import { enableCompileCache, saveCompileCache } from './compile-cache';
 import type { GcpKfpEnvironmentOutput } from './gcp-kfp';
 
 /** How long the target waits for its worker's result. */
@@ -112,14 +111,6 @@ export function takePrestartedGcpKfpWorker(): GcpKfpWorker | undefined {
   return worker;
 }
 
-/**
- * Writes `files` (paths relative to `outdir`, "/"-separated) into `outdir`; inside safeSynth,
- * unchanged files are linked from the dist/ being replaced (lib/synth/output-files.ts).
- */
-export function writeTargetFiles(outdir: string, files: Iterable<[string, string]>): void {
-  writeOutputFiles(outdir, files);
-}
-
 /** Whether a command-line synth compiles from the code cache: unless NODE_DISABLE_COMPILE_CACHE is set (as for Node 22's own). */
 export function compileCacheWanted(): boolean {
   return !process.env.NODE_DISABLE_COMPILE_CACHE;
@@ -130,7 +121,7 @@ const CLI_ENTRIES = [path.join(__dirname, '..', 'main.js'), path.join(__dirname,
 
 if (isMainThread && require.main && CLI_ENTRIES.includes(require.main.filename)) {
   if (os.availableParallelism() > 1 && fs.existsSync(GCP_KFP_WORKER_FILE)) prestartGcpKfpWorker();
-  // Then everything else the synth loads comes from the V8 code cache (lib/synth/compile-cache.ts).
+  // Then everything else the synth loads comes from the V8 code cache (apps/compile-cache.ts).
   if (compileCacheWanted()) {
     enableCompileCache('synth');
     process.on('exit', saveCompileCache);

@@ -1,7 +1,8 @@
-import { ENVIRONMENT_NAMES } from '../lib/infra/environment-names';
-import type { ManifestObject, SynthTarget } from '../lib/synth/synth';
+import { ENVIRONMENT_NAMES } from '../lib';
+import { writeOutputFiles } from '../lib/synth';
+import type { ManifestObject, SynthTarget } from '../lib/synth';
 import type { GcpKfpEnvironmentOutput } from './gcp-kfp';
-import { takePrestartedGcpKfpWorker, writeTargetFiles } from './gcp-kfp-prestart';
+import { takePrestartedGcpKfpWorker } from './gcp-kfp-prestart';
 import { loadGcpKfp } from './gcp-kfp-loader';
 import { gcpKfpFiles } from './kfp-overlay';
 
@@ -20,7 +21,8 @@ function renderInfraInProcess(): GcpKfpEnvironmentOutput[] {
 export function synthGcpKfp(outdir: string): ManifestObject[] {
   const worker = takePrestartedGcpKfpWorker();
   const { files, objects } = gcpKfpFiles(worker ? worker.result() : renderInfraInProcess());
-  writeTargetFiles(outdir, files);
+  // Inside safeSynth, unchanged files are linked from the dist/ being replaced.
+  writeOutputFiles(outdir, files);
   return objects;
 }
 

@@ -2,8 +2,8 @@
 // memory (cdktf, no cdk8s), posts it (or the error) on its port, and signals the waiting main thread.
 import * as path from 'path';
 import { workerData } from 'worker_threads';
-import { enableCompileCache, saveCompileCache } from '../lib/synth/compile-cache';
-import { deferModule } from '../lib/synth/defer-module';
+import { enableCompileCache, saveCompileCache } from './compile-cache';
+import { deferModule } from './defer-module';
 import { compileCacheWanted, type GcpKfpWorkerData, type GcpKfpWorkerResult } from './gcp-kfp-prestart';
 
 const { port, signal } = workerData as GcpKfpWorkerData;
@@ -25,7 +25,7 @@ try {
   const injected = process.env.MLOPS_TEST_GCP_KFP_WORKER_FAILURE;
   if (injected === 'exit') process.exit(3);
   if (injected) throw new Error(injected);
-  // cdktf and the Google provider from the V8 code cache (lib/synth/compile-cache.ts), saved once
+  // cdktf and the Google provider from the V8 code cache (apps/compile-cache.ts), saved once
   // the main thread has its result.
   if (compileCacheWanted()) enableCompileCache('gcp-kfp-worker');
   // What cdktf loads at import for features gcp-kfp has none of (zipped assets; the Terraform binary

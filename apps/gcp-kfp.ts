@@ -10,10 +10,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App as CdktfApp } from 'cdktf';
-import { EnvironmentName, ENVIRONMENT_NAMES, kfpEnvironment, SiteSettings } from '../lib/infra/environments';
-import { KfpEnvironmentStack } from '../lib/infra/kfp-environment-stack';
-import { terraformJson } from '../lib/infra/terraform-json';
-import type { KfpGcpSettings } from '../lib/kubeflow/kfp-gcp';
+import { EnvironmentName, ENVIRONMENT_NAMES, kfpEnvironment, KfpEnvironmentStack, SiteSettings, terraformJson } from '../lib/infra';
+import type { KfpGcpSettings } from '../lib';
 
 /** The Kubeflow Pipelines release every environment pins (promote by changing it per environment). */
 export const KFP_VERSION = '2.4.0';

@@ -1,4 +1,4 @@
-import { cdk8sTarget, SynthTarget } from '../lib/synth/synth';
+import { cdk8sTarget, SynthTarget } from '../lib/synth';
 import { gcpKfpTarget } from './gcp-kfp-target';
 import { KUBEFLOW_MLFLOW_PREREQUISITES, kubeflowMlflow } from './kubeflow-mlflow';
 import { eoepcaMlops, SHARINGHUB_OAUTH_SECRET } from './eoepca-mlops';

@@ -1,8 +1,7 @@
 import { ApiObject, App, Chart } from 'cdk8s';
-import { assertNoMachinePaths } from '../lib/synth/machine-paths';
-import { GcpKfpEnvironmentFiles, renderGcpKfpReadme } from '../lib/synth/gcp-kfp-readme';
-import { byCodePoint, synthObjects, ManifestObject, toYaml } from '../lib/synth/synth';
-import { KfpGcp, KfpGcpSettings } from '../lib/kubeflow/kfp-gcp';
+import { KfpGcp, KfpGcpSettings } from '../lib';
+import { assertNoMachinePaths, byCodePoint, synthObjects, ManifestObject, toYaml } from '../lib/synth';
+import { GcpKfpEnvironmentFiles, renderGcpKfpReadme } from './gcp-kfp-readme';
 import type { GcpKfpEnvironmentOutput } from './gcp-kfp';
 
 /**

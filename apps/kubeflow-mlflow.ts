@@ -16,9 +16,8 @@ import { ApiObject, App, Chart, Duration, JsonPatch } from 'cdk8s';
 import {
   AppNotes, BucketSetup, CentralDashboardLink, ConnectionGraph, Database, DatabaseEngine, EnvValue, ExternalSecret, InferenceService, InferenceSmokeTest,
   InputSchema, Kubeflow, MeshNamespace, ModelLocation, ModelStorageCredentials, MysqlDatabaseSetup, Namespace, ObjectStore, Peer, PodDefault,
-  PolicyScope, Port, ProfileAccess, SecretStoreRef, SecretValue, TrackingServer, V2Datatype, VirtualService, invalid,
+  PolicyScope, Port, ProfileAccess, SecretStoreRef, SecretValue, TrackingServer, V2Datatype, VirtualService, checkHostname, invalid,
 } from '../lib';
-import { checkHostname } from '../lib/core/validate';
 
 /**
  * The logged model that is served (seed "Deploy Model with KServe"). The seed served a run's

@@ -8,11 +8,9 @@
 import { App, Chart, Size } from 'cdk8s';
 import {
   ConnectionGraph, ContainerAmounts, LimitRange, Peer, ResourceQuota, ResourceQuotaProps,
-  invalid, renderAppReadme, renderKustomizeDir, synthObjects,
+  checkDnsLabel, invalid,
 } from '../lib';
-import { checkDnsLabel } from '../lib/core/validate';
-import { writeOutputFiles } from '../lib/synth/output-files';
-import type { ManifestObject, SynthTarget } from '../lib/synth/synth';
+import { ManifestObject, renderAppReadme, renderKustomizeDir, synthObjects, SynthTarget, writeOutputFiles } from '../lib/synth';
 import { mlflowMinioPostgres } from './mlflow-minio-postgres';
 
 /** One team and what its namespace may use. */

@@ -9,10 +9,9 @@
 import { App, Chart, Size } from 'cdk8s';
 import {
   BucketSetup, Database, DatabaseEngine, DatabaseSetup, ExternalSecret, IngressTls, KeycloakClientSetup, MlflowAuth, Namespace, ObjectStore,
-  OidcAuthStore, Peer, SecretStoreRef, StorageClass, AccessMode, TrackingServer, TrackingServerSmokeTest, VolumeClaim, ArtifactRoot, k8s, standardLabels,
+  OidcAuthStore, Peer, SecretStoreRef, StorageClass, AccessMode, TrackingServer, TrackingServerSmokeTest, VolumeClaim, ArtifactRoot, k8s, standardLabels, checkHostname, invalid,
 } from '../lib';
-import { checkHostname, invalid } from '../lib/core/validate';
-import { stringifyYaml } from '../lib/synth/yaml';
+import { stringifyYaml } from '../lib/synth';
 
 export interface ThinkubeMlflowOptions {
   /** The platform's domain: MLflow is `mlflow.<domain>`, Keycloak `keycloak.<domain>`. @default "example.com" */

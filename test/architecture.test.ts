@@ -149,26 +149,65 @@ describe('architecture', () => {
     expect(tsFiles('lib').filter((f) => /process\.env/.test(read(f)))).toEqual([]);
   });
 
-  it('area index files list their public API by name; lib/index.ts re-exports only the areas', () => {
+  it('area index files list their public API by name; lib/index.ts re-exports only the construct areas', () => {
     const code = (f: string) => read(f).split('\n').filter((l) => l.trim() && !l.trim().startsWith('//') && !l.trim().startsWith('*') && !l.trim().startsWith('/*'));
     for (const f of tsFiles('lib').filter((x) => x.endsWith('index.ts') && x !== path.join('lib', 'index.ts'))) {
       expect(code(f).filter((l) => !/^export (type )?\{ [\w, ]+ \} from '\.\/[\w-]+';$/.test(l)), f).toEqual([]);
     }
     const areas = fs.readdirSync(path.join(root, 'lib'), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+    // The tooling (synth) and cdktf (infra) areas are entry points of their own; the main entry
+    // only loads synth's app checks, which it registers (lib/core/app-checks.ts).
     expect(code(path.join('lib', 'index.ts')).filter((l) => {
+      if (l === "import './synth/app-validation';") return false;
       const m = /^export \* from '\.\/([\w-]+)';$/.exec(l);
-      return !m || !areas.includes(m[1]) || m[1] === 'infra';
+      return !m || !areas.includes(m[1]) || m[1] === 'infra' || m[1] === 'synth';
     })).toEqual([]);
   });
 
   it('the package entry point hides the internal helpers', async () => {
     const lib: Record<string, unknown> = await import('../lib');
-    for (const name of ['renderService', 'renderServiceAccount', 'renderJob', 'renderCronJob', 'restrictedPodSpec', 'mcAliasCommand', 's3AliasEnv', 'renderBackupVolume', 'resolveBackup', 'checkDnsLabel']) {
+    for (const name of ['renderService', 'renderServiceAccount', 'renderJob', 'renderCronJob', 'restrictedPodSpec', 'mcAliasCommand', 's3AliasEnv', 'renderBackupVolume', 'resolveBackup']) {
       expect(lib[name], name).toBeUndefined();
     }
-    for (const name of ['TrackingServer', 'Postgres', 'Minio', 'StatefulWorkload', 'WorkloadComponent', 'HttpService', 'Namespace', 'invalid', 'safeSynth']) {
+    for (const name of ['TrackingServer', 'Postgres', 'Minio', 'StatefulWorkload', 'WorkloadComponent', 'HttpService', 'Namespace', 'invalid', 'checkHostname', 'checkDnsLabel']) {
       expect(lib[name], name).toBeDefined();
     }
+  });
+
+  it('the main entry holds no build tooling: that is @mlops-cdk8s/platform/synth; app renderers and internals are in neither', async () => {
+    const main: Record<string, unknown> = await import('../lib');
+    const synth: Record<string, unknown> = await import('../lib/synth');
+    expect(Object.keys(synth).filter((name) => name in main)).toEqual([]);
+    for (const name of ['safeSynth', 'cdk8sTarget', 'diffTrees', 'readTreeFromGit', 'MlopsValidation', 'writeOutputFiles', 'toYaml']) {
+      expect(main[name], name).toBeUndefined();
+      expect(synth[name], name).toBeDefined();
+    }
+    for (const name of ['renderGcpKfpReadme', 'renderGcpKfpEnvironmentMermaid', 'enableCompileCache', 'saveCompileCache', 'deferModule', 'podOf']) {
+      expect(main[name], name).toBeUndefined();
+      expect(synth[name], name).toBeUndefined();
+    }
+    // Its app checks still register: a plain app.synth() with the main entry loaded refuses what safeSynth refuses.
+    const { appChecksEnabled } = main as { appChecksEnabled: (scope: unknown) => boolean };
+    const { App, Chart } = await import('cdk8s');
+    const chart = new Chart(new App(), 'c', { namespace: 'c' });
+    new (main.Namespace as new (s: unknown, id: string) => unknown)(chart, 'ns');
+    expect(appChecksEnabled(chart)).toBe(true);
+  });
+
+  it('apps/ and main.ts use the library only through its public entry points (main, /synth, /infra)', () => {
+    const pkg = JSON.parse(read('package.json'));
+    // The entry points package.json exports, as source directories: '.', './synth', './infra'.
+    const entries = Object.values(pkg.exports as Record<string, { default?: string }>)
+      .flatMap((e) => (typeof e === 'object' && e.default ? [e.default.replace(/^\.\/build\//, '').replace(/\/index\.js$/, '')] : []));
+    expect(entries.sort()).toEqual(['lib', 'lib/infra', 'lib/synth']);
+    const deep = ['main.ts', ...tsFiles('apps')].flatMap((f) => importsOf(f)
+      .filter((i) => i.startsWith('.'))
+      .map((i) => path.relative(root, path.resolve(path.dirname(path.join(root, f)), i)).split(path.sep).join('/'))
+      .filter((target) => (target === 'lib' || target.startsWith('lib/')) && !entries.includes(target))
+      .map((target) => `${f} -> ${target}`));
+    expect(deep).toEqual([]);
+    // The check sees a deep import.
+    expect(path.relative(root, path.resolve(root, 'apps', '../lib/core/validate')).startsWith('lib/')).toBe(true);
   });
 
   it('stripInternal drops @internal helpers from the published declarations (npm test builds first)', () => {

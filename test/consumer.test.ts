@@ -126,7 +126,9 @@ describe('the packed library in a cdk8s init project', { timeout: 120_000 }, () 
   it('ships the compiled library, the CRD bindings and pod scripts it loads, README, LICENSE and package.json, nothing else', () => {
     const files = packed.files.map((f) => f.path).sort();
     expect(files.filter((f) => !/^(package\.json|README\.md|LICENSE|build\/(lib|imports)\/.+\.(js|d\.ts)|imports\/(README\.md|schemas\/[a-z0-9.-]+\.json)|lib\/.+\.(py|sh))$/.test(f))).toEqual([]);
-    expect(files).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'build/lib/index.js', 'build/lib/infra/index.d.ts']));
+    expect(files).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'build/lib/index.js', 'build/lib/infra/index.d.ts', 'build/lib/synth/index.js', 'build/lib/synth/index.d.ts']));
+    // App-specific tooling stays in the repository.
+    expect(files.filter((f) => /gcp-kfp-readme|compile-cache|defer-module/.test(f))).toEqual([]);
     const installed = path.join(app, 'node_modules', '@mlops-cdk8s', 'platform');
     const required = new Set<string>();
     for (const f of files.filter((p) => p.startsWith('build/lib/') && p.endsWith('.js'))) {
@@ -153,6 +155,7 @@ describe('the packed library in a cdk8s init project', { timeout: 120_000 }, () 
     for (const [mode, options] of modes) {
       expect(resolved('@mlops-cdk8s/platform', options), mode).toBe('build/lib/index.d.ts');
       expect(resolved('@mlops-cdk8s/platform/infra', options), mode).toBe('build/lib/infra/index.d.ts');
+      expect(resolved('@mlops-cdk8s/platform/synth', options), mode).toBe('build/lib/synth/index.d.ts');
     }
     // The check sees the bug it guards against: without typesVersions, node10 cannot find ./infra.
     const withoutTypesVersions: import('typescript5').ModuleResolutionHost = {
@@ -166,6 +169,7 @@ describe('the packed library in a cdk8s init project', { timeout: 120_000 }, () 
     };
     expect(resolved('@mlops-cdk8s/platform/infra', modes[0][1], withoutTypesVersions)).toBeUndefined();
     expect(resolved('@mlops-cdk8s/platform/infra', modes[4][1], withoutTypesVersions)).toBeUndefined();
+    expect(resolved('@mlops-cdk8s/platform/synth', modes[0][1], withoutTypesVersions)).toBeUndefined();
   });
 
   it('compiles the README samples under TypeScript 5.9 with the cdk8s init tsconfig (CommonJS, node10) and TypeScript 7; infra.ts under node16 and bundler', async () => {
@@ -174,6 +178,8 @@ describe('the packed library in a cdk8s init project', { timeout: 120_000 }, () 
     expect(config.options.moduleResolution).toBeUndefined(); // so TypeScript 5 resolves as node10
     expect(config.options.skipLibCheck).toBeUndefined(); // the library's .d.ts are checked too
     expect(config.fileNames.map((f) => path.basename(f)).sort()).toEqual(['infra.ts', 'main.ts', 'plain.ts']);
+    // The quickstart takes constructs from the main entry and the tooling from /synth.
+    expect(fs.readFileSync(path.join(app, 'main.ts'), 'utf8')).toMatch(/import \{ cdk8sTarget, safeSynth \} from '@mlops-cdk8s\/platform\/synth';/);
     // The library's .d.ts are checked by the first project; the other two check resolution and the sample.
     for (const [mode, module] of [['node16', 'node16'], ['bundler', 'esnext']]) {
       fs.writeFileSync(path.join(app, `tsconfig.${mode}.json`), JSON.stringify({

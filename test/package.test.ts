@@ -29,9 +29,13 @@ describe('the npm package', () => {
     expect(Object.values(pkg.dependencies as Record<string, string>).every((r) => r.startsWith('^')), 'ranges, not pins').toBe(true);
   });
 
-  it('maps ./infra for TypeScript under moduleResolution node10 (typesVersions) and has no placeholder repository', () => {
-    expect(pkg.typesVersions['*'].infra).toEqual([pkg.exports['./infra'].types.replace(/^\.\//, '')]);
-    expect(fs.existsSync(path.join(root, pkg.typesVersions['*'].infra[0]))).toBe(true);
+  it('maps ./infra and ./synth for TypeScript under moduleResolution node10 (typesVersions) and has no placeholder repository', () => {
+    for (const entry of ['infra', 'synth']) {
+      expect(pkg.typesVersions['*'][entry], entry).toEqual([pkg.exports[`./${entry}`].types.replace(/^\.\//, '')]);
+      expect(fs.existsSync(path.join(root, pkg.typesVersions['*'][entry][0])), entry).toBe(true);
+      expect(fs.existsSync(path.join(root, pkg.exports[`./${entry}`].default)), entry).toBe(true);
+    }
+    expect(Object.keys(pkg.exports).sort()).toEqual(['.', './infra', './package.json', './synth']);
     expect(JSON.stringify(pkg)).not.toMatch(/example-org/);
     expect(fs.readFileSync(path.join(root, 'LICENSE'), 'utf8')).toMatch(/Apache License\s+Version 2\.0, January 2004/);
     expect(pkg.license).toBe('Apache-2.0');
@@ -67,8 +71,15 @@ describe('the npm package', () => {
     const before = new Set(Object.keys(require.cache));
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const lib = require(path.join(root, pkg.main));
-    for (const name of ['TrackingServer', 'Postgres', 'Minio', 'Namespace', 'ExternalSecret', 'SecretValue', 'ConnectionGraph', 'safeSynth', 'Database', 'ObjectStore']) {
+    for (const name of ['TrackingServer', 'Postgres', 'Minio', 'Namespace', 'ExternalSecret', 'SecretValue', 'ConnectionGraph', 'Database', 'ObjectStore']) {
       expect(typeof lib[name], name).toBe('function');
+    }
+    // The tooling is its own entry point, which also never loads cdktf.
+    expect(lib.safeSynth).toBeUndefined();
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const synth = require(path.join(root, pkg.exports['./synth'].default));
+    for (const name of ['safeSynth', 'cdk8sTarget', 'MlopsValidation', 'SchemaValidator', 'diffTrees']) {
+      expect(typeof synth[name], name).toBe('function');
     }
     const loaded = Object.keys(require.cache).filter((k) => !before.has(k));
     expect(loaded.filter((k) => /node_modules[\\/](cdktf|@cdktf)[\\/]/.test(k))).toEqual([]);

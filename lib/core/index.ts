@@ -1,5 +1,5 @@
 // The public API of lib/core: named exports only; internal helpers are imported by deep path.
-export { ValidationError, describeConstruct, invalid } from './validate';
+export { ValidationError, describeConstruct, invalid, checkDnsLabel, checkHostname } from './validate';
 export { MANAGED_BY, ARGOCD_SYNC_OPTIONS, KEEP_ON_DELETE, standardLabels, selectorLabels } from './labels';
 export type { ComponentIdentity } from './labels';
 export { ContainerImage } from './image';

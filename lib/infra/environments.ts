@@ -1,8 +1,8 @@
 import { AuthorizedNetwork, NodePoolSettings, ReleaseChannel } from './gke-cluster';
-import type { EnvironmentName } from './environment-names';
+import type { EnvironmentName } from '../kubeflow/environment-names';
 
-export { ENVIRONMENT_NAMES } from './environment-names';
-export type { EnvironmentName } from './environment-names';
+export { ENVIRONMENT_NAMES } from '../kubeflow/environment-names';
+export type { EnvironmentName } from '../kubeflow/environment-names';
 
 /** The short form used in resource names (`kfp-prod-cluster`). */
 export const ENVIRONMENT_SHORT_NAMES: Readonly<Record<EnvironmentName, string>> = { development: 'dev', staging: 'stg', production: 'prod' };

@@ -1,9 +1,13 @@
-// The public API of lib/synth: named exports only; internal helpers are imported by deep path.
+// `@mlops-cdk8s/platform/synth`: the build tooling, an entry point of its own so the main one holds
+// only constructs, props, typed values and interfaces. Safe synth and targets, the manifest and
+// schema checks, the cdk8s validation plugin, sync waves, README and Mermaid renderers, the dist/
+// diff engine and output writing. Named exports only;
+// internal helpers are imported by deep path.
 export type { ManifestObject } from './manifest';
 export { toYaml, synthObjects, byCodePoint, fileNameFor, writeKustomizeDir, renderKustomizeDir, cdk8sTarget, readManifests, safeSynth, constructPathOf, defaultTargetChecks } from './synth';
 export type { SynthTarget, Deployable, SafeSynthOptions, SafeSynthResult, DistLockOptions, ReadmeRenderer } from './synth';
 export { stringifyYaml } from './yaml';
-export { podOf, checkPod, checkApp } from './manifest-checks';
+export { checkPod, checkApp } from './manifest-checks';
 export type { Prerequisites } from './manifest-checks';
 export { assertNoMachinePaths } from './machine-paths';
 export { SchemaValidator, formatViolation, packagedSchemaDir } from './schema-validator';
@@ -16,7 +20,9 @@ export { SYNC_WAVE_ANNOTATION, SYNC_WAVE_BY_KIND, SyncWave, syncWaveOf, withSync
 export { renderAppReadme } from './app-readme';
 export { renderAppOfAppsReadme, renderAppOfAppsMermaid, appOfAppsEntries } from './app-of-apps-readme';
 export type { AppOfAppsEntry } from './app-of-apps-readme';
-export { renderGcpKfpReadme, renderGcpKfpEnvironmentMermaid } from './gcp-kfp-readme';
-export type { GcpKfpEnvironmentFiles } from './gcp-kfp-readme';
+export { renderFlowchart, mermaidId } from './mermaid-flowchart';
+export type { Flowchart, FlowEdge, FlowGroup, FlowNode, FlowShape } from './mermaid-flowchart';
+export { cell as markdownTableCell } from './app-readme';
+export { writeOutputFiles } from './output-files';
 export { diffTrees, formatMarkdown, formatText, readTreeFromDir, readTreeFromGit, MARKDOWN_MARKER } from './diff';
 export type { DistDiff, FieldChange, FileTree, ObjectDiff } from './diff';

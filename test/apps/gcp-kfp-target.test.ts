@@ -5,7 +5,7 @@ import * as path from 'path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GcpKfpWorker, prestartGcpKfpWorker, takePrestartedGcpKfpWorker } from '../../apps/gcp-kfp-prestart';
 import { gcpKfpTarget, synthGcpKfp } from '../../apps/gcp-kfp-target';
-import { ENVIRONMENT_NAMES as NAMES } from '../../lib/infra/environment-names';
+import { ENVIRONMENT_NAMES as NAMES } from '../../lib';
 import { ENVIRONMENT_NAMES } from '../../lib/infra/environments';
 import { safeSynth } from '../../lib/synth/synth';
 

@@ -23,8 +23,8 @@ import * as path from 'path';
 import * as vm from 'vm';
 import Module from 'module';
 
-/** The directory of the cache files: build/.compile-cache/ beside build/lib/. */
-export const COMPILE_CACHE_DIR = path.join(__dirname, '..', '..', '.compile-cache');
+/** The directory of the cache files: build/.compile-cache/ beside build/apps/. */
+export const COMPILE_CACHE_DIR = path.join(__dirname, '..', '.compile-cache');
 
 /** What Node's CommonJS loader has that @types/node does not declare. */
 interface CjsModule {

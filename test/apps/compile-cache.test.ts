@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshBuild } from '../support/build';
 
 const root = path.resolve(__dirname, '..', '..');
-const compiled = path.join(root, 'build', 'lib', 'synth', 'compile-cache.js');
+const compiled = path.join(root, 'build', 'apps', 'compile-cache.js');
 
 let dir: string;
 let cacheDir: string;

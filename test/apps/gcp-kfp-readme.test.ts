@@ -2,8 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { describe, expect, it } from 'vitest';
 import * as YAML from 'yaml';
-import { ENVIRONMENT_NAMES } from '../../lib/infra/environment-names';
-import { GcpKfpEnvironmentFiles, renderGcpKfpEnvironmentMermaid, renderGcpKfpReadme } from '../../lib/synth/gcp-kfp-readme';
+import { ENVIRONMENT_NAMES } from '../../lib';
+import { GcpKfpEnvironmentFiles, renderGcpKfpEnvironmentMermaid, renderGcpKfpReadme } from '../../apps/gcp-kfp-readme';
 import type { ManifestObject } from '../../lib/synth/synth';
 
 const target = path.resolve(__dirname, '..', '..', 'dist', 'gcp-kfp');

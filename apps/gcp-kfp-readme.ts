@@ -1,7 +1,5 @@
-import { cell } from './app-readme';
-import type { ManifestObject } from './manifest';
-import { FlowEdge, FlowNode, FlowShape, mermaidId, renderFlowchart } from './mermaid-flowchart';
-import { byCodePoint } from './synth';
+import { byCodePoint, FlowEdge, FlowNode, FlowShape, markdownTableCell as cell, mermaidId, renderFlowchart } from '../lib/synth';
+import type { ManifestObject } from '../lib/synth';
 
 /** One environment of a Terraform + KFP overlay target, as written to dist/. */
 export interface GcpKfpEnvironmentFiles {
