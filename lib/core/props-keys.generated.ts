@@ -14,22 +14,28 @@ export interface ConstructPropsKeys {
   readonly removed?: readonly string[];
 }
 
-/** The props of every construct the main entry exports, by class name. */
+/** The props of every construct the package exports (main entry and /infra), by class name. */
 export const PROPS_KEYS: Readonly<Record<string, ConstructPropsKeys>> = {
   AppOfApps: { type: 'AppOfAppsProps', optional: false, required: ['source', 'path'], keys: ['argocdNamespace', 'name', 'path', 'project', 'source', 'syncPolicy'], removed: ['automated'] },
   ArgoApplication: { type: 'ArgoApplicationProps', optional: false, required: ['name', 'source', 'path', 'destinationNamespace'], keys: ['cascadeDelete', 'destination', 'destinationNamespace', 'name', 'path', 'project', 'source', 'syncPolicy', 'syncWave'], removed: ['automated', 'destinationCluster', 'destinationServer'] },
+  ArtifactBucket: { type: 'ArtifactBucketProps', optional: false, required: ['name', 'location', 'projectId'], keys: ['dependsOn', 'location', 'name', 'noncurrentVersionRetentionDays', 'projectId'] },
   BucketSetup: { type: 'BucketSetupProps', optional: false, required: ['buckets'], keys: ['buckets', 'image', 'insecure', 'name', 'partOf'] },
   CentralDashboardLink: { type: 'CentralDashboardLinkProps', optional: false, required: ['item'], keys: ['apiServer', 'configMapName', 'dashboardNamespace', 'image', 'item', 'name'] },
+  CloudSqlMysql: { type: 'CloudSqlMysqlProps', optional: false, required: ['region', 'name', 'network', 'databases', 'projectId'], keys: ['backupStartTime', 'credentialsVersion', 'databases', 'deletionProtection', 'dependsOn', 'diskSizeGb', 'highAvailability', 'name', 'network', 'projectId', 'region', 'retainedBackups', 'tier', 'transactionLogRetentionDays', 'users'] },
   DatabaseSetup: { type: 'DatabaseSetupProps', optional: false, required: ['admin', 'databases'], keys: ['admin', 'databases', 'image', 'name', 'partOf'] },
   DirectoryApplicationSet: { type: 'DirectoryApplicationSetProps', optional: false, required: ['name', 'directories', 'source'], keys: ['applicationName', 'destination', 'destinationNamespace', 'directories', 'name', 'project', 'source', 'syncPolicy'], removed: ['automated', 'destinationCluster', 'destinationServer'] },
+  EphemeralRandomPassword: { type: 'EphemeralRandomPasswordProps', optional: true, required: [], keys: ['length'] },
   ExternalSecret: { type: 'ExternalSecretProps', optional: false, required: ['name', 'store', 'data'], keys: ['data', 'labels', 'name', 'refreshInterval', 'store', 'targetAnnotations'] },
   GarbageCollection: { type: 'GarbageCollectionProps', optional: false, required: ['server'], keys: ['olderThan', 'partOf', 'schedule', 'server', 'trackingCredentials'], removed: ['timeZone'] },
   GitLabChart: { type: 'GitLabChartProps', optional: false, required: ['domain', 'tls', 'identityProvider', 'oidcClientSecret', 'secretStore', 'objectStorage', 'rootPassword'], keys: ['argocdNamespace', 'chartVersion', 'controller', 'domain', 'identityProvider', 'ingressClassName', 'namespace', 'objectStorage', 'oidcClientSecret', 'oidcLabel', 'rootPassword', 'secretStore', 'storageClass', 'tls'] },
+  GkeCluster: { type: 'GkeClusterProps', optional: false, required: ['name', 'location', 'network', 'masterCidr', 'masterAuthorizedNetworks', 'projectId'], keys: ['deletionProtection', 'dependsOn', 'location', 'masterAuthorizedNetworks', 'masterCidr', 'name', 'network', 'nodePool', 'nodeServiceAccountId', 'projectId', 'releaseChannel'] },
   InferenceService: { type: 'InferenceServiceProps', optional: false, required: ['name', 'model', 'credentials'], keys: ['clients', 'credentials', 'maxReplicas', 'minReplicas', 'mode', 'model', 'name', 'resources', 'sidecarInjection'] },
   InferenceSmokeTest: { type: 'InferenceSmokeTestProps', optional: false, required: ['service', 'schema', 'expect'], keys: ['attempts', 'expect', 'image', 'interval', 'mesh', 'partOf', 'schema', 'service', 'timeout'] },
   KeycloakClientSetup: { type: 'KeycloakClientSetupProps', optional: false, required: ['admin', 'client', 'clientSecret', 'keycloakUrl', 'realm'], keys: ['admin', 'adminUrl', 'client', 'clientSecret', 'image', 'keycloakUrl', 'machineClients', 'name', 'partOf', 'peer', 'port', 'realm', 'realmRoles', 'users'] },
   KeycloakRealm: { type: 'KeycloakRealmProps', optional: false, required: ['client', 'clientSecret', 'keycloakUrl', 'realm'], keys: ['client', 'clientSecret', 'displayName', 'keycloakName', 'keycloakUrl', 'name', 'partOf', 'peer', 'port', 'realm', 'realmRoles', 'users'] },
+  KfpEnvironmentStack: { type: 'KfpEnvironmentSettings', optional: false, required: ['environment', 'projectId', 'region', 'namePrefix', 'state', 'masterAuthorizedNetworks', 'kfpVersion'], keys: ['bucketLocation', 'bucketName', 'environment', 'kfpVersion', 'masterAuthorizedNetworks', 'namePrefix', 'namespace', 'networkPlan', 'profile', 'projectId', 'region', 'state'] },
   KfpGcp: { type: 'KfpGcpProps', optional: false, required: ['settings'], keys: ['dbHost', 'dbPort', 'secretStoreName', 'settings'] },
+  KfpServiceAccounts: { type: 'KfpServiceAccountsProps', optional: false, required: ['namePrefix', 'cluster', 'bucket', 'database', 'projectId'], keys: ['bucket', 'cluster', 'database', 'databaseUser', 'dependsOn', 'namePrefix', 'namespace', 'projectId', 'secretStoreServiceAccount'] },
   LimitRange: { type: 'LimitRangeProps', optional: false, required: ['defaultRequest', 'defaultLimit'], keys: ['defaultLimit', 'defaultRequest', 'max', 'name'] },
   MeshNamespace: { type: 'MeshNamespaceProps', optional: true, required: [], keys: ['create', 'dns', 'istiod', 'labels', 'mode', 'mutualTlsHosts', 'name', 'policyScope', 'strictMtls', 'trustDomain'] },
   Minio: { type: 'MinioProps', optional: false, required: ['rootCredentials'], keys: ['backup', 'buckets', 'image', 'name', 'partOf', 'region', 'resources', 'rootCredentials', 'storageClass', 'storageSize', 'topology', 'users'] },
@@ -41,10 +47,12 @@ export const PROPS_KEYS: Readonly<Record<string, ConstructPropsKeys>> = {
   MysqlBackup: { type: 'MysqlBackupProps', optional: false, required: ['database', 'destination'], keys: ['database', 'destination', 'partOf', 'retention', 'schedule'], removed: ['retentionDays', 'timeZone'] },
   MysqlDatabaseSetup: { type: 'MysqlDatabaseSetupProps', optional: false, required: ['database', 'adminPassword'], keys: ['adminPassword', 'adminUser', 'database', 'image', 'mesh', 'name', 'partOf'] },
   Namespace: { type: 'NamespaceProps', optional: true, required: [], keys: ['create', 'dns', 'labels', 'name', 'policyScope'] },
+  Network: { type: 'NetworkProps', optional: false, required: ['region', 'name', 'subnetCidr', 'podsCidr', 'servicesCidr', 'projectId'], keys: ['dependsOn', 'flowLogSampling', 'name', 'nat', 'podsCidr', 'privateServicesPrefixLength', 'projectId', 'region', 'servicesCidr', 'subnetCidr'] },
   PodDefault: { type: 'PodDefaultProps', optional: false, required: ['name', 'description'], keys: ['description', 'env', 'mounts', 'name', 'namespace', 'selectorLabel'] },
   Postgres: { type: 'PostgresProps', optional: false, required: ['superuserPassword', 'database'], keys: ['backup', 'database', 'image', 'name', 'partOf', 'resources', 'storageClass', 'storageSize', 'superuserPassword', 'version'] },
   PostgresBackup: { type: 'PostgresBackupProps', optional: false, required: ['database', 'destination'], keys: ['database', 'destination', 'partOf', 'retention', 'schedule'], removed: ['retentionDays', 'timeZone'] },
   ProfileAccess: { type: 'ProfileAccessProps', optional: false, required: ['profile'], keys: ['clusterRole', 'namespace', 'profile', 'serviceAccount'] },
+  ProjectServices: { type: 'ProjectServicesProps', optional: false, required: ['projectId'], keys: ['projectId', 'services'] },
   ResourceQuota: { type: 'ResourceQuotaProps', optional: false, required: ['requestsCpu', 'requestsMemory', 'limitsMemory'], keys: ['limitsCpu', 'limitsMemory', 'name', 'persistentVolumeClaims', 'pods', 'requestsCpu', 'requestsMemory', 'requestsStorage'] },
   SharingHub: { type: 'SharingHubProps', optional: false, required: ['gitlab', 'ingress', 'sessionSecret', 'oauth', 'config'], keys: ['config', 'gitlab', 'image', 'ingress', 'name', 'oauth', 'partOf', 'replicas', 'resources', 'sessionSecret', 'store', 'workers'] },
   SharingHubSmokeTest: { type: 'SharingHubSmokeTestProps', optional: false, required: ['sharingHub', 'mlflow'], keys: ['attempts', 'image', 'interval', 'mesh', 'mlflow', 'name', 'partOf', 'sharingHub', 'timeout'] },
@@ -56,5 +64,5 @@ export const PROPS_KEYS: Readonly<Record<string, ConstructPropsKeys>> = {
   Workload: { type: 'WorkloadProps', optional: false, required: ['name', 'instance', 'component'], keys: ['component', 'instance', 'name', 'owner', 'partOf', 'serviceAccountAnnotations'] },
 };
 
-/** Exported construct classes that callers do not construct with props (abstract, or a non-public constructor). */
-export const NOT_CONSTRUCTIBLE: readonly string[] = ['ConnectionGraph', 'DatabaseServer', 'IdentityProviderBase', 'LibraryConstruct', 'SmokeTest', 'StatefulComponent', 'WorkloadComponent'];
+/** Exported construct classes that callers do not construct with props (abstract, a non-public constructor, or none taken). */
+export const NOT_CONSTRUCTIBLE: readonly string[] = ['ConnectionGraph', 'DatabaseServer', 'IdentityProviderBase', 'LibraryConstruct', 'ProjectConstruct', 'RandomProvider', 'ReadableStack', 'SmokeTest', 'StatefulComponent', 'WorkloadComponent'];

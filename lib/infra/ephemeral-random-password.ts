@@ -1,5 +1,6 @@
 import { ref, TerraformElement, Token } from 'cdktf';
 import { Construct } from 'constructs';
+import { checkConstructProps } from '../core/props-guard';
 import { checkInteger } from '../core/validate';
 
 export interface EphemeralRandomPasswordProps {
@@ -18,6 +19,7 @@ export class EphemeralRandomPassword extends TerraformElement {
 
   constructor(scope: Construct, id: string, props: EphemeralRandomPasswordProps = {}) {
     super(scope, id, 'ephemeral.random_password');
+    checkConstructProps(this, new.target, props);
     this.length = checkInteger(this, 'length', props.length ?? 32, 16, 128);
   }
 

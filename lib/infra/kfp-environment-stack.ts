@@ -6,6 +6,7 @@ import { checkGcsBucketName, invalid } from '../core/validate';
 import { ArtifactBucket } from './artifact-bucket';
 import { checkProjectId, checkRegion, checkResourceName } from './checks';
 import { CloudSqlMysql, CloudSqlMysqlProps } from './cloud-sql-mysql';
+import { checkConstructProps } from '../core/props-guard';
 import { DEFAULT_NETWORK_PLAN, ENVIRONMENT_NAMES, ENVIRONMENT_PROFILES, KfpEnvironmentSettings } from './environments';
 import { GkeCluster } from './gke-cluster';
 import { KfpServiceAccounts } from './kfp-service-accounts';
@@ -41,6 +42,7 @@ export class KfpEnvironmentStack extends ReadableStack {
 
   constructor(scope: Construct, id: string, settings: KfpEnvironmentSettings) {
     super(scope, id);
+    checkConstructProps(this, new.target, settings);
     this.settings = settings;
     const r = resolveEnvironment(this, settings);
     this.namespace = settings.namespace ?? 'kubeflow';

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { checkConstructProps } from '../core/props-guard';
 import { checkProjectId } from './checks';
 
 /** The props of a construct whose resources live in one GCP project. */
@@ -7,12 +8,16 @@ export interface ProjectProps {
   readonly projectId: string;
 }
 
-/** A construct whose resources live in one GCP project: `projectId` is checked here, once. */
+/**
+ * A construct whose resources live in one GCP project: its props pass the props guard (an object,
+ * only the names its props interface declares) and `projectId` is checked here, once.
+ */
 export abstract class ProjectConstruct extends Construct {
   public readonly projectId: string;
 
   protected constructor(scope: Construct, id: string, props: ProjectProps) {
     super(scope, id);
+    checkConstructProps(this, new.target, props);
     this.projectId = checkProjectId(this, 'projectId', props.projectId);
   }
 }

@@ -3,7 +3,9 @@ import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { describe, expect, it } from 'vitest';
+import * as cdktf from 'cdktf';
 import * as lib from '../../lib';
+import * as infra from '../../lib/infra';
 import { nearestName } from '../../lib/core/props-guard';
 import { NOT_CONSTRUCTIBLE, PROPS_KEYS } from '../../lib/core/props-keys.generated';
 import { ValidationError } from '../../lib/core/validate';
@@ -11,17 +13,25 @@ import { exactly } from '../support/synth';
 
 const root = path.resolve(__dirname, '..', '..');
 
-/** Every class the main entry exports that is a construct, by export name. */
-const exportedConstructs = Object.entries(lib)
+const constructsOf = (entry: object) => Object.entries(entry)
   .filter(([, v]) => typeof v === 'function' && (v as { prototype?: unknown }).prototype instanceof Construct)
-  .map(([name]) => name)
-  .sort();
+  .map(([name]) => name);
+/** Every class the package's entry points (main, /infra) export that is a construct, by export name. */
+const infraConstructs = new Set(constructsOf(infra));
+const exportedConstructs = [...new Set([...constructsOf(lib), ...infraConstructs])].sort();
 
 type AnyConstruct = new (scope: Construct, id: string, props?: unknown) => Construct;
-const classOf = (name: string) => (lib as unknown as Record<string, AnyConstruct>)[name];
+const classOf = (name: string) => ({ ...lib, ...infra } as unknown as Record<string, AnyConstruct>)[name];
 
 function chart(): Chart {
   return new Chart(new App(), 'test', { namespace: 'test', disableResourceNameHashes: true });
+}
+
+/** Where `name` is built: a cdk8s Chart, or for the cdktf constructs of /infra a stack (a stack: the cdktf App). */
+function scopeFor(name: string): Construct {
+  if (!infraConstructs.has(name)) return chart();
+  const app = new cdktf.App({ outdir: '/nonexistent', skipValidation: true });
+  return name === 'KfpEnvironmentStack' ? app : new cdktf.TerraformStack(app, 'test');
 }
 
 /** What `build` throws: the error itself, or undefined when it returns. */
@@ -43,32 +53,37 @@ describe('props guard: every exported construct opens through LibraryConstruct',
     expect(() => execFileSync(process.execPath, [path.join(root, 'scripts', 'props-keys.mjs'), '--check'], { cwd: root, stdio: 'pipe' })).not.toThrow();
   }, 60_000);
 
-  it('the generated table covers exactly the constructs the main entry exports', () => {
-    expect(exportedConstructs.length).toBeGreaterThan(30);
+  it('the generated table covers exactly the constructs the package exports (main entry and /infra)', () => {
+    expect(exportedConstructs.length).toBeGreaterThan(50);
     expect([...Object.keys(PROPS_KEYS), ...NOT_CONSTRUCTIBLE].sort()).toEqual(exportedConstructs);
     // The ones left out are abstract bases or built by a factory, never `new`ed by callers with props.
-    expect([...NOT_CONSTRUCTIBLE]).toEqual(['ConnectionGraph', 'DatabaseServer', 'IdentityProviderBase', 'LibraryConstruct', 'SmokeTest', 'StatefulComponent', 'WorkloadComponent']);
+    expect([...NOT_CONSTRUCTIBLE]).toEqual(['ConnectionGraph', 'DatabaseServer', 'IdentityProviderBase', 'LibraryConstruct', 'ProjectConstruct', 'RandomProvider',
+      'ReadableStack', 'SmokeTest', 'StatefulComponent', 'WorkloadComponent']);
+    // RandomProvider takes no props at all.
+    expect(classOf('RandomProvider').length).toBe(2);
   });
 
   describe.each(Object.keys(PROPS_KEYS))('%s', (name) => {
     const entry = PROPS_KEYS[name];
     const C = classOf(name);
     const fix = `pass { ${entry.required.join(', ')} } (see ${entry.type})`;
+    // The construct's path: under the chart or stack `test`; a stack sits at the root of its App.
+    const at = name === 'KfpEnvironmentStack' ? 'x' : 'test/x';
 
     it('without props: the library\'s own error (or none when props are optional), never a TypeError', () => {
-      const e = thrown(() => new C(chart(), 'x'));
+      const e = thrown(() => new C(scopeFor(name), 'x'));
       if (entry.optional) {
         if (e !== undefined) expect(e).toBeInstanceOf(ValidationError);
       } else {
         expect(e).toBeInstanceOf(ValidationError);
-        expect((e as Error).message).toMatch(/^test\/x: props must be an object, got undefined\. Fix: pass \{/);
+        expect((e as Error).message.startsWith(`${at}: props must be an object, got undefined. Fix: pass {`), (e as Error).message).toBe(true);
       }
     });
 
     it('a string as props is refused as not an object', () => {
-      const e = thrown(() => new C(chart(), 'x', 'mlflow'));
+      const e = thrown(() => new C(scopeFor(name), 'x', 'mlflow'));
       expect(e).toBeInstanceOf(ValidationError);
-      expect((e as Error).message).toMatch(/^test\/x: props must be an object, got a string\. Fix: pass /);
+      expect((e as Error).message.startsWith(`${at}: props must be an object, got a string. Fix: pass `), (e as Error).message).toBe(true);
       // A construct without advice of its own gets the generated one, naming the required props.
       expect((e as Error).message).toMatch(entry.required.length ? /\. Fix: pass \{ [^}]+ \}/ : /\. Fix: pass an object \(see [A-Za-z]+Props\), or no props$/);
       if (name === 'TrackingServer') expect((e as Error).message).toBe(`test/x: props must be an object, got a string. Fix: ${fix}`);
@@ -78,12 +93,12 @@ describe('props guard: every exported construct opens through LibraryConstruct',
       const key = entry.keys.find((k) => k.length > 3 && nearestName(typoOf(k), entry.keys) === k)!;
       expect(key).toBeDefined();
       const typo = typoOf(key);
-      const e = thrown(() => new C(chart(), 'x', { [typo]: 3 }));
+      const e = thrown(() => new C(scopeFor(name), 'x', { [typo]: 3 }));
       expect(e).toBeInstanceOf(ValidationError);
       // The value of a typo of a secret prop (`adminPasswodr`) is never shown.
       const shown = /(password|secret|token|credentials?|key)$/i.test(key) ? '<redacted>' : '3';
       expect((e as Error).message).toBe(
-        `test/x: ${typo} is not a prop of ${name}, got ${shown}. Fix: did you mean ${key}? (${entry.type} has ${entry.keys.join(', ')})`);
+        `${at}: ${typo} is not a prop of ${name}, got ${shown}. Fix: did you mean ${key}? (${entry.type} has ${entry.keys.join(', ')})`);
     });
   });
 });
