@@ -44,40 +44,57 @@ function collect(program, entry) {
       notConstructible.push(name);
       continue;
     }
-    const propsParam = ctor.params[2];
-    const paramDecl = propsParam.valueDeclaration;
-    const propsType = checker.getTypeOfSymbolAtLocation(propsParam, paramDecl);
-    const optional = !!(paramDecl.questionToken || paramDecl.initializer) || !!(propsType.flags & ts.TypeFlags.Undefined)
-      || (propsType.isUnion() && propsType.types.some((t) => t.flags & ts.TypeFlags.Undefined));
-    const nonNull = checker.getNonNullableType(propsType);
-    const members = nonNull.isUnion() ? nonNull.types : [nonNull];
-    const keys = new Set();
-    let required;
-    const removed = new Set();
-    for (const member of members) {
-      const props = checker.getPropertiesOfType(member);
-      for (const p of props) keys.add(p.name);
-      const req = props.filter((p) => !(p.flags & ts.SymbolFlags.Optional)).map((p) => p.name);
-      // Required in every member of a union.
-      required = required === undefined ? req : required.filter((r) => req.includes(r));
-      for (const d of member.aliasSymbol?.declarations ?? member.symbol?.declarations ?? []) {
-        for (const tag of ts.getJSDocTags(d)) {
-          if (tag.tagName.text === 'removedProps') {
-            for (const n of ts.getTextOfJSDocComment(tag.comment).split(/[\s,]+/).filter(Boolean)) removed.add(n);
-          }
+    constructs[name] = describeProps(checker, ctor.params[2].valueDeclaration);
+  }
+  // Factories that build a construct from props: `Database.fromExisting(scope, id, props)`.
+  const factories = {};
+  for (const exported of checker.getExportsOfModule(moduleSymbol)) {
+    const symbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
+    if (!(symbol.flags & ts.SymbolFlags.Class)) continue;
+    for (const m of symbol.valueDeclaration.members ?? []) {
+      if (!ts.isMethodDeclaration(m) || !m.body) continue;
+      const flags = ts.getCombinedModifierFlags(m);
+      if (!(flags & ts.ModifierFlags.Static) || flags & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)) continue;
+      const [scope, id, props] = m.parameters;
+      if (!props || scope.type?.getText() !== 'Construct' || id.type?.getText() !== 'string') continue;
+      factories[`${exported.name}.${m.name.getText()}`] = describeProps(checker, props);
+    }
+  }
+  return { constructs, factories, notConstructible: notConstructible.sort() };
+}
+
+/** What the guard needs of a props parameter: the type's name, its prop names, the required ones. */
+function describeProps(checker, paramDecl) {
+  const propsType = checker.getTypeOfSymbolAtLocation(checker.getSymbolAtLocation(paramDecl.name), paramDecl);
+  const optional = !!(paramDecl.questionToken || paramDecl.initializer) || !!(propsType.flags & ts.TypeFlags.Undefined)
+    || (propsType.isUnion() && propsType.types.some((t) => t.flags & ts.TypeFlags.Undefined));
+  const nonNull = checker.getNonNullableType(propsType);
+  const members = nonNull.isUnion() ? nonNull.types : [nonNull];
+  const keys = new Set();
+  let required;
+  const removed = new Set();
+  for (const member of members) {
+    const props = checker.getPropertiesOfType(member);
+    for (const p of props) keys.add(p.name);
+    const req = props.filter((p) => !(p.flags & ts.SymbolFlags.Optional)).map((p) => p.name);
+    // Required in every member of a union.
+    required = required === undefined ? req : required.filter((r) => req.includes(r));
+    for (const d of member.aliasSymbol?.declarations ?? member.symbol?.declarations ?? []) {
+      for (const tag of ts.getJSDocTags(d)) {
+        if (tag.tagName.text === 'removedProps') {
+          for (const n of ts.getTextOfJSDocComment(tag.comment).split(/[\s,]+/).filter(Boolean)) removed.add(n);
         }
       }
     }
-    const typeName = paramDecl.type ? paramDecl.type.getText(paramDecl.getSourceFile()) : checker.typeToString(nonNull);
-    constructs[name] = {
-      type: typeName,
-      optional,
-      required: [...(required ?? [])],
-      keys: [...keys].sort(),
-      removed: [...removed].sort(),
-    };
   }
-  return { constructs, notConstructible: notConstructible.sort() };
+  const typeName = paramDecl.type ? paramDecl.type.getText(paramDecl.getSourceFile()) : checker.typeToString(nonNull);
+  return {
+    type: typeName,
+    optional,
+    required: [...(required ?? [])],
+    keys: [...keys].sort(),
+    removed: [...removed].sort(),
+  };
 }
 
 function extendsConstruct(checker, type) {
@@ -115,6 +132,7 @@ const ENTRIES = [path.join(root, 'lib', 'index.ts'), path.join(root, 'lib', 'inf
 /** The text of lib/core/props-keys.generated.ts. */
 export function render() {
   const constructs = {};
+  const factories = {};
   const notConstructible = [];
   // One program for both entries: the second shares the first's parsed files.
   const program = ts.createProgram(ENTRIES, {
@@ -129,6 +147,7 @@ export function render() {
       constructs[name] = c;
     }
     notConstructible.push(...found.notConstructible);
+    Object.assign(factories, found.factories);
   }
   notConstructible.sort();
   const lines = [
@@ -156,6 +175,13 @@ export function render() {
     const c = constructs[name];
     const removed = c.removed.length ? `, removed: ${list(c.removed)}` : '';
     lines.push(`  ${name}: { type: '${c.type}', optional: ${c.optional}, required: ${list(c.required)}, keys: ${list(c.keys)}${removed} },`);
+  }
+  lines.push('};', '', '/** The props of the static factories that build a construct (`Database.fromExisting(scope, id, props)`), by `Class.method`. */');
+  lines.push('export const FACTORY_PROPS_KEYS: Readonly<Record<string, ConstructPropsKeys>> = {');
+  for (const name of Object.keys(factories).sort()) {
+    const c = factories[name];
+    const removed = c.removed.length ? `, removed: ${list(c.removed)}` : '';
+    lines.push(`  '${name}': { type: '${c.type.replace(/'/g, "\\'")}', optional: ${c.optional}, required: ${list(c.required)}, keys: ${list(c.keys)}${removed} },`);
   }
   lines.push('};', '', '/** Exported construct classes that callers do not construct with props (abstract, a non-public constructor, or none taken). */');
   lines.push(`export const NOT_CONSTRUCTIBLE: readonly string[] = ${list(notConstructible)};`, '');

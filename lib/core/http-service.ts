@@ -2,6 +2,7 @@ import { Construct, IConstruct } from 'constructs';
 import { IWorkload, Peer } from './connections';
 import { ExternalEndpoint, parseUrl } from './external-endpoint';
 import { checkHost, invalid } from './validate';
+import { checkFactoryProps } from './props-guard';
 
 /** An HTTP API that workloads of this app call: where it is and how to be allowed in. */
 export interface IHttpService extends IConstruct {
@@ -46,6 +47,7 @@ export class ExistingHttpService extends ExternalEndpoint implements IHttpServic
 export class HttpService {
   /** An HTTP API run elsewhere (another team's namespace, a managed service). */
   public static fromExisting(scope: Construct, id: string, props: ExistingHttpServiceProps): IHttpService {
+    checkFactoryProps('HttpService.fromExisting', scope, id, props);
     return new ExistingHttpService(scope, id, props);
   }
 }

@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { ConstructPropsKeys, PROPS_KEYS } from './props-keys.generated';
+import { ConstructPropsKeys, FACTORY_PROPS_KEYS, PROPS_KEYS } from './props-keys.generated';
 import { describeShape, invalid, SECRET_MARK, ValidationError, describeConstruct } from './validate';
 
 /**
@@ -23,7 +23,21 @@ export function propsKeysOf(ctor: unknown): { construct: string; keys: Construct
  * `fix` overrides the generated one for missing props (`pass { name, size } (see VolumeClaimProps)`).
  */
 export function checkConstructProps(scope: IConstruct, ctor: unknown, props: unknown, fix?: string): void {
-  const entry = propsKeysOf(ctor);
+  checkPropsOf(scope, propsKeysOf(ctor), props, fix);
+}
+
+/**
+ * The same guard for a static factory that builds a construct from props
+ * (`Database.fromExisting(scope, id, props)`, `KeycloakRealm.mlflow(...)`): its first line, with
+ * `factory` as `Class.method`; messages name the construct's path-to-be and the factory.
+ */
+export function checkFactoryProps(factory: string, scope: IConstruct, id: string, props: unknown, fix?: string): void {
+  const keys = FACTORY_PROPS_KEYS[factory];
+  if (!keys) throw new Error(`${factory}: not in FACTORY_PROPS_KEYS (run npm run props-keys)`);
+  checkPropsOf(`${scope.node.path}/${id}`, { construct: factory, keys }, props, fix);
+}
+
+function checkPropsOf(scope: IConstruct | string, entry: { construct: string; keys: ConstructPropsKeys } | undefined, props: unknown, fix?: string): void {
   if (props === undefined && (entry ? entry.keys.optional : fix === undefined)) return;
   if (props === null || typeof props !== 'object' || Array.isArray(props)) {
     const pass = fix ?? (!entry ? 'pass an object of props'

@@ -64,5 +64,23 @@ export const PROPS_KEYS: Readonly<Record<string, ConstructPropsKeys>> = {
   Workload: { type: 'WorkloadProps', optional: false, required: ['name', 'instance', 'component'], keys: ['component', 'instance', 'name', 'owner', 'partOf', 'serviceAccountAnnotations'] },
 };
 
+/** The props of the static factories that build a construct (`Database.fromExisting(scope, id, props)`), by `Class.method`. */
+export const FACTORY_PROPS_KEYS: Readonly<Record<string, ConstructPropsKeys>> = {
+  'CentralDashboardLink.mlflow': { type: 'Omit<CentralDashboardLinkProps, \'item\'>', optional: true, required: [], keys: ['apiServer', 'configMapName', 'dashboardNamespace', 'image', 'name'] },
+  'CloudObjectStore.azureBlob': { type: 'AzureBlobProps', optional: false, required: ['storageAccount', 'identity'], keys: ['identity', 'storageAccount'] },
+  'CloudObjectStore.gcs': { type: 'GcsProps', optional: false, required: ['identity'], keys: ['identity'] },
+  'CloudObjectStore.s3': { type: 'S3WithIdentityProps', optional: false, required: ['region', 'identity'], keys: ['identity', 'region'] },
+  'Database.fromExisting': { type: 'ExistingDatabaseProps', optional: false, required: ['engine', 'host', 'databaseName', 'username', 'password'], keys: ['databaseName', 'engine', 'host', 'password', 'peer', 'port', 'username'] },
+  'GitLab.fromExisting': { type: 'ExistingGitLabProps', optional: false, required: ['url'], keys: ['peer', 'url'] },
+  'HttpService.fromExisting': { type: 'ExistingHttpServiceProps', optional: false, required: ['url'], keys: ['peer', 'url'] },
+  'IdentityProvider.fromExisting': { type: 'ExistingKeycloakProps', optional: false, required: ['keycloakUrl', 'realm', 'clientId', 'clientSecret'], keys: ['clientId', 'clientSecret', 'keycloakUrl', 'peer', 'port', 'realm'] },
+  'IdentityProvider.fromIssuer': { type: 'IssuerProps', optional: false, required: ['issuerUrl', 'clientId', 'clientSecret'], keys: ['clientId', 'clientSecret', 'issuerUrl', 'peer', 'port', 'tokenEndpoint'] },
+  'KeycloakClientSetup.mlflow': { type: 'MlflowClientSetupProps', optional: false, required: ['clientSecret', 'keycloakUrl', 'realm', 'admin', 'host'], keys: ['admin', 'adminUrl', 'admins', 'clientId', 'clientSecret', 'host', 'image', 'keycloakUrl', 'machineClients', 'name', 'partOf', 'peer', 'port', 'realm', 'users'] },
+  'KeycloakRealm.mlflow': { type: 'MlflowRealmProps', optional: false, required: ['clientSecret', 'keycloakUrl', 'realm', 'host'], keys: ['admins', 'clientId', 'clientSecret', 'displayName', 'host', 'keycloakName', 'keycloakUrl', 'name', 'partOf', 'peer', 'port', 'realm', 'users'] },
+  'ObjectStore.fromExisting': { type: 'ExistingObjectStoreProps', optional: false, required: ['endpointUrl'], keys: ['credentials', 'endpointUrl', 'peer', 'region'] },
+  'PodDefault.accessMlPipeline': { type: 'AccessMlPipelineOptions', optional: true, required: [], keys: ['expiration', 'namespace'] },
+  'TrackingServer.fromExisting': { type: 'ExistingHttpServiceProps', optional: false, required: ['url'], keys: ['peer', 'url'] },
+};
+
 /** Exported construct classes that callers do not construct with props (abstract, a non-public constructor, or none taken). */
 export const NOT_CONSTRUCTIBLE: readonly string[] = ['ConnectionGraph', 'DatabaseServer', 'IdentityProviderBase', 'LibraryConstruct', 'ProjectConstruct', 'RandomProvider', 'ReadableStack', 'SmokeTest', 'StatefulComponent', 'WorkloadComponent'];

@@ -4,6 +4,7 @@ import { LibraryConstruct } from '../core/library-construct';
 import { Port } from '../core/port';
 import { SecretValue } from '../core/secret-value';
 import { checkHost, checkSecretValue, invalid } from '../core/validate';
+import { checkFactoryProps } from '../core/props-guard';
 
 /**
  * An OpenID Connect provider and one confidential client registered with it: what a relying
@@ -196,11 +197,13 @@ class ExternalIdentityProvider extends IdentityProviderBase {
 export class IdentityProvider {
   /** Any OIDC issuer, by its issuer URL (the discovery URL is derived from it). */
   public static fromIssuer(scope: Construct, id: string, props: IssuerProps): IIdentityProvider {
+    checkFactoryProps('IdentityProvider.fromIssuer', scope, id, props);
     return new ExternalIdentityProvider(scope, id, props);
   }
 
   /** A realm of a Keycloak run elsewhere (or by another app): the issuer is `<keycloakUrl>/realms/<realm>`. */
   public static fromExisting(scope: Construct, id: string, props: ExistingKeycloakProps): IIdentityProvider {
+    checkFactoryProps('IdentityProvider.fromExisting', scope, id, props);
     const base = parseHttpsUrl(`IdentityProvider.fromExisting "${id}"`, 'keycloakUrl', props.keycloakUrl, 'https://keycloak.example.com');
     checkRealmName(`IdentityProvider.fromExisting "${id}"`, props.realm);
     const issuerUrl = `${base.url}/realms/${props.realm}`;

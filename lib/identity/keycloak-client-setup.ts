@@ -17,6 +17,7 @@ import {
   MLFLOW_GROUPS, MLFLOW_REALM_ROLES, MlflowClientPresetProps, OidcClientOptions, RealmAccessProps, checkGroups, checkRealmRoles, clientSecretVariable, mlflowClientOptions, renderClient,
 } from './keycloak-realm';
 import { ProtocolMapper } from './protocol-mapper';
+import { checkFactoryProps } from '../core/props-guard';
 
 /**
  * keycloak-config-cli (github.com/adorsys/keycloak-config-cli), built for Keycloak 26. The tag is
@@ -97,6 +98,7 @@ const CONFIG_DIR = '/config';
 export class KeycloakClientSetup extends KeycloakClientBase {
   /** Seed 003's MLflow client in an existing realm: see `KeycloakRealm.mlflow` for what it holds. */
   public static mlflow(scope: Construct, id: string, props: MlflowClientSetupProps): KeycloakClientSetup {
+    checkFactoryProps('KeycloakClientSetup.mlflow', scope, id, props);
     const host = checkHostname(`KeycloakClientSetup.mlflow "${id}"`, 'host', props.host);
     const clientId = props.clientId ?? 'mlflow';
     // The preset's own props are not the Job's (the props guard refuses names it does not take).

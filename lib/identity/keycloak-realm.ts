@@ -6,6 +6,7 @@ import { SecretValue } from '../core/secret-value';
 import { checkDnsSubdomain, checkHostname, checkRenamedProps, checkUnique, invalid } from '../core/validate';
 import { KeycloakClientBase, KeycloakClientBaseProps } from './identity-provider';
 import { ProtocolMapper } from './protocol-mapper';
+import { checkFactoryProps } from '../core/props-guard';
 
 /** A realm role. */
 export interface RealmRole {
@@ -163,6 +164,7 @@ export class KeycloakRealm extends KeycloakClientBase {
    * client roles (`resource_access.${client_id}.roles`).
    */
   public static mlflow(scope: Construct, id: string, props: MlflowRealmProps): KeycloakRealm {
+    checkFactoryProps('KeycloakRealm.mlflow', scope, id, props);
     const host = checkHostname(`KeycloakRealm.mlflow "${id}"`, 'host', props.host);
     const clientId = props.clientId ?? 'mlflow';
     const origin = `https://${host}`;

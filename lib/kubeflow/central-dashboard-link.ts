@@ -10,6 +10,7 @@ import { PYTHON_JOB_IMAGE, pythonScript } from '../core/python-job';
 import { Workload } from '../core/workload';
 import { WorkloadComponent } from '../core/workload-component';
 import { checkDnsLabel, checkDnsSubdomain, invalid } from '../core/validate';
+import { checkFactoryProps } from '../core/props-guard';
 
 /** One item of the dashboard's left-hand menu (`links.menuLinks[]` of `centraldashboard-config`). */
 export interface DashboardMenuItem {
@@ -68,6 +69,7 @@ export class CentralDashboardLink extends WorkloadComponent {
 
   /** The seed's menu entry for MLflow (`/mlflow/#`, `MLflow`, `icons:cached`). */
   public static mlflow(scope: Construct, id: string, props: Omit<CentralDashboardLinkProps, 'item'> = {}): CentralDashboardLink {
+    checkFactoryProps('CentralDashboardLink.mlflow', scope, id, props);
     return new CentralDashboardLink(scope, id, { ...props, item: CentralDashboardLink.MLFLOW });
   }
 

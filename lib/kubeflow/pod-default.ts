@@ -6,6 +6,7 @@ import { EnvValue } from '../core/pod';
 import { checkDnsLabel, checkDnsSubdomain, invalid, looksLikeCredentialName } from '../core/validate';
 import { LibraryConstruct } from '../core/library-construct';
 import { durationIn } from '../core/duration';
+import { checkFactoryProps } from '../core/props-guard';
 
 /** The label key syntax of Kubernetes: an optional DNS-subdomain prefix, then a name of at most 63 characters. */
 const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
@@ -140,6 +141,7 @@ export class PodDefault extends LibraryConstruct {
    * `/var/run/secrets/kubeflow/pipelines/token` (sdk/python/kfp/client/__init__.py).
    */
   public static accessMlPipeline(scope: Construct, id: string, options: AccessMlPipelineOptions = {}): PodDefault {
+    checkFactoryProps('PodDefault.accessMlPipeline', scope, id, options);
     const token = PodDefaultVolume.serviceAccountToken('volume-kf-pipeline-token', {
       audience: 'pipelines.kubeflow.org',
       expiration: options.expiration ?? Duration.hours(2),

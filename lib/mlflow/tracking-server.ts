@@ -34,6 +34,7 @@ import { TrackingServerAutoscaling, renderAutoscaler, resolveAutoscaling } from 
 import { PodExtras, applyPodExtras } from './pod-extras';
 import { CREDENTIALS_DIR, credentialsWriterEnv, databaseConnection } from './driver-credentials';
 import { HttpRouteExposure, renderHttpRoute, routeHostnames } from '../core/http-route';
+import { checkFactoryProps } from '../core/props-guard';
 
 /** Exposure through a Gateway API HTTPRoute, an alternative to the Ingress. */
 export type TrackingServerHttpRoute = HttpRouteExposure;
@@ -174,6 +175,7 @@ export class TrackingServer extends WorkloadComponent implements ITrackingServer
 
   /** A tracking server this app does not run (another team's, a managed MLflow). */
   public static fromExisting(scope: Construct, id: string, props: ExistingHttpServiceProps): ITrackingServer {
+    checkFactoryProps('TrackingServer.fromExisting', scope, id, props);
     return new ExistingTrackingServer(scope, id, props);
   }
 

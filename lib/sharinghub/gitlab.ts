@@ -2,6 +2,7 @@ import { Construct, IConstruct } from 'constructs';
 import { IWorkload, Peer } from '../core/connections';
 import { ExternalEndpoint, parseUrl } from '../core/external-endpoint';
 import { checkHostname, invalid } from '../core/validate';
+import { checkFactoryProps } from '../core/props-guard';
 
 /**
  * A GitLab instance SharingHub builds its catalog from. Its URL is used both by the servers (API
@@ -46,6 +47,7 @@ export class GitLabEndpoint extends ExternalEndpoint implements IGitLab {
 export class GitLab {
   /** A GitLab this app does not deploy (the seed's default: "can be an existing instance"). */
   public static fromExisting(scope: Construct, id: string, props: ExistingGitLabProps): IGitLab {
+    checkFactoryProps('GitLab.fromExisting', scope, id, props);
     return new GitLabEndpoint(scope, id, props);
   }
 }

@@ -3,8 +3,9 @@ import { LibraryConstruct } from '../core/library-construct';
 import { ConnectionGraph, IWorkload, Peer } from '../core/connections';
 import { EnvValue } from '../core/pod';
 import { Port } from '../core/port';
-import { checkProps, checkS3BucketName, invalid } from '../core/validate';
+import { checkS3BucketName, invalid } from '../core/validate';
 import { BucketRef, IBucket, IObjectStore } from './object-store';
+import { checkFactoryProps } from '../core/props-guard';
 
 /** The cloud whose workload identity a pod uses. */
 export class CloudProvider {
@@ -169,7 +170,7 @@ function checkIdentity(scope: string, identity: WorkloadIdentity, provider: Clou
 export class CloudObjectStore {
   /** Amazon S3 with IRSA or EKS Pod Identity (boto3 and the AWS CLI pick the identity up). */
   public static s3(scope: Construct, id: string, props: S3WithIdentityProps): ICloudObjectStore {
-    checkProps(`${scope.node.path}/${id}`, props, 'pass { region, identity: WorkloadIdentity.irsa(...) }');
+    checkFactoryProps('CloudObjectStore.s3', scope, id, props, 'pass { region, identity: WorkloadIdentity.irsa(...) }');
     if (!/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/.test(props.region ?? '')) {
       invalid(`${scope.node.path}/${id}`, 'region', 'must be an AWS region', props.region, 'pass region: "eu-west-1"');
     }
@@ -182,7 +183,7 @@ export class CloudObjectStore {
   }
   /** Google Cloud Storage with GKE Workload Identity (the google-cloud-storage client's default credentials). */
   public static gcs(scope: Construct, id: string, props: GcsProps): ICloudObjectStore {
-    checkProps(`${scope.node.path}/${id}`, props, 'pass { identity: WorkloadIdentity.gke(...) }');
+    checkFactoryProps('CloudObjectStore.gcs', scope, id, props, 'pass { identity: WorkloadIdentity.gke(...) }');
     const identity = checkIdentity(`${scope.node.path}/${id}`, props.identity, CloudProvider.GCP);
     return new CloudObjectStoreImpl(scope, id, 'gs', 'https://storage.googleapis.com', 'auto', identity, []);
   }
@@ -191,7 +192,7 @@ export class CloudObjectStore {
    * `DefaultAzureCredential` when neither a connection string nor an access key is set.
    */
   public static azureBlob(scope: Construct, id: string, props: AzureBlobProps): ICloudObjectStore {
-    checkProps(`${scope.node.path}/${id}`, props, 'pass { storageAccount, identity: WorkloadIdentity.azure(...) }');
+    checkFactoryProps('CloudObjectStore.azureBlob', scope, id, props, 'pass { storageAccount, identity: WorkloadIdentity.azure(...) }');
     if (!/^[a-z0-9]{3,24}$/.test(props.storageAccount ?? '')) {
       invalid(`${scope.node.path}/${id}`, 'storageAccount', 'must be 3 to 24 lower-case letters and digits', props.storageAccount, 'pass storageAccount: "mlflowartifacts"');
     }

@@ -6,6 +6,7 @@ import { checkHost, checkInstance, checkPort, checkSecretValue, invalid } from '
 import { DatabaseEngineDriver, DatabaseLogin, DriverFileOptions, DriverPasswordFile } from './database-engine';
 import { MYSQL_DRIVER } from './mysql-engine';
 import { POSTGRESQL_DRIVER } from './postgresql-engine';
+import { checkFactoryProps } from '../core/props-guard';
 
 /**
  * A SQL engine, with what clients need to reach it. Each member is registered here from the file
@@ -102,6 +103,7 @@ class ExistingDatabase extends ExternalEndpoint implements IDatabase {
 export class Database {
   /** A PostgreSQL or MySQL server run elsewhere (a managed service, another team's cluster). */
   public static fromExisting(scope: Construct, id: string, props: ExistingDatabaseProps): IDatabase {
+    checkFactoryProps('Database.fromExisting', scope, id, props);
     return new ExistingDatabase(scope, id, props);
   }
 }

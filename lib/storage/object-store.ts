@@ -3,6 +3,7 @@ import { ExternalEndpoint, parseUrl } from '../core/external-endpoint';
 import { IWorkload, Peer } from '../core/connections';
 import { checkHost, checkInstance, checkS3BucketName, checkSecretValue, invalid } from '../core/validate';
 import { SecretValue } from '../core/secret-value';
+import { checkFactoryProps } from '../core/props-guard';
 
 /** S3 access keys, as references to a Secret. */
 export interface S3Credentials {
@@ -106,6 +107,7 @@ class ExistingObjectStore extends ExternalEndpoint implements IObjectStore {
 export class ObjectStore {
   /** An S3-compatible endpoint run elsewhere: AWS S3, GCS (interoperability), SeaweedFS, an existing MinIO. */
   public static fromExisting(scope: Construct, id: string, props: ExistingObjectStoreProps): IObjectStore {
+    checkFactoryProps('ObjectStore.fromExisting', scope, id, props);
     return new ExistingObjectStore(scope, id, props);
   }
 }

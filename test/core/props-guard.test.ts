@@ -7,7 +7,7 @@ import * as cdktf from 'cdktf';
 import * as lib from '../../lib';
 import * as infra from '../../lib/infra';
 import { nearestName } from '../../lib/core/props-guard';
-import { NOT_CONSTRUCTIBLE, PROPS_KEYS } from '../../lib/core/props-keys.generated';
+import { FACTORY_PROPS_KEYS, NOT_CONSTRUCTIBLE, PROPS_KEYS } from '../../lib/core/props-keys.generated';
 import { ValidationError } from '../../lib/core/validate';
 import { exactly } from '../support/synth';
 
@@ -100,6 +100,46 @@ describe('props guard: every exported construct opens through LibraryConstruct',
       expect((e as Error).message).toBe(
         `${at}: ${typo} is not a prop of ${name}, got ${shown}. Fix: did you mean ${key}? (${entry.type} has ${entry.keys.join(', ')})`);
     });
+  });
+});
+
+describe('props guard: the static factories that build a construct from props', () => {
+  it('are all in the generated table', () => {
+    expect(Object.keys(FACTORY_PROPS_KEYS).length).toBeGreaterThan(12);
+    for (const factory of Object.keys(FACTORY_PROPS_KEYS)) {
+      const [cls, method] = factory.split('.');
+      expect(typeof (lib as unknown as Record<string, Record<string, unknown>>)[cls]?.[method], factory).toBe('function');
+    }
+  });
+
+  describe.each(Object.keys(FACTORY_PROPS_KEYS))('%s', (factory) => {
+    const entry = FACTORY_PROPS_KEYS[factory];
+    const [cls, method] = factory.split('.');
+    const build = (...args: unknown[]) => (lib as unknown as Record<string, Record<string, (...a: unknown[]) => unknown>>)[cls][method](chart(), 'x', ...args);
+
+    it('without props, or a string: the library\'s own error, never a TypeError', () => {
+      const none = thrown(() => build());
+      if (entry.optional) {
+        if (none !== undefined) expect(none).toBeInstanceOf(ValidationError);
+      } else {
+        expect((none as Error).message.startsWith('test/x: props must be an object, got undefined. Fix: pass '), String(none)).toBe(true);
+      }
+      const text = thrown(() => build('mlflow'));
+      expect((text as Error).message.startsWith('test/x: props must be an object, got a string. Fix: pass '), String(text)).toBe(true);
+    });
+
+    it('a misspelt prop is refused naming it, the factory and the prop it is closest to', () => {
+      const key = entry.keys.find((k) => k.length > 3 && nearestName(typoOf(k), entry.keys) === k)!;
+      const typo = typoOf(key);
+      const shown = /(password|secret|token|credentials?|key)$/i.test(key) ? '<redacted>' : '3';
+      expect(() => build({ [typo]: 3 })).toThrowError(exactly(
+        `test/x: ${typo} is not a prop of ${factory}, got ${shown}. Fix: did you mean ${key}? (${entry.type} has ${entry.keys.join(', ')})`));
+    });
+  });
+
+  it('a preset\'s own props are checked against the preset (KeycloakRealm.mlflow: hots -> host)', () => {
+    expect(() => lib.KeycloakRealm.mlflow(chart(), 'realm', { hots: 'mlflow.example.com' } as any)).toThrowError(
+      /^test\/realm: hots is not a prop of KeycloakRealm\.mlflow, got "mlflow\.example\.com"\. Fix: did you mean host\? /);
   });
 });
 
