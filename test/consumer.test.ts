@@ -230,6 +230,16 @@ describe('the packed library in a cdk8s init project', { timeout: 120_000 }, () 
     for (const f of fs.readdirSync(dir)) expect(fs.readFileSync(path.join(out, f), 'utf8'), f).toBe(fs.readFileSync(path.join(dir, f), 'utf8'));
   });
 
+  it("loads the validation plugin MlopsValidation from the path the README's cdk8s.yaml snippet gives (the /synth entry)", () => {
+    const pkgPath = /validations:\n\s+- package: (\S+)/.exec(readme)?.[1];
+    expect(pkgPath).toBe('./node_modules/@mlops-cdk8s/platform/build/lib/synth');
+    // What cdk8s-cli's PluginManager does with a package starting with "./": require(path.resolve(cwd, package))
+    // (cdk8s-team/cdk8s-cli v2.207.60, src/plugins/_manager.ts, loadPackage; the devDependency's lib/plugins/_manager.js).
+    const r = run(process.execPath, ['-e', `const m = require(require('path').resolve(${JSON.stringify(pkgPath)})); process.stdout.write(typeof m.MlopsValidation)`], app);
+    expect(r.out).toBe('function');
+    expect(r.status).toBe(0);
+  });
+
   it('a plain app.synth() fails on a literal Secret and writes nothing with its value', () => {
     const r = run(process.execPath, ['plain.js'], app);
     expect(r.status).not.toBe(0);
