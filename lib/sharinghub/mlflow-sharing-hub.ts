@@ -12,7 +12,7 @@ import { ResourceRequirements } from '../core/resources';
 import { SecretValue } from '../core/secret-value';
 import { readScript } from '../core/script-file';
 import { renderService } from '../core/service';
-import { checkInstance, checkInteger, checkInterface, checkProps, checkSecretValue, invalid } from '../core/validate';
+import { checkInstance, checkInteger, checkInterface, checkSecretValue, invalid } from '../core/validate';
 import { sizeProp } from '../core/quantity';
 import { Workload } from '../core/workload';
 import { WorkloadComponent } from '../core/workload-component';
@@ -128,7 +128,6 @@ export class MlflowSharingHub extends WorkloadComponent {
 
   constructor(scope: Construct, id: string, props: MlflowSharingHubProps) {
     super(scope, id, props);
-    checkProps(this, props, 'pass { sharingHub, database, artifacts, secretKey } (see MlflowSharingHubProps)');
     const name = props.name ?? 'mlflow-sharinghub';
     this.attachWorkload(new Workload(this, 'Workload', { owner: this, name: 'mlflow-sharinghub', instance: name, component: 'tracking-server', partOf: props.partOf }));
     if (!(props.sharingHub instanceof SharingHub)) {

@@ -11,7 +11,7 @@ import { Port } from '../core/port';
 import { ResourceRequirements } from '../core/resources';
 import { SecretValue } from '../core/secret-value';
 import { renderService } from '../core/service';
-import { checkAnnotations, checkDnsLabel, checkHostname, checkInstance, checkInteger, checkInterface, checkProps, checkSecretValue, invalid } from '../core/validate';
+import { checkAnnotations, checkDnsLabel, checkHostname, checkInstance, checkInteger, checkInterface, checkSecretValue, invalid } from '../core/validate';
 import { DisruptionBudget, Workload } from '../core/workload';
 import { WorkloadComponent } from '../core/workload-component';
 import { IngressTls, renderIngress } from '../core/ingress';
@@ -124,7 +124,6 @@ export class SharingHub extends WorkloadComponent {
 
   constructor(scope: Construct, id: string, props: SharingHubProps) {
     super(scope, id, props);
-    checkProps(this, props, 'pass { gitlab, ingress, sessionSecret, oauth, config } (see SharingHubProps)');
     const name = props.name ?? 'sharinghub';
     this.attachWorkload(new Workload(this, 'Workload', { owner: this, name: 'sharinghub', instance: name, component: 'server', partOf: props.partOf }));
     for (const p of ['gitlab', 'ingress', 'sessionSecret', 'oauth', 'config'] as const) {

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { ConnectionGraph, Peer } from '../core/connections';
 import { Port } from '../core/port';
 import { SmokeTest, SmokeTestProps } from '../core/smoke-test';
-import { checkProps, invalid } from '../core/validate';
+import { invalid } from '../core/validate';
 import { MLFLOW_SHARINGHUB_PATH, MlflowSharingHub } from './mlflow-sharing-hub';
 import { SharingHub } from './sharing-hub';
 
@@ -29,7 +29,6 @@ export class SharingHubSmokeTest extends SmokeTest {
   constructor(scope: Construct, id: string, props: SharingHubSmokeTestProps) {
     const name = props?.name ?? 'sharinghub-smoke-test';
     super(scope, id, { name: 'sharinghub-smoke-test', instance: name }, props);
-    checkProps(this, props, 'pass { sharingHub, mlflow } (see SharingHubSmokeTestProps)');
     if (!(props.sharingHub instanceof SharingHub) || !(props.mlflow instanceof MlflowSharingHub)) {
       invalid(this, props.sharingHub instanceof SharingHub ? 'mlflow' : 'sharingHub', 'must be the construct itself', undefined,
         'pass sharingHub: <SharingHub> and mlflow: <MlflowSharingHub>');
