@@ -50,6 +50,7 @@ export interface MachineClientOptions {
 /**
  * A client to register in a realm that exists already (`realm`). Roles reach people through
  * `groups`; `users` is refused (see {@link KeycloakClientSetup}).
+ * @removedProps users admins
  */
 export interface KeycloakClientSetupProps extends KeycloakClientBaseProps, Omit<RealmAccessProps, 'users'>, Pick<ComponentIdentity, 'partOf'> {
   /**
@@ -72,7 +73,10 @@ export interface KeycloakClientSetupProps extends KeycloakClientBaseProps, Omit<
   readonly name?: string;
 }
 
-/** What {@link KeycloakClientSetup.mlflow} needs; the rest is seed 003's client, roles and groups. */
+/**
+ * What {@link KeycloakClientSetup.mlflow} needs; the rest is seed 003's client, roles and groups.
+ * @removedProps admins users
+ */
 export interface MlflowClientSetupProps extends Omit<KeycloakClientSetupProps, 'client' | 'realmRoles' | 'groups'>, MlflowClientPresetProps {}
 
 const RUN_AS = { uid: 1001, gid: 1001 };
