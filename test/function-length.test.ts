@@ -18,7 +18,6 @@ const NOT_YET_SPLIT: Record<string, number> = {
   'lib/sharinghub/mlflow-sharing-hub.ts MlflowSharingHub.constructor': 143,
   'lib/sharinghub/sharing-hub.ts SharingHub.constructor': 121,
   'lib/sharinghub/config.ts renderSharingHubConfig': 111,
-  'lib/mlflow/oidc-auth.ts MlflowOidcAuth.bind': 103,
   'lib/identity/keycloak-client-setup.ts KeycloakClientSetup.constructor': 99,
 };
 

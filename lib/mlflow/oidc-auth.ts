@@ -10,7 +10,7 @@ import { parseHttpsUrl } from '../identity/identity-provider';
 import { IDatabase } from '../storage/database';
 import { readScript } from '../core/script-file';
 import { CREDENTIALS_DIR, DriverCredential, databaseConnection } from './driver-credentials';
-import { RelyingPartyOptions, resolveRelyingParty } from './relying-party';
+import { RelyingParty, RelyingPartyOptions, resolveRelyingParty } from './relying-party';
 import { k8s } from '../core/k8s';
 import { MlflowAuthConfig, MlflowAuthContext, MlflowAuthMode } from './auth';
 
@@ -153,107 +153,145 @@ export class MlflowOidcAuth extends MlflowAuthMode {
 
   public bind(scope: IConstruct, context: MlflowAuthContext): MlflowAuthConfig {
     const o = this.options;
-    const { provider, host, clientSecret, scopes, groupsClaim } = resolveRelyingParty(scope, context.ingressHost, o, 'OIDC auth', '/callback');
-    checkRenamedProps(scope, 'auth.', o, { userGroups: 'groups: { users: [...] }', adminGroups: 'groups: { admins: [...] }' });
-    const image = ContainerImage.fromReference(o.image, scope, 'auth.image');
-    const replicas = context.replicas;
-    const secretKey = o.secretKey;
-    if (secretKey !== undefined) checkSecretValue(scope, 'auth.secretKey', secretKey, SecretValue, 'pass SecretValue.fromSecret("mlflow-oidc", "secret-key")');
-    const store = o.store ?? OidcAuthStore.sqlite();
-    if (replicas > 1 && !secretKey) {
-      invalid(scope, 'auth.secretKey', `is required with ${replicas} replicas (each pod would sign session cookies with its own random key, so a session would work on one pod only)`,
-        undefined, 'pass secretKey: SecretValue.fromSecret("mlflow-oidc", "secret-key"), the same Secret for every replica');
-    }
-    if (replicas > 1 && !store.shared) {
-      invalid(scope, 'auth.store', `must be shared with ${replicas} replicas (sessions are rows of the plugin's database, and SQLite lives in one pod)`,
-        'sqlite', 'pass store: OidcAuthStore.database(authDb), a database of its own that every replica reaches');
-    }
-    const tracking = context.trackingDatabase;
-    if (store.database && tracking && store.database.host === tracking.host && store.database.port === tracking.port && store.database.databaseName === tracking.databaseName) {
-      invalid(scope, 'auth.store', 'must be a database of its own, not the tracking database (the plugin runs its own migrations)', store.database.databaseName,
-        `create a second database such as "${tracking.databaseName}_auth" and pass OidcAuthStore.database(...) for it`);
-    }
-    const groups = (prop: 'users' | 'admins', list: string[]) => {
-      if (!Array.isArray(list) || list.length === 0) invalid(scope, `auth.groups.${prop}`, 'must list at least one group', list, `pass groups: { ${prop}: ["mlflow-${prop === 'users' ? 'user' : 'admin'}"] }`);
-      list.forEach((g, i) => {
-        if (typeof g !== 'string' || !g.trim() || g.includes(',')) invalid(scope, `auth.groups.${prop}[${i}]`, 'must be a non-empty group name without ","', g, 'use a group such as "mlflow-user"');
-      });
-      return list.join(',');
-    };
-    const userGroups = groups('users', o.groups?.users ?? ['mlflow-user']);
-    const adminGroups = groups('admins', o.groups?.admins ?? ['mlflow-admin']);
-    const nested = groupsClaim.includes('.');
-
-    provider.grantConnect(context.workload, 'mlflow oidc (discovery, keys, token endpoint)');
-    store.database?.grantConnect(context.workload, 'mlflow auth database');
-    const redis = (o.cache ?? OidcCache.local()).redis;
-    if (redis) ConnectionGraph.of(context.workload).allow(Peer.workload(context.workload), redis.peer, Port.tcp(redis.port), 'mlflow oidc cache');
-
-    const env: Array<[string, EnvValue]> = [];
-    const add = (name: string, value: string | EnvValue) => env.push([name, typeof value === 'string' ? EnvValue.literal(value) : value]);
-    add('OIDC_DISCOVERY_URL', provider.discoveryUrl);
-    add('OIDC_ISSUER', provider.issuerUrl);
-    add('OIDC_CLIENT_ID', provider.clientId);
-    add('OIDC_CLIENT_SECRET', EnvValue.fromSecret(clientSecret));
-    add('OIDC_AUDIENCE', o.audience ?? provider.clientId);
-    add('OIDC_REDIRECT_URI', `https://${host}/callback`);
-    add('OIDC_SCOPE', scopes.join(' '));
-    add('OIDC_PROVIDER_DISPLAY_NAME', o.displayName ?? 'Login with OIDC');
-    add('OIDC_GROUP_NAME', userGroups);
-    add('OIDC_ADMIN_GROUP_NAME', adminGroups);
-    add('OIDC_GROUPS_ATTRIBUTE', groupsClaim);
-    const redisPassword = redis?.password;
-    if (nested) add('OIDC_GROUP_DETECTION_PLUGIN', 'mlflow_keycloak_groups');
-    // Our modules: the group detection, and sitecustomize.py, which hands redis-py its password.
-    if (nested || redisPassword) add('PYTHONPATH', MOUNT);
-    add('AUTOMATIC_LOGIN_REDIRECT', String(o.automaticLoginRedirect ?? true));
-    add('DEFAULT_LANDING_PAGE_IS_PERMISSIONS', String(o.defaultLandingPageIsPermissions ?? false));
-    add('SESSION_COOKIE_SECURE', 'true');
-    if (o.provisionOnBearerAuth) add('OIDC_PROVISION_ON_BEARER_AUTH', 'true');
-    if (secretKey) add('SECRET_KEY', EnvValue.fromSecret(secretKey));
-    const credentials: DriverCredential[] = [];
-    if (store.database) {
-      // No password in the URI: libpq reads it from the pod's pgpass file (a line for this
-      // database), PyMySQL from the option file the URI names.
-      const auth = databaseConnection(store.database, 'AUTH_DB', 'auth-my.cnf', true);
-      credentials.push(auth.credential);
-      add('OIDC_USERS_DB_URI', auth.uri);
-    } else {
-      // The root filesystem is read-only: the SQLite file goes to the scratch emptyDir.
-      add('OIDC_USERS_DB_URI', 'sqlite:////tmp/mlflow-oidc-auth.db');
-    }
-    if (redis) {
-      add('CACHE_BACKEND', 'redis');
-      // The plugin logs this URL, so it carries no password: sitecustomize.py passes redis-py the
-      // password from the file the credentials init container writes.
-      add('CACHE_REDIS_URL', `redis://${redis.host}:${redis.port}/${redis.db}`);
-      if (redisPassword) {
-        const file = `${CREDENTIALS_DIR}/redis-password`;
-        credentials.push({ prefix: 'REDIS', engine: 'password', password: redisPassword, file });
-        add('MLFLOW_OIDC_REDIS_AUTH_FILE', file);
-      }
-    }
+    const r = resolveOidc(scope, context, o);
+    r.provider.grantConnect(context.workload, 'mlflow oidc (discovery, keys, token endpoint)');
+    r.store.database?.grantConnect(context.workload, 'mlflow auth database');
+    if (r.redis) ConnectionGraph.of(context.workload).allow(Peer.workload(context.workload), r.redis.peer, Port.tcp(r.redis.port), 'mlflow oidc cache');
+    const store = renderStoreAndCache(r);
     const k8sAuth = o.serviceAccountTokens === undefined ? undefined : bindServiceAccountTokens(scope, context, o.serviceAccountTokens, {
-      id: 'default', type: 'oidc', display_name: o.displayName ?? 'Login with OIDC', discovery_url: provider.discoveryUrl,
-      issuer: provider.issuerUrl, audience: o.audience ?? provider.clientId, client_id: provider.clientId,
+      id: 'default', type: 'oidc', display_name: o.displayName ?? 'Login with OIDC', discovery_url: r.provider.discoveryUrl,
+      issuer: r.provider.issuerUrl, audience: o.audience ?? r.provider.clientId, client_id: r.provider.clientId,
     });
-    if (k8sAuth) add('AUTH_PROVIDERS_FILE', `${MOUNT}/auth_providers.json`);
+    const env: Array<[string, EnvValue]> = [
+      ...renderLoginEnv(o, r),
+      ...store.env,
+      ...(k8sAuth ? [['AUTH_PROVIDERS_FILE', EnvValue.literal(`${MOUNT}/auth_providers.json`)]] as Array<[string, EnvValue]> : []),
+    ];
     const files: Record<string, string> = {
-      ...(nested ? { 'mlflow_keycloak_groups.py': readScript(__dirname, 'mlflow_keycloak_groups.py') } : {}),
-      ...(redisPassword ? { 'sitecustomize.py': readScript(__dirname, 'sitecustomize.py') } : {}),
+      ...(r.nested ? { 'mlflow_keycloak_groups.py': readScript(__dirname, 'mlflow_keycloak_groups.py') } : {}),
+      ...(r.redis?.password ? { 'sitecustomize.py': readScript(__dirname, 'sitecustomize.py') } : {}),
       ...(k8sAuth ? { 'auth_providers.json': k8sAuth.providersJson } : {}),
     };
     return {
-      image,
+      image: r.image,
       serverArgs: ['--app-name', 'oidc-auth'],
       env,
-      ...(credentials.length ? { credentials } : {}),
+      ...(store.credentials.length ? { credentials: store.credentials } : {}),
       files,
       mountPath: MOUNT,
       probes: { startup: '/health/startup', liveness: '/health/live', readiness: '/health/ready' },
       ...(k8sAuth ? { volumes: k8sAuth.volumes, volumeMounts: k8sAuth.volumeMounts } : {}),
     };
   }
+}
+
+/** The OIDC mode's options with their defaults, checked against the server's settings. */
+interface ResolvedOidc extends RelyingParty {
+  readonly image: ContainerImage;
+  readonly secretKey?: SecretValue;
+  readonly store: OidcAuthStore;
+  readonly redis: OidcCache['redis'];
+  /** `OIDC_GROUP_NAME` and `OIDC_ADMIN_GROUP_NAME`, comma-separated. */
+  readonly userGroups: string;
+  readonly adminGroups: string;
+  /** The groups claim is a path (`realm_access.roles`): our detection plugin reads it. */
+  readonly nested: boolean;
+}
+
+function resolveOidc(scope: IConstruct, context: MlflowAuthContext, o: OidcAuthOptions): ResolvedOidc {
+  const rp = resolveRelyingParty(scope, context.ingressHost, o, 'OIDC auth', '/callback');
+  checkRenamedProps(scope, 'auth.', o, { userGroups: 'groups: { users: [...] }', adminGroups: 'groups: { admins: [...] }' });
+  const image = ContainerImage.fromReference(o.image, scope, 'auth.image');
+  const secretKey = o.secretKey;
+  if (secretKey !== undefined) checkSecretValue(scope, 'auth.secretKey', secretKey, SecretValue, 'pass SecretValue.fromSecret("mlflow-oidc", "secret-key")');
+  const store = o.store ?? OidcAuthStore.sqlite();
+  checkSharedState(scope, context, secretKey, store);
+  const userGroups = checkGroups(scope, 'users', o.groups?.users ?? ['mlflow-user']);
+  const adminGroups = checkGroups(scope, 'admins', o.groups?.admins ?? ['mlflow-admin']);
+  const redis = (o.cache ?? OidcCache.local()).redis;
+  return { ...rp, image, secretKey, store, redis, userGroups, adminGroups, nested: rp.groupsClaim.includes('.') };
+}
+
+/** Several replicas need one session key and one session store; the store is never the tracking database. */
+function checkSharedState(scope: IConstruct, context: MlflowAuthContext, secretKey: SecretValue | undefined, store: OidcAuthStore): void {
+  const replicas = context.replicas;
+  if (replicas > 1 && !secretKey) {
+    invalid(scope, 'auth.secretKey', `is required with ${replicas} replicas (each pod would sign session cookies with its own random key, so a session would work on one pod only)`,
+      undefined, 'pass secretKey: SecretValue.fromSecret("mlflow-oidc", "secret-key"), the same Secret for every replica');
+  }
+  if (replicas > 1 && !store.shared) {
+    invalid(scope, 'auth.store', `must be shared with ${replicas} replicas (sessions are rows of the plugin's database, and SQLite lives in one pod)`,
+      'sqlite', 'pass store: OidcAuthStore.database(authDb), a database of its own that every replica reaches');
+  }
+  const tracking = context.trackingDatabase;
+  if (store.database && tracking && store.database.host === tracking.host && store.database.port === tracking.port && store.database.databaseName === tracking.databaseName) {
+    invalid(scope, 'auth.store', 'must be a database of its own, not the tracking database (the plugin runs its own migrations)', store.database.databaseName,
+      `create a second database such as "${tracking.databaseName}_auth" and pass OidcAuthStore.database(...) for it`);
+  }
+}
+
+/** A non-empty list of group names without ",", joined as the plugin reads it. */
+function checkGroups(scope: IConstruct, prop: 'users' | 'admins', list: string[]): string {
+  if (!Array.isArray(list) || list.length === 0) invalid(scope, `auth.groups.${prop}`, 'must list at least one group', list, `pass groups: { ${prop}: ["mlflow-${prop === 'users' ? 'user' : 'admin'}"] }`);
+  list.forEach((g, i) => {
+    if (typeof g !== 'string' || !g.trim() || g.includes(',')) invalid(scope, `auth.groups.${prop}[${i}]`, 'must be a non-empty group name without ","', g, 'use a group such as "mlflow-user"');
+  });
+  return list.join(',');
+}
+
+/** The plugin's login settings: provider, client, redirect, groups, session. */
+function renderLoginEnv(o: OidcAuthOptions, r: ResolvedOidc): Array<[string, EnvValue]> {
+  const env: Array<[string, EnvValue]> = [];
+  const add = (name: string, value: string | EnvValue) => env.push([name, typeof value === 'string' ? EnvValue.literal(value) : value]);
+  add('OIDC_DISCOVERY_URL', r.provider.discoveryUrl);
+  add('OIDC_ISSUER', r.provider.issuerUrl);
+  add('OIDC_CLIENT_ID', r.provider.clientId);
+  add('OIDC_CLIENT_SECRET', EnvValue.fromSecret(r.clientSecret));
+  add('OIDC_AUDIENCE', o.audience ?? r.provider.clientId);
+  add('OIDC_REDIRECT_URI', `https://${r.host}/callback`);
+  add('OIDC_SCOPE', r.scopes.join(' '));
+  add('OIDC_PROVIDER_DISPLAY_NAME', o.displayName ?? 'Login with OIDC');
+  add('OIDC_GROUP_NAME', r.userGroups);
+  add('OIDC_ADMIN_GROUP_NAME', r.adminGroups);
+  add('OIDC_GROUPS_ATTRIBUTE', r.groupsClaim);
+  if (r.nested) add('OIDC_GROUP_DETECTION_PLUGIN', 'mlflow_keycloak_groups');
+  // Our modules: the group detection, and sitecustomize.py, which hands redis-py its password.
+  if (r.nested || r.redis?.password) add('PYTHONPATH', MOUNT);
+  add('AUTOMATIC_LOGIN_REDIRECT', String(o.automaticLoginRedirect ?? true));
+  add('DEFAULT_LANDING_PAGE_IS_PERMISSIONS', String(o.defaultLandingPageIsPermissions ?? false));
+  add('SESSION_COOKIE_SECURE', 'true');
+  if (o.provisionOnBearerAuth) add('OIDC_PROVISION_ON_BEARER_AUTH', 'true');
+  if (r.secretKey) add('SECRET_KEY', EnvValue.fromSecret(r.secretKey));
+  return env;
+}
+
+/** The plugin's user store (`OIDC_USERS_DB_URI`) and cache, and the passwords the credentials init container writes for them. */
+function renderStoreAndCache(r: ResolvedOidc): { env: Array<[string, EnvValue]>; credentials: DriverCredential[] } {
+  const env: Array<[string, EnvValue]> = [];
+  const credentials: DriverCredential[] = [];
+  if (r.store.database) {
+    // No password in the URI: the engine's driver reads it from the file the credentials init
+    // container writes (a pgpass line for this database, or an option file the URI names).
+    const auth = databaseConnection(r.store.database, 'AUTH_DB', 'auth-my.cnf', true);
+    credentials.push(auth.credential);
+    env.push(['OIDC_USERS_DB_URI', EnvValue.literal(auth.uri)]);
+  } else {
+    // The root filesystem is read-only: the SQLite file goes to the scratch emptyDir.
+    env.push(['OIDC_USERS_DB_URI', EnvValue.literal('sqlite:////tmp/mlflow-oidc-auth.db')]);
+  }
+  const redis = r.redis;
+  if (redis) {
+    env.push(['CACHE_BACKEND', EnvValue.literal('redis')]);
+    // The plugin logs this URL, so it carries no password: sitecustomize.py passes redis-py the
+    // password from the file the credentials init container writes.
+    env.push(['CACHE_REDIS_URL', EnvValue.literal(`redis://${redis.host}:${redis.port}/${redis.db}`)]);
+    if (redis.password) {
+      const file = `${CREDENTIALS_DIR}/redis-password`;
+      credentials.push({ prefix: 'REDIS', engine: 'password', password: redis.password, file });
+      env.push(['MLFLOW_OIDC_REDIS_AUTH_FILE', EnvValue.literal(file)]);
+    }
+  }
+  return { env, credentials };
 }
 
 /** Where the plugin reads MLflow's own token and the cluster CA (`kubernetes.py` IN_CLUSTER_*_PATH). */
