@@ -200,6 +200,31 @@ function locales(l?: Record<string, SharingHubLocale>) {
  * @internal
  */
 export function renderSharingHubConfig(scope: IConstruct, props: SharingHubConfigProps, wiring: SharingHubWiring): Record<string, unknown> {
+  checkCategories(scope, props);
+  checkUrls(scope, props);
+  return {
+    server: {
+      'log-level': checkInstance(scope, 'config.logLevel', props.logLevel ?? SharingHubLogLevel.INFO, SharingHubLogLevel, 'a SharingHubLogLevel', 'pass SharingHubLogLevel.INFO').value,
+      ...(props.allowedOrigins?.length ? { 'allowed-origins': [...props.allowedOrigins] } : {}),
+    },
+    gitlab: {
+      url: wiring.gitlabUrl,
+      'allow-public': props.allowPublic ?? true,
+      ...(props.ignoreTopics?.length ? { ignore: { topics: [...props.ignoreTopics] } } : {}),
+    },
+    ...(wiring.mlflow ? { mlflow: { type: wiring.mlflow.type, url: wiring.mlflow.url } } : {}),
+    ...(wiring.s3 ? { s3: renderS3(wiring.s3) } : {}),
+    ...(props.docsUrl ? { docs: { url: props.docsUrl } } : {}),
+    ...(props.jupyterlabUrl ? { jupyterlab: { url: props.jupyterlabUrl } } : {}),
+    stac: renderStac(scope, props.stac),
+    ...(props.tags ? { tags: renderTags(scope, props.tags) } : {}),
+    ...(props.alert ? { alerts: renderAlert(scope, props.alert) } : {}),
+    ...(props.externalUrls?.length ? { 'external-urls': props.externalUrls.map(renderExternalUrl) } : {}),
+  };
+}
+
+/** At least one category, each with its own id and a GitLab topic; tag sections name categories that exist. */
+function checkCategories(scope: IConstruct, props: SharingHubConfigProps): void {
   const stac = props.stac;
   if (!stac?.root || !Array.isArray(stac.categories) || stac.categories.length === 0) {
     invalid(scope, 'config.stac.categories', 'must list at least one category', stac?.categories,
@@ -224,89 +249,87 @@ export function renderSharingHubConfig(scope: IConstruct, props: SharingHubConfi
       }
     });
   });
-  for (const [name, url] of Object.entries(stac.extensions ?? {})) checkUrl(scope, `config.stac.extensions.${name}`, url);
+}
+
+function checkUrls(scope: IConstruct, props: SharingHubConfigProps): void {
+  for (const [name, url] of Object.entries(props.stac.extensions ?? {})) checkUrl(scope, `config.stac.extensions.${name}`, url);
   (props.allowedOrigins ?? []).forEach((o, i) => checkUrl(scope, `config.allowedOrigins[${i}]`, o));
   (props.externalUrls ?? []).forEach((u, i) => checkUrl(scope, `config.externalUrls[${i}].url`, u.url));
   if (props.docsUrl) checkUrl(scope, 'config.docsUrl', props.docsUrl);
   if (props.jupyterlabUrl) checkUrl(scope, 'config.jupyterlabUrl', props.jupyterlabUrl);
-  const cacheTimeout = durationIn(scope, 'config.stac.projectsCacheTimeout', stac.projectsCacheTimeout ?? Duration.minutes(5), 'seconds', 0, 86400);
-  const features = (f: SharingHubCategoryFeatures | undefined, i: number) => {
-    const set = (Object.keys(CATEGORY_FEATURES) as Array<keyof typeof CATEGORY_FEATURES>).filter((p) => f?.[p] !== undefined);
-    set.forEach((p) => {
-      if (typeof f![p] !== 'boolean') invalid(scope, `config.stac.categories[${i}].features.${p}`, 'must be true or false', f![p], `write ${p}: true (enable) or ${p}: false (disable)`);
-    });
-    return set.length ? { features: Object.fromEntries(set.map((p) => [CATEGORY_FEATURES[p], f![p] ? 'enable' : 'disable'])) } : {};
-  };
+}
 
+function renderS3(s3: NonNullable<SharingHubWiring['s3']>): Record<string, unknown> {
   return {
-    server: {
-      'log-level': checkInstance(scope, 'config.logLevel', props.logLevel ?? SharingHubLogLevel.INFO, SharingHubLogLevel, 'a SharingHubLogLevel', 'pass SharingHubLogLevel.INFO').value,
-      ...(props.allowedOrigins?.length ? { 'allowed-origins': [...props.allowedOrigins] } : {}),
+    enable: true,
+    bucket: s3.bucket,
+    region: s3.region,
+    endpoint: s3.endpoint,
+    ...(s3.presignedExpirationSeconds !== undefined ? { 'presigned-expiration': s3.presignedExpirationSeconds } : {}),
+    ...(s3.uploadChunkSizeBytes !== undefined ? { 'upload-chunk-size': s3.uploadChunkSizeBytes } : {}),
+  };
+}
+
+/** `stac`: the projects cache, search, extensions, the root catalog and the categories. */
+function renderStac(scope: IConstruct, stac: SharingHubConfigProps['stac']): Record<string, unknown> {
+  const cacheTimeout = durationIn(scope, 'config.stac.projectsCacheTimeout', stac.projectsCacheTimeout ?? Duration.minutes(5), 'seconds', 0, 86400);
+  return {
+    projects: { 'cache-timeout': cacheTimeout },
+    ...(stac.searchPageSize !== undefined ? { search: { 'page-size': checkInteger(scope, 'config.stac.searchPageSize', stac.searchPageSize, 1, 1000) } } : {}),
+    ...(stac.extensions && Object.keys(stac.extensions).length ? { extensions: Object.fromEntries(Object.keys(stac.extensions).sort().map((k) => [k, stac.extensions![k]])) } : {}),
+    root: {
+      id: stac.root.id ?? 'gitlab',
+      title: stac.root.title,
+      description: stac.root.description,
+      ...(stac.root.logo ? { logo: stac.root.logo } : {}),
+      ...locales(stac.root.locales),
     },
-    gitlab: {
-      url: wiring.gitlabUrl,
-      'allow-public': props.allowPublic ?? true,
-      ...(props.ignoreTopics?.length ? { ignore: { topics: [...props.ignoreTopics] } } : {}),
-    },
-    ...(wiring.mlflow ? { mlflow: { type: wiring.mlflow.type, url: wiring.mlflow.url } } : {}),
-    ...(wiring.s3 ? {
-      s3: {
-        enable: true,
-        bucket: wiring.s3.bucket,
-        region: wiring.s3.region,
-        endpoint: wiring.s3.endpoint,
-        ...(wiring.s3.presignedExpirationSeconds !== undefined ? { 'presigned-expiration': wiring.s3.presignedExpirationSeconds } : {}),
-        ...(wiring.s3.uploadChunkSizeBytes !== undefined ? { 'upload-chunk-size': wiring.s3.uploadChunkSizeBytes } : {}),
+    categories: stac.categories.map((c, i) => ({
+      [c.id]: {
+        title: c.title,
+        description: c.description,
+        gitlab_topic: c.gitlabTopic,
+        ...(c.logo ? { logo: c.logo } : {}),
+        ...(c.icon ? { icon: c.icon } : {}),
+        ...locales(c.locales),
+        ...renderFeatures(scope, c.features, i),
       },
-    } : {}),
-    ...(props.docsUrl ? { docs: { url: props.docsUrl } } : {}),
-    ...(props.jupyterlabUrl ? { jupyterlab: { url: props.jupyterlabUrl } } : {}),
-    stac: {
-      projects: { 'cache-timeout': cacheTimeout },
-      ...(stac.searchPageSize !== undefined ? { search: { 'page-size': checkInteger(scope, 'config.stac.searchPageSize', stac.searchPageSize, 1, 1000) } } : {}),
-      ...(stac.extensions && Object.keys(stac.extensions).length ? { extensions: Object.fromEntries(Object.keys(stac.extensions).sort().map((k) => [k, stac.extensions![k]])) } : {}),
-      root: {
-        id: stac.root.id ?? 'gitlab',
-        title: stac.root.title,
-        description: stac.root.description,
-        ...(stac.root.logo ? { logo: stac.root.logo } : {}),
-        ...locales(stac.root.locales),
-      },
-      categories: stac.categories.map((c, i) => ({
-        [c.id]: {
-          title: c.title,
-          description: c.description,
-          gitlab_topic: c.gitlabTopic,
-          ...(c.logo ? { logo: c.logo } : {}),
-          ...(c.icon ? { icon: c.icon } : {}),
-          ...locales(c.locales),
-          ...features(c.features, i),
-        },
-      })),
-    },
-    ...(props.tags ? {
-      tags: {
-        gitlab: { minimum_count: checkInteger(scope, 'config.tags.minimumCount', props.tags.minimumCount ?? 1, 0, 100000) },
-        sections: props.tags.sections.map((s) => ({ name: s.name, enabled_for: [...s.enabledFor], keywords: [...s.keywords] })),
-      },
-    } : {}),
-    ...(props.alert ? {
-      alerts: {
-        timeout: durationIn(scope, 'config.alert.timeout', props.alert.timeout, 'days', 0, 3650),
-        type: checkInstance(scope, 'config.alert.type', props.alert.type, SharingHubAlertType, 'a SharingHubAlertType', 'pass SharingHubAlertType.INFO').value,
-        title: props.alert.title,
-        message: props.alert.message,
-        ...(props.alert.locales ? { locales: props.alert.locales } : {}),
-      },
-    } : {}),
-    ...(props.externalUrls?.length ? {
-      'external-urls': props.externalUrls.map((u) => ({
-        name: u.name,
-        url: u.url,
-        ...(u.footer ? { footer: true } : {}),
-        ...(u.icon ? { icon: u.icon } : {}),
-        ...(u.locales ? { locales: Object.fromEntries(Object.keys(u.locales).sort().map((k) => [k, { name: u.locales![k] }])) } : {}),
-      })),
-    } : {}),
+    })),
+  };
+}
+
+/** A category's `features`, each `enable` or `disable`; none when no feature is set. */
+function renderFeatures(scope: IConstruct, f: SharingHubCategoryFeatures | undefined, i: number): Record<string, unknown> {
+  const set = (Object.keys(CATEGORY_FEATURES) as Array<keyof typeof CATEGORY_FEATURES>).filter((p) => f?.[p] !== undefined);
+  set.forEach((p) => {
+    if (typeof f![p] !== 'boolean') invalid(scope, `config.stac.categories[${i}].features.${p}`, 'must be true or false', f![p], `write ${p}: true (enable) or ${p}: false (disable)`);
+  });
+  return set.length ? { features: Object.fromEntries(set.map((p) => [CATEGORY_FEATURES[p], f![p] ? 'enable' : 'disable'])) } : {};
+}
+
+function renderTags(scope: IConstruct, tags: NonNullable<SharingHubConfigProps['tags']>): Record<string, unknown> {
+  return {
+    gitlab: { minimum_count: checkInteger(scope, 'config.tags.minimumCount', tags.minimumCount ?? 1, 0, 100000) },
+    sections: tags.sections.map((s) => ({ name: s.name, enabled_for: [...s.enabledFor], keywords: [...s.keywords] })),
+  };
+}
+
+function renderAlert(scope: IConstruct, alert: SharingHubAlert): Record<string, unknown> {
+  return {
+    timeout: durationIn(scope, 'config.alert.timeout', alert.timeout, 'days', 0, 3650),
+    type: checkInstance(scope, 'config.alert.type', alert.type, SharingHubAlertType, 'a SharingHubAlertType', 'pass SharingHubAlertType.INFO').value,
+    title: alert.title,
+    message: alert.message,
+    ...(alert.locales ? { locales: alert.locales } : {}),
+  };
+}
+
+function renderExternalUrl(u: SharingHubExternalUrl): Record<string, unknown> {
+  return {
+    name: u.name,
+    url: u.url,
+    ...(u.footer ? { footer: true } : {}),
+    ...(u.icon ? { icon: u.icon } : {}),
+    ...(u.locales ? { locales: Object.fromEntries(Object.keys(u.locales).sort().map((k) => [k, { name: u.locales![k] }])) } : {}),
   };
 }
