@@ -17,7 +17,7 @@ import { WorkloadComponent } from '../core/workload-component';
 import { IngressTls, renderIngress } from '../core/ingress';
 import { serverProbes } from '../core/server-probes';
 import { IBucket } from '../storage/object-store';
-import { renderSharingHubConfig, SharingHubConfigProps } from './config';
+import { renderSharingHubConfig, SharingHubConfigProps, SharingHubWiring } from './config';
 import { IGitLab } from './gitlab';
 import { durationIn } from '../core/duration';
 
@@ -126,26 +126,7 @@ export class SharingHub extends WorkloadComponent {
     super(scope, id, props);
     const name = props.name ?? 'sharinghub';
     this.attachWorkload(new Workload(this, 'Workload', { owner: this, name: 'sharinghub', instance: name, component: 'server', partOf: props.partOf }));
-    for (const p of ['gitlab', 'ingress', 'sessionSecret', 'oauth', 'config'] as const) {
-      if (!props[p]) invalid(this, p, 'is required', undefined, `pass ${p} (see SharingHubProps)`);
-    }
-    checkSecretValue(this, 'sessionSecret', props.sessionSecret, SecretValue, 'pass SecretValue.fromSecret("sharinghub", "session-secret-key") or an ExternalSecret value');
-    checkInterface(this, 'gitlab', props.gitlab, 'grantConnect', 'a GitLab (an IGitLab)', 'pass GitLab.fromExisting(chart, "gitlab", { url: "https://gitlab.example.com" }) or a GitLabChart');
-    checkSecretValue(this, 'oauth.clientId', props.oauth.clientId, SecretValue, 'pass SecretValue.fromSecret("sharinghub-oidc", "client-id")');
-    checkSecretValue(this, 'oauth.clientSecret', props.oauth.clientSecret, SecretValue, 'pass SecretValue.fromSecret("sharinghub-oidc", "client-secret")');
-    if (props.oauth.defaultToken !== undefined) {
-      checkSecretValue(this, 'oauth.defaultToken', props.oauth.defaultToken, SecretValue, 'pass SecretValue.fromSecret("sharinghub-oidc", "default-token")');
-    }
-    checkInstance(this, 'ingress.tls', props.ingress.tls, IngressTls, 'an IngressTls', 'pass IngressTls.certManagerClusterIssuer("letsencrypt-prod") or IngressTls.existingSecret("sharinghub-tls")');
-    checkAnnotations(this, 'ingress.annotations', props.ingress.annotations);
-    if (props.ingress.controller !== undefined) {
-      checkInstance(this, 'ingress.controller', props.ingress.controller, Peer, 'a Peer', 'pass Peer.namespace("ingress-nginx")');
-    }
-    if (props.store !== undefined) {
-      checkInterface(this, 'store.bucket', props.store.bucket, 's3Uri', 'a bucket (an IBucket)', 'pass bucket: store.bucket("sharinghub")');
-      // S3 presigned URLs live at most 7 days (SigV4).
-      if (props.store.presignedExpiration !== undefined) durationIn(this, 'store.presignedExpiration', props.store.presignedExpiration, 'seconds', 1, 604800);
-    }
+    checkSharingHubProps(this, props);
     const replicas = checkInteger(this, 'replicas', props.replicas ?? 1, 1, 20);
     const workers = checkInteger(this, 'workers', props.workers ?? 2, 1, 32);
     const image = ContainerImage.fromReference(props.image ?? SharingHub.DEFAULT_IMAGE, this, 'image');
@@ -158,89 +139,18 @@ export class SharingHub extends WorkloadComponent {
 
     // Validate now (errors at construction, with the prop path); render at synth so a later
     // attachMlflow() counts.
-    const wiring = () => ({
-      gitlabUrl: props.gitlab.url,
-      ...(this.mlflow ? { mlflow: this.mlflow } : {}),
-      ...(props.store ? {
-        s3: {
-          bucket: props.store.bucket.bucketName,
-          region: props.store.bucket.store.region,
-          endpoint: props.store.bucket.store.endpointUrl,
-          presignedExpirationSeconds: props.store.presignedExpiration?.toSeconds(),
-        },
-      } : {}),
-    });
-    renderSharingHubConfig(this, props.config, wiring());
+    const config = () => renderSharingHubConfig(this, props.config, this.wiring(props));
+    config();
     const configMap = new k8s.KubeConfigMap(this, 'Config', {
       metadata: { name: `${name}-config`, labels: this.workload.labels },
-      data: { 'config.yaml': Lazy.any({ produce: () => YAML.stringify(renderSharingHubConfig(this, props.config, wiring()), { lineWidth: 0 }) }) as unknown as string },
+      data: { 'config.yaml': Lazy.any({ produce: () => YAML.stringify(config(), { lineWidth: 0 }) }) as unknown as string },
     });
-
     props.gitlab.grantConnect(this, 'sharinghub: GitLab API (projects, topics, OAuth)');
-    const s3Env: Array<[string, EnvValue]> = [];
-    if (props.store) {
-      const store = props.store.bucket.store;
-      store.grantConnect(this, 'sharinghub: S3 store for large files');
-      if (store.credentials) {
-        s3Env.push(['S3_ACCESS_KEY', EnvValue.fromSecret(store.credentials.accessKeyId)]);
-        s3Env.push(['S3_SECRET_KEY', EnvValue.fromSecret(store.credentials.secretAccessKey)]);
-      }
-    }
-    const resources = props.resources ?? { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1000m', memory: '1Gi' } };
-    const server: ContainerSpec = {
-      name: 'sharinghub',
-      image,
-      env: [
-        ['CONFIG_PATH', EnvValue.literal(`${CONFIG_DIR}/config.yaml`)],
-        ['GUNICORN_WORKERS', EnvValue.literal(String(workers))],
-        ['SESSION_SECRET_KEY', EnvValue.fromSecret(props.sessionSecret)],
-        ['GITLAB_OAUTH_CLIENT_ID', EnvValue.fromSecret(props.oauth.clientId)],
-        ['GITLAB_OAUTH_CLIENT_SECRET', EnvValue.fromSecret(props.oauth.clientSecret)],
-        ...(props.oauth.defaultToken ? [['GITLAB_OAUTH_DEFAULT_TOKEN', EnvValue.fromSecret(props.oauth.defaultToken)]] as Array<[string, EnvValue]> : []),
-        ...s3Env,
-      ],
-      ports: { http: PORT },
-      resources,
-      ...serverProbes('/status', 30),
-      volumeMounts: [{ name: 'config', mountPath: CONFIG_DIR, readOnly: true }],
-      // gunicorn's worker heartbeat files and Python's temporary files.
-      writableDirs: ['/tmp'],
-    };
+    const server = this.renderServer(props, image, workers);
     renderService(this, 'Service', { name, labels: this.workload.labels, selector: this.workload.podSelector, ports: [{ name: 'http', port: PORT, targetPort: 'http' }] });
-    this.resource = new k8s.KubeDeployment(this, 'Resource', {
-      metadata: { name, labels: this.workload.labels },
-      spec: {
-        replicas,
-        revisionHistoryLimit: 5,
-        selector: { matchLabels: this.workload.podSelector },
-        strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) } },
-        template: {
-          ...this.workload.podTemplate({
-            runAs: EOEPCA_IMAGE_USER,
-            longRunning: true,
-            containers: [server],
-            volumes: [{ name: 'config', configMap: { name: configMap.name } }],
-          }),
-          // A changed config file rolls the pods (the server reads it once, at start).
-          metadata: {
-            labels: this.workload.labels,
-            annotations: { 'checksum/config': Lazy.any({ produce: () => checksum(YAML.stringify(renderSharingHubConfig(this, props.config, wiring()))) }) as unknown as string },
-          },
-        },
-      },
-    });
+    this.resource = this.renderDeployment(name, replicas, server, configMap.name, () => checksum(YAML.stringify(config())));
     if (replicas > 1) this.workload.addDisruptionBudget(DisruptionBudget.minAvailable(replicas - 1));
-
-    this.workload.allowFrom(this.controller, Port.tcp(PORT), 'ingress controller: SharingHub UI and API');
-    renderIngress(this, 'Ingress', {
-      name,
-      labels: this.workload.labels,
-      annotations: { ...(props.ingress.annotations ?? { 'nginx.ingress.kubernetes.io/proxy-body-size': '10g' }), ...props.ingress.tls.annotations },
-      className: this.ingressClassName,
-      host: this.host,
-      tlsSecretName: this.tlsSecretName,
-      serviceName: name,
-    });
+    this.renderIngress(props, name);
   }
 
   /**
@@ -255,9 +165,120 @@ export class SharingHub extends WorkloadComponent {
     this.mlflow = { type: 'mlflow-sharinghub', url };
   }
 
+  /** The config file's wired parts: GitLab, the attached MLflow, the S3 store. */
+  private wiring(props: SharingHubProps): SharingHubWiring {
+    return {
+      gitlabUrl: props.gitlab.url,
+      ...(this.mlflow ? { mlflow: this.mlflow } : {}),
+      ...(props.store ? {
+        s3: {
+          bucket: props.store.bucket.bucketName,
+          region: props.store.bucket.store.region,
+          endpoint: props.store.bucket.store.endpointUrl,
+          presignedExpirationSeconds: props.store.presignedExpiration?.toSeconds(),
+        },
+      } : {}),
+    };
+  }
+
+  /** The server container: config file path, workers, secrets by reference, the S3 keys when the store has keys. */
+  private renderServer(props: SharingHubProps, image: ContainerImage, workers: number): ContainerSpec {
+    const s3Env: Array<[string, EnvValue]> = [];
+    if (props.store) {
+      const store = props.store.bucket.store;
+      store.grantConnect(this, 'sharinghub: S3 store for large files');
+      if (store.credentials) {
+        s3Env.push(['S3_ACCESS_KEY', EnvValue.fromSecret(store.credentials.accessKeyId)]);
+        s3Env.push(['S3_SECRET_KEY', EnvValue.fromSecret(store.credentials.secretAccessKey)]);
+      }
+    }
+    return {
+      name: 'sharinghub',
+      image,
+      env: [
+        ['CONFIG_PATH', EnvValue.literal(`${CONFIG_DIR}/config.yaml`)],
+        ['GUNICORN_WORKERS', EnvValue.literal(String(workers))],
+        ['SESSION_SECRET_KEY', EnvValue.fromSecret(props.sessionSecret)],
+        ['GITLAB_OAUTH_CLIENT_ID', EnvValue.fromSecret(props.oauth.clientId)],
+        ['GITLAB_OAUTH_CLIENT_SECRET', EnvValue.fromSecret(props.oauth.clientSecret)],
+        ...(props.oauth.defaultToken ? [['GITLAB_OAUTH_DEFAULT_TOKEN', EnvValue.fromSecret(props.oauth.defaultToken)]] as Array<[string, EnvValue]> : []),
+        ...s3Env,
+      ],
+      ports: { http: PORT },
+      resources: props.resources ?? { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1000m', memory: '1Gi' } },
+      ...serverProbes('/status', 30),
+      volumeMounts: [{ name: 'config', mountPath: CONFIG_DIR, readOnly: true }],
+      // gunicorn's worker heartbeat files and Python's temporary files.
+      writableDirs: ['/tmp'],
+    };
+  }
+
+  private renderDeployment(name: string, replicas: number, server: ContainerSpec, configMapName: string, configChecksum: () => string): k8s.KubeDeployment {
+    return new k8s.KubeDeployment(this, 'Resource', {
+      metadata: { name, labels: this.workload.labels },
+      spec: {
+        replicas,
+        revisionHistoryLimit: 5,
+        selector: { matchLabels: this.workload.podSelector },
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) } },
+        template: {
+          ...this.workload.podTemplate({
+            runAs: EOEPCA_IMAGE_USER,
+            longRunning: true,
+            containers: [server],
+            volumes: [{ name: 'config', configMap: { name: configMapName } }],
+          }),
+          // A changed config file rolls the pods (the server reads it once, at start).
+          metadata: {
+            labels: this.workload.labels,
+            annotations: { 'checksum/config': Lazy.any({ produce: configChecksum }) as unknown as string },
+          },
+        },
+      },
+    });
+  }
+
+  /** The Ingress `sharinghub.<domain>` (large uploads allowed by default) and the controller's allow. */
+  private renderIngress(props: SharingHubProps, name: string): void {
+    this.workload.allowFrom(this.controller, Port.tcp(PORT), 'ingress controller: SharingHub UI and API');
+    renderIngress(this, 'Ingress', {
+      name,
+      labels: this.workload.labels,
+      annotations: { ...(props.ingress.annotations ?? { 'nginx.ingress.kubernetes.io/proxy-body-size': '10g' }), ...props.ingress.tls.annotations },
+      className: this.ingressClassName,
+      host: this.host,
+      tlsSecretName: this.tlsSecretName,
+      serviceName: name,
+    });
+  }
+
   /** Lets a workload of this app call SharingHub's API in the cluster. */
   public grantConnect(client: IWorkload, description: string): void {
     this.workload.allowFrom(Peer.workload(client), Port.tcp(PORT), description);
+  }
+}
+
+/** The required props and the secret, GitLab, ingress and store shapes. */
+function checkSharingHubProps(scope: SharingHub, props: SharingHubProps): void {
+  for (const p of ['gitlab', 'ingress', 'sessionSecret', 'oauth', 'config'] as const) {
+    if (!props[p]) invalid(scope, p, 'is required', undefined, `pass ${p} (see SharingHubProps)`);
+  }
+  checkSecretValue(scope, 'sessionSecret', props.sessionSecret, SecretValue, 'pass SecretValue.fromSecret("sharinghub", "session-secret-key") or an ExternalSecret value');
+  checkInterface(scope, 'gitlab', props.gitlab, 'grantConnect', 'a GitLab (an IGitLab)', 'pass GitLab.fromExisting(chart, "gitlab", { url: "https://gitlab.example.com" }) or a GitLabChart');
+  checkSecretValue(scope, 'oauth.clientId', props.oauth.clientId, SecretValue, 'pass SecretValue.fromSecret("sharinghub-oidc", "client-id")');
+  checkSecretValue(scope, 'oauth.clientSecret', props.oauth.clientSecret, SecretValue, 'pass SecretValue.fromSecret("sharinghub-oidc", "client-secret")');
+  if (props.oauth.defaultToken !== undefined) {
+    checkSecretValue(scope, 'oauth.defaultToken', props.oauth.defaultToken, SecretValue, 'pass SecretValue.fromSecret("sharinghub-oidc", "default-token")');
+  }
+  checkInstance(scope, 'ingress.tls', props.ingress.tls, IngressTls, 'an IngressTls', 'pass IngressTls.certManagerClusterIssuer("letsencrypt-prod") or IngressTls.existingSecret("sharinghub-tls")');
+  checkAnnotations(scope, 'ingress.annotations', props.ingress.annotations);
+  if (props.ingress.controller !== undefined) {
+    checkInstance(scope, 'ingress.controller', props.ingress.controller, Peer, 'a Peer', 'pass Peer.namespace("ingress-nginx")');
+  }
+  if (props.store !== undefined) {
+    checkInterface(scope, 'store.bucket', props.store.bucket, 's3Uri', 'a bucket (an IBucket)', 'pass bucket: store.bucket("sharinghub")');
+    // S3 presigned URLs live at most 7 days (SigV4).
+    if (props.store.presignedExpiration !== undefined) durationIn(scope, 'store.presignedExpiration', props.store.presignedExpiration, 'seconds', 1, 604800);
   }
 }
 
