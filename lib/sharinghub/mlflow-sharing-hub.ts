@@ -130,6 +130,31 @@ export class MlflowSharingHub extends WorkloadComponent {
     super(scope, id, props);
     const name = props.name ?? 'mlflow-sharinghub';
     this.attachWorkload(new Workload(this, 'Workload', { owner: this, name: 'mlflow-sharinghub', instance: name, component: 'tracking-server', partOf: props.partOf }));
+    const { db, workers, scratchSize, collection, image, hub, auth } = this.resolve(props);
+    this.url = `${hub.url}${MLFLOW_SHARINGHUB_PATH}`;
+    this.trackingUri = `http://${name}.${this.workload.namespace}.svc.cluster.local:${PORT}`;
+    hub._attachMlflow(this.url);
+
+    const store = props.artifacts.store;
+    if (identityOf(store)) {
+      invalid(this, 'artifacts', 'must be on a store with access keys or none (mlflow-sharinghub gets no workload identity: its ServiceAccount carries no cloud annotations)',
+        props.artifacts.bucketName, 'pass a bucket of a Minio, or of ObjectStore.fromExisting(...) with credentials');
+    }
+    db.grantConnect(this, 'mlflow-sharinghub backend store');
+    store.grantConnect(this, 'mlflow-sharinghub artifact store');
+    // SHARINGHUB_URL is the public URL (the browser is redirected to its login), so the server's
+    // calls to /api/auth/info and the STAC API go through the ingress controller.
+    ConnectionGraph.of(this).allow(Peer.workload(this), hub.controller, Port.tcp(443), 'mlflow-sharinghub: SharingHub API (auth, projects) at SHARINGHUB_URL');
+    if (auth.gitlab) auth.gitlab.gitlab.grantConnect(this, 'mlflow-sharinghub: GitLab API and OAuth');
+
+    const { dbEnv, serverEnv } = this.renderEnv(props, name, db, auth);
+    this.resource = this.renderPod(props, name, { image, workers, scratchSize, collection, hub }, dbEnv, serverEnv);
+    this.workload.allowFrom(hub.controller, Port.tcp(PORT), 'ingress controller: MLflow under /mlflow');
+    this.renderIngresses(hub, name, props.forwardScriptName ?? false);
+  }
+
+  /** The props with their defaults, checked. */
+  private resolve(props: MlflowSharingHubProps) {
     if (!(props.sharingHub instanceof SharingHub)) {
       invalid(this, 'sharingHub', 'must be a SharingHub construct', typeof props.sharingHub, 'pass sharingHub: new SharingHub(chart, "sharinghub", { ... })');
     }
@@ -167,22 +192,11 @@ export class MlflowSharingHub extends WorkloadComponent {
         if (typeof t !== 'string' || t === '' || t.includes(',')) invalid(this, `auth.gitlab.mandatoryTopics[${i}]`, 'must be a GitLab topic without ","', t, 'write it as "sharinghub:aimodel"');
       });
     }
-    this.url = `${hub.url}${MLFLOW_SHARINGHUB_PATH}`;
-    this.trackingUri = `http://${name}.${this.workload.namespace}.svc.cluster.local:${PORT}`;
-    hub._attachMlflow(this.url);
+    return { db, workers, scratchSize, collection, image, hub, auth };
+  }
 
-    const store = props.artifacts.store;
-    if (identityOf(store)) {
-      invalid(this, 'artifacts', 'must be on a store with access keys or none (mlflow-sharinghub gets no workload identity: its ServiceAccount carries no cloud annotations)',
-        props.artifacts.bucketName, 'pass a bucket of a Minio, or of ObjectStore.fromExisting(...) with credentials');
-    }
-    db.grantConnect(this, 'mlflow-sharinghub backend store');
-    store.grantConnect(this, 'mlflow-sharinghub artifact store');
-    // SHARINGHUB_URL is the public URL (the browser is redirected to its login), so the server's
-    // calls to /api/auth/info and the STAC API go through the ingress controller.
-    ConnectionGraph.of(this).allow(Peer.workload(this), hub.controller, Port.tcp(443), 'mlflow-sharinghub: SharingHub API (auth, projects) at SHARINGHUB_URL');
-    if (auth.gitlab) auth.gitlab.gitlab.grantConnect(this, 'mlflow-sharinghub: GitLab API and OAuth');
-
+  /** The settings ConfigMap, and the environment: the backend store (no password in the URI), the artifact store, GitLab mode's client. */
+  private renderEnv(props: MlflowSharingHubProps, name: string, db: IDatabase, auth: MlflowSharingHubAuth) {
     const settings = new k8s.KubeConfigMap(this, 'Settings', {
       metadata: { name: `${name}-settings`, labels: this.workload.labels },
       data: { 'auth-default-token': String(props.authDefaultToken ?? false) },
@@ -193,13 +207,21 @@ export class MlflowSharingHub extends WorkloadComponent {
       ['MLFLOW_BACKEND_STORE_URI', EnvValue.literal(backendUri)],
       ['PGPASSWORD', EnvValue.fromSecret(db.password)],
     ];
-    const s3Env = artifactStoreEnv(store);
+    const s3Env = artifactStoreEnv(props.artifacts.store);
     const gitlabEnv: Array<[string, EnvValue]> = auth.gitlab ? [
       ['GITLAB_URL', EnvValue.literal(auth.gitlab.gitlab.url)],
       ['GITLAB_OAUTH_CLIENT_ID', EnvValue.fromSecret(auth.gitlab.clientId)],
       ['GITLAB_OAUTH_CLIENT_SECRET', EnvValue.fromSecret(auth.gitlab.clientSecret)],
       ...(auth.gitlab.mandatoryTopics?.length ? [['GITLAB_MANDATORY_TOPICS', EnvValue.literal(auth.gitlab.mandatoryTopics.join(','))]] as Array<[string, EnvValue]> : []),
     ] : [];
+    return { dbEnv, serverEnv: { settings, s3Env, gitlabEnv } };
+  }
+
+  /** The migration init container, the server, the Service and the Deployment (one pod: sessions are files). */
+  private renderPod(props: MlflowSharingHubProps, name: string, r: { image: ContainerImage; workers: number; scratchSize: string; collection: string; hub: SharingHub },
+    dbEnv: Array<[string, EnvValue]>, e: { settings: k8s.KubeConfigMap; s3Env: Array<[string, EnvValue]>; gitlabEnv: Array<[string, EnvValue]> }): k8s.KubeDeployment {
+    const { image, workers, scratchSize, collection, hub } = r;
+    const { settings, s3Env, gitlabEnv } = e;
     const resources = props.resources ?? { requests: { cpu: '100m', memory: '512Mi' }, limits: { cpu: '1000m', memory: '2Gi' } };
 
     const migrate = renderMigration(this, this.workload, name, image, dbEnv, resources);
@@ -230,7 +252,7 @@ export class MlflowSharingHub extends WorkloadComponent {
     };
 
     renderService(this, 'Service', { name, labels: this.workload.labels, selector: this.workload.podSelector, ports: [{ name: 'http', port: PORT, targetPort: 'http' }] });
-    this.resource = new k8s.KubeDeployment(this, 'Resource', {
+    return new k8s.KubeDeployment(this, 'Resource', {
       metadata: { name, labels: this.workload.labels },
       spec: {
         replicas: 1,
@@ -241,9 +263,6 @@ export class MlflowSharingHub extends WorkloadComponent {
         template: this.workload.podTemplate({ runAs: EOEPCA_IMAGE_USER, longRunning: true, initContainers: [migrate.container], containers: [server], volumes: [migrate.volume] }),
       },
     });
-
-    this.workload.allowFrom(hub.controller, Port.tcp(PORT), 'ingress controller: MLflow under /mlflow');
-    this.renderIngresses(hub, name, props.forwardScriptName ?? false);
   }
 
   /**
