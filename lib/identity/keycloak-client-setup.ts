@@ -138,6 +138,24 @@ export class KeycloakClientSetup extends KeycloakClientBase {
 
   constructor(scope: Construct, id: string, props: KeycloakClientSetupProps) {
     super(scope, id, props, 'pass { keycloakUrl, realm, admin, client, clientSecret } (see KeycloakClientSetupProps)', false);
+    const { adminUrl, adminRealm, adminPeer, adminPort } = this.resolveAdmin(props);
+    const { realmFile, machines } = this.renderRealmFile(props);
+    this.machineClientIds = machines.map((m) => m.clientId);
+
+    const name = checkDnsSubdomain(this, 'name', props.name ?? `${this.clientId.toLowerCase().replace(/[^a-z0-9-]+/g, '-')}-keycloak-setup`);
+    // The Job's building blocks stay private: the setup is an identity provider, its Job a peer.
+    const job = new Workload(this, 'Job', { name: 'keycloak-config-cli', instance: name, component: 'identity-setup', partOf: props.partOf });
+    this.job = job;
+    job.connectTo(adminPeer, adminPort, 'keycloak admin API (client setup)');
+    this.resource = this.renderJob(props, job, name, realmFile, machines, adminUrl, adminRealm);
+    this.node.defaultChild = this.resource;
+    if (!Chart.of(this).namespace) {
+      invalid(this, 'namespace', 'is required', undefined, "create the chart with a namespace: new Chart(app, 'x', { namespace: 'mlflow' })");
+    }
+  }
+
+  /** Where and as whom the Job logs in to the admin API. */
+  private resolveAdmin(props: KeycloakClientSetupProps) {
     // The relying party talks to the public issuer URL (the base's peer and port); the Job to the admin URL.
     const adminUrl = props.adminUrl === undefined ? this.keycloakBase : parseAdminUrl(this, props.adminUrl);
     if (!props.admin || typeof props.admin.username !== 'string' || !/^[a-z0-9][a-z0-9._@+-]{0,254}$/.test(props.admin.username)) {
@@ -147,7 +165,14 @@ export class KeycloakClientSetup extends KeycloakClientBase {
     const adminRealm = checkRealmName(this, props.admin.realm ?? 'master');
     const adminPeer = props.peer ?? Peer.host(adminUrl.host);
     const adminPort = Port.tcp(props.port ?? adminUrl.port, this, 'port');
+    return { adminUrl, adminRealm, adminPeer, adminPort };
+  }
 
+  /**
+   * The realm file keycloak-config-cli imports: the roles, the groups carrying them, the client
+   * and its machine clients, and the machine clients' service-account users.
+   */
+  private renderRealmFile(props: KeycloakClientSetupProps) {
     refuseListedUsers(this, props as KeycloakClientSetupProps & { users?: unknown; admins?: unknown });
     const roles = checkRealmRoles(this, props.realmRoles);
     const roleNames = roles.map((r) => r.name!);
@@ -162,7 +187,6 @@ export class KeycloakClientSetup extends KeycloakClientBase {
       return m;
     });
     checkUnique(this, 'machineClients', [this.clientId, ...machines.map((m) => m.clientId)], 'must not repeat a client id', (c) => `list "${c}" once`);
-    this.machineClientIds = machines.map((m) => m.clientId);
 
     const realmFile = {
       realm: this.realm,
@@ -172,17 +196,17 @@ export class KeycloakClientSetup extends KeycloakClientBase {
       // Only the machine clients' own service-account users: this file alone decides their roles.
       ...(machines.length ? { users: machines.map(serviceAccountUser) } : {}),
     };
+    return { realmFile, machines };
+  }
 
-    const name = checkDnsSubdomain(this, 'name', props.name ?? `${this.clientId.toLowerCase().replace(/[^a-z0-9-]+/g, '-')}-keycloak-setup`);
-    // The Job's building blocks stay private: the setup is an identity provider, its Job a peer.
-    const job = new Workload(this, 'Job', { name: 'keycloak-config-cli', instance: name, component: 'identity-setup', partOf: props.partOf });
-    this.job = job;
-    job.connectTo(adminPeer, adminPort, 'keycloak admin API (client setup)');
+  /** The ConfigMap with the realm file, and the keycloak-config-cli Job that imports it on every sync. */
+  private renderJob(props: KeycloakClientSetupProps, job: Workload, name: string, realmFile: object, machines: MachineClientOptions[],
+    adminUrl: { url: string }, adminRealm: string): k8s.KubeJob {
     const config = new k8s.KubeConfigMap(this, 'Config', {
       metadata: { name, labels: job.labels },
       data: { [`${this.realm}.json`]: `${JSON.stringify(realmFile, null, 2)}\n` },
     });
-    this.resource = renderJob(job, {
+    return renderJob(job, {
       runAs: RUN_AS,
       containers: [{
         name: 'keycloak-config-cli',
@@ -215,10 +239,6 @@ export class KeycloakClientSetup extends KeycloakClientBase {
       }],
       volumes: [{ name: 'config', configMap: { name: config.name } }],
     });
-    this.node.defaultChild = this.resource;
-    if (!Chart.of(this).namespace) {
-      invalid(this, 'namespace', 'is required', undefined, "create the chart with a namespace: new Chart(app, 'x', { namespace: 'mlflow' })");
-    }
   }
 
   /** A client for programs: the client-credentials grant only; its tokens are for the relying party. */
