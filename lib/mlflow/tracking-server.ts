@@ -32,7 +32,7 @@ import { IngressTls, renderIngress } from '../core/ingress';
 import { serverProbes } from '../core/server-probes';
 import { TrackingServerAutoscaling, renderAutoscaler, resolveAutoscaling } from './autoscaling';
 import { PodExtras, applyPodExtras } from './pod-extras';
-import { CREDENTIALS_DIR, credentialsWriterEnv, databaseConnection } from './driver-credentials';
+import { CREDENTIALS_DIR, DatabaseConnection, credentialsWriterEnv, databaseConnection } from './driver-credentials';
 import { HttpRouteExposure, renderHttpRoute, routeHostnames } from '../core/http-route';
 import { checkFactoryProps } from '../core/props-guard';
 
@@ -206,7 +206,7 @@ export class TrackingServer extends WorkloadComponent implements ITrackingServer
   /** Whether the API refuses calls without credentials (`auth` is set). */
   public readonly requiresLogin: boolean;
   /** The pod port clients connect to: 5000, or the auth proxy's when one is in front. */
-  private readonly podPort: number;
+  private podPort: number = PORT;
 
   constructor(scope: Construct, id: string, props: TrackingServerProps) {
     super(scope, id, props);
@@ -215,199 +215,95 @@ export class TrackingServer extends WorkloadComponent implements ITrackingServer
       owner: this, name: 'mlflow', instance: name, component: 'tracking-server', partOf: props.partOf,
       serviceAccountAnnotations: identityOf(props.objectStore ?? (props.artifacts instanceof ArtifactRoot ? undefined : props.artifacts?.store))?.serviceAccountAnnotations,
     }));
-    checkConstruct(this, 'database', props.database, 'pass database: a Postgres or Database.fromExisting(...)');
-    const artifacts = props.artifacts as unknown;
-    if (!(artifacts instanceof ArtifactRoot)) {
-      const bucket = artifacts as IBucket | null | undefined;
-      if (bucket === null || typeof bucket !== 'object' || typeof bucket.s3Uri !== 'function') {
-        invalid(this, 'artifacts', 'must be a bucket or an ArtifactRoot', typeof artifacts === 'string' ? artifacts : undefined,
-          'pass artifacts: minio.addBucket("mlflow"), store.bucket("mlflow") or ArtifactRoot.onVolume("/models/artifacts")');
-      }
-      checkConstruct(this, 'artifacts.store', bucket.store, 'pass a bucket of an object store of this app');
-    }
-    const autoscaling = resolveAutoscaling(this, props.autoscaling, props.replicas, props.resources);
-    const replicas = autoscaling?.minReplicas ?? checkInteger(this, 'replicas', props.replicas ?? 1, 1, 50);
-    this.maxReplicas = autoscaling?.maxReplicas ?? replicas;
+    checkStores(this, props);
+    const sizing = resolveSizing(this, props);
+    this.maxReplicas = sizing.maxReplicas;
     this.requiresLogin = props.auth !== undefined;
-    const scratchSize = sizeQuantity(this, 'scratchSize', checkSize(this, 'scratchSize', props.scratchSize, Size.gibibytes(10)));
-    const workers = checkInteger(this, 'workers', props.workers ?? 2, 1, 32);
-    if (props.auth instanceof MlflowAuthMode && props.auth._replacesImage && props.image) {
-      invalid(this, 'image', 'must not be set with auth (the auth option brings the image with its plugin)', props.image, 'pass the image as auth: MlflowAuth.oidc({ image, ... })');
-    }
     this.trackingUri = `http://${name}.${this.namespace}.svc.cluster.local:${PORT}`;
     const db = props.database;
     const extras = resolveExtras(this, props, this.maxReplicas);
-    const store = extras.store;
     this.database = db;
-    this.artifactStore = store;
+    this.artifactStore = extras.store;
     db.grantConnect(this, 'mlflow backend store');
-    store?.grantConnect(this, 'mlflow artifact store');
+    extras.store?.grantConnect(this, 'mlflow artifact store');
     if (!(props.artifacts instanceof ArtifactRoot)) recordBucketUse(this, 'artifacts', props.artifacts, 'artifacts');
-
     // The password is in neither the URI (MLflow logs it at start-up) nor the environment of the
     // MLflow processes: an init container writes it into the file the engine's driver reads
     // (lib/storage/<engine>-engine.ts), which the URI or a variable names.
     const backend = databaseConnection(db, 'DB', 'my.cnf', false);
-    const dbEnv: Array<[string, EnvValue]> = [
+    this.backendStoreEnv = [
       ['MLFLOW_BACKEND_STORE_URI', EnvValue.literal(backend.uri)],
       ...backend.env,
       ['HOME', EnvValue.literal('/tmp')],
     ];
-    this.backendStoreEnv = dbEnv;
-    const s3Env: Array<[string, EnvValue]> = !store ? [] : [
-      ...artifactStoreEnv(store),
-      ...(props.s3IgnoreTls ? [['MLFLOW_S3_IGNORE_TLS', EnvValue.literal('true')]] as Array<[string, EnvValue]> : []),
-    ];
+    const exposure = resolveExposure(this, props, name);
+    const auth = this.bindAuthMode(props, exposure.ingressHost);
+    this.image = auth?.image ?? ContainerImage.fromReference(props.image ?? TrackingServer.DEFAULT_IMAGE, this, 'image');
 
-    const ingressHost = props.ingress ? checkHostname(this, 'ingress.host', props.ingress.host) : undefined;
-    if (props.ingress) {
-      checkInstance(this, 'ingress.tls', props.ingress.tls, IngressTls, 'an IngressTls', 'pass IngressTls.certManagerClusterIssuer("letsencrypt") or IngressTls.existingSecret("mlflow-tls")');
-      checkDnsSubdomain(this, 'ingress.className', props.ingress.className ?? 'nginx');
-      checkAnnotations(this, 'ingress.annotations', props.ingress.annotations);
-      if (props.ingress.controller !== undefined) checkInstance(this, 'ingress.controller', props.ingress.controller, Peer, 'a Peer', "pass Peer.namespace('ingress-nginx')");
-    }
-    const scrapeInterval = props.metrics
-      ? durationText(this, 'metrics.interval', checkDuration(this, 'metrics.interval', props.metrics.interval, Duration.seconds(30)), { min: Duration.seconds(1) })
-      : undefined;
-    if (props.metrics) {
-      checkLabels(this, 'metrics.labels', props.metrics.labels);
-      if (props.metrics.prometheus !== undefined) checkInstance(this, 'metrics.prometheus', props.metrics.prometheus, Peer, 'a Peer', "pass Peer.namespace('monitoring', { 'app.kubernetes.io/name': 'prometheus' })");
-    }
-    if (props.clients !== undefined && !Array.isArray(props.clients)) {
-      invalid(this, 'clients', 'must be an array of Peers', props.clients, "pass clients: [Peer.namespace('ml-team')]");
-    }
-    (props.clients ?? []).forEach((c, i) => checkInstance(this, `clients[${i}]`, c, Peer, 'a Peer', "pass Peer.namespace('ml-team')"));
-    if (props.allowedHosts !== undefined && !Array.isArray(props.allowedHosts)) {
-      invalid(this, 'allowedHosts', 'must be an array of host patterns', props.allowedHosts, 'pass allowedHosts: ["mlflow.example.com"]');
-    }
-    const allowedHosts = props.allowedHosts ?? [
-      name, `${name}.${this.namespace}`, `${name}.${this.namespace}.svc`, `${name}.${this.namespace}.svc.cluster.local`,
-      'localhost', '127.0.0.1', ...(ingressHost ? [ingressHost] : []), ...routeHostnames(this, props.httpRoute),
-    ];
-    allowedHosts.forEach((h, i) => checkHostPattern(this, `allowedHosts[${i}]`, h));
-    // The auth rules (shared session store, shared keys) hold for the most pods that can run.
-    const auth = bindAuth(this, props, { workload: this, replicas: this.maxReplicas, ingressHost, trackingDatabase: db, serverPort: PORT, labels: w.labels });
-    checkAuthMounts(this, props, auth);
-    // With a proxy in front (oauth2-proxy), MLflow listens on loopback and clients reach the proxy's port.
-    const sidecar = auth?.sidecar;
-    const podPort = sidecar?.port ?? PORT;
-    this.podPort = podPort;
-    if (sidecar && props.metrics) {
-      invalid(this, 'metrics', 'cannot be scraped behind the oauth2-proxy sidecar (MLflow listens on 127.0.0.1 and the proxy requires a login)', 'metrics',
-        'drop metrics, or use auth: MlflowAuth.oidc({ ... }), whose /metrics Prometheus reaches directly');
-    }
-    const mlflowProbe = (path: string, options: ProbeOptions) => (sidecar ? Probe.exec([...sidecar.probeCommand, path], options) : Probe.httpGet(path, 'http', options));
-    const hostPatterns = [
-      ...(props.allowedHosts ? allowedHosts : [...allowedHosts, '$(POD_IP)']).flatMap((h) => (/:(\d+|\*)$/.test(h) ? [h] : [h, `${h}:*`])),
-    ];
-    const serverArgs = [
-      'mlflow', 'server',
-      '--host', sidecar ? '127.0.0.1' : '0.0.0.0',
-      '--port', String(PORT),
-      '--workers', String(workers),
-      '--serve-artifacts',
-      '--artifacts-destination', extras.artifactsDestination,
-      ...(props.metrics ? ['--expose-prometheus', '/tmp/prometheus'] : []),
-      ...(auth?.serverArgs ?? []),
-    ];
-    const image = auth?.image ?? ContainerImage.fromReference(props.image ?? TrackingServer.DEFAULT_IMAGE, this, 'image');
-    this.image = image;
-    const resources = props.resources ?? { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1000m', memory: '1Gi' } };
-
+    const plan: ServerPlan = {
+      name, props, sizing, extras, backend, exposure, auth, image: this.image, dbEnv: this.backendStoreEnv,
+      resources: props.resources ?? { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1000m', memory: '1Gi' } },
+    };
     const scripts = new k8s.KubeConfigMap(this, 'Scripts', {
       metadata: { name: `${name}-scripts`, labels: w.labels },
       data: Object.fromEntries(['db_upgrade.py', 'private_file.py', 'wait_for_db.py', 'write_db_credentials.py'].map((f) => [f, readScript(__dirname, f)])),
     });
-    const scriptsMount = { name: 'scripts', mountPath: '/scripts', readOnly: true };
-    const credentialsMount = { name: 'db-credentials', mountPath: CREDENTIALS_DIR };
-
-    this.backendStoreCredentials = {
-      name: 'db-credentials',
-      image,
-      command: ['python', '/scripts/write_db_credentials.py'],
-      env: credentialsWriterEnv([backend.credential]),
-      resources,
-      volumeMounts: [scriptsMount, credentialsMount],
+    this.backendStoreCredentials = renderCredentialsWriter(plan);
+    const pod = {
+      initContainers: renderInitContainers(plan, this.backendStoreCredentials, db),
+      server: renderServerContainer(plan),
+      volumes: renderPodVolumes(this, w.labels, plan, scripts),
     };
-    // The auth mode's passwords (its database, a cache) go into the same directory, by the same writer.
-    const authCredentials = auth?.credentials ?? [];
-    const authMount = auth ? { name: 'auth', mountPath: auth.mountPath, readOnly: true } : undefined;
-    const initContainers: ContainerSpec[] = [
-      authCredentials.length ? { ...this.backendStoreCredentials, env: credentialsWriterEnv([backend.credential, ...authCredentials]) } : this.backendStoreCredentials,
-      ...(auth?.setup ? [{
-        name: 'auth-config',
-        image,
-        command: auth.setup.command,
-        env: auth.setup.env,
-        resources,
-        volumeMounts: [authMount!, credentialsMount],
-      }] : []), {
-      name: 'wait-for-db',
-      image,
-      command: ['python', '/scripts/wait_for_db.py'],
-      env: [['DB_HOST', EnvValue.literal(db.host)], ['DB_PORT', EnvValue.literal(String(db.port))]],
-      resources,
-      volumeMounts: [scriptsMount],
-    }, {
-      name: 'db-upgrade',
-      image,
-      command: ['python', '/scripts/db_upgrade.py'],
-      env: dbEnv,
-      resources,
-      volumeMounts: [scriptsMount, { ...credentialsMount, readOnly: true }],
-      writableDirs: ['/tmp'],
-    }];
-    // An auth database's driver finds its file through its own variables (a pgpass line beside a
-    // MySQL backend store); each variable once.
-    const authDriverEnv = authCredentials.flatMap((c) => c.driverEnv ?? [])
-      .filter(([n], i, all) => !dbEnv.some(([d]) => d === n) && all.findIndex(([m]) => m === n) === i)
-      .map(([n, v]): [string, EnvValue] => [n, EnvValue.literal(v)]);
-    const server: ContainerSpec = {
-      name: 'mlflow',
-      image,
-      // Exec form: nothing but the server runs, and no credential is in its arguments or environment.
-      command: serverArgs,
-      env: [
-        ...dbEnv,
-        ...authDriverEnv,
-        ...s3Env,
-        ['POD_IP', EnvValue.fromField('status.podIP')],
-        ['MLFLOW_SERVER_ALLOWED_HOSTS', EnvValue.literal(hostPatterns.join(','))],
-        ...(auth?.env ?? []),
-      ],
-      ...(sidecar ? {} : { ports: { http: PORT } }),
-      resources,
-      ...serverProbes(auth?.probes ?? '/health', 60, mlflowProbe),
-      volumeMounts: [{ ...credentialsMount, readOnly: true }, ...extras.mounts, ...(auth ? [authMount!, ...(auth.volumeMounts ?? [])] : [])],
-      writableDirs: [{ path: '/tmp', sizeLimit: scratchSize }],
-    };
+    this.service = renderService(this, 'Service', { name, labels: w.labels, selector: w.podSelector, ports: [{ name: 'http', port: PORT, targetPort: auth?.sidecar?.portName ?? 'http' }] });
+    this.resource = this.renderDeployment(plan, pod);
+    if (sizing.replicas > 1) {
+      this.disruptionBudget = w.addDisruptionBudget(DisruptionBudget.minAvailable(sizing.replicas - 1));
+    }
+    if (sizing.autoscaling) renderAutoscaler(this, w, name, sizing.autoscaling);
+    this.renderExposure(plan);
+  }
 
-    const authFiles = auth && Object.keys(auth.files).length ? new k8s.KubeConfigMap(this, 'AuthFiles', {
-      metadata: { name: `${name}-oidc`, labels: w.labels },
-      data: auth.files,
-    }) : undefined;
-    const podVolumes: k8s.Volume[] = [
-      { name: 'scripts', configMap: { name: scripts.name } },
-      { name: 'db-credentials', emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString('1Mi') } },
-      ...extras.volumes,
-      ...(auth ? [authFiles ? { name: 'auth', configMap: { name: authFiles.name } } : { name: 'auth', emptyDir: { sizeLimit: k8s.Quantity.fromString('1Mi') } }] : []),
-      ...(auth?.volumes ?? []),
-    ];
-    this.service = renderService(this, 'Service', { name, labels: w.labels, selector: w.podSelector, ports: [{ name: 'http', port: PORT, targetPort: sidecar?.portName ?? 'http' }] });
-    this.resource = new k8s.KubeDeployment(this, 'Resource', {
+  /** The same as {@link trackingUri}. */
+  public get url(): string {
+    return this.trackingUri;
+  }
+
+  /**
+   * Binds the auth mode (its rules, such as a shared session store, hold for the most pods that
+   * can run) and checks what it conflicts with; sets the pod port clients reach.
+   */
+  private bindAuthMode(props: TrackingServerProps, ingressHost: string | undefined): MlflowAuthConfig | undefined {
+    const auth = bindAuth(this, props, { workload: this, replicas: this.maxReplicas, ingressHost, trackingDatabase: props.database, serverPort: PORT, labels: this.workload.labels });
+    checkAuthMounts(this, props, auth);
+    // With a proxy in front (oauth2-proxy), MLflow listens on loopback and clients reach the proxy's port.
+    this.podPort = auth?.sidecar?.port ?? PORT;
+    if (auth?.sidecar && props.metrics) {
+      invalid(this, 'metrics', 'cannot be scraped behind the oauth2-proxy sidecar (MLflow listens on 127.0.0.1 and the proxy requires a login)', 'metrics',
+        'drop metrics, or use auth: MlflowAuth.oidc({ ... }), whose /metrics Prometheus reaches directly');
+    }
+    return auth;
+  }
+
+  /** The Deployment: a rolling update that never goes below the replicas, spread across nodes and zones when there are several. */
+  private renderDeployment(plan: ServerPlan, pod: { initContainers: ContainerSpec[]; server: ContainerSpec; volumes: k8s.Volume[] }): k8s.KubeDeployment {
+    const w = this.workload;
+    const { name, props, sizing, extras, auth } = plan;
+    const sidecar = auth?.sidecar;
+    const server = pod.server;
+    return new k8s.KubeDeployment(this, 'Resource', {
       metadata: { name, labels: w.labels },
       spec: {
         // With an autoscaler the HPA owns the count; a replicas field would reset it on every sync.
-        ...(autoscaling ? {} : { replicas }),
+        ...(sizing.autoscaling ? {} : { replicas: sizing.replicas }),
         revisionHistoryLimit: 5,
         selector: { matchLabels: w.podSelector },
         strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) } },
-        template: withPullSecrets(applyPodExtras(this, 'pod', props.pod, identityOf(store)?.podLabels, (pe) => w.podTemplate({
+        template: withPullSecrets(applyPodExtras(this, 'pod', props.pod, identityOf(extras.store)?.podLabels, (pe) => w.podTemplate({
           runAs: RUN_AS,
           longRunning: true,
-          initContainers: [...pe.initContainers, ...initContainers],
+          initContainers: [...pe.initContainers, ...pod.initContainers],
           containers: [{ ...server, env: [...server.env!, ...pe.env], volumeMounts: [...server.volumeMounts!, ...pe.volumeMounts] }, ...(sidecar ? [sidecar.container] : []), ...pe.sidecars],
-          volumes: [...podVolumes, ...pe.volumes],
+          volumes: [...pod.volumes, ...pe.volumes],
           ...(this.maxReplicas > 1 ? {
             topologySpreadConstraints: [
               w.spreadAcross('kubernetes.io/hostname', SpreadPolicy.SCHEDULE_ANYWAY),
@@ -417,10 +313,13 @@ export class TrackingServer extends WorkloadComponent implements ITrackingServer
         })), extras.imagePullSecrets),
       },
     });
-    if (replicas > 1) {
-      this.disruptionBudget = w.addDisruptionBudget(DisruptionBudget.minAvailable(replicas - 1));
-    }
-    if (autoscaling) renderAutoscaler(this, w, name, autoscaling);
+  }
+
+  /** The HTTPRoute, the Ingress, the ServiceMonitor and the clients, each with the allow it needs. */
+  private renderExposure(plan: ServerPlan): void {
+    const w = this.workload;
+    const { name, props } = plan;
+    const podPort = this.podPort;
     if (props.httpRoute) renderHttpRoute(this, w, name, PORT, props.httpRoute, podPort);
 
     if (props.ingress) {
@@ -431,7 +330,7 @@ export class TrackingServer extends WorkloadComponent implements ITrackingServer
         labels: w.labels,
         annotations: { ...ing.annotations, ...ing.tls.annotations },
         className: ing.className ?? 'nginx',
-        host: ingressHost!,
+        host: plan.exposure.ingressHost!,
         tlsSecretName: ing.tls.secretName(name),
         serviceName: name,
       });
@@ -442,16 +341,11 @@ export class TrackingServer extends WorkloadComponent implements ITrackingServer
         metadata: { name, labels: { ...props.metrics.labels, ...w.labels } },
         spec: {
           selector: { matchLabels: w.podSelector },
-          endpoints: [{ port: 'http', path: '/metrics', interval: scrapeInterval }],
+          endpoints: [{ port: 'http', path: '/metrics', interval: plan.exposure.scrapeInterval }],
         },
       });
     }
     for (const peer of props.clients ?? []) w.allowFrom(peer, Port.tcp(podPort), 'mlflow client');
-  }
-
-  /** The same as {@link trackingUri}. */
-  public get url(): string {
-    return this.trackingUri;
   }
 
   /** Lets a workload of this app call the tracking API (a training Job, a pipeline step). */
@@ -487,6 +381,213 @@ interface ResolvedExtras {
   readonly volumes: k8s.Volume[];
   readonly mounts: k8s.VolumeMount[];
   readonly imagePullSecrets: string[];
+}
+
+const SCRIPTS_MOUNT = { name: 'scripts', mountPath: '/scripts', readOnly: true };
+const CREDENTIALS_MOUNT = { name: 'db-credentials', mountPath: CREDENTIALS_DIR };
+
+/** The database is a construct; the artifacts are a bucket of an object store of this app, or an ArtifactRoot. */
+function checkStores(scope: TrackingServer, props: TrackingServerProps): void {
+  checkConstruct(scope, 'database', props.database, 'pass database: a Postgres or Database.fromExisting(...)');
+  const artifacts = props.artifacts as unknown;
+  if (!(artifacts instanceof ArtifactRoot)) {
+    const bucket = artifacts as IBucket | null | undefined;
+    if (bucket === null || typeof bucket !== 'object' || typeof bucket.s3Uri !== 'function') {
+      invalid(scope, 'artifacts', 'must be a bucket or an ArtifactRoot', typeof artifacts === 'string' ? artifacts : undefined,
+        'pass artifacts: minio.addBucket("mlflow"), store.bucket("mlflow") or ArtifactRoot.onVolume("/models/artifacts")');
+    }
+    checkConstruct(scope, 'artifacts.store', bucket.store, 'pass a bucket of an object store of this app');
+  }
+}
+
+/** How many pods and workers, and how much scratch space. */
+interface ResolvedSizing {
+  readonly autoscaling?: ReturnType<typeof resolveAutoscaling>;
+  readonly replicas: number;
+  readonly maxReplicas: number;
+  readonly scratchSize: string;
+  readonly workers: number;
+}
+
+function resolveSizing(scope: TrackingServer, props: TrackingServerProps): ResolvedSizing {
+  const autoscaling = resolveAutoscaling(scope, props.autoscaling, props.replicas, props.resources);
+  const replicas = autoscaling?.minReplicas ?? checkInteger(scope, 'replicas', props.replicas ?? 1, 1, 50);
+  const scratchSize = sizeQuantity(scope, 'scratchSize', checkSize(scope, 'scratchSize', props.scratchSize, Size.gibibytes(10)));
+  const workers = checkInteger(scope, 'workers', props.workers ?? 2, 1, 32);
+  if (props.auth instanceof MlflowAuthMode && props.auth._replacesImage && props.image) {
+    invalid(scope, 'image', 'must not be set with auth (the auth option brings the image with its plugin)', props.image, 'pass the image as auth: MlflowAuth.oidc({ image, ... })');
+  }
+  return { autoscaling, replicas, maxReplicas: autoscaling?.maxReplicas ?? replicas, scratchSize, workers };
+}
+
+/** Who reaches the server and by which names: the ingress host, the scrape interval, MLflow's allowed hosts. */
+interface ResolvedExposure {
+  readonly ingressHost?: string;
+  readonly scrapeInterval?: string;
+  readonly allowedHosts: string[];
+}
+
+function resolveExposure(scope: TrackingServer, props: TrackingServerProps, name: string): ResolvedExposure {
+  const ingressHost = props.ingress ? checkHostname(scope, 'ingress.host', props.ingress.host) : undefined;
+  if (props.ingress) {
+    checkInstance(scope, 'ingress.tls', props.ingress.tls, IngressTls, 'an IngressTls', 'pass IngressTls.certManagerClusterIssuer("letsencrypt") or IngressTls.existingSecret("mlflow-tls")');
+    checkDnsSubdomain(scope, 'ingress.className', props.ingress.className ?? 'nginx');
+    checkAnnotations(scope, 'ingress.annotations', props.ingress.annotations);
+    if (props.ingress.controller !== undefined) checkInstance(scope, 'ingress.controller', props.ingress.controller, Peer, 'a Peer', "pass Peer.namespace('ingress-nginx')");
+  }
+  const scrapeInterval = props.metrics
+    ? durationText(scope, 'metrics.interval', checkDuration(scope, 'metrics.interval', props.metrics.interval, Duration.seconds(30)), { min: Duration.seconds(1) })
+    : undefined;
+  if (props.metrics) {
+    checkLabels(scope, 'metrics.labels', props.metrics.labels);
+    if (props.metrics.prometheus !== undefined) checkInstance(scope, 'metrics.prometheus', props.metrics.prometheus, Peer, 'a Peer', "pass Peer.namespace('monitoring', { 'app.kubernetes.io/name': 'prometheus' })");
+  }
+  if (props.clients !== undefined && !Array.isArray(props.clients)) {
+    invalid(scope, 'clients', 'must be an array of Peers', props.clients, "pass clients: [Peer.namespace('ml-team')]");
+  }
+  (props.clients ?? []).forEach((c, i) => checkInstance(scope, `clients[${i}]`, c, Peer, 'a Peer', "pass Peer.namespace('ml-team')"));
+  if (props.allowedHosts !== undefined && !Array.isArray(props.allowedHosts)) {
+    invalid(scope, 'allowedHosts', 'must be an array of host patterns', props.allowedHosts, 'pass allowedHosts: ["mlflow.example.com"]');
+  }
+  const allowedHosts = props.allowedHosts ?? [
+    name, `${name}.${scope.namespace}`, `${name}.${scope.namespace}.svc`, `${name}.${scope.namespace}.svc.cluster.local`,
+    'localhost', '127.0.0.1', ...(ingressHost ? [ingressHost] : []), ...routeHostnames(scope, props.httpRoute),
+  ];
+  allowedHosts.forEach((h, i) => checkHostPattern(scope, `allowedHosts[${i}]`, h));
+  return { ingressHost, scrapeInterval, allowedHosts };
+}
+
+/** Everything resolved that the pod is rendered from. */
+interface ServerPlan {
+  readonly name: string;
+  readonly props: TrackingServerProps;
+  readonly sizing: ResolvedSizing;
+  readonly extras: ResolvedExtras;
+  readonly backend: DatabaseConnection;
+  readonly exposure: ResolvedExposure;
+  readonly auth?: MlflowAuthConfig;
+  readonly image: ContainerImage;
+  /** The backend store's environment (TrackingServer.backendStoreEnv). */
+  readonly dbEnv: Array<[string, EnvValue]>;
+  readonly resources: ResourceRequirements;
+}
+
+/** The init container that writes the backend store's password into the file its driver reads. */
+function renderCredentialsWriter(plan: ServerPlan): ContainerSpec {
+  return {
+    name: 'db-credentials',
+    image: plan.image,
+    command: ['python', '/scripts/write_db_credentials.py'],
+    env: credentialsWriterEnv([plan.backend.credential]),
+    resources: plan.resources,
+    volumeMounts: [SCRIPTS_MOUNT, CREDENTIALS_MOUNT],
+  };
+}
+
+/**
+ * The init containers: the credentials writer (also the auth mode's passwords, into the same
+ * directory), the auth mode's setup, the bounded wait for the database, and the migration.
+ */
+function renderInitContainers(plan: ServerPlan, credentials: ContainerSpec, db: IDatabase): ContainerSpec[] {
+  const { auth, image, resources, dbEnv } = plan;
+  const authCredentials = auth?.credentials ?? [];
+  return [
+    authCredentials.length ? { ...credentials, env: credentialsWriterEnv([plan.backend.credential, ...authCredentials]) } : credentials,
+    ...(auth?.setup ? [{
+      name: 'auth-config',
+      image,
+      command: auth.setup.command,
+      env: auth.setup.env,
+      resources,
+      volumeMounts: [authMountOf(auth), CREDENTIALS_MOUNT],
+    }] : []), {
+      name: 'wait-for-db',
+      image,
+      command: ['python', '/scripts/wait_for_db.py'],
+      env: [['DB_HOST', EnvValue.literal(db.host)], ['DB_PORT', EnvValue.literal(String(db.port))]],
+      resources,
+      volumeMounts: [SCRIPTS_MOUNT],
+    }, {
+      name: 'db-upgrade',
+      image,
+      command: ['python', '/scripts/db_upgrade.py'],
+      env: dbEnv,
+      resources,
+      volumeMounts: [SCRIPTS_MOUNT, { ...CREDENTIALS_MOUNT, readOnly: true }],
+      writableDirs: ['/tmp'],
+    }];
+}
+
+const authMountOf = (auth: MlflowAuthConfig) => ({ name: 'auth', mountPath: auth.mountPath, readOnly: true });
+
+/** `mlflow server` with its arguments: loopback only behind a proxy, proxied artifacts, metrics, the auth mode's arguments. */
+function renderServerArgs(plan: ServerPlan): string[] {
+  const { props, auth } = plan;
+  return [
+    'mlflow', 'server',
+    '--host', auth?.sidecar ? '127.0.0.1' : '0.0.0.0',
+    '--port', String(PORT),
+    '--workers', String(plan.sizing.workers),
+    '--serve-artifacts',
+    '--artifacts-destination', plan.extras.artifactsDestination,
+    ...(props.metrics ? ['--expose-prometheus', '/tmp/prometheus'] : []),
+    ...(auth?.serverArgs ?? []),
+  ];
+}
+
+/** The server container: no credential in its arguments or environment; probes in the container behind a proxy. */
+function renderServerContainer(plan: ServerPlan): ContainerSpec {
+  const { props, auth, exposure, dbEnv } = plan;
+  const sidecar = auth?.sidecar;
+  const mlflowProbe = (path: string, options: ProbeOptions) => (sidecar ? Probe.exec([...sidecar.probeCommand, path], options) : Probe.httpGet(path, 'http', options));
+  const hostPatterns = [
+    ...(props.allowedHosts ? exposure.allowedHosts : [...exposure.allowedHosts, '$(POD_IP)']).flatMap((h) => (/:(\d+|\*)$/.test(h) ? [h] : [h, `${h}:*`])),
+  ];
+  const store = plan.extras.store;
+  const s3Env: Array<[string, EnvValue]> = !store ? [] : [
+    ...artifactStoreEnv(store),
+    ...(props.s3IgnoreTls ? [['MLFLOW_S3_IGNORE_TLS', EnvValue.literal('true')]] as Array<[string, EnvValue]> : []),
+  ];
+  // An auth database's driver finds its file through its own variables (a pgpass line beside a
+  // MySQL backend store); each variable once.
+  const authDriverEnv = (auth?.credentials ?? []).flatMap((c) => c.driverEnv ?? [])
+    .filter(([n], i, all) => !dbEnv.some(([d]) => d === n) && all.findIndex(([m]) => m === n) === i)
+    .map(([n, v]): [string, EnvValue] => [n, EnvValue.literal(v)]);
+  return {
+    name: 'mlflow',
+    image: plan.image,
+    // Exec form: nothing but the server runs, and no credential is in its arguments or environment.
+    command: renderServerArgs(plan),
+    env: [
+      ...dbEnv,
+      ...authDriverEnv,
+      ...s3Env,
+      ['POD_IP', EnvValue.fromField('status.podIP')],
+      ['MLFLOW_SERVER_ALLOWED_HOSTS', EnvValue.literal(hostPatterns.join(','))],
+      ...(auth?.env ?? []),
+    ],
+    ...(sidecar ? {} : { ports: { http: PORT } }),
+    resources: plan.resources,
+    ...serverProbes(auth?.probes ?? '/health', 60, mlflowProbe),
+    volumeMounts: [{ ...CREDENTIALS_MOUNT, readOnly: true }, ...plan.extras.mounts, ...(auth ? [authMountOf(auth), ...(auth.volumeMounts ?? [])] : [])],
+    writableDirs: [{ path: '/tmp', sizeLimit: plan.sizing.scratchSize }],
+  };
+}
+
+/** The pod's volumes: scripts, the credentials memory volume, the claims, the auth mode's files (a ConfigMap) and volumes. */
+function renderPodVolumes(scope: TrackingServer, labels: Record<string, string>, plan: ServerPlan, scripts: k8s.KubeConfigMap): k8s.Volume[] {
+  const auth = plan.auth;
+  const authFiles = auth && Object.keys(auth.files).length ? new k8s.KubeConfigMap(scope, 'AuthFiles', {
+    metadata: { name: `${plan.name}-oidc`, labels },
+    data: auth.files,
+  }) : undefined;
+  return [
+    { name: 'scripts', configMap: { name: scripts.name } },
+    { name: 'db-credentials', emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString('1Mi') } },
+    ...plan.extras.volumes,
+    ...(auth ? [authFiles ? { name: 'auth', configMap: { name: authFiles.name } } : { name: 'auth', emptyDir: { sizeLimit: k8s.Quantity.fromString('1Mi') } }] : []),
+    ...(auth?.volumes ?? []),
+  ];
 }
 
 /** The server's own mounts; an auth mode's are checked once it is bound ({@link checkAuthMounts}). */
