@@ -7,9 +7,9 @@
  */
 import { App, Chart, Duration, Size } from 'cdk8s';
 import {
-  AppNotes, ExternalSecret, GitLab, GitLabChart, IdentityProvider, IGitLab, IngressTls, invalid, MlflowSharingHub, Namespace, ObjectStore, Peer, Postgres,
+  AppNotes, ExternalSecret, GitLab, GitLabChart, IdentityProvider, IGitLab, IngressTls, invalid, MlflowSharingHub, Namespace, ObjectStore, Peer, Platform, Postgres,
   SecretStoreRef, SecretValue, SHARINGHUB_GITLAB_SCOPES, SHARINGHUB_OAUTH_CALLBACK_PATH, SHARINGHUB_VERSION, SharingHub, SharingHubAlertType,
-  SharingHubConfigProps, SharingHubSmokeTest,
+  SharingHubConfigProps, SharingHubSmokeTest, expectRoute,
 } from '../lib';
 
 export interface EoepcaMlopsOptions {
@@ -23,6 +23,13 @@ export interface EoepcaMlopsOptions {
   readonly ingressClassName?: string;
   /** The ingress controller's namespace. @default "ingress-nginx" */
   readonly ingressNamespace?: string;
+  /**
+   * The cluster: where DNS runs, and where public names of the ingress controller lead (EOEPCA's
+   * ingress guide runs ingress-nginx behind an external load balancer: no hairpin, so egress to
+   * `*.<domain>` goes to the load balancer's addresses, any address unless given).
+   * @default Platform.generic({ ingressController: { namespace: ingressNamespace } })
+   */
+  readonly platform?: Platform;
   /** `S3_ENDPOINT` (the MinIO building block). @default "https://minio.<domain>" */
   readonly s3Endpoint?: string;
   /** `S3_REGION`. @default "us-east-1" */
@@ -137,8 +144,11 @@ export function eoepcaMlops(app: App, id: string, options: EoepcaMlopsOptions = 
     invalid(chart, 's3Region', 'must be an S3 region name', region, 'use the region of your S3 endpoint, such as "us-east-1"');
   }
   const tls = options.tlsSecret !== undefined ? IngressTls.existingSecret(options.tlsSecret) : IngressTls.certManagerClusterIssuer(options.clusterIssuer ?? 'letsencrypt-prod');
-  const controller = Peer.namespace(options.ingressNamespace ?? 'ingress-nginx');
-  new Namespace(chart, 'namespace');
+  const platform = (options.platform ?? Platform.generic({ ingressController: { namespace: options.ingressNamespace ?? 'ingress-nginx' } })).target(chart);
+  // The controller's pods (Ingress traffic in), and where public names lead (egress to *.<domain>).
+  const controller = platform.ingressControllerPeer;
+  const publicNames = platform.publicEndpointPeer;
+  new Namespace(chart, 'namespace', { dns: platform.dnsPeer });
   const partOf = 'eoepca-mlops';
   const store = SecretStoreRef.cluster(options.secretStore ?? 'platform-secrets');
 
@@ -155,7 +165,7 @@ export function eoepcaMlops(app: App, id: string, options: EoepcaMlopsOptions = 
     endpointUrl: options.s3Endpoint ?? `https://minio.${domain}`,
     region,
     credentials: { accessKeyId: s3Secret.value('access-key'), secretAccessKey: s3Secret.value('secret-key') },
-    peer: options.s3Peer ?? controller,
+    peer: options.s3Peer ?? publicNames,
   });
 
   let gitlab: IGitLab;
@@ -168,7 +178,7 @@ export function eoepcaMlops(app: App, id: string, options: EoepcaMlopsOptions = 
       domain,
       tls: options.tlsSecret !== undefined ? IngressTls.existingSecret('gitlab-tls') : tls,
       ingressClassName: options.ingressClassName,
-      controller,
+      controller: publicNames,
       identityProvider: IdentityProvider.fromIssuer(gitlabChart, 'oidc', {
         issuerUrl: options.oidcIssuerUrl ?? `https://auth.${domain}/realms/eoepca`,
         clientId: options.oidcClientId ?? 'gitlab',
@@ -182,12 +192,12 @@ export function eoepcaMlops(app: App, id: string, options: EoepcaMlopsOptions = 
       storageClass: options.storageClass,
     });
   } else {
-    gitlab = GitLab.fromExisting(chart, 'gitlab', { url: options.gitlabUrl ?? `https://gitlab.${domain}`, peer: controller });
+    gitlab = GitLab.fromExisting(chart, 'gitlab', { url: options.gitlabUrl ?? `https://gitlab.${domain}`, peer: publicNames });
   }
 
   const sharinghub = new SharingHub(chart, 'sharinghub', {
     gitlab,
-    ingress: { host: `sharinghub.${domain}`, tls, className: options.ingressClassName, controller },
+    ingress: { host: `sharinghub.${domain}`, tls, className: options.ingressClassName, controller, publicEndpoint: publicNames },
     sessionSecret: sharinghubSecret.value('session-secret-key'),
     // Created by hand after registering the OAuth application in GitLab (README, step 4), with
     // the scopes SharingHub asks for (SHARINGHUB_GITLAB_SCOPES), not only the guide's three.
@@ -215,5 +225,12 @@ export function eoepcaMlops(app: App, id: string, options: EoepcaMlopsOptions = 
     partOf,
   });
   new SharingHubSmokeTest(chart, 'smoke-test', { sharingHub: sharinghub, mlflow, partOf });
+  // The guide's URLs, as ingress-nginx selects their locations on the shared host.
+  const host = `sharinghub.${domain}`;
+  expectRoute(chart, { description: 'browser → SharingHub UI', host, path: '/', service: sharinghub.serviceName });
+  expectRoute(chart, { description: 'browser → SharingHub STAC API', host, path: '/api/stac/', service: sharinghub.serviceName });
+  expectRoute(chart, { description: 'browser → /mlflow redirects to /mlflow/', host, path: '/mlflow', redirect: `https://${host}/mlflow/` });
+  expectRoute(chart, { description: 'browser → MLflow UI under /mlflow/', host, path: '/mlflow/', service: mlflow.workloadName, backendPath: '/' });
+  expectRoute(chart, { description: 'MLflow client → /mlflow/api/2.0/mlflow/experiments/search', host, path: '/mlflow/api/2.0/mlflow/experiments/search', service: mlflow.workloadName, backendPath: '/api/2.0/mlflow/experiments/search' });
   return chart;
 }

@@ -1,6 +1,7 @@
 /**
- * Seed 004: MLflow inside Kubeflow (1.9 and 1.10, Istio; Kubeflow 1.11's default install replaces
- * MinIO with SeaweedFS behind `minio-service`, whose pods the MinIO peer here does not select). MLflow runs in namespace `kubeflow` on Kubeflow
+ * Seed 004: MLflow inside Kubeflow (Istio), on the {@link Platform} it targets: Kubeflow 1.10 by
+ * default (MinIO behind `minio-service`), or 1.11 (SeaweedFS behind `minio-service`, pods `app:
+ * seaweedfs` on 8333; the store's peer and port come from the platform). MLflow runs in namespace `kubeflow` on Kubeflow
  * Pipelines' MySQL and MinIO (by reference: a Job creates its database and user, another its
  * bucket), behind `/mlflow/` on `kubeflow/kubeflow-gateway`, with a central-dashboard entry. The
  * profile `kubeflow-user-example-com` gets the `access-ml-pipeline` and `access-mlflow`
@@ -16,7 +17,8 @@ import { ApiObject, App, Chart, Duration, JsonPatch } from 'cdk8s';
 import {
   AppNotes, BucketSetup, CentralDashboardLink, ConnectionGraph, Database, DatabaseEngine, EnvValue, ExternalSecret, InferenceService, InferenceSmokeTest,
   InputSchema, Kubeflow, MeshNamespace, ModelLocation, ModelStorageCredentials, MysqlDatabaseSetup, Namespace, ObjectStore, Peer, PodDefault,
-  PolicyScope, Port, ProfileAccess, SecretStoreRef, SecretValue, TrackingServer, V2Datatype, VirtualService, checkHostname, invalid,
+  Platform, PolicyScope, Port, ProfileAccess, SecretStoreRef, SecretValue, ServingMode, TrackingServer, V2Datatype, VirtualService, checkHostname, expectFlow, invalid,
+  INTERNET,
 } from '../lib';
 
 /**
@@ -58,6 +60,13 @@ export interface KubeflowMlflowOptions {
   readonly seedKubeflowEdit?: boolean;
   /** @default - a placeholder model id in experiment 1 */
   readonly model?: ServedModel;
+  /**
+   * The Kubeflow the app runs on: DNS, gateways, sidecar-less pipeline pods, Kubeflow's own
+   * policies and the store behind `minio-service` (1.10: MinIO on 9000; 1.11: SeaweedFS on 8333)
+   * come from it.
+   * @default Platform.kubeflow('1.10')
+   */
+  readonly platform?: Platform;
 }
 
 const PLACEHOLDER_MODEL_ID = `m-${'0'.repeat(32)}`;
@@ -85,11 +94,16 @@ export function kubeflowMlflow(app: App, id: string, options: KubeflowMlflowOpti
   }
   const profile = new Chart(app, `${id}-profile`, { namespace: profileName, disableResourceNameHashes: true });
   const store = SecretStoreRef.cluster(options.secretStore ?? 'platform-secrets');
+  const platform = (options.platform ?? Platform.kubeflow('1.10')).target(kf).addProfile(profileName);
+  const kubeflowFacts = platform.kubeflow;
+  if (!kubeflowFacts) invalid(kf, 'platform', 'must be a Kubeflow platform', platform.name, "pass platform: Platform.kubeflow('1.10')");
+  const storePeer = { peer: kubeflowFacts.objectStore.peer, peerPort: kubeflowFacts.objectStore.podPort };
 
   // --- namespace kubeflow: shared with Kubeflow, in the mesh -------------------------------------
   new MeshNamespace(kf, 'namespace', {
     create: false,
     policyScope: PolicyScope.APP_PODS,
+    dns: platform.dnsPeer,
     // Seed "MySQL Access Policy": clients of Kubeflow's MySQL use Istio mTLS.
     mutualTlsHosts: [{ name: 'mlflow-mysql', host: Kubeflow.mysqlHost() }],
   });
@@ -129,7 +143,7 @@ export function kubeflowMlflow(app: App, id: string, options: KubeflowMlflowOpti
   const minio = ObjectStore.fromExisting(kf, 'minio', {
     endpointUrl: Kubeflow.minioEndpoint(),
     credentials: { accessKeyId: secrets.value('minio-access-key'), secretAccessKey: secrets.value('minio-secret-key') },
-    peer: Kubeflow.minio(),
+    ...storePeer,
   });
   const artifacts = minio.bucket(BUCKET);
   // Seed step 2, as a Job: the bucket.
@@ -140,8 +154,9 @@ export function kubeflowMlflow(app: App, id: string, options: KubeflowMlflowOpti
     database,
     artifacts,
     partOf: PART_OF,
-    // Notebooks of the profile log runs at http://mlflow.kubeflow.svc.cluster.local:5000.
-    clients: [Peer.namespace(profileName)],
+    // Notebooks of the profile log runs at http://mlflow.kubeflow.svc.cluster.local:5000, and so do
+    // pipeline run pods, which have no sidecar (plain text: admitted as peers without identity).
+    clients: [Peer.namespace(profileName), platform.pipelinePods(profileName)],
     allowedHosts: [
       'mlflow', 'mlflow.kubeflow', 'mlflow.kubeflow.svc', 'mlflow.kubeflow.svc.cluster.local', 'localhost', '127.0.0.1', kubeflowHost,
     ],
@@ -150,7 +165,9 @@ export function kubeflowMlflow(app: App, id: string, options: KubeflowMlflowOpti
   annotatePods(mlflow, NATIVE_SIDECAR);
 
   // Seed "Create Virtual Service", plus the redirect of /mlflow without its slash.
-  new VirtualService(kf, 'mlflow-route', { gateway: Kubeflow.gateway(), destination: mlflow, pathPrefix: '/mlflow/', timeout: Duration.minutes(5) });
+  new VirtualService(kf, 'mlflow-route', { gateway: Kubeflow.gateway({ pods: platform.ingressGateway }), destination: mlflow, pathPrefix: '/mlflow/', timeout: Duration.minutes(5) });
+  expectFlow(kf, 'browser → Istio ingress gateway → /mlflow/', { from: INTERNET, to: platform.ingressGateway, port: Port.tcp(platform.istio!.ingressGateway.port) },
+    { from: platform.ingressGateway, to: mlflow, port: Port.tcp(5000) });
   CentralDashboardLink.mlflow(kf, 'dashboard-link');
   // The seed binds kubeflow-edit here (Secrets, exec); the default is a narrow Role (see ProfileAccess).
   new ProfileAccess(kf, 'profile-access', { profile: profileName, ...(options.seedKubeflowEdit ? { clusterRole: 'kubeflow-edit' } : {}) });
@@ -159,14 +176,14 @@ export function kubeflowMlflow(app: App, id: string, options: KubeflowMlflowOpti
   }
 
   // --- the profile namespace: notebooks and serving ----------------------------------------------
-  new Namespace(profile, 'namespace', { create: false, policyScope: PolicyScope.APP_PODS });
+  new Namespace(profile, 'namespace', { create: false, policyScope: PolicyScope.APP_PODS, dns: platform.dnsPeer });
   PodDefault.accessMlPipeline(profile, 'access-ml-pipeline');
   new PodDefault(profile, 'access-mlflow', {
     name: 'access-mlflow',
     description: 'Allow access to MLflow',
     env: [['MLFLOW_TRACKING_URI', EnvValue.literal(mlflow.trackingUri)]],
   });
-  const modelStore = ObjectStore.fromExisting(profile, 'minio', { endpointUrl: Kubeflow.minioEndpoint(), peer: Kubeflow.minio() });
+  const modelStore = ObjectStore.fromExisting(profile, 'minio', { endpointUrl: Kubeflow.minioEndpoint(), ...storePeer });
   const credentials = new ModelStorageCredentials(profile, 'kserve-s3', {
     store: modelStore,
     secretStore: store,
@@ -195,11 +212,15 @@ export function kubeflowMlflow(app: App, id: string, options: KubeflowMlflowOpti
     }),
     credentials,
     sidecarInjection: false,
+    // KServe's in-cluster calls go through knative-local-gateway, served by the cluster-local gateway.
+    mode: ServingMode.serverless({ gateway: platform.clusterLocalGateway }),
   });
-  new InferenceSmokeTest(profile, 'smoke-test', {
+  const smoke = new InferenceSmokeTest(profile, 'smoke-test', {
     service,
     schema: InputSchema.BANK_CHURN,
     expect: [{ shape: [1, 1], datatype: V2Datatype.INT64 }],
   });
+  expectFlow(profile, 'smoke test → cluster-local gateway → predictor', { from: smoke, to: platform.clusterLocalGateway, port: Port.tcp(8081) },
+    { from: platform.clusterLocalGateway, to: service, port: Port.tcp(8012) });
   return { kubeflow: kf, profile };
 }

@@ -5,7 +5,7 @@
  */
 import { App, Chart, Duration, Size } from 'cdk8s';
 import {
-  BackupDestination, ExternalSecret, invalid, Minio, MinioTopology, Namespace, Peer, Postgres, Schedule, SecretStoreRef, TrackingServer, TrackingServerIngress,
+  BackupDestination, ExternalSecret, invalid, Minio, MinioTopology, Namespace, Peer, Platform, Postgres, Schedule, SecretStoreRef, TrackingServer, TrackingServerIngress,
   TrackingServerSmokeTest,
 } from '../lib';
 
@@ -34,6 +34,8 @@ export interface MlflowMinioPostgresOptions {
    * @default - nobody: reach it with `kubectl port-forward -n mlops svc/minio 9001:9001`, as the seed does
    */
   readonly minioConsoleClients?: Peer[];
+  /** The cluster (where DNS runs; the reachability check simulates its CNI). @default Platform.generic() */
+  readonly platform?: Platform;
 }
 
 /** The default of {@link MlflowMinioPostgresOptions.mlflowClients}: the namespace notebooks and training jobs run in. */
@@ -43,7 +45,8 @@ export const DEFAULT_MLFLOW_CLIENT_NAMESPACE = 'ml-training';
 export function mlflowMinioPostgres(app: App, id: string, options: MlflowMinioPostgresOptions = {}): Chart {
   const namespace = options.namespace ?? 'mlops';
   const chart = new Chart(app, id, { namespace, disableResourceNameHashes: true });
-  new Namespace(chart, 'namespace');
+  const platform = (options.platform ?? Platform.generic()).target(chart);
+  new Namespace(chart, 'namespace', { dns: platform.dnsPeer });
   const store = SecretStoreRef.cluster(options.secretStore ?? 'platform-secrets');
   const partOf = 'mlops';
 

@@ -9,7 +9,8 @@
 import { App, Chart, Size } from 'cdk8s';
 import {
   BucketSetup, Database, DatabaseEngine, DatabaseSetup, ExternalSecret, IngressTls, KeycloakClientSetup, MlflowAuth, Namespace, ObjectStore,
-  OidcAuthStore, Peer, SecretStoreRef, StorageClass, AccessMode, TrackingServer, TrackingServerSmokeTest, VolumeClaim, ArtifactRoot, k8s, standardLabels, checkHostname, invalid,
+  OidcAuthStore, Peer, Platform, SecretStoreRef, expectFlow, INTERNET, Port, StorageClass, AccessMode, TrackingServer, TrackingServerSmokeTest, VolumeClaim, ArtifactRoot, k8s,
+  standardLabels, checkHostname, invalid,
 } from '../lib';
 import { stringifyYaml } from '../lib/synth';
 
@@ -42,8 +43,14 @@ export interface ThinkubeMlflowOptions {
   readonly s3IgnoreTls?: boolean;
   /** @default IngressTls.certManagerClusterIssuer("letsencrypt-prod") */
   readonly tls?: IngressTls;
-  /** Where the ingress controller runs. @default Peer.namespace("ingress") */
+  /** Where the ingress controller runs. @default - the platform's ingress controller pods */
   readonly ingressController?: Peer;
+  /**
+   * The cluster: Thinkube runs on Canonical Kubernetes (Cilium), its ingress-nginx in namespace
+   * `ingress`; public names (keycloak.<domain>) hairpin to that controller.
+   * @default Platform.canonicalKubernetes({ ingressController: { namespace: 'ingress', hairpin: true } })
+   */
+  readonly platform?: Platform;
   /** Render `thinkube-service-config` (the platform's service discovery). @default true */
   readonly serviceDiscovery?: boolean;
   /**
@@ -64,7 +71,12 @@ export function thinkubeMlflow(app: App, id: string, options: ThinkubeMlflowOpti
   const domain = checkHostname(chart, 'domain', options.domain ?? 'example.com');
   const host = `mlflow.${domain}`;
   const partOf = 'thinkube';
-  new Namespace(chart, 'namespace');
+  // Thinkube deploys ingress-nginx from its Helm chart (pods app.kubernetes.io/name=ingress-nginx,
+  // component=controller) in namespace `ingress`, behind MetalLB inside the cluster, so its public
+  // names hairpin (thinkube/thinkube before 3b6752d, ansible/40_thinkube/core/infrastructure/ingress/
+  // 10_deploy.yaml; later Thinkube versions dropped ingress-nginx).
+  const platform = (options.platform ?? Platform.canonicalKubernetes({ ingressController: { namespace: 'ingress', hairpin: true } })).target(chart);
+  new Namespace(chart, 'namespace', { dns: platform.dnsPeer });
   const store = SecretStoreRef.cluster(options.secretStore ?? 'platform-secrets');
   const secret = (name: string, remoteKey: string, keys: string[]) => new ExternalSecret(chart, name, {
     name, store, data: Object.fromEntries(keys.map((k) => [k, { remoteKey, property: k }])),
@@ -108,6 +120,9 @@ export function thinkubeMlflow(app: App, id: string, options: ThinkubeMlflowOpti
     host,
     admin: { username: 'admin', password: keycloakAdmin.value('password') },
     clientSecret: oidcSecret.value('client-secret'),
+    // keycloak.<domain> is served by the cluster's own ingress: under Cilium a 0.0.0.0/0 ipBlock never
+    // matches the controller pods the name hairpins to, so the egress goes to them.
+    peer: platform.publicEndpointPeer,
     machineClients: [{ clientId: MLFLOW_AUTOMATION_CLIENT, clientSecret: oidcSecret.value('automation-client-secret'), realmRoles: ['mlflow-user'] }],
     partOf,
   });
@@ -138,7 +153,7 @@ export function thinkubeMlflow(app: App, id: string, options: ThinkubeMlflowOpti
       host,
       tls: options.tls ?? IngressTls.certManagerClusterIssuer('letsencrypt-prod'),
       className: 'nginx',
-      controller: options.ingressController ?? Peer.namespace('ingress'),
+      controller: options.ingressController ?? platform.ingressControllerPeer,
       annotations: { 'nginx.ingress.kubernetes.io/proxy-body-size': '0' },
     },
     auth: MlflowAuth.oidc({
@@ -161,6 +176,8 @@ export function thinkubeMlflow(app: App, id: string, options: ThinkubeMlflowOpti
   // Seed "Test MLflow API", after the sync: /health answers OK (the discovery's health endpoint) and
   // the API refuses a call without a token (single sign-on is on); the Job holds no credentials.
   new TrackingServerSmokeTest(chart, 'smoke-test', { server, partOf });
+  const ingressPods = options.ingressController ?? platform.ingressControllerPeer;
+  expectFlow(chart, 'browser → ingress controller → MLflow', { from: INTERNET, to: ingressPods, port: Port.tcp(443) }, { from: ingressPods, to: server, port: Port.tcp(5000) });
 
   const labels = (component: string) => standardLabels({ name: 'mlflow', instance: 'mlflow', component, partOf });
   const clientEnv = {

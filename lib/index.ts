@@ -12,6 +12,9 @@ export * from './mesh';
 export * from './identity';
 export * from './serving';
 export * from './sharinghub';
+export * from './platform';
 // Not exported here, but loaded: it registers the app checks (schemas, manifest checks) that every
 // app holding one of these constructs runs when it validates (lib/core/app-checks.ts).
 import './synth/app-validation';
+// ... and the reachability check (lib/synth/reachability-check.ts) for apps that target a Platform.
+import './synth/reachability-check';

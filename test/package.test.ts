@@ -100,9 +100,10 @@ describe('the npm package', () => {
  * database engines and MLflow auth modes became one file each (13.86 MB), until issue 20 cuts the
  * package to 8 MB; 13.95 MB with the generated READMEs' Prerequisites and notes, the quota check against
  * the stack and the narrow profile Role (lib/synth/prerequisites.ts, lib/core/app-notes.ts,
- * stack-usage.ts: about 50 KB built).
+ * stack-usage.ts: about 50 KB built); 14.05 MB with lib/platform (platform facts, the reachability
+ * simulator, ingress-nginx location selection) and its check in lib/synth (about 60 KB built).
  */
-export const UNPACKED_SIZE_BUDGET = 13_950_000;
+export const UNPACKED_SIZE_BUDGET = 14_050_000;
 
 describe('the npm package size', () => {
   const packed = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' }))[0];

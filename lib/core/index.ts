@@ -28,7 +28,7 @@ export { renderMermaid } from './mermaid';
 export { HttpService } from './http-service';
 export type { IHttpService, ExistingHttpServiceProps } from './http-service';
 export { Peer } from './peer';
-export type { IWorkload, WorkloadPeerData, ExternalWorkloadPeerData, NamespacePeerData, CidrPeerData, PeerData, ExternalWorkloadOptions, Connection } from './peer';
+export type { IWorkload, WorkloadPeerData, ExternalWorkloadPeerData, NamespacePeerData, NamespacePeerOptions, CidrPeerData, PeerData, ExternalWorkloadOptions, Connection } from './peer';
 export { PodManagementPolicy, StatefulComponent, StatefulWorkload } from './stateful-workload';
 export type { ClaimTemplate, StatefulPodOptions, StatefulWorkloadProps } from './stateful-workload';
 export { LibraryConstruct } from './library-construct';

@@ -71,10 +71,19 @@ function rules(graph: IConnectionGraph, workload: IWorkload, direction: Directio
     .sort(comparePeers)
     .filter((p, i, all) => i === 0 || !samePeer(p, all[i - 1]));
   const peerField = direction === 'ingress' ? 'from' : 'to';
-  return peers.map((peer) => {
-    const ports = edges.filter((c) => samePeer(direction === 'ingress' ? c.from : c.to, peer)).map((c) => c.port)
-      .sort(comparePorts)
+  // Peers that differ only where a NetworkPolicy cannot see it (a namespace's pods with and without
+  // sidecar) become one rule.
+  const byRendered = new Map<string, { peer: k8s.NetworkPolicyPeer; ports: Port[] }>();
+  for (const peer of peers) {
+    const rendered = networkPolicyPeer(peer, workload.namespace);
+    const key = JSON.stringify(rendered);
+    const entry = byRendered.get(key) ?? { peer: rendered, ports: [] };
+    entry.ports.push(...edges.filter((c) => samePeer(direction === 'ingress' ? c.from : c.to, peer)).map((c) => c.port));
+    byRendered.set(key, entry);
+  }
+  return [...byRendered.values()].map(({ peer, ports }) => {
+    const sorted = [...ports].sort(comparePorts)
       .filter((p, i, all) => i === 0 || p.protocol !== all[i - 1].protocol || p.number !== all[i - 1].number);
-    return { [peerField]: [networkPolicyPeer(peer, workload.namespace)], ports: ports.map(networkPolicyPort) };
+    return { [peerField]: [peer], ports: sorted.map(networkPolicyPort) };
   });
 }

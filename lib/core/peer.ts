@@ -40,6 +40,22 @@ export interface NamespacePeerData {
   readonly kind: 'namespace';
   readonly namespace: string;
   readonly podLabels?: Record<string, string>;
+  /**
+   * The pods run without an Istio sidecar (Kubeflow Pipelines' run pods): they send plain text,
+   * so they have no mesh identity an AuthorizationPolicy could name.
+   */
+  readonly withoutSidecar?: boolean;
+}
+
+/** Options of {@link Peer.namespace}. */
+export interface NamespacePeerOptions {
+  /**
+   * The pods run without an Istio sidecar and connect in plain text (Kubeflow Pipelines' run pods):
+   * an AuthorizationPolicy cannot name them by namespace or principal (both need mTLS), so it admits
+   * them as "no peer identity" and the NetworkPolicy narrows them to this namespace and labels.
+   * @default false
+   */
+  readonly withoutSidecar?: boolean;
 }
 
 /** Addresses outside the cluster. */
@@ -96,9 +112,14 @@ export class Peer {
    * Pods in a namespace this app does not manage, optionally narrowed by labels: an ingress
    * controller, Prometheus, a team's training jobs.
    */
-  public static namespace(namespace: string, podLabels?: Record<string, string>): Peer {
+  public static namespace(namespace: string, podLabels?: Record<string, string>, options: NamespacePeerOptions = {}): Peer {
     const ns = checkDnsLabel('Peer.namespace', 'namespace', namespace);
-    return new Peer({ kind: 'namespace', namespace: ns, ...(podLabels ? { podLabels: checkPodLabels('Peer.namespace', podLabels) } : {}) });
+    return new Peer({
+      kind: 'namespace',
+      namespace: ns,
+      ...(podLabels ? { podLabels: checkPodLabels('Peer.namespace', podLabels) } : {}),
+      ...(options?.withoutSidecar ? { withoutSidecar: true } : {}),
+    });
   }
   /** Addresses outside the cluster, as a CIDR block (`10.20.0.0/16`). */
   public static cidr(cidr: string): Peer {
@@ -139,7 +160,7 @@ export class Peer {
     switch (d.kind) {
       case 'workload': return `${d.workload.workloadName} (${d.workload.namespace})`;
       case 'external': return `${d.name} (${d.namespace}, service account ${d.serviceAccount})`;
-      case 'namespace': return `namespace ${d.namespace}${d.podLabels ? ` ${labelText(d.podLabels)}` : ''}`;
+      case 'namespace': return `namespace ${d.namespace}${d.podLabels ? ` ${labelText(d.podLabels)}` : ''}${d.withoutSidecar ? ' (no sidecar)' : ''}`;
       case 'cidr': return d.cidr;
     }
   }
@@ -185,7 +206,7 @@ function peerOrderOf(d: PeerData): string {
   switch (d.kind) {
     case 'workload': return `${KIND_ORDER.workload}:${d.workload.namespace}/${d.workload.workloadName}`;
     case 'external': return `${KIND_ORDER.external}:${d.namespace}/${d.name}/${d.serviceAccount}/${JSON.stringify(d.podLabels ?? {})}`;
-    case 'namespace': return `${KIND_ORDER.namespace}:${d.namespace}/${JSON.stringify(d.podLabels ?? {})}`;
+    case 'namespace': return `${KIND_ORDER.namespace}:${d.namespace}/${JSON.stringify(d.podLabels ?? {})}${d.withoutSidecar ? '/plain' : ''}`;
     case 'cidr': return `${KIND_ORDER.cidr}:${d.cidr}`;
   }
 }

@@ -77,7 +77,7 @@ export const FACTORY_PROPS_KEYS: Readonly<Record<string, ConstructPropsKeys>> = 
   'IdentityProvider.fromIssuer': { type: 'IssuerProps', optional: false, required: ['issuerUrl', 'clientId', 'clientSecret'], keys: ['clientId', 'clientSecret', 'issuerUrl', 'peer', 'port', 'tokenEndpoint'] },
   'KeycloakClientSetup.mlflow': { type: 'MlflowClientSetupProps', optional: false, required: ['clientSecret', 'keycloakUrl', 'realm', 'admin', 'host'], keys: ['admin', 'adminUrl', 'clientId', 'clientSecret', 'host', 'image', 'keycloakUrl', 'machineClients', 'name', 'partOf', 'peer', 'port', 'realm'], removed: ['admins', 'users'] },
   'KeycloakRealm.mlflow': { type: 'MlflowRealmProps', optional: false, required: ['clientSecret', 'keycloakUrl', 'realm', 'host'], keys: ['admins', 'clientId', 'clientSecret', 'displayName', 'host', 'keycloakName', 'keycloakUrl', 'name', 'partOf', 'peer', 'port', 'realm', 'users'] },
-  'ObjectStore.fromExisting': { type: 'ExistingObjectStoreProps', optional: false, required: ['endpointUrl'], keys: ['credentials', 'endpointUrl', 'peer', 'region'] },
+  'ObjectStore.fromExisting': { type: 'ExistingObjectStoreProps', optional: false, required: ['endpointUrl'], keys: ['credentials', 'endpointUrl', 'peer', 'peerPort', 'region'] },
   'PodDefault.accessMlPipeline': { type: 'AccessMlPipelineOptions', optional: true, required: [], keys: ['expiration', 'namespace'] },
   'TrackingServer.fromExisting': { type: 'ExistingHttpServiceProps', optional: false, required: ['url'], keys: ['peer', 'url'] },
 };

@@ -52,7 +52,8 @@ export class Kubeflow {
   /**
    * Kubeflow Pipelines' MinIO pods (`app: minio`, port 9000: kubeflow/manifests v1.10.0,
    * apps/pipeline/upstream/third-party/minio/base/minio-service.yaml). Not Kubeflow 1.11's default,
-   * whose `minio-service` selects SeaweedFS (`app: seaweedfs`, 8333). Only ever a connection target
+   * whose `minio-service` selects SeaweedFS (`app: seaweedfs`, 8333): take the store's peer and pod
+   * port from `Platform.kubeflow('1.11').kubeflow.objectStore` there. Only ever a connection target
    * here: its service account (the namespace default) appears in no policy.
    */
   public static minio(options: KubeflowComponentOptions = {}): Peer {

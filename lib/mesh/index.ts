@@ -1,6 +1,6 @@
 // The public API of lib/mesh: named exports only; internal helpers are imported by deep path.
 export { istioPrincipal, istioSource, IstioAuthorizationRenderer } from './istio-renderer';
-export { istioIngressGateway } from './istio-peers';
+export { istioIngressGateway, istioClusterLocalGateway } from './istio-peers';
 export type { IstioIngressGatewayOptions } from './istio-peers';
 export { MeshMode, MeshNamespace } from './mesh-namespace';
 export type { MutualTlsHost, MeshNamespaceProps } from './mesh-namespace';

@@ -22,3 +22,20 @@ export function istioIngressGateway(options: IstioIngressGatewayOptions = {}): P
     podLabels: options.podLabels ?? { app: 'istio-ingressgateway', istio: 'ingressgateway' },
   });
 }
+
+/**
+ * The pods behind Knative's `knative-local-gateway` Service in a Kubeflow install: the Istio
+ * cluster-local gateway (`app`/`istio: cluster-local-gateway`, service account
+ * `cluster-local-gateway-service-account`). kubeflow/manifests v1.9.0-v1.11.0,
+ * common/knative/knative-serving/overlays/gateways/patches/gateway-selector-in-istio-system.yaml
+ * points knative-local-gateway there, and common/istio/cluster-local-gateway/base/cluster-local-gateway.yaml
+ * defines the pods: KServe's in-cluster requests pass through them, not the ingress gateway.
+ */
+export function istioClusterLocalGateway(options: IstioIngressGatewayOptions = {}): Peer {
+  return Peer.externalWorkload({
+    name: 'cluster-local-gateway',
+    namespace: options.namespace ?? 'istio-system',
+    serviceAccount: options.serviceAccount ?? 'cluster-local-gateway-service-account',
+    podLabels: options.podLabels ?? { app: 'cluster-local-gateway', istio: 'cluster-local-gateway' },
+  });
+}

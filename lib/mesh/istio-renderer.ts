@@ -16,9 +16,14 @@ export function istioSource(peer: Peer, trustDomain = 'cluster.local'): istio.Au
   switch (d.kind) {
     case 'workload': return { principals: [istioPrincipal(d.workload.namespace, d.workload.serviceAccountName, trustDomain)] };
     case 'external': return { principals: [istioPrincipal(d.namespace, d.serviceAccount, trustDomain)] };
-    // An AuthorizationPolicy cannot select source pods by label: the whole namespace is admitted
-    // here, the NetworkPolicy still narrows it to the labelled pods.
-    case 'namespace': return { namespaces: [d.namespace] };
+    // Sidecar-less pods send plain text: `namespaces` and `principals` match only mTLS peers
+    // (istio/api 1.24.6, security/v1beta1/authorization_policy.proto, Source: "This field requires
+    // mTLS enabled"). `notPrincipals: ["*"]` matches exactly the requests without a peer identity;
+    // the NetworkPolicy narrows them to the namespace and labels.
+    case 'namespace': if (d.withoutSidecar) return { notPrincipals: ['*'] };
+      // An AuthorizationPolicy cannot select source pods by label: the whole namespace is admitted
+      // here, the NetworkPolicy still narrows it to the labelled pods.
+      return { namespaces: [d.namespace] };
     case 'cidr': return { ipBlocks: [d.cidr] };
   }
 }

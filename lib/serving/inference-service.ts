@@ -5,7 +5,7 @@ import { ConnectionGraph, IWorkload, Peer } from '../core/connections';
 import { standardLabels } from '../core/labels';
 import { Port } from '../core/port';
 import { ResourceRequirements, renderResources } from '../core/resources';
-import { istioIngressGateway } from '../mesh/istio-peers';
+import { istioClusterLocalGateway } from '../mesh/istio-peers';
 import { checkDnsLabel, checkInteger, describeConstruct, invalid, ValidationError } from '../core/validate';
 import { ModelLocation } from './model-location';
 import { ModelStorageCredentials } from './storage-credentials';
@@ -15,8 +15,9 @@ import { LibraryConstruct } from '../core/library-construct';
 export interface ServerlessOptions {
   /**
    * The pods behind the Knative local gateway (`knative-local-gateway.istio-system`, port 8081):
-   * in Kubeflow, the Istio ingress gateway pods.
-   * @default istioIngressGateway()
+   * in Kubeflow 1.9-1.11, the Istio cluster-local gateway pods (Kubeflow patches the Service's
+   * selector to them), not the ingress gateway.
+   * @default istioClusterLocalGateway()
    */
   readonly gateway?: Peer;
   /** @default "knative-serving" */
@@ -32,11 +33,11 @@ export class ServingMode {
    */
   public static serverless(options: ServerlessOptions = {}): ServingMode {
     if (options.gateway !== undefined && !(options.gateway instanceof Peer)) {
-      invalid('ServingMode.serverless', 'gateway', 'must be a Peer', typeof options.gateway, 'pass gateway: istioIngressGateway({ namespace: "istio-system" })');
+      invalid('ServingMode.serverless', 'gateway', 'must be a Peer', typeof options.gateway, 'pass gateway: istioClusterLocalGateway({ namespace: "istio-system" })');
     }
     const knative = checkDnsLabel('ServingMode.serverless', 'knativeNamespace', options.knativeNamespace ?? 'knative-serving');
     const knativePeer = (app: string) => Peer.externalWorkload({ name: app, namespace: knative, serviceAccount: 'controller', podLabels: { app } });
-    return new ServingMode('Serverless', options.gateway ?? istioIngressGateway(), knativePeer('activator'), knativePeer('autoscaler'));
+    return new ServingMode('Serverless', options.gateway ?? istioClusterLocalGateway(), knativePeer('activator'), knativePeer('autoscaler'));
   }
   /** A plain Deployment and Service: clients reach the model server's port 8080 directly. */
   public static rawDeployment(): ServingMode {

@@ -144,7 +144,7 @@ export class MlflowSharingHub extends WorkloadComponent {
     store.grantConnect(this, 'mlflow-sharinghub artifact store');
     // SHARINGHUB_URL is the public URL (the browser is redirected to its login), so the server's
     // calls to /api/auth/info and the STAC API go through the ingress controller.
-    ConnectionGraph.of(this).allow(Peer.workload(this), hub.controller, Port.tcp(443), 'mlflow-sharinghub: SharingHub API (auth, projects) at SHARINGHUB_URL');
+    ConnectionGraph.of(this).allow(Peer.workload(this), hub.publicEndpoint, Port.tcp(443), 'mlflow-sharinghub: SharingHub API (auth, projects) at SHARINGHUB_URL');
     if (auth.gitlab) auth.gitlab.gitlab.grantConnect(this, 'mlflow-sharinghub: GitLab API and OAuth');
 
     const { dbEnv, serverEnv } = this.renderEnv(props, name, db, auth);

@@ -35,6 +35,13 @@ export interface SharingHubIngress {
   /** Where the ingress controller runs, for the NetworkPolicy allows. @default Peer.namespace('ingress-nginx') */
   readonly controller?: Peer;
   /**
+   * Where pods of this cluster reach `https://<host>` (MLflow's calls to SHARINGHUB_URL, the smoke
+   * test): the controller pods where public names hairpin inside the cluster, else the load
+   * balancer's addresses (`Platform.publicEndpointPeer` decides).
+   * @default - the controller
+   */
+  readonly publicEndpoint?: Peer;
+  /**
    * Extra annotations.
    * @default - `nginx.ingress.kubernetes.io/proxy-body-size: 10g` (the seed's, for large uploads to the store)
    */
@@ -119,6 +126,8 @@ export class SharingHub extends WorkloadComponent {
   public readonly tlsSecretName: string;
   public readonly ingressClassName: string;
   public readonly controller: Peer;
+  /** Where pods of this cluster reach the public URL (see {@link SharingHubIngress.publicEndpoint}). */
+  public readonly publicEndpoint: Peer;
   public readonly serviceName: string;
   private mlflow?: { type: 'mlflow-sharinghub'; url: string };
 
@@ -133,7 +142,7 @@ export class SharingHub extends WorkloadComponent {
     this.host = checkHostname(this, 'ingress.host', props.ingress.host);
     this.url = `https://${this.host}`;
     this.ingressClassName = checkDnsLabel(this, 'ingress.className', props.ingress.className ?? 'nginx');
-    this.controller = props.ingress.controller ?? Peer.namespace('ingress-nginx');
+    [this.controller, this.publicEndpoint] = this.resolveIngressPeers(props.ingress);
     this.tlsSecretName = props.ingress.tls.secretName(name);
     this.serviceName = name;
 
@@ -151,6 +160,18 @@ export class SharingHub extends WorkloadComponent {
     this.resource = this.renderDeployment(name, replicas, server, configMap.name, () => checksum(YAML.stringify(config())));
     if (replicas > 1) this.workload.addDisruptionBudget(DisruptionBudget.minAvailable(replicas - 1));
     this.renderIngress(props, name);
+  }
+
+  /** The controller pods (Ingress traffic in) and where pods reach the public URL (egress). */
+  private resolveIngressPeers(ingress: SharingHubIngress): [Peer, Peer] {
+    if (ingress.controller !== undefined) {
+      checkInstance(this, 'ingress.controller', ingress.controller, Peer, 'a Peer', 'pass Peer.namespace("ingress-nginx")');
+    }
+    if (ingress.publicEndpoint !== undefined) {
+      checkInstance(this, 'ingress.publicEndpoint', ingress.publicEndpoint, Peer, 'a Peer', 'pass platform.publicEndpointPeer');
+    }
+    const controller = ingress.controller ?? Peer.namespace('ingress-nginx');
+    return [controller, ingress.publicEndpoint ?? controller];
   }
 
   /**
@@ -272,9 +293,6 @@ function checkSharingHubProps(scope: SharingHub, props: SharingHubProps): void {
   }
   checkInstance(scope, 'ingress.tls', props.ingress.tls, IngressTls, 'an IngressTls', 'pass IngressTls.certManagerClusterIssuer("letsencrypt-prod") or IngressTls.existingSecret("sharinghub-tls")');
   checkAnnotations(scope, 'ingress.annotations', props.ingress.annotations);
-  if (props.ingress.controller !== undefined) {
-    checkInstance(scope, 'ingress.controller', props.ingress.controller, Peer, 'a Peer', 'pass Peer.namespace("ingress-nginx")');
-  }
   if (props.store !== undefined) {
     checkInterface(scope, 'store.bucket', props.store.bucket, 's3Uri', 'a bucket (an IBucket)', 'pass bucket: store.bucket("sharinghub")');
     // S3 presigned URLs live at most 7 days (SigV4).

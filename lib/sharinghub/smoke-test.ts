@@ -34,8 +34,8 @@ export class SharingHubSmokeTest extends SmokeTest {
         'pass sharingHub: <SharingHub> and mlflow: <MlflowSharingHub>');
     }
     const hub = props.sharingHub;
-    // Through the ingress controller, like a user.
-    ConnectionGraph.of(this).allow(Peer.workload(this), hub.controller, Port.tcp(443), 'smoke test: SharingHub and /mlflow through the Ingress');
+    // Through the public URL, like a user (the controller pods where names hairpin, else the load balancer).
+    ConnectionGraph.of(this).allow(Peer.workload(this), hub.publicEndpoint, Port.tcp(443), 'smoke test: SharingHub and /mlflow through the Ingress');
     this.renderSmokeTest(props, {
       areaDir: __dirname,
       file: 'smoke-test.sh',

@@ -1,7 +1,7 @@
 import { Construct, IConstruct } from 'constructs';
 import { ExternalEndpoint, parseUrl } from '../core/external-endpoint';
 import { IWorkload, Peer } from '../core/connections';
-import { checkHost, checkInstance, checkS3BucketName, checkSecretValue, invalid } from '../core/validate';
+import { checkHost, checkInstance, checkInteger, checkS3BucketName, checkSecretValue, invalid } from '../core/validate';
 import { SecretValue } from '../core/secret-value';
 import { checkFactoryProps } from '../core/props-guard';
 
@@ -72,6 +72,12 @@ export interface ExistingObjectStoreProps {
    * @default Peer.cidr('<ip>/32') for an IPv4 endpoint, else Peer.anyAddress(); both on the endpoint's port
    */
   readonly peer?: Peer;
+  /**
+   * The port the peer's pods listen on, when the endpoint's Service forwards its port to another
+   * (Kubeflow 1.11's `minio-service` 9000 -> SeaweedFS 8333): NetworkPolicies see the pod's port.
+   * @default - the endpoint's port
+   */
+  readonly peerPort?: number;
 }
 
 class ExistingObjectStore extends ExternalEndpoint implements IObjectStore {
@@ -95,7 +101,8 @@ class ExistingObjectStore extends ExternalEndpoint implements IObjectStore {
     this.region = checkRegionName(this, 'region', props.region ?? 'us-east-1');
     this.credentials = props.credentials;
     // An IPv4 endpoint gets exactly that address; a host name can resolve anywhere (set `peer` to narrow it).
-    this.reachAt(props.peer ?? Peer.host(url.hostname), port);
+    const peerPort = props.peerPort === undefined ? port : checkInteger(this, 'peerPort', props.peerPort, 1, 65535);
+    this.reachAt(props.peer ?? Peer.host(url.hostname), peerPort);
   }
 
   public bucket(name: string): IBucket {

@@ -26,3 +26,5 @@ export { cell as markdownTableCell } from './app-readme';
 export { writeOutputFiles } from './output-files';
 export { diffTrees, formatMarkdown, formatText, readTreeFromDir, readTreeFromGit, MARKDOWN_MARKER } from './diff';
 export type { DistDiff, FieldChange, FileTree, ObjectDiff } from './diff';
+export { reachabilityReport, checkReachability, formatReachabilityReport, explainApp } from './reachability-check';
+export type { FlowReport, ReachabilityReport } from './reachability-check';

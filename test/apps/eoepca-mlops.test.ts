@@ -61,14 +61,16 @@ describe('apps/eoepca-mlops (seed 000)', () => {
   it('declares exactly the seed\'s connections', () => {
     const edges = ConnectionGraph.of(seed.app).connections.map((c) => `${c.from} -> ${c.to}:${c.port.number}`);
     expect(edges.sort()).toEqual([
+      // SharingHub's API at SHARINGHUB_URL and the S3 endpoint minio.<domain>, both behind the ingress
+      // controller, which runs behind an external load balancer (EOEPCA's ingress guide): public names
+      // do not hairpin, so egress goes to the load balancer's addresses (any, unless the platform names them).
+      'mlflow-sharinghub (sharinghub) -> 0.0.0.0/0:443',
       'mlflow-sharinghub (sharinghub) -> mlflow-postgres (sharinghub):5432',
-      // SharingHub's API at SHARINGHUB_URL and the S3 endpoint minio.<domain>, both behind the ingress.
-      'mlflow-sharinghub (sharinghub) -> namespace ingress-nginx:443',
-      'namespace ingress-nginx -> mlflow-sharinghub (sharinghub):5000',
-      'namespace ingress-nginx -> sharinghub (sharinghub):8000',
+      'namespace ingress-nginx app.kubernetes.io/component=controller,app.kubernetes.io/name=ingress-nginx -> mlflow-sharinghub (sharinghub):5000',
+      'namespace ingress-nginx app.kubernetes.io/component=controller,app.kubernetes.io/name=ingress-nginx -> sharinghub (sharinghub):8000',
       // GitLab (gitlab.<domain>) and S3 (minio.<domain>), both behind the ingress.
-      'sharinghub (sharinghub) -> namespace ingress-nginx:443',
-      'sharinghub-smoke-test (sharinghub) -> namespace ingress-nginx:443',
+      'sharinghub (sharinghub) -> 0.0.0.0/0:443',
+      'sharinghub-smoke-test (sharinghub) -> 0.0.0.0/0:443',
     ]);
   });
 

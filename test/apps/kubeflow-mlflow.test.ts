@@ -83,6 +83,9 @@ describe('apps/kubeflow-mlflow (seed 004)', () => {
     expect(sources(find(objs, 'AuthorizationPolicy', 'mlflow-ingress'))).toEqual([
       { principals: [principal('istio-system', 'istio-ingressgateway-service-account')] },
       { namespaces: [PROFILE] },
+      // Kubeflow Pipelines run pods have no sidecar: admitted as requests without a peer identity
+      // (the NetworkPolicy above narrows them to the profile).
+      { notPrincipals: ['*'] },
     ]);
     // Unlike the seed's allow-mlflow-all-sources: no rule without a source.
     expect(ofKind(objs, 'AuthorizationPolicy').flatMap((p) => p.spec.rules ?? []).every((r: any) => r.from?.length)).toBe(true);

@@ -114,13 +114,15 @@ describe('thinkube-mlflow (seed 003)', () => {
     const np = (name: string) => find(objs, 'NetworkPolicy', name).spec;
     expect(np('mlflow-ingress').ingress).toEqual([
       { from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/component': 'smoke-test', 'app.kubernetes.io/instance': 'mlflow-smoke-test', 'app.kubernetes.io/name': 'mlflow' } } }], ports: [{ port: 5000, protocol: 'TCP' }] },
-      { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress' } } }], ports: [{ port: 5000, protocol: 'TCP' }] },
+      { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress' } }, podSelector: { matchLabels: { 'app.kubernetes.io/component': 'controller', 'app.kubernetes.io/name': 'ingress-nginx' } } }], ports: [{ port: 5000, protocol: 'TCP' }] },
     ]);
     expect(np('mlflow-smoke-test-egress').egress).toEqual([{ ports: [{ port: 5000, protocol: 'TCP' }], to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/component': 'tracking-server', 'app.kubernetes.io/instance': 'mlflow', 'app.kubernetes.io/name': 'mlflow' } } }] }]);
+    // keycloak.<domain> hairpins to the cluster's own ingress controller, which a 0.0.0.0/0 ipBlock
+    // does not match under Cilium (Canonical Kubernetes): the egress names the controller pods.
     expect(np('mlflow-egress').egress).toEqual([
+      { ports: [{ port: 443, protocol: 'TCP' }], to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress' } }, podSelector: { matchLabels: { 'app.kubernetes.io/component': 'controller', 'app.kubernetes.io/name': 'ingress-nginx' } } }] },
       { ports: [{ port: 5432, protocol: 'TCP' }], to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'postgres' } } }] },
       { ports: [{ port: 8333, protocol: 'TCP' }], to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'seaweedfs' } } }] },
-      { ports: [{ port: 443, protocol: 'TCP' }], to: [{ ipBlock: { cidr: '0.0.0.0/0' } }] },
     ]);
     expect(np('mlflow-db-setup-egress').egress).toEqual([{ ports: [{ port: 5432, protocol: 'TCP' }], to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'postgres' } } }] }]);
     expect(np('mlflow-bucket-setup-egress').egress).toEqual([{ ports: [{ port: 8333, protocol: 'TCP' }], to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'seaweedfs' } } }] }]);

@@ -61,7 +61,8 @@ describe('InferenceService (the seed\'s bankchurn-model)', () => {
     expect(ingress.spec.podSelector).toEqual({ matchLabels: { 'serving.kserve.io/inferenceservice': 'bankchurn-model' } });
     const ns = (n: string) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': n } } });
     expect(ingress.spec.ingress).toEqual([
-      { from: [{ ...ns('istio-system'), podSelector: { matchLabels: { app: 'istio-ingressgateway', istio: 'ingressgateway' } } }], ports: [{ protocol: 'TCP', port: 8012 }] },
+      // Kubeflow 1.9-1.11: knative-local-gateway is served by the cluster-local gateway pods.
+      { from: [{ ...ns('istio-system'), podSelector: { matchLabels: { app: 'cluster-local-gateway', istio: 'cluster-local-gateway' } } }], ports: [{ protocol: 'TCP', port: 8012 }] },
       { from: [{ ...ns('knative-serving'), podSelector: { matchLabels: { app: 'activator' } } }], ports: [{ protocol: 'TCP', port: 8012 }] },
       { from: [{ ...ns('knative-serving'), podSelector: { matchLabels: { app: 'autoscaler' } } }], ports: [{ protocol: 'TCP', port: 9090 }] },
     ]);
@@ -131,7 +132,7 @@ describe('InferenceService in a mesh namespace', () => {
     expect(allow).toHaveLength(1);
     const principals = allow[0].spec.rules.flatMap((r: any) => r.from.flatMap((f: any) => f.source.principals ?? []));
     expect(principals.sort()).toEqual([
-      'cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account',
+      'cluster.local/ns/istio-system/sa/cluster-local-gateway-service-account',
       'cluster.local/ns/knative-serving/sa/controller',
       'cluster.local/ns/knative-serving/sa/controller',
     ]);

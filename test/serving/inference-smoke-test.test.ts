@@ -49,7 +49,7 @@ describe('InferenceSmokeTest', () => {
 
   it('its traffic is a declared connection: egress to the Knative gateway, which the predictor admits', () => {
     expect(find(objs, 'NetworkPolicy', 'bankchurn-model-smoke-test-egress').spec.egress).toEqual([{
-      to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'istio-system' } }, podSelector: { matchLabels: { app: 'istio-ingressgateway', istio: 'ingressgateway' } } }],
+      to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'istio-system' } }, podSelector: { matchLabels: { app: 'cluster-local-gateway', istio: 'cluster-local-gateway' } } }],
       ports: [{ protocol: 'TCP', port: 8081 }],
     }]);
   });
