@@ -76,6 +76,21 @@ export interface DatabaseServerEngine<B> {
   readonly image: VersionedImageOptions;
   /** The backup CronJob of `backup` (child `Backup`), created once the server is attached. */
   readonly backup: new (scope: Construct, id: string, props: BackupOptions & { readonly database: DatabaseServer<B>; readonly partOf?: string }) => B;
+  /**
+   * Creates the Job (child `AppSetup`) that makes the application user, its password and its
+   * database match `APP_*` on every sync: the image runs the init script on an empty data
+   * directory only, so without it a rotated Secret would never reach the server.
+   */
+  readonly appSetup: (server: DatabaseServer<B>, id: string, options: AppSetupOptions) => Construct;
+}
+
+/** What a {@link DatabaseServerEngine}'s `appSetup` Job is given. */
+export interface AppSetupOptions {
+  /** The Job and ServiceAccount name: `<server>-app-setup`. */
+  readonly name: string;
+  /** The administrator it logs in as. */
+  readonly admin: DatabaseServerAdmin;
+  readonly partOf?: string;
 }
 
 /** The server pod of a {@link DatabaseServer}, beyond what every server has. */
@@ -119,6 +134,7 @@ export abstract class DatabaseServer<B = unknown> extends StatefulComponent impl
   /** The administrator's password (`superuserPassword`, `rootPassword`). */
   protected readonly adminPassword: SecretValue;
   private readonly serverProps: DatabaseServerProps;
+  private readonly admin: DatabaseServerAdmin;
   private readonly spec: DatabaseServerEngine<B>;
   private readonly storageSize: string;
   private backupJob?: B;
@@ -135,6 +151,7 @@ export abstract class DatabaseServer<B = unknown> extends StatefulComponent impl
     const adminKey = admin.prop.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
     checkSecretValue(this, admin.prop, admin.password, SecretValue, `pass SecretValue.fromSecret("${secret}", "${adminKey}") or an ExternalSecret value`);
     this.adminPassword = admin.password;
+    this.admin = admin;
     if (props.database === null || typeof props.database !== 'object') {
       invalid(this, 'database', 'must be the application database\'s settings { name?, user?, password }', props.database,
         `pass database: { password: SecretValue.fromSecret("${secret}", "password") }`);
@@ -175,7 +192,8 @@ export abstract class DatabaseServer<B = unknown> extends StatefulComponent impl
 
   /**
    * Creates the StatefulSet, its Services, the init scripts' ConfigMap `<name>-initdb` (child
-   * `InitScripts`) and, when `backup` is set, the backup CronJob (child `Backup`).
+   * `InitScripts`), the app-setup Job `<name>-app-setup` (child `AppSetup`) and, when `backup` is
+   * set, the backup CronJob (child `Backup`).
    */
   protected attachServer(pod: DatabaseServerPod): void {
     const props = this.serverProps;
@@ -218,6 +236,7 @@ export abstract class DatabaseServer<B = unknown> extends StatefulComponent impl
       metadata: { name: `${instance}-initdb`, labels: this.workload.labels },
       data: { '10-app-database.sh': readScript(__dirname, pod.initScript) },
     });
+    this.spec.appSetup(this, 'AppSetup', { name: `${instance}-app-setup`, admin: this.admin, partOf: props.partOf });
     if (props.backup !== undefined) {
       this.backupJob = new this.spec.backup(this, 'Backup', { database: this, ...props.backup, partOf: props.partOf });
     }

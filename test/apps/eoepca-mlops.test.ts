@@ -61,6 +61,7 @@ describe('apps/eoepca-mlops (seed 000)', () => {
   it('declares exactly the seed\'s connections', () => {
     const edges = ConnectionGraph.of(seed.app).connections.map((c) => `${c.from} -> ${c.to}:${c.port.number}`);
     expect(edges.sort()).toEqual([
+      'mlflow-postgres-app-setup (sharinghub) -> mlflow-postgres (sharinghub):5432',
       'mlflow-sharinghub (sharinghub) -> mlflow-postgres (sharinghub):5432',
       // SharingHub's API at SHARINGHUB_URL and the S3 endpoint minio.<domain>, both behind the ingress.
       'mlflow-sharinghub (sharinghub) -> namespace ingress-nginx:443',
