@@ -121,7 +121,8 @@ export interface DatabaseServerPod {
  * A single-instance SQL server this app runs from an official image (`Postgres`, `Mysql`): a
  * StatefulSet with a `data` volumeClaimTemplate that is retained, a Service on the engine's port,
  * probes every 5/10 s, and on first start the application database and user, created by an init
- * script in the ConfigMap `<name>-initdb` from `APP_DATABASE`, `APP_USER` and `APP_PASSWORD`.
+ * script in the ConfigMap `<name>-initdb` from `APP_DATABASE`, `APP_USER` and `APP_PASSWORD`, then
+ * kept in step with them (a rotated password included) by the engine's app-setup Job on every sync.
  * A subclass checks its engine's own props and calls {@link attachServer} with its pod.
  */
 export abstract class DatabaseServer<B = unknown> extends StatefulComponent implements IDatabase {

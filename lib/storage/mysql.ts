@@ -43,7 +43,9 @@ const MYSQL: DatabaseServerEngine<MysqlBackup> = {
  * 3306, and a database and a user with rights on it alone, both from secret references: created on
  * first start (an init script the image's entrypoint sources) and kept in step on every sync by a
  * {@link MysqlDatabaseSetup} Job `<name>-app-setup` as root, so rotating the user's password is:
- * change the Secret, sync, restart the clients. Pod Security "restricted", read-only
+ * change the Secret, sync, restart the clients. The root password, too, is set on first start only:
+ * change it with `ALTER USER` before its Secret, or the Job fails and the sync stops before the
+ * servers. Pod Security "restricted", read-only
  * root filesystem (socket, tmp and secure-file-priv directories are sized emptyDirs), and
  * `mysqladmin ping` probes that carry no password. For high availability use an operator (MySQL
  * Operator, Percona) or a managed service and `Database.fromExisting`.
