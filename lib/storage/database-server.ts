@@ -76,6 +76,21 @@ export interface DatabaseServerEngine<B> {
   readonly image: VersionedImageOptions;
   /** The backup CronJob of `backup` (child `Backup`), created once the server is attached. */
   readonly backup: new (scope: Construct, id: string, props: BackupOptions & { readonly database: DatabaseServer<B>; readonly partOf?: string }) => B;
+  /**
+   * Creates the Job (child `AppSetup`) that makes the application user, its password and its
+   * database match `APP_*` on every sync: the image runs the init script on an empty data
+   * directory only, so without it a rotated Secret would never reach the server.
+   */
+  readonly appSetup: (server: DatabaseServer<B>, id: string, options: AppSetupOptions) => Construct;
+}
+
+/** What a {@link DatabaseServerEngine}'s `appSetup` Job is given. */
+export interface AppSetupOptions {
+  /** The Job and ServiceAccount name: `<server>-app-setup`. */
+  readonly name: string;
+  /** The administrator it logs in as. */
+  readonly admin: DatabaseServerAdmin;
+  readonly partOf?: string;
 }
 
 /** The server pod of a {@link DatabaseServer}, beyond what every server has. */
@@ -106,7 +121,8 @@ export interface DatabaseServerPod {
  * A single-instance SQL server this app runs from an official image (`Postgres`, `Mysql`): a
  * StatefulSet with a `data` volumeClaimTemplate that is retained, a Service on the engine's port,
  * probes every 5/10 s, and on first start the application database and user, created by an init
- * script in the ConfigMap `<name>-initdb` from `APP_DATABASE`, `APP_USER` and `APP_PASSWORD`.
+ * script in the ConfigMap `<name>-initdb` from `APP_DATABASE`, `APP_USER` and `APP_PASSWORD`, then
+ * kept in step with them (a rotated password included) by the engine's app-setup Job on every sync.
  * A subclass checks its engine's own props and calls {@link attachServer} with its pod.
  */
 export abstract class DatabaseServer<B = unknown> extends StatefulComponent implements IDatabase {
@@ -119,6 +135,7 @@ export abstract class DatabaseServer<B = unknown> extends StatefulComponent impl
   /** The administrator's password (`superuserPassword`, `rootPassword`). */
   protected readonly adminPassword: SecretValue;
   private readonly serverProps: DatabaseServerProps;
+  private readonly admin: DatabaseServerAdmin;
   private readonly spec: DatabaseServerEngine<B>;
   private readonly storageSize: string;
   private backupJob?: B;
@@ -135,6 +152,7 @@ export abstract class DatabaseServer<B = unknown> extends StatefulComponent impl
     const adminKey = admin.prop.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
     checkSecretValue(this, admin.prop, admin.password, SecretValue, `pass SecretValue.fromSecret("${secret}", "${adminKey}") or an ExternalSecret value`);
     this.adminPassword = admin.password;
+    this.admin = admin;
     if (props.database === null || typeof props.database !== 'object') {
       invalid(this, 'database', 'must be the application database\'s settings { name?, user?, password }', props.database,
         `pass database: { password: SecretValue.fromSecret("${secret}", "password") }`);
@@ -175,7 +193,8 @@ export abstract class DatabaseServer<B = unknown> extends StatefulComponent impl
 
   /**
    * Creates the StatefulSet, its Services, the init scripts' ConfigMap `<name>-initdb` (child
-   * `InitScripts`) and, when `backup` is set, the backup CronJob (child `Backup`).
+   * `InitScripts`), the app-setup Job `<name>-app-setup` (child `AppSetup`) and, when `backup` is
+   * set, the backup CronJob (child `Backup`).
    */
   protected attachServer(pod: DatabaseServerPod): void {
     const props = this.serverProps;
@@ -218,6 +237,7 @@ export abstract class DatabaseServer<B = unknown> extends StatefulComponent impl
       metadata: { name: `${instance}-initdb`, labels: this.workload.labels },
       data: { '10-app-database.sh': readScript(__dirname, pod.initScript) },
     });
+    this.spec.appSetup(this, 'AppSetup', { name: `${instance}-app-setup`, admin: this.admin, partOf: props.partOf });
     if (props.backup !== undefined) {
       this.backupJob = new this.spec.backup(this, 'Backup', { database: this, ...props.backup, partOf: props.partOf });
     }

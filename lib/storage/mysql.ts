@@ -4,6 +4,7 @@ import { SecretValue } from '../core/secret-value';
 import { DatabaseEngine } from './database';
 import { AppDatabaseProps, DatabaseServer, DatabaseServerEngine, DatabaseServerProps } from './database-server';
 import { MYSQL_RUN_AS, MysqlBackup } from './mysql-backup';
+import { MysqlDatabaseSetup } from './mysql-database-setup';
 
 /** The database and user the application uses (created on first start). */
 export type MysqlDatabaseProps = AppDatabaseProps;
@@ -27,13 +28,24 @@ const MYSQL: DatabaseServerEngine<MysqlBackup> = {
     imageOf: (v) => `mysql:${v}`,
   },
   backup: MysqlBackup,
+  // The image runs /docker-entrypoint-initdb.d only when $DATADIR/mysql is missing, and creates
+  // root@'%' (MYSQL_ROOT_HOST defaults to "%") with MYSQL_ROOT_PASSWORD (docker-library/mysql,
+  // 8.4/docker-entrypoint.sh at 6ea5fc5, docker_setup_env, docker_setup_db and _main): the
+  // MysqlDatabaseSetup Job (CREATE ... IF NOT EXISTS, ALTER USER, GRANT) runs on every sync as that root.
+  appSetup: (server, id, o) => new MysqlDatabaseSetup(server, id, {
+    database: server, adminUser: o.admin.user, adminPassword: o.admin.password, name: o.name, partOf: o.partOf,
+  }),
 };
 
 /**
  * A single-instance MySQL (the official image, 8.4 LTS by default) for Kubeflow Pipelines-style
  * deployments that standardise on MySQL: a StatefulSet with a volumeClaimTemplate, a Service on
- * 3306, and on first start a database and a user with rights on it alone, both from secret
- * references (an init script the image's entrypoint sources). Pod Security "restricted", read-only
+ * 3306, and a database and a user with rights on it alone, both from secret references: created on
+ * first start (an init script the image's entrypoint sources) and kept in step on every sync by a
+ * {@link MysqlDatabaseSetup} Job `<name>-app-setup` as root, so rotating the user's password is:
+ * change the Secret, sync, restart the clients. The root password, too, is set on first start only:
+ * change it with `ALTER USER` before its Secret, or the Job fails and the sync stops before the
+ * servers. Pod Security "restricted", read-only
  * root filesystem (socket, tmp and secure-file-priv directories are sized emptyDirs), and
  * `mysqladmin ping` probes that carry no password. For high availability use an operator (MySQL
  * Operator, Percona) or a managed service and `Database.fromExisting`.

@@ -5,6 +5,7 @@ import { SecretValue } from '../core/secret-value';
 import { invalid } from '../core/validate';
 import { DatabaseEngine } from './database';
 import { AppDatabaseProps, DatabaseServer, DatabaseServerEngine, DatabaseServerProps } from './database-server';
+import { PostgresAppSetup } from './postgres-app-setup';
 import { POSTGRES_RUN_AS, PostgresBackup } from './postgres-backup';
 
 /** The database and role the application uses (created on first start). */
@@ -27,13 +28,23 @@ const POSTGRES: DatabaseServerEngine<PostgresBackup> = {
     imageOf: (v) => `postgres:${v}-alpine`,
   },
   backup: PostgresBackup,
+  // The image runs /docker-entrypoint-initdb.d only when $PGDATA/PG_VERSION is missing
+  // (docker-library/postgres, 16/alpine3.22/docker-entrypoint.sh at 2925b19, docker_setup_env and
+  // _main: "only run initialization on an empty data directory"): the Job runs the same script
+  // again on every sync, as the superuser over TCP (the image's pg_hba.conf line
+  // `host all all all <password_encryption>`, pg_setup_hba_conf there).
+  appSetup: (server, id, o) => new PostgresAppSetup(server, id, {
+    server, superuser: o.admin.user, superuserPassword: o.admin.password, name: o.name, partOf: o.partOf,
+  }),
 };
 
 /**
  * A single-instance PostgreSQL: a StatefulSet with a volumeClaimTemplate, a Service on 5432,
- * and on first start a database owned by a non-superuser application role, both taken from
- * secret references. For high availability use an operator (CloudNativePG) and
- * `Database.fromExisting`.
+ * and a database owned by a non-superuser application role, both taken from secret references:
+ * created on first start by an init script, and kept in step on every sync by the Job
+ * `<name>-app-setup` (setup wave), which runs that script again as the superuser, so rotating the
+ * application password is: change the Secret, sync, restart the clients (they read the password
+ * at start). For high availability use an operator (CloudNativePG) and `Database.fromExisting`.
  *
  * Data: the PVC outlives the StatefulSet (`whenDeleted: Retain`): deleting this construct never
  * deletes the database's volume.

@@ -61,6 +61,7 @@ describe('apps/eoepca-mlops (seed 000)', () => {
   it('declares exactly the seed\'s connections', () => {
     const edges = ConnectionGraph.of(seed.app).connections.map((c) => `${c.from} -> ${c.to}:${c.port.number}`);
     expect(edges.sort()).toEqual([
+      'mlflow-postgres-app-setup (sharinghub) -> mlflow-postgres (sharinghub):5432',
       // SharingHub's API at SHARINGHUB_URL and the S3 endpoint minio.<domain>, both behind the ingress
       // controller, which runs behind an external load balancer (EOEPCA's ingress guide): public names
       // do not hairpin, so egress goes to the load balancer's addresses (any, unless the platform names them).

@@ -165,7 +165,7 @@ describe('seed 002: MLflow + MinIO + PostgreSQL', () => {
   it('opens exactly the connections the wiring implies', () => {
     const ingressFrom = (name: string) => get(objs, 'NetworkPolicy', `${name}-ingress`).spec.ingress
       .map((r: any) => `${r.from[0].podSelector.matchLabels['app.kubernetes.io/instance']}:${r.ports.map((p: any) => p.port).join(',')}`);
-    expect(ingressFrom('postgresql')).toEqual(['mlflow:5432', 'postgresql-backup:5432']);
+    expect(ingressFrom('postgresql')).toEqual(['mlflow:5432', 'postgresql-app-setup:5432', 'postgresql-backup:5432']);
     expect(ingressFrom('minio')).toEqual(['minio-backup:9000', 'minio-setup:9000', 'mlflow:9000', 'postgresql-backup:9000']);
     expect(get(objs, 'NetworkPolicy', 'mlflow-ingress').spec.ingress).toEqual([
       // The PostSync smoke test (seed "Verify Installation"), from its own pods only.
@@ -189,6 +189,8 @@ describe('seed 002: MLflow + MinIO + PostgreSQL', () => {
       'mlflow-smoke-test -> mlflow:5000 (mlflow-ingress)',
       'mlflow-smoke-test -> mlflow:5000 (mlflow-smoke-test-egress)',
       'ns:ml-training -> mlflow:5000 (mlflow-ingress)',
+      'postgresql-app-setup -> postgresql:5432 (postgresql-app-setup-egress)',
+      'postgresql-app-setup -> postgresql:5432 (postgresql-ingress)',
       'postgresql-backup -> minio:9000 (minio-ingress)',
       'postgresql-backup -> minio:9000 (postgresql-backup-egress)',
       'postgresql-backup -> postgresql:5432 (postgresql-backup-egress)',

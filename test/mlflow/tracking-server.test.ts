@@ -121,7 +121,9 @@ describe('TrackingServer with defaults', () => {
 
   it('may reach PostgreSQL and MinIO, and they let it in', () => {
     expect(find(objs, 'NetworkPolicy', 'mlflow-egress').spec.egress.map((r: any) => [r.to[0].podSelector.matchLabels['app.kubernetes.io/instance'], r.ports[0].port])).toEqual([['minio', 9000], ['postgresql', 5432]]);
-    expect(find(objs, 'NetworkPolicy', 'postgresql-ingress').spec.ingress).toEqual([{ from: [{ podSelector: { matchLabels: selector } }], ports: [{ protocol: 'TCP', port: 5432 }] }]);
+    // The server and the Postgres's own app-setup Job (test/storage/postgres.test.ts).
+    expect(find(objs, 'NetworkPolicy', 'postgresql-ingress').spec.ingress.map((r: any) => r.from[0].podSelector.matchLabels['app.kubernetes.io/instance'])).toEqual(['mlflow', 'postgresql-app-setup']);
+    expect(find(objs, 'NetworkPolicy', 'postgresql-ingress').spec.ingress).toContainEqual({ from: [{ podSelector: { matchLabels: selector } }], ports: [{ protocol: 'TCP', port: 5432 }] });
     expect(find(objs, 'NetworkPolicy', 'minio-ingress').spec.ingress).toContainEqual({ from: [{ podSelector: { matchLabels: selector } }], ports: [{ protocol: 'TCP', port: 9000 }] });
   });
 

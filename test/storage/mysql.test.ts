@@ -11,6 +11,7 @@ import { ObjectStore } from '../../lib/storage/object-store';
 import { loadValidator } from '../support/schema';
 import { container, envOf, exactly, find, podSpec, secretRef, synthChart } from '../support/synth';
 import { needs } from '../support/tools';
+import { SyncWave, syncWaveOf } from '../../lib/synth/sync-waves';
 
 const temps: string[] = [];
 afterAll(() => temps.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
@@ -39,6 +40,39 @@ describe('Mysql', () => {
       MYSQL_ROOT_PASSWORD: { secretKeyRef: { name: 'mysql', key: 'root' } },
       APP_DATABASE: 'mlflow', APP_USER: 'mlflow',
       APP_PASSWORD: { secretKeyRef: { name: 'mysql', key: 'app' } },
+    });
+  });
+
+  describe('the app-setup Job, which keeps the application user in step with its Secret', () => {
+    const job = find(objs, 'Job', 'mysql-app-setup');
+    const setup = container(job, 'create-database');
+    const labels = (instance: string, component: string) => ({ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'mysql', 'app.kubernetes.io/instance': instance, 'app.kubernetes.io/component': component } } });
+
+    it('runs on every sync, after the StatefulSet is healthy and before the servers', () => {
+      expect(job.metadata.annotations).toEqual({ 'argocd.argoproj.io/hook': 'Sync', 'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation' });
+      expect([syncWaveOf(sts), syncWaveOf(job)]).toEqual([SyncWave.DATA, SyncWave.SETUP]);
+      expect(SyncWave.DATA.value < SyncWave.SETUP.value && SyncWave.SETUP.value < SyncWave.SERVERS.value).toBe(true);
+    });
+
+    it('is the MysqlDatabaseSetup script, as root; both passwords are secretKeyRefs and none is an argument', () => {
+      expect(setup.command).toEqual(['/bin/sh', '/scripts/mysql-create-database.sh']);
+      expect(find(objs, 'ConfigMap', 'mysql-app-setup-script').data['mysql-create-database.sh']).toBe(fs.readFileSync(path.join(SCRIPTS, 'mysql-create-database.sh'), 'utf8'));
+      expect(envOf(setup)).toEqual({
+        DB_HOST: 'mysql.test.svc.cluster.local', DB_PORT: '3306', DB_NAME: 'mlflow', DB_USER: 'mlflow',
+        DB_PASSWORD: { secretKeyRef: { name: 'mysql', key: 'app' } },
+        ADMIN_USER: 'root', MYSQL_PWD: { secretKeyRef: { name: 'mysql', key: 'root' } }, HOME: '/tmp',
+      });
+      expect(setup.args).toBeUndefined();
+      expect(setup.image).toMatch(/^mysql:\d+\.\d+\.\d+$/);
+    });
+
+    it('is Pod Security restricted, with requests and a memory limit, and the graph lets it reach the server alone', () => {
+      expect(podSpec(job).securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 999, seccompProfile: { type: 'RuntimeDefault' } });
+      expect(setup.securityContext).toMatchObject({ runAsNonRoot: true, privileged: false, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+      expect(setup.resources).toEqual({ requests: { cpu: '10m', memory: '64Mi' }, limits: { cpu: '200m', memory: '256Mi' } });
+      expect(find(objs, 'NetworkPolicy', 'mysql-ingress').spec.ingress).toEqual([{ from: [labels('mysql-app-setup', 'database-setup')], ports: [{ protocol: 'TCP', port: 3306 }] }]);
+      expect(find(objs, 'NetworkPolicy', 'mysql-app-setup-egress').spec.egress).toContainEqual({ to: [labels('mysql', 'database')], ports: [{ protocol: 'TCP', port: 3306 }] });
+      expect(loadValidator().validateAll(objs)).toEqual([]);
     });
   });
 

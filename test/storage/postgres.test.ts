@@ -1,6 +1,7 @@
 import { Size } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { Workload } from '../../lib/core/workload';
+import { SyncWave, syncWaveOf } from '../../lib/synth/sync-waves';
 import { Postgres, PostgresProps } from '../../lib/storage/postgres';
 import { allContainers, container, envOf, exactly, find, podSpec, secretRef, synthChart } from '../support/synth';
 
@@ -66,11 +67,63 @@ describe('Postgres', () => {
     expect(podSpec(sts).securityContext).toMatchObject({ runAsUser: 70, fsGroup: 70 });
   });
 
-  it('allows only declared clients in, on 5432', () => {
-    expect(find(objs, 'NetworkPolicy', 'postgresql-ingress').spec.ingress).toEqual([{
-      from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'app', 'app.kubernetes.io/instance': 'app', 'app.kubernetes.io/component': 'client' } } }],
+  it('allows only declared clients in, on 5432: the app and the app-setup Job (declared by the Postgres itself)', () => {
+    const from = (name: string, instance: string, component: string) => ({
+      from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': name, 'app.kubernetes.io/instance': instance, 'app.kubernetes.io/component': component } } }],
       ports: [{ protocol: 'TCP', port: 5432 }],
-    }]);
+    });
+    expect(find(objs, 'NetworkPolicy', 'postgresql-ingress').spec.ingress).toEqual([
+      from('app', 'app', 'client'), from('postgresql', 'postgresql-app-setup', 'database-setup'),
+    ]);
+  });
+
+  describe('the app-setup Job, which keeps the application role in step with its Secret', () => {
+    const job = find(objs, 'Job', 'postgresql-app-setup');
+    const c = container(job, 'app-setup');
+    const initdb = find(objs, 'ConfigMap', 'postgresql-initdb').data['10-app-database.sh'];
+
+    it('runs on every sync, after the StatefulSet is healthy and before the servers', () => {
+      expect(job.metadata.annotations).toEqual({ 'argocd.argoproj.io/hook': 'Sync', 'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation' });
+      expect(syncWaveOf(job)).toBe(SyncWave.SETUP);
+      expect(syncWaveOf(sts)).toBe(SyncWave.DATA);
+      expect(SyncWave.DATA.value).toBeLessThan(SyncWave.SETUP.value);
+      expect(SyncWave.SETUP.value).toBeLessThan(SyncWave.SERVERS.value);
+    });
+
+    it('runs the StatefulSet\'s own init script (the same text), with the server\'s pinned image', () => {
+      expect(c.image).toBe('postgres:16.15-alpine');
+      expect(c.command).toEqual(['/bin/sh', '/scripts/postgres-app-setup.sh']);
+      const files = find(objs, 'ConfigMap', 'postgresql-app-setup-script').data;
+      expect(Object.keys(files).sort()).toEqual(['initdb-app-database.sh', 'lib-wait.sh', 'postgres-app-setup.sh']);
+      expect(files['initdb-app-database.sh']).toBe(initdb);
+      expect(initdb).toContain('ALTER ROLE :"app_user" WITH LOGIN PASSWORD :\'app_password\';');
+    });
+
+    it('gets both passwords from secretKeyRefs in the variables psql reads; none is an argument', () => {
+      const env = envOf(c);
+      expect(env).toEqual({
+        PGHOST: 'postgresql.test.svc.cluster.local', PGPORT: '5432', PGDATABASE: 'postgres', PGUSER: 'postgres',
+        PGPASSWORD: { secretKeyRef: { name: 'postgresql-credentials', key: 'superuser-password' } },
+        PGCONNECT_TIMEOUT: '10', APP_DATABASE: 'mlflow', APP_USER: 'mlflow',
+        APP_PASSWORD: { secretKeyRef: { name: 'postgresql-credentials', key: 'mlflow-password' } },
+      });
+      expect(c.args).toBeUndefined();
+      expect(JSON.stringify(c.command)).not.toMatch(/password/i);
+    });
+
+    it('is Pod Security restricted, with requests and a memory limit, and may reach only the server', () => {
+      expect(podSpec(job).securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 70, seccompProfile: { type: 'RuntimeDefault' } });
+      expect(c.securityContext).toEqual({
+        runAsNonRoot: true, runAsUser: 70, runAsGroup: 70, privileged: false, allowPrivilegeEscalation: false,
+        readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' },
+      });
+      expect(c.resources).toEqual({ requests: { cpu: '10m', memory: '32Mi' }, limits: { cpu: '200m', memory: '128Mi' } });
+      expect(podSpec(job).automountServiceAccountToken).toBe(false);
+      expect(find(objs, 'NetworkPolicy', 'postgresql-app-setup-egress').spec.egress).toContainEqual({
+        to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'postgresql', 'app.kubernetes.io/instance': 'postgresql', 'app.kubernetes.io/component': 'database' } } }],
+        ports: [{ protocol: 'TCP', port: 5432 }],
+      });
+    });
   });
 
   it('labels everything as part of the platform', () => {

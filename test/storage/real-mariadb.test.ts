@@ -3,6 +3,8 @@
  * temporary directory, test/support/db-servers.ts), each run with the environment its container
  * renders (secret references replaced by test values, the host and port by the real server's):
  *   - mysql-initdb-app.sh (the Mysql StatefulSet's init script), sourced as the image's entrypoint does,
+ *   - the Mysql app-setup Job (mysql-create-database.sh as root, every sync) after the application
+ *     Secret is rotated: the new password logs in, the old one fails, the data stays,
  *   - mysql-create-database.sh (the MysqlDatabaseSetup Job) and its re-run with a rotated secret,
  *   - mysql-dump.sh (the MysqlBackup CronJob) and the documented restore into a fresh database,
  *   - write_db_credentials.py's option file, read by the MariaDB client.
@@ -45,6 +47,8 @@ const APP_PW = ` app pw:with\\back"slash'quote#; `;
 const KF_PW = 'kf pw:1 \'q\' "d" \\n';
 const KF_PW_ROTATED = 'kf pw:2 rotated \\\'';
 const ADMIN_PW = 'admin pw \'"\\';
+const APP_PW_ROTATED = ' app pw:2 rotated \\\' "; ';
+const ROOT_PW = 'root pw:\\ \'q\' "d"';
 /** A SQL string literal with backslash escapes (MariaDB's default sql_mode). */
 const lit = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 const sts = find(objs, 'StatefulSet', 'mysql');
@@ -54,7 +58,7 @@ describe.skipIf(!needs('mariadb'))('the rendered MySQL scripts against a real Ma
   let work: string;
   let shims: ReturnType<typeof shimDir>;
   const secrets = (): Record<string, string> => ({
-    'mysql/app': APP_PW, 'mysql/root': 'unused-root', 'mlflow-kf-db/password': KF_PW, 'mysql-secret/password': ADMIN_PW,
+    'mysql/app': APP_PW, 'mysql/root': ROOT_PW, 'mlflow-kf-db/password': KF_PW, 'mysql-secret/password': ADMIN_PW,
     's3/id': 'test-key-id', 's3/key': 'test-secret-key',
   });
 
@@ -111,6 +115,59 @@ describe.skipIf(!needs('mariadb'))('the rendered MySQL scripts against a real Ma
       expect(db.sql("SHOW GRANTS FOR 'mlflow'@'%'").split('\n').filter(Boolean).map((l) => l.replace(/ IDENTIFIED BY PASSWORD '[^']*'/, ''))).toEqual([
         "GRANT USAGE ON *.* TO `mlflow`@`%`", 'GRANT ALL PRIVILEGES ON `mlflow`.* TO `mlflow`@`%`',
       ]);
+    });
+  });
+
+  describe('the Mysql app-setup Job (mysql-create-database.sh as root, every sync): rotating the application password', () => {
+    const job = find(objs, 'Job', 'mysql-app-setup');
+    const c = container(job, 'create-database');
+
+    beforeAll(() => {
+      // What the image's entrypoint creates on first start (MYSQL_ROOT_HOST defaults to "%"):
+      // root@'%' with MYSQL_ROOT_PASSWORD and every privilege. mariadb-install-db also creates
+      // root@127.0.0.1, root@::1 and root@<hostname> without a password, which the MySQL image
+      // does not have and which would match before '%': they go.
+      for (const host of db.sql("SELECT host FROM mysql.user WHERE user = 'root' AND host <> 'localhost'").split('\n').filter(Boolean)) {
+        db.sql(`DROP USER 'root'@${lit(host)}`);
+      }
+      db.sql(`CREATE USER 'root'@'%' IDENTIFIED BY ${lit(ROOT_PW)}; GRANT ALL PRIVILEGES ON *.* TO 'root'@'%' WITH GRANT OPTION;`);
+    });
+    const sync = (values: Record<string, string>) => {
+      const dir = mount(podSpec(job).volumes.find((v: any) => v.configMap).configMap.name);
+      return run([c.command[0], path.join(dir, path.basename(c.command[1]))],
+        resolveEnv(c, { ...secrets(), ...values }, { ...tcp(), HOME: work, WAIT_ATTEMPTS: '2', WAIT_INTERVAL: '0' }));
+    };
+
+    it('after the Secret changes, the next sync gives the user the new password: the new one logs in, the old one fails, the data stays', () => {
+      expect(db.canLogin('mlflow', APP_PW, 'mlflow')).toBe(true);
+      db.sql("CREATE TABLE before_rotation (v varchar(20)); INSERT INTO before_rotation VALUES ('kept')", 'mlflow');
+
+      const rotated = sync({ 'mysql/app': APP_PW_ROTATED });
+      expect(rotated.stderr).toBe('');
+      expect(rotated.status).toBe(0);
+      expect(rotated.stdout).toContain(`database mlflow and user mlflow are in place on 127.0.0.1:${db.port}\n`);
+      expect(db.canLogin('mlflow', APP_PW_ROTATED, 'mlflow')).toBe(true);
+      expect(db.canLogin('mlflow', APP_PW, 'mlflow')).toBe(false);
+      expect(db.sql('SELECT v FROM before_rotation', 'mlflow')).toBe('kept\n');
+      expect(db.sql("SHOW GRANTS FOR 'mlflow'@'%'").split('\n').filter(Boolean).map((l) => l.replace(/ IDENTIFIED BY PASSWORD '[^']*'/, ''))).toEqual([
+        'GRANT USAGE ON *.* TO `mlflow`@`%`', 'GRANT ALL PRIVILEGES ON `mlflow`.* TO `mlflow`@`%`',
+      ]);
+
+      // Rotated back (the tests below use the first password): the Job follows the Secret both ways.
+      const back = sync({});
+      expect(back.status).toBe(0);
+      expect(db.canLogin('mlflow', APP_PW, 'mlflow')).toBe(true);
+      expect(db.canLogin('mlflow', APP_PW_ROTATED, 'mlflow')).toBe(false);
+      expect(db.sql('SELECT v FROM before_rotation', 'mlflow')).toBe('kept\n');
+    });
+
+    it('with a root password the server does not have, it fails and changes nothing', () => {
+      const r = sync({ 'mysql/root': 'not the root pw', 'mysql/app': 'never set' });
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain("Access denied for user 'root'");
+      expect(r.stderr).not.toContain('not the root pw');
+      expect(db.canLogin('mlflow', 'never set', 'mlflow')).toBe(false);
+      expect(db.canLogin('mlflow', APP_PW, 'mlflow')).toBe(true);
     });
   });
 
@@ -231,6 +288,6 @@ describe.skipIf(!needs('mariadb'))('the rendered MySQL scripts against a real Ma
     const calls = fs.readFileSync(path.join(shims.dir, 'calls.log'), 'utf8');
     expect(calls).toMatch(/^mysqldump .*--set-gtid-purged=OFF/m);
     expect(calls).toMatch(/^mysql /m);
-    for (const pw of [APP_PW, KF_PW, KF_PW_ROTATED, ADMIN_PW]) expect(calls).not.toContain(pw);
+    for (const pw of [APP_PW, APP_PW_ROTATED, ROOT_PW, KF_PW, KF_PW_ROTATED, ADMIN_PW]) expect(calls).not.toContain(pw);
   });
 });

@@ -3,6 +3,9 @@
  * directory, test/support/db-servers.ts), each run with the environment its container renders
  * (secret references replaced by test values, the host and port by the real server's):
  *   - initdb-app-database.sh (the Postgres StatefulSet's init script) and its re-run,
+ *   - postgres-app-setup.sh (the Postgres app-setup Job, every sync) after the application Secret
+ *     is rotated: the new password logs in, the old one fails, the data stays; on a server that
+ *     logs every statement, no password reaches its log,
  *   - create-databases.sh (the DatabaseSetup Job) and its re-run with a rotated admin secret,
  *   - write_db_credentials.py (the TrackingServer's db-credentials init container): the pgpass it
  *     writes logs both roles in through libpq, for passwords with spaces, quotes, colons, backslashes,
@@ -51,6 +54,8 @@ const APP_PW = ` app pw:with\\back"slash'quote#: `;
 const AUTH_PW = 'auth:pw\\:\\\\ "x" \'y\'';
 const ADMIN_PW = 'admin pw:1\\';
 const ADMIN_PW_ROTATED = 'admin pw:2 rotated';
+const APP_PW_ROTATED = ` app pw:2 rotated\\'"; `;
+const SU_PW = 'super user pw\\:\'"';
 /** A SQL string literal (standard_conforming_strings: only ' is doubled). */
 const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
@@ -61,9 +66,9 @@ describe.skipIf(!needs('postgres'))('the rendered PostgreSQL scripts against a r
   let pg: RealPostgres;
   let work: string;
   let shims: ReturnType<typeof shimDir>;
-  const secrets = (): Record<string, string> => ({ 'pg/app': APP_PW, 'pg/superuser': 'unused-superuser', 'pg-admin/password': ADMIN_PW, 'auth-db/password': AUTH_PW,
+  const secrets = (): Record<string, string> => ({ 'pg/app': APP_PW, 'pg/superuser': SU_PW, 'pg-admin/password': ADMIN_PW, 'auth-db/password': AUTH_PW,
     's3/id': 'test-key-id', 's3/key': 'test-secret-key', 'mlflow-auth/admin': 'admin-pw', 'mlflow-auth/key': 'flask-key' });
-  const allPasswords = [APP_PW, AUTH_PW, ADMIN_PW, ADMIN_PW_ROTATED];
+  const allPasswords = [APP_PW, AUTH_PW, ADMIN_PW, ADMIN_PW_ROTATED, APP_PW_ROTATED, SU_PW];
 
   beforeAll(async () => {
     pg = await startPostgres();
@@ -111,13 +116,95 @@ describe.skipIf(!needs('postgres'))('the rendered PostgreSQL scripts against a r
       expect(pg.canLogin('outsider', 'outsider', 'postgres')).toBe(true);
     });
 
-    it('is not a rotation: run again with a new secret it fails on the existing role and the old password stays (the image runs it on an empty data directory only)', () => {
+    it('run again with the same secret, it changes nothing and fails nothing (the app-setup Job runs it on every sync)', () => {
       const dir = mount('postgresql-initdb');
-      const r = run(['/bin/bash', path.join(dir, '10-app-database.sh')], resolveEnv(server, { ...secrets(), 'pg/app': 'rotated app pw' }, { PGHOST: pg.dir, PGPORT: String(pg.port) }));
-      expect(r.status).not.toBe(0);
-      expect(r.stderr).toContain('role "mlflow" already exists');
+      const r = run(['/bin/bash', path.join(dir, '10-app-database.sh')], resolveEnv(server, secrets(), { PGHOST: pg.dir, PGPORT: String(pg.port) }));
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
       expect(pg.canLogin('mlflow', APP_PW, 'mlflow')).toBe(true);
-      expect(pg.canLogin('mlflow', 'rotated app pw', 'mlflow')).toBe(false);
+      expect(pg.sql("SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = 'mlflow'")).toBe('mlflow\n');
+    });
+  });
+
+  describe('postgres-app-setup.sh (the Postgres app-setup Job): rotating the application password', () => {
+    const job = find(objs, 'Job', 'postgresql-app-setup');
+    const c = container(job, 'app-setup');
+    const serverLog = () => fs.readFileSync(path.join(pg.dir, 'server.log'), 'utf8');
+
+    beforeAll(async () => {
+      // As the image does with POSTGRES_PASSWORD on first start: the superuser logs in over TCP with it.
+      pg.sql(`ALTER ROLE postgres PASSWORD ${lit(SU_PW)}`);
+      // A server that logs every statement: the Job must still keep the passwords out of its log.
+      pg.sql("ALTER SYSTEM SET log_statement = 'all'");
+      pg.sql('SELECT pg_reload_conf()');
+      for (let i = 0; i < 50 && !serverLog().includes('log-probe'); i++) {
+        pg.sql("SELECT 'log-probe'");
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(serverLog()).toContain("statement: SELECT 'log-probe'");
+    });
+    afterAll(() => {
+      pg.sql('ALTER SYSTEM RESET log_statement');
+      pg.sql('SELECT pg_reload_conf()');
+    });
+
+    const sync = (values: Record<string, string>) => {
+      const dir = mount(podSpec(job).volumes.find((v: any) => v.configMap).configMap.name);
+      return run([c.command[0], path.join(dir, path.basename(c.command[1]))],
+        resolveEnv(c, { ...secrets(), ...values }, { ...tcp, PGPORT: String(pg.port), WAIT_ATTEMPTS: '2', WAIT_INTERVAL: '0' }));
+    };
+
+    it('after the Secret changes, the next sync gives the role the new password: the new one logs in, the old one fails, the data stays', () => {
+      expect(pg.canLogin('mlflow', APP_PW, 'mlflow')).toBe(true);
+      const asApp = (password: string, sql: string) => run(['psql', '-h', '127.0.0.1', '-p', String(pg.port), '-U', 'mlflow', '-d', 'mlflow', '-w', '-v', 'ON_ERROR_STOP=1', '-Atqc', sql], { PGPASSWORD: password });
+      expect(asApp(APP_PW, "CREATE TABLE before_rotation (v text); INSERT INTO before_rotation VALUES ('kept')").stderr).toBe('');
+
+      const rotated = sync({ 'pg/app': APP_PW_ROTATED });
+      expect(rotated.stderr).toBe('');
+      expect(rotated.status).toBe(0);
+      expect(rotated.stdout).toBe(`role mlflow and database mlflow are in place on 127.0.0.1:${pg.port}\n`);
+      expect(pg.canLogin('mlflow', APP_PW_ROTATED, 'mlflow')).toBe(true);
+      expect(pg.canLogin('mlflow', APP_PW, 'mlflow')).toBe(false);
+      expect(asApp(APP_PW_ROTATED, 'SELECT v FROM before_rotation').stdout).toBe('kept\n');
+      expect(pg.sql("SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = 'mlflow'")).toBe('mlflow\n');
+      expect(pg.sql("SELECT rolsuper OR rolcreatedb OR rolcreaterole FROM pg_roles WHERE rolname = 'mlflow'")).toBe('f\n');
+      expect(pg.canLogin('outsider', 'outsider', 'mlflow')).toBe(false);
+
+      // The same Secret again: nothing changes, nothing fails.
+      const again = sync({ 'pg/app': APP_PW_ROTATED });
+      expect(again.status).toBe(0);
+      expect(pg.canLogin('mlflow', APP_PW_ROTATED, 'mlflow')).toBe(true);
+    });
+
+    it('creates the role and the database when they are missing (a data directory restored without them)', () => {
+      // The Job's env names the role and database "mlflow", which exist by now: another pair shows the creation.
+      const dir = mount(podSpec(job).volumes.find((v: any) => v.configMap).configMap.name);
+      const fresh = run([c.command[0], path.join(dir, path.basename(c.command[1]))], {
+        ...resolveEnv(c, secrets(), { ...tcp, PGPORT: String(pg.port), WAIT_ATTEMPTS: '2', WAIT_INTERVAL: '0' }), APP_USER: 'fresh_role', APP_DATABASE: 'fresh_db',
+      });
+      expect(fresh.stderr).toBe('');
+      expect(fresh.status).toBe(0);
+      expect(pg.canLogin('fresh_role', APP_PW, 'fresh_db')).toBe(true);
+      expect(pg.sql("SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = 'fresh_db'")).toBe('fresh_role\n');
+      expect(pg.canLogin('outsider', 'outsider', 'fresh_db')).toBe(false);
+    });
+
+    it('with a superuser password the server does not have, it fails and changes nothing', () => {
+      const r = sync({ 'pg/superuser': 'not the superuser pw', 'pg/app': 'never set' });
+      expect(r.status).not.toBe(0);
+      expect(r.stderr).toContain('password authentication failed for user "postgres"');
+      expect(r.stderr).not.toContain('not the superuser pw');
+      expect(pg.canLogin('mlflow', 'never set', 'mlflow')).toBe(false);
+      expect(pg.canLogin('mlflow', APP_PW_ROTATED, 'mlflow')).toBe(true);
+    });
+
+    it('no password reached the server log, though it logs every statement', () => {
+      const log = serverLog();
+      expect(log).toContain('statement: SELECT');
+      // The server logs a literal with its quotes doubled and backslashes escaped: look for the
+      // Job's statements (quoted identifiers) and for quote-free pieces of each password.
+      expect(log).not.toMatch(/statement: (CREATE|ALTER) ROLE "/);
+      for (const piece of ['pw:2 rotated', 'pw:with', 'super user pw', 'never set', 'not the superuser pw']) expect(log).not.toContain(piece);
     });
   });
 

@@ -28,7 +28,7 @@ describe('dist/<app>/README.md', () => {
     const text = fs.readFileSync(path.join(dist, 'mlflow-minio-postgres', 'README.md'), 'utf8');
     const connections = ConnectionGraph.of(app).connections;
     expect(text).toContain(`\`\`\`mermaid\n${renderMermaid(connections)}\`\`\``);
-    expect(text).toContain('p8("namespace ml-training")');
+    expect(text).toContain('p9("namespace ml-training")');
     expect(text).toContain('-->|"TCP 5432: mlflow backend store"|');
     expect(text).toContain('| Deployment | mlflow | `burakince/mlflow:3.14.0` | 5000 (http) | 2 |');
     // The smoke test is a PostSync hook, run once everything else is healthy: no wave, and said so.

@@ -144,9 +144,9 @@ describe('npm run diff', () => {
     const d = diffTrees(readTreeFromDir(dist), readTreeFromDir(out));
     expect(d.objects.map((o) => [o.change, o.dir, o.title, o.fields.map((f) => [f.path, f.before, f.after])])).toEqual([
       ['changed', 'mlflow-minio-postgres', 'file README.md', [
-        ['line', '"  p8(\\"namespace ml-training\\")"', undefined],
+        ['line', '"  p9(\\"namespace ml-training\\")"', undefined],
         ['line', '"| namespace ml-training | mlflow (mlops) | TCP 5000 | mlflow client |"', undefined],
-        ['line', undefined, '"  p8(\\"namespace ml-research\\")"'],
+        ['line', undefined, '"  p9(\\"namespace ml-research\\")"'],
         ['line', undefined, '"| namespace ml-research | mlflow (mlops) | TCP 5000 | mlflow client |"'],
       ]],
       ['changed', 'mlflow-minio-postgres', 'networking.k8s.io/v1 NetworkPolicy mlops/mlflow-ingress', [
