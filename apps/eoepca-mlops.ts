@@ -7,9 +7,9 @@
  */
 import { App, Chart, Duration, Size } from 'cdk8s';
 import {
-  AppNotes, ExternalSecret, GitLab, GitLabChart, IdentityProvider, IGitLab, IngressTls, invalid, MlflowSharingHub, Namespace, ObjectStore, Peer, Platform, Postgres,
-  SecretStoreRef, SecretValue, SHARINGHUB_GITLAB_SCOPES, SHARINGHUB_OAUTH_CALLBACK_PATH, SHARINGHUB_VERSION, SharingHub, SharingHubAlertType,
-  SharingHubConfigProps, SharingHubSmokeTest, expectRoute,
+  AppNotes, ExternalSecret, GitLab, GitLabChart, IdentityProvider, IGitLab, IngressTls,
+  MlflowSharingHub, Namespace, ObjectStore, Peer, Platform, Postgres, SecretStoreRef, SecretValue,
+  SharingHub, SharingHubAlertType, SharingHubConfigProps, SharingHubSmokeTest, ValidationError,
 } from '../lib';
 
 export interface EoepcaMlopsOptions {
@@ -136,12 +136,12 @@ export function eoepcaMlops(app: App, id: string, options: EoepcaMlopsOptions = 
   const chart = new Chart(app, id, { namespace: NAMESPACE, disableResourceNameHashes: true });
   const domain = options.domain ?? 'example.com';
   if (options.clusterIssuer !== undefined && options.tlsSecret !== undefined) {
-    invalid(chart, 'tlsSecret', 'conflicts with clusterIssuer (the certificate comes from one of them)', options.tlsSecret,
+    ValidationError.invalid(chart, 'tlsSecret', 'conflicts with clusterIssuer (the certificate comes from one of them)', options.tlsSecret,
       'remove clusterIssuer to use the existing secret, or remove tlsSecret to let cert-manager issue it');
   }
   const region = options.s3Region ?? 'us-east-1';
   if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(region)) {
-    invalid(chart, 's3Region', 'must be an S3 region name', region, 'use the region of your S3 endpoint, such as "us-east-1"');
+    ValidationError.invalid(chart, 's3Region', 'must be an S3 region name', region, 'use the region of your S3 endpoint, such as "us-east-1"');
   }
   const tls = options.tlsSecret !== undefined ? IngressTls.existingSecret(options.tlsSecret) : IngressTls.certManagerClusterIssuer(options.clusterIssuer ?? 'letsencrypt-prod');
   const platform = (options.platform ?? Platform.generic({ ingressController: { namespace: options.ingressNamespace ?? 'ingress-nginx' } })).target(chart);
@@ -171,7 +171,7 @@ export function eoepcaMlops(app: App, id: string, options: EoepcaMlopsOptions = 
   let gitlab: IGitLab;
   if (options.deployGitLab) {
     if (options.gitlabUrl !== undefined) {
-      invalid(chart, 'gitlabUrl', 'conflicts with deployGitLab (the deployed GitLab is https://gitlab.<domain>)', options.gitlabUrl, 'remove gitlabUrl or deployGitLab');
+      ValidationError.invalid(chart, 'gitlabUrl', 'conflicts with deployGitLab (the deployed GitLab is https://gitlab.<domain>)', options.gitlabUrl, 'remove gitlabUrl or deployGitLab');
     }
     const gitlabChart = new Chart(app, `${id}-gitlab`, { namespace: 'gitlab', disableResourceNameHashes: true });
     gitlab = new GitLabChart(gitlabChart, 'gitlab', {
@@ -200,13 +200,13 @@ export function eoepcaMlops(app: App, id: string, options: EoepcaMlopsOptions = 
     ingress: { host: `sharinghub.${domain}`, tls, className: options.ingressClassName, controller, publicEndpoint: publicNames },
     sessionSecret: sharinghubSecret.value('session-secret-key'),
     // Created by hand after registering the OAuth application in GitLab (README, step 4), with
-    // the scopes SharingHub asks for (SHARINGHUB_GITLAB_SCOPES), not only the guide's three.
+    // the scopes SharingHub asks for (SharingHub.GITLAB_SCOPES), not only the guide's three.
     oauth: { clientId: SecretValue.fromSecret(SHARINGHUB_OAUTH_SECRET, 'client-id'), clientSecret: SecretValue.fromSecret(SHARINGHUB_OAUTH_SECRET, 'client-secret') },
     config: eoepcaSharingHubConfig(domain),
     store: { bucket: s3.bucket(options.sharinghubBucket ?? 'mlopbb-sharinghub') },
     partOf,
   });
-  AppNotes.of(chart).addDifference(`GitLab OAuth application (the guide's step 4): give it the scopes ${SHARINGHUB_GITLAB_SCOPES.map((x) => `\`${x}\``).join(', ')} and the redirect URI \`${sharinghub.url}${SHARINGHUB_OAUTH_CALLBACK_PATH}\`. The guide lists only \`openid\`, \`read_user\`, \`read_api\`, but SharingHub ${SHARINGHUB_VERSION} asks GitLab for all of these at login, and GitLab refuses a scope the application does not have.`);
+  AppNotes.of(chart).addDifference(`GitLab OAuth application (the guide's step 4): give it the scopes ${SharingHub.GITLAB_SCOPES.map((x) => `\`${x}\``).join(', ')} and the redirect URI \`${sharinghub.url}${SharingHub.OAUTH_CALLBACK_PATH}\`. The guide lists only \`openid\`, \`read_user\`, \`read_api\`, but SharingHub ${SharingHub.VERSION} asks GitLab for all of these at login, and GitLab refuses a scope the application does not have.`);
   const postgres = new Postgres(chart, 'postgres', {
     name: 'mlflow-postgres',
     superuserPassword: pgSecret.value('postgres-password'),
@@ -227,10 +227,10 @@ export function eoepcaMlops(app: App, id: string, options: EoepcaMlopsOptions = 
   new SharingHubSmokeTest(chart, 'smoke-test', { sharingHub: sharinghub, mlflow, partOf });
   // The guide's URLs, as ingress-nginx selects their locations on the shared host.
   const host = `sharinghub.${domain}`;
-  expectRoute(chart, { description: 'browser → SharingHub UI', host, path: '/', service: sharinghub.serviceName });
-  expectRoute(chart, { description: 'browser → SharingHub STAC API', host, path: '/api/stac/', service: sharinghub.serviceName });
-  expectRoute(chart, { description: 'browser → /mlflow redirects to /mlflow/', host, path: '/mlflow', redirect: `https://${host}/mlflow/` });
-  expectRoute(chart, { description: 'browser → MLflow UI under /mlflow/', host, path: '/mlflow/', service: mlflow.workloadName, backendPath: '/' });
-  expectRoute(chart, { description: 'MLflow client → /mlflow/api/2.0/mlflow/experiments/search', host, path: '/mlflow/api/2.0/mlflow/experiments/search', service: mlflow.workloadName, backendPath: '/api/2.0/mlflow/experiments/search' });
+  Platform.expectRoute(chart, { description: 'browser → SharingHub UI', host, path: '/', service: sharinghub.serviceName });
+  Platform.expectRoute(chart, { description: 'browser → SharingHub STAC API', host, path: '/api/stac/', service: sharinghub.serviceName });
+  Platform.expectRoute(chart, { description: 'browser → /mlflow redirects to /mlflow/', host, path: '/mlflow', redirect: `https://${host}/mlflow/` });
+  Platform.expectRoute(chart, { description: 'browser → MLflow UI under /mlflow/', host, path: '/mlflow/', service: mlflow.workloadName, backendPath: '/' });
+  Platform.expectRoute(chart, { description: 'MLflow client → /mlflow/api/2.0/mlflow/experiments/search', host, path: '/mlflow/api/2.0/mlflow/experiments/search', service: mlflow.workloadName, backendPath: '/api/2.0/mlflow/experiments/search' });
   return chart;
 }

@@ -15,10 +15,11 @@
  */
 import { ApiObject, App, Chart, Duration, JsonPatch } from 'cdk8s';
 import {
-  AppNotes, BucketSetup, CentralDashboardLink, ConnectionGraph, Database, DatabaseEngine, EnvValue, ExternalSecret, InferenceService, InferenceSmokeTest,
-  InputSchema, Kubeflow, MeshNamespace, ModelLocation, ModelStorageCredentials, MysqlDatabaseSetup, Namespace, ObjectStore, Peer, PodDefault,
-  Platform, PolicyScope, Port, ProfileAccess, SecretStoreRef, SecretValue, ServingMode, TrackingServer, V2Datatype, VirtualService, checkHostname, expectFlow, invalid,
-  INTERNET,
+  AppNotes, BucketSetup, CentralDashboardLink, ConnectionGraph, Database, DatabaseEngine, EnvValue,
+  ExternalSecret, InferenceService, InferenceSmokeTest, InputSchema, INTERNET, Kubeflow,
+  MeshNamespace, ModelLocation, ModelStorageCredentials, MysqlDatabaseSetup, Namespace, ObjectStore,
+  Peer, Platform, PodDefault, PolicyScope, Port, ProfileAccess, SecretStoreRef, SecretValue,
+  ServingMode, TrackingServer, V2Datatype, ValidationError, VirtualService,
 } from '../lib';
 
 /**
@@ -87,16 +88,16 @@ const NATIVE_SIDECAR = { 'sidecar.istio.io/inject': 'true', 'sidecar.istio.io/na
 
 export function kubeflowMlflow(app: App, id: string, options: KubeflowMlflowOptions = {}): { kubeflow: Chart; profile: Chart } {
   const kf = new Chart(app, id, { namespace: 'kubeflow', disableResourceNameHashes: true });
-  const kubeflowHost = checkHostname(kf, 'kubeflowHost', options.kubeflowHost ?? 'kubeflow.example.com');
+  const kubeflowHost = ValidationError.checkHostname(kf, 'kubeflowHost', options.kubeflowHost ?? 'kubeflow.example.com');
   const profileName = options.profile ?? 'kubeflow-user-example-com';
   if (profileName === 'kubeflow') {
-    invalid(kf, 'profile', 'must be a Kubeflow profile namespace, not "kubeflow" itself', profileName, 'write profile: "kubeflow-user-example-com"');
+    ValidationError.invalid(kf, 'profile', 'must be a Kubeflow profile namespace, not "kubeflow" itself', profileName, 'write profile: "kubeflow-user-example-com"');
   }
   const profile = new Chart(app, `${id}-profile`, { namespace: profileName, disableResourceNameHashes: true });
   const store = SecretStoreRef.cluster(options.secretStore ?? 'platform-secrets');
   const platform = (options.platform ?? Platform.kubeflow('1.10')).target(kf).addProfile(profileName);
   const kubeflowFacts = platform.kubeflow;
-  if (!kubeflowFacts) invalid(kf, 'platform', 'must be a Kubeflow platform', platform.name, "pass platform: Platform.kubeflow('1.10')");
+  if (!kubeflowFacts) ValidationError.invalid(kf, 'platform', 'must be a Kubeflow platform', platform.name, "pass platform: Platform.kubeflow('1.10')");
   const storePeer = { peer: kubeflowFacts.objectStore.peer, peerPort: kubeflowFacts.objectStore.podPort };
 
   // --- namespace kubeflow: shared with Kubeflow, in the mesh -------------------------------------
@@ -166,7 +167,7 @@ export function kubeflowMlflow(app: App, id: string, options: KubeflowMlflowOpti
 
   // Seed "Create Virtual Service", plus the redirect of /mlflow without its slash.
   new VirtualService(kf, 'mlflow-route', { gateway: Kubeflow.gateway({ pods: platform.ingressGateway }), destination: mlflow, pathPrefix: '/mlflow/', timeout: Duration.minutes(5) });
-  expectFlow(kf, 'browser → Istio ingress gateway → /mlflow/', { from: INTERNET, to: platform.ingressGateway, port: Port.tcp(platform.istio!.ingressGateway.port) },
+  Platform.expectFlow(kf, 'browser → Istio ingress gateway → /mlflow/', { from: INTERNET, to: platform.ingressGateway, port: Port.tcp(platform.istio!.ingressGateway.port) },
     { from: platform.ingressGateway, to: mlflow, port: Port.tcp(5000) });
   CentralDashboardLink.mlflow(kf, 'dashboard-link');
   // The seed binds kubeflow-edit here (Secrets, exec); the default is a narrow Role (see ProfileAccess).
@@ -197,7 +198,7 @@ export function kubeflowMlflow(app: App, id: string, options: KubeflowMlflowOpti
   for (const old of ['runId', 'artifactPath'] as const) {
     const value = (served as Record<string, unknown>)[old];
     if (value !== undefined) {
-      invalid(profile, `model.${old}`, 'is no longer an option (MLflow 3 stores a model logged with log_model under models/<model id>/, not in the run\'s artifacts)', value,
+      ValidationError.invalid(profile, `model.${old}`, 'is no longer an option (MLflow 3 stores a model logged with log_model under models/<model id>/, not in the run\'s artifacts)', value,
         'pass model: { experimentId, modelId: "m-..." } with the logged model id from the run page');
     }
   }
@@ -220,7 +221,7 @@ export function kubeflowMlflow(app: App, id: string, options: KubeflowMlflowOpti
     schema: InputSchema.BANK_CHURN,
     expect: [{ shape: [1, 1], datatype: V2Datatype.INT64 }],
   });
-  expectFlow(profile, 'smoke test → cluster-local gateway → predictor', { from: smoke, to: platform.clusterLocalGateway, port: Port.tcp(8081) },
+  Platform.expectFlow(profile, 'smoke test → cluster-local gateway → predictor', { from: smoke, to: platform.clusterLocalGateway, port: Port.tcp(8081) },
     { from: platform.clusterLocalGateway, to: service, port: Port.tcp(8012) });
   return { kubeflow: kf, profile };
 }

@@ -5,8 +5,9 @@
  */
 import { App, Chart, Duration, Size } from 'cdk8s';
 import {
-  BackupDestination, ExternalSecret, invalid, Minio, MinioTopology, Namespace, Peer, Platform, Postgres, Schedule, SecretStoreRef, TrackingServer, TrackingServerIngress,
-  TrackingServerSmokeTest,
+  BackupDestination, ExternalSecret, Minio, MinioTopology, Namespace, Peer, Platform, Postgres,
+  Schedule, SecretStoreRef, TrackingServer, TrackingServerIngress, TrackingServerSmokeTest,
+  ValidationError,
 } from '../lib';
 
 export interface MlflowMinioPostgresOptions {
@@ -99,7 +100,7 @@ export function mlflowMinioPostgres(app: App, id: string, options: MlflowMinioPo
 
   const mlflowClients = options.mlflowClients ?? [Peer.namespace(DEFAULT_MLFLOW_CLIENT_NAMESPACE)];
   if (!Array.isArray(mlflowClients) || (mlflowClients.length === 0 && !options.ingress)) {
-    invalid(chart, 'mlflowClients', 'must admit at least one client of MLflow when there is no ingress', mlflowClients,
+    ValidationError.invalid(chart, 'mlflowClients', 'must admit at least one client of MLflow when there is no ingress', mlflowClients,
       `list the namespaces of your notebooks and training jobs, such as [Peer.namespace('${DEFAULT_MLFLOW_CLIENT_NAMESPACE}')], or set ingress`);
   }
   const server = new TrackingServer(chart, 'mlflow', {

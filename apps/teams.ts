@@ -8,7 +8,7 @@
 import { App, Chart, Size } from 'cdk8s';
 import {
   ConnectionGraph, ContainerAmounts, LimitRange, Peer, ResourceQuota, ResourceQuotaProps,
-  checkDnsLabel, invalid,
+  ValidationError,
 } from '../lib';
 import { ManifestObject, renderAppReadme, renderKustomizeDir, synthObjects, SynthTarget, writeOutputFiles } from '../lib/synth';
 import { mlflowMinioPostgres } from './mlflow-minio-postgres';
@@ -74,8 +74,8 @@ export function teamStack(app: App, team: TeamSpec): Chart {
 function checkTeams(teams: readonly TeamSpec[]): void {
   const seen = new Set<string>();
   teams.forEach((t, i) => {
-    checkDnsLabel('teams', `teams[${i}].name`, t?.name, 63 - 'team--training'.length);
-    if (seen.has(t.name)) invalid('teams', `teams[${i}].name`, 'is used twice', t.name, 'give every team its own name');
+    ValidationError.checkDnsLabel('teams', `teams[${i}].name`, t?.name, 63 - 'team--training'.length);
+    if (seen.has(t.name)) ValidationError.invalid('teams', `teams[${i}].name`, 'is used twice', t.name, 'give every team its own name');
     seen.add(t.name);
   });
 }

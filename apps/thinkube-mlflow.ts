@@ -8,9 +8,10 @@
  */
 import { App, Chart, Size } from 'cdk8s';
 import {
-  BucketSetup, Database, DatabaseEngine, DatabaseSetup, ExternalSecret, IngressTls, KeycloakClientSetup, MlflowAuth, Namespace, ObjectStore,
-  OidcAuthStore, Peer, Platform, SecretStoreRef, expectFlow, INTERNET, Port, StorageClass, AccessMode, TrackingServer, TrackingServerSmokeTest, VolumeClaim, ArtifactRoot, k8s,
-  standardLabels, checkHostname, invalid,
+  AccessMode, ArtifactRoot, BucketSetup, Database, DatabaseEngine, DatabaseSetup, ExternalSecret,
+  IngressTls, INTERNET, k8s, KeycloakClientSetup, Labels, MlflowAuth, Namespace, ObjectStore,
+  OidcAuthStore, Peer, Platform, Port, SecretStoreRef, StorageClass, TrackingServer,
+  TrackingServerSmokeTest, ValidationError, VolumeClaim,
 } from '../lib';
 import { stringifyYaml } from '../lib/synth';
 
@@ -68,7 +69,7 @@ export const MLFLOW_AUTOMATION_CLIENT = 'mlflow-automation';
 export function thinkubeMlflow(app: App, id: string, options: ThinkubeMlflowOptions = {}): Chart {
   const namespace = options.namespace ?? 'mlflow';
   const chart = new Chart(app, id, { namespace, disableResourceNameHashes: true });
-  const domain = checkHostname(chart, 'domain', options.domain ?? 'example.com');
+  const domain = ValidationError.checkHostname(chart, 'domain', options.domain ?? 'example.com');
   const host = `mlflow.${domain}`;
   const partOf = 'thinkube';
   // Thinkube deploys ingress-nginx from its Helm chart (pods app.kubernetes.io/name=ingress-nginx,
@@ -110,7 +111,7 @@ export function thinkubeMlflow(app: App, id: string, options: ThinkubeMlflowOpti
   // would strip their other roles and groups on every sync (see KeycloakClientSetup), so the roles
   // come through the groups mlflow-admins / mlflow-users, which an administrator fills once.
   if ((options as { admins?: unknown }).admins !== undefined) {
-    invalid(chart, 'admins', 'is no longer an option (listing users would strip their other Keycloak roles and groups on every sync)', (options as { admins?: unknown }).admins,
+    ValidationError.invalid(chart, 'admins', 'is no longer an option (listing users would strip their other Keycloak roles and groups on every sync)', (options as { admins?: unknown }).admins,
       'remove it and add those users to the Keycloak group "mlflow-admins" once (see dist/thinkube-mlflow/README.md)');
   }
   const keycloakUrl = options.keycloakUrl ?? `https://keycloak.${domain}`;
@@ -177,9 +178,9 @@ export function thinkubeMlflow(app: App, id: string, options: ThinkubeMlflowOpti
   // the API refuses a call without a token (single sign-on is on); the Job holds no credentials.
   new TrackingServerSmokeTest(chart, 'smoke-test', { server, partOf });
   const ingressPods = options.ingressController ?? platform.ingressControllerPeer;
-  expectFlow(chart, 'browser → ingress controller → MLflow', { from: INTERNET, to: ingressPods, port: Port.tcp(443) }, { from: ingressPods, to: server, port: Port.tcp(5000) });
+  Platform.expectFlow(chart, 'browser → ingress controller → MLflow', { from: INTERNET, to: ingressPods, port: Port.tcp(443) }, { from: ingressPods, to: server, port: Port.tcp(5000) });
 
-  const labels = (component: string) => standardLabels({ name: 'mlflow', instance: 'mlflow', component, partOf });
+  const labels = (component: string) => Labels.standard({ name: 'mlflow', instance: 'mlflow', component, partOf });
   const clientEnv = {
     MLFLOW_TRACKING_URI: `https://${host}`,
     MLFLOW_KEYCLOAK_TOKEN_URL: identity.tokenEndpoint,

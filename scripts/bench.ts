@@ -11,9 +11,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { checkManifests } from '../lib/synth/app-validation';
-import { SchemaValidator } from '../lib/synth/schema-validator';
-import { readManifests } from '../lib/synth/synth';
+import { checkManifests, readManifests, SchemaValidator } from '../lib/synth';
 import { renderTeams, writeFiles } from '../apps/teams';
 
 const root = path.resolve(__dirname, '..', '..');

@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { synthesize } from '../main';
-import { diffTrees, formatMarkdown, formatText, readTreeFromDir, readTreeFromGit } from '../lib/synth/diff';
+import { diffTrees, formatMarkdown, formatText, readTreeFromDir, readTreeFromGit } from '../lib/synth';
 
 interface Args {
   readonly ref?: string;

@@ -44,3 +44,24 @@ export function selectorLabels(id: ComponentIdentity): Record<string, string> {
     'app.kubernetes.io/component': id.component,
   };
 }
+
+/**
+ * The `app.kubernetes.io/*` labels this library puts on what it renders, for escape hatches that
+ * add objects of their own (`Labels.standard({ name, instance, component })`).
+ */
+export class Labels {
+  /** The value of `app.kubernetes.io/managed-by` on every object this library renders. */
+  public static readonly MANAGED_BY = MANAGED_BY;
+
+  /** The full label set for objects and pod templates. */
+  public static standard(id: ComponentIdentity): Record<string, string> {
+    return standardLabels(id);
+  }
+
+  /** The stable subset used in selectors (name, instance, component): it never changes for the life of the object. */
+  public static selector(id: ComponentIdentity): Record<string, string> {
+    return selectorLabels(id);
+  }
+
+  private constructor() {}
+}

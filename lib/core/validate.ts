@@ -7,6 +7,30 @@ import { EnumValue, isEnumMember } from './enum-value';
  * which prop, which value, and how to fix it, so that a failed `cdk8s synth` is actionable.
  */
 export class ValidationError extends Error {
+  /**
+   * Throws a ValidationError shaped as `<construct path>: <prop> <problem>, got <value>. Fix: <fix>`,
+   * with a credential-named prop's value and a URL's user-info redacted: use it in your own
+   * constructs so that their errors read like the library's.
+   */
+  public static invalid(scope: IConstruct | string, prop: string, problem: string, value: unknown, fix: string): never {
+    return invalid(scope, prop, problem, value, fix);
+  }
+
+  /** Where a message starts: the construct's path in the app (`mlops/mlflow`), or the given name. */
+  public static describeConstruct(scope: IConstruct | string): string {
+    return describeConstruct(scope);
+  }
+
+  /** `value` if it is a DNS-1123 label of at most `maxLength` characters, else throws a ValidationError. */
+  public static checkDnsLabel(scope: IConstruct | string, prop: string, value: string, maxLength = 63): string {
+    return checkDnsLabel(scope, prop, value, maxLength);
+  }
+
+  /** `value` if it is a fully qualified lower-case host name (no scheme, port or path), else throws a ValidationError. */
+  public static checkHostname(scope: IConstruct | string, prop: string, value: string): string {
+    return checkHostname(scope, prop, value);
+  }
+
   constructor(message: string) {
     super(message);
     this.name = 'ValidationError';
@@ -599,14 +623,6 @@ function suggestBucket(value: unknown): string {
 export function checkUnique(scope: IConstruct | string, prop: string, values: readonly string[], problem: string, fix: (repeated: string) => string): void {
   const repeated = values.find((v, i) => values.indexOf(v) !== i);
   if (repeated !== undefined) invalid(scope, prop, problem, repeated, fix(repeated));
-}
-
-/** The props object of a construct whose props are required (JavaScript callers may pass none). */
-export function checkProps<T>(scope: IConstruct | string, props: T, fix: string): T {
-  if (props === null || typeof props !== 'object' || Array.isArray(props)) {
-    throw new ValidationError(`${describeConstruct(scope)}: props must be an object, got ${describeShape(props)}. Fix: ${fix}`);
-  }
-  return props;
 }
 
 /**

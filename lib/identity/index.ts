@@ -1,9 +1,9 @@
 // The public API of lib/identity: named exports only; internal helpers are imported by deep path.
 export { IdentityProvider, IdentityProviderBase } from './identity-provider';
 export type { ExistingKeycloakProps, IIdentityProvider, IssuerProps, KeycloakClientBaseProps } from './identity-provider';
-export { KeycloakRealm, MLFLOW_ADMIN_ROLE, MLFLOW_USER_ROLE } from './keycloak-realm';
+export { KeycloakRealm } from './keycloak-realm';
 export type { KeycloakRealmProps, MlflowClientPresetProps, MlflowRealmProps, OidcClientFlows, OidcClientOptions, RealmAccessProps, RealmRole, RealmUser } from './keycloak-realm';
 export { ProtocolMapper } from './protocol-mapper';
 export type { AudienceMapperOptions, ClaimTokens, ClientRolesMapperOptions, RealmRolesMapperOptions, RenderedProtocolMapper } from './protocol-mapper';
-export { KEYCLOAK_CONFIG_CLI_IMAGE, KeycloakClientSetup } from './keycloak-client-setup';
+export { KeycloakClientSetup } from './keycloak-client-setup';
 export type { KeycloakAdmin, KeycloakClientSetupProps, MachineClientOptions, MlflowClientSetupProps } from './keycloak-client-setup';

@@ -100,6 +100,12 @@ const CONFIG_DIR = '/config';
  * never written to the manifest. Also the {@link IIdentityProvider} for the relying party.
  */
 export class KeycloakClientSetup extends KeycloakClientBase {
+  /**
+   * keycloak-config-cli (github.com/adorsys/keycloak-config-cli), built for Keycloak 26. The tag is
+   * `<cli version>-<keycloak version>`: pick the one matching your Keycloak, and pin a digest.
+   */
+  public static readonly CONFIG_CLI_IMAGE = KEYCLOAK_CONFIG_CLI_IMAGE;
+
   /** Seed 003's MLflow client in an existing realm: see `KeycloakRealm.mlflow` for what it holds. */
   public static mlflow(scope: Construct, id: string, props: MlflowClientSetupProps): KeycloakClientSetup {
     checkFactoryProps('KeycloakClientSetup.mlflow', scope, id, props);

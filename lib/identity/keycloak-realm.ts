@@ -154,6 +154,12 @@ const PLACEHOLDER = /\$\{/;
  * `IdentityProvider.fromExisting` and register the client there.
  */
 export class KeycloakRealm extends KeycloakClientBase {
+  /** Realm roles of the MLflow preset. */
+  public static readonly MLFLOW_ADMIN_ROLE = MLFLOW_ADMIN_ROLE;
+
+  /** See the module constant. */
+  public static readonly MLFLOW_USER_ROLE = MLFLOW_USER_ROLE;
+
   /**
    * The reference MLflow realm (seed 003): roles `mlflow-admin` and `mlflow-user` and the groups
    * `mlflow-admins` and `mlflow-users` carrying them; a confidential client `mlflow` with standard

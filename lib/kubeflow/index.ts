@@ -1,7 +1,7 @@
 // The public API of lib/kubeflow: named exports only; internal helpers are imported by deep path.
 export { ENVIRONMENT_NAMES } from './environment-names';
 export type { EnvironmentName } from './environment-names';
-export { WORKLOAD_IDENTITY_ANNOTATION, KFP_MYSQL_SECRET, KfpGcp } from './kfp-gcp';
+export { KfpGcp } from './kfp-gcp';
 export type { KfpWorkloadIdentity, KfpDatabases, KfpGcpSettings, KfpGcpProps } from './kfp-gcp';
 // Kubeflow profiles, notebooks and the central dashboard.
 export { PodDefault, PodDefaultVolume } from './pod-default';

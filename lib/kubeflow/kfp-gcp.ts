@@ -85,6 +85,12 @@ export const KFP_MYSQL_SECRET = 'mysql-secret';
  * Write it with {@link kustomization}: upstream objects are changed by patches, new ones are resources.
  */
 export class KfpGcp extends LibraryConstruct {
+  /** The annotation GKE reads to map a Kubernetes ServiceAccount to a Google service account. */
+  public static readonly WORKLOAD_IDENTITY_ANNOTATION = WORKLOAD_IDENTITY_ANNOTATION;
+
+  /** The Secret the upstream manifests read the MySQL user from (keys `username`, `password`). */
+  public static readonly MYSQL_SECRET = KFP_MYSQL_SECRET;
+
   /** The upstream base, pinned: `github.com/kubeflow/pipelines/manifests/kustomize/env/gcp?ref=<version>`. */
   public readonly remoteBase: string;
   /** Apply once per cluster before the base (CRDs and cluster roles). */

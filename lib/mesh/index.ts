@@ -1,6 +1,5 @@
 // The public API of lib/mesh: named exports only; internal helpers are imported by deep path.
-export { istioPrincipal, istioSource, IstioAuthorizationRenderer } from './istio-renderer';
-export { istioIngressGateway, istioClusterLocalGateway } from './istio-peers';
+export { IstioAuthorizationRenderer } from './istio-renderer';
 export type { IstioIngressGatewayOptions } from './istio-peers';
 export { MeshMode, MeshNamespace } from './mesh-namespace';
 export type { MutualTlsHost, MeshNamespaceProps } from './mesh-namespace';

@@ -1,6 +1,6 @@
 import { Peer } from '../core/connections';
 
-/** Options of {@link istioIngressGateway}. */
+/** Options of `IstioGateway.ingressGatewayPeer`. */
 export interface IstioIngressGatewayOptions {
   /** @default "istio-system" */
   readonly namespace?: string;
@@ -11,7 +11,7 @@ export interface IstioIngressGatewayOptions {
 }
 
 /**
- * The Istio ingress gateway as a typed external peer: `workload.allowFrom(istioIngressGateway(), ...)`
+ * The Istio ingress gateway as a typed external peer: `workload.allowFrom(IstioGateway.ingressGatewayPeer(), ...)`
  * admits it in the NetworkPolicy (namespace + pod labels) and the AuthorizationPolicy (its principal).
  */
 export function istioIngressGateway(options: IstioIngressGatewayOptions = {}): Peer {

@@ -36,6 +36,16 @@ export function istioSource(peer: Peer, trustDomain = 'cluster.local'): istio.Au
  * port declares them. UDP connections are left to the NetworkPolicy (Istio authorizes TCP only).
  */
 export class IstioAuthorizationRenderer implements IConnectionRenderer {
+  /** The Istio identity of a peer's pods: `cluster.local/ns/<namespace>/sa/<serviceAccount>`. */
+  public static principal(namespace: string, serviceAccount: string, trustDomain = 'cluster.local'): string {
+    return istioPrincipal(namespace, serviceAccount, trustDomain);
+  }
+
+  /** The AuthorizationPolicy source (`from[].source`) that admits `peer`. */
+  public static source(peer: Peer, trustDomain = 'cluster.local'): istio.AuthorizationPolicySpecRulesFromSource {
+    return istioSource(peer, trustDomain);
+  }
+
   private readonly rendered = new Set<string>();
 
   /** @param scope where the policies go (the mesh namespace construct) */

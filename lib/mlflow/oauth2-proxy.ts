@@ -137,6 +137,12 @@ function bindOAuth2Proxy(scope: IConstruct, context: MlflowAuthContext, options:
 
 /** The oauth2-proxy sidecar mode; create it with {@link MlflowAuth.oauth2Proxy}. */
 export class MlflowOAuth2ProxyAuth extends MlflowAuthMode {
+  /** oauth2-proxy's release the flags and variables below were checked against (github oauth2-proxy/oauth2-proxy, tag v7.15.3). */
+  public static readonly DEFAULT_IMAGE = OAUTH2_PROXY_DEFAULT_IMAGE;
+
+  /** The port the proxy listens on in the pod (oauth2-proxy's conventional 4180). */
+  public static readonly PORT = OAUTH2_PROXY_PORT;
+
   constructor(private readonly options: OAuth2ProxyOptions) {
     super();
   }

@@ -147,6 +147,9 @@ const MOUNT = '/mlflow/oidc';
 
 /** The mlflow-oidc-auth mode; create it with {@link MlflowAuth.oidc}. */
 export class MlflowOidcAuth extends MlflowAuthMode {
+  /** The plugin version the env names below were checked against (github mlflow-oidc/mlflow-oidc-auth, tag v7.18.0). */
+  public static readonly VERSION = MLFLOW_OIDC_AUTH_VERSION;
+
   constructor(private readonly options: OidcAuthOptions) {
     super();
   }

@@ -25,7 +25,7 @@ const flows = new WeakMap<IConstruct, ExpectedFlow[]>();
 /** Records a flow the app's guide implies; the reachability check evaluates it at synth. */
 export function expectFlow(scope: IConstruct, description: string, ...hops: FlowHop[]): void {
   if (typeof description !== 'string' || description === '') {
-    invalid(scope, 'description', 'must name the flow', description, "write expectFlow(chart, 'browser → MLflow', ...)");
+    invalid(scope, 'description', 'must name the flow', description, "write Platform.expectFlow(chart, 'browser → MLflow', ...)");
   }
   if (hops.length === 0) invalid(scope, 'hops', 'must list at least one hop', hops.length, 'pass { from, to, port }');
   const root = scope.node.root;

@@ -1,6 +1,7 @@
 import { IConstruct } from 'constructs';
 import { Peer } from '../core/connections';
 import { checkCidr, checkDnsLabel, invalid } from '../core/validate';
+import { ExpectedRoute, expectFlow, expectRoute, FlowHop } from './flows';
 
 /** A group of pods the platform runs, for the reachability check: who they are to a policy. */
 export interface PlatformPods {
@@ -120,6 +121,22 @@ const INGRESS_NGINX: IngressControllerFacts = {
  * check evaluates the app's flows against the platform's policies.
  */
 export class Platform {
+  /**
+   * Records a flow the app's guide implies but no single declared connection shows (a browser
+   * through the ingress gateway to MLflow); the reachability check requires every hop to be allowed.
+   */
+  public static expectFlow(scope: IConstruct, description: string, ...hops: FlowHop[]): void {
+    expectFlow(scope, description, ...hops);
+  }
+
+  /**
+   * Records a request through ingress-nginx that the guide implies (`/mlflow/` reaches MLflow);
+   * the reachability check selects the location as ingress-nginx does.
+   */
+  public static expectRoute(scope: IConstruct, route: ExpectedRoute): void {
+    expectRoute(scope, route);
+  }
+
   /**
    * A kubeadm-style cluster whose CNI treats ipBlocks by address (Calico, kube-proxy): CoreDNS in
    * `kube-system` labelled `k8s-app: kube-dns`.

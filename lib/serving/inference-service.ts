@@ -17,7 +17,7 @@ export interface ServerlessOptions {
    * The pods behind the Knative local gateway (`knative-local-gateway.istio-system`, port 8081):
    * in Kubeflow 1.9-1.11, the Istio cluster-local gateway pods (Kubeflow patches the Service's
    * selector to them), not the ingress gateway.
-   * @default istioClusterLocalGateway()
+   * @default IstioGateway.clusterLocalGatewayPeer()
    */
   readonly gateway?: Peer;
   /** @default "knative-serving" */
@@ -33,7 +33,7 @@ export class ServingMode {
    */
   public static serverless(options: ServerlessOptions = {}): ServingMode {
     if (options.gateway !== undefined && !(options.gateway instanceof Peer)) {
-      invalid('ServingMode.serverless', 'gateway', 'must be a Peer', typeof options.gateway, 'pass gateway: istioClusterLocalGateway({ namespace: "istio-system" })');
+      invalid('ServingMode.serverless', 'gateway', 'must be a Peer', typeof options.gateway, 'pass gateway: IstioGateway.clusterLocalGatewayPeer({ namespace: "istio-system" })');
     }
     const knative = checkDnsLabel('ServingMode.serverless', 'knativeNamespace', options.knativeNamespace ?? 'knative-serving');
     const knativePeer = (app: string) => Peer.externalWorkload({ name: app, namespace: knative, serviceAccount: 'controller', podLabels: { app } });

@@ -72,6 +72,9 @@ export interface GitLabChartProps {
  * when the app is deleted.
  */
 export class GitLabChart extends LibraryConstruct implements IGitLab {
+  /** The official GitLab chart version this construct writes values for (GitLab 17.7). */
+  public static readonly VERSION = GITLAB_CHART_VERSION;
+
   public readonly url: string;
   public readonly host: string;
   private readonly controller: Peer;

@@ -4,11 +4,11 @@ export type { SharingHubAlert, SharingHubCategory, SharingHubCategoryFeatures, S
 export type { SharingHubStac, SharingHubStacRoot, SharingHubTags, SharingHubTagSection } from './config';
 export { GitLab } from './gitlab';
 export type { ExistingGitLabProps, IGitLab } from './gitlab';
-export { SHARINGHUB_GITLAB_SCOPES, SHARINGHUB_OAUTH_CALLBACK_PATH, SHARINGHUB_VERSION, SharingHub } from './sharing-hub';
+export { SharingHub } from './sharing-hub';
 export type { SharingHubIngress, SharingHubOAuth, SharingHubProps, SharingHubStore } from './sharing-hub';
-export { MLFLOW_SHARINGHUB_PATH, MLFLOW_SHARINGHUB_VERSION, MlflowSharingHub, MlflowSharingHubAuth } from './mlflow-sharing-hub';
+export { MlflowSharingHub, MlflowSharingHubAuth } from './mlflow-sharing-hub';
 export type { MlflowGitLabAuthOptions, MlflowSharingHubProps } from './mlflow-sharing-hub';
 export { SharingHubSmokeTest } from './smoke-test';
 export type { SharingHubSmokeTestProps } from './smoke-test';
-export { GITLAB_CHART_VERSION, GitLabChart } from './gitlab-chart';
+export { GitLabChart } from './gitlab-chart';
 export type { GitLabChartProps, GitLabObjectStorage } from './gitlab-chart';

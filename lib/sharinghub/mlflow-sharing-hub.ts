@@ -117,6 +117,12 @@ export const MLFLOW_SHARINGHUB_PATH = '/mlflow';
  * on 5000, and an Ingress on the SharingHub host that serves it at `/mlflow/` (rewritten to `/`).
  */
 export class MlflowSharingHub extends WorkloadComponent {
+  /** The version of mlflow-sharinghub (chart 0.2.0, MLflow 2.14) this construct renders settings for. */
+  public static readonly VERSION = MLFLOW_SHARINGHUB_VERSION;
+
+  /** The path MLflow is served under on the SharingHub host (the seed validates `/mlflow/`). */
+  public static readonly PATH = MLFLOW_SHARINGHUB_PATH;
+
   public static readonly DEFAULT_IMAGE = `eoepca/mlflow-sharinghub:${MLFLOW_SHARINGHUB_VERSION}`;
   public readonly port = PORT;
   /** The Deployment (also `node.defaultChild`). */

@@ -115,6 +115,21 @@ const CONFIG_DIR = '/etc/sharinghub';
  * Service on 8000, and an Ingress `sharinghub.<domain>`.
  */
 export class SharingHub extends WorkloadComponent {
+  /** The version of sharinghub (chart 0.3.0, server 0.3.0) this construct renders settings for. */
+  public static readonly VERSION = SHARINGHUB_VERSION;
+
+  /**
+   * The scopes SharingHub 0.3.0 asks GitLab for at login (csgroup-oss/sharinghub-server 0.3.0,
+   * app/auth/api.py, init_oauth). GitLab refuses an authorization request for a scope its OAuth
+   * application does not have (invalid_scope: GitLab authorizes through Doorkeeper, whose
+   * lib/doorkeeper/oauth/helpers/scope_checker.rb accepts only scopes within the application's), so
+   * the application needs all of them; the EOEPCA guide's `openid`, `read_user`, `read_api` are not enough.
+   */
+  public static readonly GITLAB_SCOPES = SHARINGHUB_GITLAB_SCOPES;
+
+  /** Where GitLab sends the browser back to: the auth router under `/api` (sharinghub-server 0.3.0, app/main.py, app/router.py, app/auth/views.py). */
+  public static readonly OAUTH_CALLBACK_PATH = SHARINGHUB_OAUTH_CALLBACK_PATH;
+
   public static readonly DEFAULT_IMAGE = `eoepca/sharinghub:${SHARINGHUB_VERSION}`;
   public readonly port = PORT;
   /** The Deployment (also `node.defaultChild`). */

@@ -21,6 +21,7 @@ export { renderAppReadme } from './app-readme';
 export { renderAppOfAppsReadme, renderAppOfAppsMermaid, appOfAppsEntries } from './app-of-apps-readme';
 export type { AppOfAppsEntry } from './app-of-apps-readme';
 export { renderFlowchart, mermaidId } from './mermaid-flowchart';
+export { renderMermaid } from './connection-mermaid';
 export type { Flowchart, FlowEdge, FlowGroup, FlowNode, FlowShape } from './mermaid-flowchart';
 export { cell as markdownTableCell } from './app-readme';
 export { writeOutputFiles } from './output-files';
@@ -28,3 +29,7 @@ export { diffTrees, formatMarkdown, formatText, readTreeFromDir, readTreeFromGit
 export type { DistDiff, FieldChange, FileTree, ObjectDiff } from './diff';
 export { reachabilityReport, checkReachability, formatReachabilityReport, explainApp } from './reachability-check';
 export type { FlowReport, ReachabilityReport } from './reachability-check';
+export { enableAppChecks, registerAppCheck, withoutAppChecks, appChecksEnabled } from './app-checks';
+export type { AppCheck } from './app-checks';
+export { ReachabilitySimulator, selectorMatches, cidrContains, podAddress, selectIngressRoute, expectedFlows, expectedRoutes } from './reachability-simulator';
+export type { SimPod, Endpoint, Hop, PolicyObject, SimulatorOptions, HopVerdict, FlowVerdict, IngressObject, RouteResult } from './reachability-simulator';

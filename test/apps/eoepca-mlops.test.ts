@@ -4,7 +4,7 @@ import { App } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import * as YAML from 'yaml';
 import { eoepcaMlops, EoepcaMlopsOptions, SHARINGHUB_OAUTH_SECRET } from '../../apps/eoepca-mlops';
-import { AppNotes, ConnectionGraph, SHARINGHUB_GITLAB_SCOPES } from '../../lib';
+import { AppNotes, ConnectionGraph, SharingHub } from '../../lib';
 import { checkApp } from '../../lib/synth/manifest-checks';
 import { synthObjects } from '../../lib/synth/synth';
 import { loadValidator } from '../support/schema';
@@ -103,11 +103,11 @@ describe('apps/eoepca-mlops (seed 000)', () => {
 
 describe('apps/eoepca-mlops README: what differs from the guide', () => {
   it('asks for every scope SharingHub 0.3.0 requests from GitLab, not only the guide\'s three', () => {
-    expect([...SHARINGHUB_GITLAB_SCOPES].sort()).toEqual(['api', 'email', 'openid', 'profile', 'read_repository', 'read_user', 'write_repository']);
+    expect([...SharingHub.GITLAB_SCOPES].sort()).toEqual(['api', 'email', 'openid', 'profile', 'read_repository', 'read_user', 'write_repository']);
     const app = new App();
     eoepcaMlops(app, 'eoepca-mlops');
     const [note] = AppNotes.of(app).differences.filter((d) => d.startsWith('GitLab OAuth application'));
-    for (const scope of SHARINGHUB_GITLAB_SCOPES) expect(note).toContain(`\`${scope}\``);
+    for (const scope of SharingHub.GITLAB_SCOPES) expect(note).toContain(`\`${scope}\``);
     expect(note).toContain('`https://sharinghub.example.com/api/auth/login/callback`');
     const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'dist', 'eoepca-mlops', 'README.md'), 'utf8');
     expect(readme).toContain(note);

@@ -136,6 +136,6 @@ describe('VirtualService props', () => {
     expect(IstioGateway.fromExisting('kubeflow', 'kubeflow-gateway').pods).toEqual(istioIngressGateway());
     expect(() => IstioGateway.fromExisting('Kubeflow', 'kubeflow-gateway')).toThrow('IstioGateway.fromExisting: namespace must be a DNS-1123 label');
     expect(() => IstioGateway.fromExisting('kubeflow', 'gw', { pods: Peer.cidr('10.0.0.0/8') })).toThrow(
-      'IstioGateway.fromExisting: pods must be an external workload or namespace Peer (the gateway pods), got "10.0.0.0/8". Fix: pass pods: istioIngressGateway({ namespace: "istio-system" })');
+      'IstioGateway.fromExisting: pods must be an external workload or namespace Peer (the gateway pods), got "10.0.0.0/8". Fix: pass pods: IstioGateway.ingressGatewayPeer({ namespace: "istio-system" })');
   });
 });

@@ -1,7 +1,8 @@
 import { App } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { eoepcaMlops } from '../../apps/eoepca-mlops';
-import { expectRoute, IngressObject, selectIngressRoute } from '../../lib';
+import { Platform } from '../../lib';
+import { IngressObject, selectIngressRoute } from '../../lib/synth';
 import { checkReachability } from '../../lib/synth/reachability-check';
 import { renderedObjects } from '../../lib/synth/app-validation';
 
@@ -49,12 +50,12 @@ describe('ingress-nginx location selection (controller-v1.12.8)', () => {
   it('an expected route that ingress-nginx sends elsewhere is a synth error naming the location that took it', () => {
     const app = new App();
     eoepcaMlops(app, 'eoepca-mlops');
-    expectRoute(app, { description: 'browser → /mlflowx reaches MLflow', host: 'sharinghub.example.com', path: '/mlflowx', service: 'mlflow-sharinghub' });
+    Platform.expectRoute(app, { description: 'browser → /mlflowx reaches MLflow', host: 'sharinghub.example.com', path: '/mlflowx', service: 'mlflow-sharinghub' });
     expect(checkReachability(app)).toEqual([
       'ConnectionGraph: flow "browser → /mlflowx reaches MLflow" (https://sharinghub.example.com/mlflowx (want Service mlflow-sharinghub)) is denied on generic Kubernetes, '
       + 'got DENY ingress-nginx: location ~* "^/" of Ingress sharinghub/sharinghub → Service sharinghub at /mlflowx. '
       + 'Fix: change the Ingress paths of sharinghub.example.com: once one Ingress of a host rewrites or uses regex, ingress-nginx makes every path of the host a case-insensitive regex and takes the first match, longest path first.',
     ]);
-    expect(() => expectRoute(app, { description: 'x', host: 'h', path: 'mlflow', service: 's' })).toThrow('route.path must be a request path starting with "/", got "mlflow"');
+    expect(() => Platform.expectRoute(app, { description: 'x', host: 'h', path: 'mlflow', service: 's' })).toThrow('route.path must be a request path starting with "/", got "mlflow"');
   });
 });
