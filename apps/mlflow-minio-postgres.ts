@@ -7,7 +7,7 @@ import { App, Chart, Duration, Size } from 'cdk8s';
 import {
   BackupDestination, ExternalSecret, Minio, MinioTopology, Namespace, Peer, Platform, Postgres,
   Schedule, SecretStoreRef, TrackingServer, TrackingServerIngress, TrackingServerSmokeTest,
-  ValidationError,
+  UnauthenticatedExposure, ValidationError,
 } from '../lib';
 
 export interface MlflowMinioPostgresOptions {
@@ -28,8 +28,14 @@ export interface MlflowMinioPostgresOptions {
    * @default [Peer.namespace('ml-training')]
    */
   readonly mlflowClients?: Peer[];
-  /** Exposes MLflow through an Ingress; its controller is admitted. @default - no Ingress */
+  /**
+   * Exposes MLflow through an Ingress; its controller is admitted. The seed's server has no login, so
+   * an Ingress also needs {@link unauthenticatedExposure} (what authenticates callers in front of it).
+   * @default - no Ingress
+   */
   readonly ingress?: TrackingServerIngress;
+  /** Passed to `TrackingServer.unauthenticatedExposure`. @default - an Ingress fails synth */
+  readonly unauthenticatedExposure?: UnauthenticatedExposure;
   /**
    * Who may open the MinIO console (9001), for example an ingress controller's namespace.
    * @default - nobody: reach it with `kubectl port-forward -n mlops svc/minio 9001:9001`, as the seed does
@@ -110,6 +116,7 @@ export function mlflowMinioPostgres(app: App, id: string, options: MlflowMinioPo
     partOf,
     clients: mlflowClients,
     ...(options.ingress ? { ingress: options.ingress } : {}),
+    ...(options.unauthenticatedExposure ? { unauthenticatedExposure: options.unauthenticatedExposure } : {}),
   });
   // Seed "Verify Installation", after the sync: /health answers OK and the REST API answers JSON.
   new TrackingServerSmokeTest(chart, 'smoke-test', { server, partOf });

@@ -257,3 +257,98 @@ describe('the packed library in a cdk8s init project', { timeout: 120_000 }, () 
     expect(Object.keys(tf.resource)).toEqual(expect.arrayContaining(['google_container_cluster', 'google_sql_database_instance', 'google_storage_bucket']));
   });
 });
+
+/**
+ * The README's quickstart in a project exactly as `cdk8s init typescript-app` writes it: its
+ * package.json, tsconfig.json and cdk8s.yaml, the sample as main.ts, `npx cdk8s synth`. The only
+ * change: cdk8s.yaml's `npx ts-node main.ts` runs the main.js that tsc emitted (no ts-node here).
+ */
+describe('the README quickstart in an unchanged cdk8s init project', { timeout: 120_000 }, () => {
+  const sample = readmeSample(readme, 'quickstart.ts');
+  let quick: string;
+  const cdk8s = () => path.join(quick, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s');
+  const initYaml = () => fs.readFileSync(path.join(template, 'cdk8s.yaml'), 'utf8');
+  /** `cdk8s synth` with init's cdk8s.yaml (plus `extra` lines) and `main` as main.ts. */
+  const synth = (main: string, extra = '') => {
+    fs.writeFileSync(path.join(quick, 'main.ts'), main);
+    const tsc = run(process.execPath, [tsc5, '-p', '.'], quick);
+    if (tsc.status !== 0) return { status: tsc.status, out: `tsc: ${tsc.out}` };
+    fs.writeFileSync(path.join(quick, 'cdk8s.yaml'), initYaml().replace('app: npx ts-node main.ts', 'app: node main.js') + extra);
+    return run(process.execPath, [cdk8s(), 'synth', '--check-upgrade', 'false'], quick);
+  };
+  const objects = () => YAML.parseAllDocuments(fs.readFileSync(path.join(quick, 'dist', 'mlops.k8s.yaml'), 'utf8')).map((d) => d.toJS());
+
+  beforeAll(() => {
+    quick = path.join(tmp, 'quick');
+    const installed = path.join(quick, 'node_modules', '@mlops-cdk8s', 'platform');
+    fs.mkdirSync(installed, { recursive: true });
+    const tar = run('tar', ['-xzf', path.join(tmp, packed.filename), '-C', installed, '--strip-components=1'], tmp);
+    if (tar.status !== 0) throw new Error(`tar failed:\n${tar.out}`);
+    for (const dep of ['cdk8s', 'constructs', 'yaml', 'cdk8s-cli', '@types/node']) link(quick, dep);
+    fs.copyFileSync(path.join(template, 'tsconfig.json'), path.join(quick, 'tsconfig.json'));
+    fs.writeFileSync(path.join(quick, 'package.json'), JSON.stringify({ name: 'quick', version: '1.0.0', private: true }));
+    expect(initYaml()).toContain('app: npx ts-node main.ts');
+    expect(initYaml()).not.toMatch(/^output:/m); // so cdk8s synth writes dist/
+  });
+
+  it('opens the users\' half: at most 40 lines, init\'s placeholder snapshot removed, every Secret key created by the kubectl command shown', () => {
+    expect(sample.split('\n').filter((l) => l !== '').length).toBeLessThanOrEqual(40);
+    const headings = [...readme.matchAll(/^## (.+)$/gm)].map((m) => m[1]);
+    expect(headings[0]).toBe('Quickstart');
+    expect(readme.indexOf('## Quickstart')).toBeLessThan(readme.indexOf('## Developing this repository'));
+    const quickstart = readme.slice(readme.indexOf('## Quickstart'), readme.indexOf('## Using the library'));
+    expect(quickstart).toContain('npx cdk8s-cli init typescript-app');
+    expect(quickstart).toContain('rm -r __snapshots__');
+    expect(quickstart).toContain('npx cdk8s synth');
+    expect(quickstart).toMatch(/External Secrets/);
+    const keys = [...sample.matchAll(/secret\('([a-z0-9-]+)'\)/g)].map((m) => m[1]);
+    expect(keys.length).toBeGreaterThan(3);
+    for (const key of keys) expect(quickstart, key).toContain(`--from-literal=${key}=`);
+    expect(quickstart).toContain('kubectl -n mlops create secret generic mlops-credentials');
+    expect(quickstart).toContain('kubectl -n mlops create secret tls mlflow-tls');
+  });
+
+  it('synthesizes verbatim with cdk8s synth: MLflow behind basic auth, no Secret, nothing outside mlops, no operator beyond the ingress controller', () => {
+    const r = synth(sample);
+    expect(r.status, r.out).toBe(0);
+    const objs = objects();
+    const kinds = new Set(objs.map((o: any) => o.kind));
+    expect([...kinds].sort()).toEqual(['ConfigMap', 'Deployment', 'Ingress', 'Job', 'Namespace', 'NetworkPolicy', 'Service', 'ServiceAccount', 'StatefulSet']);
+    expect(objs.every((o: any) => o.apiVersion.split('/').length === 1 || /\.k8s\.io\/|^apps\/|^batch\/|^policy\//.test(o.apiVersion))).toBe(true); // built-in kinds only
+    expect(objs.every((o: any) => o.metadata.namespace === 'mlops' || o.kind === 'Namespace')).toBe(true);
+    const mlflow = objs.find((o: any) => o.kind === 'Deployment' && o.metadata.name === 'mlflow');
+    expect(mlflow.spec.template.spec.containers[0].command).toEqual(expect.arrayContaining(['--app-name', 'basic-auth']));
+    const ingress = objs.find((o: any) => o.kind === 'Ingress');
+    expect(ingress.spec.tls).toEqual([{ hosts: ['mlflow.example.com'], secretName: 'mlflow-tls' }]);
+    expect(ingress.metadata.annotations ?? {}).not.toHaveProperty('mlops-cdk8s.io/unauthenticated-exposure');
+    const refs = new Set(JSON.stringify(objs).match(/"secretKeyRef":\{"key":"[a-z0-9-]+","name":"[a-z0-9-]+"\}/g)!.map((x) => JSON.parse(`{${x}}`).secretKeyRef.name));
+    expect([...refs]).toEqual(['mlops-credentials']);
+  });
+
+  it('passes the validation plugin (strict schemas and every manifest check) when cdk8s.yaml adds it', () => {
+    const r = synth(sample, [
+      'validations:',
+      '  - package: ./node_modules/@mlops-cdk8s/platform/build/lib/synth/cdk8s-plugin.js',
+      '    class: MlopsValidation',
+      '    version: 0.1.0',
+      '',
+    ].join('\n'));
+    expect(r.status, r.out).toBe(0);
+    expect(r.out).toMatch(/MlopsValidation|mlops-cdk8s|Validation/);
+  });
+
+  it('without auth, synth fails naming the construct, the prop, the host and both fixes', () => {
+    const withoutAuth = sample.split('\n').filter((l) => !l.includes('auth: MlflowAuth.basic')).join('\n').replace('MlflowAuth, ', '');
+    const r = synth(withoutAuth);
+    expect(r.status).not.toBe(0);
+    expect(r.out).toContain('mlops/mlflow: ingress exposes MLflow without auth');
+    expect(r.out).toContain('got "mlflow.example.com"');
+    expect(r.out).toContain('Fix: set auth: MlflowAuth.basic({ adminPassword, secretKey })');
+    expect(r.out).toContain('unauthenticatedExposure: { reason: "<what authenticates them>" }');
+    // The explicit opt-out synthesizes, and says why on the Ingress.
+    const optOut = withoutAuth.replace("tls: IngressTls.existingSecret('mlflow-tls') },", "tls: IngressTls.existingSecret('mlflow-tls') },\n      unauthenticatedExposure: { reason: 'oauth2-proxy on the corporate gateway' },");
+    const ok = synth(optOut);
+    expect(ok.status, ok.out).toBe(0);
+    expect(objects().find((o: any) => o.kind === 'Ingress').metadata.annotations).toEqual({ 'mlops-cdk8s.io/unauthenticated-exposure': 'oauth2-proxy on the corporate gateway' });
+  });
+});

@@ -51,12 +51,13 @@ export function routeHostnames(scope: IConstruct, route: HttpRouteExposure | und
  * @internal The HTTPRoute to the Service `name` on `port`, and the allow from the gateway's pods
  * to `podPort` (the Service's target, when it differs: an auth proxy in front).
  */
-export function renderHttpRoute(scope: Construct, w: Workload, name: string, port: number, route: HttpRouteExposure, podPort = port): gw.HttpRoute {
+export function renderHttpRoute(scope: Construct, w: Workload, name: string, port: number, route: HttpRouteExposure, podPort = port,
+  annotations?: Record<string, string>): gw.HttpRoute {
   const hostnames = routeHostnames(scope, route);
   const g = route.gateway;
   w.allowFrom(route.gatewayPods ?? Peer.namespace(g.namespace), Port.tcp(podPort), 'gateway api');
   return new gw.HttpRoute(scope, 'HttpRoute', {
-    metadata: { name, labels: w.labels },
+    metadata: { name, labels: w.labels, ...(annotations ? { annotations } : {}) },
     spec: {
       parentRefs: [{
         group: 'gateway.networking.k8s.io',

@@ -1,6 +1,6 @@
 // The public API of lib/mlflow: named exports only; internal helpers are imported by deep path.
 export { TrackingServer } from './tracking-server';
-export type { TrackingServerHttpRoute, TrackingServerIngress, TrackingServerMetrics, TrackingServerProps, TrackingServerVolume, ITrackingServer } from './tracking-server';
+export type { TrackingServerHttpRoute, TrackingServerIngress, TrackingServerMetrics, TrackingServerProps, TrackingServerVolume, ITrackingServer, UnauthenticatedExposure } from './tracking-server';
 export { ArtifactRoot } from './artifact-root';
 export { MlflowAuth } from './mlflow-auth';
 export { MlflowAuthMode } from './auth';

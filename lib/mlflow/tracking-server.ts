@@ -69,6 +69,21 @@ export interface TrackingServerMetrics {
   readonly interval?: Duration;
 }
 
+/**
+ * Why MLflow may be exposed (an `ingress` or `httpRoute`) without `auth`. MLflow without auth lets
+ * anyone who reaches its host read, change and delete every experiment, run and model.
+ */
+export interface UnauthenticatedExposure {
+  /**
+   * What authenticates callers instead, in a sentence reviewers can check: `"oauth2-proxy on the
+   * corporate gateway"`, `"VPN-only ingress class"`. Rendered as the annotation
+   * `mlops-cdk8s.io/unauthenticated-exposure` on the Ingress and the HTTPRoute.
+   */
+  readonly reason: string;
+}
+
+const UNAUTHENTICATED_EXPOSURE_ANNOTATION = 'mlops-cdk8s.io/unauthenticated-exposure';
+
 /** A claim mounted into the server container. */
 export interface TrackingServerVolume {
   readonly claim: IVolumeClaim;
@@ -119,14 +134,24 @@ export interface TrackingServerProps extends Pick<ComponentIdentity, 'partOf'> {
   readonly workers?: number;
   /** @default - 100m/1000m CPU, 256Mi/1Gi memory (seed 002) */
   readonly resources?: ResourceRequirements;
-  /** @default - no Ingress (reach it with port-forward or from allowed namespaces) */
+  /**
+   * Exposure through an Ingress. Needs {@link auth}, or {@link unauthenticatedExposure} saying
+   * what authenticates callers instead.
+   * @default - no Ingress (reach it with port-forward or from allowed namespaces)
+   */
   readonly ingress?: TrackingServerIngress;
   /**
    * Exposure through a Gateway API HTTPRoute (gateway.networking.k8s.io/v1), TLS terminated by
    * the referenced Gateway; an alternative (or, while migrating, an addition) to `ingress`.
+   * Needs {@link auth}, or {@link unauthenticatedExposure}.
    * @default - no HTTPRoute
    */
   readonly httpRoute?: TrackingServerHttpRoute;
+  /**
+   * The explicit opt-out of the rule that an `ingress` or `httpRoute` needs `auth`, with the reason.
+   * @default - exposing MLflow without auth fails synth
+   */
+  readonly unauthenticatedExposure?: UnauthenticatedExposure;
   /** @default - no metrics */
   readonly metrics?: TrackingServerMetrics;
   /** Who may call the API on 5000 besides the ingress controller (training namespaces). @default - nobody else */
@@ -171,6 +196,8 @@ const RUN_AS = { uid: 1001, gid: 1001 };
  */
 export class TrackingServer extends WorkloadComponent implements ITrackingServer {
   /** MLflow with psycopg2, PyMySQL and boto3 (the image the community-charts chart uses). */
+  /** The annotation that carries {@link UnauthenticatedExposure.reason} on the Ingress and the HTTPRoute. */
+  public static readonly UNAUTHENTICATED_EXPOSURE_ANNOTATION = UNAUTHENTICATED_EXPOSURE_ANNOTATION;
   public static readonly DEFAULT_IMAGE = MLFLOW_DEFAULT_IMAGE;
 
   /** A tracking server this app does not run (another team's, a managed MLflow). */
@@ -320,7 +347,7 @@ export class TrackingServer extends WorkloadComponent implements ITrackingServer
     const w = this.workload;
     const { name, props } = plan;
     const podPort = this.podPort;
-    if (props.httpRoute) renderHttpRoute(this, w, name, PORT, props.httpRoute, podPort);
+    if (props.httpRoute) renderHttpRoute(this, w, name, PORT, props.httpRoute, podPort, exposureAnnotations(props));
 
     if (props.ingress) {
       const ing = props.ingress;
@@ -328,7 +355,7 @@ export class TrackingServer extends WorkloadComponent implements ITrackingServer
       renderIngress(this, 'Ingress', {
         name,
         labels: w.labels,
-        annotations: { ...ing.annotations, ...ing.tls.annotations },
+        annotations: { ...ing.annotations, ...ing.tls.annotations, ...exposureAnnotations(props) },
         className: ing.className ?? 'nginx',
         host: plan.exposure.ingressHost!,
         tlsSecretName: ing.tls.secretName(name),
@@ -646,7 +673,43 @@ function checkAuthMounts(scope: TrackingServer, props: TrackingServerProps, auth
   });
 }
 
+/**
+ * An Ingress or HTTPRoute without auth publishes every experiment and model to whoever reaches the
+ * host: refused unless `unauthenticatedExposure` says what authenticates callers instead.
+ */
+function checkExposure(scope: TrackingServer, props: TrackingServerProps): void {
+  const optOut = props.unauthenticatedExposure;
+  const exposedBy = props.ingress ? 'ingress' : props.httpRoute ? 'httpRoute' : undefined;
+  if (optOut === undefined) {
+    if (exposedBy && props.auth === undefined) {
+      const host = props.ingress?.host ?? props.httpRoute?.hostnames?.[0];
+      invalid(scope, exposedBy, 'exposes MLflow without auth (whoever reaches the host can read, change and delete every experiment, run and model)', host,
+        'set auth: MlflowAuth.basic({ adminPassword, secretKey }) (or MlflowAuth.oidc / MlflowAuth.oauth2Proxy), '
+        + 'or, when something in front already authenticates callers, opt out with unauthenticatedExposure: { reason: "<what authenticates them>" }');
+    }
+    return;
+  }
+  const reason = (optOut as UnauthenticatedExposure | null)?.reason;
+  if (typeof reason !== 'string' || reason.trim().length < 10 || /[\r\n]/.test(reason)) {
+    invalid(scope, 'unauthenticatedExposure.reason', 'must say in one line of at least 10 characters what authenticates callers instead', reason,
+      'pass unauthenticatedExposure: { reason: "oauth2-proxy on the corporate gateway" }');
+  }
+  if (props.auth !== undefined) {
+    invalid(scope, 'unauthenticatedExposure', 'conflicts with auth (the server requires a login)', reason, 'remove unauthenticatedExposure');
+  }
+  if (!exposedBy) {
+    invalid(scope, 'unauthenticatedExposure', 'is set but nothing exposes MLflow (no ingress, no httpRoute)', reason, 'remove unauthenticatedExposure');
+  }
+}
+
+/** The annotation that records the reason of an explicit unauthenticated exposure (checked by checkExposure). */
+function exposureAnnotations(props: TrackingServerProps): Record<string, string> | undefined {
+  const reason = props.unauthenticatedExposure?.reason;
+  return reason ? { [UNAUTHENTICATED_EXPOSURE_ANNOTATION]: reason.trim() } : undefined;
+}
+
 function bindAuth(scope: TrackingServer, props: TrackingServerProps, context: MlflowAuthContext): MlflowAuthConfig | undefined {
+  checkExposure(scope, props); // an exposure without auth is refused first, unless opted out
   if (props.auth === undefined) return undefined;
   if (!(props.auth instanceof MlflowAuthMode)) {
     invalid(scope, 'auth', 'must be an MlflowAuth', typeof props.auth, 'pass auth: MlflowAuth.oidc({ provider, image, ... })');

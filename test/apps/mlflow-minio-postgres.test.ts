@@ -77,7 +77,10 @@ describe('seed 002: every server the app exposes admits someone', () => {
   const variants: Record<string, MlflowMinioPostgresOptions> = {
     defaults: {},
     'notebook namespaces': { mlflowClients: [Peer.namespace('kubeflow-user-example-com'), Peer.namespace('notebooks', { app: 'jupyter' })] },
-    'ingress only': { mlflowClients: [], ingress: { host: 'mlflow.example.com', tls: IngressTls.existingSecret('mlflow-tls') } },
+    'ingress only': {
+      mlflowClients: [], ingress: { host: 'mlflow.example.com', tls: IngressTls.existingSecret('mlflow-tls') },
+      unauthenticatedExposure: { reason: 'test: an authenticating proxy in front' },
+    },
     'console opened': { minioConsoleClients: [Peer.namespace('ingress-nginx')] },
   };
   for (const [name, options] of Object.entries(variants)) {

@@ -284,11 +284,15 @@ describe('MySQL as the backend store', () => {
 });
 
 describe('Gateway API HTTPRoute', () => {
-  const objs = stack({ httpRoute: { hostnames: ['mlflow.example.com'], gateway: GatewayRef.of({ name: 'public', namespace: 'gateway', sectionName: 'https' }) } });
+  const objs = stack({
+    httpRoute: { hostnames: ['mlflow.example.com'], gateway: GatewayRef.of({ name: 'public', namespace: 'gateway', sectionName: 'https' }) },
+    unauthenticatedExposure: { reason: 'test: the gateway authenticates callers' },
+  });
   const route = find(objs, 'HTTPRoute', 'mlflow');
 
-  it('routes the host to the Service through the referenced Gateway listener', () => {
+  it('routes the host to the Service through the referenced Gateway listener, the opt-out of auth annotated for review', () => {
     expect(route.apiVersion).toBe('gateway.networking.k8s.io/v1');
+    expect(route.metadata.annotations).toEqual({ 'mlops-cdk8s.io/unauthenticated-exposure': 'test: the gateway authenticates callers' });
     expect(route.spec).toEqual({
       parentRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'public', namespace: 'gateway', sectionName: 'https' }],
       hostnames: ['mlflow.example.com'],

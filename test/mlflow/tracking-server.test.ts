@@ -4,6 +4,7 @@ import { Peer } from '../../lib/core/connections';
 import { Workload } from '../../lib/core/workload';
 import { ArtifactRoot } from '../../lib/mlflow/artifact-root';
 import { GarbageCollection } from '../../lib/mlflow/gc-job';
+import { GatewayRef } from '../../lib/core/http-route';
 import { MlflowAuth } from '../../lib/mlflow/mlflow-auth';
 import { IngressTls } from '../../lib/core/ingress';
 import { TrackingServer, TrackingServerProps } from '../../lib/mlflow/tracking-server';
@@ -16,6 +17,9 @@ import { allContainers, container, envOf, exactly, find, ofKind, podSpec, secret
 
 const selector = { 'app.kubernetes.io/name': 'mlflow', 'app.kubernetes.io/instance': 'mlflow', 'app.kubernetes.io/component': 'tracking-server' };
 const nsPeer = (ns: string) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } } });
+/** The explicit opt-out these tests use where they expose MLflow without auth (auth has its own tests). */
+const UNAUTHENTICATED = { unauthenticatedExposure: { reason: 'test: an authenticating gateway in front' } };
+const basicAuth = () => MlflowAuth.basic({ adminPassword: secretRef('mlflow-auth', 'admin'), secretKey: secretRef('mlflow-auth', 'key') });
 const CREDENTIAL = /(PASSWORD|PASSWD|SECRET|TOKEN|CREDENTIAL|PRIVATE_KEY|ACCESS_KEY)/i;
 
 /** Postgres + MinIO + a TrackingServer with `props`. */
@@ -144,6 +148,7 @@ describe('TrackingServer, highly available, exposed and scraped', () => {
     replicas: 3,
     workers: 4,
     ingress: { host: 'mlflow.example.com', tls: IngressTls.certManagerClusterIssuer('letsencrypt'), annotations: { 'nginx.ingress.kubernetes.io/proxy-body-size': '0' } },
+    ...UNAUTHENTICATED,
     metrics: { interval: Duration.minutes(1) },
     clients: [Peer.namespace('training')],
     partOf: 'mlops',
@@ -162,7 +167,10 @@ describe('TrackingServer, highly available, exposed and scraped', () => {
 
   it('renders an Ingress with a cert-manager certificate', () => {
     const ing = find(objs, 'Ingress', 'mlflow');
-    expect(ing.metadata.annotations).toEqual({ 'nginx.ingress.kubernetes.io/proxy-body-size': '0', 'cert-manager.io/cluster-issuer': 'letsencrypt' });
+    expect(ing.metadata.annotations).toEqual({
+      'nginx.ingress.kubernetes.io/proxy-body-size': '0', 'cert-manager.io/cluster-issuer': 'letsencrypt',
+      'mlops-cdk8s.io/unauthenticated-exposure': 'test: an authenticating gateway in front',
+    });
     expect(ing.spec).toEqual({
       ingressClassName: 'nginx',
       tls: [{ hosts: ['mlflow.example.com'], secretName: 'mlflow-tls' }],
@@ -202,7 +210,7 @@ describe('TrackingServer, highly available, exposed and scraped', () => {
 
 describe('TrackingServer options', () => {
   it('uses an existing TLS Secret, a custom class and controller, without cert-manager', () => {
-    const { objs } = stack({ ingress: { host: 'mlflow.example.com', tls: IngressTls.existingSecret('wildcard-example-com'), className: 'traefik', controller: Peer.namespace('traefik', { app: 'traefik' }) } });
+    const { objs } = stack({ ingress: { host: 'mlflow.example.com', tls: IngressTls.existingSecret('wildcard-example-com'), className: 'traefik', controller: Peer.namespace('traefik', { app: 'traefik' }) }, auth: basicAuth() });
     const ing = find(objs, 'Ingress', 'mlflow');
     expect(ing.metadata.annotations).toBeUndefined();
     expect(ing.spec.ingressClassName).toBe('traefik');
@@ -213,8 +221,10 @@ describe('TrackingServer options', () => {
   });
 
   it('takes a namespaced cert-manager Issuer and explicit allowed hosts', () => {
-    const { objs } = stack({ ingress: { host: 'ml.example.com', tls: IngressTls.certManagerIssuer('internal-ca') }, allowedHosts: ['ml.example.com'] });
-    expect(find(objs, 'Ingress', 'mlflow').metadata.annotations).toEqual({ 'cert-manager.io/issuer': 'internal-ca' });
+    const { objs } = stack({ ingress: { host: 'ml.example.com', tls: IngressTls.certManagerIssuer('internal-ca') }, allowedHosts: ['ml.example.com'], ...UNAUTHENTICATED });
+    expect(find(objs, 'Ingress', 'mlflow').metadata.annotations).toEqual({
+      'cert-manager.io/issuer': 'internal-ca', 'mlops-cdk8s.io/unauthenticated-exposure': 'test: an authenticating gateway in front',
+    });
     expect(envOf(container(find(objs, 'Deployment', 'mlflow'), 'mlflow')).MLFLOW_SERVER_ALLOWED_HOSTS).toBe('ml.example.com,ml.example.com:*');
   });
 
@@ -313,8 +323,27 @@ describe('TrackingServer validation', () => {
   });
 
   it('checks the Ingress host', () => {
-    expect(build({ ingress: { host: 'https://mlflow.example.com', tls: IngressTls.existingSecret('tls') } })).toThrowError(exactly(
+    expect(build({ ingress: { host: 'https://mlflow.example.com', tls: IngressTls.existingSecret('tls') }, ...UNAUTHENTICATED })).toThrowError(exactly(
       'test/mlflow: ingress.host must be a fully qualified lower-case host name without scheme, port or path, got "https://mlflow.example.com". Fix: write it as "mlflow.example.com"'));
+  });
+
+  it('refuses to expose MLflow without auth through an Ingress or an HTTPRoute, unless the opt-out gives a reason', () => {
+    const ingress = { host: 'mlflow.example.com', tls: IngressTls.existingSecret('tls') };
+    const fix = 'Fix: set auth: MlflowAuth.basic({ adminPassword, secretKey }) (or MlflowAuth.oidc / MlflowAuth.oauth2Proxy), '
+      + 'or, when something in front already authenticates callers, opt out with unauthenticatedExposure: { reason: "<what authenticates them>" }';
+    expect(build({ ingress })).toThrowError(exactly(
+      `test/mlflow: ingress exposes MLflow without auth (whoever reaches the host can read, change and delete every experiment, run and model), got "mlflow.example.com". ${fix}`));
+    expect(build({ httpRoute: { hostnames: ['ml.example.com'], gateway: GatewayRef.of({ name: 'public', namespace: 'gateway' }) } })).toThrowError(exactly(
+      `test/mlflow: httpRoute exposes MLflow without auth (whoever reaches the host can read, change and delete every experiment, run and model), got "ml.example.com". ${fix}`));
+    expect(build({ ingress, auth: basicAuth() })).not.toThrow();
+    expect(build({ ingress, unauthenticatedExposure: { reason: 'sso' } })).toThrowError(exactly(
+      'test/mlflow: unauthenticatedExposure.reason must say in one line of at least 10 characters what authenticates callers instead, got "sso". Fix: pass unauthenticatedExposure: { reason: "oauth2-proxy on the corporate gateway" }'));
+    expect(build({ ingress, unauthenticatedExposure: 'corporate SSO gateway' as never })).toThrowError(/unauthenticatedExposure\.reason must say in one line .*, got undefined\./);
+    expect(build({ ingress, unauthenticatedExposure: { reason: 'corporate SSO\ngateway' } })).toThrowError(/unauthenticatedExposure\.reason must say in one line/);
+    expect(build({ ingress, auth: basicAuth(), ...UNAUTHENTICATED })).toThrowError(exactly(
+      'test/mlflow: unauthenticatedExposure conflicts with auth (the server requires a login), got "test: an authenticating gateway in front". Fix: remove unauthenticatedExposure'));
+    expect(build({ ...UNAUTHENTICATED })).toThrowError(exactly(
+      'test/mlflow: unauthenticatedExposure is set but nothing exposes MLflow (no ingress, no httpRoute), got "test: an authenticating gateway in front". Fix: remove unauthenticatedExposure'));
   });
 
   it('checks allowed hosts', () => {
@@ -350,12 +379,12 @@ describe('TrackingServer validation', () => {
 
   it('checks the ingress TLS option, class and annotations, and the metrics interval and labels', () => {
     const ingress = { host: 'mlflow.example.com', tls: IngressTls.existingSecret('tls') };
-    expect(build({ ingress: { ...ingress, tls: 'letsencrypt' as never } })).toThrowError(exactly(
+    expect(build({ ingress: { ...ingress, tls: 'letsencrypt' as never }, ...UNAUTHENTICATED })).toThrowError(exactly(
       'test/mlflow: ingress.tls must be an IngressTls, got a string. Fix: pass IngressTls.certManagerClusterIssuer("letsencrypt") or IngressTls.existingSecret("mlflow-tls")'));
-    expect(build({ ingress: { ...ingress, tls: { secretName: () => 'x', annotations: {} } as never } })).toThrowError(/ingress\.tls must be an IngressTls, got a plain object\./);
-    expect(build({ ingress: { ...ingress, className: 'Nginx Public' } })).toThrowError(exactly(
+    expect(build({ ingress: { ...ingress, tls: { secretName: () => 'x', annotations: {} } as never }, ...UNAUTHENTICATED })).toThrowError(/ingress\.tls must be an IngressTls, got a plain object\./);
+    expect(build({ ingress: { ...ingress, className: 'Nginx Public' }, ...UNAUTHENTICATED })).toThrowError(exactly(
       'test/mlflow: ingress.className must be a DNS-1123 subdomain (lower-case letters, digits, \'-\' and \'.\', at most 253 characters), got "Nginx Public". Fix: use a name such as "nginx-public"'));
-    expect(build({ ingress: { ...ingress, annotations: { 'nginx.ingress.kubernetes.io/proxy body size': '0' } } })).toThrowError(exactly(
+    expect(build({ ingress: { ...ingress, annotations: { 'nginx.ingress.kubernetes.io/proxy body size': '0' } }, ...UNAUTHENTICATED })).toThrowError(exactly(
       'test/mlflow: ingress.annotations key must be an annotation key ([prefix/]name) but has a name that is not 1 to 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit, got "nginx.ingress.kubernetes.io/proxy body size". Fix: use a key such as "example.com/note"'));
     expect(build({ metrics: { interval: '1.5m' as never } })).toThrowError(exactly(
       'test/mlflow: metrics.interval must be a Duration, not a string, got "1.5m". Fix: write interval: Duration.seconds(30)'));
