@@ -25,4 +25,12 @@ if (!built || inputs.some((i) => newestMtime(path.join(root, i)) > built)) {
   if (r.status !== 0) process.exit(r.status ?? 1);
   fs.utimesSync(stamp, new Date(), new Date()); // tsc -b leaves it untouched when nothing changed
 }
-require(path.join(root, 'build', 'main.js')).run(process.argv.slice(2));
+try {
+  require(path.join(root, 'build', 'main.js')).run(process.argv.slice(2));
+} catch (e) {
+  // Every problem found, with the construct path, prop, value and fix; no frames of the library's
+  // internals (ValidationError trims them) and no Node source excerpt. dist/ is left as it was.
+  if (!e || e.name !== 'ValidationError') throw e;
+  console.error(`synth failed (${e.code}), dist/ unchanged:\n${e.stack}`);
+  process.exit(1);
+}

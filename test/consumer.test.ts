@@ -269,10 +269,14 @@ describe('the README quickstart in an unchanged cdk8s init project', { timeout: 
   const cdk8s = () => path.join(quick, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s');
   const initYaml = () => fs.readFileSync(path.join(template, 'cdk8s.yaml'), 'utf8');
   /** `cdk8s synth` with init's cdk8s.yaml (plus `extra` lines) and `main` as main.ts. */
+  let compiled: string | undefined;
   const synth = (main: string, extra = '') => {
-    fs.writeFileSync(path.join(quick, 'main.ts'), main);
-    const tsc = run(process.execPath, [tsc5, '-p', '.'], quick);
-    if (tsc.status !== 0) return { status: tsc.status, out: `tsc: ${tsc.out}` };
+    if (compiled !== main) {
+      fs.writeFileSync(path.join(quick, 'main.ts'), main);
+      const tsc = run(process.execPath, [tsc5, '-p', '.'], quick);
+      if (tsc.status !== 0) return { status: tsc.status, out: `tsc: ${tsc.out}` };
+      compiled = main;
+    }
     fs.writeFileSync(path.join(quick, 'cdk8s.yaml'), initYaml().replace('app: npx ts-node main.ts', 'app: node main.js') + extra);
     return run(process.execPath, [cdk8s(), 'synth', '--check-upgrade', 'false'], quick);
   };
@@ -325,6 +329,28 @@ describe('the README quickstart in an unchanged cdk8s init project', { timeout: 
     expect([...refs]).toEqual(['mlops-credentials']);
   });
 
+  it('warns on every successful synth when git tracks the output directory (not with init\'s .gitignore, which ignores dist/)', () => {
+    const git = (...args: string[]) => run('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], quick);
+    const gitignore = fs.readFileSync(path.join(template, '{{}}.gitignore'), 'utf8');
+    expect(gitignore).toMatch(/^dist\/$/m);
+    fs.writeFileSync(path.join(quick, '.gitignore'), gitignore);
+    expect(git('init', '-q').status).toBe(0);
+    const first = synth(sample);
+    expect(first.status, first.out).toBe(0);
+    expect(first.out).not.toContain('warning:');
+    // The user commits dist/ for GitOps (removes the line) without moving cdk8s synth's output.
+    fs.writeFileSync(path.join(quick, '.gitignore'), gitignore.replace(/^dist\/\n/m, ''));
+    expect(git('add', 'dist', '.gitignore').status).toBe(0);
+    expect(git('commit', '-q', '-m', 'dist').status).toBe(0);
+    for (let i = 0; i < 2; i++) {
+      const r = synth(sample);
+      expect(r.status, r.out).toBe(0);
+      expect(r.out).toContain('warning: cdk8s synth writes into dist/, which your git repository tracks, and deletes it before every run');
+      expect(r.out).toContain('Fix: set "output: cdk8s.out" in cdk8s.yaml');
+    }
+    fs.rmSync(path.join(quick, '.git'), { recursive: true, force: true });
+  });
+
   it('passes the validation plugin (strict schemas and every manifest check) when cdk8s.yaml adds it', () => {
     const r = synth(sample, [
       'validations:',
@@ -340,11 +366,19 @@ describe('the README quickstart in an unchanged cdk8s init project', { timeout: 
   it('without auth, synth fails naming the construct, the prop, the host and both fixes', () => {
     const withoutAuth = sample.split('\n').filter((l) => !l.includes('auth: MlflowAuth.basic')).join('\n').replace('MlflowAuth, ', '');
     const r = synth(withoutAuth);
-    expect(r.status).not.toBe(0);
+    expect(r.status).toBe(1);
     expect(r.out).toContain('mlops/mlflow: ingress exposes MLflow without auth');
     expect(r.out).toContain('got "mlflow.example.com"');
     expect(r.out).toContain('Fix: set auth: MlflowAuth.basic({ adminPassword, secretKey })');
     expect(r.out).toContain('unauthenticatedExposure: { reason: "<what authenticates them>" }');
+    expect(r.out).toContain('ValidationError [MLOPS_INVALID_VALUE]: mlops/mlflow: ingress');
+    // What the app printed (before the CLI's own "Error: command ... returned a non-zero exit code 1"
+    // and its frames): the app's frames only, none of the library's, Node's or cdk8s' (under plain
+    // node, Node still quotes the throw line above them; ts-node does not).
+    const app = r.out.slice(0, r.out.indexOf('Error: command'));
+    const frames = app.split('\n').filter((l) => /^\s+at /.test(l));
+    expect(frames.length).toBeGreaterThan(0);
+    expect(frames.filter((l) => !l.includes(path.join(quick, 'main.js')))).toEqual([]);
     // The explicit opt-out synthesizes, and says why on the Ingress.
     const optOut = withoutAuth.replace("tls: IngressTls.existingSecret('mlflow-tls') },", "tls: IngressTls.existingSecret('mlflow-tls') },\n      unauthenticatedExposure: { reason: 'oauth2-proxy on the corporate gateway' },");
     const ok = synth(optOut);

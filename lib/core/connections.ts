@@ -40,7 +40,7 @@ export class ConnectionGraph extends Construct implements IConnectionGraph {
     const key = `${workload.namespace}/${workload.workloadName}`;
     const existing = this.workloads.get(key);
     if (existing && existing !== workload) {
-      throw new ValidationError(`${describeConstruct(workload)}: name "${workload.workloadName}" is already used in namespace "${workload.namespace}" by ${describeConstruct(existing)}. Fix: give one of them another name prop.`);
+      throw new ValidationError(`${describeConstruct(workload)}: name "${workload.workloadName}" is already used in namespace "${workload.namespace}" by ${describeConstruct(existing)}. Fix: give one of them another name prop.`, 'MLOPS_CONFLICT');
     }
     this.workloads.set(key, workload);
   }
@@ -68,7 +68,7 @@ export class ConnectionGraph extends Construct implements IConnectionGraph {
   public allow(from: Peer, to: Peer, port: Port, description: string): void {
     const selectable = (p: Peer) => p.data.kind === 'workload' || p.data.kind === 'external';
     if (!selectable(from) && !selectable(to)) {
-      throw new ValidationError(`ConnectionGraph: a connection needs a workload on at least one side, got ${from} → ${to}. Fix: use Peer.workload(...) or Peer.externalWorkload(...) for one end.`);
+      throw new ValidationError(`ConnectionGraph: a connection needs a workload on at least one side, got ${from} → ${to}. Fix: use Peer.workload(...) or Peer.externalWorkload(...) for one end.`, 'MLOPS_CONFLICT');
     }
     const connection: Connection = { from, to, port, description };
     if (this.edges.some((c) => compareConnections(c, connection) === 0)) return;

@@ -1,5 +1,6 @@
 // The public API of lib/core: named exports only; internal helpers are imported by deep path.
 export { ValidationError } from './validate';
+export type { ValidationErrorCode } from './validate';
 export { Labels } from './labels';
 export type { ComponentIdentity } from './labels';
 export { ContainerImage } from './image';

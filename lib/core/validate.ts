@@ -1,10 +1,30 @@
 import { isIPv6 } from 'net';
+import * as path from 'path';
 import { IConstruct } from 'constructs';
 import { EnumValue, isEnumMember } from './enum-value';
 
 /**
+ * What kind of problem a {@link ValidationError} reports, stable across releases (match on it,
+ * never on the message text):
+ * - `MLOPS_INVALID_VALUE`: a prop's value is refused (out of range, malformed, unsafe);
+ * - `MLOPS_WRONG_TYPE`: a value of the wrong type (a string where a `SecretValue`, a `Duration`
+ *   or a construct belongs; a plain object instead of a factory-made value);
+ * - `MLOPS_OTHER_APP`: a construct of another `App`;
+ * - `MLOPS_CONFLICT`: two things that cannot coexist (a workload name used twice, a second
+ *   PodDisruptionBudget, a connection with no workload on either side);
+ * - `MLOPS_CHECKS_FAILED`: the checks over the whole app (schemas, manifest checks and every
+ *   construct's validations) found problems, all listed in {@link ValidationError.problems}.
+ */
+export type ValidationErrorCode = 'MLOPS_INVALID_VALUE' | 'MLOPS_WRONG_TYPE' | 'MLOPS_OTHER_APP' | 'MLOPS_CONFLICT' | 'MLOPS_CHECKS_FAILED';
+
+/** The directory of this library's code (lib/, or build/lib/ when compiled): its frames are internals. */
+const LIBRARY_DIR = path.resolve(__dirname, '..');
+
+/**
  * The error every validation in this library throws. Its message always says which construct,
  * which prop, which value, and how to fix it, so that a failed `cdk8s synth` is actionable.
+ * Its stack keeps only the caller's frames (your `main.ts`), not the library's, Node's or
+ * cdk8s' internals; set `MLOPS_CDK8S_FULL_STACK=1` for all of them.
  */
 export class ValidationError extends Error {
   /**
@@ -31,10 +51,28 @@ export class ValidationError extends Error {
     return checkHostname(scope, prop, value);
   }
 
-  constructor(message: string) {
+  /** The kind of problem; see {@link ValidationErrorCode}. */
+  public readonly code: ValidationErrorCode;
+  /** Every problem found, one message each (one for a single prop; several for `MLOPS_CHECKS_FAILED`). */
+  public readonly problems!: readonly string[];
+
+  constructor(message: string, code: ValidationErrorCode = 'MLOPS_INVALID_VALUE', problems: readonly string[] = [message]) {
     super(message);
     this.name = 'ValidationError';
+    this.code = code;
+    // Not enumerable: Node prints own enumerable properties after the stack of an uncaught error.
+    Object.defineProperty(this, 'problems', { value: problems, enumerable: false });
+    if (!process.env.MLOPS_CDK8S_FULL_STACK) this.stack = trimStack(this.stack ?? '', `${this.name} [${code}]: ${message}`);
   }
+}
+
+/** `header` and the stack's frames outside this library, Node's internals and node_modules. */
+function trimStack(stack: string, header: string): string {
+  const frames = stack.split('\n').filter((l) => /^\s+at /.test(l)).filter((l) => {
+    const file = /\((.*):\d+:\d+\)$/.exec(l)?.[1] ?? /^\s+at (.*):\d+:\d+$/.exec(l)?.[1] ?? '';
+    return file !== '' && !file.startsWith('node:') && !file.startsWith(LIBRARY_DIR + path.sep) && !/[\\/]node_modules[\\/]/.test(file);
+  });
+  return [header, ...frames].join('\n');
 }
 
 /**
@@ -123,7 +161,7 @@ export function checkInstance<T>(scope: IConstruct | string, prop: string, value
   const isInstance = value instanceof (type as unknown as new () => T);
   // An enum-like value must be one of the members its class lists, not one of a subclass's.
   if (!isInstance || (value instanceof EnumValue && !isEnumMember(type as unknown as { prototype: EnumValue }, value))) {
-    throw new ValidationError(`${describeConstruct(scope)}: ${prop} must be ${what}, got ${describeShape(value)}. Fix: ${fix}`);
+    throw new ValidationError(`${describeConstruct(scope)}: ${prop} must be ${what}, got ${describeShape(value)}. Fix: ${fix}`, 'MLOPS_WRONG_TYPE');
   }
   return value as T;
 }
@@ -139,7 +177,7 @@ export function checkTypedValue<T>(scope: IConstruct | string, prop: string, val
   if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
     invalid(scope, prop, `must be ${what}, not a ${typeof value}`, value, fix);
   }
-  throw new ValidationError(`${describeConstruct(scope)}: ${prop} must be ${what}, got ${describeShape(value)}. Fix: ${fix}`);
+  throw new ValidationError(`${describeConstruct(scope)}: ${prop} must be ${what}, got ${describeShape(value)}. Fix: ${fix}`, 'MLOPS_WRONG_TYPE');
 }
 
 /** A `SecretValue` (never a string): the one check every secret prop uses. */
@@ -152,10 +190,10 @@ export function checkSecretValue<T>(scope: IConstruct | string, prop: string, va
 export function checkConstruct<T extends IConstruct>(scope: IConstruct, prop: string, value: T, fix: string): T {
   const v = value as unknown;
   if (v === null || typeof v !== 'object' || typeof (v as IConstruct).node?.path !== 'string') {
-    throw new ValidationError(`${describeConstruct(scope)}: ${prop} must be a construct, got ${describeShape(v)}. Fix: ${fix}`);
+    throw new ValidationError(`${describeConstruct(scope)}: ${prop} must be a construct, got ${describeShape(v)}. Fix: ${fix}`, 'MLOPS_WRONG_TYPE');
   }
   if (value.node.root !== scope.node.root) {
-    throw new ValidationError(`${describeConstruct(scope)}: ${prop} must belong to the same App, got ${show(prop, value)} of another App. Fix: create it in this App (one App per synth), or use a fromExisting(...) reference to it`);
+    throw new ValidationError(`${describeConstruct(scope)}: ${prop} must belong to the same App, got ${show(prop, value)} of another App. Fix: create it in this App (one App per synth), or use a fromExisting(...) reference to it`, 'MLOPS_OTHER_APP');
   }
   return value;
 }
@@ -645,7 +683,7 @@ export function checkRenamedProps(scope: IConstruct | string, prefix: string, pr
 export function checkInterface<T>(scope: IConstruct | string, prop: string, value: T, method: string, what: string, fix: string): T {
   const v = value as unknown as Record<string, unknown> | undefined;
   if (v === null || typeof v !== 'object' || typeof v[method] !== 'function') {
-    throw new ValidationError(`${describeConstruct(scope)}: ${prop} must be ${what}, got ${describeShape(value)}. Fix: ${fix}`);
+    throw new ValidationError(`${describeConstruct(scope)}: ${prop} must be ${what}, got ${describeShape(value)}. Fix: ${fix}`, 'MLOPS_WRONG_TYPE');
   }
   return value;
 }

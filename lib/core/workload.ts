@@ -118,7 +118,7 @@ export class Workload extends LibraryConstruct implements IWorkload {
   /** A PodDisruptionBudget for this workload's pods, named like the workload. One per workload. */
   public addDisruptionBudget(budget: DisruptionBudget): k8s.KubePodDisruptionBudget {
     if (this.disruptionBudget) {
-      throw new ValidationError(`${describeConstruct(this.peer)}: already has a PodDisruptionBudget, got a second one. Fix: patch the existing one (disruptionBudget) instead of adding another.`);
+      throw new ValidationError(`${describeConstruct(this.peer)}: already has a PodDisruptionBudget, got a second one. Fix: patch the existing one (disruptionBudget) instead of adding another.`, 'MLOPS_CONFLICT');
     }
     return new k8s.KubePodDisruptionBudget(this, 'Pdb', {
       metadata: { name: this.workloadName, labels: this.labels },

@@ -1,9 +1,10 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { registerAppCheck } from '../core/app-checks';
+import { registerAppCheck, registerAppChecksPassed } from '../core/app-checks';
 import type { ManifestObject } from './manifest';
 import { checkApp, Prerequisites } from './manifest-checks';
 import { formatViolation, SchemaValidator } from './schema-validator';
+import { warnIfOutputTracked } from './tracked-output';
 
 /** A rendered object and, when it came from a construct tree, the construct that rendered it. */
 export interface RenderedObject {
@@ -105,3 +106,4 @@ export function checkAppTree(root: IConstruct): string[] {
 }
 
 registerAppCheck(checkAppTree);
+registerAppChecksPassed(warnIfOutputTracked);

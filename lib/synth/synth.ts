@@ -3,7 +3,7 @@ import * as path from 'path';
 import { ApiObject, App } from 'cdk8s';
 import * as YAML from 'yaml';
 import { appChecksEnabled } from '../core/app-checks';
-import { checkDnsLabel } from '../core/validate';
+import { checkDnsLabel, ValidationError } from '../core/validate';
 import { checkManifests, renderObject, validateSchemas, withRenderCache } from './app-validation';
 import { ConnectionGraph } from '../core/connections';
 import { AppNotes } from '../core/app-notes';
@@ -77,7 +77,7 @@ export function synthObjects(app: App): ManifestObject[] {
     // Includes the app checks (schema validation and manifest checks) when the app has one of this
     // library's constructs; see enableAppChecks. They share the rendering with the output.
     const errors = all.flatMap((c) => c.node.validate().map((e) => (c.node.path ? `${c.node.path}: ${e}` : e)));
-    if (errors.length) throw new Error(`Validation failed:\n- ${errors.join('\n- ')}`);
+    if (errors.length) throw new ValidationError(`Validation failed:\n- ${errors.join('\n- ')}`, 'MLOPS_CHECKS_FAILED', errors);
     const schemaChecked = appChecksEnabled(app);
     return all.filter((c): c is ApiObject => ApiObject.isApiObject(c)).map((o) => {
       const obj = renderObject(o);
@@ -149,7 +149,7 @@ export function renderKustomizeDir(objects: ManifestObject[]): { files: Map<stri
   for (const obj of objects) {
     const file = fileNameFor(obj, namespaces.size > 1);
     if (byFile.has(file)) {
-      throw new Error(`Two objects would be written to ${file}: ${obj.kind} "${obj.metadata.name}" is declared twice. Fix: give one of them another name prop.`);
+      throw new ValidationError(`Two objects would be written to ${file}: ${obj.kind} "${obj.metadata.name}" is declared twice. Fix: give one of them another name prop.`, 'MLOPS_CONFLICT');
     }
     byFile.set(file, obj);
   }
@@ -248,7 +248,7 @@ function synthLocked(dist: string, targets: SynthTarget[], options: SafeSynthOpt
   try {
     for (const t of targets) {
       checkDnsLabel('safeSynth', 'target name', t.name);
-      if (seen.has(t.name)) throw new Error(`safeSynth: target name "${t.name}" is used twice. Fix: rename one of the targets.`);
+      if (seen.has(t.name)) throw new ValidationError(`safeSynth: target name "${t.name}" is used twice. Fix: rename one of the targets.`, 'MLOPS_CONFLICT');
       seen.add(t.name);
     }
     fs.mkdirSync(staging, { recursive: true });
@@ -259,7 +259,15 @@ function synthLocked(dist: string, targets: SynthTarget[], options: SafeSynthOpt
       const t = targets[i];
       const out = path.join(staging, t.name);
       fs.mkdirSync(out, { recursive: true });
-      const written = t.synth(out);
+      // A target's failure is collected, not thrown, so one failed synth lists the problems of every target.
+      let written: ManifestObject[] | void;
+      try {
+        written = t.synth(out);
+      } catch (e) {
+        if (!(e instanceof ValidationError)) throw e;
+        errors[i].push(...e.problems.map((p) => `${t.name}: ${p}`));
+        return;
+      }
       // The objects as written (the YAML writer's round trip is tested); read back only if not returned.
       const manifests: Array<[string, ManifestObject]> = written
         ? written.map((o) => [path.join(t.name, fileNameFor(o, false)), o])
@@ -268,7 +276,7 @@ function synthLocked(dist: string, targets: SynthTarget[], options: SafeSynthOpt
       for (const [file, obj] of manifests) errors[i].push(...(options.validate?.(file, obj) ?? []));
     }));
     const failed = errors.flat();
-    if (failed.length) throw new Error(`Synthesized manifests failed checks:\n- ${failed.join('\n- ')}`);
+    if (failed.length) throw new ValidationError(`Synthesized manifests failed checks:\n- ${failed.join('\n- ')}`, 'MLOPS_CHECKS_FAILED', failed);
     // Swap: two renames on one filesystem; the old tree is removed only once the new one is in place.
     warnings.push(...swapIntoPlace(staging, dist));
     return { warnings };

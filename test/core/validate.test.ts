@@ -1,3 +1,4 @@
+import * as path from 'path';
 import { App } from 'cdk8s';
 import { Construct } from 'constructs';
 import { describe, expect, it } from 'vitest';
@@ -31,6 +32,35 @@ describe('invalid() and describeConstruct()', () => {
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as Error).name).toBe('ValidationError');
     expect((error as Error).message).toBe('x: size must be big, got 3. Fix: make it bigger');
+  });
+
+  it('carries a stable code and its problems, and a stack without the library\'s frames (the caller\'s are kept)', () => {
+    const thing = new Thing(new App(), 'x');
+    const caught = (fn: () => unknown): ValidationError => {
+      try {
+        fn();
+      } catch (e) {
+        return e as ValidationError;
+      }
+      throw new Error('did not throw');
+    };
+    const e = caught(() => invalid(thing, 'size', 'must be big', 3, 'make it bigger'));
+    expect(e.code).toBe('MLOPS_INVALID_VALUE');
+    expect(e.problems).toEqual(['x: size must be big, got 3. Fix: make it bigger']);
+    const [header, ...frames] = e.stack!.split('\n');
+    expect(header).toBe('ValidationError [MLOPS_INVALID_VALUE]: x: size must be big, got 3. Fix: make it bigger');
+    expect(frames.length).toBeGreaterThan(0);
+    expect(frames.every((f) => f.includes(path.join('test', 'core', 'validate.test.ts')) || !/lib[\\/]core|node_modules|node:/.test(f))).toBe(true);
+    expect(frames.some((f) => f.includes('validate.test.ts'))).toBe(true);
+    expect(Object.keys(e)).not.toContain('problems'); // Node prints own enumerable properties of an uncaught error: not the problems again
+    expect(caught(() => checkInstance(thing, 'secret', 'x', SecretValue, 'a SecretValue', 'pass one')).code).toBe('MLOPS_WRONG_TYPE');
+    expect(caught(() => checkConstruct(thing, 'db', new Thing(new App(), 'db'), 'pass one')).code).toBe('MLOPS_OTHER_APP');
+    process.env.MLOPS_CDK8S_FULL_STACK = '1';
+    try {
+      expect(caught(() => invalid(thing, 'size', 'must be big', 3, 'fix')).stack).toMatch(/lib[\\/]core[\\/]validate\.ts/);
+    } finally {
+      delete process.env.MLOPS_CDK8S_FULL_STACK;
+    }
   });
 
   it('shows strings quoted, objects as JSON and undefined as undefined', () => {

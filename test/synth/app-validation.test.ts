@@ -12,6 +12,7 @@ import { ContainerImage } from '../../lib/core/image';
 import { SecretValue } from '../../lib/core/secret-value';
 import { EnvValue } from '../../lib/core/pod';
 import { configureAppChecks } from '../../lib/synth/app-validation';
+import { ValidationError } from '../../lib/core/validate';
 import { MlopsValidation, MANIFEST_RULE, SCHEMA_RULE } from '../../lib/synth/cdk8s-plugin';
 import { SchemaValidator } from '../../lib/synth/schema-validator';
 import { cdk8sTarget, safeSynth } from '../../lib/synth/synth';
@@ -32,6 +33,31 @@ function consumerApp(extra: (chart: Chart) => void): App {
 const yamlFiles = () => fs.readdirSync(out).filter((f) => f.endsWith('.yaml'));
 
 describe('plain app.synth() runs the checks of npm run synth', () => {
+  it('throws one ValidationError (MLOPS_CHECKS_FAILED) listing every problem: the checks\' and every construct\'s validations', () => {
+    const app = consumerApp((chart) => {
+      new k8s.KubeSecret(chart, 'creds', { metadata: { name: 'creds' }, stringData: { password: 'hunter2' } });
+      new ApiObject(chart, 'settings', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, bogus: 1 } as any);
+      chart.node.addValidation({ validate: () => ['the chart\'s own rule is broken'] });
+    });
+    let error: any;
+    try {
+      app.synth();
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error.code).toBe('MLOPS_CHECKS_FAILED');
+    expect(error.problems).toEqual(expect.arrayContaining([
+      'mlops/creds: Secret "creds": holds literal data; use SecretValue.fromSecret or an ExternalSecret',
+      expect.stringMatching(/^mlops\/settings: v1\/ConfigMap mlops\/settings: \$\.bogus: unknown field "bogus"/),
+      'mlops: the chart\'s own rule is broken',
+    ]));
+    expect(error.message).toBe(`Validation failed:\n- ${error.problems.join('\n- ')}`);
+    expect(error.stack).not.toMatch(/node_modules[\\/]cdk8s|lib[\\/]core[\\/]app-checks/);
+    expect(error.message).not.toContain('hunter2');
+    expect(yamlFiles()).toEqual([]);
+  });
+
   it('refuses a Secret with stringData, naming the construct, and writes nothing', () => {
     const app = consumerApp((chart) => new k8s.KubeSecret(chart, 'creds', { metadata: { name: 'creds' }, stringData: { password: 'hunter2' } }));
     expect(() => app.synth()).toThrow('mlops/creds: Secret "creds": holds literal data; use SecretValue.fromSecret or an ExternalSecret');

@@ -7,6 +7,7 @@ import { Chart } from 'cdk8s';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { referenceApps } from '../../apps';
 import { k8s } from '../../lib/core/k8s';
+import { invalid, ValidationError } from '../../lib/core/validate';
 import { cdk8sTarget, safeSynth, SynthTarget } from '../../lib/synth/synth';
 import { freshBuild, MAIN_JS } from '../support/build';
 
@@ -142,6 +143,23 @@ describe('safeSynth order', () => {
   afterEach(() => fs.rmSync(work, { recursive: true, force: true }));
 
   const target = (name: string, ran: string[], background?: boolean): SynthTarget => ({ name, background, synth: () => { ran.push(name); return []; } });
+
+  it('lists the problems of every target: a target whose constructs throw does not hide the next one\'s', () => {
+    const dist = path.join(work, 'dist');
+    const throwing = (name: string): SynthTarget => ({ name, synth: () => invalid(`${name}/mlflow`, 'replicas', 'must be at least 1', 0, 'use 1') });
+    let error: any;
+    try {
+      safeSynth(dist, [throwing('a'), target('b', []), throwing('c')], { checks: (_, t) => (t.name === 'b' ? ['b rejected'] : []) });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error.code).toBe('MLOPS_CHECKS_FAILED');
+    expect(error.problems).toEqual([
+      'a: a/mlflow: replicas must be at least 1, got 0. Fix: use 1', 'b: b rejected', 'c: c/mlflow: replicas must be at least 1, got 0. Fix: use 1',
+    ]);
+    expect(fs.readdirSync(work)).toEqual([]);
+  });
 
   it('synthesizes background targets after the others, and reports check messages in the order of the list', () => {
     const ran: string[] = [];
