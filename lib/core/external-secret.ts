@@ -1,4 +1,4 @@
-import { Duration } from 'cdk8s';
+import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkDuration, durationText } from './duration';
 import { LibraryConstruct } from './library-construct';
@@ -11,13 +11,13 @@ import { checkInstance, checkLabels, checkDnsSubdomain, invalid } from './valida
 export class SecretStoreRef {
   /** A cluster-wide `ClusterSecretStore` (for example Google Secret Manager via Workload Identity). */
   public static cluster(name: string): SecretStoreRef {
-    return new SecretStoreRef(checkDnsSubdomain('SecretStoreRef.cluster', 'name', name), eso.ExternalSecretSpecSecretStoreRefKind.CLUSTER_SECRET_STORE);
+    return new SecretStoreRef(checkDnsSubdomain('SecretStoreRef.cluster', 'name', name), 'ClusterSecretStore');
   }
   /** A namespaced `SecretStore` in the same namespace as the ExternalSecret. */
   public static namespaced(name: string): SecretStoreRef {
-    return new SecretStoreRef(checkDnsSubdomain('SecretStoreRef.namespaced', 'name', name), eso.ExternalSecretSpecSecretStoreRefKind.SECRET_STORE);
+    return new SecretStoreRef(checkDnsSubdomain('SecretStoreRef.namespaced', 'name', name), 'SecretStore');
   }
-  private constructor(public readonly name: string, public readonly kind: eso.ExternalSecretSpecSecretStoreRefKind) {}
+  private constructor(public readonly name: string, public readonly kind: 'ClusterSecretStore' | 'SecretStore') {}
 }
 
 /** Where one key of the target Secret comes from in the store. */
@@ -65,7 +65,7 @@ export interface ExternalSecretProps {
  */
 export class ExternalSecret extends LibraryConstruct {
   public readonly secretName: string;
-  public readonly resource: eso.ExternalSecret;
+  public readonly resource: ApiObject;
   private readonly keys: string[];
 
   constructor(scope: Construct, id: string, props: ExternalSecretProps) {
@@ -111,7 +111,7 @@ export class ExternalSecret extends LibraryConstruct {
       },
       spec: {
         refreshInterval,
-        secretStoreRef: { name: props.store.name, kind: props.store.kind },
+        secretStoreRef: { name: props.store.name, kind: props.store.kind as eso.ExternalSecretSpecSecretStoreRefKind },
         target: {
           name: this.secretName,
           creationPolicy: eso.ExternalSecretSpecTargetCreationPolicy.OWNER,

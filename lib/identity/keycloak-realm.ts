@@ -1,4 +1,4 @@
-import { Chart, Duration } from 'cdk8s';
+import { ApiObject, Chart, Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import * as kc from '../../imports/k8s.keycloak.org';
 import { ComponentIdentity, standardLabels } from '../core/labels';
@@ -187,7 +187,7 @@ export class KeycloakRealm extends KeycloakClientBase {
 
   /** The environment variable the import reads the client secret from. */
   public readonly secretPlaceholder: string;
-  public readonly resource: kc.KeycloakRealmImport;
+  public readonly resource: ApiObject;
 
   constructor(scope: Construct, id: string, props: KeycloakRealmProps) {
     super(scope, id, props, 'pass { keycloakUrl, realm, client, clientSecret } (see KeycloakRealmProps)', true);
@@ -238,6 +238,7 @@ export class KeycloakRealm extends KeycloakClientBase {
 }
 
 /** The realm roles, checked, none declared twice. @internal */
+/** @internal */
 export function checkRealmRoles(scope: IConstruct, realmRoles: RealmRole[] | undefined): kc.KeycloakRealmImportSpecRealmRolesRealm[] {
   if (realmRoles !== undefined && !Array.isArray(realmRoles)) invalid(scope, 'realmRoles', 'must be a list of roles', realmRoles, 'pass realmRoles: [{ name: "mlflow-user" }]');
   const roles = (realmRoles ?? []).map((r, i) => checkRole(scope, r, i));
@@ -276,6 +277,7 @@ export function clientSecretVariable(clientId: string): string {
 }
 
 /** A confidential client as a realm representation; `secret` is what the importer substitutes. @internal */
+/** @internal */
 export function renderClient(scope: IConstruct, c: OidcClientOptions, secret: string): kc.KeycloakRealmImportSpecRealmClients {
   checkRenamedProps(scope, 'client.', c, {
     standardFlow: 'flows: { standard: ... }', implicitFlow: 'flows: { implicit: ... }',
@@ -383,6 +385,7 @@ function resolveLifespan(scope: IConstruct, value: Duration | undefined): number
 }
 
 /** @internal */
+/** @internal */
 export function checkRole(scope: IConstruct, r: RealmRole, i: number): kc.KeycloakRealmImportSpecRealmRolesRealm {
   if (!r || typeof r.name !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._:-]{0,254}$/.test(r.name)) {
     invalid(scope, `realmRoles[${i}].name`, 'must be letters, digits, ".", "_", ":" or "-"', r?.name, 'use a role such as "mlflow-user"');
@@ -390,6 +393,7 @@ export function checkRole(scope: IConstruct, r: RealmRole, i: number): kc.Keyclo
   return { name: r.name, ...(r.description !== undefined ? { description: plain(scope, `realmRoles[${i}].description`, r.description) } : {}) };
 }
 
+/** @internal */
 /** @internal */
 export function checkUser(scope: IConstruct, realm: string, u: RealmUser, i: number, roles: string[]): kc.KeycloakRealmImportSpecRealmUsers {
   if (u && (u as any).password !== undefined || u && (u as any).credentials !== undefined) {

@@ -98,7 +98,7 @@ export class KfpGcp extends LibraryConstruct {
   /** The values merged into the upstream `pipeline-install-config` ConfigMap. */
   public readonly pipelineInstallConfig: Readonly<Record<string, string>>;
   public readonly externalSecret: ExternalSecret;
-  public readonly secretStore: eso.ClusterSecretStore;
+  public readonly secretStore: ApiObject;
   public readonly namespace: string;
   private readonly patches = new Set<ApiObject>();
 

@@ -1,4 +1,4 @@
-import { Chart, Duration } from 'cdk8s';
+import { ApiObject, Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as kf from '../../imports/kubeflow.org';
 import { standardLabels } from '../core/labels';
@@ -158,7 +158,7 @@ export class PodDefault extends LibraryConstruct {
 
   /** The label a pod carries (value `"true"`) to receive this PodDefault. */
   public readonly selectorLabel: string;
-  public readonly resource: kf.PodDefault;
+  public readonly resource: ApiObject;
 
   constructor(scope: Construct, id: string, props: PodDefaultProps) {
     super(scope, id, props, 'pass { name, desc, ... } (see PodDefaultProps)');

@@ -10,8 +10,15 @@ export function istioPrincipal(namespace: string, serviceAccount: string, trustD
   return `${trustDomain}/ns/${namespace}/sa/${serviceAccount}`;
 }
 
+/** An AuthorizationPolicy rule's source (`rules[].from[].source`): the fields {@link istioSource} sets. */
+export interface IstioSource {
+  readonly principals?: string[];
+  readonly namespaces?: string[];
+  readonly ipBlocks?: string[];
+}
+
 /** The AuthorizationPolicy source that admits `peer`. */
-export function istioSource(peer: Peer, trustDomain = 'cluster.local'): istio.AuthorizationPolicySpecRulesFromSource {
+export function istioSource(peer: Peer, trustDomain = 'cluster.local'): IstioSource {
   const d = peer.data;
   switch (d.kind) {
     case 'workload': return { principals: [istioPrincipal(d.workload.namespace, d.workload.serviceAccountName, trustDomain)] };
@@ -42,7 +49,7 @@ export class IstioAuthorizationRenderer implements IConnectionRenderer {
   }
 
   /** The AuthorizationPolicy source (`from[].source`) that admits `peer`. */
-  public static source(peer: Peer, trustDomain = 'cluster.local'): istio.AuthorizationPolicySpecRulesFromSource {
+  public static source(peer: Peer, trustDomain = 'cluster.local'): IstioSource {
     return istioSource(peer, trustDomain);
   }
 

@@ -6,7 +6,7 @@ import { HttpAccess, Port } from '../core/port';
 import { checkDnsLabel, checkHostname, invalid } from '../core/validate';
 import { IstioGateway } from './istio-gateway';
 import { LibraryConstruct } from '../core/library-construct';
-import { Duration } from 'cdk8s';
+import { ApiObject, Duration } from 'cdk8s';
 import { durationIn } from '../core/duration';
 
 /**
@@ -63,7 +63,7 @@ export class VirtualService extends LibraryConstruct {
   /** The destination host: `mlflow.kubeflow.svc.cluster.local`. */
   public readonly destinationHost: string;
   public readonly destinationPort: number;
-  public readonly resource: net.VirtualService;
+  public readonly resource: ApiObject;
 
   constructor(scope: Construct, id: string, props: VirtualServiceProps) {
     super(scope, id, props);

@@ -1,4 +1,4 @@
-import { Chart } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as kserve from '../../imports/serving.kserve.io';
 import { ConnectionGraph, IWorkload, Peer } from '../core/connections';
@@ -93,7 +93,7 @@ export class InferenceService extends LibraryConstruct implements IWorkload {
   public readonly storageUri: string;
   public readonly mode: ServingMode;
   public readonly sidecarInjection?: boolean;
-  public readonly resource: kserve.InferenceService;
+  public readonly resource: ApiObject;
 
   constructor(scope: Construct, id: string, props: InferenceServiceProps) {
     super(scope, id, props);

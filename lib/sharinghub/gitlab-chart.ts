@@ -152,7 +152,7 @@ function renderExternalSecret(scope: GitLabChart, store: SecretStoreRef, id: str
     metadata: { name, labels: gitlabLabels('external-secret') },
     spec: {
       refreshInterval: '1h',
-      secretStoreRef: { name: store.name, kind: store.kind },
+      secretStoreRef: { name: store.name, kind: store.kind as eso.ExternalSecretSpecSecretStoreRefKind },
       target: {
         name,
         creationPolicy: eso.ExternalSecretSpecTargetCreationPolicy.OWNER,
