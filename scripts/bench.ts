@@ -5,6 +5,9 @@
  *   `npm run synth` end to end (npm itself, the build up-to-date check, the synth);
  * - N team stacks (apps/teams.ts: MLflow, PostgreSQL, MinIO, quota, limit range, README; 1, 10,
  *   100) rendered in one process, then written; rendering and writes reported apart.
+ * - the consumer (scripts/bench-consumer.ts): `npx cdk8s synth` of the README quickstart in a
+ *   packed-and-installed cdk8s init project against init's empty chart, the validation plugin's
+ *   cost, and the package's unpacked size.
  * Medians of several runs. This is a benchmark, never a timed test.
  */
 import { spawnSync } from 'child_process';
@@ -13,6 +16,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { checkManifests, readManifests, SchemaValidator } from '../lib/synth';
 import { renderTeams, writeFiles } from '../apps/teams';
+import { benchConsumer, consumerLines } from './bench-consumer';
 
 const root = path.resolve(__dirname, '..', '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -112,6 +116,7 @@ try {
     `  of which writing files:      1 = ${f(w[1])}   10 = ${f(w[10])}   100 = ${f(w[100])}`,
     `marginal cost of one more stack:                   ${marginal.toFixed(1)} ms (budget 10 ms); ${marginalRender.toFixed(1)} ms without the file writes`,
   ];
+  lines.push(...consumerLines(benchConsumer(RUNS)));
   console.log(lines.join('\n'));
 } finally {
   fs.rmSync(tmp, { recursive: true, force: true });
