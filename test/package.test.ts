@@ -117,6 +117,13 @@ describe('the npm package size', () => {
       'Ship only what lib/ loads; raise UNPACKED_SIZE_BUDGET only deliberately.').toBeLessThanOrEqual(UNPACKED_SIZE_BUDGET);
   });
 
+  it('ships declarations a user can read: no path outside the package, no word of this repository\'s own history ("seed")', () => {
+    const declarations = files.filter((f) => f.endsWith('.d.ts'));
+    const offenders = declarations.flatMap((f) => fs.readFileSync(path.join(root, f), 'utf8').split('\n')
+      .filter((l) => /\.\.\/shared|\/work\/|\bseeds?\b/i.test(l)).map((l) => `${f}: ${l.trim()}`));
+    expect(offenders).toEqual([]);
+  });
+
   it('ships exactly the CRD bindings lib/ imports, and the validation schemas', () => {
     const libFiles = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
       e.isDirectory() ? libFiles(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []);

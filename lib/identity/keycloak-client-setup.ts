@@ -74,7 +74,7 @@ export interface KeycloakClientSetupProps extends KeycloakClientBaseProps, Omit<
 }
 
 /**
- * What {@link KeycloakClientSetup.mlflow} needs; the rest is seed 003's client, roles and groups.
+ * What {@link KeycloakClientSetup.mlflow} needs; the rest is the Thinkube MLflow deployment's client, roles and groups.
  * @removedProps admins users
  */
 export interface MlflowClientSetupProps extends Omit<KeycloakClientSetupProps, 'client' | 'realmRoles' | 'groups'>, MlflowClientPresetProps {}
@@ -106,7 +106,7 @@ export class KeycloakClientSetup extends KeycloakClientBase {
    */
   public static readonly CONFIG_CLI_IMAGE = KEYCLOAK_CONFIG_CLI_IMAGE;
 
-  /** Seed 003's MLflow client in an existing realm: see `KeycloakRealm.mlflow` for what it holds. */
+  /** the Thinkube MLflow deployment's MLflow client in an existing realm: see `KeycloakRealm.mlflow` for what it holds. */
   public static mlflow(scope: Construct, id: string, props: MlflowClientSetupProps): KeycloakClientSetup {
     checkFactoryProps('KeycloakClientSetup.mlflow', scope, id, props);
     const host = checkHostname(`KeycloakClientSetup.mlflow "${id}"`, 'host', props.host);

@@ -112,7 +112,7 @@ export interface KeycloakRealmProps extends KeycloakClientBaseProps, RealmAccess
   readonly displayName?: string;
 }
 
-/** What the MLflow presets ({@link KeycloakRealm.mlflow}, {@link KeycloakClientSetup.mlflow}) derive seed 003's client and roles from. */
+/** What the MLflow presets ({@link KeycloakRealm.mlflow}, {@link KeycloakClientSetup.mlflow}) derive the Thinkube MLflow deployment's client and roles from. */
 export interface MlflowClientPresetProps {
   /** MLflow's public host: the redirect URIs and web origin are derived from it. */
   readonly host: string;
@@ -122,7 +122,7 @@ export interface MlflowClientPresetProps {
 
 /** Users a new realm creates: {@link KeycloakRealm.mlflow} only (it makes the realm, so the users are its own). */
 export interface MlflowRealmUsersProps {
-  /** Users given `mlflow-admin` (seed: the `auth_realm_username`). @default - none */
+  /** Users given `mlflow-admin` (the Thinkube MLflow deployment: the `auth_realm_username`). @default - none */
   readonly admins?: string[];
   /** Users given `mlflow-user`. @default - none */
   readonly users?: string[];
@@ -161,10 +161,10 @@ export class KeycloakRealm extends KeycloakClientBase {
   public static readonly MLFLOW_USER_ROLE = MLFLOW_USER_ROLE;
 
   /**
-   * The reference MLflow realm (seed 003): roles `mlflow-admin` and `mlflow-user` and the groups
+   * The reference MLflow realm (the Thinkube MLflow deployment): roles `mlflow-admin` and `mlflow-user` and the groups
    * `mlflow-admins` and `mlflow-users` carrying them; a confidential client `mlflow` with standard
    * flow and direct access grants, redirect URIs `https://<host>/oauth2/callback` and `/callback`
-   * (the seed's wildcard `https://<host>/*` is refused), web origins `https://<host>` and `+`,
+   * (the Thinkube MLflow deployment's wildcard `https://<host>/*` is refused), web origins `https://<host>` and `+`,
    * post-logout `+`, 3600 s access tokens, the default scopes of {@link mlflowClientOptions}, optional
    * scopes address and phone; mappers for realm roles (`realm_access.roles`), audience `mlflow` and
    * client roles (`resource_access.${client_id}.roles`).
@@ -433,7 +433,7 @@ export function plain(scope: IConstruct, prop: string, value: string): string {
   return value;
 }
 
-/** The seed's MLflow client (KeycloakRealm.mlflow, KeycloakClientSetup.mlflow). @internal */
+/** The Thinkube MLflow deployment's MLflow client (KeycloakRealm.mlflow, KeycloakClientSetup.mlflow). @internal */
 export function mlflowClientOptions(clientId: string, origin: string): OidcClientOptions {
   return {
     clientId,
@@ -460,13 +460,13 @@ export function mlflowClientOptions(clientId: string, origin: string): OidcClien
   };
 }
 
-/** The seed's MLflow realm roles. @internal */
+/** The Thinkube MLflow deployment's MLflow realm roles. @internal */
 export const MLFLOW_REALM_ROLES: RealmRole[] = [
   { name: MLFLOW_ADMIN_ROLE, description: 'MLflow administrator' },
   { name: MLFLOW_USER_ROLE, description: 'MLflow user' },
 ];
 
-/** The seed's roles as groups: a realm administrator adds existing users to these. @internal */
+/** The Thinkube MLflow deployment's roles as groups: a realm administrator adds existing users to these. @internal */
 export const MLFLOW_GROUPS: RealmGroup[] = [
   { name: MLFLOW_ADMIN_GROUP, realmRoles: [MLFLOW_ADMIN_ROLE] },
   { name: MLFLOW_USER_GROUP, realmRoles: [MLFLOW_USER_ROLE] },

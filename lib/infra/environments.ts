@@ -91,7 +91,7 @@ export interface KfpEnvironmentSettings {
   /** The environment's own project. */
   readonly projectId: string;
   readonly region: string;
-  /** Prefix of resource names (seed: "name prefix"): at most 17 characters. */
+  /** Prefix of resource names (the GCP reference ML environment: "name prefix"): at most 17 characters. */
   readonly namePrefix: string;
   readonly state: StateBackend;
   /** Networks allowed to reach the cluster's control plane. */

@@ -25,7 +25,7 @@ export const KFP_DATABASES = { pipeline: 'mlpipeline', metadata: 'metadb', cache
 export const KFP_DATABASE_USER = 'kfp';
 
 /**
- * One environment of the reference ML platform (seed 001) in its own project: the Cloud APIs, a
+ * One environment of the reference ML platform (the GCP reference ML environment) in its own project: the Cloud APIs, a
  * VPC, a private GKE cluster, a private-IP Cloud SQL MySQL 8 instance for the KFP and ML Metadata
  * databases, the artifact bucket and the KFP service accounts. State lives in a GCS bucket.
  * {@link kfpSettings} hands the cluster side everything it needs, from the same values.

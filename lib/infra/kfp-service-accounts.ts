@@ -56,7 +56,7 @@ export interface KfpServiceAccountsProps extends ProjectProps {
  * that let it work and a Workload Identity binding to exactly the Kubernetes ServiceAccounts that
  * need it. No keys are created: pods get short-lived tokens from the GKE metadata server.
  *
- * Where the seed granted project-wide admin roles to one shared, key-bearing account:
+ * Where the GCP reference ML environment granted project-wide admin roles to one shared, key-bearing account:
  * - `storage.admin` → `storage.objectAdmin` on the artifact bucket only (gateway, runner,
  *   Dataflow workers) and `storage.objectViewer` on it (UI, visualization server);
  * - `bigquery.admin` → `bigquery.jobUser` + `bigquery.dataEditor` (runner);
@@ -165,7 +165,7 @@ export class KfpServiceAccounts extends ProjectConstruct {
   }
 }
 
-/** Project roles of the pipeline steps' account (see the class comment for the seed's originals). */
+/** Project roles of the pipeline steps' account (see the class comment for the GCP reference ML environment's originals). */
 export const RUNNER_PROJECT_ROLES: readonly string[] = [
   'roles/bigquery.jobUser',
   'roles/bigquery.dataEditor',

@@ -4,7 +4,7 @@ import { ProjectService } from '@cdktf/provider-google/lib/project-service';
 import { invalid } from '../core/validate';
 import { ProjectConstruct, ProjectProps } from './project-construct';
 
-/** The 11 Cloud APIs of the reference ML environment (seed 001, "Enabling Cloud Services"). */
+/** The 11 Cloud APIs of the reference ML environment (the GCP reference ML environment, "Enabling Cloud Services"). */
 export const ML_ENVIRONMENT_APIS: readonly string[] = [
   'compute.googleapis.com',
   'storage.googleapis.com',
@@ -20,7 +20,7 @@ export const ML_ENVIRONMENT_APIS: readonly string[] = [
 ];
 
 /**
- * APIs the hardened design needs on top of the seed's: private service access for the
+ * APIs the hardened design needs on top of the GCP reference ML environment's: private service access for the
  * private-IP Cloud SQL instance, Secret Manager for the generated database credentials, and
  * Artifact Registry, which replaces the deprecated Container Registry for image pulls.
  */

@@ -64,10 +64,10 @@ const ICON = /^[a-z0-9-]+(:[a-z0-9-]+)?$/;
 export class CentralDashboardLink extends WorkloadComponent {
   /** Python with the standard library: all the script needs. */
   public static readonly DEFAULT_IMAGE = PYTHON_JOB_IMAGE.reference;
-  /** The seed's MLflow entry. */
+  /** The MLflow-in-Kubeflow guide's MLflow entry. */
   public static readonly MLFLOW: DashboardMenuItem = { text: 'MLflow', link: '/mlflow/#', icon: 'icons:cached' };
 
-  /** The seed's menu entry for MLflow (`/mlflow/#`, `MLflow`, `icons:cached`). */
+  /** The MLflow-in-Kubeflow guide's menu entry for MLflow (`/mlflow/#`, `MLflow`, `icons:cached`). */
   public static mlflow(scope: Construct, id: string, props: Omit<CentralDashboardLinkProps, 'item'> = {}): CentralDashboardLink {
     checkFactoryProps('CentralDashboardLink.mlflow', scope, id, props);
     return new CentralDashboardLink(scope, id, { ...props, item: CentralDashboardLink.MLFLOW });

@@ -10,7 +10,7 @@ export interface KubeflowComponentOptions {
 }
 
 /**
- * The service accounts of Kubeflow Pipelines that use its MySQL, as the seed's `mysql`
+ * The service accounts of Kubeflow Pipelines that use its MySQL, as the MLflow-in-Kubeflow guide's `mysql`
  * AuthorizationPolicy lists them (Kubeflow 1.9 manifests).
  */
 const PIPELINES_MYSQL_CLIENTS = [

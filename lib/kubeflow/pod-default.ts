@@ -132,7 +132,7 @@ export class PodDefault extends LibraryConstruct {
   public static readonly PIPELINES_TOKEN_DIR = '/var/run/secrets/kubeflow/pipelines';
 
   /**
-   * The seed's `access-ml-pipeline`: lets a notebook call the Kubeflow Pipelines API with a
+   * The MLflow-in-Kubeflow guide's `access-ml-pipeline`: lets a notebook call the Kubeflow Pipelines API with a
    * projected token of its own ServiceAccount (audience `pipelines.kubeflow.org`, 7200 s, mounted
    * read-only), found through `KF_PIPELINES_SA_TOKEN_PATH` by the `kfp` client.
    * Checked in kubeflow/pipelines 2.4.1 (Kubeflow 1.10): the API server reviews tokens for the

@@ -23,7 +23,7 @@ export interface ProfileAccessProps {
    */
   readonly services?: string[];
   /**
-   * Opt-in: bind this ClusterRole in `namespace` instead of the narrow Role, as the seed does
+   * Opt-in: bind this ClusterRole in `namespace` instead of the narrow Role, as the MLflow-in-Kubeflow guide does
    * with `kubeflow-edit`. That role lets every notebook of the profile read Kubeflow's Secrets
    * (`mysql-secret`) and exec into its pods, so synth warns (README and stderr). `cluster-admin`
    * is refused.
@@ -39,14 +39,14 @@ const BROAD_CLUSTER_ROLES = new Set(['admin', 'edit', 'kubeflow-admin', 'kubeflo
  * What a Kubeflow profile's notebooks may do in Kubeflow's own namespace. By default a narrow Role:
  * `get` on the named Services (the tracking server), bound to the profile's `default-editor`.
  *
- * The seed binds `kubeflow-edit` there instead. Kubeflow Pipelines does not need it: the API server
+ * The MLflow-in-Kubeflow guide binds `kubeflow-edit` there instead. Kubeflow Pipelines does not need it: the API server
  * authorizes runs, experiments and namespaced pipelines against the profile's own namespace and
  * skips authorization for shared pipelines (kubeflow/pipelines 2.4.1 and 2.15.0, the versions of
  * Kubeflow 1.10 and 1.11: backend/src/apiserver/server/pipeline_server.go, canAccessPipeline).
  * `kubeflow-edit` aggregates `kubeflow-kubernetes-edit` (kubeflow/manifests v1.10.0,
  * common/kubeflow-roles/base/cluster-roles.yaml), which reads Secrets and creates `pods/exec`: every
  * notebook could read `mysql-secret` and run commands in Kubeflow's pods. Pass `clusterRole: "kubeflow-edit"`
- * to render the seed's binding anyway (with a synth warning).
+ * to render the MLflow-in-Kubeflow guide's binding anyway (with a synth warning).
  */
 export class ProfileAccess extends LibraryConstruct {
   /** The RoleBinding (also `node.defaultChild`). */

@@ -15,6 +15,7 @@ export interface IstioSource {
   readonly principals?: string[];
   readonly namespaces?: string[];
   readonly ipBlocks?: string[];
+  readonly notPrincipals?: string[];
 }
 
 /** The AuthorizationPolicy source that admits `peer`. */

@@ -1,7 +1,7 @@
 import { invalid } from '../core/validate';
 
 /**
- * An artifact destination on a file system the server mounts (seed 003: `file:///models/mlflow-artifacts`
+ * An artifact destination on a file system the server mounts (the Thinkube MLflow deployment: `file:///models/mlflow-artifacts`
  * on the shared-models volume). The server proxies artifacts there (`--serve-artifacts`), so clients
  * need neither the mount nor S3 keys. Pass an `IBucket` to `artifacts` instead for S3.
  */

@@ -108,14 +108,14 @@ export interface TrackingServerProps extends Pick<ComponentIdentity, 'partOf'> {
    */
   readonly auth?: MlflowAuth;
   /**
-   * Claims mounted into the server (seed 003: a local artifacts volume and the shared models
+   * Claims mounted into the server (the Thinkube MLflow deployment: a local artifacts volume and the shared models
    * volume). With more than one replica, every claim must be shared (ReadWriteMany or ReadOnlyMany).
    * @default - none
    */
   readonly volumes?: TrackingServerVolume[];
   /**
    * An S3 store the server reaches besides a volume artifact root, for experiments whose
-   * artifact location is `s3://...` (seed 003 configures SeaweedFS beside its file root):
+   * artifact location is `s3://...` (the Thinkube MLflow deployment configures SeaweedFS beside its file root):
    * `MLFLOW_S3_ENDPOINT_URL`, keys and egress.
    * @default - the artifacts bucket's store; none for a volume root
    */
@@ -132,7 +132,7 @@ export interface TrackingServerProps extends Pick<ComponentIdentity, 'partOf'> {
   readonly replicas?: number;
   /** gunicorn workers per pod. @default 2 */
   readonly workers?: number;
-  /** @default - 100m/1000m CPU, 256Mi/1Gi memory (seed 002) */
+  /** @default - 100m/1000m CPU, 256Mi/1Gi memory (the MLflow + MinIO + PostgreSQL Helm setup) */
   readonly resources?: ResourceRequirements;
   /**
    * Exposure through an Ingress. Needs {@link auth}, or {@link unauthenticatedExposure} saying

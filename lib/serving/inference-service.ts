@@ -65,7 +65,7 @@ export interface InferenceServiceProps {
   /** @default - minReplicas, or 1 when that is 0 */
   readonly maxReplicas?: number;
   /**
-   * Istio sidecar injection for the predictor pods (`sidecar.istio.io/inject`). The seed turns it
+   * Istio sidecar injection for the predictor pods (`sidecar.istio.io/inject`). The MLflow-in-Kubeflow guide turns it
    * off.
    * @default - the namespace's setting (no annotation)
    */

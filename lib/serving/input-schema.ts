@@ -63,7 +63,7 @@ export class InputSchema {
     return new InputSchema(features.map((f) => ({ ...f })));
   }
 
-  /** The seed's bank-churn model: ten FP64 features and one sample customer. */
+  /** The MLflow-in-Kubeflow guide's bank-churn model: ten FP64 features and one sample customer. */
   public static readonly BANK_CHURN: InputSchema = InputSchema.of([
     { name: 'CreditScore', datatype: V2Datatype.FP64, example: 850 },
     { name: 'Geography', datatype: V2Datatype.FP64, example: 1 },

@@ -45,7 +45,7 @@ export class GitLabEndpoint extends ExternalEndpoint implements IGitLab {
 
 /** Factories for GitLab instances. */
 export class GitLab {
-  /** A GitLab this app does not deploy (the seed's default: "can be an existing instance"). */
+  /** A GitLab this app does not deploy (the EOEPCA MLOps building block's default: "can be an existing instance"). */
   public static fromExisting(scope: Construct, id: string, props: ExistingGitLabProps): IGitLab {
     checkFactoryProps('GitLab.fromExisting', scope, id, props);
     return new GitLabEndpoint(scope, id, props);

@@ -30,7 +30,7 @@ export const MLFLOW_SHARINGHUB_VERSION = '0.2.0';
 /** How MLflow SharingHub decides who a request is (its `auth/api.py`). */
 export class MlflowSharingHubAuth {
   /**
-   * The seed's mode: the browser's SharingHub session cookie (or a GitLab token sent as bearer)
+   * The EOEPCA MLOps building block's mode: the browser's SharingHub session cookie (or a GitLab token sent as bearer)
    * is checked against SharingHub's `/api/auth/info`, and project permissions come from
    * SharingHub. `GITLAB_URL` is deliberately not set: in 0.2.0 it switches the plugin to GitLab
    * mode, which ignores the SharingHub cookie. The cookie names agree without configuration:
@@ -75,7 +75,7 @@ export interface MlflowSharingHubProps extends Pick<ComponentIdentity, 'partOf'>
   /**
    * `SHARINGHUB_AUTH_DEFAULT_TOKEN`: treat requests without credentials as SharingHub's default
    * token user (needs `oauth.defaultToken` on SharingHub).
-   * @default false (the seed's)
+   * @default false (the EOEPCA MLOps building block's)
    */
   readonly authDefaultToken?: boolean;
   /** @default MlflowSharingHubAuth.sharingHub() */
@@ -108,7 +108,7 @@ export interface MlflowSharingHubProps extends Pick<ComponentIdentity, 'partOf'>
 
 const PORT = 5000;
 const HOME = '/home/mlflow';
-/** The path MLflow is served under on the SharingHub host (the seed validates `/mlflow/`). */
+/** The path MLflow is served under on the SharingHub host (the EOEPCA MLOps building block validates `/mlflow/`). */
 export const MLFLOW_SHARINGHUB_PATH = '/mlflow';
 
 /**
@@ -120,7 +120,7 @@ export class MlflowSharingHub extends WorkloadComponent {
   /** The version of mlflow-sharinghub (chart 0.2.0, MLflow 2.14) this construct renders settings for. */
   public static readonly VERSION = MLFLOW_SHARINGHUB_VERSION;
 
-  /** The path MLflow is served under on the SharingHub host (the seed validates `/mlflow/`). */
+  /** The path MLflow is served under on the SharingHub host (the EOEPCA MLOps building block validates `/mlflow/`). */
   public static readonly PATH = MLFLOW_SHARINGHUB_PATH;
 
   public static readonly DEFAULT_IMAGE = `eoepca/mlflow-sharinghub:${MLFLOW_SHARINGHUB_VERSION}`;

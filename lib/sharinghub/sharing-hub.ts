@@ -43,7 +43,7 @@ export interface SharingHubIngress {
   readonly publicEndpoint?: Peer;
   /**
    * Extra annotations.
-   * @default - `nginx.ingress.kubernetes.io/proxy-body-size: 10g` (the seed's, for large uploads to the store)
+   * @default - `nginx.ingress.kubernetes.io/proxy-body-size: 10g` (the EOEPCA MLOps building block's, for large uploads to the store)
    */
   readonly annotations?: Record<string, string>;
 }

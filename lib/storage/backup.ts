@@ -22,7 +22,7 @@ export class BackupDestination {
     }
     return new BackupDestination(bucket, p, undefined);
   }
-  /** A PersistentVolumeClaim the CronJob mounts at `/backup` (the seed's `/backup` directory). */
+  /** A PersistentVolumeClaim the CronJob mounts at `/backup` (the MLflow + MinIO + PostgreSQL Helm setup's `/backup` directory). */
   public static volume(props: BackupVolumeProps): BackupDestination {
     if (props === null || typeof props !== 'object') {
       invalid('BackupDestination.volume', 'props', 'must be { size, storageClass? }', describeShape(props), 'pass BackupDestination.volume({ size: Size.gibibytes(20) })');

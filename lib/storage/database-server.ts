@@ -50,7 +50,7 @@ export interface DatabaseServerProps {
   readonly storageSize?: Size;
   /** @default - the cluster's default StorageClass */
   readonly storageClass?: string;
-  /** @default - 100m/500m CPU; 256Mi/1Gi memory for PostgreSQL (seed 002), 512Mi/1Gi for MySQL */
+  /** @default - 100m/500m CPU; 256Mi/1Gi memory for PostgreSQL (the MLflow + MinIO + PostgreSQL Helm setup), 512Mi/1Gi for MySQL */
   readonly resources?: ResourceRequirements;
   /** A nightly dump CronJob (`pg_dump`, `mysqldump`). @default - no backup */
   readonly backup?: BackupOptions;

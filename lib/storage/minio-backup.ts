@@ -15,7 +15,7 @@ import { MC_RUN_AS, MC_WRITABLE_DIRS, mcImage, s3AliasEnv } from './s3-client';
 
 /** An `mc mirror` of buckets to a backup destination. */
 export interface MinioBackupOptions {
-  /** A bucket on another store, or a volume (the seed's `/backup`). */
+  /** A bucket on another store, or a volume (the MLflow + MinIO + PostgreSQL Helm setup's `/backup`). */
   readonly destination: BackupDestination;
   /**
    * When it runs, with its time zone.

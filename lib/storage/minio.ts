@@ -49,7 +49,7 @@ export interface MinioProps {
   readonly storageSize?: Size;
   /** @default - the cluster's default StorageClass */
   readonly storageClass?: string;
-  /** @default - 100m/1000m CPU, 256Mi/2Gi memory (seed 002) */
+  /** @default - 100m/1000m CPU, 256Mi/2Gi memory (the MLflow + MinIO + PostgreSQL Helm setup) */
   readonly resources?: ResourceRequirements;
   /** Buckets to create (idempotently, by a Job). More with {@link Minio.addBucket}. @default - none */
   readonly buckets?: string[];

@@ -51,7 +51,7 @@ export class StorageClass {
     }
     return new StorageClass(name, modes ? [...modes] : undefined);
   }
-  /** JuiceFS' CSI driver (seed 003's `juicefs-rwx`): a shared file system, every mode. */
+  /** JuiceFS' CSI driver (the Thinkube MLflow deployment's `juicefs-rwx`): a shared file system, every mode. */
   public static juicefs(name = 'juicefs-rwx'): StorageClass {
     return StorageClass.named(name, { accessModes: [AccessMode.READ_WRITE_ONCE, AccessMode.READ_WRITE_MANY, AccessMode.READ_ONLY_MANY, AccessMode.READ_WRITE_ONCE_POD] });
   }
@@ -90,7 +90,7 @@ export interface VolumeClaimProps {
   readonly storageClass?: StorageClass;
   /**
    * Labels added to (and overriding) the standard ones, for selectors of other tools
-   * (seed 003: `app.kubernetes.io/name: ml-models`).
+   * (the Thinkube MLflow deployment: `app.kubernetes.io/name: ml-models`).
    * @default - the standard labels only
    */
   readonly labels?: Record<string, string>;
