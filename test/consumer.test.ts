@@ -57,6 +57,7 @@ let tmp: string;
 let app: string;
 let packed: { filename: string; unpackedSize: number; files: Array<{ path: string }> };
 const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+const lib = () => JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
 
 /** The app's tsconfig.json (cdk8s init's, verbatim) as TypeScript 5.9 reads it. */
 function templateConfig(): import('typescript5').ParsedCommandLine {
@@ -123,13 +124,21 @@ afterAll(() => {
 
 // Four compilers at once, and cdktf's start-up: generous timeouts for a loaded machine.
 describe('the packed library in a cdk8s init project', { timeout: 120_000 }, () => {
-  it('ships the compiled library, the CRD bindings and pod scripts it loads, README, LICENSE and package.json, nothing else', () => {
+  it('ships the compiled library, the CRD bindings and pod scripts it loads, README, CHANGELOG, the examples, LICENSE and package.json, nothing else', () => {
     const files = packed.files.map((f) => f.path).sort();
-    expect(files.filter((f) => !/^(package\.json|README\.md|LICENSE|build\/(lib|imports)\/.+\.(js|d\.ts)|imports\/(README\.md|schemas\/[a-z0-9.-]+\.json)|lib\/.+\.(py|sh))$/.test(f))).toEqual([]);
-    expect(files).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'build/lib/index.js', 'build/lib/infra/index.d.ts', 'build/lib/synth/index.js', 'build/lib/synth/index.d.ts']));
+    expect(files.filter((f) => !/^(package\.json|README\.md|CHANGELOG\.md|LICENSE|examples\/[a-z0-9-]+\.(ts|yaml)|build\/(lib|imports)\/.+\.(js|d\.ts)|imports\/(README\.md|schemas\/[a-z0-9.-]+\.json)|lib\/.+\.(py|sh))$/.test(f))).toEqual([]);
+    expect(files).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'CHANGELOG.md', 'build/lib/index.js', 'build/lib/infra/index.d.ts', 'build/lib/synth/index.js', 'build/lib/synth/index.d.ts']));
     // App-specific tooling stays in the repository.
     expect(files.filter((f) => /gcp-kfp-readme|compile-cache|defer-module/.test(f))).toEqual([]);
+    // The examples are the README's samples, verbatim (the tests below compile and synthesize those).
     const installed = path.join(app, 'node_modules', '@mlops-cdk8s', 'platform');
+    for (const [file, sample] of [['quickstart.ts', 'quickstart.ts'], ['complete.ts', 'main.ts'], ['infra.ts', 'infra.ts'], ['cdk8s.yaml', 'cdk8s.yaml']]) {
+      expect(fs.readFileSync(path.join(installed, 'examples', file), 'utf8'), `examples/${file}`).toBe(readmeSample(readme, sample));
+    }
+    expect(files.filter((f) => f.startsWith('examples/')).sort()).toEqual(['examples/cdk8s.yaml', 'examples/complete.ts', 'examples/infra.ts', 'examples/quickstart.ts']);
+    const changelog = fs.readFileSync(path.join(installed, 'CHANGELOG.md'), 'utf8');
+    expect(changelog).toMatch(/^## \[Unreleased\]$/m);
+    expect(changelog).toContain(`## [${lib().version}]`);
     const required = new Set<string>();
     for (const f of files.filter((p) => p.startsWith('build/lib/') && p.endsWith('.js'))) {
       for (const m of fs.readFileSync(path.join(installed, f), 'utf8').matchAll(/require\("((?:\.\.\/)+imports\/[^"]+)"\)/g)) {
@@ -384,5 +393,30 @@ describe('the README quickstart in an unchanged cdk8s init project', { timeout: 
     const ok = synth(optOut);
     expect(ok.status, ok.out).toBe(0);
     expect(objects().find((o: any) => o.kind === 'Ingress').metadata.annotations).toEqual({ 'mlops-cdk8s.io/unauthenticated-exposure': 'oauth2-proxy on the corporate gateway' });
+  });
+});
+
+describe('release hygiene in the README', () => {
+  const users = readme.slice(0, readme.indexOf('## Developing this repository'));
+
+  it('has the Helm chart comparison and the versioning and support policy in the users\' half', () => {
+    expect(users).toContain('### Compared with the community-charts and bitnami MLflow charts');
+    expect(users).toContain('### Versioning and support');
+    expect(users).toContain('[CHANGELOG.md](CHANGELOG.md)');
+  });
+
+  it('states the Kubernetes, MLflow, Kubeflow and Istio versions the library pins', () => {
+    const sources = JSON.parse(fs.readFileSync(path.join(root, 'crds', 'sources.json'), 'utf8'));
+    const list = Array.isArray(sources.sources) ? sources.sources : Object.values(sources.sources);
+    const pinned = (project: string) => String(list.find((x: any) => x.project === project).version).replace(/^v/, '');
+    const policy = users.slice(users.indexOf('### Versioning and support'));
+    const row = (name: string) => policy.split('\n').find((l) => l.startsWith(`| ${name}`)) ?? '';
+    expect(row('Kubernetes')).toContain(`${sources.definitions.version.replace(/^v(\d+\.\d+).*/, '$1')} API`);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { TrackingServer } = require(path.join(root, 'build', 'lib', 'mlflow', 'tracking-server'));
+    expect(row('MLflow')).toContain(`\`${TrackingServer.DEFAULT_IMAGE}\``);
+    expect(row('Kubeflow')).toContain(pinned('kubeflow'));
+    expect(row('Istio')).toContain(pinned('istio'));
+    expect(row('KServe')).toContain(pinned('kserve'));
   });
 });
