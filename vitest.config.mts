@@ -11,6 +11,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // Builds once, and fails the run if a test leaves anything in os.tmpdir().
     globalSetup: ['test/support/global-setup.ts'],
+    // lib/ require()s the CRD bindings lazily: compile imports/*.ts on require (see the file).
+    setupFiles: ['test/support/require-ts.ts'],
     // cdktf and the CRD schemas are heavy to load: one fork per core (vitest's default leaves one
     // core to its main process, which idles here: one fork on 2 cores) shares the suites, and
     // the files of one fork share its loaded modules (isolate: false; importing cdk8s, cdk8s-plus,

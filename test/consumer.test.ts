@@ -141,7 +141,7 @@ describe('the packed library in a cdk8s init project', { timeout: 120_000 }, () 
     expect(changelog).toContain(`## [${lib().version}]`);
     const required = new Set<string>();
     for (const f of files.filter((p) => p.startsWith('build/lib/') && p.endsWith('.js'))) {
-      for (const m of fs.readFileSync(path.join(installed, f), 'utf8').matchAll(/require\("((?:\.\.\/)+imports\/[^"]+)"\)/g)) {
+      for (const m of fs.readFileSync(path.join(installed, f), 'utf8').matchAll(/require\(["']((?:\.\.\/)+imports\/[^"']+)["']\)/g)) {
         required.add(path.posix.join(path.posix.dirname(f), m[1]));
       }
     }

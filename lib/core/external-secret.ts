@@ -2,10 +2,14 @@ import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkDuration, durationText } from './duration';
 import { LibraryConstruct } from './library-construct';
-import * as eso from '../../imports/external-secrets.io';
+import type * as esoTypes from '../../imports/external-secrets.io';
 import { standardLabels } from './labels';
 import { SecretValue } from './secret-value';
 import { checkInstance, checkLabels, checkDnsSubdomain, invalid } from './validate';
+import { lazyModule } from './lazy-module';
+// The CRD bindings this file renders, loaded when first used (see lazyModule).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const eso = lazyModule<typeof esoTypes>(() => require('../../imports/external-secrets.io'));
 
 /** Which External Secrets Operator store an {@link ExternalSecret} reads from. */
 export class SecretStoreRef {
@@ -111,7 +115,7 @@ export class ExternalSecret extends LibraryConstruct {
       },
       spec: {
         refreshInterval,
-        secretStoreRef: { name: props.store.name, kind: props.store.kind as eso.ExternalSecretSpecSecretStoreRefKind },
+        secretStoreRef: { name: props.store.name, kind: props.store.kind as esoTypes.ExternalSecretSpecSecretStoreRefKind },
         target: {
           name: this.secretName,
           creationPolicy: eso.ExternalSecretSpecTargetCreationPolicy.OWNER,

@@ -1,9 +1,13 @@
 import { Construct, IConstruct } from 'constructs';
-import * as gw from '../../imports/gateway.networking.k8s.io';
+import type * as gwTypes from '../../imports/gateway.networking.k8s.io';
 import { Peer } from './connections';
 import { Port } from './port';
 import { checkDnsLabel, checkDnsSubdomain, checkHostname, invalid } from './validate';
 import { Workload } from './workload';
+import { lazyModule } from './lazy-module';
+// The CRD bindings this file renders, loaded when first used (see lazyModule).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const gw = lazyModule<typeof gwTypes>(() => require('../../imports/gateway.networking.k8s.io'));
 
 /** The Gateway (gateway.networking.k8s.io/v1) a route attaches to; the Gateway's listener terminates TLS. */
 export class GatewayRef {
@@ -52,7 +56,7 @@ export function routeHostnames(scope: IConstruct, route: HttpRouteExposure | und
  * to `podPort` (the Service's target, when it differs: an auth proxy in front).
  */
 export function renderHttpRoute(scope: Construct, w: Workload, name: string, port: number, route: HttpRouteExposure, podPort = port,
-  annotations?: Record<string, string>): gw.HttpRoute {
+  annotations?: Record<string, string>): gwTypes.HttpRoute {
   const hostnames = routeHostnames(scope, route);
   const g = route.gateway;
   w.allowFrom(route.gatewayPods ?? Peer.namespace(g.namespace), Port.tcp(podPort), 'gateway api');

@@ -1,8 +1,12 @@
 import { Construct, IConstruct } from 'constructs';
 import { LibraryConstruct } from '../core/library-construct';
-import * as argo from '../../imports/argoproj.io';
+import type * as argoTypes from '../../imports/argoproj.io';
 import { MANAGED_BY } from '../core/labels';
 import { checkDnsLabel, checkDnsSubdomain, checkHostname, checkInteger, checkTypedValue, invalid, refuseRemovedProps } from '../core/validate';
+import { lazyModule } from '../core/lazy-module';
+// The CRD bindings this file renders, loaded when first used (see lazyModule).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const argo = lazyModule<typeof argoTypes>(() => require('../../imports/argoproj.io'));
 
 /** The Git repository Argo CD reads `dist/` from. */
 export interface GitSource {

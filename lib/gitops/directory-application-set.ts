@@ -1,9 +1,13 @@
 import { Construct } from 'constructs';
-import * as argo from '../../imports/argoproj.io';
+import type * as argoTypes from '../../imports/argoproj.io';
 import { MANAGED_BY } from '../core/labels';
 import { checkDnsLabel, checkDnsSubdomain, invalid } from '../core/validate';
 import { ArgoApplicationProps, checkGitSource, checkRepoPath, resolveDestination, resolveSyncPolicy, SYNC_OPTIONS, SYNC_RETRY } from './argo-application';
 import { LibraryConstruct } from '../core/library-construct';
+import { lazyModule } from '../core/lazy-module';
+// The CRD bindings this file renders, loaded when first used (see lazyModule).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const argo = lazyModule<typeof argoTypes>(() => require('../../imports/argoproj.io'));
 
 /**
  * The source, destination, project and sync policy mean for every generated Application what they

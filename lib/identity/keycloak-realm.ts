@@ -1,12 +1,16 @@
 import { ApiObject, Chart, Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import * as kc from '../../imports/k8s.keycloak.org';
+import type * as kcTypes from '../../imports/k8s.keycloak.org';
 import { ComponentIdentity, standardLabels } from '../core/labels';
 import { SecretValue } from '../core/secret-value';
 import { checkDnsSubdomain, checkHostname, checkRenamedProps, checkUnique, invalid } from '../core/validate';
 import { KeycloakClientBase, KeycloakClientBaseProps } from './identity-provider';
 import { ProtocolMapper } from './protocol-mapper';
 import { checkFactoryProps } from '../core/props-guard';
+import { lazyModule } from '../core/lazy-module';
+// The CRD bindings this file renders, loaded when first used (see lazyModule).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const kc = lazyModule<typeof kcTypes>(() => require('../../imports/k8s.keycloak.org'));
 
 /** A realm role. */
 export interface RealmRole {
@@ -239,7 +243,7 @@ export class KeycloakRealm extends KeycloakClientBase {
 
 /** The realm roles, checked, none declared twice. @internal */
 /** @internal */
-export function checkRealmRoles(scope: IConstruct, realmRoles: RealmRole[] | undefined): kc.KeycloakRealmImportSpecRealmRolesRealm[] {
+export function checkRealmRoles(scope: IConstruct, realmRoles: RealmRole[] | undefined): kcTypes.KeycloakRealmImportSpecRealmRolesRealm[] {
   if (realmRoles !== undefined && !Array.isArray(realmRoles)) invalid(scope, 'realmRoles', 'must be a list of roles', realmRoles, 'pass realmRoles: [{ name: "mlflow-user" }]');
   const roles = (realmRoles ?? []).map((r, i) => checkRole(scope, r, i));
   checkUnique(scope, 'realmRoles', roles.map((r) => r.name!), 'must not repeat a role', (r) => `declare "${r}" once`);
@@ -278,7 +282,7 @@ export function clientSecretVariable(clientId: string): string {
 
 /** A confidential client as a realm representation; `secret` is what the importer substitutes. @internal */
 /** @internal */
-export function renderClient(scope: IConstruct, c: OidcClientOptions, secret: string): kc.KeycloakRealmImportSpecRealmClients {
+export function renderClient(scope: IConstruct, c: OidcClientOptions, secret: string): kcTypes.KeycloakRealmImportSpecRealmClients {
   checkRenamedProps(scope, 'client.', c, {
     standardFlow: 'flows: { standard: ... }', implicitFlow: 'flows: { implicit: ... }',
     directAccessGrants: 'flows: { directAccessGrants: ... }', serviceAccounts: 'flows: { serviceAccounts: ... }',
@@ -386,7 +390,7 @@ function resolveLifespan(scope: IConstruct, value: Duration | undefined): number
 
 /** @internal */
 /** @internal */
-export function checkRole(scope: IConstruct, r: RealmRole, i: number): kc.KeycloakRealmImportSpecRealmRolesRealm {
+export function checkRole(scope: IConstruct, r: RealmRole, i: number): kcTypes.KeycloakRealmImportSpecRealmRolesRealm {
   if (!r || typeof r.name !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._:-]{0,254}$/.test(r.name)) {
     invalid(scope, `realmRoles[${i}].name`, 'must be letters, digits, ".", "_", ":" or "-"', r?.name, 'use a role such as "mlflow-user"');
   }
@@ -395,7 +399,7 @@ export function checkRole(scope: IConstruct, r: RealmRole, i: number): kc.Keyclo
 
 /** @internal */
 /** @internal */
-export function checkUser(scope: IConstruct, realm: string, u: RealmUser, i: number, roles: string[]): kc.KeycloakRealmImportSpecRealmUsers {
+export function checkUser(scope: IConstruct, realm: string, u: RealmUser, i: number, roles: string[]): kcTypes.KeycloakRealmImportSpecRealmUsers {
   if (u && (u as any).password !== undefined || u && (u as any).credentials !== undefined) {
     invalid(scope, `users[${i}]`, 'must not carry a password or credentials (they would be written to the manifest)', '<redacted>',
       'remove it; let the user set one on first login with requiredActions: ["UPDATE_PASSWORD"]');

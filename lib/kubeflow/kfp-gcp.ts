@@ -6,11 +6,15 @@
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { LibraryConstruct } from '../core/library-construct';
-import * as eso from '../../imports/external-secrets.io';
+import type * as esoTypes from '../../imports/external-secrets.io';
 import { ExternalSecret, SecretStoreRef } from '../core/external-secret';
 import { k8s } from '../core/k8s';
 import { standardLabels } from '../core/labels';
 import { checkDnsLabel, checkGcsBucketName, checkHost, checkPort, invalid } from '../core/validate';
+import { lazyModule } from '../core/lazy-module';
+// The CRD bindings this file renders, loaded when first used (see lazyModule).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const eso = lazyModule<typeof esoTypes>(() => require('../../imports/external-secrets.io'));
 
 /** A Kubernetes ServiceAccount that acts as a Google service account (Workload Identity). */
 export interface KfpWorkloadIdentity {
@@ -259,7 +263,7 @@ function resolvePipelineInstallConfig(s: KfpGcpSettings, dbHost: string, dbPort:
  * The ClusterSecretStore on Secret Manager, authenticating with Workload Identity; only
  * ExternalSecrets in the KFP namespace may read through it.
  */
-function renderSecretStore(scope: KfpGcp, s: KfpGcpSettings, name: string): eso.ClusterSecretStore {
+function renderSecretStore(scope: KfpGcp, s: KfpGcpSettings, name: string): esoTypes.ClusterSecretStore {
   const store = new eso.ClusterSecretStore(scope, 'secret-store', {
     metadata: { name, labels: kfpLabels('secret-store') },
     spec: {

@@ -1,12 +1,16 @@
 import { ApiObject, Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import * as kf from '../../imports/kubeflow.org';
+import type * as kfTypes from '../../imports/kubeflow.org';
 import { standardLabels } from '../core/labels';
 import { EnvValue } from '../core/pod';
 import { checkDnsLabel, checkDnsSubdomain, invalid, looksLikeCredentialName } from '../core/validate';
 import { LibraryConstruct } from '../core/library-construct';
 import { durationIn } from '../core/duration';
 import { checkFactoryProps } from '../core/props-guard';
+import { lazyModule } from '../core/lazy-module';
+// The CRD bindings this file renders, loaded when first used (see lazyModule).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const kf = lazyModule<typeof kfTypes>(() => require('../../imports/kubeflow.org'));
 
 /** The label key syntax of Kubernetes: an optional DNS-subdomain prefix, then a name of at most 63 characters. */
 const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
@@ -59,7 +63,7 @@ export class PodDefaultVolume {
   }
 
   /** @internal */
-  public _render(scope: Construct, prop: string): kf.PodDefaultSpecVolumes {
+  public _render(scope: Construct, prop: string): kfTypes.PodDefaultSpecVolumes {
     checkDnsLabel(scope, `${prop}.name`, this.name);
     switch (this.kind) {
       case 'serviceAccountToken': {
@@ -177,7 +181,7 @@ export class PodDefault extends LibraryConstruct {
     }
 
     const envNames = new Set<string>();
-    const env = (props.env ?? []).map(([name, value]): kf.PodDefaultSpecEnv => {
+    const env = (props.env ?? []).map(([name, value]): kfTypes.PodDefaultSpecEnv => {
       if (!ENV_NAME.test(name ?? '')) {
         invalid(this, 'env name', 'must be a C identifier (letters, digits and "_", not starting with a digit)', name, 'use a name such as "KF_PIPELINES_SA_TOKEN_PATH"');
       }
@@ -190,11 +194,11 @@ export class PodDefault extends LibraryConstruct {
         invalid(this, `env.${name}`, 'looks like a credential and must not be a literal value', '<redacted>',
           'pass EnvValue.fromSecret(SecretValue.fromSecret(name, key)), or mount it and point to the file with a *_PATH variable');
       }
-      return { ...(value.source as Omit<kf.PodDefaultSpecEnv, 'name'>), name } as kf.PodDefaultSpecEnv;
+      return { ...(value.source as Omit<kfTypes.PodDefaultSpecEnv, 'name'>), name } as kfTypes.PodDefaultSpecEnv;
     });
 
-    const volumes: kf.PodDefaultSpecVolumes[] = [];
-    const volumeMounts: kf.PodDefaultSpecVolumeMounts[] = [];
+    const volumes: kfTypes.PodDefaultSpecVolumes[] = [];
+    const volumeMounts: kfTypes.PodDefaultSpecVolumeMounts[] = [];
     const paths = new Set<string>();
     (props.mounts ?? []).forEach((m, i) => {
       if (!(m?.volume instanceof PodDefaultVolume)) {

@@ -1,9 +1,13 @@
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import * as istio from '../../imports/security.istio.io';
+import type * as istioTypes from '../../imports/security.istio.io';
 import { Connection, IConnectionGraph, IConnectionRenderer, Peer, comparePeers, comparePorts, samePeer } from '../core/connections';
 import { MANAGED_BY } from '../core/labels';
 import { Port, Protocol } from '../core/port';
+import { lazyModule } from '../core/lazy-module';
+// The CRD bindings this file renders, loaded when first used (see lazyModule).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const istio = lazyModule<typeof istioTypes>(() => require('../../imports/security.istio.io'));
 
 /** The Istio identity of a peer's pods: `cluster.local/ns/<namespace>/sa/<serviceAccount>`. */
 export function istioPrincipal(namespace: string, serviceAccount: string, trustDomain = 'cluster.local'): string {
@@ -82,12 +86,12 @@ export class IstioAuthorizationRenderer implements IConnectionRenderer {
       spec: {
         selector: { matchLabels: { ...selector } },
         action: istio.AuthorizationPolicySpecAction.ALLOW,
-        rules: Lazy.any({ produce: () => this.rules(graph, target) }) as unknown as istio.AuthorizationPolicySpecRules[],
+        rules: Lazy.any({ produce: () => this.rules(graph, target) }) as unknown as istioTypes.AuthorizationPolicySpecRules[],
       },
     });
   }
 
-  private rules(graph: IConnectionGraph, target: Peer): istio.AuthorizationPolicySpecRules[] {
+  private rules(graph: IConnectionGraph, target: Peer): istioTypes.AuthorizationPolicySpecRules[] {
     const edges = graph.connectionsTo(target).filter((c) => this.governs(c));
     const sources = edges.map((c) => c.from).sort(comparePeers).filter((p, i, all) => i === 0 || !samePeer(p, all[i - 1]));
     return sources.map((source) => ({
@@ -98,7 +102,7 @@ export class IstioAuthorizationRenderer implements IConnectionRenderer {
 }
 
 /** One operation per distinct HTTP access (L4-only ports first), each with its ports. */
-function operations(ports: Port[]): istio.AuthorizationPolicySpecRulesTo[] {
+function operations(ports: Port[]): istioTypes.AuthorizationPolicySpecRulesTo[] {
   const groups = new Map<string, { http?: Port['http']; ports: Set<string> }>();
   for (const port of [...ports].sort(comparePorts).sort((a, b) => Number(!!a.http) - Number(!!b.http))) {
     const key = JSON.stringify(port.http ?? null);

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { LibraryConstruct } from '../core/library-construct';
-import * as net from '../../imports/networking.istio.io';
-import * as istio from '../../imports/security.istio.io';
+import type * as netTypes from '../../imports/networking.istio.io';
+import type * as istioTypes from '../../imports/security.istio.io';
 import { ConnectionGraph, Peer } from '../core/connections';
 import { k8s } from '../core/k8s';
 import { MANAGED_BY } from '../core/labels';
@@ -10,6 +10,12 @@ import { networkPolicyPeer, networkPolicyPort } from '../core/network-policy-ren
 import { Port } from '../core/port';
 import { checkDnsLabel, checkDnsSubdomain, checkHostname, invalid } from '../core/validate';
 import { IstioAuthorizationRenderer } from './istio-renderer';
+import { lazyModule } from '../core/lazy-module';
+// The CRD bindings this file renders, loaded when first used (see lazyModule).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const net = lazyModule<typeof netTypes>(() => require('../../imports/networking.istio.io'));
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const istio = lazyModule<typeof istioTypes>(() => require('../../imports/security.istio.io'));
 
 /** How the pods of a namespace join the Istio mesh. */
 export class MeshMode {

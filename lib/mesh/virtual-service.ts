@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import * as net from '../../imports/networking.istio.io';
+import type * as netTypes from '../../imports/networking.istio.io';
 import { ConnectionGraph, IWorkload, Peer } from '../core/connections';
 import { standardLabels } from '../core/labels';
 import { HttpAccess, Port } from '../core/port';
@@ -8,6 +8,10 @@ import { IstioGateway } from './istio-gateway';
 import { LibraryConstruct } from '../core/library-construct';
 import { ApiObject, Duration } from 'cdk8s';
 import { durationIn } from '../core/duration';
+import { lazyModule } from '../core/lazy-module';
+// The CRD bindings this file renders, loaded when first used (see lazyModule).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const net = lazyModule<typeof netTypes>(() => require('../../imports/networking.istio.io'));
 
 /**
  * An HTTP Service of this app that a gateway can route to: a workload (so the route becomes a

@@ -1,6 +1,6 @@
 import { Duration, Size } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import * as prom from '../../imports/monitoring.coreos.com';
+import type * as promTypes from '../../imports/monitoring.coreos.com';
 import { IWorkload, Peer } from '../core/connections';
 import { checkDuration, durationText } from '../core/duration';
 import { ContainerImage } from '../core/image';
@@ -35,6 +35,10 @@ import { PodExtras, applyPodExtras } from './pod-extras';
 import { CREDENTIALS_DIR, DatabaseConnection, credentialsWriterEnv, databaseConnection } from './driver-credentials';
 import { HttpRouteExposure, renderHttpRoute, routeHostnames } from '../core/http-route';
 import { checkFactoryProps } from '../core/props-guard';
+import { lazyModule } from '../core/lazy-module';
+// The CRD bindings this file renders, loaded when first used (see lazyModule).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const prom = lazyModule<typeof promTypes>(() => require('../../imports/monitoring.coreos.com'));
 
 /** Exposure through a Gateway API HTTPRoute, an alternative to the Ingress. */
 export type TrackingServerHttpRoute = HttpRouteExposure;

@@ -1,6 +1,6 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import * as kserve from '../../imports/serving.kserve.io';
+import type * as kserveTypes from '../../imports/serving.kserve.io';
 import { ConnectionGraph, IWorkload, Peer } from '../core/connections';
 import { standardLabels } from '../core/labels';
 import { Port } from '../core/port';
@@ -10,6 +10,10 @@ import { checkDnsLabel, checkInteger, describeConstruct, invalid, ValidationErro
 import { ModelLocation } from './model-location';
 import { ModelStorageCredentials } from './storage-credentials';
 import { LibraryConstruct } from '../core/library-construct';
+import { lazyModule } from '../core/lazy-module';
+// The CRD bindings this file renders, loaded when first used (see lazyModule).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const kserve = lazyModule<typeof kserveTypes>(() => require('../../imports/serving.kserve.io'));
 
 /** Options of {@link ServingMode.serverless}. */
 export interface ServerlessOptions {
@@ -157,7 +161,7 @@ export class InferenceService extends LibraryConstruct implements IWorkload {
             modelFormat: { name: 'mlflow' },
             protocolVersion: 'v2',
             storageUri: this.storageUri,
-            resources: resources as unknown as kserve.InferenceServiceSpecPredictorModelResources,
+            resources: resources as unknown as kserveTypes.InferenceServiceSpecPredictorModelResources,
             securityContext: {
               allowPrivilegeEscalation: false,
               capabilities: { drop: ['ALL'] },

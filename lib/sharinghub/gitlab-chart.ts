@@ -1,8 +1,8 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as YAML from 'yaml';
-import * as argo from '../../imports/argoproj.io';
-import * as eso from '../../imports/external-secrets.io';
+import type * as argoTypes from '../../imports/argoproj.io';
+import type * as esoTypes from '../../imports/external-secrets.io';
 import { ConnectionGraph, IWorkload, Peer } from '../core/connections';
 import { RemoteSecretKey, SecretStoreRef } from '../core/external-secret';
 import { k8s } from '../core/k8s';
@@ -14,6 +14,12 @@ import { IngressTls } from '../core/ingress';
 import { IObjectStore } from '../storage/object-store';
 import { IGitLab } from './gitlab';
 import { LibraryConstruct } from '../core/library-construct';
+import { lazyModule } from '../core/lazy-module';
+// The CRD bindings this file renders, loaded when first used (see lazyModule).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const argo = lazyModule<typeof argoTypes>(() => require('../../imports/argoproj.io'));
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const eso = lazyModule<typeof esoTypes>(() => require('../../imports/external-secrets.io'));
 
 /** The official GitLab chart version this construct writes values for (GitLab 17.7). */
 export const GITLAB_CHART_VERSION = '8.7.0';
@@ -152,7 +158,7 @@ function renderExternalSecret(scope: GitLabChart, store: SecretStoreRef, id: str
     metadata: { name, labels: gitlabLabels('external-secret') },
     spec: {
       refreshInterval: '1h',
-      secretStoreRef: { name: store.name, kind: store.kind as eso.ExternalSecretSpecSecretStoreRefKind },
+      secretStoreRef: { name: store.name, kind: store.kind as esoTypes.ExternalSecretSpecSecretStoreRefKind },
       target: {
         name,
         creationPolicy: eso.ExternalSecretSpecTargetCreationPolicy.OWNER,
