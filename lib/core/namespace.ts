@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { LibraryConstruct } from './library-construct';
 import { ConnectionGraph, Peer } from './connections';
 import { k8s } from './k8s';
-import { networkPolicyPeer, networkPolicyPort } from './network-policy-renderer';
+import { ExternalWorkloadIngressRenderer, networkPolicyPeer, networkPolicyPort } from './network-policy-renderer';
 import { ARGOCD_SYNC_OPTIONS, KEEP_ON_DELETE, MANAGED_BY } from './labels';
 import { Port } from './port';
 import { checkDnsLabel, checkInstance, checkLabels, invalid } from './validate';
@@ -35,6 +35,16 @@ export interface NamespaceProps {
    * @default PolicyScope.ALL_PODS
    */
   readonly policyScope?: PolicyScope;
+  /**
+   * Whether the installation that owns this namespace already isolates its pods with NetworkPolicies
+   * of its own (Kubeflow's `default-allow-same-namespace` selects every pod of `kubeflow`). Then each
+   * of its pods the app connects to (a `Peer.externalWorkload` with `podLabels` here) gets an ingress
+   * NetworkPolicy `<name>-ingress` (in scope {@link PolicyScope.APP_PODS}: `<name>-ingress-mlops-cdk8s`)
+   * with exactly the declared connections to it; without one, clients in other namespaces are refused.
+   * Leave it off where those pods are not isolated: the first policy selecting them would isolate them.
+   * @default false
+   */
+  readonly admitToExternalWorkloads?: boolean;
 }
 
 /** The pods a {@link Namespace}'s default-deny and namespace-wide allows apply to. */
@@ -138,5 +148,8 @@ export class Namespace extends LibraryConstruct {
       },
     });
     ConnectionGraph.of(this).guardNamespace(this.name);
+    if (props.admitToExternalWorkloads) {
+      ConnectionGraph.of(this).addRenderer(new ExternalWorkloadIngressRenderer(this, this.name, (n) => this.policyScope.policyName(n)));
+    }
   }
 }

@@ -1,4 +1,5 @@
 import { Chart, Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
 import { IConnectionGraph, IConnectionRenderer } from './connection-renderer';
 import { k8s } from './k8s';
 import { MANAGED_BY } from './labels';
@@ -58,14 +59,41 @@ export class NetworkPolicyRenderer implements IConnectionRenderer {
       spec: {
         podSelector: { matchLabels: { ...workload.podSelector } },
         policyTypes: [direction === 'ingress' ? 'Ingress' : 'Egress'],
-        [direction]: Lazy.any({ produce: () => rules(graph, workload, direction) }),
+        [direction]: Lazy.any({ produce: () => rules(graph, Peer.workload(workload), workload.namespace, direction) }),
       } as k8s.NetworkPolicySpec,
     });
   }
 }
 
-function rules(graph: IConnectionGraph, workload: IWorkload, direction: Direction): Array<Record<string, unknown>> {
-  const self = Peer.workload(workload);
+/**
+ * Renders, per external workload with pod labels in `namespace` (pods another installation owns, such
+ * as Kubeflow's MySQL), one ingress NetworkPolicy holding exactly the declared connections to it. Only
+ * for a namespace whose owner already isolates those pods: there an allow only adds; elsewhere the
+ * first NetworkPolicy selecting them would cut off their undeclared clients.
+ */
+export class ExternalWorkloadIngressRenderer implements IConnectionRenderer {
+  private readonly rendered = new Set<string>();
+
+  /** @param name the policy name for an external workload's name (`mysql` → `mysql-ingress-mlops-cdk8s`) */
+  constructor(private readonly scope: Construct, private readonly namespace: string, private readonly name: (workloadName: string) => string) {}
+
+  public connectionAdded(connection: Connection, graph: IConnectionGraph): void {
+    const d = connection.to.data;
+    if (d.kind !== 'external' || d.namespace !== this.namespace || !d.podLabels || this.rendered.has(d.name)) return;
+    this.rendered.add(d.name);
+    const target = connection.to;
+    new k8s.KubeNetworkPolicy(this.scope, `${d.name}-external-ingress-policy`, {
+      metadata: { name: this.name(`${d.name}-ingress`), namespace: this.namespace, labels: { 'app.kubernetes.io/managed-by': MANAGED_BY } },
+      spec: {
+        podSelector: { matchLabels: { ...d.podLabels } },
+        policyTypes: ['Ingress'],
+        ingress: Lazy.any({ produce: () => rules(graph, target, this.namespace, 'ingress') }),
+      } as k8s.NetworkPolicySpec,
+    });
+  }
+}
+
+function rules(graph: IConnectionGraph, self: Peer, policyNamespace: string, direction: Direction): Array<Record<string, unknown>> {
   const edges = direction === 'ingress' ? graph.connectionsTo(self) : graph.connectionsFrom(self);
   const peers = edges.map((c) => (direction === 'ingress' ? c.from : c.to))
     .sort(comparePeers)
@@ -75,7 +103,7 @@ function rules(graph: IConnectionGraph, workload: IWorkload, direction: Directio
   // sidecar) become one rule.
   const byRendered = new Map<string, { peer: k8s.NetworkPolicyPeer; ports: Port[] }>();
   for (const peer of peers) {
-    const rendered = networkPolicyPeer(peer, workload.namespace);
+    const rendered = networkPolicyPeer(peer, policyNamespace);
     const key = JSON.stringify(rendered);
     const entry = byRendered.get(key) ?? { peer: rendered, ports: [] };
     entry.ports.push(...edges.filter((c) => samePeer(direction === 'ingress' ? c.from : c.to, peer)).map((c) => c.port));

@@ -75,7 +75,7 @@ export class MeshNamespace extends LibraryConstruct {
     const mode = props.mode ?? MeshMode.SIDECAR;
     if (!(mode instanceof MeshMode)) invalid(this, 'mode', 'must be MeshMode.SIDECAR or MeshMode.AMBIENT', mode, 'write mode: MeshMode.SIDECAR');
     this.mode = mode;
-    this.namespace = new Namespace(this, 'Namespace', { name: props.name, create: props.create, dns: props.dns, policyScope: props.policyScope, labels: { ...props.labels, ...mode.namespaceLabels } });
+    this.namespace = new Namespace(this, 'Namespace', { name: props.name, create: props.create, dns: props.dns, policyScope: props.policyScope, admitToExternalWorkloads: props.admitToExternalWorkloads, labels: { ...props.labels, ...mode.namespaceLabels } });
     this.name = this.namespace.name;
     const trustDomain = checkDnsSubdomain(this, 'trustDomain', props.trustDomain ?? 'cluster.local');
     const managed = { 'app.kubernetes.io/managed-by': MANAGED_BY };

@@ -65,6 +65,7 @@ class AppFlows {
   private readonly objects: Obj[];
   private readonly pods: SimPod[];
   private readonly sidecarOf: SidecarOf;
+  private readonly nsLabels: (ns: string) => Record<string, string>;
   private readonly sim: ReachabilitySimulator;
   /** `<ns>/<pod>><ns>/<pod>:<port>` of every declared pod-to-pod flow. */
   private readonly covered = new Set<string>();
@@ -75,6 +76,7 @@ class AppFlows {
     const renderedNs = new Map<string, Record<string, string>>();
     for (const o of this.objects) if (o.kind === 'Namespace') renderedNs.set(o.metadata.name, { ...(o.metadata.labels ?? {}) });
     const nsLabels = (ns: string) => ({ ...platform.namespaceLabels(ns), ...(renderedNs.get(ns) ?? {}) });
+    this.nsLabels = nsLabels;
     this.sidecarOf = (ns, labels, annotations) => {
       if (!platform.istio) return false;
       const injection = nsLabels(ns)['istio-injection'];
@@ -157,8 +159,9 @@ class AppFlows {
       ...(istio ? [{ name: `a pod without sidecar (${OUTSIDER_NAMESPACE})`, namespace: OUTSIDER_NAMESPACE, labels: {}, serviceAccount: 'default', sidecar: false }] : []),
     ];
     for (const { pod, ports } of this.servedPorts()) {
+      const neighbours = this.plainTextNeighbours(pod);
       for (const port of ports) {
-        for (const o of outsiders) this.add(`undeclared: ${o.name} → ${pod.name}`, 'undeclared', false, [{ from: { kind: 'pod', pod: o }, to: { kind: 'pod', pod }, port }]);
+        for (const o of [...outsiders, ...neighbours]) this.add(`undeclared: ${o.name} → ${pod.name}`, 'undeclared', false, [{ from: { kind: 'pod', pod: o }, to: { kind: 'pod', pod }, port }]);
         for (const src of this.pods) {
           if (src === pod || this.covered.has(`${src.namespace}/${src.name}>${pod.namespace}/${pod.name}:${port}`)) continue;
           if (this.graph.connections.some((c) => c.port.number === port && peerContains(c.to, pod) && peerContains(c.from, src))) continue;
@@ -166,6 +169,30 @@ class AppFlows {
         }
       }
     }
+  }
+
+  /**
+   * A pod without sidecar (plain text, no identity: an Istio rule for it cannot tell it apart) in the
+   * target's own namespace and in every namespace a platform NetworkPolicy selecting the target admits
+   * (Kubeflow's `default-allow-same-namespace` admits every pod of `kubeflow`, many without sidecar),
+   * unless a declared connection covers that namespace.
+   */
+  private plainTextNeighbours(target: SimPod): SimPod[] {
+    const istio = !!this.platform.istio;
+    const admitted = new Set<string>([target.namespace]);
+    const known = new Set<string>([target.namespace, ...this.pods.map((p) => p.namespace), ...this.platform.policies.map((p) => p.metadata.namespace)]);
+    for (const c of this.graph.connections) for (const peer of [c.from, c.to]) if (peer.namespace) known.add(peer.namespace);
+    for (const policy of this.platform.policies) {
+      const spec = policy.spec as { podSelector?: Parameters<typeof selectorMatches>[0]; ingress?: Array<{ from?: Array<{ namespaceSelector?: Parameters<typeof selectorMatches>[0] }> }> };
+      if (policy.kind !== 'NetworkPolicy' || policy.metadata.namespace !== target.namespace || !selectorMatches(spec.podSelector ?? {}, target.labels)) continue;
+      for (const peer of (spec.ingress ?? []).flatMap((r) => r.from ?? [])) {
+        if (!peer.namespaceSelector) admitted.add(target.namespace);
+        else for (const ns of known) if (selectorMatches(peer.namespaceSelector, this.nsLabels(ns))) admitted.add(ns);
+      }
+    }
+    return [...admitted].sort()
+      .map((ns): SimPod => ({ name: `${istio ? 'a pod without sidecar' : 'another pod'} (${ns})`, namespace: ns, labels: {}, serviceAccount: 'default', sidecar: false }))
+      .filter((p) => !this.graph.connections.some((c) => peerContains(c.from, p) && peerContains(c.to, target)));
   }
 
   /** The app's pods that receive declared TCP connections, with their ports, in a stable order. */

@@ -61,7 +61,8 @@ describe('apps/kubeflow-mlflow (seed 004)', () => {
     const selects = (ns: string, sel: Record<string, string>) => pods.some((p) => p.ns === ns && Object.entries(sel).every(([k, v]) => p.labels[k] === v));
     const policies = [...ofKind(objs, 'NetworkPolicy').map((p) => [p, p.spec.podSelector.matchLabels] as const), ...ofKind(objs, 'AuthorizationPolicy').map((p) => [p, p.spec.selector?.matchLabels] as const)];
     for (const [p, sel] of policies) {
-      // No policy is namespace-wide: both namespaces belong to Kubeflow.
+      // Only in the app's own namespace `mlflow` may a policy be namespace-wide: the others belong to Kubeflow.
+      if (p.metadata.namespace === 'mlflow' && (sel === undefined || Object.keys(sel).length === 0)) continue;
       expect(sel, `${p.kind}/${p.metadata.name}`).toBeDefined();
       expect(selects(p.metadata.namespace, sel), `${p.kind}/${p.metadata.name} ${JSON.stringify(sel)}`).toBe(true);
     }
@@ -71,10 +72,24 @@ describe('apps/kubeflow-mlflow (seed 004)', () => {
     const ap = find(objs, 'AuthorizationPolicy', 'mysql-ingress');
     expect(ap.spec.selector).toEqual({ matchLabels: { app: 'mysql' } });
     expect(sources(ap).flatMap((s: any) => s.principals)).toEqual([
-      'mlflow', 'mlflow-db-setup', 'kubeflow-pipelines-cache', 'metadata-grpc-server', 'ml-pipeline-persistenceagent',
+      principal('kubeflow', 'mlflow-db-setup'), principal('mlflow', 'mlflow'), ...['kubeflow-pipelines-cache', 'metadata-grpc-server', 'ml-pipeline-persistenceagent',
       'ml-pipeline-scheduledworkflow', 'ml-pipeline-ui', 'ml-pipeline-viewer-crd-service-account', 'ml-pipeline',
-    ].map((sa) => principal('kubeflow', sa)));
-    expect(find(objs, 'DestinationRule', 'mlflow-mysql').spec).toEqual({ host: 'mysql.kubeflow.svc.cluster.local', trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' } } });
+    ].map((sa) => principal('kubeflow', sa))]);
+    for (const ns of ['kubeflow', 'mlflow']) {
+      expect(objs.find((o) => o.kind === 'DestinationRule' && o.metadata.name === 'mlflow-mysql' && o.metadata.namespace === ns).spec)
+        .toEqual({ host: 'mysql.kubeflow.svc.cluster.local', trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' } } });
+    }
+    // Kubeflow isolates its pods in `kubeflow` (default-allow-same-namespace): MLflow, in `mlflow`, gets
+    // an allow into MySQL and MinIO of its own, with exactly the declared clients.
+    const mlflowPods = { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'mlflow' } }, podSelector: { matchLabels: expect.objectContaining({ 'app.kubernetes.io/instance': 'mlflow' }) } };
+    const mysqlNp = find(objs, 'NetworkPolicy', 'mysql-ingress-mlops-cdk8s');
+    expect(mysqlNp.metadata.namespace).toBe('kubeflow');
+    expect(mysqlNp.spec.podSelector).toEqual({ matchLabels: { app: 'mysql' } });
+    expect(mysqlNp.spec.ingress).toContainEqual({ from: [mlflowPods], ports: [{ protocol: 'TCP', port: 3306 }] });
+    const minioNp = find(objs, 'NetworkPolicy', 'minio-ingress-mlops-cdk8s');
+    expect(minioNp.spec.podSelector).toEqual({ matchLabels: { app: 'minio' } });
+    expect(minioNp.spec.ingress).toContainEqual({ from: [mlflowPods], ports: [{ protocol: 'TCP', port: 9000 }] });
+    expect(minioNp.spec.ingress.every((r: any) => r.from.every((f: any) => f.podSelector))).toBe(true);
   });
 
   it('renders the NetworkPolicy and AuthorizationPolicy pair of every connection into MLflow: the gateway and the profile only', () => {
@@ -90,16 +105,26 @@ describe('apps/kubeflow-mlflow (seed 004)', () => {
     // Unlike the seed's allow-mlflow-all-sources: no rule without a source.
     expect(ofKind(objs, 'AuthorizationPolicy').flatMap((p) => p.spec.rules ?? []).every((r: any) => r.from?.length)).toBe(true);
     // MLflow may reach MySQL and MinIO, and nothing else.
+    const kubeflowNs = { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kubeflow' } } };
     expect(find(objs, 'NetworkPolicy', 'mlflow-egress').spec.egress).toEqual([
-      { to: [{ podSelector: { matchLabels: { app: 'minio' } } }], ports: [{ protocol: 'TCP', port: 9000 }] },
-      { to: [{ podSelector: { matchLabels: { app: 'mysql' } } }], ports: [{ protocol: 'TCP', port: 3306 }] },
+      { to: [{ ...kubeflowNs, podSelector: { matchLabels: { app: 'minio' } } }], ports: [{ protocol: 'TCP', port: 9000 }] },
+      { to: [{ ...kubeflowNs, podSelector: { matchLabels: { app: 'mysql' } } }], ports: [{ protocol: 'TCP', port: 3306 }] },
     ]);
+    // MLflow's namespace is the app's own: everything is denied but the declared allows.
+    expect(find(objs, 'Namespace', 'mlflow').metadata.labels).toMatchObject({ 'istio-injection': 'enabled', 'pod-security.kubernetes.io/enforce': 'restricted' });
+    expect(objs.find((o) => o.kind === 'NetworkPolicy' && o.metadata.namespace === 'mlflow' && o.metadata.name === 'default-deny-all').spec)
+      .toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
   });
 
   it('runs MLflow on Kubeflow\'s MySQL and MinIO with its own ServiceAccount, knowing the Kubeflow host', () => {
     const dep = find(objs, 'Deployment', 'mlflow');
     expect(dep.spec.template.spec.serviceAccountName).toBe('mlflow');
-    expect(find(objs, 'ServiceAccount', 'mlflow').metadata.namespace).toBe('kubeflow');
+    expect(find(objs, 'ServiceAccount', 'mlflow').metadata.namespace).toBe('mlflow');
+    for (const [kind, name] of [['Deployment', 'mlflow'], ['Service', 'mlflow'], ['VirtualService', 'mlflow'], ['Job', 'mlflow-artifacts-bucket-setup']]) {
+      expect(find(objs, kind, name).metadata.namespace, `${kind}/${name}`).toBe('mlflow');
+    }
+    // The database setup Job reads Kubeflow's mysql-secret, so it stays in kubeflow.
+    expect(find(objs, 'Job', 'mlflow-db-setup').metadata.namespace).toBe('kubeflow');
     const env = Object.fromEntries(dep.spec.template.spec.containers[0].env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
     expect(env.MLFLOW_S3_ENDPOINT_URL).toBe('http://minio-service.kubeflow.svc.cluster.local:9000');
     expect(env.MLFLOW_SERVER_ALLOWED_HOSTS).toContain('kubeflow.example.org');
@@ -110,9 +135,10 @@ describe('apps/kubeflow-mlflow (seed 004)', () => {
 
   it('gives the profile its PodDefaults, RoleBinding and a served model with its smoke test', () => {
     expect(find(objs, 'PodDefault', 'access-ml-pipeline').metadata.namespace).toBe(PROFILE);
-    expect(find(objs, 'PodDefault', 'access-mlflow').spec.env).toEqual([{ name: 'MLFLOW_TRACKING_URI', value: 'http://mlflow.kubeflow.svc.cluster.local:5000' }]);
+    expect(find(objs, 'PodDefault', 'access-mlflow').spec.env).toEqual([{ name: 'MLFLOW_TRACKING_URI', value: 'http://mlflow.mlflow.svc.cluster.local:5000' }]);
     // Not the seed's kubeflow-edit (Secrets and exec in kubeflow): a Role that may only get the mlflow Service.
     const rb = find(objs, 'RoleBinding', `allow-${PROFILE}-mlflow-view`);
+    expect(rb.metadata.namespace).toBe('mlflow');
     expect(rb.subjects).toEqual([{ kind: 'ServiceAccount', name: 'default-editor', namespace: PROFILE }]);
     expect(rb.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: `allow-${PROFILE}-mlflow-view` });
     expect(objs.some((o: any) => o.kind === 'RoleBinding' && o.roleRef.name === 'kubeflow-edit')).toBe(false);

@@ -2,6 +2,7 @@ import { App, Chart } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { Peer } from '../../lib/core/connections';
 import { Namespace, PolicyScope } from '../../lib/core/namespace';
+import { Port } from '../../lib/core/port';
 import { Workload } from '../../lib/core/workload';
 import { synthObjects } from '../../lib/synth/synth';
 import { exactly, find } from '../support/synth';
@@ -57,6 +58,29 @@ describe('Namespace', () => {
       new Namespace(chart, 'ns', { create: false });
       new Workload(chart, 'w', { name: 'x', instance: 'x', component: 'y' });
     })).not.toThrow();
+  });
+
+  it('admitToExternalWorkloads: an ingress allow for another installation\'s pods with exactly the declared clients, only when asked', () => {
+    const build = (admit: boolean) => (chart: Chart) => {
+      new Namespace(chart, 'own');
+      new Namespace(chart, 'ns', { name: 'vendor', create: false, policyScope: PolicyScope.APP_PODS, ...(admit ? { admitToExternalWorkloads: true } : {}) });
+      const db = Peer.externalWorkload({ name: 'db', namespace: 'vendor', serviceAccount: 'db', podLabels: { app: 'db' } });
+      const api = new Workload(chart, 'api', { name: 'api', instance: 'api', component: 'c' });
+      api.connectTo(db, Port.tcp(3306), 'api → db');
+      // No pod labels: nothing to select, so no policy.
+      api.connectTo(Peer.externalWorkload({ name: 'other', namespace: 'vendor', serviceAccount: 'x' }), Port.tcp(80), 'api → other');
+    };
+    const off = synth(build(false));
+    expect(off.filter((o) => o.kind === 'NetworkPolicy' && o.metadata.namespace === 'vendor').map((o) => o.metadata.name)).toEqual(['default-deny-all-mlops-cdk8s', 'allow-dns-mlops-cdk8s']);
+    const on = synth(build(true));
+    const np = find(on, 'NetworkPolicy', 'db-ingress-mlops-cdk8s');
+    expect(np.metadata.namespace).toBe('vendor');
+    expect(np.spec).toEqual({
+      podSelector: { matchLabels: { app: 'db' } },
+      policyTypes: ['Ingress'],
+      ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'team-a' } }, podSelector: { matchLabels: expect.objectContaining({ 'app.kubernetes.io/instance': 'api' }) } }], ports: [{ protocol: 'TCP', port: 3306 }] }],
+    });
+    expect(on.some((o) => o.kind === 'NetworkPolicy' && o.metadata.name.startsWith('other-'))).toBe(false);
   });
 
   it('matches the snapshot', () => {

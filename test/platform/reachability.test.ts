@@ -1,9 +1,9 @@
-import { App, Chart } from 'cdk8s';
+import { ApiObject, App, Chart } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { referenceAppBuilders } from '../../apps';
 import { kubeflowMlflow } from '../../apps/kubeflow-mlflow';
 import { thinkubeMlflow } from '../../apps/thinkube-mlflow';
-import { Namespace, Peer, Platform, Port, Workload } from '../../lib';
+import { ConnectionGraph, MeshNamespace, Namespace, Peer, Platform, PolicyScope, Port, Workload } from '../../lib';
 import { ReachabilitySimulator, SimPod } from '../../lib/synth';
 import { checkReachability, explainApp, reachabilityReport } from '../../lib/synth/reachability-check';
 import { renderedObjects } from '../../lib/synth/app-validation';
@@ -140,9 +140,17 @@ describe('reachability check at synth', () => {
     const app = new App();
     kubeflowMlflow(app, 'kf');
     const flows = reachabilityReport(app)!.flows;
-    const pipeline = flows.find((f) => f.hops[0].startsWith('Kubeflow Pipelines run pod') && f.hops[0].includes('mlflow (kubeflow) TCP/5000'))!;
+    const pipeline = flows.find((f) => f.hops[0].startsWith('Kubeflow Pipelines run pod') && f.hops[0].includes('mlflow (mlflow) TCP/5000'))!;
     expect(pipeline.verdict.allowed).toBe(true);
-    expect(pipeline.verdict.hops[0].reasons).toContain('ALLOW Istio at mlflow (kubeflow): AuthorizationPolicy kubeflow/mlflow-ingress');
+    expect(pipeline.verdict.hops[0].reasons).toContain('ALLOW Istio at mlflow (mlflow): AuthorizationPolicy mlflow/mlflow-ingress');
+    // The same plain text from any other pod without sidecar (of MLflow's namespace, of another one) is
+    // refused by MLflow's NetworkPolicy; Istio alone would admit it.
+    for (const ns of ['mlflow', 'reachability-outsider']) {
+      const other = flows.find((f) => f.description === `undeclared: a pod without sidecar (${ns}) → mlflow (mlflow)`)!;
+      expect(other.verdict.allowed).toBe(false);
+      expect(other.verdict.hops[0].reasons).toContain('ALLOW Istio at mlflow (mlflow): AuthorizationPolicy mlflow/mlflow-ingress');
+      expect(other.verdict.hops[0].reasons.join('\n')).toContain('DENY ingress of mlflow (mlflow): no rule of NetworkPolicy mlflow/default-deny-all, mlflow/mlflow-ingress admits');
+    }
     const smoke = flows.find((f) => f.description === 'smoke test → cluster-local gateway → predictor')!;
     expect(smoke.hops).toEqual([
       'bankchurn-model-smoke-test (kubeflow-user-example-com) → cluster-local-gateway (istio-system) TCP/8081',
@@ -157,7 +165,11 @@ describe('reachability check at synth', () => {
     expect(checkReachability(app)).toEqual([]);
     const model = reachabilityReport(app)!.flows.find((f) => f.description.includes('model download'))!;
     expect(model.hops[0]).toContain('seaweedfs (kubeflow) TCP/8333');
-    expect(model.verdict.hops[0].reasons).toContain('ALLOW ingress of seaweedfs (kubeflow): NetworkPolicy kubeflow/seaweedfs');
+    expect(model.verdict.hops[0].reasons).toContain('ALLOW ingress of seaweedfs (kubeflow): NetworkPolicy kubeflow/seaweedfs-ingress-mlops-cdk8s');
+    // MLflow, in its own namespace, reaches SeaweedFS only through the app's allow on the pod port.
+    const objs0 = renderedObjects(app).map((o) => o.object as any);
+    expect(objs0.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'seaweedfs-ingress-mlops-cdk8s').spec.ingress)
+      .toContainEqual({ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'mlflow' } }, podSelector: { matchLabels: expect.objectContaining({ 'app.kubernetes.io/instance': 'mlflow' }) } }], ports: [{ protocol: 'TCP', port: 8333 }] });
     // The same app with MinIO's port on 1.11 would be refused by the egress policy.
     const objs = renderedObjects(app).map((o) => o.object as any);
     expect(objs.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'bankchurn-model-egress').spec.egress)
@@ -205,8 +217,10 @@ describe('reachability check at synth', () => {
     const ok = explainApp('kubeflow-mlflow', app);
     expect(ok.exitCode).toBe(0);
     expect(ok.text.split('\n')[0]).toBe('kubeflow-mlflow on Kubeflow 1.10 on generic Kubernetes');
-    expect(ok.text).toContain('ALLOW [declared] mlflow client\n    Kubeflow Pipelines run pod (kubeflow-user-example-com) → mlflow (kubeflow) TCP/5000\n');
-    expect(ok.text).toContain('      ALLOW Istio at mlflow (kubeflow): AuthorizationPolicy kubeflow/mlflow-ingress');
+    expect(ok.text).toContain('ALLOW [declared] mlflow client\n    Kubeflow Pipelines run pod (kubeflow-user-example-com) → mlflow (mlflow) TCP/5000\n');
+    expect(ok.text).toContain('      ALLOW Istio at mlflow (mlflow): AuthorizationPolicy mlflow/mlflow-ingress');
+    // Plain text reaches MLflow only from the profile: a sidecar-less pod of its own namespace is refused.
+    expect(ok.text).toContain('DENY  [undeclared] undeclared: a pod without sidecar (mlflow) → mlflow (mlflow)\n');
     expect(ok.text).toMatch(/\n\d+ flows, 0 not as expected$/);
     const bad = new App();
     const chart = new Chart(bad, 'c', { namespace: 'mlops', disableResourceNameHashes: true });
@@ -217,5 +231,38 @@ describe('reachability check at synth', () => {
     expect(denied.exitCode).toBe(1);
     expect(denied.text).toContain('DENY  (UNEXPECTED) [implied] api (mlops): DNS lookups\n    api (mlops) → CoreDNS (kube-system) UDP/53\n');
     expect(explainApp('x', new App()).exitCode).toBe(0);
+  });
+});
+
+describe('undeclared sample: sidecar-less pods where a platform NetworkPolicy admits them', () => {
+  // Kubeflow admits every pod of `kubeflow` to every other (default-allow-same-namespace), and many of
+  // its pods there run without sidecar: an AuthorizationPolicy rule for plain text (notPrincipals: ["*"])
+  // on a workload in `kubeflow` admits all of them, whatever the app's own NetworkPolicy says.
+  function plainTextClientIn(namespace: string) {
+    const app = new App();
+    const chart = new Chart(app, 'c', { namespace, disableResourceNameHashes: true });
+    const platform = Platform.kubeflow('1.10').target(chart).addProfile('team');
+    new MeshNamespace(chart, 'ns', { create: namespace !== 'kubeflow', policyScope: namespace === 'kubeflow' ? PolicyScope.APP_PODS : PolicyScope.ALL_PODS, dns: platform.dnsPeer });
+    const api = new Workload(chart, 'api', { name: 'demo', instance: 'api', component: 'c' });
+    ConnectionGraph.of(chart).allow(platform.pipelinePods('team'), Peer.workload(api), Port.tcp(5000), 'pipeline pods → api');
+    new ApiObject(chart, 'pods', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'api' }, spec: { template: { metadata: { labels: { ...api.podSelector } } } } });
+    return app;
+  }
+
+  it('a workload in kubeflow that admits plain text fails the check: a sidecar-less kubeflow pod reaches it', () => {
+    const app = plainTextClientIn('kubeflow');
+    const flow = reachabilityReport(app)!.flows.find((f) => f.description === 'undeclared: a pod without sidecar (kubeflow) → api (kubeflow)')!;
+    expect(flow.origin).toBe('undeclared');
+    expect(flow.verdict.allowed).toBe(true);
+    expect(flow.verdict.hops[0].reasons).toContain('ALLOW ingress of api (kubeflow): NetworkPolicy kubeflow/default-allow-same-namespace');
+    expect(checkReachability(app).join('\n')).toContain('undeclared flow "undeclared: a pod without sidecar (kubeflow) → api (kubeflow)"');
+  });
+
+  it('the same workload in a namespace of its own passes: only the profile\'s pods reach it in plain text', () => {
+    const app = plainTextClientIn('mlflow');
+    const flows = reachabilityReport(app)!.flows;
+    const own = flows.find((f) => f.description === 'undeclared: a pod without sidecar (mlflow) → api (mlflow)')!;
+    expect(own.verdict.allowed).toBe(false);
+    expect(checkReachability(app)).toEqual([]);
   });
 });
