@@ -65,12 +65,12 @@ export class ConnectionGraph extends Construct implements IConnectionGraph {
    * Declares that `from` connects to `to` on `port`. At least one side must be a workload of this
    * app or an external workload (something a policy can select). Declaring it twice is harmless.
    */
-  public allow(from: Peer, to: Peer, port: Port, description: string): void {
+  public allow(from: Peer, to: Peer, port: Port, description: string, service?: string): void {
     const selectable = (p: Peer) => p.data.kind === 'workload' || p.data.kind === 'external';
     if (!selectable(from) && !selectable(to)) {
       throw new ValidationError(`ConnectionGraph: a connection needs a workload on at least one side, got ${from} → ${to}. Fix: use Peer.workload(...) or Peer.externalWorkload(...) for one end.`, 'MLOPS_CONFLICT');
     }
-    const connection: Connection = { from, to, port, description };
+    const connection: Connection = { from, to, port, description, ...(service ? { service } : {}) };
     if (this.edges.some((c) => compareConnections(c, connection) === 0)) return;
     if (from.workload) this.register(from.workload);
     if (to.workload) this.register(to.workload);

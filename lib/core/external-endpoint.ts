@@ -9,17 +9,20 @@ import { checkConstruct } from './validate';
  * exported from the package: the `fromExisting` factories return the interfaces.
  */
 export abstract class ExternalEndpoint extends LibraryConstruct {
-  private target?: { readonly peer: Peer; readonly port: number };
+  private target?: { readonly peer: Peer; readonly port: number; readonly service: string };
 
-  /** Where clients connect; a subclass calls it once its props are checked. */
-  protected reachAt(peer: Peer, port: number): void {
-    this.target = { peer, port };
+  /**
+   * Where clients connect; a subclass calls it once its props are checked. `service` is the address
+   * clients use (`host:port` of its URL), which the app README's Prerequisites name.
+   */
+  protected reachAt(peer: Peer, port: number, service: string): void {
+    this.target = { peer, port, service };
   }
 
   public grantConnect(client: IWorkload, description: string): void {
     checkConstruct(this, 'grantConnect(client)', client, 'pass a workload of this app, such as a TrackingServer');
     if (!this.target) throw new Error(`${this.node.path}: reachAt() was not called`);
-    ConnectionGraph.of(this).allow(Peer.workload(client), this.target.peer, Port.tcp(this.target.port), description);
+    ConnectionGraph.of(this).allow(Peer.workload(client), this.target.peer, Port.tcp(this.target.port), description, this.target.service);
   }
 }
 

@@ -39,7 +39,7 @@ export class ExistingHttpService extends ExternalEndpoint implements IHttpServic
     checkHost(this, 'url host', url.hostname);
     this.url = `${url.protocol}//${url.host}`;
     this.port = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
-    this.reachAt(props.peer ?? Peer.host(url.hostname), this.port);
+    this.reachAt(props.peer ?? Peer.host(url.hostname), this.port, url.host);
   }
 }
 

@@ -173,6 +173,11 @@ export interface Connection {
   readonly port: Port;
   /** Why: shown in reviews and diagrams (`mlflow → postgres: backend store`). */
   readonly description: string;
+  /**
+   * The address clients use for `to`, when a construct knows it (`minio-service.kubeflow.svc.cluster.local:9000`
+   * for an existing object store): the app README's Prerequisites name it. @default - only the peer is known
+   */
+  readonly service?: string;
 }
 
 /** `app=prometheus,tier=x`. */

@@ -39,7 +39,7 @@ export class GitLabEndpoint extends ExternalEndpoint implements IGitLab {
     }
     checkHostname(this, 'url host', u.hostname);
     this.url = `https://${u.host}`;
-    this.reachAt(props.peer ?? Peer.host(u.hostname), u.port ? Number(u.port) : 443);
+    this.reachAt(props.peer ?? Peer.host(u.hostname), u.port ? Number(u.port) : 443, u.host);
   }
 }
 

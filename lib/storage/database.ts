@@ -95,7 +95,7 @@ class ExistingDatabase extends ExternalEndpoint implements IDatabase {
     this.username = checkSqlIdentifier(this, 'username', props.username);
     this.password = props.password;
     // An IP address gets exactly that address; a host name can resolve anywhere (set `peer` to narrow it).
-    this.reachAt(props.peer ?? Peer.host(this.host), this.port);
+    this.reachAt(props.peer ?? Peer.host(this.host), this.port, `${this.host}:${this.port}`);
   }
 }
 

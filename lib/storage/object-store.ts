@@ -102,7 +102,7 @@ class ExistingObjectStore extends ExternalEndpoint implements IObjectStore {
     this.credentials = props.credentials;
     // An IPv4 endpoint gets exactly that address; a host name can resolve anywhere (set `peer` to narrow it).
     const peerPort = props.peerPort === undefined ? port : checkInteger(this, 'peerPort', props.peerPort, 1, 65535);
-    this.reachAt(props.peer ?? Peer.host(url.hostname), peerPort);
+    this.reachAt(props.peer ?? Peer.host(url.hostname), peerPort, url.host);
   }
 
   public bucket(name: string): IBucket {

@@ -107,10 +107,16 @@ export function prerequisitesOf(objects: readonly ManifestObject[], connections:
     }
   }
   // Services outside the app its connections reach (databases, stores, identity providers, gateways).
+  // The address clients use where a construct knows it (an existing database's host), for every
+  // connection to that peer and port, with the pods behind it (the port is theirs: NetworkPolicies see it).
+  const services = new Map<string, string>();
+  for (const c of connections) if (c.service && !services.has(`${c.to}|${c.port.number}`)) services.set(`${c.to}|${c.port.number}`, c.service);
   for (const c of connections) {
     if (c.to.workload) continue;
+    // An address block stands for many hosts: only its own connection names one.
+    const service = c.service ?? (c.to.data.kind === 'cidr' ? undefined : services.get(`${c.to}|${c.port.number}`));
     // An address block is an endpoint outside the cluster (a host name resolves to any address).
-    add({ kind: c.to.data.kind === 'cidr' ? 'Endpoint' : 'Service', name: String(c.to), where: `${c.port.protocol} ${c.port.number}`, usedBy: c.description });
+    add({ kind: c.to.data.kind === 'cidr' ? 'Endpoint' : 'Service', name: service ?? String(c.to), where: `${c.port.protocol} ${c.port.number}${service ? ` at ${c.to}` : ''}`, usedBy: c.description });
   }
   const rank = (p: Prerequisite) => (KIND_ORDER.indexOf(p.kind) + KIND_ORDER.length + 1) % (KIND_ORDER.length + 1);
   // Stable: object order within a kind.

@@ -75,6 +75,21 @@ describe('Prerequisites in dist/<app>/README.md', () => {
     expect(eoepca).not.toContain('| Secret | `sharinghub-tls`');
     expect(fs.readFileSync(path.join(dist, 'kubeflow-mlflow', 'README.md'), 'utf8')).toContain('| Secret | `mysql-secret` | namespace kubeflow |');
   });
+
+  it('names an existing Service by the address its clients use, with the pods behind it', () => {
+    const kubeflow = fs.readFileSync(path.join(dist, 'kubeflow-mlflow', 'README.md'), 'utf8');
+    // Kubeflow's MinIO is the Service minio-service, not its pods' name.
+    expect(kubeflow).toContain('| Service | `minio-service.kubeflow.svc.cluster.local:9000` | TCP 9000 at minio (kubeflow, service account default) |');
+    expect(kubeflow).toContain('| Service | `mysql.kubeflow.svc.cluster.local:3306` | TCP 3306 at mysql (kubeflow, service account mysql) |');
+    expect(kubeflow).not.toContain('| Service | `minio (kubeflow');
+    const thinkube = fs.readFileSync(path.join(dist, 'thinkube-mlflow', 'README.md'), 'utf8');
+    expect(thinkube).toContain('| Service | `postgresql-official.postgres.svc.cluster.local:5432` | TCP 5432 at namespace postgres | mlflow backend store |');
+    expect(thinkube).not.toContain('| Service | `namespace postgres`');
+    // An address block stands for many hosts: each connection names its own, or none.
+    const eoepca = fs.readFileSync(path.join(dist, 'eoepca-mlops', 'README.md'), 'utf8');
+    expect(eoepca).toContain('| Endpoint | `minio.example.com` | TCP 443 at 0.0.0.0/0 | mlflow-sharinghub artifact store |');
+    expect(eoepca).toContain('| Endpoint | `0.0.0.0/0` | TCP 443 | sharinghub: GitLab API (projects, topics, OAuth) |');
+  });
 });
 
 describe('prerequisitesOf', () => {
