@@ -50,4 +50,17 @@ describe('PostgreSQL bootstrap', () => {
     expect(script).not.toMatch(/SUPERUSER|CREATEROLE|CREATEDB/);
     expect(script).toContain('\\getenv app_password APP_PASSWORD');
   });
+
+  it('turns off, for its session, every setting that logs a statement\'s text before it sends the password', () => {
+    const firstPassword = script.indexOf('PASSWORD :');
+    expect(firstPassword).toBeGreaterThan(0);
+    for (const set of [
+      "SET log_statement = 'none';", 'SET log_min_duration_statement = -1;', 'SET log_min_duration_sample = -1;',
+      'SET log_transaction_sample_rate = 0;', "SET log_min_error_statement = 'panic';",
+      'SET debug_print_parse = off;', 'SET debug_print_rewritten = off;', 'SET debug_print_plan = off;',
+    ]) {
+      expect(script).toContain(set);
+      expect(script.indexOf(set)).toBeLessThan(firstPassword);
+    }
+  });
 });

@@ -18,7 +18,11 @@ export interface MysqlDatabaseSetupProps extends SetupJobProps {
    * the user's password all come from it (`Database.fromExisting({ engine: DatabaseEngine.MYSQL, ... })`).
    */
   readonly database: IDatabase;
-  /** An account that may create databases and users. @default "root" */
+  /**
+   * An account that may create databases and users, and turn off its own session's general log
+   * (`SET SESSION sql_log_off`, which MariaDB allows only with SUPER): the Job does so before it
+   * sends the user's password, and fails without it. @default "root"
+   */
   readonly adminUser?: string;
   /**
    * Its password, by reference (Kubeflow keeps its MySQL root password in Secret `mysql-secret`,
@@ -42,6 +46,7 @@ export interface MysqlDatabaseSetupProps extends SetupJobProps {
  * `CREATE DATABASE IF NOT EXISTS`, `CREATE USER IF NOT EXISTS`, `ALTER USER` (the password follows
  * the secret) and `GRANT`. The admin password reaches the client as `MYSQL_PWD`, which the mysql
  * client reads itself; the user's password goes to MySQL on stdin. Neither is ever an argument.
+ * The session that sends the password writes nothing to the server's general or slow log.
  * The script is `lib/storage/scripts/mysql-create-database.sh`.
  */
 export class MysqlDatabaseSetup extends WorkloadComponent {

@@ -10,6 +10,8 @@
  *   - write_db_credentials.py's option file, read by the MariaDB client.
  * The scripts are written for MySQL 8's client and server; where MariaDB differs, the test says
  * how it bridges it (a collation name, one mysqldump flag) and changes nothing else.
+ * The server writes every statement to its general log and its slow log (long_query_time=0):
+ * no password reaches either.
  * Every client call goes through a recording wrapper: no password is ever an argument.
  */
 import { spawnSync } from 'child_process';
@@ -62,8 +64,19 @@ describe.skipIf(!needs('mariadb'))('the rendered MySQL scripts against a real Ma
     's3/id': 'test-key-id', 's3/key': 'test-secret-key',
   });
 
+  const logFiles = () => [path.join(db.dir, 'general.log'), path.join(db.dir, 'slow.log')];
+  /** The test's own password-setting statements, with this session's logging off (as the scripts do). */
+  const quietSql = (text: string) => db.sql(`SET SESSION sql_log_off = ON; SET SESSION long_query_time = 31536000;\n${text}`);
+
   beforeAll(async () => {
     db = await startMariadb();
+    // A server that writes every statement to its general log and to its slow log (every
+    // statement is slow, administrative ones too): the scripts must keep the passwords out of both.
+    const [general, slow] = logFiles();
+    db.sql(`SET GLOBAL log_output = 'FILE'; SET GLOBAL general_log_file = ${lit(general)}; SET GLOBAL slow_query_log_file = ${lit(slow)};
+      SET GLOBAL long_query_time = 0; SET GLOBAL log_slow_admin_statements = ON; SET GLOBAL general_log = ON; SET GLOBAL slow_query_log = ON;`);
+    db.sql("SELECT 'log-probe'");
+    for (const file of logFiles()) expect(fs.readFileSync(file, 'utf8')).toContain("SELECT 'log-probe'");
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'mariadb-work-'));
     const tools = toolPaths('mariadb')!;
     shims = shimDir(work, { mysql: tools.mariadb, mariadb: tools.mariadb });
@@ -130,7 +143,7 @@ describe.skipIf(!needs('mariadb'))('the rendered MySQL scripts against a real Ma
       for (const host of db.sql("SELECT host FROM mysql.user WHERE user = 'root' AND host <> 'localhost'").split('\n').filter(Boolean)) {
         db.sql(`DROP USER 'root'@${lit(host)}`);
       }
-      db.sql(`CREATE USER 'root'@'%' IDENTIFIED BY ${lit(ROOT_PW)}; GRANT ALL PRIVILEGES ON *.* TO 'root'@'%' WITH GRANT OPTION;`);
+      quietSql(`CREATE USER 'root'@'%' IDENTIFIED BY ${lit(ROOT_PW)}; GRANT ALL PRIVILEGES ON *.* TO 'root'@'%' WITH GRANT OPTION;`);
     });
     const sync = (values: Record<string, string>) => {
       const dir = mount(podSpec(job).volumes.find((v: any) => v.configMap).configMap.name);
@@ -177,7 +190,7 @@ describe.skipIf(!needs('mariadb'))('the rendered MySQL scripts against a real Ma
 
     beforeAll(() => {
       // Kubeflow's server has root; an admin that may create databases and users stands in for it.
-      db.sql(`CREATE USER 'dbadmin'@'%' IDENTIFIED BY ${lit(ADMIN_PW)}; GRANT ALL PRIVILEGES ON *.* TO 'dbadmin'@'%' WITH GRANT OPTION;`);
+      quietSql(`CREATE USER 'dbadmin'@'%' IDENTIFIED BY ${lit(ADMIN_PW)}; GRANT ALL PRIVILEGES ON *.* TO 'dbadmin'@'%' WITH GRANT OPTION;`);
     });
     const setup = (userPassword: string) => {
       const dir = mount(podSpec(job).volumes.find((v: any) => v.configMap).configMap.name);
@@ -251,7 +264,7 @@ describe.skipIf(!needs('mariadb'))('the rendered MySQL scripts against a real Ma
     const writer = container(deploy, 'db-credentials');
 
     const writeAndLogIn = (password: string) => {
-      db.sql(`ALTER USER 'mlflow'@'%' IDENTIFIED BY ${lit(password)}`);
+      quietSql(`ALTER USER 'mlflow'@'%' IDENTIFIED BY ${lit(password)}`);
       const dir = mount('mlflow-scripts');
       const file = path.join(fs.mkdtempSync(path.join(work, 'cred-')), 'my.cnf');
       const w = run(['python3', path.join(dir, 'write_db_credentials.py')], resolveEnv(writer, { ...secrets(), 'mysql/app': password }, { DB_DRIVER_FILE: file }));
@@ -277,11 +290,27 @@ describe.skipIf(!needs('mariadb'))('the rendered MySQL scripts against a real Ma
     it('the same file no longer logs in once the server has another password (the check is real)', () => {
       const { file, login } = writeAndLogIn('first pw');
       expect(login.status).toBe(0);
-      db.sql(`ALTER USER 'mlflow'@'%' IDENTIFIED BY 'second pw'`);
+      quietSql(`ALTER USER 'mlflow'@'%' IDENTIFIED BY 'second pw'`);
       const stale = run(['mysql', `--defaults-extra-file=${file}`, '--protocol=TCP', '-h', '127.0.0.1', `--port=${db.port}`, '-umlflow', 'mlflow', '-e', 'SELECT 1'], {});
       expect(stale.status).not.toBe(0);
       expect(stale.stderr).toContain("Access denied for user 'mlflow'");
     });
+  });
+
+  it('put no password in the general log or the slow log, though both log every statement', () => {
+    const [general, slow] = logFiles().map((f) => fs.readFileSync(f, 'utf8'));
+    // Both logs did record the scripts' sessions (their other statements run with logging on in the
+    // test's own sessions), and the scripts did create what they create.
+    expect(general).toContain('SHOW GRANTS');
+    expect(slow).toMatch(/# Query_time: [\d.]+/);
+    expect(db.sql("SELECT count(*) FROM mysql.user WHERE user IN ('mlflow', 'mlflow_kf')")).toBe('2\n');
+    for (const log of [general, slow]) {
+      expect(log).not.toMatch(/IDENTIFIED BY '/);
+      for (const pw of [APP_PW, APP_PW_ROTATED, ROOT_PW, KF_PW, KF_PW_ROTATED, ADMIN_PW, 'never set', 'not the root pw']) {
+        expect(log).not.toContain(pw);
+        expect(log).not.toContain(lit(pw));
+      }
+    }
   });
 
   it('put no password in any argument of any command the scripts ran', () => {

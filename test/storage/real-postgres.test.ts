@@ -4,13 +4,14 @@
  * (secret references replaced by test values, the host and port by the real server's):
  *   - initdb-app-database.sh (the Postgres StatefulSet's init script) and its re-run,
  *   - postgres-app-setup.sh (the Postgres app-setup Job, every sync) after the application Secret
- *     is rotated: the new password logs in, the old one fails, the data stays; on a server that
- *     logs every statement, no password reaches its log,
+ *     is rotated: the new password logs in, the old one fails, the data stays,
  *   - create-databases.sh (the DatabaseSetup Job) and its re-run with a rotated admin secret,
  *   - write_db_credentials.py (the TrackingServer's db-credentials init container): the pgpass it
  *     writes logs both roles in through libpq, for passwords with spaces, quotes, colons, backslashes,
  *   - pg-dump.sh (the PostgresBackup CronJob) and a restore into a fresh database,
  *   - gc.py (the GarbageCollection CronJob) with a stub `mlflow` whose `gc` connects with what it gets.
+ * The server logs every statement (log_statement, log_min_duration_statement, the samplers and
+ * debug_print_parse all on): no password reaches its log.
  * Every command a script runs goes through a recording wrapper: no password is ever an argument.
  */
 import { spawnSync } from 'child_process';
@@ -56,6 +57,12 @@ const ADMIN_PW = 'admin pw:1\\';
 const ADMIN_PW_ROTATED = 'admin pw:2 rotated';
 const APP_PW_ROTATED = ` app pw:2 rotated\\'"; `;
 const SU_PW = 'super user pw\\:\'"';
+/** Server settings that write a statement's text to the log (see initdb-app-database.sh). */
+const LOG_EVERYTHING: [string, string][] = [
+  ['log_statement', "'all'"], ['log_min_duration_statement', '0'], ['log_min_duration_sample', '0'],
+  ['log_statement_sample_rate', '1'], ['log_transaction_sample_rate', '1'], ['debug_print_parse', 'on'],
+];
+const QUIET = "SET log_statement = 'none'; SET log_min_duration_statement = -1; SET log_min_duration_sample = -1; SET log_transaction_sample_rate = 0; SET debug_print_parse = off;";
 /** A SQL string literal (standard_conforming_strings: only ' is doubled). */
 const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
@@ -70,10 +77,27 @@ describe.skipIf(!needs('postgres'))('the rendered PostgreSQL scripts against a r
     's3/id': 'test-key-id', 's3/key': 'test-secret-key', 'mlflow-auth/admin': 'admin-pw', 'mlflow-auth/key': 'flask-key' });
   const allPasswords = [APP_PW, AUTH_PW, ADMIN_PW, ADMIN_PW_ROTATED, APP_PW_ROTATED, SU_PW];
 
+  const serverLog = () => fs.readFileSync(path.join(pg.dir, 'server.log'), 'utf8');
+  /** The test's own password-setting statements, with this session's statement logging off (as the scripts do). */
+  const quietSql = (text: string, database?: string) => pg.sql(`${QUIET}\n${text}`, database);
+
   beforeAll(async () => {
     pg = await startPostgres();
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'pg-work-'));
     shims = shimDir(work, Object.fromEntries(['psql', 'pg_dump', 'pg_isready', 'pg_restore'].map((c) => [c, path.join(pg.bin, c)])));
+    // A server that logs every statement's text every way it can: the scripts must still keep
+    // the passwords out of its log.
+    pg.sql(LOG_EVERYTHING.map(([name, value]) => `ALTER SYSTEM SET ${name} = ${value};`).join('\n'));
+    pg.sql('SELECT pg_reload_conf()');
+    for (let i = 0; i < 50 && !serverLog().includes('duration-probe'); i++) {
+      pg.sql("SELECT 'duration-probe'");
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(serverLog()).toMatch(/statement: SELECT 'duration-probe'/);
+    // A statement log_statement logged already gets a duration line without its text; a session
+    // that turns log_statement off (as the scripts do) gets its text on the duration line.
+    expect(serverLog()).toMatch(/LOG: {2}duration: [\d.]+ ms$/m);
+    expect(pg.sql(`SELECT ${LOG_EVERYTHING.map(([name]) => `current_setting('${name}')`).join(" || ' ' || ")}`)).toBe('all 0 0 1 1 on\n');
   });
   afterAll(async () => {
     await pg?.stop();
@@ -111,7 +135,7 @@ describe.skipIf(!needs('postgres'))('the rendered PostgreSQL scripts against a r
       expect(pg.canLogin('mlflow', APP_PW.trim(), 'mlflow')).toBe(false);
       expect(pg.sql("SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = 'mlflow'")).toBe('mlflow\n');
       expect(pg.sql("SELECT rolsuper OR rolcreatedb OR rolcreaterole FROM pg_roles WHERE rolname = 'mlflow'")).toBe('f\n');
-      pg.sql(`CREATE ROLE outsider LOGIN PASSWORD 'outsider'`);
+      quietSql(`CREATE ROLE outsider LOGIN PASSWORD 'outsider'`);
       expect(pg.canLogin('outsider', 'outsider', 'mlflow')).toBe(false);
       expect(pg.canLogin('outsider', 'outsider', 'postgres')).toBe(true);
     });
@@ -129,23 +153,9 @@ describe.skipIf(!needs('postgres'))('the rendered PostgreSQL scripts against a r
   describe('postgres-app-setup.sh (the Postgres app-setup Job): rotating the application password', () => {
     const job = find(objs, 'Job', 'postgresql-app-setup');
     const c = container(job, 'app-setup');
-    const serverLog = () => fs.readFileSync(path.join(pg.dir, 'server.log'), 'utf8');
-
-    beforeAll(async () => {
+    beforeAll(() => {
       // As the image does with POSTGRES_PASSWORD on first start: the superuser logs in over TCP with it.
-      pg.sql(`ALTER ROLE postgres PASSWORD ${lit(SU_PW)}`);
-      // A server that logs every statement: the Job must still keep the passwords out of its log.
-      pg.sql("ALTER SYSTEM SET log_statement = 'all'");
-      pg.sql('SELECT pg_reload_conf()');
-      for (let i = 0; i < 50 && !serverLog().includes('log-probe'); i++) {
-        pg.sql("SELECT 'log-probe'");
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-      expect(serverLog()).toContain("statement: SELECT 'log-probe'");
-    });
-    afterAll(() => {
-      pg.sql('ALTER SYSTEM RESET log_statement');
-      pg.sql('SELECT pg_reload_conf()');
+      quietSql(`ALTER ROLE postgres PASSWORD ${lit(SU_PW)}`);
     });
 
     const sync = (values: Record<string, string>) => {
@@ -197,15 +207,6 @@ describe.skipIf(!needs('postgres'))('the rendered PostgreSQL scripts against a r
       expect(pg.canLogin('mlflow', 'never set', 'mlflow')).toBe(false);
       expect(pg.canLogin('mlflow', APP_PW_ROTATED, 'mlflow')).toBe(true);
     });
-
-    it('no password reached the server log, though it logs every statement', () => {
-      const log = serverLog();
-      expect(log).toContain('statement: SELECT');
-      // The server logs a literal with its quotes doubled and backslashes escaped: look for the
-      // Job's statements (quoted identifiers) and for quote-free pieces of each password.
-      expect(log).not.toMatch(/statement: (CREATE|ALTER) ROLE "/);
-      for (const piece of ['pw:2 rotated', 'pw:with', 'super user pw', 'never set', 'not the superuser pw']) expect(log).not.toContain(piece);
-    });
   });
 
   describe('create-databases.sh (the DatabaseSetup Job)', () => {
@@ -214,7 +215,7 @@ describe.skipIf(!needs('postgres'))('the rendered PostgreSQL scripts against a r
 
     beforeAll(() => {
       // What a DBA provides on a shared server: an admin that may create databases for the role, and the role.
-      pg.sql(`CREATE ROLE dbadmin LOGIN CREATEDB PASSWORD ${lit(ADMIN_PW)}; CREATE ROLE mlflow_auth LOGIN PASSWORD ${lit(AUTH_PW)}; GRANT mlflow_auth TO dbadmin;`);
+      quietSql(`CREATE ROLE dbadmin LOGIN CREATEDB PASSWORD ${lit(ADMIN_PW)}; CREATE ROLE mlflow_auth LOGIN PASSWORD ${lit(AUTH_PW)}; GRANT mlflow_auth TO dbadmin;`);
     });
 
     const setup = (adminPassword: string) => {
@@ -238,7 +239,7 @@ describe.skipIf(!needs('postgres'))('the rendered PostgreSQL scripts against a r
     });
 
     it('re-run after the admin secret is rotated: the new password works, the old one fails the Job', () => {
-      pg.sql(`ALTER ROLE dbadmin PASSWORD ${lit(ADMIN_PW_ROTATED)}`);
+      quietSql(`ALTER ROLE dbadmin PASSWORD ${lit(ADMIN_PW_ROTATED)}`);
       const rotated = setup(ADMIN_PW_ROTATED);
       expect(rotated.status).toBe(0);
       expect(rotated.stdout).toContain('database mlflow_auth exists\n');
@@ -257,7 +258,7 @@ describe.skipIf(!needs('postgres'))('the rendered PostgreSQL scripts against a r
     const uri = () => String(resolveEnv(mlflow, secrets()).MLFLOW_BACKEND_STORE_URI).replace('postgresql+psycopg2://', 'postgresql://').replace(/@[^/]+\//, `@127.0.0.1:${pg.port}/`);
 
     const writeAndLogIn = (appPassword: string) => {
-      pg.sql(`ALTER ROLE mlflow PASSWORD ${lit(appPassword)}`);
+      quietSql(`ALTER ROLE mlflow PASSWORD ${lit(appPassword)}`);
       const dir = mount('mlflow-scripts');
       const pgpass = path.join(fs.mkdtempSync(path.join(work, 'cred-')), 'pgpass');
       const env = resolveEnv(writer, { ...secrets(), 'pg/app': appPassword, 'mlflow-db/password': appPassword }, {
@@ -288,11 +289,11 @@ describe.skipIf(!needs('postgres'))('the rendered PostgreSQL scripts against a r
     it('the same file no longer logs in once the server has another password (the check is real)', () => {
       const { pgpass, tracking } = writeAndLogIn(APP_PW);
       expect(tracking.status).toBe(0);
-      pg.sql(`ALTER ROLE mlflow PASSWORD ${lit(`${APP_PW}x`)}`);
+      quietSql(`ALTER ROLE mlflow PASSWORD ${lit(`${APP_PW}x`)}`);
       const stale = run(['psql', uri(), '-w', '-Atqc', 'SELECT 1'], { PGPASSFILE: pgpass });
       expect(stale.status).not.toBe(0);
       expect(stale.stderr).toContain('password authentication failed for user "mlflow"');
-      pg.sql(`ALTER ROLE mlflow PASSWORD ${lit(APP_PW)}`);
+      quietSql(`ALTER ROLE mlflow PASSWORD ${lit(APP_PW)}`);
     });
   });
 
@@ -301,7 +302,7 @@ describe.skipIf(!needs('postgres'))('the rendered PostgreSQL scripts against a r
     const dump = container(cron, 'dump');
 
     it('dumps the application database as its role, and pg_restore puts every row back in a fresh database', () => {
-      pg.sql(`ALTER ROLE mlflow PASSWORD ${lit(APP_PW)}`);
+      quietSql(`ALTER ROLE mlflow PASSWORD ${lit(APP_PW)}`);
       const rows = ['plain', 'quote\'s "double"', 'back\\slash', 'ünïcødé', 'tab\there', 'line\nbreak'];
       const asApp = (db: string, sql: string) => run(['psql', '-h', '127.0.0.1', '-p', String(pg.port), '-U', 'mlflow', '-d', db, '-v', 'ON_ERROR_STOP=1', '-Atqc', sql], { PGPASSWORD: APP_PW });
       const made = asApp('mlflow', `CREATE TABLE experiments (id serial PRIMARY KEY, name text NOT NULL, score double precision); ${rows.map((r, i) => `INSERT INTO experiments (name, score) VALUES (${lit(r)}, ${i}.5);`).join(' ')}`);
@@ -334,7 +335,7 @@ describe.skipIf(!needs('postgres'))('the rendered PostgreSQL scripts against a r
     const writer = container(cron, 'db-credentials');
 
     it('hands mlflow gc a URI and pgpass that log in to the real server, and a non-local artifact root; its argv shows neither', () => {
-      pg.sql(`ALTER ROLE mlflow PASSWORD ${lit(APP_PW)}`);
+      quietSql(`ALTER ROLE mlflow PASSWORD ${lit(APP_PW)}`);
       const dir = mount('mlflow-gc-scripts');
       const creds = fs.mkdtempSync(path.join(work, 'gc-cred-'));
       const pgpass = path.join(creds, 'pgpass');
@@ -373,6 +374,22 @@ describe.skipIf(!needs('postgres'))('the rendered PostgreSQL scripts against a r
       expect(['', 'file']).not.toContain(out.artifact_root_scheme);
       expect(out.cmdline).toEqual(['python3', path.join(dir, 'gc.py')]);
     });
+  });
+
+  it('put no password in the server log, though it logs every statement, its duration and its parse tree', () => {
+    const log = serverLog();
+    expect(log).toMatch(/duration: [\d.]+ ms {2}statement: SET log_min_duration_statement = -1/);
+    expect(log).toMatch(/LOG: {2}parse tree:\n.*DETAIL: +\{QUERY/);
+    // The scripts did run on this server: their role and database exist.
+    expect(pg.sql("SELECT count(*) FROM pg_roles WHERE rolname IN ('mlflow', 'fresh_role')")).toBe('2\n');
+    expect(log).not.toMatch(/(CREATE|ALTER) ROLE "/);
+    // The server logs a literal as sent (quotes doubled) and a parse tree with its own escaping:
+    // every password, its literal form, and quote-free pieces of each.
+    for (const pw of [...allPasswords, 'never set', 'not the superuser pw']) {
+      expect(log).not.toContain(pw);
+      expect(log).not.toContain(lit(pw));
+    }
+    for (const piece of ['pw:2 rotated', 'pw:with', 'super user pw', 'admin pw:', 'auth:pw', 'never set']) expect(log).not.toContain(piece);
   });
 
   it('put no password in any argument of any command the scripts ran', () => {
