@@ -27,7 +27,7 @@ export interface EoepcaMlopsOptions {
    * The cluster: where DNS runs, and where public names of the ingress controller lead (EOEPCA's
    * ingress guide runs ingress-nginx behind an external load balancer: no hairpin, so egress to
    * `*.<domain>` goes to the load balancer's addresses, any address unless given).
-   * @default Platform.generic({ ingressController: { namespace: ingressNamespace } })
+   * @default Platform.generic({ ingressController: { namespace: ingressNamespace, hairpin: false } })
    */
   readonly platform?: Platform;
   /** `S3_ENDPOINT` (the MinIO building block). @default "https://minio.<domain>" */
@@ -144,7 +144,7 @@ export function eoepcaMlops(app: App, id: string, options: EoepcaMlopsOptions = 
     ValidationError.invalid(chart, 's3Region', 'must be an S3 region name', region, 'use the region of your S3 endpoint, such as "us-east-1"');
   }
   const tls = options.tlsSecret !== undefined ? IngressTls.existingSecret(options.tlsSecret) : IngressTls.certManagerClusterIssuer(options.clusterIssuer ?? 'letsencrypt-prod');
-  const platform = (options.platform ?? Platform.generic({ ingressController: { namespace: options.ingressNamespace ?? 'ingress-nginx' } })).target(chart);
+  const platform = (options.platform ?? Platform.generic({ ingressController: { namespace: options.ingressNamespace ?? 'ingress-nginx', hairpin: false } })).target(chart);
   // The controller's pods (Ingress traffic in), and where public names lead (egress to *.<domain>).
   const controller = platform.ingressControllerPeer;
   const publicNames = platform.publicEndpointPeer;

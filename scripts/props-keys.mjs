@@ -60,7 +60,25 @@ function collect(program, entry) {
       factories[`${exported.name}.${m.name.getText()}`] = describeProps(checker, props);
     }
   }
-  return { constructs, factories, notConstructible: notConstructible.sort() };
+  // Factories that build a value from an options object, its last parameter, typed `...Options`
+  // (`Platform.kubeflow('1.11', { cluster })`) and that run the guard on it (`checkOptionsProps`):
+  // the same guard, without a construct path.
+  const options = {};
+  for (const exported of checker.getExportsOfModule(moduleSymbol)) {
+    const symbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
+    if (!(symbol.flags & ts.SymbolFlags.Class)) continue;
+    for (const m of symbol.valueDeclaration.members ?? []) {
+      if (!ts.isMethodDeclaration(m) || !m.body) continue;
+      const flags = ts.getCombinedModifierFlags(m);
+      if (!(flags & ts.ModifierFlags.Static) || flags & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)) continue;
+      const last = m.parameters[m.parameters.length - 1];
+      if (!last?.type || m.parameters[0].type?.getText() === 'Construct') continue;
+      if (!ts.isTypeReferenceNode(last.type) || !/Options$/.test(last.type.typeName.getText())) continue;
+      if (!m.body.getText().includes('checkOptionsProps(')) continue;
+      options[`${exported.name}.${m.name.getText()}`] = describeProps(checker, last);
+    }
+  }
+  return { constructs, factories, options, notConstructible: notConstructible.sort() };
 }
 
 /** What the guard needs of a props parameter: the type's name, its prop names, the required ones. */
@@ -133,6 +151,7 @@ const ENTRIES = [path.join(root, 'lib', 'index.ts'), path.join(root, 'lib', 'inf
 export function render() {
   const constructs = {};
   const factories = {};
+  const options = {};
   const notConstructible = [];
   // One program for both entries: the second shares the first's parsed files.
   const program = ts.createProgram(ENTRIES, {
@@ -148,6 +167,7 @@ export function render() {
     }
     notConstructible.push(...found.notConstructible);
     Object.assign(factories, found.factories);
+    Object.assign(options, found.options);
   }
   notConstructible.sort();
   const lines = [
@@ -180,6 +200,13 @@ export function render() {
   lines.push('export const FACTORY_PROPS_KEYS: Readonly<Record<string, ConstructPropsKeys>> = {');
   for (const name of Object.keys(factories).sort()) {
     const c = factories[name];
+    const removed = c.removed.length ? `, removed: ${list(c.removed)}` : '';
+    lines.push(`  '${name}': { type: '${c.type.replace(/'/g, "\\'")}', optional: ${c.optional}, required: ${list(c.required)}, keys: ${list(c.keys)}${removed} },`);
+  }
+  lines.push('};', '', '/** The options of the static factories that build a value (`Platform.kubeflow(release, options)`), by `Class.method`. */');
+  lines.push('export const OPTIONS_PROPS_KEYS: Readonly<Record<string, ConstructPropsKeys>> = {');
+  for (const name of Object.keys(options).sort()) {
+    const c = options[name];
     const removed = c.removed.length ? `, removed: ${list(c.removed)}` : '';
     lines.push(`  '${name}': { type: '${c.type.replace(/'/g, "\\'")}', optional: ${c.optional}, required: ${list(c.required)}, keys: ${list(c.keys)}${removed} },`);
   }

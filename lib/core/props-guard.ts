@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { ConstructPropsKeys, FACTORY_PROPS_KEYS, PROPS_KEYS } from './props-keys.generated';
+import { ConstructPropsKeys, FACTORY_PROPS_KEYS, OPTIONS_PROPS_KEYS, PROPS_KEYS } from './props-keys.generated';
 import { describeShape, invalid, SECRET_MARK, ValidationError, describeConstruct } from './validate';
 
 /**
@@ -35,6 +35,33 @@ export function checkFactoryProps(factory: string, scope: IConstruct, id: string
   const keys = FACTORY_PROPS_KEYS[factory];
   if (!keys) throw new Error(`${factory}: not in FACTORY_PROPS_KEYS (run npm run props-keys)`);
   checkPropsOf(`${scope.node.path}/${id}`, { construct: factory, keys }, props, fix);
+}
+
+/**
+ * The same guard for a static factory that builds a value from an options object, its last
+ * parameter (`Platform.kubeflow('1.11', { cluster })`): messages start with `Class.method`.
+ */
+export function checkOptionsProps(factory: string, options: unknown, fix?: string): void {
+  const keys = OPTIONS_PROPS_KEYS[factory];
+  if (!keys) throw new Error(`${factory}: not in OPTIONS_PROPS_KEYS (run npm run props-keys)`);
+  checkPropsOf(factory, { construct: factory, keys }, options, fix);
+}
+
+/**
+ * The guard for a nested options object (`ingressController` of `Platform.generic`): an object,
+ * with only the names of `keys` (a `Record<keyof T, true>`, so the compiler keeps it complete).
+ */
+export function checkNestedProps(where: string, prop: string, type: string, keys: Readonly<Record<string, true>>, value: unknown): void {
+  if (value === undefined) return;
+  const known = Object.keys(keys).sort();
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    invalid(where, prop, 'must be an object', value, `pass { ${known.join(', ')} } (see ${type}), or leave it out`);
+  }
+  for (const [name, v] of Object.entries(value)) {
+    if (v === undefined || known.includes(name)) continue;
+    const near = nearestName(name, known);
+    invalid(where, `${prop}.${name}`, `is not a prop of ${type}`, v, near ? `did you mean ${prop}.${near}? (${type} has ${known.join(', ')})` : `remove it; ${type} has ${known.join(', ')}`);
+  }
 }
 
 function checkPropsOf(scope: IConstruct | string, entry: { construct: string; keys: ConstructPropsKeys } | undefined, props: unknown, fix?: string): void {

@@ -82,5 +82,13 @@ export const FACTORY_PROPS_KEYS: Readonly<Record<string, ConstructPropsKeys>> = 
   'TrackingServer.fromExisting': { type: 'ExistingHttpServiceProps', optional: false, required: ['url'], keys: ['peer', 'url'] },
 };
 
+/** The options of the static factories that build a value (`Platform.kubeflow(release, options)`), by `Class.method`. */
+export const OPTIONS_PROPS_KEYS: Readonly<Record<string, ConstructPropsKeys>> = {
+  'Platform.canonicalKubernetes': { type: 'ClusterOptions', optional: true, required: [], keys: ['ingressController'] },
+  'Platform.generic': { type: 'ClusterOptions', optional: true, required: [], keys: ['ingressController'] },
+  'Platform.gkeDataplaneV2': { type: 'ClusterOptions', optional: true, required: [], keys: ['ingressController'] },
+  'Platform.kubeflow': { type: 'KubeflowPlatformOptions', optional: true, required: [], keys: ['cluster', 'namespace'] },
+};
+
 /** Exported construct classes that callers do not construct with props (abstract, a non-public constructor, or none taken). */
 export const NOT_CONSTRUCTIBLE: readonly string[] = ['AppNotes', 'ConnectionGraph', 'DatabaseServer', 'IdentityProviderBase', 'LibraryConstruct', 'ProjectConstruct', 'RandomProvider', 'ReadableStack', 'SmokeTest', 'StatefulComponent', 'WorkloadComponent'];

@@ -1,6 +1,7 @@
 import { IConstruct } from 'constructs';
 import { Peer } from '../core/connections';
-import { checkCidr, checkDnsLabel, invalid } from '../core/validate';
+import { checkNestedProps, checkOptionsProps } from '../core/props-guard';
+import { checkCidr, checkDnsLabel, checkLabels, invalid } from '../core/validate';
 import { ExpectedRoute, expectFlow, expectRoute, FlowHop } from './flows';
 
 /** A group of pods the platform runs, for the reachability check: who they are to a policy. */
@@ -26,12 +27,25 @@ export interface IngressControllerFacts {
   readonly podLabels: Readonly<Record<string, string>>;
   /**
    * Whether a pod that opens a public host name served by this controller reaches the controller
-   * pods inside the cluster (the load balancer's IP is translated in the cluster: kube-proxy and
-   * Cilium handle a Service's `status.loadBalancer.ingress[].ip` like its cluster IP). Without
-   * hairpin (a load balancer known by host name, or one in front of the cluster) the traffic leaves
-   * the cluster for the load balancer's addresses, {@link loadBalancerCidr}.
+   * pods inside the cluster. It does when the controller's Service of type LoadBalancer reports an
+   * IP in `status.loadBalancer.ingress[].ip` with `ipMode` VIP (the default) and kube-proxy runs:
+   * it DNATs that IP to the Service's endpoints in KUBE-SERVICES, which pods' packets traverse too
+   * (kubernetes/kubernetes, main branch as read through code search, not pinned to a release tag:
+   * pkg/proxy/iptables/proxier.go, "Capture load-balancer ingress", rules for
+   * `svcInfo.LoadBalancerVIPs()`; pkg/proxy/util/utils.go `IsVIPMode` leaves out `ipMode: Proxy`,
+   * KEP-1860). It does not when the load balancer is known by host name, reports `ipMode: Proxy`,
+   * or sits in front of the cluster without being the Service's status (EOEPCA's guide): then the
+   * traffic leaves the cluster for the load balancer's addresses, {@link loadBalancerCidr}. What a
+   * kube-proxy replacement (Cilium, GKE Dataplane V2) does with the load balancer's IP is not
+   * checked here.
+   *
+   * Which one holds depends on the load balancer, so no preset assumes it: reading
+   * {@link Platform.publicEndpointPeer} without it fails synth. Under Cilium (Canonical Kubernetes,
+   * GKE Dataplane V2) a wrong guess is not harmless: an ipBlock never matches the controller pods
+   * there, so "no hairpin" would pass the check with `0.0.0.0/0` and be denied on the cluster.
+   * @default - not known: an app that reaches public names must say
    */
-  readonly hairpin: boolean;
+  readonly hairpin?: boolean;
   /** The load balancer's addresses, when traffic to them leaves the cluster. @default - any address */
   readonly loadBalancerCidr?: string;
 }
@@ -42,7 +56,8 @@ export interface ClusterOptions {
    * The cluster's ingress controller, when an app reaches public host names it serves (a Keycloak,
    * a GitLab, an S3 endpoint behind the same ingress).
    * @default - ingress-nginx from its official manifests: namespace `ingress-nginx`, labels
-   * `app.kubernetes.io/name: ingress-nginx, app.kubernetes.io/component: controller`, without hairpin
+   * `app.kubernetes.io/name: ingress-nginx, app.kubernetes.io/component: controller`; `hairpin` not
+   * known (an app that reaches public names through it must say, see {@link IngressControllerFacts.hairpin})
    */
   readonly ingressController?: Partial<IngressControllerFacts>;
 }
@@ -87,6 +102,8 @@ export interface PlatformObject {
 
 interface PlatformData {
   readonly name: string;
+  /** The factory that made it (`Platform.generic`), for messages. */
+  readonly factory: string;
   readonly dns: PlatformPods;
   readonly ipBlocksMatchPods: boolean;
   readonly ingressController: IngressControllerFacts;
@@ -103,12 +120,15 @@ const bound = new WeakMap<IConstruct, Platform>();
 // ingress-nginx's own manifests (kubernetes/ingress-nginx at 0124c313, controller v1.5.2,
 // deploy/static/provider/cloud/deploy.yaml): namespace ingress-nginx, controller pods labelled
 // app.kubernetes.io/name=ingress-nginx, app.kubernetes.io/component=controller, Service type
-// LoadBalancer (so in-cluster clients of a public name reach it through the load balancer).
+// LoadBalancer. Whether in-cluster clients of a public name hairpin depends on what the load
+// balancer reports (see IngressControllerFacts.hairpin), so it has no default here.
 const INGRESS_NGINX: IngressControllerFacts = {
   namespace: 'ingress-nginx',
   podLabels: { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller' },
-  hairpin: false,
 };
+
+/** Every prop of IngressControllerFacts (the compiler keeps it complete): what `ingressController` may name. */
+const INGRESS_CONTROLLER_KEYS: Readonly<Record<keyof IngressControllerFacts, true>> = { namespace: true, podLabels: true, hairpin: true, loadBalancerCidr: true };
 
 /**
  * The facts about the cluster an app runs on that decide whether its traffic flows: where DNS runs,
@@ -142,15 +162,17 @@ export class Platform {
    * `kube-system` labelled `k8s-app: kube-dns`.
    */
   public static generic(options: ClusterOptions = {}): Platform {
+    checkOptionsProps('Platform.generic', options);
     return new Platform({
       name: 'generic Kubernetes',
+      factory: 'Platform.generic',
       // kubeadm keeps the kube-dns label for CoreDNS (kubernetes/kubernetes at 008b3652,
       // cmd/kubeadm/app/phases/addons/dns/manifests.go: pods k8s-app: kube-dns, service account coredns).
       dns: { description: 'CoreDNS', namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' }, serviceAccount: 'coredns', sidecar: false },
       // Kubernetes leaves ipBlock for cluster traffic to the plugin; Calico matches pod addresses
       // (after kube-proxy's DNAT) like any other address.
       ipBlocksMatchPods: true,
-      ingressController: ingressController('Platform.generic', options.ingressController),
+      ingressController: ingressController('Platform.generic', options?.ingressController),
       namespaceLabels: {},
       policies: [],
     });
@@ -162,8 +184,10 @@ export class Platform {
    * that hairpins to the cluster's own ingress controller.
    */
   public static canonicalKubernetes(options: ClusterOptions = {}): Platform {
+    checkOptionsProps('Platform.canonicalKubernetes', options);
     return new Platform({
       name: 'Canonical Kubernetes (Cilium)',
+      factory: 'Platform.canonicalKubernetes',
       // canonical/k8s-snap (main, d924cc27f "prep 1.36 release"): CoreDNS from its bundled chart
       // k8s/manifests/charts/coredns-1.39.2.tgz, whose templates/_helpers.tpl labels pods
       // k8s-app: <chart name> = coredns; tests/integration/tests/test_dns.py selects
@@ -174,7 +198,7 @@ export class Platform {
       // Documentation/concepts/kubernetes/policy.rst by #12783; a maintainer in #19601: "Cilium doesn't
       // support using ipBlock statements to match on pod IPs"). Calico does match them (projectcalico/calico#6634).
       ipBlocksMatchPods: false,
-      ingressController: ingressController('Platform.canonicalKubernetes', { hairpin: true, ...options.ingressController }),
+      ingressController: ingressController('Platform.canonicalKubernetes', options?.ingressController),
       namespaceLabels: {},
       policies: [],
     });
@@ -182,15 +206,17 @@ export class Platform {
 
   /** GKE with Dataplane V2 (Cilium-based): kube-dns labelled `k8s-app: kube-dns`; ipBlocks never match pods. */
   public static gkeDataplaneV2(options: ClusterOptions = {}): Platform {
+    checkOptionsProps('Platform.gkeDataplaneV2', options);
     return new Platform({
       name: 'GKE Dataplane V2',
+      factory: 'Platform.gkeDataplaneV2',
       // GKE Standard runs kube-dns (not CoreDNS) in kube-system (docs.cloud.google.com/kubernetes-engine/docs/
       // concepts/kube-dns), the Kubernetes kube-dns addon whose pods carry k8s-app: kube-dns. (With Cloud DNS
       // for GKE there are no kube-dns pods; that mode needs another preset.)
       dns: { description: 'kube-dns', namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' }, serviceAccount: 'kube-dns', sidecar: false },
       // Dataplane V2 is Cilium: ipBlocks never select pods (see canonicalKubernetes).
       ipBlocksMatchPods: false,
-      ingressController: ingressController('Platform.gkeDataplaneV2', options.ingressController),
+      ingressController: ingressController('Platform.gkeDataplaneV2', options?.ingressController),
       namespaceLabels: {},
       policies: [],
     });
@@ -206,6 +232,8 @@ export class Platform {
     if (release !== '1.10' && release !== '1.11') {
       invalid('Platform.kubeflow', 'release', 'must be a Kubeflow release with a preset ("1.10" or "1.11")', release, "write Platform.kubeflow('1.11')");
     }
+    checkOptionsProps('Platform.kubeflow', options);
+    options ??= {};
     const cluster = options.cluster ?? Platform.generic();
     if (!(cluster instanceof Platform) || cluster.kubeflow) {
       invalid('Platform.kubeflow', 'cluster', 'must be a cluster preset (Platform.generic(), Platform.canonicalKubernetes(), Platform.gkeDataplaneV2())',
@@ -220,6 +248,7 @@ export class Platform {
     return new Platform({
       ...cluster.data,
       name: `Kubeflow ${release} on ${cluster.name}`,
+      factory: 'Platform.kubeflow',
       istio: {
         // Istio's root namespace defaults to the istiod namespace (istio/api 1.24.6, mesh/v1alpha1/config.proto,
         // root_namespace); a policy there without selector applies to every workload
@@ -264,8 +293,18 @@ export class Platform {
    */
   public target(scope: IConstruct): Platform {
     const existing = bound.get(scope.node.root);
-    if (existing && existing.name !== this.name) {
-      invalid(scope.node.path || 'app', 'platform', `is already ${existing.name}; an app targets one platform`, this.name, `pass the same platform to every part of the app (${existing.name})`);
+    if (existing && existing !== this) {
+      if (existing.name !== this.name) {
+        invalid(scope.node.path || 'app', 'platform', `is already ${existing.name}; an app targets one platform`, this.name, `pass the same platform to every part of the app (${existing.name})`);
+      }
+      // Two presets of the same name must hold the same facts: else the second chart would be
+      // checked against the first one's (another ingress controller, another load balancer).
+      const differ = differingFacts(existing.data, this.data);
+      if (differ.length) {
+        invalid(scope.node.path || 'app', 'platform', `is already ${existing.name} with other facts (${differ.join(', ')} differ); an app targets one platform`,
+          `${this.name} with ${differ.map((k) => `${k} ${stableJson(this.data[k as keyof PlatformData])}`).join(', ')}`,
+          `build the platform once and pass that object to every chart (const platform = ${this.data.factory}({ ... }); platform.target(chart))`);
+      }
     }
     // Several charts of one app may each target the same preset: the first one holds the facts.
     if (existing) return existing;
@@ -305,6 +344,11 @@ export class Platform {
    */
   public get publicEndpointPeer(): Peer {
     const ic = this.data.ingressController;
+    if (ic.hairpin === undefined) {
+      invalid(this.data.factory, 'ingressController.hairpin', `must be given when an app reaches public host names served by the cluster's ingress controller (${this.name})`, undefined,
+        'pass ingressController: { hairpin: true } when the controller\'s LoadBalancer Service reports an IP (kube-proxy routes it to the controller pods inside the cluster), '
+        + 'or { hairpin: false, loadBalancerCidr } when the load balancer is known by host name, reports ipMode Proxy or sits in front of the cluster');
+    }
     if (ic.hairpin) return this.ingressControllerPeer;
     return ic.loadBalancerCidr ? Peer.cidr(ic.loadBalancerCidr) : Peer.anyAddress();
   }
@@ -395,10 +439,34 @@ export class Platform {
 }
 
 function ingressController(where: string, o: Partial<IngressControllerFacts> | undefined): IngressControllerFacts {
-  const merged = { ...INGRESS_NGINX, ...o };
+  checkNestedProps(where, 'ingressController', 'IngressControllerFacts', INGRESS_CONTROLLER_KEYS, o);
+  const given = Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== undefined)) as Partial<IngressControllerFacts>;
+  const merged = { ...INGRESS_NGINX, ...given };
   checkDnsLabel(where, 'ingressController.namespace', merged.namespace);
+  if (merged.podLabels === null || typeof merged.podLabels !== 'object' || Array.isArray(merged.podLabels) || !Object.keys(merged.podLabels).length) {
+    invalid(where, 'ingressController.podLabels', 'must be the labels of the controller pods (a non-empty object)', merged.podLabels, "pass podLabels: { 'app.kubernetes.io/name': 'ingress-nginx' }");
+  }
+  checkLabels(where, 'ingressController.podLabels', merged.podLabels);
+  if (merged.hairpin !== undefined && typeof merged.hairpin !== 'boolean') {
+    invalid(where, 'ingressController.hairpin', 'must be true or false', merged.hairpin, 'write hairpin: true (public names reach the controller pods inside the cluster) or hairpin: false');
+  }
   if (merged.loadBalancerCidr !== undefined) checkCidr(where, 'ingressController.loadBalancerCidr', merged.loadBalancerCidr);
+  if (merged.loadBalancerCidr !== undefined && merged.hairpin) {
+    invalid(where, 'ingressController.loadBalancerCidr', 'is only used without hairpin (with hairpin, traffic goes to the controller pods)', merged.loadBalancerCidr, 'remove loadBalancerCidr, or set hairpin: false');
+  }
   return merged;
+}
+
+/** JSON with sorted keys: equal facts give equal text. */
+function stableJson(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) => (v && typeof v === 'object' && !Array.isArray(v)
+    ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v)) ?? 'undefined';
+}
+
+/** The facts (top-level keys of PlatformData) in which two platforms differ. */
+function differingFacts(a: PlatformData, b: PlatformData): string[] {
+  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+  return keys.filter((k) => stableJson(a[k as keyof PlatformData]) !== stableJson(b[k as keyof PlatformData]));
 }
 
 /** Kubeflow's Istio gateways (the same in 1.9-1.11). */

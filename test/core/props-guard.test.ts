@@ -7,7 +7,7 @@ import * as cdktf from 'cdktf';
 import * as lib from '../../lib';
 import * as infra from '../../lib/infra';
 import { nearestName } from '../../lib/core/props-guard';
-import { FACTORY_PROPS_KEYS, NOT_CONSTRUCTIBLE, PROPS_KEYS } from '../../lib/core/props-keys.generated';
+import { FACTORY_PROPS_KEYS, NOT_CONSTRUCTIBLE, OPTIONS_PROPS_KEYS, PROPS_KEYS } from '../../lib/core/props-keys.generated';
 import { ValidationError } from '../../lib/core/validate';
 import { exactly } from '../support/synth';
 
@@ -140,6 +140,24 @@ describe('props guard: the static factories that build a construct from props', 
   it('a preset\'s own props are checked against the preset (KeycloakRealm.mlflow: hots -> host)', () => {
     expect(() => lib.KeycloakRealm.mlflow(chart(), 'realm', { hots: 'mlflow.example.com' } as any)).toThrowError(
       /^test\/realm: hots is not a prop of KeycloakRealm\.mlflow, got "mlflow\.example\.com"\. Fix: did you mean host\? /);
+  });
+});
+
+describe('props guard: the options of static factories that build a value', () => {
+  it('are in the generated table, each a static method of an exported class', () => {
+    expect(Object.keys(OPTIONS_PROPS_KEYS)).toEqual(expect.arrayContaining(['Platform.generic', 'Platform.canonicalKubernetes', 'Platform.gkeDataplaneV2', 'Platform.kubeflow']));
+    for (const factory of Object.keys(OPTIONS_PROPS_KEYS)) {
+      const [cls, method] = factory.split('.');
+      expect(typeof (lib as unknown as Record<string, Record<string, unknown>>)[cls]?.[method], factory).toBe('function');
+    }
+    expect(OPTIONS_PROPS_KEYS['Platform.kubeflow']).toEqual({ type: 'KubeflowPlatformOptions', optional: true, required: [], keys: ['cluster', 'namespace'] });
+  });
+
+  it('the Platform presets refuse a misspelt option with the generated advice', () => {
+    for (const preset of ['generic', 'canonicalKubernetes', 'gkeDataplaneV2'] as const) {
+      expect(() => (lib.Platform[preset] as (o: unknown) => unknown)({ ingresController: {} })).toThrowError(exactly(
+        `Platform.${preset}: ingresController is not a prop of Platform.${preset}, got {}. Fix: did you mean ingressController? (ClusterOptions has ingressController)`));
+    }
   });
 });
 

@@ -90,11 +90,45 @@ describe('Platform presets', () => {
   });
 
   it('public names lead to the controller pods with hairpin, else to the load balancer', () => {
-    expect(Platform.canonicalKubernetes({ ingressController: { namespace: 'ingress' } }).publicEndpointPeer.toString())
+    expect(Platform.canonicalKubernetes({ ingressController: { namespace: 'ingress', hairpin: true } }).publicEndpointPeer.toString())
       .toBe('namespace ingress app.kubernetes.io/component=controller,app.kubernetes.io/name=ingress-nginx');
-    expect(Platform.generic().publicEndpointPeer.toString()).toBe('0.0.0.0/0');
-    expect(Platform.generic({ ingressController: { loadBalancerCidr: '198.51.100.0/28' } }).publicEndpointPeer.toString()).toBe('198.51.100.0/28');
+    expect(Platform.generic({ ingressController: { hairpin: false } }).publicEndpointPeer.toString()).toBe('0.0.0.0/0');
+    expect(Platform.generic({ ingressController: { hairpin: false, loadBalancerCidr: '198.51.100.0/28' } }).publicEndpointPeer.toString()).toBe('198.51.100.0/28');
     expect(() => Platform.generic({ ingressController: { loadBalancerCidr: 'nope' } })).toThrow(/loadBalancerCidr/);
+  });
+
+  it('no preset guesses hairpin: whether public names reach the controller pods depends on the load balancer', () => {
+    // Under Dataplane V2 (Cilium) an ipBlock never matches the controller pods: a guessed "no hairpin"
+    // would pass the check with 0.0.0.0/0 and be denied on the cluster.
+    for (const [factory, p] of [['Platform.generic', Platform.generic()], ['Platform.gkeDataplaneV2', Platform.gkeDataplaneV2()],
+      ['Platform.canonicalKubernetes', Platform.canonicalKubernetes()], ['Platform.kubeflow', Platform.kubeflow('1.11', { cluster: Platform.gkeDataplaneV2() })]] as const) {
+      expect(p.ingressController.hairpin).toBeUndefined();
+      expect(() => p.publicEndpointPeer).toThrow(new RegExp(`^${factory.replace('.', '\\.')}: ingressController\\.hairpin must be given when an app reaches public host names served by the cluster's ingress controller \\(.*\\), got undefined\\. Fix: pass ingressController: \\{ hairpin: true \\} when the controller's LoadBalancer Service reports an IP`));
+    }
+    expect(Platform.gkeDataplaneV2({ ingressController: { hairpin: true } }).publicEndpointPeer.toString())
+      .toBe('namespace ingress-nginx app.kubernetes.io/component=controller,app.kubernetes.io/name=ingress-nginx');
+    expect(() => Platform.gkeDataplaneV2({ ingressController: { hairpin: true, loadBalancerCidr: '198.51.100.7/32' } })).toThrow(
+      'Platform.gkeDataplaneV2: ingressController.loadBalancerCidr is only used without hairpin (with hairpin, traffic goes to the controller pods), got "198.51.100.7/32". Fix: remove loadBalancerCidr, or set hairpin: false');
+  });
+
+  it('preset options are checked: misspelt names, hairpin that is not a boolean, labels, CIDRs', () => {
+    const P = Platform as unknown as Record<string, (...a: unknown[]) => Platform>;
+    expect(() => P.kubeflow('1.11', { clustr: Platform.generic() })).toThrow(
+      /^Platform\.kubeflow: clustr is not a prop of Platform\.kubeflow, got .*\. Fix: did you mean cluster\? \(KubeflowPlatformOptions has cluster, namespace\)$/);
+    expect(() => P.generic({ ingressControler: {} })).toThrow(
+      'Platform.generic: ingressControler is not a prop of Platform.generic, got {}. Fix: did you mean ingressController? (ClusterOptions has ingressController)');
+    expect(() => P.gkeDataplaneV2('x')).toThrow('Platform.gkeDataplaneV2: props must be an object, got a string. Fix: pass an object (see ClusterOptions), or no props');
+    expect(() => P.generic({ ingressController: { hairpn: true } })).toThrow(
+      'Platform.generic: ingressController.hairpn is not a prop of IngressControllerFacts, got true. Fix: did you mean ingressController.hairpin? (IngressControllerFacts has hairpin, loadBalancerCidr, namespace, podLabels)');
+    expect(() => P.canonicalKubernetes({ ingressController: { hairpin: 'no' } })).toThrow(
+      'Platform.canonicalKubernetes: ingressController.hairpin must be true or false, got "no". Fix: write hairpin: true (public names reach the controller pods inside the cluster) or hairpin: false');
+    expect(() => P.generic({ ingressController: 'ingress-nginx' })).toThrow(/^Platform\.generic: ingressController must be an object, got "ingress-nginx"\. Fix: pass \{ hairpin, loadBalancerCidr, namespace, podLabels \}/);
+    expect(() => P.generic({ ingressController: { podLabels: {} } })).toThrow(/^Platform\.generic: ingressController\.podLabels must be the labels of the controller pods/);
+    expect(() => P.generic({ ingressController: { podLabels: { app: 'bad value!' } } })).toThrow(/^Platform\.generic: ingressController\.podLabels\.app must be a label value/);
+    expect(() => P.generic({ ingressController: { hairpin: false, loadBalancerCidr: '198.51.100.0/33' } })).toThrow(/^Platform\.generic: ingressController\.loadBalancerCidr /);
+    expect(() => P.kubeflow('1.11', { namespace: 'Kubeflow' })).toThrow(/^Platform\.kubeflow: namespace must be a DNS-1123 label/);
+    // Undefined values change nothing (a spread of optional settings).
+    expect(P.generic({ ingressController: { namespace: undefined, hairpin: undefined } }).ingressController.namespace).toBe('ingress-nginx');
   });
 
   it('Kubeflow 1.10 and 1.11: gateways, global-deny-all, and the store behind minio-service', () => {
@@ -201,6 +235,25 @@ describe('reachability check at synth', () => {
     Platform.generic().target(app);
     expect(Platform.generic().target(app)).toBe(Platform.of(app));
     expect(() => Platform.canonicalKubernetes().target(app)).toThrow('app: platform is already generic Kubernetes; an app targets one platform, got "Canonical Kubernetes (Cilium)".');
+  });
+
+  it('two platforms with the same name and other facts in one app are refused, the same facts are one platform', () => {
+    const app = new App();
+    const a = new Chart(app, 'a');
+    const b = new Chart(app, 'b');
+    const first = Platform.generic({ ingressController: { namespace: 'ingress', hairpin: true } }).target(a);
+    expect(() => Platform.generic({ ingressController: { namespace: 'ingress', hairpin: false } }).target(b)).toThrow(
+      'b: platform is already generic Kubernetes with other facts (ingressController differ); an app targets one platform, '
+      + 'got "generic Kubernetes with ingressController {\\"hairpin\\":false,\\"namespace\\":\\"ingress\\",\\"podLabels\\":{\\"app.kubernetes.io/component\\":\\"controller\\",\\"app.kubernetes.io/name\\":\\"ingress-nginx\\"}}". '
+      + 'Fix: build the platform once and pass that object to every chart (const platform = Platform.generic({ ... }); platform.target(chart))');
+    expect(Platform.of(app)).toBe(first);
+    // Equal facts built twice are the same platform: the first one holds them.
+    expect(Platform.generic({ ingressController: { hairpin: true, namespace: 'ingress' } }).target(b)).toBe(first);
+    // Kubeflow on two different clusters: same release, other facts.
+    const kf = new App();
+    Platform.kubeflow('1.11').target(new Chart(kf, 'x'));
+    expect(() => Platform.kubeflow('1.11', { cluster: Platform.generic({ ingressController: { namespace: 'nginx' } }) }).target(new Chart(kf, 'y')))
+      .toThrow(/^y: platform is already Kubeflow 1\.11 on generic Kubernetes with other facts \(ingressController differ\)/);
   });
 
   it('thinkube-mlflow on Canonical Kubernetes: Keycloak through the hairpinned ingress controller is allowed', () => {
