@@ -16,5 +16,5 @@ export * from './platform';
 // Not exported here, but loaded: it registers the app checks (schemas, manifest checks) that every
 // app holding one of these constructs runs when it validates (lib/core/app-checks.ts).
 import './synth/app-validation';
-// ... and the reachability check (lib/synth/reachability-check.ts) for apps that target a Platform.
+// ... and the reachability check (lib/synth/reachability-check.ts) for apps that declare connections.
 import './synth/reachability-check';

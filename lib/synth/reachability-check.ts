@@ -21,15 +21,21 @@ export interface FlowReport {
   readonly verdict: FlowVerdict;
   /** What to change when the flow is not as expected. @default - declare the connection or target the right platform */
   readonly fix?: string;
+  /** The construct path of the app's workload the flow starts from (or leads to, when it starts outside the app). */
+  readonly source: string;
 }
 
 /** Everything the reachability check found for one app. */
 export interface ReachabilityReport {
   readonly platform: string;
+  /** True when the app targets no platform and was checked against `Platform.generic()`. */
+  readonly assumed: boolean;
   readonly flows: readonly FlowReport[];
 }
 
 const OUTSIDER_NAMESPACE = 'reachability-outsider';
+/** The kinds whose construct path names a flow's source: the objects that run pods, and Ingresses for routes. */
+const POD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'InferenceService', 'Ingress'];
 const INTERNET_ADDRESS = '203.0.113.10';
 
 type Obj = ManifestObject & { spec?: Record<string, unknown> };
@@ -39,21 +45,23 @@ type Obj = ManifestObject & { spec?: Record<string, unknown> };
  * (a Kubeflow profile's notebooks and sidecar-less pipeline pods), each app pod's DNS lookups, the
  * flows recorded with `expectFlow`, and a sample of undeclared flows (from a pod of an unrelated
  * namespace, with and without sidecar, and between the app's own pods) that must be denied.
- * Undefined when the app declares no connection or targets no platform.
+ * An app that declares connections but targets no platform is checked against `Platform.generic()`
+ * (a plain cluster with no policies of its own), so it is never left unchecked without a word.
+ * Undefined when the app declares no connection (and expects no flow or route).
  */
 export function reachabilityReport(root: IConstruct): ReachabilityReport | undefined {
   const app = root.node.root;
-  const platform = Platform.of(app);
-  // Only an app that says where it runs is simulated: an assumed platform would refuse flows that
-  // the real one's own policies admit.
-  if (!app.node.tryFindChild('mlops.ConnectionGraph') || !platform) return undefined;
+  const graph = app.node.tryFindChild('mlops.ConnectionGraph') ? ConnectionGraph.of(app) : undefined;
+  if (!graph || (!graph.connections.length && !expectedFlows(app).length && !expectedRoutes(app).length)) return undefined;
+  const targeted = Platform.of(app);
+  const platform = targeted ?? Platform.generic();
   const flows = new AppFlows(app, platform);
   flows.declared();
   flows.dnsLookups();
   flows.expected();
   flows.routes();
   flows.undeclaredSample();
-  return { platform: platform.name, flows: flows.reports };
+  return { platform: targeted ? platform.name : `${platform.name} (assumed: the app targets no platform)`, assumed: !targeted, flows: flows.reports };
 }
 
 type SidecarOf = (ns: string, labels: Record<string, string>, annotations: Record<string, string>) => boolean;
@@ -69,10 +77,21 @@ class AppFlows {
   private readonly sim: ReachabilitySimulator;
   /** `<ns>/<pod>><ns>/<pod>:<port>` of every declared pod-to-pod flow. */
   private readonly covered = new Set<string>();
+  /** The construct path of each pod name (`mlflow (team-a)`): rendered workloads, then the graph's. */
+  private readonly podPaths = new Map<string, string>();
 
   constructor(private readonly app: IConstruct, private readonly platform: Platform) {
     this.graph = ConnectionGraph.of(app);
-    this.objects = renderedObjects(app).map((o) => o.object as Obj);
+    const rendered = renderedObjects(app);
+    this.objects = rendered.map((o) => o.object as Obj);
+    // The library's workload constructs first (`kf/mlflow`), then the rendered objects that run pods.
+    for (const w of ConnectionGraph.of(app).connections.flatMap((c) => [c.from.workload, c.to.workload])) {
+      if (w && !this.podPaths.has(`${w.workloadName} (${w.namespace})`)) this.podPaths.set(`${w.workloadName} (${w.namespace})`, w.node.path);
+    }
+    for (const { object: o, constructPath } of rendered) {
+      const key = `${o.metadata.name} (${o.metadata.namespace ?? 'default'})`;
+      if (constructPath && POD_KINDS.includes(o.kind) && !this.podPaths.has(key)) this.podPaths.set(key, constructPath);
+    }
     const renderedNs = new Map<string, Record<string, string>>();
     for (const o of this.objects) if (o.kind === 'Namespace') renderedNs.set(o.metadata.name, { ...(o.metadata.labels ?? {}) });
     const nsLabels = (ns: string) => ({ ...platform.namespaceLabels(ns), ...(renderedNs.get(ns) ?? {}) });
@@ -111,7 +130,11 @@ class AppFlows {
       .filter((w): w is IWorkload => !!w && !this.pods.some((p) => p.namespace === w.namespace && selectorMatches({ matchLabels: w.podSelector }, p.labels)))
       .filter((w, i, all) => all.findIndex((x) => x.namespace === w.namespace && x.workloadName === w.workloadName) === i)
       .map((w) => workloadPod(w, this.sidecarOf));
-    for (const pod of [...this.pods, ...unrendered]) this.add(`${pod.name}: DNS lookups`, 'implied', true, [{ from: { kind: 'pod', pod }, to: dns, port: 53, protocol: 'UDP' }]);
+    const labels = Object.entries(d.labels).map(([k, v]) => `${k}=${v}`).join(',');
+    for (const pod of [...this.pods, ...unrendered]) {
+      this.add(`${pod.name}: DNS lookups`, 'implied', true, [{ from: { kind: 'pod', pod }, to: dns, port: 53, protocol: 'UDP' }],
+        `give namespace ${pod.namespace} the platform's DNS pods (${d.description}: namespace ${d.namespace}, labels ${labels}): new Namespace(chart, 'namespace', { name: '${pod.namespace}', dns: platform.dnsPeer }), with platform the preset of your cluster`);
+    }
   }
 
   /** The flows recorded with expectFlow: every chain of pods whose consecutive hops meet at the same pod. */
@@ -147,6 +170,7 @@ class AppFlows {
         hops: [`https://${r.host}${r.path} (want ${want})`],
         verdict: { allowed: ok, hops: [{ allowed: ok, reasons: [`${ok ? 'ALLOW' : 'DENY'} ingress-nginx: ${saw}`] }], ...(ok ? {} : { blockedBy: `DENY ingress-nginx: ${saw}` }) },
         fix: `change the Ingress paths of ${r.host}: once one Ingress of a host rewrites or uses regex, ingress-nginx makes every path of the host a case-insensitive regex and takes the first match, longest path first`,
+        source: this.ingressPath(got?.ingress, r.service),
       });
     }
   }
@@ -210,9 +234,26 @@ class AppFlows {
     return [...targets.values()].sort((a, b) => (a.pod.name < b.pod.name ? -1 : 1)).map((t) => ({ pod: t.pod, ports: [...t.ports].sort((a, b) => a - b) }));
   }
 
-  private add(description: string, origin: FlowReport['origin'], expectAllowed: boolean, hops: Hop[]): void {
+  private add(description: string, origin: FlowReport['origin'], expectAllowed: boolean, hops: Hop[], fix?: string): void {
     const hopText = (h: Hop) => `${endpointText(h.from)} → ${endpointText(h.to)} ${h.protocol ?? 'TCP'}/${h.port}`;
-    this.reports.push({ description, origin, expectAllowed, hops: hops.map(hopText), verdict: this.sim.evaluate(hops) });
+    this.reports.push({ description, origin, expectAllowed, hops: hops.map(hopText), verdict: this.sim.evaluate(hops), ...(fix ? { fix } : {}), source: this.sourceOf(hops) });
+  }
+
+  /** The construct path of the first of the app's workloads along the flow (its source when it has one). */
+  private sourceOf(hops: readonly Hop[]): string {
+    for (const e of hops.flatMap((h) => [h.from, h.to])) {
+      const found = e.kind === 'pod' ? this.podPaths.get(e.pod.name) : undefined;
+      if (found) return found;
+    }
+    return ConnectionGraph.of(this.app).node.path;
+  }
+
+  /** The construct path of the Ingress a route selected (or of the Service it should reach). */
+  private ingressPath(ingress: string | undefined, service: string | undefined): string {
+    // selectIngressRoute names it `<namespace>/<name>`.
+    const ing = this.objects.find((o) => o.kind === 'Ingress' && `${o.metadata.namespace ?? 'default'}/${o.metadata.name}` === ingress);
+    const path = ing && this.podPaths.get(`${ing.metadata.name} (${ing.metadata.namespace ?? 'default'})`);
+    return path ?? (service && [...this.podPaths].find(([k]) => k.startsWith(`${service} (`))?.[1]) ?? ConnectionGraph.of(this.app).node.path;
   }
 
   /** The pods (or addresses) a peer stands for: a Kubeflow profile's notebooks and pipeline pods, a gateway's proxies. */
@@ -249,10 +290,10 @@ class AppFlows {
 export function checkReachability(root: IConstruct): string[] {
   const report = reachabilityReport(root);
   if (!report) return [];
-  const where = 'ConnectionGraph';
+  const target = report.assumed ? ', or target the platform the app runs on (Platform.kubeflow(\'1.11\').target(chart) or the preset of your cluster)' : '';
   return report.flows.filter((f) => f.verdict.allowed !== f.expectAllowed).map((f) => f.expectAllowed
-    ? `${where}: flow "${f.description}" (${f.hops.join(', then ')}) is denied on ${report.platform}, got ${f.verdict.blockedBy ?? 'DENY'}. Fix: ${f.fix ?? 'declare the connection (grantConnect/allowFrom/clients) with peers from the app\'s Platform, or target the platform the app runs on (Platform....target(chart))'}.`
-    : `${where}: undeclared flow "${f.description}" (${f.hops.join(', then ')}) is allowed on ${report.platform}, got ${f.verdict.hops.flatMap((h) => h.reasons).join('; ')}. Fix: narrow the policy that admits it (its peer or port), or declare the connection if it is wanted.`);
+    ? `${f.source || 'App'}: flow "${f.description}" is denied on ${report.platform} (${f.hops.join(', then ')}), got ${f.verdict.blockedBy ?? 'DENY'}. Fix: ${f.fix ?? 'declare the connection (grantConnect/allowFrom/clients) with peers from the app\'s Platform'}${target}.`
+    : `${f.source || 'App'}: undeclared flow "${f.description}" is allowed on ${report.platform} (${f.hops.join(', then ')}), got ${f.verdict.hops.flatMap((h) => h.reasons).join('; ')}. Fix: narrow the policy that admits it (its peer or port), or declare the connection if it is wanted.`);
 }
 
 registerAppCheck(checkReachability);
@@ -336,7 +377,7 @@ function appPods(objects: readonly Obj[], sidecarOf: SidecarOf): SimPod[] {
  */
 export function explainApp(name: string, app: IConstruct): { readonly text: string; readonly exitCode: number } {
   const report = reachabilityReport(app);
-  if (!report) return { text: `${name}: targets no platform or declares no connection: nothing to simulate`, exitCode: 0 };
+  if (!report) return { text: `${name}: declares no connection: nothing to simulate`, exitCode: 0 };
   const wrong = report.flows.filter((f) => f.verdict.allowed !== f.expectAllowed).length;
   return { text: `${formatReachabilityReport(name, report)}\n${report.flows.length} flows, ${wrong} not as expected`, exitCode: wrong ? 1 : 0 };
 }

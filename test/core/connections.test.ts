@@ -4,6 +4,7 @@ import { ConnectionGraph, Peer } from '../../lib/core/connections';
 import { Namespace } from '../../lib/core/namespace';
 import { Port } from '../../lib/core/port';
 import { Workload } from '../../lib/core/workload';
+import * as k8s from '../../imports/k8s';
 import { synthObjects } from '../../lib/synth/synth';
 import { exactly, find, ofKind, synthChart } from '../support/synth';
 
@@ -141,7 +142,14 @@ describe('ConnectionGraph as data', () => {
     const decls = [
       () => db.allowFrom(api, Port.tcp(5432), 'api → db'),
       () => db.allowFrom(Peer.externalWorkload({ name: 'kfp', namespace: 'kubeflow', serviceAccount: 'ml-pipeline', podLabels: { app: 'ml-pipeline' } }), Port.tcp(5432), 'kfp'),
-      () => db.allowFrom(Peer.externalWorkload({ name: 'local', namespace: 'test', serviceAccount: 'local', podLabels: { app: 'local' } }), Port.tcp(5432), 'same namespace'),
+      () => {
+        db.allowFrom(Peer.externalWorkload({ name: 'local', namespace: 'test', serviceAccount: 'local', podLabels: { app: 'local' } }), Port.tcp(5432), 'same namespace');
+        // The library renders no policy for pods it does not run, and the Namespace denies all egress:
+        // the app opens local's own egress (the reachability check refuses the flow without it).
+        new k8s.KubeNetworkPolicy(chart, 'local-egress', { metadata: { name: 'local-egress' }, spec: {
+          podSelector: { matchLabels: { app: 'local' } }, policyTypes: ['Egress'], egress: [{ to: [{ podSelector: sel('db') }], ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(5432) }] }],
+        } });
+      },
       () => api.connectTo(Peer.namespace('kube-system'), Port.udp(123), 'ntp'),
       () => api.connectTo(Peer.workload(db), Port.tcp(5432).withHttp({ methods: ['GET'] }), 'L7 on the same port'),
     ];

@@ -52,7 +52,8 @@ describe('ingress-nginx location selection (controller-v1.12.8)', () => {
     eoepcaMlops(app, 'eoepca-mlops');
     Platform.expectRoute(app, { description: 'browser → /mlflowx reaches MLflow', host: 'sharinghub.example.com', path: '/mlflowx', service: 'mlflow-sharinghub' });
     expect(checkReachability(app)).toEqual([
-      'ConnectionGraph: flow "browser → /mlflowx reaches MLflow" (https://sharinghub.example.com/mlflowx (want Service mlflow-sharinghub)) is denied on generic Kubernetes, '
+      // The construct path of the Ingress that took the request.
+      'eoepca-mlops/sharinghub: flow "browser → /mlflowx reaches MLflow" is denied on generic Kubernetes (https://sharinghub.example.com/mlflowx (want Service mlflow-sharinghub)), '
       + 'got DENY ingress-nginx: location ~* "^/" of Ingress sharinghub/sharinghub → Service sharinghub at /mlflowx. '
       + 'Fix: change the Ingress paths of sharinghub.example.com: once one Ingress of a host rewrites or uses regex, ingress-nginx makes every path of the host a case-insensitive regex and takes the first match, longest path first.',
     ]);

@@ -218,23 +218,46 @@ describe('reachability check at synth', () => {
     const api = new Workload(chart, 'api', { name: 'demo', instance: 'api', component: 'c' });
     api.connectTo(Peer.cidr('10.0.0.0/8'), Port.tcp(443), 'api → upstream');
     expect(checkReachability(app)).toEqual([
-      'ConnectionGraph: flow "api (mlops): DNS lookups" (api (mlops) → CoreDNS (kube-system) UDP/53) is denied on Canonical Kubernetes (Cilium), '
+      // The source workload's construct path first, and the fix for DNS: the Namespace's dns peer.
+      'c/api: flow "api (mlops): DNS lookups" is denied on Canonical Kubernetes (Cilium) (api (mlops) → CoreDNS (kube-system) UDP/53), '
       + 'got DENY egress of api (mlops): no rule of NetworkPolicy mlops/default-deny-all, mlops/allow-dns, mlops/api-egress admits CoreDNS (kube-system) on UDP/53. '
-      + 'Fix: declare the connection (grantConnect/allowFrom/clients) with peers from the app\'s Platform, or target the platform the app runs on (Platform....target(chart)).',
+      + 'Fix: give namespace mlops the platform\'s DNS pods (CoreDNS: namespace kube-system, labels k8s-app=coredns): '
+      + 'new Namespace(chart, \'namespace\', { name: \'mlops\', dns: platform.dnsPeer }), with platform the preset of your cluster.',
     ]);
     // app.synth() runs it as an app check.
-    expect(() => app.synth()).toThrow(/DNS lookups/);
-    // An app that targets no platform is not simulated.
+    expect(() => app.synth()).toThrow(/^Validation failed with the following errors:\n {2}\[c\/mlops\.ConnectionGraph\] c\/api: flow "api \(mlops\): DNS lookups"|c\/api: flow "api \(mlops\): DNS lookups"/);
+    // An app without connections has nothing to simulate.
     const other = new App();
     new Namespace(new Chart(other, 'c', { namespace: 'mlops' }), 'ns');
     expect(reachabilityReport(other)).toBeUndefined();
   });
 
-  it('an app targets one platform', () => {
-    const app = new App();
-    Platform.generic().target(app);
-    expect(Platform.generic().target(app)).toBe(Platform.of(app));
-    expect(() => Platform.canonicalKubernetes().target(app)).toThrow('app: platform is already generic Kubernetes; an app targets one platform, got "Canonical Kubernetes (Cilium)".');
+  it('an app that declares connections but targets no platform is checked against Platform.generic(), and says so', () => {
+    const build = (dns?: Peer) => {
+      const app = new App();
+      const chart = new Chart(app, 'c', { namespace: 'mlops', disableResourceNameHashes: true });
+      new Namespace(chart, 'ns', dns ? { dns } : {});
+      const api = new Workload(chart, 'api', { name: 'demo', instance: 'api', component: 'c' });
+      api.connectTo(Peer.cidr('10.0.0.0/8'), Port.tcp(443), 'api → upstream');
+      return app;
+    };
+    // The same wrong DNS peer as above, without Platform....target(chart): refused, not skipped.
+    const wrong = build(Peer.namespace('kube-system', { 'k8s-app': 'coredns' }));
+    expect(Platform.of(wrong)).toBeUndefined();
+    const report = reachabilityReport(wrong)!;
+    expect(report.assumed).toBe(true);
+    expect(report.platform).toBe('generic Kubernetes (assumed: the app targets no platform)');
+    const errors = checkReachability(wrong);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/^c\/api: flow "api \(mlops\): DNS lookups" is denied on generic Kubernetes \(assumed: the app targets no platform\) \(api \(mlops\) → CoreDNS \(kube-system\) UDP\/53\), got DENY /);
+    expect(errors[0]).toMatch(/Fix: give namespace mlops the platform's DNS pods \(CoreDNS: namespace kube-system, labels k8s-app=kube-dns\): .*, or target the platform the app runs on \(Platform\.kubeflow\('1\.11'\)\.target\(chart\) or the preset of your cluster\)\.$/);
+    expect(() => wrong.synth()).toThrow(/c\/api: flow "api \(mlops\): DNS lookups" is denied/);
+    // A valid app without a target passes, and explain says which platform it assumed.
+    const valid = build();
+    expect(checkReachability(valid)).toEqual([]);
+    const explained = explainApp('demo', valid);
+    expect(explained.exitCode).toBe(0);
+    expect(explained.text.split('\n')[0]).toBe('demo on generic Kubernetes (assumed: the app targets no platform)');
   });
 
   it('two platforms with the same name and other facts in one app are refused, the same facts are one platform', () => {
@@ -254,6 +277,13 @@ describe('reachability check at synth', () => {
     Platform.kubeflow('1.11').target(new Chart(kf, 'x'));
     expect(() => Platform.kubeflow('1.11', { cluster: Platform.generic({ ingressController: { namespace: 'nginx' } }) }).target(new Chart(kf, 'y')))
       .toThrow(/^y: platform is already Kubeflow 1\.11 on generic Kubernetes with other facts \(ingressController differ\)/);
+  });
+
+  it('an app targets one platform', () => {
+    const app = new App();
+    Platform.generic().target(app);
+    expect(Platform.generic().target(app)).toBe(Platform.of(app));
+    expect(() => Platform.canonicalKubernetes().target(app)).toThrow('app: platform is already generic Kubernetes; an app targets one platform, got "Canonical Kubernetes (Cilium)".');
   });
 
   it('thinkube-mlflow on Canonical Kubernetes: Keycloak through the hairpinned ingress controller is allowed', () => {
@@ -285,6 +315,7 @@ describe('reachability check at synth', () => {
     expect(denied.text).toContain('DENY  (UNEXPECTED) [implied] api (mlops): DNS lookups\n    api (mlops) → CoreDNS (kube-system) UDP/53\n');
     expect(explainApp('x', new App()).exitCode).toBe(0);
   });
+
 });
 
 describe('undeclared sample: sidecar-less pods where a platform NetworkPolicy admits them', () => {
