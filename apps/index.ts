@@ -5,7 +5,7 @@ import { KUBEFLOW_MLFLOW_PREREQUISITES, kubeflowMlflow } from './kubeflow-mlflow
 import { eoepcaMlops, SHARINGHUB_OAUTH_SECRET } from './eoepca-mlops';
 import { mlflowMinioPostgres } from './mlflow-minio-postgres';
 import { thinkubeMlflow } from './thinkube-mlflow';
-import { teamsTarget } from './teams';
+import { TEAMS, teamStack, teamsTarget } from './teams';
 
 /** How each cdk8s reference app is built (also for `npm run explain -- <app>`). */
 export const referenceAppBuilders: Readonly<Record<string, (app: App) => void>> = {
@@ -14,6 +14,8 @@ export const referenceAppBuilders: Readonly<Record<string, (app: App) => void>> 
   'thinkube-mlflow': (app) => thinkubeMlflow(app, 'thinkube-mlflow'),
   // The seed deploys GitLab too (step 3); the OAuth application's Secret is made by hand (step 4).
   'eoepca-mlops': (app) => eoepcaMlops(app, 'eoepca-mlops', { deployGitLab: true }),
+  // dist/mlflow-teams/<team>/: one app per team, as apps/teams.ts renders them.
+  ...Object.fromEntries(TEAMS.map((t) => [`mlflow-teams/${t.name}`, (app: App) => void teamStack(app, t)])),
 };
 
 /** The reference deployments main.ts writes to dist/<name>/. */

@@ -12,15 +12,22 @@ import { explainApp } from '../lib/synth';
 function main(argv: readonly string[]): number {
   const name = argv[0];
   const names = Object.keys(referenceAppBuilders).sort();
-  if (!name || !referenceAppBuilders[name]) {
-    process.stderr.write(`explain: app must be one of ${names.join(', ')}, got ${name ?? 'nothing'}. Fix: npm run explain -- ${names[0]}\n`);
+  // A directory of dist/ with one app per subdirectory (`mlflow-teams`) explains each of them.
+  const chosen = !name ? [] : referenceAppBuilders[name] ? [name] : names.filter((n) => n.startsWith(`${name}/`));
+  if (!chosen.length) {
+    const groups = [...new Set(names.filter((n) => n.includes('/')).map((n) => n.split('/')[0]))];
+    process.stderr.write(`explain: app must be one of ${[...names, ...groups].sort().join(', ')}, got ${name ?? 'nothing'}. Fix: npm run explain -- ${names[0]}\n`);
     return 2;
   }
-  const app = new App();
-  referenceAppBuilders[name](app);
-  const { text, exitCode } = explainApp(name, app);
-  process.stdout.write(`${text}\n`);
-  return exitCode;
+  let status = 0;
+  for (const n of chosen) {
+    const app = new App();
+    referenceAppBuilders[n](app);
+    const { text, exitCode } = explainApp(n, app);
+    process.stdout.write(`${text}\n`);
+    status = Math.max(status, exitCode);
+  }
+  return status;
 }
 
 process.exitCode = main(process.argv.slice(2));

@@ -1,3 +1,6 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { referenceAppBuilders } from '../../apps';
@@ -316,6 +319,23 @@ describe('reachability check at synth', () => {
     expect(explainApp('x', new App()).exitCode).toBe(0);
   });
 
+  it('npm run explain covers every cdk8s app of dist/: mlflow-teams explains each team (exit 0), an unknown name exits 2', () => {
+    const root = path.join(__dirname, '..', '..');
+    const teams = fs.readdirSync(path.join(root, 'dist', 'mlflow-teams'), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+    expect(teams.length).toBeGreaterThan(1);
+    // dist/ minus the Argo CD app-of-apps and gcp-kfp (Terraform and kustomize patches of Kubeflow's own ServiceAccounts: no pods, no connections).
+    const apps = fs.readdirSync(path.join(root, 'dist'), { withFileTypes: true }).filter((d) => d.isDirectory() && !['argocd', 'gcp-kfp'].includes(d.name))
+      .flatMap((d) => (d.name === 'mlflow-teams' ? teams.map((t) => `mlflow-teams/${t}`) : [d.name])).sort();
+    expect(Object.keys(referenceAppBuilders).sort()).toEqual(apps);
+    // The real command line (build/ is fresh: npm test builds first).
+    const script = path.join(root, 'build', 'scripts', 'explain.js');
+    const out = execFileSync(process.execPath, [script, 'mlflow-teams'], { encoding: 'utf8' });
+    for (const t of teams) expect(out).toContain(`mlflow-teams/${t} on generic Kubernetes\n`);
+    expect(out.match(/\d+ flows, 0 not as expected/g)).toHaveLength(teams.length);
+    const bad = spawnSync(process.execPath, [script, 'mlflow-team'], { encoding: 'utf8' });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/^explain: app must be one of .*mlflow-teams, mlflow-teams\/nlp.*, got mlflow-team\. Fix: npm run explain -- /);
+  });
 });
 
 describe('undeclared sample: sidecar-less pods where a platform NetworkPolicy admits them', () => {
