@@ -14,7 +14,6 @@
  * no password reaches either.
  * Every client call goes through a recording wrapper: no password is ever an argument.
  */
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -27,7 +26,7 @@ import { Database, DatabaseEngine } from '../../lib/storage/database';
 import { Mysql } from '../../lib/storage/mysql';
 import { MysqlDatabaseSetup } from '../../lib/storage/mysql-database-setup';
 import { ObjectStore } from '../../lib/storage/object-store';
-import { RealMariadb, resolveEnv, shimDir, startMariadb } from '../support/db-servers';
+import { mountFiles, RealMariadb, resolveEnv, runIn, shimDir, startMariadb } from '../support/db-servers';
 import { container, find, podSpec, secretRef, synthChart } from '../support/synth';
 import { needs, toolPaths } from '../support/tools';
 
@@ -96,16 +95,8 @@ describe.skipIf(!needs('mariadb'))('the rendered MySQL scripts against a real Ma
     if (work) fs.rmSync(work, { recursive: true, force: true });
   });
 
-  /** As in real-postgres.test.ts: exactly `env`, the recording wrappers first on PATH, HOME without rc files. */
-  const run = (argv: string[], env: Record<string, string>) => {
-    const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', cwd: work, env: { PATH: `${shims.dir}:/usr/bin:/bin`, HOME: work, PYTHONDONTWRITEBYTECODE: '1', ...env } });
-    return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-  };
-  const mount = (name: string): string => {
-    const dir = fs.mkdtempSync(path.join(work, `${name}-`));
-    for (const [f, text] of Object.entries(find(objs, 'ConfigMap', name).data as Record<string, string>)) fs.writeFileSync(path.join(dir, f), text, { mode: 0o555 });
-    return dir;
-  };
+  const run = (argv: string[], env: Record<string, string>) => runIn(work, shims, argv, env);
+  const mount = (name: string): string => mountFiles(work, name, find(objs, 'ConfigMap', name).data);
   const tcp = () => ({ DB_HOST: '127.0.0.1', DB_PORT: String(db.port) });
 
   describe('mysql-initdb-app.sh (the Mysql StatefulSet\'s init script)', () => {

@@ -14,7 +14,6 @@
  * debug_print_parse all on): no password reaches its log.
  * Every command a script runs goes through a recording wrapper: no password is ever an argument.
  */
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -28,7 +27,7 @@ import { Database, DatabaseEngine } from '../../lib/storage/database';
 import { DatabaseSetup } from '../../lib/storage/database-setup';
 import { ObjectStore } from '../../lib/storage/object-store';
 import { Postgres } from '../../lib/storage/postgres';
-import { RealPostgres, resolveEnv, shimDir, startPostgres } from '../support/db-servers';
+import { mountFiles, RealPostgres, resolveEnv, runIn, shimDir, startPostgres } from '../support/db-servers';
 import { container, find, ofKind, podSpec, secretRef, synthChart } from '../support/synth';
 import { needs } from '../support/tools';
 
@@ -104,21 +103,9 @@ describe.skipIf(!needs('postgres'))('the rendered PostgreSQL scripts against a r
     if (work) fs.rmSync(work, { recursive: true, force: true });
   });
 
-  /**
-   * Runs argv with exactly `env`, plus a PATH whose psql, pg_dump, ... record their argv and HOME
-   * set to the work directory, which has no rc files (Debian's bash reads ~/.bashrc when its stdin
-   * is a socket, as spawn's is).
-   */
-  const run = (argv: string[], env: Record<string, string>) => {
-    const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', cwd: work, env: { PATH: `${shims.dir}:/usr/bin:/bin`, HOME: work, PYTHONDONTWRITEBYTECODE: '1', ...env } });
-    return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-  };
-  /** Writes a ConfigMap's files into a fresh directory (as its volume mounts them). */
-  const mount = (name: string): string => {
-    const dir = fs.mkdtempSync(path.join(work, `${name}-`));
-    for (const [f, text] of Object.entries(configMapFiles(name))) fs.writeFileSync(path.join(dir, f), text, { mode: 0o555 });
-    return dir;
-  };
+  /** The recording wrappers (psql, pg_dump, ...) first on PATH: see runIn. */
+  const run = (argv: string[], env: Record<string, string>) => runIn(work, shims, argv, env);
+  const mount = (name: string): string => mountFiles(work, name, configMapFiles(name));
   const tcp = { PGHOST: '127.0.0.1' };
 
   describe('initdb-app-database.sh (the Postgres StatefulSet\'s init script)', () => {

@@ -210,3 +210,20 @@ export function resolveEnv(c: any, secrets: Record<string, string>, overrides: R
   }
   return { ...env, ...overrides };
 }
+
+/**
+ * Runs argv with exactly `env`, plus a PATH whose client commands are the recording wrappers of
+ * `shims` (see {@link shimDir}) and HOME set to `work`, which has no rc files (Debian's bash reads
+ * ~/.bashrc when its stdin is a socket, as spawn's is).
+ */
+export function runIn(work: string, shims: { dir: string }, argv: string[], env: Record<string, string>): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', cwd: work, env: { PATH: `${shims.dir}:/usr/bin:/bin`, HOME: work, PYTHONDONTWRITEBYTECODE: '1', ...env } });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Writes a ConfigMap's files into a fresh directory under `work`, read-only and executable, as its volume mounts them. */
+export function mountFiles(work: string, name: string, files: Record<string, string>): string {
+  const dir = fs.mkdtempSync(path.join(work, `${name}-`));
+  for (const [f, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, f), text, { mode: 0o555 });
+  return dir;
+}
