@@ -46,8 +46,8 @@ function collect(program, entry) {
     }
     constructs[name] = describeProps(checker, ctor.params[2].valueDeclaration);
   }
-  // Factories that build a construct from props: `Database.fromExisting(scope, id, props)`.
-  const factories = {};
+  // Public static methods with a body, of every exported class: where the factories are.
+  const staticMethods = [];
   for (const exported of checker.getExportsOfModule(moduleSymbol)) {
     const symbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
     if (!(symbol.flags & ts.SymbolFlags.Class)) continue;
@@ -55,28 +55,26 @@ function collect(program, entry) {
       if (!ts.isMethodDeclaration(m) || !m.body) continue;
       const flags = ts.getCombinedModifierFlags(m);
       if (!(flags & ts.ModifierFlags.Static) || flags & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)) continue;
-      const [scope, id, props] = m.parameters;
-      if (!props || scope.type?.getText() !== 'Construct' || id.type?.getText() !== 'string') continue;
-      factories[`${exported.name}.${m.name.getText()}`] = describeProps(checker, props);
+      staticMethods.push({ key: `${exported.name}.${m.name.getText()}`, m });
     }
+  }
+  // Factories that build a construct from props: `Database.fromExisting(scope, id, props)`.
+  const factories = {};
+  for (const { key, m } of staticMethods) {
+    const [scope, id, props] = m.parameters;
+    if (!props || scope.type?.getText() !== 'Construct' || id.type?.getText() !== 'string') continue;
+    factories[key] = describeProps(checker, props);
   }
   // Factories that build a value from an options object, its last parameter, typed `...Options`
   // (`Platform.kubeflow('1.11', { cluster })`) and that run the guard on it (`checkOptionsProps`):
   // the same guard, without a construct path.
   const options = {};
-  for (const exported of checker.getExportsOfModule(moduleSymbol)) {
-    const symbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
-    if (!(symbol.flags & ts.SymbolFlags.Class)) continue;
-    for (const m of symbol.valueDeclaration.members ?? []) {
-      if (!ts.isMethodDeclaration(m) || !m.body) continue;
-      const flags = ts.getCombinedModifierFlags(m);
-      if (!(flags & ts.ModifierFlags.Static) || flags & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)) continue;
-      const last = m.parameters[m.parameters.length - 1];
-      if (!last?.type || m.parameters[0].type?.getText() === 'Construct') continue;
-      if (!ts.isTypeReferenceNode(last.type) || !/Options$/.test(last.type.typeName.getText())) continue;
-      if (!m.body.getText().includes('checkOptionsProps(')) continue;
-      options[`${exported.name}.${m.name.getText()}`] = describeProps(checker, last);
-    }
+  for (const { key, m } of staticMethods) {
+    const last = m.parameters[m.parameters.length - 1];
+    if (!last?.type || m.parameters[0].type?.getText() === 'Construct') continue;
+    if (!ts.isTypeReferenceNode(last.type) || !/Options$/.test(last.type.typeName.getText())) continue;
+    if (!m.body.getText().includes('checkOptionsProps(')) continue;
+    options[key] = describeProps(checker, last);
   }
   return { constructs, factories, options, notConstructible: notConstructible.sort() };
 }
