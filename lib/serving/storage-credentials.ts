@@ -30,10 +30,11 @@ export interface ModelStorageCredentialsProps {
  * `stringData`, no literal key anywhere.
  *
  * The key names are the ones KServe's `inferenceservice-config` names (`credentials.s3`
- * `s3AccessKeyIDName: AWS_ACCESS_KEY_ID`, `s3SecretAccessKeyName: AWS_SECRET_ACCESS_KEY`: KServe
- * v0.14.1 as shipped by kubeflow/manifests v1.10.0, apps/kserve/kserve/kserve.yaml); without that
- * config the controller falls back to `awsAccessKeyID`/`awsSecretAccessKey`
- * (kserve/kserve pkg/credentials/s3/s3_secret.go). The annotations are that file's
+ * `s3AccessKeyIDName: AWS_ACCESS_KEY_ID`, `s3SecretAccessKeyName: AWS_SECRET_ACCESS_KEY`: kserve/kserve
+ * v0.15.2, the version we pin, config/configmap/inferenceservice.yaml; the same in KServe v0.14.1 as
+ * shipped by kubeflow/manifests v1.10.0, apps/kserve/kserve/kserve.yaml); without that config the
+ * controller falls back to `awsAccessKeyID`/`awsSecretAccessKey` (kserve/kserve v0.15.2 and v0.14.1,
+ * pkg/credentials/s3/s3_secret.go). The annotations are that file's
  * `serving.kserve.io/s3-endpoint`, `-region`, `-useanoncredential` and `-usehttps`.
  */
 export class ModelStorageCredentials extends LibraryConstruct {
