@@ -117,10 +117,10 @@ interface PlatformData {
 
 const bound = new WeakMap<IConstruct, Platform>();
 
-// ingress-nginx's own manifests (kubernetes/ingress-nginx at 0124c313, controller v1.5.2,
-// deploy/static/provider/cloud/deploy.yaml): namespace ingress-nginx, controller pods labelled
-// app.kubernetes.io/name=ingress-nginx, app.kubernetes.io/component=controller, Service type
-// LoadBalancer. Whether in-cluster clients of a public name hairpin depends on what the load
+// ingress-nginx's own manifests (kubernetes/ingress-nginx, tag controller-v1.12.8, the version the
+// reachability check and the README assume; deploy/static/provider/cloud/deploy.yaml): namespace
+// ingress-nginx, controller pods labelled app.kubernetes.io/name=ingress-nginx,
+// app.kubernetes.io/component=controller, Service ingress-nginx-controller of type LoadBalancer. Whether in-cluster clients of a public name hairpin depends on what the load
 // balancer reports (see IngressControllerFacts.hairpin), so it has no default here.
 const INGRESS_NGINX: IngressControllerFacts = {
   namespace: 'ingress-nginx',

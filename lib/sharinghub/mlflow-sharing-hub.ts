@@ -276,7 +276,8 @@ export class MlflowSharingHub extends WorkloadComponent {
    *
    * ingress-nginx turns every path of a host into a case-insensitive regex location
    * (`~* "^<path>"`) once any Ingress on that host uses rewrite-target or use-regex, and tries
-   * them longest first (kubernetes/ingress-nginx controller-v1.15.1,
+   * them longest first (kubernetes/ingress-nginx, tag controller-v1.12.8, the version the README and
+   * the reachability check assume; the same in controller-v1.15.1:
    * internal/ingress/controller/template/template.go buildLocation/enforceRegexModifier,
    * internal/ingress/controller/controller.go: locations sorted by path length; #10618). An Exact
    * `/mlflow` then loses to any longer pattern that matches it, so neither pattern here may match

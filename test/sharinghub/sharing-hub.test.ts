@@ -160,7 +160,7 @@ describe('MlflowSharingHub', () => {
   });
 
   it('sends each path to the right Ingress the way ingress-nginx selects locations (kubernetes/ingress-nginx#10618): /mlflow reaches the redirect', () => {
-    // ingress-nginx controller-v1.15.1: once any Ingress of a host uses rewrite-target or use-regex,
+    // ingress-nginx controller-v1.12.8 (the same in v1.15.1): once any Ingress of a host uses rewrite-target or use-regex,
     // every path of the host becomes `~* "^<path>"` (template.go buildLocation, enforceRegexModifier);
     // locations are sorted longest path first (controller.go), and nginx takes the first regex that matches.
     const ingresses = objs.filter((o: any) => o.kind === 'Ingress' && o.spec.rules.some((r: any) => r.host === 'sharinghub.example.com'));
