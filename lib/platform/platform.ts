@@ -28,12 +28,16 @@ export interface IngressControllerFacts {
   /**
    * Whether a pod that opens a public host name served by this controller reaches the controller
    * pods inside the cluster. It does when the controller's Service of type LoadBalancer reports an
-   * IP in `status.loadBalancer.ingress[].ip` with `ipMode` VIP (the default) and kube-proxy runs:
-   * it DNATs that IP to the Service's endpoints in KUBE-SERVICES, which pods' packets traverse too
-   * (kubernetes/kubernetes, main branch as read through code search, not pinned to a release tag:
-   * pkg/proxy/iptables/proxier.go, "Capture load-balancer ingress", rules for
-   * `svcInfo.LoadBalancerVIPs()`; pkg/proxy/util/utils.go `IsVIPMode` leaves out `ipMode: Proxy`,
-   * KEP-1860). It does not when the load balancer is known by host name, reports `ipMode: Proxy`,
+   * IP in `status.loadBalancer.ingress[].ip` and kube-proxy runs: it DNATs that IP to the Service's
+   * endpoints in KUBE-SERVICES, which pods' packets traverse too (kube-proxy's iptables mode,
+   * pkg/proxy/iptables/proxier.go, "Capture load-balancer ingress": read in kubernetes/kubernetes
+   * through code search at versions other than the 1.28 we target, since no v1.28 tag of that
+   * repository can be read here; not confirmed at v1.28). In the 1.28 API a load-balancer ingress
+   * point has only `hostname`, `ip` and `ports` (cdk8s' Kubernetes v1.28.0 definitions, the ones
+   * crds/sources.json pins: io.k8s.api.core.v1.LoadBalancerIngress), so at 1.28 every reported IP
+   * is captured; the `ipMode: Proxy` opt-out (KEP-1860, pkg/proxy/util/utils.go `IsVIPMode`) is
+   * newer than 1.28 and not checked at a tag. It does not when the load balancer is known by host
+   * name, reports `ipMode: Proxy` on a newer cluster that honours it,
    * or sits in front of the cluster without being the Service's status (EOEPCA's guide): then the
    * traffic leaves the cluster for the load balancer's addresses, {@link loadBalancerCidr}. What a
    * kube-proxy replacement (Cilium, GKE Dataplane V2) does with the load balancer's IP is not
