@@ -55,8 +55,9 @@ export interface LoggedModelLocation {
  *
  * MLflow 3 (the tracking servers of this library run 3.14) stores what `mlflow.<flavor>.log_model`
  * logs as a logged model, under `<experiment artifact location>/models/<model id>/artifacts/`, no
- * longer among the run's artifacts (mlflow/mlflow v3.0.0 and later, mlflow/store/tracking/sqlalchemy_store.py
- * `create_logged_model`: `append_to_uri_path(experiment.artifact_location, "models", model_id, "artifacts")`;
+ * longer among the run's artifacts (mlflow/mlflow, mlflow/store/tracking/sqlalchemy_store.py
+ * `create_logged_model`: `append_to_uri_path(experiment.artifact_location, "models", model_id, "artifacts")`,
+ * read through code search at unidentified 3.x versions, not at v3.14.0, which cannot be read here;
  * MLflow 3 migration guide, "Model Artifacts Storage Location"). So a model logged from a notebook
  * against such a server is a {@link ModelLocation.loggedModel}; {@link ModelLocation.run} is for
  * files logged as run artifacts (an MLflow 2.x client's `log_model`, or `log_artifacts`).

@@ -7,7 +7,8 @@ their artifacts; proxied artifacts (mlflow-artifacts:/) are deleted through the 
 MLFLOW_TRACKING_URI, as `mlflow gc` requires for servers with --serve-artifacts.
 
 --artifacts-destination is what `mlflow gc` hands its SQLAlchemy store as the default artifact root
-(mlflow/mlflow 3.x, the line TrackingServer.DEFAULT_IMAGE pins; mlflow/cli.py `gc`: `_get_store(backend_store_uri, artifacts_destination)`;
+(mlflow/mlflow, not confirmed at v3.14.0, the version TrackingServer.DEFAULT_IMAGE pins: that tag
+cannot be read here and the stored copies are of unidentified versions; mlflow/cli.py `gc`: `_get_store(backend_store_uri, artifacts_destination)`;
 mlflow/tracking/_tracking_service/utils.py `_get_sqlalchemy_store`: None becomes "./mlruns").
 The store creates a local root at start (mlflow/store/tracking/sqlalchemy_store.py:
 `if is_local_uri(default_artifact_root): mkdir(...)`), so without it gc tried to create ./mlruns

@@ -5,7 +5,8 @@ file only), so it is written 0600 on the pod's credentials memory volume, never 
 ConfigMap. AUTH_DB_URI, the auth database, carries no password: the driver reads it from the
 pgpass or option file beside this one. Without AUTH_DB_URI the store is SQLite in /tmp.
 
-MLflow reads the file with a plain configparser.ConfigParser() (mlflow/mlflow 3.x,
+MLflow reads the file with a plain configparser.ConfigParser() (mlflow/mlflow, commit 02e6205f as
+stored for code search, version unidentified, not v3.14.0, which cannot be read here;
 mlflow/server/auth/config.py `read_auth_config`): default interpolation, so every "%" is doubled;
 no quoting, and configparser strips every value, so a value that begins or ends with whitespace
 cannot be carried at all (it would arrive trimmed, and the admin could never log in with the
