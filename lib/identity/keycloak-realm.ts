@@ -449,9 +449,12 @@ export function mlflowClientOptions(clientId: string, origin: string): OidcClien
     postLogoutRedirectUris: ['+'],
     flows: { standard: true, implicit: false, directAccessGrants: true },
     accessTokenLifespan: Duration.seconds(3600),
-    // Keycloak 26.1's default client scopes of a new realm (keycloak/keycloak 26.1.0,
+    // Keycloak 26's default client scopes of a new realm (keycloak/keycloak,
     // services/src/main/java/org/keycloak/protocol/oidc/OIDCLoginProtocolFactory.java,
-    // createDefaultClientScopesImpl): `basic` (since 25; it maps `sub` and `auth_time`, so a list
+    // createDefaultClientScopesImpl; we pin the operator 26.0.0 and keycloak-config-cli built for
+    // 26.1.0, but neither tag of that repository can be read here (too large to bring, and the
+    // stored copies of the file are of unidentified versions): not confirmed at a tag):
+    // `basic` (since 25; it maps `sub` and `auth_time`, so a list
     // without it issues tokens without `sub`), `acr`, `web-origins`, `profile`, `email`, `roles`;
     // plus the seed's `offline_access`. The seed's `openid` is not a client scope (see renderClient).
     defaultClientScopes: ['basic', 'acr', 'web-origins', 'profile', 'email', 'roles', 'offline_access'],
