@@ -167,18 +167,14 @@ export class Platform {
    */
   public static generic(options: ClusterOptions = {}): Platform {
     checkOptionsProps('Platform.generic', options);
-    return new Platform({
+    return Platform.cluster('Platform.generic', options, {
       name: 'generic Kubernetes',
-      factory: 'Platform.generic',
       // kubeadm keeps the kube-dns label for CoreDNS (kubernetes/kubernetes at 008b3652,
       // cmd/kubeadm/app/phases/addons/dns/manifests.go: pods k8s-app: kube-dns, service account coredns).
       dns: { description: 'CoreDNS', namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' }, serviceAccount: 'coredns', sidecar: false },
       // Kubernetes leaves ipBlock for cluster traffic to the plugin; Calico matches pod addresses
       // (after kube-proxy's DNAT) like any other address.
       ipBlocksMatchPods: true,
-      ingressController: ingressController('Platform.generic', options?.ingressController),
-      namespaceLabels: {},
-      policies: [],
     });
   }
 
@@ -189,9 +185,8 @@ export class Platform {
    */
   public static canonicalKubernetes(options: ClusterOptions = {}): Platform {
     checkOptionsProps('Platform.canonicalKubernetes', options);
-    return new Platform({
+    return Platform.cluster('Platform.canonicalKubernetes', options, {
       name: 'Canonical Kubernetes (Cilium)',
-      factory: 'Platform.canonicalKubernetes',
       // canonical/k8s-snap (main, d924cc27f "prep 1.36 release"): CoreDNS from its bundled chart
       // k8s/manifests/charts/coredns-1.39.2.tgz, whose templates/_helpers.tpl labels pods
       // k8s-app: <chart name> = coredns; tests/integration/tests/test_dns.py selects
@@ -202,25 +197,29 @@ export class Platform {
       // Documentation/concepts/kubernetes/policy.rst by #12783; a maintainer in #19601: "Cilium doesn't
       // support using ipBlock statements to match on pod IPs"). Calico does match them (projectcalico/calico#6634).
       ipBlocksMatchPods: false,
-      ingressController: ingressController('Platform.canonicalKubernetes', options?.ingressController),
-      namespaceLabels: {},
-      policies: [],
     });
   }
 
   /** GKE with Dataplane V2 (Cilium-based): kube-dns labelled `k8s-app: kube-dns`; ipBlocks never match pods. */
   public static gkeDataplaneV2(options: ClusterOptions = {}): Platform {
     checkOptionsProps('Platform.gkeDataplaneV2', options);
-    return new Platform({
+    return Platform.cluster('Platform.gkeDataplaneV2', options, {
       name: 'GKE Dataplane V2',
-      factory: 'Platform.gkeDataplaneV2',
       // GKE Standard runs kube-dns (not CoreDNS) in kube-system (docs.cloud.google.com/kubernetes-engine/docs/
       // concepts/kube-dns), the Kubernetes kube-dns addon whose pods carry k8s-app: kube-dns. (With Cloud DNS
       // for GKE there are no kube-dns pods; that mode needs another preset.)
       dns: { description: 'kube-dns', namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' }, serviceAccount: 'kube-dns', sidecar: false },
       // Dataplane V2 is Cilium: ipBlocks never select pods (see canonicalKubernetes).
       ipBlocksMatchPods: false,
-      ingressController: ingressController('Platform.gkeDataplaneV2', options?.ingressController),
+    });
+  }
+
+  /** A cluster preset: its name, DNS pods and ipBlock behaviour, with the user's options (checked by the caller). */
+  private static cluster(factory: string, options: ClusterOptions, facts: Pick<PlatformData, 'name' | 'dns' | 'ipBlocksMatchPods'>): Platform {
+    return new Platform({
+      ...facts,
+      factory,
+      ingressController: ingressController(factory, options?.ingressController),
       namespaceLabels: {},
       policies: [],
     });
